@@ -1,0 +1,38 @@
+#!/bin/sh
+# autogen.sh — prepare a fresh checkout for ./configure.
+#
+#   ./autogen.sh          regenerate the build system (autoreconf -fi)
+#   ./autogen.sh --deps   first install the Debian/Ubuntu packages minreg needs
+#                         (apt-get, as root or through sudo), then regenerate
+#
+# The package list below is the single list of build dependencies; .ci/run and
+# the README's quick start both come through here, so a bare machine needs
+# nothing installed by hand.
+set -e
+
+DEPS="build-essential autoconf automake autopoint gettext pkg-config
+      libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev
+      sqlite3 tmux"
+
+missing() {
+    for p in $DEPS; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+            grep -q 'install ok installed' || printf '%s ' "$p"
+    done
+}
+
+if [ "$1" = "--deps" ]; then
+    shift
+    need=$(missing)
+    if [ -n "$need" ]; then
+        echo "autogen.sh: installing: $need"
+        if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        # shellcheck disable=SC2086
+        $SUDO env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends $need
+    fi
+fi
+
+cd "$(dirname "$0")"
+autoreconf -fi

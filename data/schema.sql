@@ -1,0 +1,553 @@
+-- minreg register schema — the one description every part of minreg reads.
+--
+-- Screens, CLI output, CSV mapping and validation are generic code over the
+-- three metadata tables below; adding a register means adding its CREATE TABLE,
+-- one minreg_tables row and its minreg_columns rows (and, if the plan states
+-- totals for it, minreg_totals rows).  No C changes.
+--
+-- Column types (minreg_columns.type):
+--   text   free text                 int   whole number (SQL INTEGER)
+--   dec    decimal number (SQL REAL, shown with `scale` decimals when set)
+--   date   calendar date YYYY-MM-DD  year  four-digit year
+-- enum:    allowed values separated by '|'; pattern: a PCRE2 pattern the whole
+--          value must match; multi: the value is a ';'-separated list and each
+--          item is checked (and linked) on its own.
+-- link_tbl/link_col: the register and column this column refers to (links out);
+--          the reverse direction ("referenced by") is derived from the same rows.
+
+PRAGMA foreign_keys = OFF;
+
+CREATE TABLE minreg_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO minreg_meta VALUES ('schema_version', '1');
+INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
+
+CREATE TABLE minreg_tables (
+    id        TEXT PRIMARY KEY,      -- register id used on the command line
+    ord       INTEGER NOT NULL,      -- order on the home screen and in `tables`
+    grp       TEXT NOT NULL,         -- group heading (plan appendix, body tables, dictionaries)
+    appendix  TEXT NOT NULL,         -- 附表N / 专栏X as the plan prints it ('' for none)
+    alias     TEXT NOT NULL,         -- short ASCII alias (a1 .. a11, c1 ...)
+    title     TEXT NOT NULL,         -- Chinese title as the plan prints it
+    title_en  TEXT NOT NULL,
+    source    TEXT NOT NULL,         -- where in the plan the table comes from
+    key_col   TEXT NOT NULL,         -- the column `get TABLE KEY` looks up
+    label_col TEXT NOT NULL          -- the column that names a row in links
+);
+
+CREATE TABLE minreg_columns (
+    tbl      TEXT NOT NULL REFERENCES minreg_tables(id),
+    ord      INTEGER NOT NULL,
+    id       TEXT NOT NULL,
+    label    TEXT NOT NULL,          -- Chinese label as the plan prints it
+    label_en TEXT NOT NULL,
+    type     TEXT NOT NULL CHECK (type IN ('text','int','dec','date','year')),
+    unit     TEXT NOT NULL DEFAULT '',
+    required INTEGER NOT NULL DEFAULT 0,
+    enum     TEXT NOT NULL DEFAULT '',
+    pattern  TEXT NOT NULL DEFAULT '',
+    link_tbl TEXT NOT NULL DEFAULT '',
+    link_col TEXT NOT NULL DEFAULT '',
+    multi    INTEGER NOT NULL DEFAULT 0,
+    scale    INTEGER NOT NULL DEFAULT -1,   -- decimals to show for dec; -1 = as stored
+    PRIMARY KEY (tbl, id)
+);
+
+-- Figures the plan's text states, so checks can compare the rows with them.
+-- measure: 'count' (rows, optionally where where_col = where_val) or
+--          'sum' (of col over those rows).
+CREATE TABLE minreg_totals (
+    tbl       TEXT NOT NULL REFERENCES minreg_tables(id),
+    measure   TEXT NOT NULL CHECK (measure IN ('count','sum')),
+    col       TEXT NOT NULL DEFAULT '',
+    where_col TEXT NOT NULL DEFAULT '',
+    where_val TEXT NOT NULL DEFAULT '',
+    value     REAL NOT NULL,
+    unit      TEXT NOT NULL DEFAULT '',
+    source    TEXT NOT NULL,
+    note      TEXT NOT NULL DEFAULT ''
+);
+
+------------------------------------------------------------------------------
+-- Registers
+------------------------------------------------------------------------------
+
+CREATE TABLE districts (
+    code       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    short_name TEXT NOT NULL UNIQUE,
+    level      TEXT NOT NULL,
+    parent     TEXT REFERENCES districts(code)
+);
+
+CREATE TABLE minerals (
+    name           TEXT PRIMARY KEY,
+    category       TEXT NOT NULL,
+    subcategory    TEXT,
+    explore_policy TEXT,
+    mine_policy    TEXT,
+    remark         TEXT
+);
+
+CREATE TABLE national_areas (
+    seq       INTEGER,
+    code      TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    minerals  TEXT NOT NULL,
+    area_km2  REAL NOT NULL,
+    districts TEXT,
+    remark    TEXT
+);
+
+CREATE TABLE exploration_areas (
+    seq             INTEGER,
+    code            TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    minerals        TEXT NOT NULL,
+    area_km2        REAL NOT NULL,
+    permits_existing INTEGER,
+    permits_planned INTEGER,
+    district        TEXT,
+    remark          TEXT
+);
+
+CREATE TABLE exploration_blocks (
+    code       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    area_code  TEXT REFERENCES exploration_areas(code),
+    minerals   TEXT NOT NULL,
+    category   TEXT,
+    stage      TEXT,
+    area_km2   REAL NOT NULL,
+    year_from  INTEGER,
+    year_to    INTEGER,
+    authority  TEXT,
+    district   TEXT,
+    vertices   TEXT,
+    remark     TEXT
+);
+
+CREATE TABLE mining_areas (
+    seq              INTEGER,
+    code             TEXT PRIMARY KEY,
+    name             TEXT NOT NULL,
+    minerals         TEXT NOT NULL,
+    area_km2         REAL NOT NULL,
+    permits_existing INTEGER,
+    permits_planned  INTEGER,
+    district         TEXT,
+    remark           TEXT
+);
+
+CREATE TABLE sand_areas (
+    seq             INTEGER,
+    code            TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    area_km2        REAL NOT NULL,
+    minerals        TEXT NOT NULL,
+    permits_planned INTEGER,
+    scale_unit      TEXT,
+    min_scale       REAL,
+    district        TEXT,
+    remark          TEXT
+);
+
+CREATE TABLE mining_blocks (
+    code       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    area_code  TEXT REFERENCES mining_areas(code),
+    sand_code  TEXT REFERENCES sand_areas(code),
+    minerals   TEXT NOT NULL,
+    method     TEXT,
+    scale      REAL,
+    scale_unit TEXT,
+    size_class TEXT,
+    area_km2   REAL NOT NULL,
+    year_from  INTEGER,
+    year_to    INTEGER,
+    authority  TEXT,
+    district   TEXT,
+    vertices   TEXT,
+    remark     TEXT
+);
+
+CREATE TABLE min_scales (
+    seq            INTEGER,
+    mineral        TEXT PRIMARY KEY REFERENCES minerals(name),
+    unit           TEXT NOT NULL,
+    large          REAL,
+    large_rule     TEXT NOT NULL,
+    medium         REAL,
+    medium_rule    TEXT NOT NULL,
+    small          REAL,
+    small_rule     TEXT NOT NULL,
+    applies_to     TEXT,
+    alt_condition  TEXT,
+    alt_large      REAL,
+    alt_medium     REAL,
+    alt_small      REAL,
+    alt_small_rule TEXT,
+    basis          TEXT,
+    note           TEXT
+);
+
+CREATE TABLE deposits (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL,
+    main_mineral      TEXT NOT NULL REFERENCES minerals(name),
+    assoc_minerals    TEXT,
+    size_class        TEXT,
+    exploration_level TEXT,
+    utilization       TEXT,
+    resource          REAL,
+    resource_unit     TEXT,
+    district          TEXT,
+    longitude         REAL,
+    latitude          REAL,
+    remark            TEXT
+);
+
+CREATE TABLE reserves (
+    id                 INTEGER PRIMARY KEY,
+    mineral            TEXT NOT NULL REFERENCES minerals(name),
+    counted_as         TEXT,
+    unit               TEXT,
+    deposit_count      INTEGER,
+    proven_cumulative  REAL,
+    retained_measured  REAL,
+    retained_indicated REAL,
+    retained_inferred  REAL,
+    reserves           REAL,
+    remark             TEXT
+);
+
+CREATE TABLE exploration_permits (
+    id         INTEGER PRIMARY KEY,
+    permit_no  TEXT UNIQUE,
+    holder     TEXT,
+    project    TEXT NOT NULL,
+    minerals   TEXT NOT NULL,
+    stage      TEXT,
+    area_km2   REAL NOT NULL,
+    valid_from TEXT,
+    valid_to   TEXT,
+    issuer     TEXT,
+    block      TEXT REFERENCES exploration_blocks(code),
+    key_area   TEXT REFERENCES exploration_areas(code),
+    district   TEXT,
+    remark     TEXT
+);
+
+CREATE TABLE mining_permits (
+    id          INTEGER PRIMARY KEY,
+    permit_no   TEXT UNIQUE,
+    holder      TEXT,
+    mine_name   TEXT NOT NULL,
+    minerals    TEXT NOT NULL,
+    method      TEXT,
+    scale       REAL,
+    scale_unit  TEXT,
+    size_class  TEXT,
+    area_km2    REAL NOT NULL,
+    elev_top    REAL,
+    elev_bottom REAL,
+    valid_from  TEXT,
+    valid_to    TEXT,
+    status      TEXT,
+    issuer      TEXT,
+    block       TEXT REFERENCES mining_blocks(code),
+    key_area    TEXT REFERENCES mining_areas(code),
+    district    TEXT,
+    remark      TEXT
+);
+
+CREATE TABLE indicators (
+    seq       INTEGER PRIMARY KEY,
+    category  TEXT NOT NULL,
+    name      TEXT NOT NULL UNIQUE,
+    unit      TEXT NOT NULL,
+    value     REAL NOT NULL,
+    attribute TEXT NOT NULL,
+    mineral   TEXT REFERENCES minerals(name)
+);
+
+CREATE TABLE quotas (
+    id        INTEGER PRIMARY KEY,
+    seq       INTEGER,
+    mineral   TEXT NOT NULL REFERENCES minerals(name),
+    unit      TEXT NOT NULL,
+    district  TEXT NOT NULL,
+    amount    REAL NOT NULL,
+    attribute TEXT NOT NULL,
+    UNIQUE (mineral, district)
+);
+
+CREATE TABLE block_summary (
+    seq         INTEGER,
+    category    TEXT PRIMARY KEY,
+    block_count INTEGER NOT NULL,
+    area_km2    REAL NOT NULL,
+    remark      TEXT
+);
+
+-- Indexes on link columns: "referenced by" lookups and joins stay fast.
+CREATE INDEX exploration_blocks_area ON exploration_blocks(area_code);
+CREATE INDEX mining_blocks_area      ON mining_blocks(area_code);
+CREATE INDEX mining_blocks_sand      ON mining_blocks(sand_code);
+CREATE INDEX exploration_permits_block ON exploration_permits(block);
+CREATE INDEX exploration_permits_area  ON exploration_permits(key_area);
+CREATE INDEX mining_permits_block    ON mining_permits(block);
+CREATE INDEX mining_permits_area     ON mining_permits(key_area);
+CREATE INDEX deposits_mineral        ON deposits(main_mineral);
+CREATE INDEX reserves_mineral        ON reserves(mineral);
+
+------------------------------------------------------------------------------
+-- Register descriptions
+------------------------------------------------------------------------------
+-- id, ord, grp, appendix, alias, title, title_en, source, key_col, label_col
+INSERT INTO minreg_tables VALUES
+ ('national_areas',      1, '规划附表', '附表1',  'a1',  '国家规划矿区表', 'National planned mining areas', '附表1 / 专栏二（第四章第三节）', 'code', 'name'),
+ ('exploration_areas',   2, '规划附表', '附表2',  'a2',  '矿产资源重点勘查区表', 'Key exploration areas', '附表2 / 专栏三（第五章第三节）', 'code', 'name'),
+ ('exploration_blocks',  3, '规划附表', '附表3',  'a3',  '勘查规划区块表', 'Exploration planning blocks', '附表3（第五章第四节）', 'code', 'name'),
+ ('mining_areas',        4, '规划附表', '附表4',  'a4',  '矿产资源重点开采区表', 'Key mining areas', '附表4 / 专栏七（第六章第三节）', 'code', 'name'),
+ ('mining_blocks',       5, '规划附表', '附表5',  'a5',  '开采规划区块表', 'Mining planning blocks', '附表5（第六章第五节）', 'code', 'name'),
+ ('min_scales',          6, '规划附表', '附表6',  'a6',  '重点矿种矿山最低开采规模规划表', 'Minimum mining scales', '附表6 / 专栏六（第六章第二节）', 'mineral', 'mineral'),
+ ('sand_areas',          7, '规划附表', '附表7',  'a7',  '砂石土类矿产集中开采区表', 'Sand and gravel concentrated mining areas', '附表7 / 专栏八（第六章第六节）', 'code', 'name'),
+ ('deposits',            8, '规划附表', '附表8',  'a8',  '规划基期矿区（床）基本情况表', 'Deposits at the base period', '附表8（第一章第一节）', 'id', 'name'),
+ ('reserves',            9, '规划附表', '附表9',  'a9',  '规划基期查明矿产资源储量统计表', 'Proven reserves at the base period', '附表9', 'id', 'mineral'),
+ ('exploration_permits',10, '规划附表', '附表10', 'a10', '规划基期探矿权现状表', 'Exploration permits at the base period', '附表10（第八章 专栏九 等）', 'id', 'project'),
+ ('mining_permits',     11, '规划附表', '附表11', 'a11', '规划基期采矿权现状表', 'Mining permits at the base period', '附表11（第八章 专栏九 等）', 'id', 'mine_name'),
+ ('indicators',         12, '正文专栏', '专栏一', 'c1',  '主要规划指标', 'Main plan indicators', '专栏一（第三章第二节）', 'seq', 'name'),
+ ('quotas',             13, '正文专栏', '',       'q',   '开采总量控制', 'Extraction quotas per county', '第六章第一节 开采控制量表', 'id', 'mineral'),
+ ('block_summary',      14, '正文专栏', '',       'bs',  '勘查规划区块汇总', 'Exploration blocks by category', '第五章第四节 勘查规划区块表', 'category', 'category'),
+ ('minerals',           15, '字典',     '',       'm',   '矿种', 'Minerals', '第四章第一节二 勘查开采差别化管理', 'name', 'name'),
+ ('districts',          16, '字典',     '',       'd',   '行政区', 'Districts', 'GB/T 2260 行政区划代码', 'code', 'name');
+
+------------------------------------------------------------------------------
+-- Columns
+------------------------------------------------------------------------------
+-- tbl, ord, id, label, label_en, type, unit, required, enum, pattern, link_tbl, link_col, multi, scale
+INSERT INTO minreg_columns VALUES
+ ('districts', 1, 'code',       '行政区代码', 'Code',       'text', '', 1, '', '^\d{6}$', '', '', 0, -1),
+ ('districts', 2, 'name',       '名称',       'Name',       'text', '', 1, '', '', '', '', 0, -1),
+ ('districts', 3, 'short_name', '简称',       'Short name', 'text', '', 1, '', '', '', '', 0, -1),
+ ('districts', 4, 'level',      '级别',       'Level',      'text', '', 1, '地级市|市辖区|县|自治县|县级市', '', '', '', 0, -1),
+ ('districts', 5, 'parent',     '上级',       'Parent',     'text', '', 0, '', '^\d{6}$', 'districts', 'code', 0, -1),
+
+ ('minerals', 1, 'name',           '矿种名称', 'Mineral',            'text', '', 1, '', '', '', '', 0, -1),
+ ('minerals', 2, 'category',       '矿产类别', 'Category',           'text', '', 1, '能源矿产|金属矿产|非金属矿产|水气矿产', '', '', '', 0, -1),
+ ('minerals', 3, 'subcategory',    '亚类',     'Subcategory',        'text', '', 0, '能源矿产|黑色金属矿产|有色金属矿产|贵金属矿产|稀有稀土矿产|冶金辅助原料非金属矿产|化工原料非金属矿产|特种非金属矿产|建材及其它非金属矿产|水气矿产', '', '', '', 0, -1),
+ ('minerals', 4, 'explore_policy', '勘查调控', 'Exploration policy', 'text', '', 0, '重点勘查|限制勘查', '', '', '', 0, -1),
+ ('minerals', 5, 'mine_policy',    '开采调控', 'Mining policy',      'text', '', 0, '重点开采|限制开采|禁止开采', '', '', '', 0, -1),
+ ('minerals', 6, 'remark',         '备注',     'Remark',             'text', '', 0, '', '', '', '', 0, -1),
+
+ ('national_areas', 1, 'seq',       '序号',       'No.',       'int',  '',         0, '', '', '', '', 0, -1),
+ ('national_areas', 2, 'code',      '编号',       'Code',      'text', '',         1, '', '^GK\d{11}$', '', '', 0, -1),
+ ('national_areas', 3, 'name',      '名称',       'Name',      'text', '',         1, '', '', '', '', 0, -1),
+ ('national_areas', 4, 'minerals',  '主要矿种',   'Minerals',  'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('national_areas', 5, 'area_km2',  '面积',       'Area',      'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('national_areas', 6, 'districts', '所在行政区', 'Districts', 'text', '',         0, '', '', 'districts', 'short_name', 1, -1),
+ ('national_areas', 7, 'remark',    '备注',       'Remark',    'text', '',         0, '', '', '', '', 0, -1),
+
+ ('exploration_areas', 1, 'seq',              '序号',         'No.',              'int',  '',         0, '', '', '', '', 0, -1),
+ ('exploration_areas', 2, 'code',             '编号',         'Code',             'text', '',         1, '', '^KZ\d{11}$', '', '', 0, -1),
+ ('exploration_areas', 3, 'name',             '名称',         'Name',             'text', '',         1, '', '', '', '', 0, -1),
+ ('exploration_areas', 4, 'minerals',         '主要矿种',     'Minerals',         'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('exploration_areas', 5, 'area_km2',         '面积',         'Area',             'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('exploration_areas', 6, 'permits_existing', '已设矿权数量', 'Permits granted',  'int',  '个',       0, '', '', '', '', 0, -1),
+ ('exploration_areas', 7, 'permits_planned',  '拟设矿权数量', 'Permits planned',  'int',  '个',       0, '', '', '', '', 0, -1),
+ ('exploration_areas', 8, 'district',         '所在行政区',   'District',         'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('exploration_areas', 9, 'remark',           '备注',         'Remark',           'text', '',         0, '', '', '', '', 0, -1),
+
+ ('exploration_blocks',  1, 'code',      '区块编号',     'Code',            'text', '',         1, '', '', '', '', 0, -1),
+ ('exploration_blocks',  2, 'name',      '区块名称',     'Name',            'text', '',         1, '', '', '', '', 0, -1),
+ ('exploration_blocks',  3, 'area_code', '所在重点勘查区', 'Key area',      'text', '',         0, '', '^KZ\d{11}$', 'exploration_areas', 'code', 0, -1),
+ ('exploration_blocks',  4, 'minerals',  '勘查矿种',     'Minerals',        'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('exploration_blocks',  5, 'category',  '矿产类别',     'Category',        'text', '',         0, '', '', 'block_summary', 'category', 0, -1),
+ ('exploration_blocks',  6, 'stage',     '勘查阶段',     'Stage',           'text', '',         0, '预查|普查|详查|勘探', '', '', '', 0, -1),
+ ('exploration_blocks',  7, 'area_km2',  '面积',         'Area',            'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('exploration_blocks',  8, 'year_from', '投放起始年',   'Release from',    'year', '',         0, '', '', '', '', 0, -1),
+ ('exploration_blocks',  9, 'year_to',   '投放截止年',   'Release to',      'year', '',         0, '', '', '', '', 0, -1),
+ ('exploration_blocks', 10, 'authority', '出让登记权限', 'Grant authority', 'text', '',         0, '部级|省级|市级|县级', '', '', '', 0, -1),
+ ('exploration_blocks', 11, 'district',  '所在行政区',   'District',        'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('exploration_blocks', 12, 'vertices',  '拐点坐标',     'Vertices',        'text', '',         0, '', '', '', '', 0, -1),
+ ('exploration_blocks', 13, 'remark',    '备注',         'Remark',          'text', '',         0, '', '', '', '', 0, -1),
+
+ ('mining_areas', 1, 'seq',              '序号',           'No.',             'int',  '',         0, '', '', '', '', 0, -1),
+ ('mining_areas', 2, 'code',             '编号',           'Code',            'text', '',         1, '', '^CZ\d{11}$', '', '', 0, -1),
+ ('mining_areas', 3, 'name',             '重点区名称',     'Name',            'text', '',         1, '', '', '', '', 0, -1),
+ ('mining_areas', 4, 'minerals',         '主要矿产',       'Minerals',        'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('mining_areas', 5, 'area_km2',         '面积',           'Area',            'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('mining_areas', 6, 'permits_existing', '已设采矿权数量', 'Permits granted', 'int',  '个',       0, '', '', '', '', 0, -1),
+ ('mining_areas', 7, 'permits_planned',  '拟设采矿权数量', 'Permits planned', 'int',  '个',       0, '', '', '', '', 0, -1),
+ ('mining_areas', 8, 'district',         '所在行政区',     'District',        'text', '',         0, '', '', 'districts', 'short_name', 1, -1),
+ ('mining_areas', 9, 'remark',           '备注',           'Remark',          'text', '',         0, '', '', '', '', 0, -1),
+
+ ('mining_blocks',  1, 'code',       '区块编号',       'Code',            'text', '',         1, '', '', '', '', 0, -1),
+ ('mining_blocks',  2, 'name',       '区块名称',       'Name',            'text', '',         1, '', '', '', '', 0, -1),
+ ('mining_blocks',  3, 'area_code',  '所在重点开采区', 'Key mining area', 'text', '',         0, '', '^CZ\d{11}$', 'mining_areas', 'code', 0, -1),
+ ('mining_blocks',  4, 'sand_code',  '所在集中开采区', 'Sand area',       'text', '',         0, '', '^CS\d{11}$', 'sand_areas', 'code', 0, -1),
+ ('mining_blocks',  5, 'minerals',   '开采矿种',       'Minerals',        'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('mining_blocks',  6, 'method',     '开采方式',       'Mining method',   'text', '',         0, '露天开采|地下开采|露天-地下联合开采', '', '', '', 0, -1),
+ ('mining_blocks',  7, 'scale',      '规划开采规模',   'Planned scale',   'dec',  '',         0, '', '', '', '', 0, -1),
+ ('mining_blocks',  8, 'scale_unit', '规模单位',       'Scale unit',      'text', '',         0, '', '', '', '', 0, -1),
+ ('mining_blocks',  9, 'size_class', '矿山规模',       'Mine size',       'text', '',         0, '大型|中型|小型', '', '', '', 0, -1),
+ ('mining_blocks', 10, 'area_km2',   '面积',           'Area',            'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('mining_blocks', 11, 'year_from',  '投放起始年',     'Release from',    'year', '',         0, '', '', '', '', 0, -1),
+ ('mining_blocks', 12, 'year_to',    '投放截止年',     'Release to',      'year', '',         0, '', '', '', '', 0, -1),
+ ('mining_blocks', 13, 'authority',  '出让登记权限',   'Grant authority', 'text', '',         0, '部级|省级|市级|县级', '', '', '', 0, -1),
+ ('mining_blocks', 14, 'district',   '所在行政区',     'District',        'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('mining_blocks', 15, 'vertices',   '拐点坐标',       'Vertices',        'text', '',         0, '', '', '', '', 0, -1),
+ ('mining_blocks', 16, 'remark',     '备注',           'Remark',          'text', '',         0, '', '', '', '', 0, -1),
+
+ ('min_scales',  1, 'seq',            '序号',         'No.',                 'int',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales',  2, 'mineral',        '矿种名称',     'Mineral',             'text', '', 1, '', '', 'minerals', 'name', 0, -1),
+ ('min_scales',  3, 'unit',           '开采规模单位', 'Scale unit',          'text', '', 1, '', '', '', '', 0, -1),
+ ('min_scales',  4, 'large',          '大型',         'Large',               'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales',  5, 'large_rule',     '大型准入',     'Large rule',          'text', '', 1, '最低规模|禁止新建|无要求', '', '', '', 0, -1),
+ ('min_scales',  6, 'medium',         '中型',         'Medium',              'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales',  7, 'medium_rule',    '中型准入',     'Medium rule',         'text', '', 1, '最低规模|禁止新建|无要求', '', '', '', 0, -1),
+ ('min_scales',  8, 'small',          '小型',         'Small',               'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales',  9, 'small_rule',     '小型准入',     'Small rule',          'text', '', 1, '最低规模|禁止新建|无要求', '', '', '', 0, -1),
+ ('min_scales', 10, 'applies_to',     '表中数据适用', 'Figures apply to',    'text', '', 0, '', '', '', '', 0, -1),
+ ('min_scales', 11, 'alt_condition',  '另行规定适用', 'Second rule for',     'text', '', 0, '', '', '', '', 0, -1),
+ ('min_scales', 12, 'alt_large',      '另行规定大型', 'Second rule large',   'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales', 13, 'alt_medium',     '另行规定中型', 'Second rule medium',  'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales', 14, 'alt_small',      '另行规定小型', 'Second rule small',   'dec',  '', 0, '', '', '', '', 0, -1),
+ ('min_scales', 15, 'alt_small_rule', '另行规定小型准入', 'Second rule small rule', 'text', '', 0, '最低规模|禁止新建|无要求', '', '', '', 0, -1),
+ ('min_scales', 16, 'basis',          '依据',         'Basis',               'text', '', 0, '省规|市规', '', '', '', 0, -1),
+ ('min_scales', 17, 'note',           '备注',         'Note',                'text', '', 0, '', '', '', '', 0, -1),
+
+ ('sand_areas',  1, 'seq',             '序号',         'No.',             'int',  '',         0, '', '', '', '', 0, -1),
+ ('sand_areas',  2, 'code',            '编号',         'Code',            'text', '',         1, '', '^CS\d{11}$', '', '', 0, -1),
+ ('sand_areas',  3, 'name',            '名称',         'Name',            'text', '',         1, '', '', '', '', 0, -1),
+ ('sand_areas',  4, 'area_km2',        '面积',         'Area',            'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('sand_areas',  5, 'minerals',        '主要矿产',     'Minerals',        'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('sand_areas',  6, 'permits_planned', '拟设采矿权',   'Permits planned', 'int',  '个',       0, '', '', '', '', 0, -1),
+ ('sand_areas',  7, 'scale_unit',      '单位',         'Unit',            'text', '',         0, '', '', '', '', 0, -1),
+ ('sand_areas',  8, 'min_scale',       '最低开采规模', 'Minimum scale',   'dec',  '',         0, '', '', '', '', 0, -1),
+ ('sand_areas',  9, 'district',        '所在行政区',   'District',        'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('sand_areas', 10, 'remark',          '备注',         'Remark',          'text', '',         0, '', '', '', '', 0, -1),
+
+ ('deposits',  1, 'id',                '序号',         'No.',               'int',  '', 1, '', '', '', '', 0, -1),
+ ('deposits',  2, 'name',              '矿区名称',     'Deposit',           'text', '', 1, '', '', '', '', 0, -1),
+ ('deposits',  3, 'main_mineral',      '主矿种',       'Main mineral',      'text', '', 1, '', '', 'minerals', 'name', 0, -1),
+ ('deposits',  4, 'assoc_minerals',    '共伴生矿种',   'Associated',        'text', '', 0, '', '', 'minerals', 'name', 1, -1),
+ ('deposits',  5, 'size_class',        '矿床规模',     'Deposit size',      'text', '', 0, '大型|中型|小型', '', '', '', 0, -1),
+ ('deposits',  6, 'exploration_level', '勘查程度',     'Exploration level', 'text', '', 0, '预查|普查|详查|勘探', '', '', '', 0, -1),
+ ('deposits',  7, 'utilization',       '开发利用状况', 'Utilization',       'text', '', 0, '开发利用|停采|未开发利用|闭坑', '', '', '', 0, -1),
+ ('deposits',  8, 'resource',          '保有资源量',   'Retained resource', 'dec',  '', 0, '', '', '', '', 0, -1),
+ ('deposits',  9, 'resource_unit',     '资源量单位',   'Resource unit',     'text', '', 0, '', '', '', '', 0, -1),
+ ('deposits', 10, 'district',          '所在行政区',   'District',          'text', '', 0, '', '', 'districts', 'short_name', 0, -1),
+ ('deposits', 11, 'longitude',         '经度',         'Longitude',         'dec',  '度', 0, '', '', '', '', 0, -1),
+ ('deposits', 12, 'latitude',          '纬度',         'Latitude',          'dec',  '度', 0, '', '', '', '', 0, -1),
+ ('deposits', 13, 'remark',            '备注',         'Remark',            'text', '', 0, '', '', '', '', 0, -1),
+
+ ('reserves',  1, 'id',                 '序号',           'No.',               'int',  '', 1, '', '', '', '', 0, -1),
+ ('reserves',  2, 'mineral',            '矿种',           'Mineral',           'text', '', 1, '', '', 'minerals', 'name', 0, -1),
+ ('reserves',  3, 'counted_as',         '统计对象',       'Counted as',        'text', '', 0, '矿石|金属|矿物|化合物', '', '', '', 0, -1),
+ ('reserves',  4, 'unit',               '单位',           'Unit',              'text', '', 0, '', '', '', '', 0, -1),
+ ('reserves',  5, 'deposit_count',      '矿区数',         'Deposits',          'int',  '处', 0, '', '', '', '', 0, -1),
+ ('reserves',  6, 'proven_cumulative',  '累计查明',       'Cumulative proven', 'dec',  '', 0, '', '', '', '', 0, -1),
+ ('reserves',  7, 'retained_measured',  '保有探明',       'Measured',          'dec',  '', 0, '', '', '', '', 0, -1),
+ ('reserves',  8, 'retained_indicated', '保有控制',       'Indicated',         'dec',  '', 0, '', '', '', '', 0, -1),
+ ('reserves',  9, 'retained_inferred',  '保有推断',       'Inferred',          'dec',  '', 0, '', '', '', '', 0, -1),
+ ('reserves', 10, 'reserves',           '储量',           'Reserves',          'dec',  '', 0, '', '', '', '', 0, -1),
+ ('reserves', 11, 'remark',             '备注',           'Remark',            'text', '', 0, '', '', '', '', 0, -1),
+
+ ('exploration_permits',  1, 'id',         '序号',         'No.',             'int',  '',         1, '', '', '', '', 0, -1),
+ ('exploration_permits',  2, 'permit_no',  '勘查许可证号', 'Permit no.',      'text', '',         0, '', '^(T\d{2}[1-5]\d{6}0[1-4]\d{6}|[TC]\d{22})$', '', '', 0, -1),
+ ('exploration_permits',  3, 'holder',     '探矿权人',     'Holder',          'text', '',         0, '', '', '', '', 0, -1),
+ ('exploration_permits',  4, 'project',    '项目名称',     'Project',         'text', '',         1, '', '', '', '', 0, -1),
+ ('exploration_permits',  5, 'minerals',   '矿种',         'Minerals',        'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('exploration_permits',  6, 'stage',      '勘查阶段',     'Stage',           'text', '',         0, '预查|普查|详查|勘探', '', '', '', 0, -1),
+ ('exploration_permits',  7, 'area_km2',   '登记面积',     'Area',            'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('exploration_permits',  8, 'valid_from', '有效期起',     'Valid from',      'date', '',         0, '', '', '', '', 0, -1),
+ ('exploration_permits',  9, 'valid_to',   '有效期止',     'Valid to',        'date', '',         0, '', '', '', '', 0, -1),
+ ('exploration_permits', 10, 'issuer',     '发证机关',     'Issuer',          'text', '',         0, '部级|省级|市级|县级', '', '', '', 0, -1),
+ ('exploration_permits', 11, 'block',      '勘查规划区块', 'Block',           'text', '',         0, '', '', 'exploration_blocks', 'code', 0, -1),
+ ('exploration_permits', 12, 'key_area',   '所在重点勘查区', 'Key area',      'text', '',         0, '', '^KZ\d{11}$', 'exploration_areas', 'code', 0, -1),
+ ('exploration_permits', 13, 'district',   '所在行政区',   'District',        'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('exploration_permits', 14, 'remark',     '备注',         'Remark',          'text', '',         0, '', '', '', '', 0, -1),
+
+ ('mining_permits',  1, 'id',          '序号',         'No.',            'int',  '',         1, '', '', '', '', 0, -1),
+ ('mining_permits',  2, 'permit_no',   '采矿许可证号', 'Permit no.',     'text', '',         0, '', '^C\d{22}$', '', '', 0, -1),
+ ('mining_permits',  3, 'holder',      '采矿权人',     'Holder',         'text', '',         0, '', '', '', '', 0, -1),
+ ('mining_permits',  4, 'mine_name',   '矿山名称',     'Mine',           'text', '',         1, '', '', '', '', 0, -1),
+ ('mining_permits',  5, 'minerals',    '开采矿种',     'Minerals',       'text', '',         1, '', '', 'minerals', 'name', 1, -1),
+ ('mining_permits',  6, 'method',      '开采方式',     'Mining method',  'text', '',         0, '露天开采|地下开采|露天-地下联合开采', '', '', '', 0, -1),
+ ('mining_permits',  7, 'scale',       '生产规模',     'Production scale', 'dec', '',        0, '', '', '', '', 0, -1),
+ ('mining_permits',  8, 'scale_unit',  '规模单位',     'Scale unit',     'text', '',         0, '', '', '', '', 0, -1),
+ ('mining_permits',  9, 'size_class',  '矿山规模',     'Mine size',      'text', '',         0, '大型|中型|小型', '', '', '', 0, -1),
+ ('mining_permits', 10, 'area_km2',    '登记面积',     'Area',           'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('mining_permits', 11, 'elev_top',    '开采标高上限', 'Elevation top',  'dec',  '米',       0, '', '', '', '', 0, -1),
+ ('mining_permits', 12, 'elev_bottom', '开采标高下限', 'Elevation bottom', 'dec', '米',       0, '', '', '', '', 0, -1),
+ ('mining_permits', 13, 'valid_from',  '有效期起',     'Valid from',     'date', '',         0, '', '', '', '', 0, -1),
+ ('mining_permits', 14, 'valid_to',    '有效期止',     'Valid to',       'date', '',         0, '', '', '', '', 0, -1),
+ ('mining_permits', 15, 'status',      '生产状态',     'Status',         'text', '',         0, '生产|停产|筹建|关闭', '', '', '', 0, -1),
+ ('mining_permits', 16, 'issuer',      '发证机关',     'Issuer',         'text', '',         0, '部级|省级|市级|县级', '', '', '', 0, -1),
+ ('mining_permits', 17, 'block',       '开采规划区块', 'Block',          'text', '',         0, '', '', 'mining_blocks', 'code', 0, -1),
+ ('mining_permits', 18, 'key_area',    '所在重点开采区', 'Key mining area', 'text', '',       0, '', '^CZ\d{11}$', 'mining_areas', 'code', 0, -1),
+ ('mining_permits', 19, 'district',    '所在行政区',   'District',       'text', '',         0, '', '', 'districts', 'short_name', 0, -1),
+ ('mining_permits', 20, 'remark',      '备注',         'Remark',         'text', '',         0, '', '', '', '', 0, -1),
+
+ ('indicators', 1, 'seq',       '序号',     'No.',       'int',  '', 1, '', '', '', '', 0, -1),
+ ('indicators', 2, 'category',  '类别',     'Category',  'text', '', 1, '', '', '', '', 0, -1),
+ ('indicators', 3, 'name',      '指标名称', 'Indicator', 'text', '', 1, '', '', '', '', 0, -1),
+ ('indicators', 4, 'unit',      '指标单位', 'Unit',      'text', '', 1, '', '', '', '', 0, -1),
+ ('indicators', 5, 'value',     '指标额度', 'Target',    'dec',  '', 1, '', '', '', '', 0, -1),
+ ('indicators', 6, 'attribute', '属性',     'Attribute', 'text', '', 1, '预期性|约束性', '', '', '', 0, -1),
+ ('indicators', 7, 'mineral',   '对应矿种', 'Mineral',   'text', '', 0, '', '', 'minerals', 'name', 0, -1),
+
+ ('quotas', 1, 'id',        '记录号',     'Id',        'int',  '', 1, '', '', '', '', 0, -1),
+ ('quotas', 2, 'seq',       '序号',       'No.',       'int',  '', 0, '', '', '', '', 0, -1),
+ ('quotas', 3, 'mineral',   '矿产名称',   'Mineral',   'text', '', 1, '', '', 'minerals', 'name', 0, -1),
+ ('quotas', 4, 'unit',      '计量单位',   'Unit',      'text', '', 1, '', '', '', '', 0, -1),
+ ('quotas', 5, 'district',  '县（市）',   'County',    'text', '', 1, '', '', 'districts', 'short_name', 0, -1),
+ ('quotas', 6, 'amount',    '开采控制量', 'Quota',     'dec',  '', 1, '', '', '', '', 0, -1),
+ ('quotas', 7, 'attribute', '备注',       'Attribute', 'text', '', 1, '预期性|约束性', '', '', '', 0, -1),
+
+ ('block_summary', 1, 'seq',         '序号',     'No.',      'int',  '',         0, '', '', '', '', 0, -1),
+ ('block_summary', 2, 'category',    '矿产类别', 'Category', 'text', '',         1, '', '', '', '', 0, -1),
+ ('block_summary', 3, 'block_count', '区块数量', 'Blocks',   'int',  '个',       1, '', '', '', '', 0, -1),
+ ('block_summary', 4, 'area_km2',    '区块面积', 'Area',     'dec',  '平方公里', 1, '', '', '', '', 0, 4),
+ ('block_summary', 5, 'remark',      '备注',     'Remark',   'text', '',         0, '', '', '', '', 0, -1);
+
+------------------------------------------------------------------------------
+-- Totals the plan's text states
+------------------------------------------------------------------------------
+-- tbl, measure, col, where_col, where_val, value, unit, source, note
+INSERT INTO minreg_totals VALUES
+ ('national_areas',      'count', '',         '', '', 2,         '个',       '第四章第三节', '2 个国家规划矿区'),
+ ('national_areas',      'sum',   'area_km2', '', '', 749.3,     '平方公里', '第四章第三节', '总面积 749.3 平方公里（专栏二两行之和为 955.7575）'),
+ ('exploration_areas',   'count', '',         '', '', 13,        '个',       '第五章第三节', '划定 13 个重点勘查区'),
+ ('exploration_areas',   'sum',   'area_km2', '', '', 3548.4861, '平方公里', '第五章第三节', '总面积 3548.4861 平方公里'),
+ ('exploration_blocks',  'count', '',         '', '', 51,        '个',       '第五章第四节', '勘查规划区块 51 个'),
+ ('exploration_blocks',  'count', '',         'authority', '市级', 41, '个',   '第五章第四节', '市级出让登记管理权限矿种 41 个（省级以上 10 个）'),
+ ('exploration_blocks',  'sum',   'area_km2', '', '', 146.6364,  '平方公里', '第五章第四节', '总面积 146.6364 平方公里'),
+ ('block_summary',       'sum',   'block_count', '', '', 51,     '个',       '第五章第四节', '各类别区块数量之和应为 51'),
+ ('block_summary',       'sum',   'area_km2', '', '', 146.6364,  '平方公里', '第五章第四节', '各类别区块面积之和应为 146.6364'),
+ ('mining_areas',        'count', '',         '', '', 2,         '个',       '第六章第三节', '落实 2 个省级重点开采区'),
+ ('mining_areas',        'sum',   'area_km2', '', '', 284.1107,  '平方公里', '第六章第三节', '总面积 284.1107 平方公里'),
+ ('min_scales',          'count', '',         '', '', 26,        '个',       '专栏六',       '26 个重点矿种'),
+ ('sand_areas',          'count', '',         '', '', 21,        '个',       '专栏八',       '21 个集中开采区'),
+ ('indicators',          'count', '',         '', '', 15,        '项',       '专栏一',       '15 项主要规划指标'),
+ ('quotas',              'sum',   'amount',   'mineral', '铁矿',   0.026, '矿石，亿吨（62%）', '第六章第一节', '开采控制量合计（专栏一为 0.02）'),
+ ('quotas',              'sum',   'amount',   'mineral', '菱镁矿', 31,    '矿石，万吨',        '第六章第一节', '开采控制量合计'),
+ ('quotas',              'sum',   'amount',   'mineral', '硼矿',   450,   '矿石，万吨',        '第六章第一节', '开采控制量合计'),
+ ('quotas',              'sum',   'amount',   'mineral', '滑石',   58,    '矿石，万吨',        '第六章第一节', '开采控制量合计'),
+ ('mining_permits',      'count', '',         '', '', 330,       '个',       '第一章第一节', '全市非油气矿山总数 330 个（规划基期）'),
+ ('mining_permits',      'sum',   'area_km2', '', '', 146.0891,  '平方公里', '第一章第一节', '登记总面积 146.0891 平方公里'),
+ ('mining_permits',      'count', '',         'size_class', '大型', 9,   '个', '第一章第一节', '大型矿山 9 家'),
+ ('mining_permits',      'count', '',         'size_class', '中型', 25,  '个', '第一章第一节', '中型矿山 25 家'),
+ ('mining_permits',      'count', '',         'size_class', '小型', 296, '个', '第一章第一节', '小型及以下 296 家'),
+ ('mining_permits',      'count', '',         'district', '元宝区', 1,   '个', '第八章第一节', '元宝区采矿权 1 处'),
+ ('mining_permits',      'count', '',         'district', '振安区', 9,   '个', '第八章第三节', '振安区采矿权 9 处'),
+ ('exploration_permits', 'count', '',         '', '', 269,       '个',       '第一章第一节', '全市非油气探矿权 269 个'),
+ ('exploration_permits', 'sum',   'area_km2', '', '', 1557.5664, '平方公里', '第一章第一节', '登记总面积 1557.5664 平方公里'),
+ ('exploration_permits', 'count', '',         'district', '元宝区', 1,   '个', '第八章第一节', '元宝区探矿权 1 处'),
+ ('exploration_permits', 'count', '',         'district', '振兴区', 3,   '个', '第八章第二节', '振兴区探矿权 3 处'),
+ ('exploration_permits', 'count', '',         'district', '振安区', 6,   '个', '第八章第三节', '振安区探矿权 6 处'),
+ ('districts',           'count', '',         '', '', 7,         '个',       'GB/T 2260',    '丹东市及所辖 6 个县级行政区');

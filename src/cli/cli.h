@@ -1,0 +1,35 @@
+/* cli.h — the non-interactive commands.  Each returns an exit code; errors
+ * are printed by main from the mr_err they fill. */
+#ifndef MINREG_CLI_H
+#define MINREG_CLI_H
+
+#include <stdio.h>
+
+#include "core/db.h"
+#include "core/err.h"
+
+int cmd_tables(db *d, int argc, char **argv, mr_err *e);
+int cmd_show(db *d, int argc, char **argv, mr_err *e);
+int cmd_get(db *d, int argc, char **argv, mr_err *e);
+
+/* Resolve TABLE or fill e with a message listing the registers. */
+const table *cli_table(db *d, const char *name, mr_err *e);
+
+/* ---- output helpers (out.c) ---- */
+typedef enum { FMT_TEXT, FMT_CSV, FMT_TSV, FMT_JSON } out_format;
+int out_format_parse(const char *s, out_format *f);
+
+/* A text table: cells are added row by row, then printed aligned by
+ * display width with every cell escaped. */
+typedef struct text_table text_table;
+text_table *tt_new(int ncols);
+void tt_align_right(text_table *t, int col);
+void tt_add(text_table *t, const char *cell);   /* next cell, row-major */
+void tt_print(text_table *t, FILE *f, int header_rule);
+void tt_free(text_table *t);
+
+void out_json_string(FILE *f, const char *s);
+/* Print s escaped for the terminal (controls, bidi marks, bad UTF-8). */
+void out_safe(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,134 @@
+/* out.c — aligned text tables, JSON strings and safe printing for the CLI. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/text.h"
+
+int out_format_parse(const char *s, out_format *f)
+{
+    static const char *const names[] = {"text", "csv", "tsv", "json"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *f = (out_format)i;
+            return 1;
+        }
+    return 0;
+}
+
+struct text_table {
+    int ncols;
+    char **cells;
+    size_t n, cap;
+    int *right;
+};
+
+text_table *tt_new(int ncols)
+{
+    text_table *t = xcalloc(1, sizeof *t);
+    t->ncols = ncols;
+    t->right = xcalloc((size_t)ncols, sizeof(int));
+    return t;
+}
+
+void tt_align_right(text_table *t, int col) { t->right[col] = 1; }
+
+void tt_add(text_table *t, const char *cell)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->cells = xrealloc(t->cells, sizeof(char *) * t->cap);
+    }
+    t->cells[t->n++] = xstrdup(cell ? cell : "");
+}
+
+void tt_print(text_table *t, FILE *f, int header_rule)
+{
+    int *w = xcalloc((size_t)t->ncols, sizeof(int));
+    for (size_t i = 0; i < t->n; i++) {
+        int cw = text_width(t->cells[i]);
+        if (cw > w[i % (size_t)t->ncols])
+            w[i % (size_t)t->ncols] = cw;
+    }
+    buf line = BUF_INIT;
+    size_t rows = t->n / (size_t)t->ncols;
+    for (size_t r = 0; r < rows; r++) {
+        buf_reset(&line);
+        for (int c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * (size_t)t->ncols + (size_t)c];
+            int last = c == t->ncols - 1;
+            if (c)
+                buf_puts(&line, "  ");
+            /* header cells are left-aligned; the last column is not padded */
+            if (last && !(t->right[c] && !(header_rule && r == 0)))
+                text_escape(&line, cell, strlen(cell));
+            else
+                text_cell(&line, cell, w[c], t->right[c] && !(header_rule && r == 0));
+        }
+        while (line.len && line.s[line.len - 1] == ' ')
+            line.s[--line.len] = '\0';
+        fprintf(f, "%s\n", buf_str(&line));
+        if (header_rule && r == 0) {
+            buf_reset(&line);
+            for (int c = 0; c < t->ncols; c++) {
+                if (c)
+                    buf_puts(&line, "  ");
+                for (int k = 0; k < w[c]; k++)
+                    buf_putc(&line, '-');
+            }
+            fprintf(f, "%s\n", buf_str(&line));
+        }
+    }
+    buf_free(&line);
+    free(w);
+}
+
+void tt_free(text_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t->right);
+    free(t);
+}
+
+void out_json_string(FILE *f, const char *s)
+{
+    putc('"', f);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        if (k < 0) {
+            fputs("\\ufffd", f);   /* invalid UTF-8 cannot be carried in JSON */
+            i++;
+            continue;
+        }
+        if (cp == '"' || cp == '\\')
+            fprintf(f, "\\%c", (int)cp);
+        else if (cp == '\n')
+            fputs("\\n", f);
+        else if (cp == '\t')
+            fputs("\\t", f);
+        else if (cp == '\r')
+            fputs("\\r", f);
+        else if (cp_width(cp) < 0)
+            fprintf(f, "\\u%04x", (unsigned)cp);
+        else
+            fwrite(s + i, 1, (size_t)k, f);
+        i += (size_t)k;
+    }
+    putc('"', f);
+}
+
+void out_safe(FILE *f, const char *s)
+{
+    buf b = BUF_INIT;
+    text_escape(&b, s, strlen(s));
+    fputs(buf_str(&b), f);
+    buf_free(&b);
+}

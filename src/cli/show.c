@@ -1,0 +1,468 @@
+/* show.c — `minreg tables`, `minreg show` and `minreg get`. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/csvio.h"
+#include "core/i18n.h"
+#include "core/text.h"
+
+const table *cli_table(db *d, const char *name, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    const table *t = schema_table(s, name);
+    if (t)
+        return t;
+    buf b = BUF_INIT;
+    for (int i = 0; i < s->ntables; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", s->tables[i].id);
+    err_set(e, EXIT_NOTFOUND, _("no register '%s' (registers: %s)"), name, buf_str(&b));
+    buf_free(&b);
+    return NULL;
+}
+
+static int is_numeric(const column *c) { return c->type == COL_INT || c->type == COL_DEC; }
+
+/* ---- tables ------------------------------------------------------------- */
+
+int cmd_tables(db *d, int argc, char **argv, mr_err *e)
+{
+    (void)argc, (void)argv;
+    const schema *s = db_schema(d);
+    text_table *tt = tt_new(5);
+    tt_align_right(tt, 4);
+    tt_add(tt, _("Appendix"));
+    tt_add(tt, _("Alias"));
+    tt_add(tt, _("Register"));
+    tt_add(tt, _("Title"));
+    tt_add(tt, _("Rows"));
+    for (int i = 0; i < s->ntables; i++) {
+        const table *t = &s->tables[i];
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)db_count(d, t, NULL, 0));
+        tt_add(tt, t->appendix);
+        tt_add(tt, t->alias);
+        tt_add(tt, t->id);
+        tt_add(tt, i18n_is_zh() ? t->title : t->title_en);
+        tt_add(tt, n);
+    }
+    tt_print(tt, stdout, 1);
+    tt_free(tt);
+    (void)e;
+    return EXIT_OK;
+}
+
+/* ---- show --------------------------------------------------------------- */
+
+/* Parse "COL=VALUE" for table t into f.  Returns 0 or fills e. */
+static int parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        err_set(e, EXIT_USAGE, _("--where wants COL=VALUE, not '%s'"), arg);
+        return -1;
+    }
+    char *col = xstrndup(arg, (size_t)(eq - arg));
+    f->ci = table_col_any(t, col);
+    f->value = eq + 1;
+    if (f->ci < 0) {
+        err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, col);
+        free(col);
+        return -1;
+    }
+    free(col);
+    return 0;
+}
+
+/* Parse "A,B,C" into column indexes. */
+static int parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e)
+{
+    char *copy = xstrdup(arg), *save = NULL;
+    *n = 0;
+    for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        int ci = table_col_any(t, p);
+        if (ci < 0) {
+            err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, p);
+            free(copy);
+            return -1;
+        }
+        if (*n < t->ncols)
+            cis[(*n)++] = ci;
+    }
+    free(copy);
+    return 0;
+}
+
+static void usage_show(FILE *f)
+{
+    fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--columns A,B] [--sort COL [--desc]]\n"
+            "                   [--limit N] [--format text|csv|tsv|json]\n"), f);
+}
+
+int cmd_show(db *d, int argc, char **argv, mr_err *e)
+{
+    static const struct option opts[] = {
+        {"where", required_argument, NULL, 'w'}, {"limit", required_argument, NULL, 'n'},
+        {"format", required_argument, NULL, 'F'}, {"columns", required_argument, NULL, 'c'},
+        {"sort", required_argument, NULL, 's'}, {"desc", no_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *wheres[32];
+    int nw = 0, desc = 0, rc = EXIT_OK;
+    long limit = -1;
+    out_format fmt = FMT_TEXT;
+    const char *cols_arg = NULL, *sort_arg = NULL;
+    int o;
+    optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
+    while ((o = getopt_long(argc, argv, "w:n:F:c:s:Dh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'w':
+            if (nw == 32) {
+                err_set(e, EXIT_USAGE, _("too many --where options"));
+                return EXIT_USAGE;
+            }
+            wheres[nw++] = optarg;
+            break;
+        case 'n': {
+            char *end;
+            limit = strtol(optarg, &end, 10);
+            if (*end || limit < 0) {
+                err_set(e, EXIT_USAGE, _("--limit wants a number, not '%s'"), optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case 'F':
+            if (!out_format_parse(optarg, &fmt)) {
+                err_set(e, EXIT_USAGE, _("unknown format '%s' (text, csv, tsv, json)"), optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'c': cols_arg = optarg; break;
+        case 's': sort_arg = optarg; break;
+        case 'D': desc = 1; break;
+        case 'h': usage_show(stdout); return EXIT_OK;
+        default: usage_show(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        usage_show(stderr);
+        return EXIT_USAGE;
+    }
+    const table *t = cli_table(d, argv[optind], e);
+    if (!t)
+        return e->code;
+    db_filter f[32];
+    for (int i = 0; i < nw; i++)
+        if (parse_where(t, wheres[i], &f[i], e) < 0)
+            return e->code;
+    int *cis = xmalloc(sizeof(int) * (size_t)t->ncols), nc = t->ncols;
+    for (int i = 0; i < nc; i++)
+        cis[i] = i;
+    int sort_ci = -1;
+    if ((cols_arg && parse_columns(t, cols_arg, cis, &nc, e) < 0) ||
+        (sort_arg && (sort_ci = table_col_any(t, sort_arg)) < 0)) {
+        if (sort_arg && sort_ci < 0)
+            err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, sort_arg);
+        free(cis);
+        return EXIT_USAGE;
+    }
+
+    int tty = isatty(STDOUT_FILENO);
+    buf v = BUF_INIT, h = BUF_INIT;
+    int *w = NULL;
+    cursor *c = NULL;
+    if (fmt == FMT_TEXT) {
+        /* First pass: widths.  The second streams the rows, so memory does not
+         * grow with the table. */
+        w = xcalloc((size_t)nc, sizeof(int));
+        for (int i = 0; i < nc; i++) {
+            buf_reset(&h);
+            col_header(&t->cols[cis[i]], &h);
+            w[i] = text_width(buf_str(&h));
+        }
+        c = db_select(d, t, f, nw, sort_ci, desc, limit, e);
+        if (!c)
+            goto fail;
+        while (cursor_next(c) == 1)
+            for (int i = 0; i < nc; i++) {
+                buf_reset(&v);
+                col_format(&t->cols[cis[i]], cursor_val(c, cis[i]), &v);
+                int cw = text_width(buf_str(&v));
+                if (cw > w[i])
+                    w[i] = cw;
+            }
+        cursor_free(c);
+        buf line = BUF_INIT;
+        for (int i = 0; i < nc; i++) {
+            buf_reset(&h);
+            col_header(&t->cols[cis[i]], &h);
+            if (i)
+                buf_puts(&line, "  ");
+            text_cell(&line, buf_str(&h), w[i], 0);
+        }
+        while (line.len && line.s[line.len - 1] == ' ')
+            line.s[--line.len] = '\0';
+        printf("%s\n", buf_str(&line));
+        buf_reset(&line);
+        for (int i = 0; i < nc; i++) {
+            if (i)
+                buf_puts(&line, "  ");
+            for (int k = 0; k < w[i]; k++)
+                buf_putc(&line, '-');
+        }
+        printf("%s\n", buf_str(&line));
+        buf_free(&line);
+    } else if (fmt == FMT_CSV || fmt == FMT_TSV) {
+        for (int i = 0; i < nc; i++) {
+            if (i)
+                putchar(fmt == FMT_CSV ? ',' : '\t');
+            buf_reset(&h);
+            col_header(&t->cols[cis[i]], &h);
+            if (fmt == FMT_CSV)
+                csv_write_field(stdout, buf_str(&h), ',');
+            else
+                out_safe(stdout, buf_str(&h));
+        }
+        putchar('\n');
+    } else {
+        putchar('[');
+    }
+
+    c = db_select(d, t, f, nw, sort_ci, desc, limit, e);
+    if (!c)
+        goto fail;
+    long nrows = 0;
+    buf line = BUF_INIT;
+    int got;
+    while ((got = cursor_next(c)) == 1) {
+        buf_reset(&line);
+        if (fmt == FMT_JSON)
+            fputs(nrows ? ",\n {" : "\n {", stdout);
+        for (int i = 0; i < nc; i++) {
+            const column *col = &t->cols[cis[i]];
+            const char *raw = cursor_val(c, cis[i]);
+            switch (fmt) {
+            case FMT_TEXT:
+                buf_reset(&v);
+                col_format(col, raw, &v);
+                if (i)
+                    buf_puts(&line, "  ");
+                text_cell(&line, buf_str(&v), w[i], is_numeric(col));
+                break;
+            case FMT_CSV:
+                if (i)
+                    putchar(',');
+                if (tty && raw)   /* to a terminal: escaped, never raw */
+                    out_safe(stdout, raw);
+                else
+                    csv_write_field(stdout, raw, ',');
+                break;
+            case FMT_TSV:
+                if (i)
+                    putchar('\t');
+                if (raw)
+                    out_safe(stdout, raw);
+                break;
+            case FMT_JSON:
+                printf("%s", i ? ", " : "");
+                out_json_string(stdout, col->id);
+                putchar(':');
+                if (!raw)
+                    fputs("null", stdout);
+                else if (is_numeric(col) && *raw)
+                    fputs(raw, stdout);
+                else
+                    out_json_string(stdout, raw);
+                break;
+            }
+        }
+        if (fmt == FMT_TEXT) {
+            while (line.len && line.s[line.len - 1] == ' ')
+                line.s[--line.len] = '\0';
+            printf("%s\n", buf_str(&line));
+        } else if (fmt == FMT_JSON) {
+            putchar('}');
+        } else {
+            putchar('\n');
+        }
+        nrows++;
+    }
+    buf_free(&line);
+    if (fmt == FMT_JSON)
+        fputs(nrows ? "\n]\n" : "]\n", stdout);
+    if (got < 0) {
+        err_set(e, EXIT_DB, "%s", cursor_error(c));
+        rc = EXIT_DB;
+    }
+    cursor_free(c);
+    goto out;
+fail:
+    rc = e->code;
+out:
+    free(cis);
+    free(w);
+    buf_free(&v);
+    buf_free(&h);
+    return rc;
+}
+
+/* ---- get ----------------------------------------------------------------- */
+
+/* "KZ21060000001 辽宁凤城…" — a row's key and, if different, its label. */
+static void row_name(const table *t, cursor *c, buf *out)
+{
+    const char *k = cursor_val(c, t->key_ci), *l = cursor_val(c, t->label_ci);
+    col_format(&t->cols[t->key_ci], k, out);
+    if (t->label_ci != t->key_ci && l && *l)
+        buf_printf(out, "  %s", l);
+}
+
+static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->title_en; }
+
+/* Print where one link value points, and the registers keyed by the target
+ * row (e.g. a mineral's minimum scale) on the lines below it. */
+static void print_link(db *d, const column *col, const char *item, FILE *f)
+{
+    const schema *s = db_schema(d);
+    const table *lt = &s->tables[col->link_ti];
+    int64_t rowid;
+    buf b = BUF_INIT, ext = BUF_INIT;
+    buf_printf(&b, "  %s → %s: %s", col->label, ttitle(lt), item);
+    if (db_find_by(d, lt, col->link_ci, item, &rowid)) {
+        cursor *c = db_select_rowid(d, lt, rowid, NULL);
+        if (c && cursor_next(c) == 1) {
+            const char *k = cursor_val(c, lt->key_ci), *l = cursor_val(c, lt->label_ci);
+            if (k && strcmp(k, item) != 0)
+                buf_printf(&b, " = %s", k);
+            if (l && strcmp(l, item) != 0 && lt->label_ci != lt->key_ci)
+                buf_printf(&b, " %s", l);
+            for (int i = 0; i < s->ntables; i++) {
+                const table *u = &s->tables[i];
+                const column *kc = &u->cols[u->key_ci];
+                int64_t r2;
+                if (kc->link_ti != col->link_ti || u == lt)
+                    continue;
+                const char *v = cursor_val(c, kc->link_ci);
+                if (v && db_find_by(d, u, u->key_ci, v, &r2)) {
+                    buf_reset(&ext);
+                    buf_printf(&ext, "      ↳ %s: %s", ttitle(u), v);
+                    out_safe(f, buf_str(&b));
+                    fputc('\n', f);
+                    buf_reset(&b);
+                    buf_puts(&b, buf_str(&ext));
+                }
+            }
+        }
+        cursor_free(c);
+    } else {
+        buf_printf(&b, "  (%s)", _("missing"));
+    }
+    out_safe(f, buf_str(&b));
+    fputc('\n', f);
+    buf_free(&b);
+    buf_free(&ext);
+}
+
+#define GET_LIST_MAX 20
+
+int cmd_get(db *d, int argc, char **argv, mr_err *e)
+{
+    if (argc != 3) {
+        fputs(_("usage: minreg get TABLE KEY\n"), stderr);
+        return EXIT_USAGE;
+    }
+    const table *t = cli_table(d, argv[1], e);
+    if (!t)
+        return e->code;
+    int64_t rowid;
+    if (!db_find(d, t, argv[2], &rowid)) {
+        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[2]);
+        return EXIT_NOTFOUND;
+    }
+    cursor *c = db_select_rowid(d, t, rowid, e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return EXIT_DB;
+    }
+    const schema *s = db_schema(d);
+    buf b = BUF_INIT;
+    if (*t->appendix)
+        buf_printf(&b, "%s ", t->appendix);
+    buf_printf(&b, "%s (%s)  ", ttitle(t), t->id);
+    row_name(t, c, &b);
+    out_safe(stdout, buf_str(&b));
+    puts("\n");
+
+    text_table *tt = tt_new(2);
+    for (int i = 0; i < t->ncols; i++) {
+        buf_reset(&b);
+        col_header(&t->cols[i], &b);
+        tt_add(tt, buf_str(&b));
+        buf_reset(&b);
+        col_format(&t->cols[i], cursor_val(c, i), &b);
+        tt_add(tt, buf_str(&b));
+    }
+    tt_print(tt, stdout, 0);
+    tt_free(tt);
+
+    /* Links out. */
+    int any = 0;
+    for (int i = 0; i < t->ncols; i++) {
+        const column *col = &t->cols[i];
+        const char *v = cursor_val(c, i);
+        if (col->link_ti < 0 || !v || !*v)
+            continue;
+        if (!any++)
+            printf("\n%s\n", _("Links out:"));
+        char *copy = xstrdup(v), *save = NULL;
+        if (col->multi)
+            for (char *p = strtok_r(copy, ";", &save); p; p = strtok_r(NULL, ";", &save))
+                print_link(d, col, p, stdout);
+        else
+            print_link(d, col, v, stdout);
+        free(copy);
+    }
+
+    /* Links in: every column of every register that points at this one. */
+    any = 0;
+    for (int i = 0; i < s->ntables; i++) {
+        const table *u = &s->tables[i];
+        for (int j = 0; j < u->ncols; j++) {
+            const column *col = &u->cols[j];
+            if (col->link_ti != schema_table_index(s, t))
+                continue;
+            const char *v = cursor_val(c, col->link_ci);
+            if (!v || !*v)
+                continue;
+            db_filter f = {j, v};
+            int64_t n = db_count(d, u, &f, 1);
+            if (n <= 0)
+                continue;
+            if (!any++)
+                printf("\n%s\n", _("Referenced by:"));
+            buf_reset(&b);
+            buf_printf(&b, "  %s (%s) %s: %lld", ttitle(u), u->id, col->label, (long long)n);
+            out_safe(stdout, buf_str(&b));
+            putchar('\n');
+            cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
+            while (rc && cursor_next(rc) == 1) {
+                buf_reset(&b);
+                buf_puts(&b, "    ");
+                row_name(u, rc, &b);
+                out_safe(stdout, buf_str(&b));
+                putchar('\n');
+            }
+            cursor_free(rc);
+            if (n > GET_LIST_MAX)
+                printf("    %s\n", _("…"));
+        }
+    }
+    cursor_free(c);
+    buf_free(&b);
+    return EXIT_OK;
+}

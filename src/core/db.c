@@ -1,0 +1,622 @@
+/* db.c — SQLite access for minreg (see db.h). */
+#include "db.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "load.h"
+
+struct db {
+    sqlite3 *h;
+    char *path;
+    schema s;
+    int readonly;
+};
+
+struct cursor {
+    sqlite3_stmt *st;
+    const table *t;
+    char err[256];
+    char (*num)[32];   /* per column: REAL values formatted by us */
+};
+
+struct inserter {
+    db *d;
+    sqlite3_stmt *st;
+    const table *t;
+    int *cis;
+    int n;
+};
+
+const schema *db_schema(const db *d) { return &d->s; }
+const char *db_path(const db *d) { return d->path; }
+
+/* Quote an identifier taken from the schema. */
+static void put_ident(buf *b, const char *id)
+{
+    buf_putc(b, '"');
+    for (; *id; id++) {
+        if (*id == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *id);
+    }
+    buf_putc(b, '"');
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return xstrdup(v ? (const char *)v : "");
+}
+
+/* ---- schema loading --------------------------------------------------- */
+
+static int load_schema(db *d, mr_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    schema *s = &d->s;
+    const char *q =
+        "SELECT id, grp, appendix, alias, title, title_en, source, key_col, label_col, ord"
+        " FROM minreg_tables ORDER BY ord";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        s->tables = xrealloc(s->tables, sizeof(table) * (size_t)(s->ntables + 1));
+        table *t = &s->tables[s->ntables++];
+        memset(t, 0, sizeof *t);
+        t->id = col_dup(st, 0); t->grp = col_dup(st, 1); t->appendix = col_dup(st, 2);
+        t->alias = col_dup(st, 3); t->title = col_dup(st, 4); t->title_en = col_dup(st, 5);
+        t->source = col_dup(st, 6); t->key_col = col_dup(st, 7); t->label_col = col_dup(st, 8);
+        t->ord = sqlite3_column_int(st, 9);
+    }
+    sqlite3_finalize(st);
+
+    q = "SELECT id, label, label_en, type, unit, required, enum, pattern, link_tbl,"
+        " link_col, multi, scale FROM minreg_columns WHERE tbl = ?1 ORDER BY ord";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    for (int i = 0; i < s->ntables; i++) {
+        table *t = &s->tables[i];
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            t->cols = xrealloc(t->cols, sizeof(column) * (size_t)(t->ncols + 1));
+            column *c = &t->cols[t->ncols++];
+            memset(c, 0, sizeof *c);
+            c->id = col_dup(st, 0); c->label = col_dup(st, 1); c->label_en = col_dup(st, 2);
+            const char *ty = (const char *)sqlite3_column_text(st, 3);
+            if (!ty || !col_type_parse(ty, &c->type)) {
+                err_set(e, EXIT_DB, "%s: column %s.%s has unknown type '%s'", d->path,
+                        t->id, c->id, ty ? ty : "");
+                sqlite3_finalize(st);
+                return -1;
+            }
+            c->unit = col_dup(st, 4); c->required = sqlite3_column_int(st, 5);
+            c->enum_s = col_dup(st, 6); c->pattern = col_dup(st, 7);
+            c->link_tbl = col_dup(st, 8); c->link_col = col_dup(st, 9);
+            c->multi = sqlite3_column_int(st, 10); c->scale = sqlite3_column_int(st, 11);
+        }
+    }
+    sqlite3_finalize(st);
+
+    q = "SELECT tbl, measure, col, where_col, where_val, value, unit, source, note"
+        " FROM minreg_totals ORDER BY rowid";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        s->totals = xrealloc(s->totals, sizeof(total) * (size_t)(s->ntotals + 1));
+        total *x = &s->totals[s->ntotals++];
+        x->tbl = col_dup(st, 0); x->measure = col_dup(st, 1); x->col = col_dup(st, 2);
+        x->where_col = col_dup(st, 3); x->where_val = col_dup(st, 4);
+        x->value = sqlite3_column_double(st, 5);
+        x->unit = col_dup(st, 6); x->source = col_dup(st, 7); x->note = col_dup(st, 8);
+    }
+    sqlite3_finalize(st);
+    schema_resolve(s);
+    for (int i = 0; i < s->ntables; i++)
+        if (s->tables[i].key_ci < 0 || s->tables[i].label_ci < 0) {
+            err_set(e, EXIT_DB, "%s: register %s names a key or label column it does not have",
+                    d->path, s->tables[i].id);
+            return -1;
+        }
+    return 0;
+sqlerr:
+    err_set(e, EXIT_DB, "%s: cannot read the register description: %s", d->path,
+            sqlite3_errmsg(d->h));
+    sqlite3_finalize(st);
+    return -1;
+}
+
+/* ---- open / create ----------------------------------------------------- */
+
+/* Migrations from version i to i+1, in order; migrations[0] upgrades 1 -> 2.
+ * There are none yet: version 1 is the first. */
+static const char *const migrations[] = {NULL};
+
+static int check_version(db *d, mr_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->h, "SELECT value FROM minreg_meta WHERE key = 'schema_version'",
+                                -1, &st, NULL);
+    if (rc == SQLITE_NOTADB) {
+        err_set(e, EXIT_DB, "%s: not an SQLite database (is it a register file?)", d->path);
+        return -1;
+    }
+    if (rc != SQLITE_OK) {
+        if (sqlite3_errcode(d->h) == SQLITE_BUSY)
+            err_set(e, EXIT_DB, "%s: locked by another process", d->path);
+        else if (strstr(sqlite3_errmsg(d->h), "no such table"))
+            err_set(e, EXIT_DB, "%s: an SQLite file, but not a minreg register (no minreg_meta table)",
+                    d->path);
+        else
+            err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int version = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = atoi((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (version <= 0) {
+        err_set(e, EXIT_DB, "%s: register has no schema version", d->path);
+        return -1;
+    }
+    if (version > MINREG_SCHEMA_VERSION) {
+        err_set(e, EXIT_DB,
+                "%s: made by a newer minreg (schema version %d; this minreg knows up to %d); "
+                "upgrade minreg to open it",
+                d->path, version, MINREG_SCHEMA_VERSION);
+        return -1;
+    }
+    while (version < MINREG_SCHEMA_VERSION) {
+        const char *sql = migrations[version - 1];
+        if (d->readonly || !sql) {
+            err_set(e, EXIT_DB, "%s: schema version %d needs migrating to %d%s", d->path, version,
+                    MINREG_SCHEMA_VERSION, d->readonly ? ", which a read-only open cannot do" : "");
+            return -1;
+        }
+        char *msg = NULL;
+        buf b = BUF_INIT;
+        buf_printf(&b, "BEGIN IMMEDIATE; %s; UPDATE minreg_meta SET value = '%d' "
+                       "WHERE key = 'schema_version'; COMMIT;", sql, version + 1);
+        if (sqlite3_exec(d->h, buf_str(&b), NULL, NULL, &msg) != SQLITE_OK) {
+            err_set(e, EXIT_DB, "%s: migrating schema %d to %d failed: %s", d->path, version,
+                    version + 1, msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+            buf_free(&b);
+            return -1;
+        }
+        buf_free(&b);
+        version++;
+    }
+    d->s.version = version;
+    return 0;
+}
+
+int db_open(const char *path, int flags, db **out, mr_err *e)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0) {
+        err_set(e, EXIT_DB, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    db *d = xcalloc(1, sizeof *d);
+    d->path = xstrdup(path);
+    d->readonly = (flags & DB_READONLY) || access(path, W_OK) != 0;
+    int oflags = d->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(path, &d->h, oflags, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: %s", path, sqlite3_errmsg(d->h));
+        db_close(d);
+        return -1;
+    }
+    sqlite3_extended_result_codes(d->h, 1);
+    sqlite3_busy_timeout(d->h, 5000);
+    if (check_version(d, e) < 0 || load_schema(d, e) < 0) {
+        db_close(d);
+        return -1;
+    }
+    if (!d->readonly)
+        sqlite3_exec(d->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    *out = d;
+    return 0;
+}
+
+void db_close(db *d)
+{
+    if (!d)
+        return;
+    sqlite3_close(d->h);
+    schema_free(&d->s);
+    free(d->path);
+    free(d);
+}
+
+static char *slurp(const char *path, mr_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+int db_create(const char *path, const char *datadir, int empty, mr_err *e)
+{
+    if (access(path, F_OK) == 0) {
+        err_set(e, EXIT_IO, "%s: already exists; minreg init will not overwrite a register", path);
+        return -1;
+    }
+    buf tmp = BUF_INIT, p = BUF_INIT;
+    buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+    unlink(buf_str(&tmp));
+    buf_printf(&p, "%s/schema.sql", datadir);
+    char *sql = slurp(buf_str(&p), e);
+    int rc = -1;
+    db *d = NULL;
+    sqlite3 *h = NULL;
+    if (!sql)
+        goto out;
+    if (sqlite3_open_v2(buf_str(&tmp), &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_IO, "%s: %s", path, sqlite3_errmsg(h));
+        sqlite3_close(h);
+        goto out;
+    }
+    char *msg = NULL;
+    if (sqlite3_exec(h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DATA, "%s: %s", buf_str(&p), msg ? msg : sqlite3_errmsg(h));
+        sqlite3_free(msg);
+        sqlite3_close(h);
+        goto out;
+    }
+    sqlite3_close(h);
+    if (db_open(buf_str(&tmp), 0, &d, e) < 0)
+        goto out;
+    if (!empty) {
+        if (db_begin(d, e) < 0)
+            goto out;
+        sqlite3_exec(d->h, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+        for (int i = 0; i < d->s.ntables; i++) {
+            buf_reset(&p);
+            buf_printf(&p, "%s/seed/%s.csv", datadir, d->s.tables[i].id);
+            if (access(buf_str(&p), F_OK) != 0)
+                continue;
+            if (load_csv(d, &d->s.tables[i], buf_str(&p), 1, e) < 0) {
+                db_rollback(d);
+                goto out;
+            }
+        }
+        if (db_commit(d, e) < 0)
+            goto out;
+    }
+    /* Leave a single self-contained file: no WAL beside it. */
+    sqlite3_exec(d->h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    db_close(d);
+    d = NULL;
+    if (rename(buf_str(&tmp), path) != 0) {
+        err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_close(d);
+    if (rc < 0) {
+        unlink(buf_str(&tmp));
+        buf_puts(&tmp, "-wal");
+        unlink(buf_str(&tmp));
+        tmp.len -= 4;
+        buf_puts(&tmp, "-shm");
+        unlink(buf_str(&tmp));
+    }
+    free(sql);
+    buf_free(&tmp);
+    buf_free(&p);
+    return rc;
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+int db_begin(db *d, mr_err *e)
+{
+    if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: cannot start a write: %s", d->path, sqlite3_errmsg(d->h));
+        return -1;
+    }
+    return 0;
+}
+
+int db_commit(db *d, mr_err *e)
+{
+    if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: commit failed: %s", d->path, sqlite3_errmsg(d->h));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+void db_rollback(db *d)
+{
+    if (!sqlite3_get_autocommit(d->h))
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+static void put_where(buf *q, const table *t, const db_filter *f, int nf)
+{
+    for (int i = 0; i < nf; i++) {
+        const column *c = &t->cols[f[i].ci];
+        buf_puts(q, i ? " AND " : " WHERE ");
+        if (c->multi) {
+            buf_puts(q, "instr(';' || ");
+            put_ident(q, c->id);
+            buf_printf(q, " || ';', ';' || ?%d || ';') > 0", i + 1);
+        } else {
+            put_ident(q, c->id);
+            buf_printf(q, " = ?%d", i + 1);
+        }
+    }
+}
+
+static void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf)
+{
+    for (int i = 0; i < nf; i++)
+        sqlite3_bind_text(st, i + 1, f[i].value, -1, SQLITE_TRANSIENT);
+}
+
+int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT count(*) FROM ");
+    put_ident(&q, t->id);
+    put_where(&q, t, f, nf);
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        bind_filters(st, f, nf);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    buf_free(&q);
+    return n;
+}
+
+static void put_select(buf *q, const table *t)
+{
+    buf_puts(q, "SELECT rowid");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_puts(q, ", ");
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, " FROM ");
+    put_ident(q, t->id);
+}
+
+static cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
+{
+    cursor *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    if (sqlite3_prepare_v2(d->h, sql, -1, &c->st, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        sqlite3_finalize(c->st);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+cursor *db_select(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
+                  long limit, mr_err *e)
+{
+    buf q = BUF_INIT;
+    put_select(&q, t);
+    put_where(&q, t, f, nf);
+    buf_puts(&q, " ORDER BY ");
+    if (sort_ci >= 0) {
+        put_ident(&q, t->cols[sort_ci].id);
+        buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
+    } else {
+        buf_puts(&q, desc ? "rowid DESC" : "rowid");
+    }
+    if (limit >= 0)
+        buf_printf(&q, " LIMIT %ld", limit);
+    cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+    buf_free(&q);
+    if (c)
+        bind_filters(c->st, f, nf);
+    return c;
+}
+
+cursor *db_select_rowid(db *d, const table *t, int64_t rowid, mr_err *e)
+{
+    buf q = BUF_INIT;
+    put_select(&q, t);
+    buf_puts(&q, " WHERE rowid = ?1");
+    cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+    buf_free(&q);
+    if (c)
+        sqlite3_bind_int64(c->st, 1, rowid);
+    return c;
+}
+
+int cursor_next(cursor *c)
+{
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(c->err, sizeof c->err, "%s", sqlite3_errmsg(sqlite3_db_handle(c->st)));
+    return -1;
+}
+
+/* REAL values leave as typed: 100 not 100.0, 457.2456 not 457.24560000000002.
+ * %.15g is the precision a double always round-trips decimal text through. */
+const char *cursor_val(cursor *c, int ci)
+{
+    if (sqlite3_column_type(c->st, ci + 1) == SQLITE_FLOAT) {
+        if (!c->num)
+            c->num = xcalloc((size_t)sqlite3_column_count(c->st), sizeof *c->num);
+        snprintf(c->num[ci], sizeof c->num[ci], "%.15g", sqlite3_column_double(c->st, ci + 1));
+        return c->num[ci];
+    }
+    return (const char *)sqlite3_column_text(c->st, ci + 1);
+}
+
+int64_t cursor_rowid(cursor *c) { return sqlite3_column_int64(c->st, 0); }
+
+const char *cursor_error(cursor *c) { return c->err; }
+
+void cursor_free(cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    free(c->num);
+    free(c);
+}
+
+int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
+{
+    db_filter f = {ci, value};
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT rowid FROM ");
+    put_ident(&q, t->id);
+    put_where(&q, t, &f, 1);
+    buf_puts(&q, " LIMIT 2");
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        bind_filters(st, &f, 1);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            *rowid = sqlite3_column_int64(st, 0);
+            found++;
+        }
+    }
+    sqlite3_finalize(st);
+    buf_free(&q);
+    return found == 1;
+}
+
+/* Columns of t with a single-column UNIQUE index (besides the key). */
+static int unique_cols(db *d, const table *t, int *out, int max)
+{
+    int n = 0;
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT ii.name FROM pragma_index_list(?1) il, pragma_index_info(il.name) ii"
+                 " WHERE il.\"unique\" = 1 AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+            int ci = table_col(t, (const char *)sqlite3_column_text(st, 0));
+            if (ci >= 0 && ci != t->key_ci)
+                out[n++] = ci;
+        }
+    }
+    sqlite3_finalize(st);
+    buf_free(&q);
+    return n;
+}
+
+int db_find(db *d, const table *t, const char *key, int64_t *rowid)
+{
+    if (db_find_by(d, t, t->key_ci, key, rowid))
+        return 1;
+    int cis[16];
+    int n = unique_cols(d, t, cis, 16);
+    for (int i = 0; i < n; i++)
+        if (db_find_by(d, t, cis[i], key, rowid))
+            return 1;
+    char *end;
+    long long r = strtoll(key, &end, 10);
+    if (*key && *end == '\0') {
+        cursor *c = db_select_rowid(d, t, r, NULL);
+        int ok = c && cursor_next(c) == 1;
+        cursor_free(c);
+        if (ok) {
+            *rowid = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- inserts ---------------------------------------------------------------- */
+
+inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "INSERT INTO ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " (");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_puts(&q, ", ");
+        put_ident(&q, t->cols[cis[i]].id);
+    }
+    buf_puts(&q, ") VALUES (");
+    for (int i = 0; i < n; i++)
+        buf_printf(&q, "%s?%d", i ? ", " : "", i + 1);
+    buf_puts(&q, ")");
+    inserter *ins = xcalloc(1, sizeof *ins);
+    ins->d = d;
+    ins->t = t;
+    ins->n = n;
+    ins->cis = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+    memcpy(ins->cis, cis, sizeof(int) * (size_t)n);
+    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &ins->st, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        buf_free(&q);
+        db_inserter_free(ins);
+        return NULL;
+    }
+    buf_free(&q);
+    return ins;
+}
+
+int db_insert(inserter *ins, const char *const *values, mr_err *e)
+{
+    sqlite3_reset(ins->st);
+    for (int i = 0; i < ins->n; i++) {
+        const char *v = values[i];
+        if (!v || !*v)
+            sqlite3_bind_null(ins->st, i + 1);
+        else
+            sqlite3_bind_text(ins->st, i + 1, v, -1, SQLITE_STATIC);
+    }
+    int rc = sqlite3_step(ins->st);
+    sqlite3_reset(ins->st);
+    if (rc != SQLITE_DONE) {
+        err_set(e, EXIT_DATA, "%s", sqlite3_errmsg(ins->d->h));
+        return -1;
+    }
+    return 0;
+}
+
+void db_inserter_free(inserter *ins)
+{
+    if (!ins)
+        return;
+    sqlite3_finalize(ins->st);
+    free(ins->cis);
+    free(ins);
+}

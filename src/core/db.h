@@ -1,0 +1,69 @@
+/* db.h — the only module that speaks SQL.
+ *
+ * Every value goes through bound parameters; identifiers in generated SQL
+ * come only from the schema (and are quoted).  Cursors step through results
+ * so callers never hold more rows than they show.
+ */
+#ifndef MINREG_DB_H
+#define MINREG_DB_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "schema.h"
+
+#define MINREG_SCHEMA_VERSION 1
+
+typedef struct db db;
+typedef struct cursor cursor;
+typedef struct inserter inserter;
+
+enum { DB_READONLY = 1 };
+
+typedef struct db_filter {
+    int ci;              /* column index in the table */
+    const char *value;   /* equals this value (for multi columns: lists it) */
+} db_filter;
+
+/* Open an existing register.  Refuses files that are not SQLite, not minreg
+ * registers, or from a newer schema version; migrates older ones. */
+int db_open(const char *path, int flags, db **out, mr_err *e);
+void db_close(db *d);
+const schema *db_schema(const db *d);
+const char *db_path(const db *d);
+
+/* Create a new register at path (which must not exist) from
+ * datadir/schema.sql and, unless empty, datadir/seed/<table>.csv.  Built in a
+ * temporary file and renamed into place: a failure leaves nothing behind. */
+int db_create(const char *path, const char *datadir, int empty, mr_err *e);
+
+int db_begin(db *d, mr_err *e);
+int db_commit(db *d, mr_err *e);
+void db_rollback(db *d);
+
+int64_t db_count(db *d, const table *t, const db_filter *f, int nf);
+
+/* Rows of t matching all filters, ordered by column sort_ci (-1: by rowid),
+ * at most limit rows (limit < 0: all). */
+cursor *db_select(db *d, const table *t, const db_filter *f, int nf,
+                  int sort_ci, int desc, long limit, mr_err *e);
+cursor *db_select_rowid(db *d, const table *t, int64_t rowid, mr_err *e);
+int cursor_next(cursor *c);                 /* 1 row, 0 done, -1 error */
+const char *cursor_val(cursor *c, int ci);  /* NULL for SQL NULL */
+int64_t cursor_rowid(cursor *c);
+const char *cursor_error(cursor *c);
+void cursor_free(cursor *c);
+
+/* Find the row named by key: the key column, any other unique column, or
+ * the rowid.  Returns 1 and sets *rowid, 0 when not found. */
+int db_find(db *d, const table *t, const char *key, int64_t *rowid);
+
+/* Find the row of t whose column ci equals value (a link target). */
+int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
+
+/* Bulk insert of rows given as text (""/NULL = SQL NULL). */
+inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e);
+int db_insert(inserter *ins, const char *const *values, mr_err *e);
+void db_inserter_free(inserter *ins);
+
+#endif

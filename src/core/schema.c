@@ -1,0 +1,161 @@
+/* schema.c — lookups over the register description (see schema.h). */
+#include "schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[] = {"text", "int", "dec", "date", "year"};
+
+const char *col_type_name(col_type t) { return type_names[t]; }
+
+int col_type_parse(const char *s, col_type *t)
+{
+    for (int i = 0; i < (int)(sizeof type_names / sizeof *type_names); i++)
+        if (strcmp(s, type_names[i]) == 0) {
+            *t = (col_type)i;
+            return 1;
+        }
+    return 0;
+}
+
+int table_col(const table *t, const char *id)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+int table_col_any(const table *t, const char *name)
+{
+    int i = table_col(t, name);
+    if (i >= 0)
+        return i;
+    for (i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i].label, name) == 0)
+            return i;
+    buf h = BUF_INIT;
+    for (i = 0; i < t->ncols; i++) {
+        buf_reset(&h);
+        col_header(&t->cols[i], &h);
+        if (strcmp(buf_str(&h), name) == 0)
+            break;
+    }
+    buf_free(&h);
+    return i < t->ncols ? i : -1;
+}
+
+/* Compare s with a title, ignoring spaces (附表 2 == 附表2). */
+static int eq_nospace(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*b == ' ')
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++, b++;
+    }
+}
+
+const table *schema_table(const schema *s, const char *name)
+{
+    static const char prefix[] = "辽宁省丹东市";
+    if (strncmp(name, prefix, sizeof prefix - 1) == 0)
+        name += sizeof prefix - 1;
+    for (int i = 0; i < s->ntables; i++) {
+        const table *t = &s->tables[i];
+        if (strcmp(t->id, name) == 0 || strcasecmp(t->alias, name) == 0 ||
+            (*t->appendix && eq_nospace(t->appendix, name)) || strcmp(t->title, name) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+int schema_table_index(const schema *s, const table *t) { return (int)(t - s->tables); }
+
+void col_header(const column *c, buf *out)
+{
+    buf_puts(out, c->label);
+    if (*c->unit)
+        buf_printf(out, "(%s)", c->unit);
+}
+
+void col_format(const column *c, const char *raw, buf *out)
+{
+    if (!raw)
+        return;
+    if (c->type == COL_DEC && c->scale >= 0 && *raw) {
+        char *end;
+        double d = strtod(raw, &end);
+        if (*end == '\0') {
+            buf_printf(out, "%.*f", c->scale, d);
+            return;
+        }
+    }
+    buf_puts(out, raw);
+}
+
+int list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    const char *p = list;
+    while (p && *p) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, item, n) == 0)
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+void schema_resolve(schema *s)
+{
+    for (int i = 0; i < s->ntables; i++) {
+        table *t = &s->tables[i];
+        t->key_ci = table_col(t, t->key_col);
+        t->label_ci = table_col(t, t->label_col);
+        for (int j = 0; j < t->ncols; j++) {
+            column *c = &t->cols[j];
+            c->link_ti = c->link_ci = -1;
+            if (!*c->link_tbl)
+                continue;
+            const table *lt = schema_table(s, c->link_tbl);
+            if (lt) {
+                c->link_ti = schema_table_index(s, lt);
+                c->link_ci = table_col(lt, *c->link_col ? c->link_col : lt->key_col);
+            }
+        }
+    }
+}
+
+static void column_free(column *c)
+{
+    free(c->id); free(c->label); free(c->label_en); free(c->unit);
+    free(c->enum_s); free(c->pattern); free(c->link_tbl); free(c->link_col);
+}
+
+void schema_free(schema *s)
+{
+    for (int i = 0; i < s->ntables; i++) {
+        table *t = &s->tables[i];
+        for (int j = 0; j < t->ncols; j++)
+            column_free(&t->cols[j]);
+        free(t->cols);
+        free(t->id); free(t->grp); free(t->appendix); free(t->alias);
+        free(t->title); free(t->title_en); free(t->source);
+        free(t->key_col); free(t->label_col);
+    }
+    free(s->tables);
+    for (int i = 0; i < s->ntotals; i++) {
+        total *x = &s->totals[i];
+        free(x->tbl); free(x->measure); free(x->col); free(x->where_col);
+        free(x->where_val); free(x->unit); free(x->source); free(x->note);
+    }
+    free(s->totals);
+    memset(s, 0, sizeof *s);
+}

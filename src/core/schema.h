@@ -1,0 +1,69 @@
+/* schema.h — the register description, read from the minreg_* tables.
+ *
+ * Everything generic (screens, CLI output, CSV mapping, validation) walks
+ * these structures; nothing else in minreg knows a register by name.
+ * No SQL here: db.c fills the structures.
+ */
+#ifndef MINREG_SCHEMA_H
+#define MINREG_SCHEMA_H
+
+#include "buf.h"
+
+typedef enum { COL_TEXT, COL_INT, COL_DEC, COL_DATE, COL_YEAR } col_type;
+
+typedef struct column {
+    char *id, *label, *label_en, *unit;
+    char *enum_s;      /* allowed values separated by '|', "" = any */
+    char *pattern;     /* PCRE2 pattern for the whole value, "" = none */
+    char *link_tbl, *link_col;
+    col_type type;
+    int required, multi, scale;
+    int link_ti, link_ci;   /* resolved target (table index, column index) or -1 */
+} column;
+
+typedef struct table {
+    char *id, *grp, *appendix, *alias, *title, *title_en, *source;
+    char *key_col, *label_col;
+    int ord;
+    column *cols;
+    int ncols;
+    int key_ci, label_ci;
+} table;
+
+typedef struct total {
+    char *tbl, *measure, *col, *where_col, *where_val, *unit, *source, *note;
+    double value;
+} total;
+
+typedef struct schema {
+    int version;
+    table *tables;
+    int ntables;
+    total *totals;
+    int ntotals;
+} schema;
+
+/* Find a register by id, alias (a2), appendix (附表2, 附表 2, 专栏一) or its
+ * Chinese title (with or without the 辽宁省丹东市 prefix). */
+const table *schema_table(const schema *s, const char *name);
+int schema_table_index(const schema *s, const table *t);
+int table_col(const table *t, const char *id);   /* index or -1 */
+/* Column by id, Chinese label, or "label(unit)" header form. */
+int table_col_any(const table *t, const char *name);
+
+/* "面积(平方公里)": label with unit, as headers show it. */
+void col_header(const column *c, buf *out);
+
+/* Value as shown to people: decimals with the column's scale. */
+void col_format(const column *c, const char *raw, buf *out);
+
+/* Does the ';'-list `list` contain `item`? */
+int list_has(const char *list, const char *item);
+
+const char *col_type_name(col_type t);
+int col_type_parse(const char *s, col_type *t);
+
+void schema_resolve(schema *s);   /* fill index fields after loading */
+void schema_free(schema *s);
+
+#endif

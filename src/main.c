@@ -1,0 +1,154 @@
+/* main.c — arguments and dispatch: the TUI or a CLI command.
+ *
+ * Only main prints errors and picks exit codes; commands fill an mr_err.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/db.h"
+#include "core/i18n.h"
+#include "core/paths.h"
+#include "core/text.h"
+
+typedef int (*cmd_fn)(db *d, int argc, char **argv, mr_err *e);
+
+static const struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
+    {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
+    {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
+};
+
+static void usage(FILE *f)
+{
+    fputs(_("usage: minreg [OPTIONS] [COMMAND [ARGS]]\n"
+            "With no command and a terminal, minreg opens the register browser.\n\n"
+            "Commands:\n"), f);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, _(commands[i].help));
+    fputs(_("\nOptions:\n"
+            "  -f, --file FILE      register to open (default $MINREG_DB, else\n"
+            "                       $XDG_DATA_HOME/minreg/register.db)\n"
+            "  -r, --read-only      open the register read-only\n"
+            "      --lang zh|en     interface language (default from $MINREG_LANG or the locale)\n"
+            "      --ambiguous wide|narrow\n"
+            "                       width of East Asian ambiguous characters (default narrow)\n"
+            "  -h, --help           this help\n"
+            "  -V, --version        version\n\n"
+            "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
+            "4 register cannot be opened, 5 file system error.\n"), f);
+}
+
+static int cmd_init(int argc, char **argv, mr_err *e)
+{
+    int empty = 0;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--empty") == 0)
+            empty = 1;
+        else if (!file && argv[i][0] != '-')
+            file = argv[i];
+        else {
+            err_set(e, EXIT_USAGE, _("usage: minreg init FILE [--empty]"));
+            return EXIT_USAGE;
+        }
+    }
+    if (!file) {
+        err_set(e, EXIT_USAGE, _("usage: minreg init FILE [--empty]"));
+        return EXIT_USAGE;
+    }
+    if (db_create(file, paths_datadir(), empty, e) < 0)
+        return e->code;
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"file", required_argument, NULL, 'f'}, {"read-only", no_argument, NULL, 'r'},
+        {"lang", required_argument, NULL, 'L'}, {"ambiguous", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    const char *file = NULL, *lang = NULL;
+    int readonly = 0, o;
+    mr_err e = {0};
+
+    setlocale(LC_ALL, "");
+    while ((o = getopt_long(argc, argv, "+f:rhV", opts, NULL)) != -1) {
+        switch (o) {
+        case 'f': file = optarg; break;
+        case 'r': readonly = 1; break;
+        case 'L': lang = optarg; break;
+        case 'A':
+            if (strcmp(optarg, "wide") && strcmp(optarg, "narrow")) {
+                fprintf(stderr, "minreg: --ambiguous wants wide or narrow\n");
+                return EXIT_USAGE;
+            }
+            text_set_ambiguous_wide(strcmp(optarg, "wide") == 0);
+            break;
+        case 'h':
+            i18n_init(lang, paths_localedir());
+            usage(stdout);
+            return EXIT_OK;
+        case 'V': printf("minreg %s\n", PACKAGE_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    i18n_init(lang, paths_localedir());
+    argc -= optind;
+    argv += optind;
+
+    if (argc == 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[0], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[0], "init") == 0) {
+        int rc = cmd_init(argc, argv, &e);
+        if (rc)
+            fprintf(stderr, "minreg: %s\n", e.msg);
+        return rc;
+    }
+    const struct command *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (commands[i].fn && strcmp(argv[0], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        fprintf(stderr, _("minreg: unknown command '%s'\n"), argv[0]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    int is_default;
+    char *path = paths_register(file, &is_default);
+    db *d = NULL;
+    int rc;
+    if ((is_default && paths_ensure_default(path, &e) < 0) ||
+        db_open(path, readonly ? DB_READONLY : 0, &d, &e) < 0) {
+        rc = e.code ? e.code : EXIT_DB;
+    } else {
+        rc = cmd->fn(d, argc, argv, &e);
+    }
+    if (rc && e.msg[0]) {
+        fputs("minreg: ", stderr);
+        out_safe(stderr, e.msg);
+        fputc('\n', stderr);
+    }
+    db_close(d);
+    free(path);
+    return rc;
+}

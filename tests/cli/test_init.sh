@@ -1,0 +1,56 @@
+#!/bin/sh
+# CLI: creating registers, the default location, refusing what is not ours.
+. "$srcdir/tests/lib.sh"
+unset MINREG_DB
+
+run_minreg init "$T/new.db"
+is "init creates a register" "$rc" 0
+run_minreg -f "$T/new.db" show exploration_areas --format tsv
+is "... holding the plan's rows" "$(tsv_rows)" 13
+mode=$(stat -c %a "$T/new.db")
+case $mode in *[2367]) not_ok "new register is not world-writable ($mode)";; *) ok "new register is not world-writable ($mode)";; esac
+run_minreg init "$T/new.db"
+is "init refuses to overwrite (exit 5)" "$rc" 5
+is "... and says so" "$(grep -c 'already exists' "$T/err")" 1
+run_minreg init "$T/empty.db" --empty
+run_minreg -f "$T/empty.db" tables
+is "init --empty: every register, no rows" "$(awk 'NR > 2 { s += $NF } END { print s + 0 }' "$T/out")" 0
+is "... but the registers are there" "$(($(wc -l <"$T/out") - 2))" 16
+run_minreg init "$T/nodir/x.db"
+is "init into a missing folder fails" "$rc" 5
+ls "$T/nodir" >/dev/null 2>&1
+is "... leaving nothing behind" "$?" 2
+
+# default location: $XDG_DATA_HOME, else ~/.local/share, created on first use
+XDG_DATA_HOME=$T/xdg run_minreg tables
+is "first use creates the default register under XDG_DATA_HOME" "$rc" 0
+test -f "$T/xdg/minreg/register.db"
+is "... at \$XDG_DATA_HOME/minreg/register.db" "$?" 0
+is "... in a private folder" "$(stat -c %a "$T/xdg/minreg")" 700
+run_minreg tables
+test -f "$HOME/.local/share/minreg/register.db"
+is "without XDG_DATA_HOME it goes to ~/.local/share/minreg" "$?" 0
+MINREG_DB=$T/new.db run_minreg show a2 --format tsv
+is "MINREG_DB chooses the register" "$(tsv_rows)" 13
+MINREG_DB=$T/missing.db run_minreg tables
+is "a missing MINREG_DB is not silently created (exit 4)" "$rc" 4
+
+# files that are not registers
+printf 'hello, this is not a database at all.............................................................' >"$T/text.db"
+run_minreg -f "$T/text.db" tables
+is "a file that is not SQLite: exit 4" "$rc" 4
+is "... with a clear message" "$(cat "$T/err")" "minreg: $T/text.db: not an SQLite database (is it a register file?)"
+sqlite3 "$T/other.db" 'CREATE TABLE t(x);'
+run_minreg -f "$T/other.db" tables
+is "an SQLite file that is not a register: exit 4" "$rc" 4
+grep -q 'not a minreg register' "$T/err"
+is "... says it is not a minreg register" "$?" 0
+cp "$T/new.db" "$T/future.db"
+sqlite3 "$T/future.db" "UPDATE minreg_meta SET value = '99' WHERE key = 'schema_version'"
+run_minreg -f "$T/future.db" tables
+is "a register from a newer minreg is refused (exit 4)" "$rc" 4
+grep -q 'newer minreg (schema version 99' "$T/err"
+is "... naming both versions" "$?" 0
+run_minreg -f "$T/nowhere.db" tables
+is "-f with a missing file: exit 4" "$rc" 4
+done_testing
