@@ -16,6 +16,7 @@
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/text.h"
+#include "tui/tui.h"
 
 typedef int (*cmd_fn)(db *d, int argc, char **argv, mr_err *e);
 
@@ -44,6 +45,11 @@ static void usage(FILE *f)
             "      --lang zh|en     interface language (default from $MINREG_LANG or the locale)\n"
             "      --ambiguous wide|narrow\n"
             "                       width of East Asian ambiguous characters (default narrow)\n"
+            "      --ascii          ASCII borders and markers (for PuTTY and old consoles)\n"
+            "      --mouse          let the browser use the mouse (wheel scrolls)\n"
+            "      --script FILE    run the browser from a key script, without a terminal,\n"
+            "                       printing a screen dump at each <dump> (for tests)\n"
+            "      --size COLSxROWS screen size for --script (default 80x24)\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
             "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
@@ -79,7 +85,10 @@ int main(int argc, char **argv)
         {"file", required_argument, NULL, 'f'}, {"read-only", no_argument, NULL, 'r'},
         {"lang", required_argument, NULL, 'L'}, {"ambiguous", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+        {"ascii", no_argument, NULL, 'a'}, {"mouse", no_argument, NULL, 'm'},
+        {"script", required_argument, NULL, 's'}, {"size", required_argument, NULL, 'z'},
         {NULL, 0, NULL, 0}};
+    tui_opts topt = {.cols = 80, .rows = 24};
     const char *file = NULL, *lang = NULL;
     int readonly = 0, o;
     mr_err e = {0};
@@ -97,6 +106,16 @@ int main(int argc, char **argv)
             }
             text_set_ambiguous_wide(strcmp(optarg, "wide") == 0);
             break;
+        case 'a': topt.ascii = 1; break;
+        case 'm': topt.mouse = 1; break;
+        case 's': topt.script = optarg; break;
+        case 'z':
+            if (sscanf(optarg, "%dx%d", &topt.cols, &topt.rows) != 2 || topt.cols < 10 ||
+                topt.rows < 4) {
+                fprintf(stderr, "minreg: --size wants COLSxROWS, e.g. 80x24\n");
+                return EXIT_USAGE;
+            }
+            break;
         case 'h':
             i18n_init(lang, paths_localedir());
             usage(stdout);
@@ -109,25 +128,26 @@ int main(int argc, char **argv)
     argc -= optind;
     argv += optind;
 
-    if (argc == 0) {
-        usage(stderr);
+    int tui = argc == 0;
+    if (tui && !topt.script && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
+        fputs(_("minreg: the browser needs a terminal; give a command (see minreg --help)\n"), stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[0], "help") == 0) {
+    if (!tui && strcmp(argv[0], "help") == 0) {
         usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(argv[0], "init") == 0) {
+    if (!tui && strcmp(argv[0], "init") == 0) {
         int rc = cmd_init(argc, argv, &e);
         if (rc)
             fprintf(stderr, "minreg: %s\n", e.msg);
         return rc;
     }
     const struct command *cmd = NULL;
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    for (size_t i = 0; !tui && i < sizeof commands / sizeof *commands; i++)
         if (commands[i].fn && strcmp(argv[0], commands[i].name) == 0)
             cmd = &commands[i];
-    if (!cmd) {
+    if (!tui && !cmd) {
         fprintf(stderr, _("minreg: unknown command '%s'\n"), argv[0]);
         usage(stderr);
         return EXIT_USAGE;
@@ -140,6 +160,9 @@ int main(int argc, char **argv)
     if ((is_default && paths_ensure_default(path, &e) < 0) ||
         db_open(path, readonly ? DB_READONLY : 0, &d, &e) < 0) {
         rc = e.code ? e.code : EXIT_DB;
+    } else if (tui) {
+        topt.readonly = readonly || db_readonly(d);
+        rc = tui_main(d, &topt);
     } else {
         rc = cmd->fn(d, argc, argv, &e);
     }

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/csvio.h"
 #include "core/i18n.h"
+#include "core/links.h"
 #include "core/text.h"
 
 const table *cli_table(db *d, const char *name, mr_err *e)
@@ -324,50 +325,6 @@ static void row_name(const table *t, cursor *c, buf *out)
 
 static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->title_en; }
 
-/* Print where one link value points, and the registers keyed by the target
- * row (e.g. a mineral's minimum scale) on the lines below it. */
-static void print_link(db *d, const column *col, const char *item, FILE *f)
-{
-    const schema *s = db_schema(d);
-    const table *lt = &s->tables[col->link_ti];
-    int64_t rowid;
-    buf b = BUF_INIT, ext = BUF_INIT;
-    buf_printf(&b, "  %s → %s: %s", col->label, ttitle(lt), item);
-    if (db_find_by(d, lt, col->link_ci, item, &rowid)) {
-        cursor *c = db_select_rowid(d, lt, rowid, NULL);
-        if (c && cursor_next(c) == 1) {
-            const char *k = cursor_val(c, lt->key_ci), *l = cursor_val(c, lt->label_ci);
-            if (k && strcmp(k, item) != 0)
-                buf_printf(&b, " = %s", k);
-            if (l && strcmp(l, item) != 0 && lt->label_ci != lt->key_ci)
-                buf_printf(&b, " %s", l);
-            for (int i = 0; i < s->ntables; i++) {
-                const table *u = &s->tables[i];
-                const column *kc = &u->cols[u->key_ci];
-                int64_t r2;
-                if (kc->link_ti != col->link_ti || u == lt)
-                    continue;
-                const char *v = cursor_val(c, kc->link_ci);
-                if (v && db_find_by(d, u, u->key_ci, v, &r2)) {
-                    buf_reset(&ext);
-                    buf_printf(&ext, "      ↳ %s: %s", ttitle(u), v);
-                    out_safe(f, buf_str(&b));
-                    fputc('\n', f);
-                    buf_reset(&b);
-                    buf_puts(&b, buf_str(&ext));
-                }
-            }
-        }
-        cursor_free(c);
-    } else {
-        buf_printf(&b, "  (%s)", _("missing"));
-    }
-    out_safe(f, buf_str(&b));
-    fputc('\n', f);
-    buf_free(&b);
-    buf_free(&ext);
-}
-
 #define GET_LIST_MAX 20
 
 int cmd_get(db *d, int argc, char **argv, mr_err *e)
@@ -410,58 +367,58 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
     tt_print(tt, stdout, 0);
     tt_free(tt);
 
-    /* Links out. */
-    int any = 0;
-    for (int i = 0; i < t->ncols; i++) {
-        const column *col = &t->cols[i];
-        const char *v = cursor_val(c, i);
-        if (col->link_ti < 0 || !v || !*v)
-            continue;
-        if (!any++)
-            printf("\n%s\n", _("Links out:"));
-        char *copy = xstrdup(v), *save = NULL;
-        if (col->multi)
-            for (char *p = strtok_r(copy, ";", &save); p; p = strtok_r(NULL, ";", &save))
-                print_link(d, col, p, stdout);
-        else
-            print_link(d, col, v, stdout);
-        free(copy);
+    /* Links out: each names the row it points at. */
+    link_out *lo;
+    int nlo = links_out_get(d, t, c, &lo);
+    if (nlo)
+        printf("\n%s\n", _("Links out:"));
+    for (int i = 0; i < nlo; i++) {
+        const table *lt = &s->tables[lo[i].ti];
+        buf_reset(&b);
+        if (lo[i].ext) {
+            buf_printf(&b, "      ↳ %s: %s", ttitle(lt), lo[i].value);
+        } else {
+            buf_printf(&b, "  %s → %s: %s", t->cols[lo[i].ci].label, ttitle(lt), lo[i].value);
+            if (!lo[i].found)
+                buf_printf(&b, "  (%s)", _("missing"));
+            else {
+                if (strcmp(lo[i].key, lo[i].value) != 0)
+                    buf_printf(&b, " = %s", lo[i].key);
+                if (lt->label_ci != lt->key_ci && strcmp(lo[i].label, lo[i].value) != 0)
+                    buf_printf(&b, " %s", lo[i].label);
+            }
+        }
+        out_safe(stdout, buf_str(&b));
+        putchar('\n');
     }
+    links_out_free(lo, nlo);
 
     /* Links in: every column of every register that points at this one. */
-    any = 0;
-    for (int i = 0; i < s->ntables; i++) {
-        const table *u = &s->tables[i];
-        for (int j = 0; j < u->ncols; j++) {
-            const column *col = &u->cols[j];
-            if (col->link_ti != schema_table_index(s, t))
-                continue;
-            const char *v = cursor_val(c, col->link_ci);
-            if (!v || !*v)
-                continue;
-            db_filter f = {j, v};
-            int64_t n = db_count(d, u, &f, 1);
-            if (n <= 0)
-                continue;
-            if (!any++)
-                printf("\n%s\n", _("Referenced by:"));
+    link_in *li;
+    int nli = links_in_get(d, t, c, &li);
+    if (nli)
+        printf("\n%s\n", _("Referenced by:"));
+    for (int i = 0; i < nli; i++) {
+        const table *u = &s->tables[li[i].ti];
+        buf_reset(&b);
+        buf_printf(&b, "  %s (%s) %s: %lld", ttitle(u), u->id, u->cols[li[i].ci].label,
+                   (long long)li[i].count);
+        out_safe(stdout, buf_str(&b));
+        putchar('\n');
+        db_filter f = {li[i].ci, li[i].value};
+        cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
+        while (rc && cursor_next(rc) == 1) {
             buf_reset(&b);
-            buf_printf(&b, "  %s (%s) %s: %lld", ttitle(u), u->id, col->label, (long long)n);
+            buf_puts(&b, "    ");
+            row_name(u, rc, &b);
             out_safe(stdout, buf_str(&b));
             putchar('\n');
-            cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
-            while (rc && cursor_next(rc) == 1) {
-                buf_reset(&b);
-                buf_puts(&b, "    ");
-                row_name(u, rc, &b);
-                out_safe(stdout, buf_str(&b));
-                putchar('\n');
-            }
-            cursor_free(rc);
-            if (n > GET_LIST_MAX)
-                printf("    %s\n", _("…"));
         }
+        cursor_free(rc);
+        if (li[i].count > GET_LIST_MAX)
+            printf("    %s\n", _("…"));
     }
+    links_in_free(li, nli);
     cursor_free(c);
     buf_free(&b);
     return EXIT_OK;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct inserter {
 
 const schema *db_schema(const db *d) { return &d->s; }
 const char *db_path(const db *d) { return d->path; }
+int db_readonly(const db *d) { return d->readonly; }
 
 /* Quote an identifier taken from the schema. */
 static void put_ident(buf *b, const char *id)
@@ -399,16 +401,23 @@ int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
     return n;
 }
 
-static void put_select(buf *q, const table *t)
+/* SELECT rowid, every column FROM t [AS alias]. */
+static void put_select_as(buf *q, const table *t, const char *alias)
 {
-    buf_puts(q, "SELECT rowid");
+    const char *dot = alias ? "." : "";
+    alias = alias ? alias : "";
+    buf_printf(q, "SELECT %s%srowid", alias, dot);
     for (int i = 0; i < t->ncols; i++) {
-        buf_puts(q, ", ");
+        buf_printf(q, ", %s%s", alias, dot);
         put_ident(q, t->cols[i].id);
     }
     buf_puts(q, " FROM ");
     put_ident(q, t->id);
+    if (*alias)
+        buf_printf(q, " AS %s", alias);
 }
+
+static void put_select(buf *q, const table *t) { put_select_as(q, t, NULL); }
 
 static cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
 {
@@ -619,4 +628,257 @@ void db_inserter_free(inserter *ins)
     sqlite3_finalize(ins->st);
     free(ins->cis);
     free(ins);
+}
+
+/* ---- row sources: a view of a register read a page at a time ---------------
+ *
+ * In the register's own order (by rowid) pages are read by keyset from the
+ * nearest row whose rowid we know: the last page shown, the start or the end,
+ * so moving about costs a page, not the distance travelled.  Sorting by a
+ * column materialises the order once into a temporary table of rowids keyed
+ * by position; after that every page, from anywhere, is a primary-key range.
+ */
+struct rowsrc {
+    db *d;
+    const table *t;
+    db_filter *f;
+    int nf;
+    int desc;
+    int sorted;          /* order materialised in temp.<vname> */
+    char vname[32];
+    int64_t count;
+    int64_t win_pos;     /* rowids of the last page: positions win_pos.. */
+    int64_t *win_ids;
+    int win_n, win_cap;
+};
+
+static int view_seq;
+
+static int progress_trampoline(void *arg)
+{
+    void **pa = arg;
+    db_progress_fn fn = (db_progress_fn)(uintptr_t)pa[0];
+    return fn(pa[1]);
+}
+
+rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
+                      db_progress_fn fn, void *arg, mr_err *e)
+{
+    rowsrc *r = xcalloc(1, sizeof *r);
+    r->d = d;
+    r->t = t;
+    r->desc = desc;
+    r->nf = nf;
+    r->f = xmalloc(sizeof(db_filter) * (size_t)(nf ? nf : 1));
+    for (int i = 0; i < nf; i++) {
+        r->f[i].ci = f[i].ci;
+        r->f[i].value = xstrdup(f[i].value);
+    }
+    if (sort_ci < 0) {
+        r->count = db_count(d, t, r->f, nf);
+        return r;
+    }
+    r->sorted = 1;
+    snprintf(r->vname, sizeof r->vname, "mr_view_%d", ++view_seq);
+    buf q = BUF_INIT;
+    buf_printf(&q, "CREATE TEMP TABLE %s (pos INTEGER PRIMARY KEY, rid INTEGER NOT NULL)", r->vname);
+    char *msg = NULL;
+    if (sqlite3_exec(d->h, buf_str(&q), NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: %s", d->path, msg ? msg : "?");
+        sqlite3_free(msg);
+        buf_free(&q);
+        r->sorted = 0;
+        db_rowsrc_free(r);
+        return NULL;
+    }
+    buf_reset(&q);
+    buf_printf(&q, "INSERT INTO temp.%s (rid) SELECT rowid FROM ", r->vname);
+    put_ident(&q, t->id);
+    put_where(&q, t, r->f, nf);
+    buf_puts(&q, " ORDER BY ");
+    put_ident(&q, t->cols[sort_ci].id);
+    buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    void *pa[2] = {(void *)(uintptr_t)fn, arg};
+    if (rc == SQLITE_OK) {
+        bind_filters(st, r->f, nf);
+        if (fn)
+            sqlite3_progress_handler(d->h, 20000, progress_trampoline, pa);
+        rc = sqlite3_step(st);
+        sqlite3_progress_handler(d->h, 0, NULL, NULL);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        if (rc == SQLITE_INTERRUPT)
+            err_set(e, EXIT_DB, "cancelled");
+        else
+            err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        db_rowsrc_free(r);
+        return NULL;
+    }
+    r->count = sqlite3_changes(d->h);
+    return r;
+}
+
+void db_rowsrc_free(rowsrc *r)
+{
+    if (!r)
+        return;
+    if (r->sorted) {
+        char q[96];
+        snprintf(q, sizeof q, "DROP TABLE IF EXISTS temp.%s", r->vname);
+        sqlite3_exec(r->d->h, q, NULL, NULL, NULL);
+    }
+    for (int i = 0; i < r->nf; i++)
+        free((char *)r->f[i].value);
+    free(r->f);
+    free(r->win_ids);
+    free(r);
+}
+
+int64_t rowsrc_count(const rowsrc *r) { return r->count; }
+
+/* Rowid of the row `skip` rows past the bound (exclusive) in direction fwd
+ * (1: the view's order, 0: against it); bound NULL = from that end. */
+static int anchor_at(rowsrc *r, const int64_t *bound, int fwd, int64_t skip, int64_t *out)
+{
+    int asc = fwd != r->desc;
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT rowid FROM ");
+    put_ident(&q, r->t->id);
+    put_where(&q, r->t, r->f, r->nf);
+    if (bound)
+        buf_printf(&q, "%s rowid %s ?%d", r->nf ? " AND" : " WHERE", asc ? ">" : "<", r->nf + 1);
+    buf_printf(&q, " ORDER BY rowid %s LIMIT 1 OFFSET %lld", asc ? "ASC" : "DESC", (long long)skip);
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        bind_filters(st, r->f, r->nf);
+        if (bound)
+            sqlite3_bind_int64(st, r->nf + 1, *bound);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    buf_free(&q);
+    return found;
+}
+
+cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
+{
+    buf q = BUF_INIT;
+    cursor *c;
+    if (pos < 0)
+        pos = 0;
+    if (r->sorted) {
+        put_select_as(&q, r->t, "m");
+        buf_printf(&q, " JOIN temp.%s AS v ON m.rowid = v.rid WHERE v.pos > ?1 AND v.pos <= ?2"
+                       " ORDER BY v.pos", r->vname);
+        c = cursor_prepare(r->d, r->t, buf_str(&q), e);
+        if (c) {
+            sqlite3_bind_int64(c->st, 1, pos);
+            sqlite3_bind_int64(c->st, 2, pos + n);
+        }
+        buf_free(&q);
+        return c;
+    }
+    /* Find the rowid at pos from the cheapest known place. */
+    int64_t anchor = 0, last = r->win_n ? r->win_ids[r->win_n - 1] : 0;
+    int64_t first = r->win_n ? r->win_ids[0] : 0, wend = r->win_pos + r->win_n;
+    int64_t cost_start = pos, cost_end = r->count - 1 - pos;
+    int64_t cost_win = !r->win_n ? INT64_MAX : pos >= wend ? pos - wend : pos < r->win_pos ? r->win_pos - pos - 1 : 0;
+    int have = 0;
+    if (pos >= r->count) {
+        have = 0;
+    } else if (cost_win <= cost_start && cost_win <= cost_end) {
+        if (pos >= r->win_pos && pos < wend) {
+            anchor = r->win_ids[pos - r->win_pos];
+            have = 1;
+        } else if (pos >= wend) {
+            have = anchor_at(r, &last, 1, pos - wend, &anchor);
+        } else {
+            have = anchor_at(r, &first, 0, r->win_pos - pos - 1, &anchor);
+        }
+    } else if (cost_start <= cost_end) {
+        have = anchor_at(r, NULL, 1, pos, &anchor);
+    } else {
+        have = anchor_at(r, NULL, 0, cost_end, &anchor);
+    }
+    /* Remember the page's rowids for the next move. */
+    r->win_n = 0;
+    r->win_pos = pos;
+    int asc = !r->desc;
+    if (have) {
+        buf_puts(&q, "SELECT rowid FROM ");
+        put_ident(&q, r->t->id);
+        put_where(&q, r->t, r->f, r->nf);
+        buf_printf(&q, "%s rowid %s ?%d ORDER BY rowid %s LIMIT %d", r->nf ? " AND" : " WHERE",
+                   asc ? ">=" : "<=", r->nf + 1, asc ? "ASC" : "DESC", n);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+            bind_filters(st, r->f, r->nf);
+            sqlite3_bind_int64(st, r->nf + 1, anchor);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                if (r->win_n == r->win_cap) {
+                    r->win_cap = r->win_cap ? r->win_cap * 2 : 64;
+                    r->win_ids = xrealloc(r->win_ids, sizeof(int64_t) * (size_t)r->win_cap);
+                }
+                r->win_ids[r->win_n++] = sqlite3_column_int64(st, 0);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    buf_reset(&q);
+    put_select(&q, r->t);
+    put_where(&q, r->t, r->f, r->nf);
+    buf_printf(&q, "%s rowid BETWEEN ?%d AND ?%d ORDER BY rowid %s", r->nf ? " AND" : " WHERE",
+               r->nf + 1, r->nf + 2, asc ? "ASC" : "DESC");
+    c = cursor_prepare(r->d, r->t, buf_str(&q), e);
+    buf_free(&q);
+    if (c) {
+        bind_filters(c->st, r->f, r->nf);
+        int64_t lo = r->win_n ? r->win_ids[0] : 1, hi = r->win_n ? r->win_ids[r->win_n - 1] : 0;
+        if (!asc) {
+            int64_t tmp = lo;
+            lo = hi;
+            hi = tmp;
+        }
+        sqlite3_bind_int64(c->st, r->nf + 1, lo);
+        sqlite3_bind_int64(c->st, r->nf + 2, hi);
+    }
+    return c;
+}
+
+int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid)
+{
+    buf q = BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int64_t pos = -1;
+    if (r->sorted) {
+        buf_printf(&q, "SELECT pos - 1 FROM temp.%s WHERE rid = ?1", r->vname);
+    } else {
+        /* the row must be in the view, then count the rows before it */
+        buf_puts(&q, "SELECT CASE WHEN EXISTS (SELECT 1 FROM ");
+        put_ident(&q, r->t->id);
+        put_where(&q, r->t, r->f, r->nf);
+        buf_printf(&q, "%s rowid = ?%d) THEN (SELECT count(*) FROM ", r->nf ? " AND" : " WHERE", r->nf + 1);
+        put_ident(&q, r->t->id);
+        put_where(&q, r->t, r->f, r->nf);   /* same ?1..?nf as above */
+        buf_printf(&q, "%s rowid %s ?%d) ELSE -1 END", r->nf ? " AND" : " WHERE",
+                   r->desc ? ">" : "<", r->nf + 1);
+    }
+    if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        if (!r->sorted)
+            bind_filters(st, r->f, r->nf);
+        sqlite3_bind_int64(st, r->sorted ? 1 : r->nf + 1, rowid);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            pos = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    buf_free(&q);
+    return pos;
 }

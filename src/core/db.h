@@ -31,6 +31,7 @@ int db_open(const char *path, int flags, db **out, mr_err *e);
 void db_close(db *d);
 const schema *db_schema(const db *d);
 const char *db_path(const db *d);
+int db_readonly(const db *d);   /* opened read-only (asked, or the file is not writable) */
 
 /* Create a new register at path (which must not exist) from
  * datadir/schema.sql and, unless empty, datadir/seed/<table>.csv.  Built in a
@@ -65,5 +66,18 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
 inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e);
 int db_insert(inserter *ins, const char *const *values, mr_err *e);
 void db_inserter_free(inserter *ins);
+
+/* A view of a register — filters and an order — read a page at a time by
+ * position.  Memory does not grow with the register: at most one page of
+ * rowids is kept.  progress (may be NULL) is called during a sort; returning
+ * nonzero cancels it (e then says "cancelled"). */
+typedef struct rowsrc rowsrc;
+typedef int (*db_progress_fn)(void *arg);
+rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
+                      db_progress_fn progress, void *arg, mr_err *e);
+int64_t rowsrc_count(const rowsrc *r);
+cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);  /* rows pos .. pos+n-1 */
+int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in the view */
+void db_rowsrc_free(rowsrc *r);
 
 #endif

@@ -1,0 +1,38 @@
+/* links.h — a record's links, both ways, as the schema describes them.
+ *
+ * Links out: every link column's value (each item of a multi-valued one) and
+ * the row it names, plus the rows of registers keyed by that row (a
+ * mineral's minimum scale).  Links in: for every column of every register
+ * that links here, how many rows point at this record.  `get` and the record
+ * screen both print these; neither knows a register by name.
+ */
+#ifndef MINREG_LINKS_H
+#define MINREG_LINKS_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+typedef struct link_out {
+    int ci;             /* the link column of the record (for ext: of the row above) */
+    int ext;            /* 1: a register keyed by the previous entry's target */
+    char *value;        /* the item as stored */
+    int ti;             /* target register */
+    int found;
+    int64_t rowid;      /* target row, when found */
+    char *key, *label;  /* target row's key and label, when found */
+} link_out;
+
+typedef struct link_in {
+    int ti, ci;         /* the register and its column pointing here */
+    char *value;        /* the value it holds (this record's linked column) */
+    int64_t count;
+} link_in;
+
+/* row: a cursor positioned on a row of t. */
+int links_out_get(db *d, const table *t, cursor *row, link_out **out);
+int links_in_get(db *d, const table *t, cursor *row, link_in **out);
+void links_out_free(link_out *l, int n);
+void links_in_free(link_in *l, int n);
+
+#endif

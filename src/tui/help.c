@@ -1,0 +1,96 @@
+/* help.c — the help screen, generated from the action table in keys.c. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "core/i18n.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+typedef struct hview {
+    int top;
+} hview;
+
+static int nlines(void) { return nactions + 3; }
+
+static void help_draw(view *v)
+{
+    hview *h = v->data;
+    int rows = screen_rows(), cols = screen_cols();
+    int kw = 16;
+    for (int i = 0; i < nactions; i++) {
+        int w = text_width(actions[i].keys);
+        if (w + 2 > kw)
+            kw = w + 2;
+    }
+    if (kw > cols / 2)
+        kw = cols / 2;
+    int y = 1;
+    for (int i = h->top; i < nlines() && y <= rows; i++, y++) {
+        if (i < nactions) {
+            draw_text(y, 0, kw, actions[i].keys, ATTR_HEADER, 0);
+            draw_text(y, kw, cols - kw, _(actions[i].help), ATTR_NORMAL, 0);
+        } else if (i == nactions + 1) {
+            draw_text(y, 0, cols, _(":REGISTER opens a register by id, alias (a2), appendix (附表2) or title;"),
+                      ATTR_DIM, 0);
+        } else if (i == nactions + 2) {
+            draw_text(y, 0, cols, _(":sort COL [desc] sorts, :sort none restores the plan's order."), ATTR_DIM, 0);
+        }
+    }
+}
+
+static void help_request(view *v, request req)
+{
+    hview *h = v->data;
+    int rows = screen_rows();
+    switch (req) {
+    case REQ_UP: case REQ_PAGE_UP: case REQ_HALF_UP:
+        h->top -= req == REQ_UP ? 1 : rows;
+        break;
+    case REQ_DOWN: case REQ_PAGE_DOWN: case REQ_HALF_DOWN:
+        h->top += req == REQ_DOWN ? 1 : rows;
+        break;
+    case REQ_FIRST: h->top = 0; break;
+    case REQ_LAST: h->top = nlines() - rows; break;
+    default: break;
+    }
+    if (h->top > nlines() - rows)
+        h->top = nlines() - rows;
+    if (h->top < 0)
+        h->top = 0;
+}
+
+static void help_title(view *v, buf *out)
+{
+    (void)v;
+    buf_puts(out, _("help"));
+}
+
+static void help_status(view *v, buf *out)
+{
+    (void)v;
+    buf_puts(out, _("keys and commands  q: back"));
+}
+
+static void help_free(view *v)
+{
+    free(v->data);
+    free(v);
+}
+
+static const view_ops help_ops = {
+    .name = "help",
+    .draw = help_draw,
+    .request = help_request,
+    .status = help_status,
+    .title = help_title,
+    .free = help_free,
+};
+
+view *help_new(void)
+{
+    view *v = xcalloc(1, sizeof *v);
+    v->ops = &help_ops;
+    v->data = xcalloc(1, sizeof(hview));
+    return v;
+}

@@ -1,0 +1,173 @@
+/* home.c — the home screen: the registers grouped as in the plan. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+typedef struct item {
+    const table *t;       /* NULL for a group heading */
+    const char *group;
+    int64_t rows;
+} item;
+
+typedef struct home {
+    item *items;
+    int n;
+    int sel;              /* selected item (never a heading) */
+    int top;              /* first item on screen */
+} home;
+
+static const char *group_name(const char *grp)
+{
+    /* the groups as the schema names them, shown in the interface language */
+    if (strcmp(grp, "规划附表") == 0)
+        return _("Plan appendix tables (附表)");
+    if (strcmp(grp, "正文专栏") == 0)
+        return _("Tables in the plan's text (专栏)");
+    if (strcmp(grp, "字典") == 0)
+        return _("Dictionaries");
+    return grp;
+}
+
+static void home_draw(view *v)
+{
+    home *h = v->data;
+    int rows = screen_rows(), cols = screen_cols();
+    if (h->sel < h->top)
+        h->top = h->sel;
+    if (h->sel >= h->top + rows)
+        h->top = h->sel - rows + 1;
+    if (h->top > 0 && h->items[h->top - 1].t == NULL && h->sel - (h->top - 1) < rows)
+        h->top--;   /* keep a group's heading in view with its first register */
+    for (int i = 0; i < rows && h->top + i < h->n; i++) {
+        const item *it = &h->items[h->top + i];
+        int y = 1 + i;
+        if (!it->t) {
+            draw_text(y, 0, cols, group_name(it->group), ATTR_GROUP, 0);
+            continue;
+        }
+        int attr = h->top + i == h->sel ? ATTR_SELECTED : ATTR_NORMAL;
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)it->rows);
+        /* appendix 7 | title | id | rows 8; the id is dropped when narrow */
+        int wid = cols >= 70 ? 20 : 0, wn = 9, wa = 8;
+        int wt = cols - 2 - wa - wid - wn;
+        if (wt < 4) {
+            wa = 0;
+            wt = cols - 2 - wn;
+        }
+        draw_fill(y, 0, cols, attr);
+        draw_text(y, 2, wa, it->t->appendix, attr, 0);
+        draw_text(y, 2 + wa, wt - 1, i18n_is_zh() ? it->t->title : it->t->title_en, attr, 0);
+        draw_text(y, 2 + wa + wt, wid, it->t->id, attr == ATTR_NORMAL ? ATTR_DIM : attr, 0);
+        draw_text(y, 2 + wa + wt + wid, wn, n, attr, 1);
+    }
+}
+
+static void move_sel(home *h, int delta)
+{
+    int i = h->sel;
+    while (delta) {
+        int step = delta > 0 ? 1 : -1;
+        int j = i + step;
+        while (j >= 0 && j < h->n && !h->items[j].t)
+            j += step;
+        if (j < 0 || j >= h->n)
+            break;
+        i = j;
+        delta -= step;
+    }
+    h->sel = i;
+}
+
+static void home_request(view *v, request req)
+{
+    home *h = v->data;
+    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
+    switch (req) {
+    case REQ_UP: move_sel(h, -1); break;
+    case REQ_DOWN: move_sel(h, 1); break;
+    case REQ_PAGE_UP: move_sel(h, -page); break;
+    case REQ_PAGE_DOWN: move_sel(h, page); break;
+    case REQ_HALF_UP: move_sel(h, -page / 2 - 1); break;
+    case REQ_HALF_DOWN: move_sel(h, page / 2 + 1); break;
+    case REQ_FIRST: move_sel(h, -h->n); break;
+    case REQ_LAST: move_sel(h, h->n); break;
+    case REQ_ENTER: {
+        mr_err e = {0};
+        view *t = table_new(h->items[h->sel].t, NULL, 0, &e);
+        if (t)
+            view_push(t);
+        else
+            tui_error(&e);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void home_title(view *v, buf *out)
+{
+    (void)v;
+    buf_puts(out, _("registers"));
+}
+
+static void home_status(view *v, buf *out)
+{
+    home *h = v->data;
+    int k = 0, n = 0;
+    for (int i = 0; i < h->n; i++)
+        if (h->items[i].t) {
+            n++;
+            if (i <= h->sel)
+                k++;
+        }
+    buf_printf(out, _("%d/%d registers  Enter: open  ?: help  Q: quit"), k, n);
+}
+
+static void home_free(view *v)
+{
+    home *h = v->data;
+    free(h->items);
+    free(h);
+    free(v);
+}
+
+static const view_ops home_ops = {
+    .name = "home",
+    .draw = home_draw,
+    .request = home_request,
+    .status = home_status,
+    .title = home_title,
+    .free = home_free,
+};
+
+view *home_new(void)
+{
+    db *d = tui_db();
+    const schema *s = db_schema(d);
+    home *h = xcalloc(1, sizeof *h);
+    h->items = xcalloc((size_t)s->ntables * 2, sizeof(item));
+    const char *grp = NULL;
+    for (int i = 0; i < s->ntables; i++) {
+        const table *t = &s->tables[i];
+        if (!grp || strcmp(grp, t->grp) != 0) {
+            grp = t->grp;
+            h->items[h->n++].group = grp;
+        }
+        h->items[h->n].t = t;
+        h->items[h->n].rows = db_count(d, t, NULL, 0);
+        h->n++;
+    }
+    h->sel = 1;
+    view *v = xcalloc(1, sizeof *v);
+    v->ops = &home_ops;
+    v->data = h;
+    return v;
+}

@@ -1,0 +1,362 @@
+/* record.c — one record: every field with label and unit, its links out and
+ * the registers that link to it.  Enter follows the link under the cursor;
+ * ] and [ move along the list the record was opened from. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/links.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+enum { L_FIELD, L_HEAD, L_OUT, L_IN, L_BLANK };
+
+typedef struct rline {
+    int kind;
+    char *label, *value;
+    int ti;              /* L_OUT: target register; L_IN: linking register */
+    int64_t rowid;       /* L_OUT: target row (-1 when missing) */
+    int ci;              /* L_IN: the linking column */
+    char *fval;          /* L_IN: the value the linking rows hold */
+} rline;
+
+typedef struct rview {
+    const table *t;
+    int64_t rowid;
+    view *list;          /* the table screen it was opened from, or NULL */
+    rline *lines;
+    int n;
+    int cur, top;        /* logical lines */
+    char *name;          /* key and label, for the title */
+} rview;
+
+static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->title_en; }
+
+static void add(rview *rv, int kind, const char *label, const char *value)
+{
+    rv->lines = xrealloc(rv->lines, sizeof(rline) * (size_t)(rv->n + 1));
+    rline *l = &rv->lines[rv->n++];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    l->label = xstrdup(label ? label : "");
+    l->value = xstrdup(value ? value : "");
+    l->rowid = -1;
+}
+
+static void clear_lines(rview *rv)
+{
+    for (int i = 0; i < rv->n; i++) {
+        free(rv->lines[i].label);
+        free(rv->lines[i].value);
+        free(rv->lines[i].fval);
+    }
+    free(rv->lines);
+    rv->lines = NULL;
+    rv->n = 0;
+    free(rv->name);
+    rv->name = NULL;
+}
+
+static void load(rview *rv)
+{
+    db *d = tui_db();
+    const schema *s = db_schema(d);
+    const table *t = rv->t;
+    clear_lines(rv);
+    mr_err e = {0};
+    cursor *c = db_select_rowid(d, t, rv->rowid, &e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        add(rv, L_HEAD, _("(this record no longer exists)"), "");
+        rv->name = xstrdup("");
+        return;
+    }
+    buf b = BUF_INIT, v = BUF_INIT;
+    col_format(&t->cols[t->key_ci], cursor_val(c, t->key_ci), &b);
+    if (t->label_ci != t->key_ci && cursor_val(c, t->label_ci))
+        buf_printf(&b, " %s", cursor_val(c, t->label_ci));
+    rv->name = buf_steal(&b);
+    for (int i = 0; i < t->ncols; i++) {
+        buf_reset(&b);
+        col_header(&t->cols[i], &b);
+        buf_reset(&v);
+        col_format(&t->cols[i], cursor_val(c, i), &v);
+        add(rv, L_FIELD, buf_str(&b), buf_str(&v));
+    }
+
+    link_out *lo;
+    int nlo = links_out_get(d, t, c, &lo);
+    if (nlo) {
+        add(rv, L_BLANK, "", "");
+        add(rv, L_HEAD, _("Links out:"), "");
+    }
+    for (int i = 0; i < nlo; i++) {
+        const table *lt = &s->tables[lo[i].ti];
+        buf_reset(&b);
+        if (lo[i].ext)
+            buf_printf(&b, "  ↳ %s", ttitle(lt));
+        else
+            buf_printf(&b, "%s → %s", t->cols[lo[i].ci].label, ttitle(lt));
+        buf_reset(&v);
+        buf_puts(&v, lo[i].value);
+        if (!lo[i].found)
+            buf_printf(&v, "  (%s)", _("missing"));
+        else if (!lo[i].ext && strcmp(lo[i].key, lo[i].value) != 0)
+            buf_printf(&v, " = %s", lo[i].key);
+        if (lo[i].found && !lo[i].ext && lt->label_ci != lt->key_ci &&
+            strcmp(lo[i].label, lo[i].value) != 0)
+            buf_printf(&v, " %s", lo[i].label);
+        add(rv, L_OUT, buf_str(&b), buf_str(&v));
+        rv->lines[rv->n - 1].ti = lo[i].ti;
+        rv->lines[rv->n - 1].rowid = lo[i].found ? lo[i].rowid : -1;
+    }
+    links_out_free(lo, nlo);
+
+    link_in *li;
+    int nli = links_in_get(d, t, c, &li);
+    add(rv, L_BLANK, "", "");
+    add(rv, L_HEAD, _("Referenced by:"), nli ? "" : _("(nothing links here)"));
+    for (int i = 0; i < nli; i++) {
+        const table *u = &s->tables[li[i].ti];
+        buf_reset(&b);
+        buf_printf(&b, "%s · %s", ttitle(u), u->cols[li[i].ci].label);
+        buf_reset(&v);
+        buf_printf(&v, "%lld", (long long)li[i].count);
+        add(rv, L_IN, buf_str(&b), buf_str(&v));
+        rv->lines[rv->n - 1].ti = li[i].ti;
+        rv->lines[rv->n - 1].ci = li[i].ci;
+        rv->lines[rv->n - 1].fval = xstrdup(li[i].value);
+    }
+    links_in_free(li, nli);
+    cursor_free(c);
+    buf_free(&b);
+    buf_free(&v);
+}
+
+static int label_width(const rview *rv)
+{
+    int w = 8;
+    for (int i = 0; i < rv->n; i++)
+        if (rv->lines[i].kind == L_FIELD || rv->lines[i].kind == L_OUT || rv->lines[i].kind == L_IN) {
+            int lw = text_width(rv->lines[i].label);
+            if (lw > w)
+                w = lw;
+        }
+    int cap = screen_cols() / 2;
+    return w > cap ? cap : w;
+}
+
+/* Display rows a line takes at the current width (long values wrap). */
+static int line_height(const rview *rv, int i, int lw)
+{
+    const rline *l = &rv->lines[i];
+    if (l->kind != L_FIELD)
+        return 1;
+    int vw = screen_cols() - lw - 2;
+    if (vw < 1)
+        return 1;
+    buf e = BUF_INIT;
+    text_escape(&e, l->value, strlen(l->value));
+    int h = 0;
+    const char *p = buf_str(&e);
+    do {
+        int used;
+        size_t k = text_fit(p, vw, &used);
+        if (k == 0 && *p)
+            k = 1;
+        p += k;
+        h++;
+    } while (*p);
+    buf_free(&e);
+    return h;
+}
+
+static void record_draw(view *v)
+{
+    rview *rv = v->data;
+    int rows = screen_rows(), cols = screen_cols(), lw = label_width(rv);
+    int vw = cols - lw - 2;
+    /* keep the cursor's line on screen */
+    if (rv->cur < rv->top)
+        rv->top = rv->cur;
+    for (;;) {
+        int h = 0;
+        for (int i = rv->top; i <= rv->cur; i++)
+            h += line_height(rv, i, lw);
+        if (h <= rows || rv->top == rv->cur)
+            break;
+        rv->top++;
+    }
+    buf e = BUF_INIT;
+    int y = 1;
+    for (int i = rv->top; i < rv->n && y <= rows; i++) {
+        const rline *l = &rv->lines[i];
+        int sel = i == rv->cur;
+        int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+        switch (l->kind) {
+        case L_BLANK:
+            if (sel)
+                draw_fill(y, 0, cols, attr);
+            y++;
+            break;
+        case L_HEAD:
+            draw_text(y, 0, cols, l->label, sel ? attr : ATTR_GROUP, 0);
+            if (*l->value)
+                draw_text(y, text_width(l->label) + 1, cols - text_width(l->label) - 1, l->value,
+                          sel ? attr : ATTR_DIM, 0);
+            y++;
+            break;
+        case L_FIELD: {
+            buf_reset(&e);
+            text_escape(&e, l->value, strlen(l->value));
+            const char *p = buf_str(&e);
+            int first = 1;
+            do {
+                int used;
+                size_t k = vw > 0 ? text_fit(p, vw, &used) : strlen(p);
+                if (k == 0 && *p)
+                    k = 1;
+                if (sel)
+                    draw_fill(y, 0, cols, attr);
+                draw_text(y, 0, lw, first ? l->label : "", sel ? attr : ATTR_HEADER, 0);
+                char *chunk = xstrndup(p, k);
+                /* already escaped: draw as is (escaping is idempotent for safe text) */
+                draw_text(y, lw + 2, vw, chunk, attr, 0);
+                free(chunk);
+                p += k;
+                first = 0;
+                y++;
+            } while (*p && y <= rows);
+            break;
+        }
+        default: {
+            if (sel)
+                draw_fill(y, 0, cols, attr);
+            draw_text(y, 0, lw, l->label, sel ? attr : ATTR_LINK, 0);
+            draw_text(y, lw + 2, vw, l->value, sel ? attr :
+                      (l->kind == L_OUT && l->rowid < 0) ? ATTR_MARK : ATTR_NORMAL, l->kind == L_IN);
+            y++;
+        }
+        }
+    }
+    buf_free(&e);
+}
+
+static void follow(view *v)
+{
+    rview *rv = v->data;
+    const rline *l = &rv->lines[rv->cur];
+    const schema *s = db_schema(tui_db());
+    if (l->kind == L_OUT) {
+        if (l->rowid < 0) {
+            tui_message(_("the linked row does not exist"));
+            return;
+        }
+        view_push(record_new(&s->tables[l->ti], l->rowid, NULL));
+    } else if (l->kind == L_IN) {
+        db_filter f = {l->ci, l->fval};
+        mr_err e = {0};
+        view *t = table_new(&s->tables[l->ti], &f, 1, &e);
+        if (t)
+            view_push(t);
+        else
+            tui_error(&e);
+    } else {
+        tui_message(_("move to a link (→) or a register under “Referenced by” and press Enter"));
+    }
+}
+
+static void record_request(view *v, request req)
+{
+    rview *rv = v->data;
+    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
+    switch (req) {
+    case REQ_UP: rv->cur--; break;
+    case REQ_DOWN: rv->cur++; break;
+    case REQ_PAGE_UP: rv->cur -= page; rv->top -= page; break;
+    case REQ_PAGE_DOWN: rv->cur += page; rv->top += page; break;
+    case REQ_HALF_UP: rv->cur -= page / 2 + 1; break;
+    case REQ_HALF_DOWN: rv->cur += page / 2 + 1; break;
+    case REQ_FIRST: rv->cur = rv->top = 0; break;
+    case REQ_LAST: rv->cur = rv->n - 1; break;
+    case REQ_ENTER: follow(v); break;
+    case REQ_NEXT_RECORD:
+    case REQ_PREV_RECORD: {
+        int64_t rowid;
+        if (!rv->list) {
+            tui_message(_("this record was not opened from a list"));
+            break;
+        }
+        if (!table_step_record(rv->list, req == REQ_NEXT_RECORD ? 1 : -1, &rowid)) {
+            tui_message(req == REQ_NEXT_RECORD ? _("this is the last record") : _("this is the first record"));
+            break;
+        }
+        rv->rowid = rowid;
+        load(rv);
+        if (rv->cur >= rv->n)
+            rv->cur = rv->n - 1;
+        break;
+    }
+    default:
+        break;
+    }
+    if (rv->top > rv->n - 1)
+        rv->top = rv->n - 1;
+    if (rv->top < 0)
+        rv->top = 0;
+    if (rv->cur >= rv->n)
+        rv->cur = rv->n - 1;
+    if (rv->cur < 0)
+        rv->cur = 0;
+}
+
+static void record_title(view *v, buf *out)
+{
+    rview *rv = v->data;
+    if (*rv->t->appendix)
+        buf_printf(out, "%s ", rv->t->appendix);
+    buf_printf(out, "%s · %s", ttitle(rv->t), rv->name);
+}
+
+static void record_status(view *v, buf *out)
+{
+    rview *rv = v->data;
+    buf_printf(out, "%s  %s", rv->t->id, _("record"));
+    int64_t i, n;
+    if (rv->list && table_position(rv->list, &i, &n))
+        buf_printf(out, " %lld/%lld", (long long)i + 1, (long long)n);
+    buf_printf(out, "  %s", _("Enter: follow link  [ ]: previous/next  q: back"));
+}
+
+static void record_free(view *v)
+{
+    rview *rv = v->data;
+    clear_lines(rv);
+    free(rv);
+    free(v);
+}
+
+static const view_ops record_ops = {
+    .name = "record",
+    .draw = record_draw,
+    .request = record_request,
+    .status = record_status,
+    .title = record_title,
+    .free = record_free,
+};
+
+view *record_new(const table *t, int64_t rowid, view *list)
+{
+    rview *rv = xcalloc(1, sizeof *rv);
+    rv->t = t;
+    rv->rowid = rowid;
+    rv->list = list;
+    load(rv);
+    view *v = xcalloc(1, sizeof *v);
+    v->ops = &record_ops;
+    v->data = rv;
+    return v;
+}

@@ -1,0 +1,99 @@
+/* tui.h — the linked-screen browser: shared screen machinery.
+ *
+ * Modelled on tig: each screen is one file with a `view_ops` table; a
+ * `struct view` holds the state they share; screens open one another through
+ * view_push() and "back" pops the stack, which keeps each screen's position.
+ * Every user action is a request from the one table in keys.c, which keys,
+ * the `:` prompt and the help screen all read.
+ */
+#ifndef MINREG_TUI_H
+#define MINREG_TUI_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/db.h"
+
+typedef enum request {
+    REQ_NONE = 0,
+    REQ_UP, REQ_DOWN, REQ_LEFT, REQ_RIGHT,
+    REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_HALF_UP, REQ_HALF_DOWN,
+    REQ_FIRST, REQ_LAST, REQ_LINE_START, REQ_LINE_END,
+    REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_PROMPT, REQ_REDRAW,
+    REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
+    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME,
+    REQ_COUNT
+} request;
+
+typedef struct view view;
+
+typedef struct view_ops {
+    const char *name;                          /* "home", "table", ... */
+    void (*draw)(view *v);                      /* draw rows 1 .. LINES-2 */
+    void (*request)(view *v, request req);      /* handle one action */
+    void (*status)(view *v, buf *out);          /* the status line's text */
+    void (*title)(view *v, buf *out);           /* the top line's text */
+    int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
+    void (*free)(view *v);
+} view_ops;
+
+struct view {
+    const view_ops *ops;
+    view *prev;          /* the screen under this one (Back returns to it) */
+    void *data;          /* the screen's own state */
+};
+
+/* ---- shared state (view.c) ---- */
+typedef struct tui_opts {
+    const char *script;     /* key script: no terminal, drawing to /dev/null */
+    int cols, rows;         /* size in script mode */
+    int ascii;              /* ASCII borders and markers */
+    int mouse;
+    int readonly;
+} tui_opts;
+
+int tui_main(db *d, const tui_opts *o);
+
+db *tui_db(void);
+const tui_opts *tui_options(void);
+void view_push(view *v);
+void view_pop(void);                 /* Back */
+view *view_top(void);
+void tui_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tui_error(const mr_err *e);
+int tui_cancel_requested(void);      /* Ctrl-C/Esc pressed during long work */
+void tui_progress(const char *what, int64_t done, int64_t all);
+
+/* Drawing helpers: every cell goes through text_cell (escaped, fitted). */
+enum { ATTR_NORMAL, ATTR_HEADER, ATTR_SELECTED, ATTR_TITLE, ATTR_STATUS, ATTR_GROUP,
+       ATTR_LINK, ATTR_DIM, ATTR_MARK, ATTR_COUNT };
+void draw_text(int y, int x, int cols, const char *s, int attr, int right);
+void draw_fill(int y, int x, int cols, int attr);
+int screen_rows(void);               /* rows between the title and the status line */
+int screen_cols(void);
+const char *glyph_vline(void);       /* "│" or "|" */
+const char *glyph_sort(int desc);    /* "▲"/"▼" or "^"/"v" */
+
+/* ---- keys.c ---- */
+typedef struct action {
+    request req;
+    const char *name;      /* used by ":" and the help screen */
+    const char *keys;      /* how the help screen shows its keys */
+    const char *help;      /* N_() text */
+} action;
+extern const action actions[];
+extern const int nactions;
+request key_request(int is_key_code, uint32_t ch);
+const action *action_by_name(const char *name);
+
+/* ---- screens ---- */
+view *home_new(void);
+view *table_new(const table *t, const db_filter *f, int nf, mr_err *e);
+view *record_new(const table *t, int64_t rowid, view *list);
+view *help_new(void);
+
+/* For record screens opened from a table: move along its list. */
+int table_step_record(view *list, int delta, int64_t *rowid);
+int table_position(view *list, int64_t *i, int64_t *n);
+
+#endif

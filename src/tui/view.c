@@ -1,0 +1,606 @@
+/* view.c — the shared screen machinery: curses setup and teardown, the
+ * input loop, the view stack, the title/status/message lines, the ":"
+ * prompt, and the test hooks (key scripts and screen dumps).
+ *
+ * Signals only set a flag; the loop notices it, restores the terminal and
+ * exits.  Nothing draws from a signal handler.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/i18n.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+static struct {
+    db *d;
+    tui_opts o;
+    view *top;
+    int running;
+    int curses_on;
+    SCREEN *scr;
+    FILE *out, *in;         /* the terminal, or /dev/null in script mode */
+    buf msg;
+    int msg_error;
+    int colors;
+    /* key script */
+    FILE *script;
+    buf sline;              /* current script line */
+    size_t spos;
+    int ndumps;
+} T;
+
+static volatile sig_atomic_t got_signal;
+
+db *tui_db(void) { return T.d; }
+const tui_opts *tui_options(void) { return &T.o; }
+view *view_top(void) { return T.top; }
+int screen_rows(void) { return LINES - 3 > 0 ? LINES - 3 : 0; }
+int screen_cols(void) { return COLS; }
+const char *glyph_vline(void) { return T.o.ascii ? "|" : "│"; }
+const char *glyph_sort(int desc) { return T.o.ascii ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
+
+/* ---- terminal setup and restore ----------------------------------------- */
+
+static void tui_restore(void)
+{
+    if (T.curses_on) {
+        T.curses_on = 0;
+        if (T.o.mouse)
+            mousemask(0, NULL);
+        endwin();
+        if (T.out)
+            fflush(T.out);
+    }
+}
+
+static void on_signal(int sig) { got_signal = sig; }
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;   /* no SA_RESTART: a blocked read returns so the loop sees the flag */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static const short pair_colors[][2] = {
+    [ATTR_HEADER] = {COLOR_YELLOW, -1}, [ATTR_SELECTED] = {COLOR_BLACK, COLOR_CYAN},
+    [ATTR_TITLE] = {COLOR_WHITE, COLOR_BLUE}, [ATTR_STATUS] = {COLOR_BLACK, COLOR_WHITE},
+    [ATTR_GROUP] = {COLOR_GREEN, -1}, [ATTR_LINK] = {COLOR_CYAN, -1},
+    [ATTR_DIM] = {COLOR_BLUE, -1}, [ATTR_MARK] = {COLOR_BLACK, COLOR_YELLOW},
+    [ATTR_COUNT] = {COLOR_MAGENTA, -1},
+};
+
+static attr_t attr_of(int a)
+{
+    static const attr_t mono[] = {
+        [ATTR_NORMAL] = A_NORMAL, [ATTR_HEADER] = A_BOLD | A_UNDERLINE,
+        [ATTR_SELECTED] = A_REVERSE, [ATTR_TITLE] = A_REVERSE | A_BOLD,
+        [ATTR_STATUS] = A_REVERSE, [ATTR_GROUP] = A_BOLD, [ATTR_LINK] = A_NORMAL,
+        [ATTR_DIM] = A_DIM, [ATTR_MARK] = A_BOLD | A_STANDOUT, [ATTR_COUNT] = A_NORMAL,
+    };
+    attr_t at = mono[a];
+    if (T.colors && a != ATTR_NORMAL)
+        at = (at & (A_BOLD | A_UNDERLINE)) | COLOR_PAIR(a);
+    if (T.colors && (a == ATTR_SELECTED || a == ATTR_TITLE || a == ATTR_STATUS))
+        at = COLOR_PAIR(a) | (a == ATTR_TITLE ? A_BOLD : 0);
+    return at;
+}
+
+static int curses_start(mr_err *e)
+{
+    const char *term = getenv("TERM");
+    if (T.o.script) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", T.o.rows);
+        setenv("LINES", v, 1);
+        snprintf(v, sizeof v, "%d", T.o.cols);
+        setenv("COLUMNS", v, 1);
+        T.out = fopen("/dev/null", "w");
+        T.in = fopen("/dev/null", "r");
+        if (!term || !*term || strcmp(term, "dumb") == 0)
+            term = "xterm-256color";
+    } else {
+        T.out = stdout;
+        T.in = stdin;
+    }
+    T.scr = newterm(term, T.out, T.in);
+    if (!T.scr) {
+        err_set(e, EXIT_USAGE, _("cannot use the terminal type '%s'"), term ? term : "");
+        return -1;
+    }
+    T.curses_on = 1;
+    atexit(tui_restore);
+    xalloc_set_die_hook(tui_restore);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    if (T.o.mouse)
+        mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    T.colors = !T.o.script && has_colors() && !getenv("NO_COLOR");
+    if (T.colors) {
+        start_color();
+        use_default_colors();
+        for (int i = 1; i < (int)(sizeof pair_colors / sizeof *pair_colors); i++)
+            init_pair((short)i, pair_colors[i][0], pair_colors[i][1]);
+    }
+    catch_signals();
+    return 0;
+}
+
+/* ---- drawing ---------------------------------------------------------------- */
+
+void draw_text(int y, int x, int cols, const char *s, int attr, int right)
+{
+    if (cols <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return;
+    if (x + cols > COLS)
+        cols = COLS - x;
+    buf b = BUF_INIT;
+    text_cell(&b, s ? s : "", cols, right);
+    attrset(attr_of(attr));
+    mvaddstr(y, x, buf_str(&b));
+    attrset(A_NORMAL);
+    buf_free(&b);
+}
+
+void draw_fill(int y, int x, int cols, int attr) { draw_text(y, x, cols, "", attr, 0); }
+
+void tui_message(const char *fmt, ...)
+{
+    va_list ap;
+    buf_reset(&T.msg);
+    va_start(ap, fmt);
+    buf_vprintf(&T.msg, fmt, ap);
+    va_end(ap);
+    T.msg_error = 0;
+}
+
+void tui_error(const mr_err *e)
+{
+    buf_reset(&T.msg);
+    buf_puts(&T.msg, e->msg);
+    T.msg_error = 1;
+}
+
+static void draw_all(void)
+{
+    erase();
+    buf b = BUF_INIT;
+    buf_puts(&b, "minreg");
+    if (T.top->ops->title) {
+        buf_puts(&b, " — ");
+        T.top->ops->title(T.top, &b);
+    }
+    draw_text(0, 0, COLS, buf_str(&b), ATTR_TITLE, 0);
+    if (LINES >= 3)
+        T.top->ops->draw(T.top);
+    buf_reset(&b);
+    T.top->ops->status(T.top, &b);
+    if (T.o.readonly) {
+        buf_puts(&b, "  ");
+        buf_puts(&b, _("[read-only]"));
+    }
+    if (LINES >= 2)
+        draw_text(LINES - 2, 0, COLS, buf_str(&b), ATTR_STATUS, 0);
+    draw_text(LINES - 1, 0, COLS, buf_str(&T.msg), T.msg_error ? ATTR_MARK : ATTR_NORMAL, 0);
+    buf_free(&b);
+    refresh();
+}
+
+void tui_progress(const char *what, int64_t done, int64_t all)
+{
+    if (T.o.script || !T.curses_on)
+        return;
+    char line[256];
+    if (all > 0)
+        snprintf(line, sizeof line, "%s %lld/%lld (%d%%)  %s", what, (long long)done,
+                 (long long)all, (int)(100 * done / all), _("Esc or Ctrl-C cancels"));
+    else
+        snprintf(line, sizeof line, "%s %lld  %s", what, (long long)done, _("Esc or Ctrl-C cancels"));
+    draw_text(LINES - 1, 0, COLS, line, ATTR_NORMAL, 0);
+    refresh();
+}
+
+int tui_cancel_requested(void)
+{
+    if (got_signal == SIGINT) {
+        got_signal = 0;
+        return 1;
+    }
+    if (got_signal)
+        return 1;   /* SIGTERM/SIGHUP: stop the work, the loop then exits */
+    if (T.o.script)
+        return 0;
+    nodelay(stdscr, TRUE);
+    int ch = getch(), cancel = 0;
+    while (ch != ERR) {
+        if (ch == 27 || ch == 3)
+            cancel = 1;
+        ch = getch();
+    }
+    nodelay(stdscr, FALSE);
+    return cancel;
+}
+
+/* ---- the view stack ----------------------------------------------------------- */
+
+void view_push(view *v)
+{
+    v->prev = T.top;
+    T.top = v;
+}
+
+static void view_free(view *v)
+{
+    v->ops->free(v);
+}
+
+void view_pop(void)
+{
+    view *v = T.top;
+    if (!v->prev) {
+        T.running = 0;   /* back from the bottom screen: leave */
+        return;
+    }
+    T.top = v->prev;
+    view_free(v);
+}
+
+/* ---- screen dumps (test hook) -------------------------------------------------- */
+
+static void dump_screen(void)
+{
+    draw_all();
+    printf("--- screen %d: %dx%d ---\n", ++T.ndumps, COLS, LINES);
+    wchar_t *w = xmalloc(sizeof(wchar_t) * (size_t)(COLS + 1));
+    buf line = BUF_INIT;
+    for (int y = 0; y < LINES; y++) {
+        int n = mvinnwstr(y, 0, w, COLS);
+        buf_reset(&line);
+        for (int i = 0; i < n && w[i]; i++) {
+            char mb[8];
+            mbstate_t st;
+            memset(&st, 0, sizeof st);
+            size_t k = wcrtomb(mb, w[i], &st);
+            if (k != (size_t)-1)
+                buf_add(&line, mb, k);
+        }
+        while (line.len && line.s[line.len - 1] == ' ')
+            line.s[--line.len] = '\0';
+        printf("%s\n", buf_str(&line));
+    }
+    buf_free(&line);
+    free(w);
+    fflush(stdout);
+}
+
+/* ---- input: the terminal or a key script ------------------------------------------ */
+
+enum { IN_KEY, IN_CHAR, IN_DUMP, IN_RESIZE, IN_EOF, IN_SIGNAL };
+
+static const struct { const char *name; int code; int is_key; } named_keys[] = {
+    {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
+    {"Left", KEY_LEFT, 1}, {"Right", KEY_RIGHT, 1}, {"PgUp", KEY_PPAGE, 1},
+    {"PgDn", KEY_NPAGE, 1}, {"Home", KEY_HOME, 1}, {"End", KEY_END, 1},
+    {"BS", KEY_BACKSPACE, 1}, {"Tab", '\t', 0}, {"Space", ' ', 0}, {"lt", '<', 0},
+};
+
+/* Next event from the key script.  Syntax: literal characters, <Name> for
+ * the keys above, <C-x> for control keys, <dump>, <resize WxH>; lines that
+ * start with '#' are comments; newlines are ignored. */
+static int script_next(uint32_t *ch, int *rw, int *rh)
+{
+    for (;;) {
+        if (T.spos >= T.sline.len) {
+            char *line = NULL;
+            size_t cap = 0;
+            ssize_t n;
+            do {
+                n = getline(&line, &cap, T.script);
+            } while (n > 0 && line[0] == '#');
+            if (n <= 0) {
+                free(line);
+                return IN_EOF;
+            }
+            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+                line[--n] = '\0';
+            buf_reset(&T.sline);
+            buf_add(&T.sline, line, (size_t)n);
+            T.spos = 0;
+            free(line);
+            continue;
+        }
+        const char *s = T.sline.s + T.spos;
+        if (*s == '<') {
+            const char *end = strchr(s, '>');
+            if (end) {
+                char name[64];
+                size_t len = (size_t)(end - s - 1);
+                if (len < sizeof name) {
+                    memcpy(name, s + 1, len);
+                    name[len] = '\0';
+                    T.spos += len + 2;
+                    if (strcmp(name, "dump") == 0)
+                        return IN_DUMP;
+                    if (sscanf(name, "resize %dx%d", rw, rh) == 2)
+                        return IN_RESIZE;
+                    if (strncmp(name, "C-", 2) == 0 && name[2] && !name[3]) {
+                        *ch = (uint32_t)(name[2] & 0x1f);
+                        return IN_CHAR;
+                    }
+                    for (size_t i = 0; i < sizeof named_keys / sizeof *named_keys; i++)
+                        if (strcmp(name, named_keys[i].name) == 0) {
+                            *ch = (uint32_t)named_keys[i].code;
+                            return named_keys[i].is_key ? IN_KEY : IN_CHAR;
+                        }
+                    fprintf(stderr, "minreg: key script: unknown key <%s>\n", name);
+                    continue;
+                }
+            }
+        }
+        int k = utf8_decode(s, T.sline.len - T.spos, ch);
+        if (k < 0) {
+            k = 1;
+            *ch = (unsigned char)*s;
+        }
+        T.spos += (size_t)k;
+        return IN_CHAR;
+    }
+}
+
+/* Wait for the next key.  Returns IN_KEY (a KEY_* code) or IN_CHAR. */
+static int next_input(uint32_t *ch)
+{
+    for (;;) {
+        if (got_signal)
+            return IN_SIGNAL;
+        if (T.script) {
+            int w, h;
+            int r = script_next(ch, &w, &h);
+            if (r == IN_DUMP) {
+                dump_screen();
+                continue;
+            }
+            if (r == IN_RESIZE) {
+                resizeterm(h, w);
+                *ch = KEY_RESIZE;
+                return IN_KEY;
+            }
+            return r;
+        }
+        wint_t wc;
+        int r = get_wch(&wc);
+        if (r == ERR) {
+            if (got_signal)
+                return IN_SIGNAL;
+            if (errno == EINTR)
+                continue;
+            /* the terminal is gone (EOF on a dropped link) */
+            return IN_EOF;
+        }
+        *ch = (uint32_t)wc;
+        return r == KEY_CODE_YES ? IN_KEY : IN_CHAR;
+    }
+}
+
+/* Read a line on the message line.  Returns 1 on Enter, 0 on Esc. */
+static int prompt_read(const char *prefix, buf *out)
+{
+    buf_reset(out);
+    for (;;) {
+        buf b = BUF_INIT;
+        buf_printf(&b, "%s%s", prefix, buf_str(out));
+        draw_text(LINES - 1, 0, COLS, buf_str(&b), ATTR_NORMAL, 0);
+        int w = text_width(buf_str(&b));
+        buf_free(&b);
+        if (!T.o.script) {
+            curs_set(1);
+            move(LINES - 1, w < COLS ? w : COLS - 1);
+        }
+        refresh();
+        uint32_t ch;
+        int r = next_input(&ch);
+        if (!T.o.script)
+            curs_set(0);
+        if (r == IN_EOF || r == IN_SIGNAL)
+            return 0;
+        if (r == IN_KEY && ch == KEY_RESIZE) {
+            draw_all();
+            continue;
+        }
+        if (r == IN_CHAR && (ch == '\r' || ch == '\n'))
+            return 1;
+        if ((r == IN_CHAR && ch == 27) || (r == IN_CHAR && ch == 3))
+            return 0;
+        if ((r == IN_KEY && ch == KEY_BACKSPACE) || (r == IN_CHAR && (ch == 127 || ch == 8))) {
+            if (out->len == 0)
+                return 0;
+            do
+                out->len--;
+            while (out->len && ((unsigned char)out->s[out->len] & 0xC0) == 0x80);
+            out->s[out->len] = '\0';
+            continue;
+        }
+        if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
+            char mb[4];
+            int n = ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
+            if (n == 1)
+                mb[0] = (char)ch;
+            else {
+                for (int i = n - 1; i > 0; i--) {
+                    mb[i] = (char)(0x80 | (ch & 0x3F));
+                    ch >>= 6;
+                }
+                mb[0] = (char)((n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0) | ch);
+            }
+            buf_add(out, mb, (size_t)n);
+        }
+    }
+}
+
+static void go_home(void)
+{
+    while (T.top->prev)
+        view_pop();
+}
+
+/* ":" commands: global ones here, the rest go to the screen. */
+static void run_command(const char *line)
+{
+    while (*line == ' ')
+        line++;
+    if (!*line)
+        return;
+    char cmd[64];
+    const char *sp = strchr(line, ' ');
+    size_t n = sp ? (size_t)(sp - line) : strlen(line);
+    if (n >= sizeof cmd)
+        n = sizeof cmd - 1;
+    memcpy(cmd, line, n);
+    cmd[n] = '\0';
+    const char *arg = sp ? sp + 1 : "";
+    while (*arg == ' ')
+        arg++;
+    if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0) {
+        T.running = 0;
+        return;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        view_push(help_new());
+        return;
+    }
+    if (strcmp(cmd, "home") == 0) {
+        go_home();
+        return;
+    }
+    if (T.top->ops->command && T.top->ops->command(T.top, cmd, arg))
+        return;
+    const char *name = strcmp(cmd, "goto") == 0 || strcmp(cmd, "open") == 0 ? arg : line;
+    const table *t = schema_table(db_schema(T.d), name);
+    if (t) {
+        mr_err e = {0};
+        view *v = table_new(t, NULL, 0, &e);
+        if (v)
+            view_push(v);
+        else
+            tui_error(&e);
+        return;
+    }
+    tui_message(_("unknown command or register: %s"), line);
+    T.msg_error = 1;
+}
+
+static void handle(request req)
+{
+    switch (req) {
+    case REQ_QUIT:
+        T.running = 0;
+        break;
+    case REQ_BACK:
+        view_pop();
+        break;
+    case REQ_HELP:
+        if (strcmp(T.top->ops->name, "help") != 0)
+            view_push(help_new());
+        break;
+    case REQ_HOME:
+        go_home();
+        break;
+    case REQ_REDRAW:
+        clearok(curscr, TRUE);
+        break;
+    case REQ_PROMPT: {
+        buf line = BUF_INIT;
+        if (prompt_read(":", &line))
+            run_command(buf_str(&line));
+        buf_free(&line);
+        break;
+    }
+    default:
+        T.top->ops->request(T.top, req);
+    }
+}
+
+int tui_main(db *d, const tui_opts *o)
+{
+    mr_err e = {0};
+    memset(&T.msg, 0, sizeof T.msg);
+    T.d = d;
+    T.o = *o;
+    if (T.o.script) {
+        T.script = fopen(T.o.script, "r");
+        if (!T.script) {
+            fprintf(stderr, "minreg: %s: %s\n", T.o.script, strerror(errno));
+            return EXIT_IO;
+        }
+    }
+    if (curses_start(&e) < 0) {
+        fprintf(stderr, "minreg: %s\n", e.msg);
+        return EXIT_USAGE;
+    }
+    T.top = home_new();
+    T.running = 1;
+    int rc = EXIT_OK;
+    while (T.running) {
+        draw_all();
+        uint32_t ch;
+        int r = next_input(&ch);
+        if (r == IN_EOF)
+            break;
+        if (r == IN_SIGNAL) {
+            rc = 128 + got_signal;
+            break;
+        }
+        buf_reset(&T.msg);
+        T.msg_error = 0;
+        if (r == IN_KEY && ch == KEY_RESIZE)
+            continue;   /* the next draw_all lays out for the new size */
+        if (r == IN_KEY && ch == KEY_MOUSE) {
+            MEVENT ev;
+            if (getmouse(&ev) == OK) {
+                if (ev.bstate & BUTTON4_PRESSED)
+                    handle(REQ_UP), handle(REQ_UP), handle(REQ_UP);
+                else if (ev.bstate & BUTTON5_PRESSED)
+                    handle(REQ_DOWN), handle(REQ_DOWN), handle(REQ_DOWN);
+            }
+            continue;
+        }
+        request req = key_request(r == IN_KEY, ch);
+        if (req != REQ_NONE)
+            handle(req);
+    }
+    while (T.top) {
+        view *v = T.top;
+        T.top = v->prev;
+        view_free(v);
+    }
+    tui_restore();
+    if (T.scr)
+        delscreen(T.scr);
+    if (T.script) {
+        fclose(T.script);
+        fclose(T.out);
+        fclose(T.in);
+    }
+    buf_free(&T.msg);
+    buf_free(&T.sline);
+    return rc;
+}
