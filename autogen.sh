@@ -10,7 +10,7 @@
 # nothing installed by hand.
 set -e
 
-DEPS="build-essential autoconf automake autopoint gettext pkg-config
+DEPS="build-essential autoconf automake gettext pkg-config
       libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev
       sqlite3 tmux"
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,11 @@ int main(int argc, char **argv)
     mr_err e = {0};
 
     setlocale(LC_ALL, "");
+    /* The registers are UTF-8 and so are the terminals clerks use; a session
+     * with no locale set (plain C, common over SSH) still gets UTF-8 text. */
+    const char *cs = nl_langinfo(CODESET);
+    if (!cs || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0))
+        setlocale(LC_CTYPE, "C.UTF-8");
     while ((o = getopt_long(argc, argv, "+f:rhV", opts, NULL)) != -1) {
         switch (o) {
         case 'f': file = optarg; break;

@@ -85,6 +85,7 @@ static void load(rview *rv)
         buf_reset(&v);
         col_format(&t->cols[i], cursor_val(c, i), &v);
         add(rv, L_FIELD, buf_str(&b), buf_str(&v));
+        rv->lines[rv->n - 1].ci = i;
     }
 
     link_out *lo;
@@ -110,6 +111,7 @@ static void load(rview *rv)
             strcmp(lo[i].label, lo[i].value) != 0)
             buf_printf(&v, " %s", lo[i].label);
         add(rv, L_OUT, buf_str(&b), buf_str(&v));
+        rv->lines[rv->n - 1].ci = lo[i].ext ? -1 : lo[i].ci;
         rv->lines[rv->n - 1].ti = lo[i].ti;
         rv->lines[rv->n - 1].rowid = lo[i].found ? lo[i].rowid : -1;
     }
@@ -250,6 +252,19 @@ static void follow(view *v)
     rview *rv = v->data;
     const rline *l = &rv->lines[rv->cur];
     const schema *s = db_schema(tui_db());
+    if (l->kind == L_FIELD && rv->t->cols[l->ci].link_ti >= 0) {
+        /* Enter on a link field: its first link (the only one unless multi-valued) */
+        for (int i = 0; i < rv->n; i++)
+            if (rv->lines[i].kind == L_OUT && rv->lines[i].ci == l->ci) {
+                if (rv->t->cols[l->ci].multi && strchr(l->value, ';')) {
+                    rv->cur = i;   /* several: let the clerk pick one */
+                    tui_message(_("several links: choose one and press Enter"));
+                    return;
+                }
+                l = &rv->lines[i];
+                break;
+            }
+    }
     if (l->kind == L_OUT) {
         if (l->rowid < 0) {
             tui_message(_("the linked row does not exist"));

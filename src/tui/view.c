@@ -269,7 +269,14 @@ void view_pop(void)
 static void dump_screen(void)
 {
     draw_all();
-    printf("--- screen %d: %dx%d ---\n", ++T.ndumps, COLS, LINES);
+    /* Text has no attributes: say which lines are highlighted (the cursor). */
+    buf sel = BUF_INIT;
+    for (int y = 1; y < LINES - 2; y++)
+        if (mvinch(y, 0) & A_REVERSE)
+            buf_printf(&sel, "%s%d", sel.len ? "," : "", y);
+    printf("--- screen %d: %dx%d, cursor on line %s ---\n", ++T.ndumps, COLS, LINES,
+           sel.len ? buf_str(&sel) : "-");
+    buf_free(&sel);
     wchar_t *w = xmalloc(sizeof(wchar_t) * (size_t)(COLS + 1));
     buf line = BUF_INIT;
     for (int y = 0; y < LINES; y++) {
