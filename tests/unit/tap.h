@@ -8,11 +8,12 @@
 static int tap_n, tap_failed;
 
 #define ok(cond, ...) do { \
+        int c_ = (cond) != 0;   /* evaluated once: cond may have effects */ \
         tap_n++; \
-        if (cond) { printf("ok %d - ", tap_n); } \
+        if (c_) { printf("ok %d - ", tap_n); } \
         else { tap_failed++; printf("not ok %d - ", tap_n); } \
         printf(__VA_ARGS__); putchar('\n'); \
-        if (!(cond)) printf("#   at %s:%d\n", __FILE__, __LINE__); \
+        if (!c_) printf("#   at %s:%d\n", __FILE__, __LINE__); \
     } while (0)
 
 #define is_str(got, want, ...) do { \

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The browser in a real pseudo-terminal (util-linux script(1)): it starts,
+# draws, and leaves the terminal as it found it — on Q, and when the link
+# drops (SIGHUP) or it is told to stop (SIGTERM, SIGINT).
+. "$srcdir/tests/lib.sh"
+if ! command -v script >/dev/null 2>&1; then
+    ok "# SKIP script(1) not available"; done_testing; exit 0
+fi
+TERM=xterm-256color; export TERM
+smcup=$(printf '\033[?1049h') rmcup=$(printf '\033[?1049l')
+
+# after_last FILE NEEDLE: does NEEDLE occur after the last alternate-screen entry?
+restored() {
+    awk -v on="$smcup" -v off="$rmcup" '{ s = s $0 "\n" } END {
+        i = index(s, on); if (!i) { print "no"; exit }
+        rest = substr(s, i); print (index(rest, off) ? "yes" : "no") }' "$1"
+}
+
+printf 'jj\rqQ' | script -qec "$MINREG" "$T/log" >/dev/null 2>&1
+is "starts, draws and quits with Q: exit 0" "$?" 0
+grep -q 'Key exploration areas' "$T/log"
+is "... it drew the register list in the terminal" "$?" 0
+is "... and restored the terminal (left the alternate screen)" "$(restored "$T/log")" yes
+
+# signals: start it on a terminal that stays open, wait for the first screen, signal it
+for sig in HUP TERM INT; do
+    rm -f "$T/fifo" "$T/log"
+    mkfifo "$T/fifo"
+    script -qec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &
+    sp=$!
+    exec 3>"$T/fifo"
+    i=0
+    while [ $i -lt 100 ] && ! grep -q 'registers' "$T/log" 2>/dev/null; do
+        sleep 0.05; i=$((i + 1))   # a real terminal: wait (bounded) for the first draw
+    done
+    pid=$(pgrep -P "$sp" -x minreg || pgrep -P "$sp")
+    kill -$sig "$pid"
+    wait $sp
+    st=$?
+    exec 3>&-
+    case $sig in HUP) want=129;; TERM) want=143;; INT) want=130;; esac
+    is "SIG$sig: exits with status $want" "$st" "$want"
+    is "SIG$sig: the terminal is restored" "$(restored "$T/log")" yes
+done
+done_testing

@@ -1,0 +1,149 @@
+/* test_rowsrc.c — paging a register by position: keyset moves from the
+ * nearest known row, filtered and sorted views, positions of rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/db.h"
+#include "tap.h"
+
+#define N 20000
+
+/* ids of the rows at [pos, pos+n) as "a,b,c" */
+static char *page_ids(rowsrc *r, int64_t pos, int n, const table *t)
+{
+    buf b = BUF_INIT;
+    cursor *c = rowsrc_page(r, pos, n, NULL);
+    while (c && cursor_next(c) == 1)
+        buf_printf(&b, "%s%s", b.len ? "," : "", cursor_val(c, t->key_ci));
+    cursor_free(c);
+    return buf_steal(&b);
+}
+
+static char *ids_range(int64_t from, int n, int step)
+{
+    buf b = BUF_INIT;
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s%lld", i ? "," : "", (long long)(from + (int64_t)i * step));
+    return buf_steal(&b);
+}
+
+static void page_is(rowsrc *r, const table *t, int64_t pos, int n, int64_t first, int step,
+                    const char *desc)
+{
+    char *got = page_ids(r, pos, n, t), *want = ids_range(first, n, step);
+    is_str(got, want, "%s", desc);
+    free(got);
+    free(want);
+}
+
+static int cancel_now(void *arg)
+{
+    (void)arg;
+    return 1;
+}
+
+int main(void)
+{
+    const char *srcdir = getenv("srcdir");
+    char dir[] = "/tmp/minreg-rowsrc-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    buf path = BUF_INIT, data = BUF_INIT;
+    buf_printf(&path, "%s/r.db", dir);
+    buf_printf(&data, "%s/data", srcdir ? srcdir : ".");
+    mr_err e = {0};
+    ok(db_create(buf_str(&path), buf_str(&data), 1, &e) == 0, "create an empty register: %s", e.msg);
+    db *d = NULL;
+    ok(db_open(buf_str(&path), 0, &d, &e) == 0, "open it: %s", e.msg);
+    if (!d)
+        return tap_done();
+    const table *t = schema_table(db_schema(d), "mining_permits");
+    int cis[5] = {table_col(t, "id"), table_col(t, "mine_name"), table_col(t, "area_km2"),
+                  table_col(t, "district"), table_col(t, "minerals")};
+    inserter *ins = db_inserter_new(d, t, cis, 5, &e);
+    db_begin(d, &e);
+    static const char *const dist[] = {"元宝区", "振兴区", "振安区"};
+    int bad = 0;
+    for (int i = 1; i <= N; i++) {
+        char id[16], name[32], area[32];
+        snprintf(id, sizeof id, "%d", i);
+        snprintf(name, sizeof name, "矿山%05d", i);
+        /* distinct areas in a scrambled order: (i * 7919) mod N */
+        snprintf(area, sizeof area, "%d.5", (i * 7919) % N);
+        const char *v[5] = {id, name, area, dist[i % 3], "金矿"};
+        if (db_insert(ins, v, &e) < 0)
+            bad++;
+    }
+    db_inserter_free(ins);
+    ok(db_commit(d, &e) == 0 && bad == 0, "20000 rows inserted (%d failed: %s)", bad, e.msg);
+
+    rowsrc *r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
+    is_int(rowsrc_count(r), N, "count");
+    page_is(r, t, 0, 10, 1, 1, "first page");
+    page_is(r, t, 10, 10, 11, 1, "next page (keyset from the last row shown)");
+    page_is(r, t, 15, 10, 16, 1, "half a page down (inside the window)");
+    page_is(r, t, 14, 10, 15, 1, "one row up (just before the window)");
+    page_is(r, t, N - 10, 10, N - 9, 1, "last page (from the end)");
+    page_is(r, t, N - 11, 10, N - 10, 1, "one row up from the last page");
+    page_is(r, t, 5000, 10, 5001, 1, "a far jump (from the nearer end)");
+    page_is(r, t, 4990, 10, 4991, 1, "a page up after it");
+    char *shortp = page_ids(r, N - 3, 10, t);
+    is_str(shortp, "19998,19999,20000", "a short last page");
+    free(shortp);
+    char *none = page_ids(r, N, 10, t);
+    is_str(none, "", "past the end: no rows");
+    free(none);
+    is_int(rowsrc_pos_of(r, 12345), 12344, "position of a row");
+    db_rowsrc_free(r);
+
+    r = db_rowsrc_new(d, t, NULL, 0, -1, 1, NULL, NULL, &e);
+    page_is(r, t, 0, 5, N, -1, "plan order reversed: first page");
+    page_is(r, t, 5, 5, N - 5, -1, "... next page");
+    page_is(r, t, N - 5, 5, 5, -1, "... last page");
+    is_int(rowsrc_pos_of(r, N), 0, "... position of the last row is 0");
+    db_rowsrc_free(r);
+
+    db_filter f = {table_col(t, "district"), "振安区"};   /* i % 3 == 2 */
+    r = db_rowsrc_new(d, t, &f, 1, -1, 0, NULL, NULL, &e);
+    is_int(rowsrc_count(r), N / 3 + 1, "filtered count (i mod 3 == 2 for i <= 20000)");
+    page_is(r, t, 0, 5, 2, 3, "filtered first page");
+    page_is(r, t, 5, 5, 17, 3, "filtered next page");
+    page_is(r, t, N / 3 + 1 - 5, 5, N - 12, 3, "filtered last page");
+    is_int(rowsrc_pos_of(r, 17), 5, "position within the filter");
+    is_int(rowsrc_pos_of(r, 3), -1, "a row outside the filter has no position");
+    db_rowsrc_free(r);
+
+    int area = table_col(t, "area_km2");
+    r = db_rowsrc_new(d, t, NULL, 0, area, 1, NULL, NULL, &e);
+    is_int(rowsrc_count(r), N, "sorted view counts every row");
+    cursor *c = rowsrc_page(r, 0, 3, NULL);
+    buf b = BUF_INIT;
+    while (c && cursor_next(c) == 1)
+        buf_printf(&b, "%s ", cursor_val(c, area));
+    cursor_free(c);
+    is_str(buf_str(&b), "19999.5 19998.5 19997.5 ", "sorted by area, descending");
+    buf_reset(&b);
+    c = rowsrc_page(r, N - 2, 5, NULL);
+    while (c && cursor_next(c) == 1)
+        buf_printf(&b, "%s ", cursor_val(c, area));
+    cursor_free(c);
+    is_str(buf_str(&b), "1.5 0.5 ", "... last page");
+    /* row with area 0.5: i*7919 % N == 0 -> i == N */
+    is_int(rowsrc_pos_of(r, N), N - 1, "... position of a row in the sorted view");
+    buf_free(&b);
+    db_rowsrc_free(r);
+
+    /* a sort can be cancelled from its progress callback */
+    r = db_rowsrc_new(d, t, NULL, 0, area, 0, cancel_now, NULL, &e);
+    ok(r == NULL && strcmp(e.msg, "cancelled") == 0, "a sort cancelled by its progress callback");
+    db_rowsrc_free(r);
+
+    db_close(d);
+    unlink(buf_str(&path));
+    rmdir(dir);
+    buf_free(&path);
+    buf_free(&data);
+    return tap_done();
+}
