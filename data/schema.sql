@@ -52,6 +52,8 @@ CREATE TABLE minreg_columns (
     link_col TEXT NOT NULL DEFAULT '',
     multi    INTEGER NOT NULL DEFAULT 0,
     scale    INTEGER NOT NULL DEFAULT -1,   -- decimals to show for dec; -1 = as stored
+    range    TEXT NOT NULL DEFAULT '',      -- '>0', '>=0', 'A..B' (inclusive) for numbers
+    not_before TEXT NOT NULL DEFAULT '',    -- id of a column this one may not be less than
     PRIMARY KEY (tbl, id)
 );
 
@@ -329,7 +331,8 @@ INSERT INTO minreg_tables VALUES
 -- Columns
 ------------------------------------------------------------------------------
 -- tbl, ord, id, label, label_en, type, unit, required, enum, pattern, link_tbl, link_col, multi, scale
-INSERT INTO minreg_columns VALUES
+INSERT INTO minreg_columns (tbl, ord, id, label, label_en, type, unit, required, enum, pattern,
+                            link_tbl, link_col, multi, scale) VALUES
  ('districts', 1, 'code',       '行政区代码', 'Code',       'text', '', 1, '', '^\d{6}$', '', '', 0, -1),
  ('districts', 2, 'name',       '名称',       'Name',       'text', '', 1, '', '', '', '', 0, -1),
  ('districts', 3, 'short_name', '简称',       'Short name', 'text', '', 1, '', '', '', '', 0, -1),
@@ -514,6 +517,21 @@ INSERT INTO minreg_columns VALUES
  ('block_summary', 3, 'block_count', '区块数量', 'Blocks',   'int',  '个',       1, '', '', '', '', 0, -1),
  ('block_summary', 4, 'area_km2',    '区块面积', 'Area',     'dec',  '平方公里', 1, '', '', '', '', 0, 4),
  ('block_summary', 5, 'remark',      '备注',     'Remark',   'text', '',         0, '', '', '', '', 0, -1);
+
+-- Ranges and orderings (validation reads these like every other attribute).
+UPDATE minreg_columns SET range = '>0' WHERE type = 'dec' AND unit = '平方公里';
+UPDATE minreg_columns SET range = '>0' WHERE id IN ('scale', 'min_scale');
+UPDATE minreg_columns SET range = '>=0'
+ WHERE type = 'int' AND id IN ('permits_existing', 'permits_planned', 'block_count', 'deposit_count');
+UPDATE minreg_columns SET range = '>=0' WHERE tbl = 'quotas' AND id = 'amount';
+UPDATE minreg_columns SET range = '>=0'
+ WHERE tbl = 'min_scales' AND id IN ('large', 'medium', 'small', 'alt_large', 'alt_medium', 'alt_small');
+UPDATE minreg_columns SET range = '1900..2100' WHERE type = 'year';
+UPDATE minreg_columns SET range = '-180..180' WHERE id = 'longitude';
+UPDATE minreg_columns SET range = '-90..90' WHERE id = 'latitude';
+UPDATE minreg_columns SET not_before = 'valid_from' WHERE id = 'valid_to';
+UPDATE minreg_columns SET not_before = 'year_from' WHERE id = 'year_to';
+UPDATE minreg_columns SET not_before = 'elev_bottom' WHERE id = 'elev_top';
 
 ------------------------------------------------------------------------------
 -- Totals the plan's text states

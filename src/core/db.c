@@ -13,12 +13,41 @@
 #include "buf.h"
 #include "load.h"
 
+#define STMT_CACHE 48
+
 struct db {
     sqlite3 *h;
     char *path;
     schema s;
     int readonly;
+    /* statements prepared once and reused (lookups run per row in imports) */
+    struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
+    int ncache;
 };
+
+/* A reset statement for sql, prepared on first use.  NULL on error. */
+static sqlite3_stmt *stmt_cached(db *d, const char *sql)
+{
+    for (int i = 0; i < d->ncache; i++)
+        if (strcmp(d->cache[i].sql, sql) == 0) {
+            sqlite3_reset(d->cache[i].st);
+            sqlite3_clear_bindings(d->cache[i].st);
+            return d->cache[i].st;
+        }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (d->ncache == STMT_CACHE) {   /* full: drop the oldest */
+        sqlite3_finalize(d->cache[0].st);
+        free(d->cache[0].sql);
+        memmove(&d->cache[0], &d->cache[1], sizeof d->cache[0] * (STMT_CACHE - 1));
+        d->ncache--;
+    }
+    d->cache[d->ncache].sql = xstrdup(sql);
+    d->cache[d->ncache].st = st;
+    d->ncache++;
+    return st;
+}
 
 struct cursor {
     sqlite3_stmt *st;
@@ -80,7 +109,7 @@ static int load_schema(db *d, mr_err *e)
     sqlite3_finalize(st);
 
     q = "SELECT id, label, label_en, type, unit, required, enum, pattern, link_tbl,"
-        " link_col, multi, scale FROM minreg_columns WHERE tbl = ?1 ORDER BY ord";
+        " link_col, multi, scale, range, not_before FROM minreg_columns WHERE tbl = ?1 ORDER BY ord";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
     for (int i = 0; i < s->ntables; i++) {
@@ -103,6 +132,7 @@ static int load_schema(db *d, mr_err *e)
             c->enum_s = col_dup(st, 6); c->pattern = col_dup(st, 7);
             c->link_tbl = col_dup(st, 8); c->link_col = col_dup(st, 9);
             c->multi = sqlite3_column_int(st, 10); c->scale = sqlite3_column_int(st, 11);
+            c->range = col_dup(st, 12); c->not_before = col_dup(st, 13);
         }
     }
     sqlite3_finalize(st);
@@ -235,6 +265,10 @@ void db_close(db *d)
 {
     if (!d)
         return;
+    for (int i = 0; i < d->ncache; i++) {
+        sqlite3_finalize(d->cache[i].st);
+        free(d->cache[i].sql);
+    }
     sqlite3_close(d->h);
     schema_free(&d->s);
     free(d->path);
@@ -332,6 +366,8 @@ out:
     return rc;
 }
 
+static int unique_cols(db *d, const table *t, int *out, int max);
+
 /* ---- transactions -------------------------------------------------------- */
 
 int db_begin(db *d, mr_err *e)
@@ -389,14 +425,14 @@ int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
     buf_puts(&q, "SELECT count(*) FROM ");
     put_ident(&q, t->id);
     put_where(&q, t, f, nf);
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
     int64_t n = -1;
-    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+    if (st) {
         bind_filters(st, f, nf);
         if (sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     buf_free(&q);
     return n;
 }
@@ -511,18 +547,101 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
     put_ident(&q, t->id);
     put_where(&q, t, &f, 1);
     buf_puts(&q, " LIMIT 2");
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
     int found = 0;
-    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+    if (st) {
         bind_filters(st, &f, 1);
         while (sqlite3_step(st) == SQLITE_ROW) {
             *rowid = sqlite3_column_int64(st, 0);
             found++;
         }
+        sqlite3_reset(st);
+    }
+    buf_free(&q);
+    return found == 1;
+}
+
+int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT 1 FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " WHERE ");
+    put_ident(&q, t->cols[ci].id);
+    buf_puts(&q, " = ?1 AND rowid <> ?2 LIMIT 1");
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+    int found = 0;
+    if (st) {
+        sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, self_rowid);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+    }
+    buf_free(&q);
+    return found;
+}
+
+int db_is_unique_col(db *d, const table *t, int ci)
+{
+    if (ci == t->key_ci)
+        return 1;
+    int cis[16];
+    int n = unique_cols(d, t, cis, 16);
+    for (int i = 0; i < n; i++)
+        if (cis[i] == ci)
+            return 1;
+    return 0;
+}
+
+int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT total(");
+    put_ident(&q, t->cols[ci].id);
+    buf_puts(&q, ") FROM ");
+    put_ident(&q, t->id);
+    put_where(&q, t, f, nf);
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+    int rc = -1;
+    if (st) {
+        bind_filters(st, f, nf);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *sum = sqlite3_column_double(st, 0);
+            rc = 0;
+        }
+        sqlite3_reset(st);
+    }
+    buf_free(&q);
+    return rc;
+}
+
+int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT ");
+    put_ident(&q, t->cols[gci].id);
+    buf_puts(&q, ", count(*), ");
+    if (sci >= 0) {
+        buf_puts(&q, "total(");
+        put_ident(&q, t->cols[sci].id);
+        buf_puts(&q, ")");
+    } else {
+        buf_puts(&q, "0");
+    }
+    buf_puts(&q, " FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " GROUP BY 1 ORDER BY 1");
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_double(st, 2));
+        rc = 0;
     }
     sqlite3_finalize(st);
     buf_free(&q);
-    return found == 1;
+    return rc;
 }
 
 /* Columns of t with a single-column UNIQUE index (besides the key). */

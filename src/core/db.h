@@ -62,6 +62,18 @@ int db_find(db *d, const table *t, const char *key, int64_t *rowid);
 /* Find the row of t whose column ci equals value (a link target). */
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
 
+/* Does another row than self_rowid hold value in column ci? */
+int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid);
+/* Is column ci the key or a single-column UNIQUE column? */
+int db_is_unique_col(db *d, const table *t, int ci);
+
+/* Aggregates for checks and reports.  db_sum: total of column ci over the
+ * rows matching the filters.  db_group: per distinct value of column gci,
+ * the row count and the total of column sci (sci < 0: 0), in value order. */
+int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum);
+typedef void (*db_group_fn)(void *arg, const char *key, int64_t count, double sum);
+int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg);
+
 /* Bulk insert of rows given as text (""/NULL = SQL NULL). */
 inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e);
 int db_insert(inserter *ins, const char *const *values, mr_err *e);

@@ -122,6 +122,7 @@ void schema_resolve(schema *s)
         for (int j = 0; j < t->ncols; j++) {
             column *c = &t->cols[j];
             c->link_ti = c->link_ci = -1;
+            c->not_before_ci = *c->not_before ? table_col(t, c->not_before) : -1;
             if (!*c->link_tbl)
                 continue;
             const table *lt = schema_table(s, c->link_tbl);
@@ -137,6 +138,7 @@ static void column_free(column *c)
 {
     free(c->id); free(c->label); free(c->label_en); free(c->unit);
     free(c->enum_s); free(c->pattern); free(c->link_tbl); free(c->link_col);
+    free(c->range); free(c->not_before);
 }
 
 void schema_free(schema *s)

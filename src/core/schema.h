@@ -17,7 +17,10 @@ typedef struct column {
     char *pattern;     /* PCRE2 pattern for the whole value, "" = none */
     char *link_tbl, *link_col;
     col_type type;
+    char *range;       /* ">0", ">=0", "A..B" or "" */
+    char *not_before;  /* column id this one may not be less than, or "" */
     int required, multi, scale;
+    int not_before_ci; /* resolved, or -1 */
     int link_ti, link_ci;   /* resolved target (table index, column index) or -1 */
 } column;
 

@@ -1,0 +1,91 @@
+/* rx.c — PCRE2 wrapper (see rx.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rx.h"
+
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+#define MATCH_LIMIT 1000000
+#define DEPTH_LIMIT 10000
+
+struct rx {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+};
+
+/* Smart case: caseless unless the pattern has an upper-case letter. */
+static int has_upper(const char *p)
+{
+    for (; *p; p++) {
+        if (*p == '\\' && p[1]) {   /* \D, \W, \S, \P{..} are not letters to match */
+            p++;
+            continue;
+        }
+        if (*p >= 'A' && *p <= 'Z')
+            return 1;
+    }
+    return 0;
+}
+
+rx *rx_compile(const char *pattern, int flags, mr_err *e)
+{
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    if ((flags & RX_CASELESS) || ((flags & RX_SMARTCASE) && !has_upper(pattern)))
+        opts |= PCRE2_CASELESS;
+    int errcode;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode,
+                                     &off, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof msg);
+        err_set(e, EXIT_USAGE, "bad pattern '%s' at offset %zu: %s", pattern, (size_t)off,
+                (const char *)msg);
+        return NULL;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter if unavailable */
+    rx *r = xcalloc(1, sizeof *r);
+    r->code = code;
+    r->md = pcre2_match_data_create_from_pattern(code, NULL);
+    r->mc = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(r->mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(r->mc, DEPTH_LIMIT);
+    return r;
+}
+
+int rx_search(rx *r, const char *s, size_t n, size_t *so, size_t *eo, mr_err *e)
+{
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
+    if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+        if (so)
+            *so = ov[0];
+        if (eo)
+            *eo = ov[1];
+        return 1;
+    }
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+        err_set(e, EXIT_NOTFOUND, "pattern stopped: too much backtracking (%s)", (const char *)msg);
+    else
+        err_set(e, EXIT_NOTFOUND, "pattern match failed: %s", (const char *)msg);
+    return -1;
+}
+
+void rx_free(rx *r)
+{
+    if (!r)
+        return;
+    pcre2_match_context_free(r->mc);
+    pcre2_match_data_free(r->md);
+    pcre2_code_free(r->code);
+    free(r);
+}

@@ -1,0 +1,22 @@
+/* rx.h — PCRE2 regular expressions: UTF and Unicode properties on, compiled
+ * once and JIT-compiled, with match limits so a runaway pattern stops with a
+ * message instead of hanging. */
+#ifndef MINREG_RX_H
+#define MINREG_RX_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+typedef struct rx rx;
+
+enum { RX_CASELESS = 1, RX_SMARTCASE = 2 };
+
+/* Compile; on a bad pattern e gets PCRE2's message and the offset. */
+rx *rx_compile(const char *pattern, int flags, mr_err *e);
+/* 1: matches, 0: does not, -1: stopped (match limit, bad UTF-8) with e filled.
+ * so and eo (may be NULL) get the first match's byte range. */
+int rx_search(rx *r, const char *s, size_t n, size_t *so, size_t *eo, mr_err *e);
+void rx_free(rx *r);
+
+#endif

@@ -1,0 +1,270 @@
+/* validate.c — checking records against the schema (see validate.h). */
+#include "config.h"
+#include "validate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "rx.h"
+
+struct validator {
+    db *d;
+    const table *t;
+    rx **rx;          /* per column: compiled pattern or NULL */
+    int *unique;      /* per column: key or UNIQUE */
+};
+
+validator *validator_new(db *d, const table *t)
+{
+    validator *v = xcalloc(1, sizeof *v);
+    v->d = d;
+    v->t = t;
+    v->rx = xcalloc((size_t)t->ncols, sizeof(rx *));
+    v->unique = xcalloc((size_t)t->ncols, sizeof(int));
+    for (int i = 0; i < t->ncols; i++) {
+        if (*t->cols[i].pattern)
+            v->rx[i] = rx_compile(t->cols[i].pattern, 0, NULL);
+        v->unique[i] = db_is_unique_col(d, t, i);
+    }
+    return v;
+}
+
+void validator_free(validator *v)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < v->t->ncols; i++)
+        rx_free(v->rx[i]);
+    free(v->rx);
+    free(v->unique);
+    free(v);
+}
+
+int value_is_int(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+int value_is_dec(const char *s)
+{
+    /* plain decimal notation: digits, one point, optional sign (no 1e5, inf, hex) */
+    int digits = 0, point = 0;
+    if (*s == '-' || *s == '+')
+        s++;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !point)
+            point = 1;
+        else
+            return 0;
+    }
+    return digits > 0;
+}
+
+int value_is_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
+        s[7] != '-')
+        return 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
+    return 1;
+}
+
+static int enum_has(const char *list, const char *val)
+{
+    size_t n = strlen(val);
+    const char *p = list;
+    while (p && *p) {
+        const char *e = strchr(p, '|');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, val, n) == 0)
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
+{
+    buf h = BUF_INIT;
+    col_header(c, &h);
+    buf_puts(&h, ": ");
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&h, fmt, ap);
+    va_end(ap);
+    out->ci = ci;
+    snprintf(out->msg, sizeof out->msg, "%s", buf_str(&h));
+    buf_free(&h);
+}
+
+/* Range ">0", ">=0" or "A..B": 0 when x is inside, else an issue. */
+static int range_check(const column *c, int ci, double x, vissue *out)
+{
+    const char *r = c->range, *dots = strstr(r, "..");
+    if (strncmp(r, ">=", 2) == 0) {
+        if (x >= atof(r + 2))
+            return 0;
+        issue(out, c, ci, _("must be at least %s"), r + 2);
+    } else if (r[0] == '>') {
+        if (x > atof(r + 1))
+            return 0;
+        issue(out, c, ci, _("must be greater than %s"), r + 1);
+    } else if (dots) {
+        if (x >= atof(r) && x <= atof(dots + 2))
+            return 0;
+        issue(out, c, ci, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* One item (of a possibly multi-valued field). */
+static int check_item(validator *v, int ci, const char *val, vissue *out)
+{
+    const column *c = &v->t->cols[ci];
+    switch (c->type) {
+    case COL_INT:
+        if (!value_is_int(val)) {
+            issue(out, c, ci, _("'%s' is not a whole number"), val);
+            return 1;
+        }
+        break;
+    case COL_YEAR:
+        if (!value_is_int(val) || strlen(val) != 4) {
+            issue(out, c, ci, _("'%s' is not a year (YYYY)"), val);
+            return 1;
+        }
+        break;
+    case COL_DEC:
+        if (!value_is_dec(val)) {
+            issue(out, c, ci, _("'%s' is not a number"), val);
+            return 1;
+        }
+        break;
+    case COL_DATE:
+        if (!value_is_date(val)) {
+            issue(out, c, ci, _("'%s' is not a date (YYYY-MM-DD)"), val);
+            return 1;
+        }
+        break;
+    case COL_TEXT:
+        break;
+    }
+    if (c->type != COL_TEXT && c->type != COL_DATE && *c->range &&
+        range_check(c, ci, atof(val), out))
+        return 1;
+    if (*c->enum_s && !enum_has(c->enum_s, val)) {
+        buf list = BUF_INIT;
+        for (const char *p = c->enum_s; *p; p++)
+            buf_puts(&list, *p == '|' ? ", " : (char[]){*p, 0});
+        issue(out, c, ci, _("'%s' is not one of: %s"), val, buf_str(&list));
+        buf_free(&list);
+        return 1;
+    }
+    if (v->rx[ci]) {
+        int m = rx_search(v->rx[ci], val, strlen(val), NULL, NULL, NULL);
+        if (m != 1) {
+            issue(out, c, ci, _("'%s' does not have the form %s"), val, c->pattern);
+            return 1;
+        }
+    }
+    if (c->link_ti >= 0) {
+        const table *lt = &db_schema(v->d)->tables[c->link_ti];
+        int64_t r;
+        if (!db_find_by(v->d, lt, c->link_ci, val, &r)) {
+            issue(out, c, ci, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int validator_value(validator *v, int ci, const char *val, vissue *out)
+{
+    if (!val || !*val)
+        return 0;
+    if (!v->t->cols[ci].multi)
+        return check_item(v, ci, val, out);
+    char *copy = xstrdup(val);
+    int bad = 0;
+    char *p = copy;
+    for (;;) {
+        char *semi = strchr(p, ';');
+        if (semi)
+            *semi = '\0';
+        if (!*p) {
+            issue(out, &v->t->cols[ci], ci, _("empty item in the list '%s'"), val);
+            bad = 1;
+            break;
+        }
+        if (check_item(v, ci, p, out)) {
+            bad = 1;
+            break;
+        }
+        if (!semi)
+            break;
+        p = semi + 1;
+    }
+    free(copy);
+    return bad;
+}
+
+int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max)
+{
+    const table *t = v->t;
+    int n = 0;
+    vissue tmp;
+    for (int ci = 0; ci < t->ncols; ci++) {
+        const column *c = &t->cols[ci];
+        const char *val = vals[ci];
+        vissue *slot = n < max ? &out[n] : &tmp;
+        if (!val || !*val) {
+            if (c->required) {
+                issue(slot, c, ci, "%s", _("is required"));
+                n++;
+            }
+            continue;
+        }
+        if (validator_value(v, ci, val, slot)) {
+            n++;
+            continue;
+        }
+        if (v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
+            issue(slot, c, ci, _("'%s' is already used by another row"), val);
+            n++;
+            continue;
+        }
+        if (c->not_before_ci >= 0) {
+            const char *other = vals[c->not_before_ci];
+            const column *oc = &t->cols[c->not_before_ci];
+            if (other && *other && strcmp(val, other) < 0 &&
+                (c->type == COL_DATE || atof(val) < atof(other))) {
+                issue(slot, c, ci, _("'%s' is before %s"), val, oc->label);
+                n++;
+            }
+        }
+    }
+    return n;
+}

@@ -1,0 +1,40 @@
+/* validate.h — the one validation path: forms, the CLI and CSV import.
+ *
+ * Every rule comes from the schema: type, required, enumeration, pattern,
+ * range, not-before ordering, link targets and uniqueness.  Messages name
+ * the field by its label and are in the interface language.
+ */
+#ifndef MINREG_VALIDATE_H
+#define MINREG_VALIDATE_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+typedef struct vissue {
+    int ci;              /* the column at fault */
+    char msg[512];       /* "面积(平方公里): must be greater than 0" */
+} vissue;
+
+typedef struct validator validator;
+
+validator *validator_new(db *d, const table *t);
+void validator_free(validator *v);
+
+/* Check one record: vals[ci] for every column (NULL or "" = empty).
+ * self_rowid: the row being edited (uniqueness ignores it), or -1 for a new
+ * row.  check_links: also check link targets exist (imports may check them
+ * against the rows being loaded instead).  Up to max issues go into out;
+ * returns how many there were. */
+int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max);
+
+/* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1
+ * with the message in out. */
+int validator_value(validator *v, int ci, const char *val, vissue *out);
+
+/* Is s a valid value of the type?  (Also used to normalise input.) */
+int value_is_int(const char *s);
+int value_is_dec(const char *s);
+int value_is_date(const char *s);
+
+#endif
