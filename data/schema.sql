@@ -72,6 +72,45 @@ CREATE TABLE minreg_totals (
     note      TEXT NOT NULL DEFAULT ''
 );
 
+-- The audit trail (第九章: every change traceable and queryable).  One row in
+-- minreg_changes per change (one transaction); one row in minreg_audit per
+-- field changed, row added (new = the row as JSON) or row deleted (old = the
+-- row as JSON).  Triggers keep both append-only: only undone_by, which
+-- records a later undo, may ever be set.
+CREATE TABLE minreg_changes (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,             -- UTC, ISO 8601
+    who       TEXT NOT NULL,             -- $USER, plus the SSH_CLIENT address
+    kind      TEXT NOT NULL CHECK (kind IN ('add','set','rm','import','undo','redo')),
+    tbl       TEXT NOT NULL DEFAULT '',
+    summary   TEXT NOT NULL DEFAULT '',
+    comment   TEXT NOT NULL DEFAULT '',
+    undoes    INTEGER REFERENCES minreg_changes(id),
+    undone_by INTEGER REFERENCES minreg_changes(id)
+);
+CREATE TABLE minreg_audit (
+    id        INTEGER PRIMARY KEY,
+    change_id INTEGER NOT NULL REFERENCES minreg_changes(id),
+    tbl       TEXT NOT NULL,
+    row_id    INTEGER NOT NULL,
+    row_key   TEXT,
+    op        TEXT NOT NULL CHECK (op IN ('insert','update','delete')),
+    field     TEXT,
+    old       TEXT,
+    new       TEXT
+);
+CREATE INDEX minreg_audit_change ON minreg_audit(change_id);
+CREATE INDEX minreg_audit_row ON minreg_audit(tbl, row_id);
+CREATE TRIGGER minreg_audit_no_update BEFORE UPDATE ON minreg_audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_audit_no_delete BEFORE DELETE ON minreg_audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_changes_no_delete BEFORE DELETE ON minreg_changes
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_changes_no_update
+BEFORE UPDATE OF id, at, who, kind, tbl, summary, comment, undoes ON minreg_changes
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+
 ------------------------------------------------------------------------------
 -- Registers
 ------------------------------------------------------------------------------
@@ -517,6 +556,12 @@ INSERT INTO minreg_columns (tbl, ord, id, label, label_en, type, unit, required,
  ('block_summary', 3, 'block_count', '区块数量', 'Blocks',   'int',  '个',       1, '', '', '', '', 0, -1),
  ('block_summary', 4, 'area_km2',    '区块面积', 'Area',     'dec',  '平方公里', 1, '', '', '', '', 0, 4),
  ('block_summary', 5, 'remark',      '备注',     'Remark',   'text', '',         0, '', '', '', '', 0, -1);
+
+-- Surrogate keys (INTEGER PRIMARY KEY) are assigned by SQLite when left empty.
+UPDATE minreg_columns SET required = 0
+ WHERE (tbl, id) IN (VALUES ('exploration_permits','id'), ('mining_permits','id'),
+                            ('deposits','id'), ('reserves','id'), ('quotas','id'),
+                            ('indicators','seq'));
 
 -- Ranges and orderings (validation reads these like every other attribute).
 UPDATE minreg_columns SET range = '>0' WHERE type = 'dec' AND unit = '平方公里';

@@ -29,6 +29,12 @@ static const struct command {
     {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
     {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
     {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"add", cmd_add, N_("add a record: add TABLE COL=VALUE... [-m COMMENT]")},
+    {"set", cmd_set, N_("change fields of a record: set TABLE KEY COL=VALUE... [-m COMMENT]")},
+    {"rm", cmd_rm, N_("delete a record nothing links to: rm TABLE KEY [-m COMMENT]")},
+    {"log", cmd_log, N_("the audit trail: log [TABLE [KEY]] [--since DATE] [--format F]")},
+    {"undo", cmd_undo, N_("undo the last change, or change N: undo [N] [-m COMMENT]")},
+    {"redo", cmd_redo, N_("redo the last undone change")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };
 
@@ -38,7 +44,7 @@ static void usage(FILE *f)
             "With no command and a terminal, minreg opens the register browser.\n\n"
             "Commands:\n"), f);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, _(commands[i].help));
+        fprintf(f, "  %-7s %s\n", commands[i].name, _(commands[i].help));
     fputs(_("\nOptions:\n"
             "  -f, --file FILE      register to open (default $MINREG_DB, else\n"
             "                       $XDG_DATA_HOME/minreg/register.db)\n"
@@ -54,7 +60,7 @@ static void usage(FILE *f)
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
             "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
-            "4 register cannot be opened, 5 file system error.\n"), f);
+            "4 register cannot be opened or is read-only, 5 file system error, 6 conflict.\n"), f);
 }
 
 static int cmd_init(int argc, char **argv, mr_err *e)

@@ -6,11 +6,18 @@
 #include <stdio.h>
 
 #include "core/db.h"
+#include "core/csvio.h"
 #include "core/err.h"
 
 int cmd_tables(db *d, int argc, char **argv, mr_err *e);
 int cmd_show(db *d, int argc, char **argv, mr_err *e);
 int cmd_get(db *d, int argc, char **argv, mr_err *e);
+int cmd_add(db *d, int argc, char **argv, mr_err *e);
+int cmd_set(db *d, int argc, char **argv, mr_err *e);
+int cmd_rm(db *d, int argc, char **argv, mr_err *e);
+int cmd_undo(db *d, int argc, char **argv, mr_err *e);
+int cmd_redo(db *d, int argc, char **argv, mr_err *e);
+int cmd_log(db *d, int argc, char **argv, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);

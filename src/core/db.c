@@ -11,22 +11,11 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "db_int.h"
 #include "load.h"
 
-#define STMT_CACHE 48
-
-struct db {
-    sqlite3 *h;
-    char *path;
-    schema s;
-    int readonly;
-    /* statements prepared once and reused (lookups run per row in imports) */
-    struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
-    int ncache;
-};
-
 /* A reset statement for sql, prepared on first use.  NULL on error. */
-static sqlite3_stmt *stmt_cached(db *d, const char *sql)
+sqlite3_stmt *stmt_cached(db *d, const char *sql)
 {
     for (int i = 0; i < d->ncache; i++)
         if (strcmp(d->cache[i].sql, sql) == 0) {
@@ -49,13 +38,6 @@ static sqlite3_stmt *stmt_cached(db *d, const char *sql)
     return st;
 }
 
-struct cursor {
-    sqlite3_stmt *st;
-    const table *t;
-    char err[256];
-    char (*num)[32];   /* per column: REAL values formatted by us */
-};
-
 struct inserter {
     db *d;
     sqlite3_stmt *st;
@@ -69,7 +51,7 @@ const char *db_path(const db *d) { return d->path; }
 int db_readonly(const db *d) { return d->readonly; }
 
 /* Quote an identifier taken from the schema. */
-static void put_ident(buf *b, const char *id)
+void put_ident(buf *b, const char *id)
 {
     buf_putc(b, '"');
     for (; *id; id++) {
@@ -397,7 +379,7 @@ void db_rollback(db *d)
 
 /* ---- queries -------------------------------------------------------------- */
 
-static void put_where(buf *q, const table *t, const db_filter *f, int nf)
+void put_where(buf *q, const table *t, const db_filter *f, int nf)
 {
     for (int i = 0; i < nf; i++) {
         const column *c = &t->cols[f[i].ci];
@@ -413,7 +395,7 @@ static void put_where(buf *q, const table *t, const db_filter *f, int nf)
     }
 }
 
-static void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf)
+void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf)
 {
     for (int i = 0; i < nf; i++)
         sqlite3_bind_text(st, i + 1, f[i].value, -1, SQLITE_TRANSIENT);
@@ -438,7 +420,7 @@ int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
 }
 
 /* SELECT rowid, every column FROM t [AS alias]. */
-static void put_select_as(buf *q, const table *t, const char *alias)
+void put_select_as(buf *q, const table *t, const char *alias)
 {
     const char *dot = alias ? "." : "";
     alias = alias ? alias : "";
@@ -455,7 +437,7 @@ static void put_select_as(buf *q, const table *t, const char *alias)
 
 static void put_select(buf *q, const table *t) { put_select_as(q, t, NULL); }
 
-static cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
+cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
 {
     cursor *c = xcalloc(1, sizeof *c);
     c->t = t;

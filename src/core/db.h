@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "schema.h"
 
@@ -78,6 +79,50 @@ int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
 inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e);
 int db_insert(inserter *ins, const char *const *values, mr_err *e);
 void db_inserter_free(inserter *ins);
+
+/* ---- writes and the audit trail (db_audit.c); edit.c is their only user ----
+ * They run inside the caller's transaction. */
+int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
+                  mr_err *e);   /* rowid <= 0: a new one */
+int db_row_update(db *d, const table *t, int64_t rowid, int ci, const char *val, mr_err *e);
+int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e);
+int db_row_json(db *d, const table *t, int64_t rowid, buf *out);   /* 1 if the row exists */
+char **db_json_values(db *d, const table *t, const char *json);     /* ncols strings, NULL = null */
+
+int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,
+                      const char *summary, const char *comment, int64_t undoes, mr_err *e);
+int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const char *row_key,
+                 const char *op, const char *field, const char *old, const char *new_, mr_err *e);
+int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e);
+
+typedef struct db_change {
+    int64_t id, undoes, undone_by;
+    char kind[16], tbl[64];
+} db_change;
+int db_change_get(db *d, int64_t id, db_change *c);
+/* The last change still in effect (undos = 0), or the last undo that can be
+ * redone (undos = 1): an undo with nothing newer done since.  0: none. */
+int64_t db_change_last(db *d, int undos);
+
+typedef struct audit_row {
+    int64_t id, row_id;
+    char *tbl, *row_key, *op, *field, *old, *new_;
+} audit_row;
+int db_audit_of(db *d, int64_t change, audit_row **rows);
+void audit_rows_free(audit_row *r, int n);
+/* The first change after `change`, still in effect, that touched the same
+ * row (the same field, when field is given); 0 if none. */
+int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);
+
+typedef struct log_entry {
+    int64_t change_id, undoes, undone_by, row_id;
+    const char *at, *who, *kind, *change_tbl, *summary, *comment;
+    const char *tbl, *row_key, *op, *field, *old, *new_;   /* NULL for a change with no rows */
+} log_entry;
+typedef void (*db_log_fn)(void *arg, const log_entry *le);
+/* Changes with their audit rows, oldest first; tbl NULL / row_id < 0 /
+ * since NULL: no restriction. */
+int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn fn, void *arg);
 
 /* A view of a register — filters and an order — read a page at a time by
  * position.  Memory does not grow with the register: at most one page of

@@ -10,6 +10,7 @@ enum {
     EXIT_DATA = 3,       /* bad input file (CSV, schema) */
     EXIT_DB = 4,         /* register cannot be opened, is not minreg, too new, busy */
     EXIT_IO = 5,         /* file system error */
+    EXIT_CONFLICT = 6,   /* the row was changed by someone else since it was read */
     EXIT_INTERNAL = 70
 };
 

@@ -1,0 +1,360 @@
+/* edit.c — `minreg add`, `set`, `rm`, `undo`, `redo` and `log`: the write
+ * path for scripts, with the same validation, messages and audit as forms. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/edit.h"
+#include "core/i18n.h"
+
+/* Options common to the write commands: -m/--comment. Leaves optind at the
+ * first operand. */
+static int parse_comment(int argc, char **argv, const char **comment, const char *usage, mr_err *e)
+{
+    static const struct option opts[] = {{"comment", required_argument, NULL, 'm'},
+                                         {NULL, 0, NULL, 0}};
+    int o;
+    optind = 0;
+    *comment = NULL;
+    while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+        if (o == 'm')
+            *comment = optarg;
+        else {
+            err_set(e, EXIT_USAGE, "%s", usage);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Apply COL=VALUE assignments to vals (which it owns). */
+static int assign(const table *t, char **args, int n, char **vals, mr_err *e)
+{
+    for (int i = 0; i < n; i++) {
+        const char *eq = strchr(args[i], '=');
+        if (!eq) {
+            err_set(e, EXIT_USAGE, _("expected COL=VALUE, not '%s'"), args[i]);
+            return -1;
+        }
+        char *col = xstrndup(args[i], (size_t)(eq - args[i]));
+        int ci = table_col_any(t, col);
+        if (ci < 0) {
+            err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, col);
+            free(col);
+            return -1;
+        }
+        free(col);
+        free(vals[ci]);
+        vals[ci] = xstrdup(eq + 1);
+    }
+    return 0;
+}
+
+static void free_vals(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Report a result: issues go to stderr one per line, the change to stdout. */
+static int report(const edit_result *r, mr_err *e)
+{
+    if (r->code == EDIT_INVALID) {
+        for (int i = 0; i < r->nissues; i++) {
+            fputs("minreg: ", stderr);
+            out_safe(stderr, r->issues[i].msg);
+            fputc('\n', stderr);
+        }
+        err_set(e, EXIT_NOTFOUND, "%s", _("nothing was written"));
+        return EXIT_NOTFOUND;
+    }
+    if (r->code != EDIT_OK)
+        return e->code ? e->code : EXIT_NOTFOUND;
+    if (r->change)
+        printf(_("change %lld recorded\n"), (long long)r->change);
+    else
+        printf("%s\n", _("no change: the values are the same"));
+    return EXIT_OK;
+}
+
+static const table *find_row(db *d, const char *tname, const char *key, int64_t *rowid, mr_err *e)
+{
+    const table *t = cli_table(d, tname, e);
+    if (!t)
+        return NULL;
+    if (!db_find(d, t, key, rowid)) {
+        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, key);
+        return NULL;
+    }
+    return t;
+}
+
+int cmd_add(db *d, int argc, char **argv, mr_err *e)
+{
+    const char *comment, *usage = _("usage: minreg add TABLE COL=VALUE... [-m COMMENT]");
+    if (parse_comment(argc, argv, &comment, usage, e) < 0)
+        return EXIT_USAGE;
+    if (argc - optind < 2) {
+        err_set(e, EXIT_USAGE, "%s", usage);
+        return EXIT_USAGE;
+    }
+    const table *t = cli_table(d, argv[optind], e);
+    if (!t)
+        return e->code;
+    char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    int rc;
+    if (assign(t, argv + optind + 1, argc - optind - 1, vals, e) < 0) {
+        rc = e->code;
+    } else {
+        edit_result r;
+        edit_add(d, t, (const char *const *)vals, comment, &r, e);
+        rc = report(&r, e);
+        edit_result_free(&r);
+    }
+    free_vals(vals, t->ncols);
+    return rc;
+}
+
+int cmd_set(db *d, int argc, char **argv, mr_err *e)
+{
+    const char *comment,
+        *usage = _("usage: minreg set TABLE KEY COL=VALUE... [--expect COL=VALUE]... [-m COMMENT]");
+    static const struct option opts[] = {{"comment", required_argument, NULL, 'm'},
+                                         {"expect", required_argument, NULL, 'x'},
+                                         {NULL, 0, NULL, 0}};
+    char *expect[64];
+    int nexpect = 0, o;
+    optind = 0;
+    comment = NULL;
+    while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+        if (o == 'm')
+            comment = optarg;
+        else if (o == 'x' && nexpect < 64)
+            expect[nexpect++] = optarg;
+        else {
+            err_set(e, EXIT_USAGE, "%s", usage);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 3) {
+        err_set(e, EXIT_USAGE, "%s", usage);
+        return EXIT_USAGE;
+    }
+    int64_t rowid;
+    const table *t = find_row(d, argv[optind], argv[optind + 1], &rowid, e);
+    if (!t)
+        return e->code;
+    cursor *c = db_select_rowid(d, t, rowid, e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return EXIT_DB;
+    }
+    char **seen = xcalloc((size_t)t->ncols, sizeof(char *));
+    char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    for (int i = 0; i < t->ncols; i++) {
+        const char *v = cursor_val(c, i);
+        seen[i] = v ? xstrdup(v) : NULL;
+        vals[i] = v ? xstrdup(v) : NULL;
+    }
+    cursor_free(c);
+    int rc;
+    /* --expect: the values the script read; a difference is a conflict */
+    if (assign(t, argv + optind + 2, argc - optind - 2, vals, e) < 0 ||
+        assign(t, expect, nexpect, seen, e) < 0) {
+        rc = e->code;
+    } else {
+        edit_result r;
+        edit_set(d, t, rowid, (const char *const *)seen, (const char *const *)vals, comment, &r, e);
+        rc = report(&r, e);
+        edit_result_free(&r);
+    }
+    free_vals(seen, t->ncols);
+    free_vals(vals, t->ncols);
+    return rc;
+}
+
+int cmd_rm(db *d, int argc, char **argv, mr_err *e)
+{
+    const char *comment, *usage = _("usage: minreg rm TABLE KEY [-m COMMENT]");
+    if (parse_comment(argc, argv, &comment, usage, e) < 0)
+        return EXIT_USAGE;
+    if (argc - optind != 2) {
+        err_set(e, EXIT_USAGE, "%s", usage);
+        return EXIT_USAGE;
+    }
+    int64_t rowid;
+    const table *t = find_row(d, argv[optind], argv[optind + 1], &rowid, e);
+    if (!t)
+        return e->code;
+    edit_result r;
+    edit_rm(d, t, rowid, comment, &r, e);
+    int rc = report(&r, e);
+    edit_result_free(&r);
+    return rc;
+}
+
+int cmd_undo(db *d, int argc, char **argv, mr_err *e)
+{
+    const char *comment, *usage = _("usage: minreg undo [CHANGE] [-m COMMENT]");
+    if (parse_comment(argc, argv, &comment, usage, e) < 0)
+        return EXIT_USAGE;
+    int64_t change = 0;
+    if (argc - optind == 1) {
+        char *end;
+        change = strtoll(argv[optind], &end, 10);
+        if (*end || change <= 0) {
+            err_set(e, EXIT_USAGE, "%s", usage);
+            return EXIT_USAGE;
+        }
+    } else if (argc - optind > 1) {
+        err_set(e, EXIT_USAGE, "%s", usage);
+        return EXIT_USAGE;
+    }
+    edit_result r;
+    edit_undo(d, change, comment, &r, e);
+    int rc = report(&r, e);
+    edit_result_free(&r);
+    return rc;
+}
+
+int cmd_redo(db *d, int argc, char **argv, mr_err *e)
+{
+    const char *comment, *usage = _("usage: minreg redo [-m COMMENT]");
+    if (parse_comment(argc, argv, &comment, usage, e) < 0)
+        return EXIT_USAGE;
+    if (argc != optind) {
+        err_set(e, EXIT_USAGE, "%s", usage);
+        return EXIT_USAGE;
+    }
+    edit_result r;
+    edit_redo(d, comment, &r, e);
+    int rc = report(&r, e);
+    edit_result_free(&r);
+    return rc;
+}
+
+/* ---- log ---------------------------------------------------------------- */
+
+typedef struct log_out {
+    out_format fmt;
+    text_table *tt;
+    int n;
+} log_out;
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static void log_row(void *arg, const log_entry *le)
+{
+    log_out *lo = arg;
+    char id[32], what[64];
+    snprintf(id, sizeof id, "%lld", (long long)le->change_id);
+    const char *field = nz(le->field), *old = nz(le->old), *new_ = nz(le->new_);
+    if (le->op && strcmp(le->op, "insert") == 0) {
+        field = _("(row added)");
+        old = "";
+    } else if (le->op && strcmp(le->op, "delete") == 0) {
+        field = _("(row deleted)");
+        new_ = "";
+    }
+    snprintf(what, sizeof what, "%s", le->kind);
+    if (le->undoes)
+        snprintf(what, sizeof what, "%s %lld", le->kind, (long long)le->undoes);
+    if (le->undone_by) {
+        size_t n = strlen(what);
+        snprintf(what + n, sizeof what - n, " (%s %lld)", _("undone by"), (long long)le->undone_by);
+    }
+    const char *cells[] = {id, le->at, le->who, what, nz(le->tbl), nz(le->row_key), field, old,
+                           new_, nz(le->comment)};
+    int nc = (int)(sizeof cells / sizeof *cells);
+    if (lo->fmt == FMT_TEXT) {
+        for (int i = 0; i < nc; i++)
+            tt_add(lo->tt, cells[i]);
+    } else if (lo->fmt == FMT_JSON) {
+        static const char *const keys[] = {"change", "at", "who", "kind", "table", "key",
+                                           "field", "old", "new", "comment"};
+        fputs(lo->n ? ",\n {" : "\n {", stdout);
+        for (int i = 0; i < nc; i++) {
+            printf("%s\"%s\":", i ? ", " : "", keys[i]);
+            out_json_string(stdout, cells[i]);
+        }
+        putchar('}');
+    } else {
+        char sep = lo->fmt == FMT_CSV ? ',' : '\t';
+        for (int i = 0; i < nc; i++) {
+            if (i)
+                putchar(sep);
+            if (lo->fmt == FMT_CSV)
+                csv_write_field(stdout, cells[i], ',');
+            else
+                out_safe(stdout, cells[i]);
+        }
+        putchar('\n');
+    }
+    lo->n++;
+}
+
+int cmd_log(db *d, int argc, char **argv, mr_err *e)
+{
+    static const struct option opts[] = {{"since", required_argument, NULL, 's'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {NULL, 0, NULL, 0}};
+    const char *since = NULL;
+    log_out lo = {FMT_TEXT, NULL, 0};
+    int o;
+    optind = 0;
+    while ((o = getopt_long(argc, argv, "s:F:", opts, NULL)) != -1) {
+        if (o == 's')
+            since = optarg;
+        else if (o == 'F' && out_format_parse(optarg, &lo.fmt))
+            ;
+        else {
+            err_set(e, EXIT_USAGE, "%s",
+                    _("usage: minreg log [TABLE [KEY]] [--since DATE] [--format text|csv|tsv|json]"));
+            return EXIT_USAGE;
+        }
+    }
+    const table *t = NULL;
+    int64_t rowid = -1;
+    if (argc - optind >= 1 && !(t = cli_table(d, argv[optind], e)))
+        return e->code;
+    if (argc - optind == 2 && !db_find(d, t, argv[optind + 1], &rowid)) {
+        /* a deleted row is still in the log: look for its key there */
+        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[optind + 1]);
+        return EXIT_NOTFOUND;
+    }
+    if (argc - optind > 2) {
+        err_set(e, EXIT_USAGE, "%s", _("usage: minreg log [TABLE [KEY]] [--since DATE]"));
+        return EXIT_USAGE;
+    }
+    static const char *const head[] = {N_("Change"), N_("When (UTC)"), N_("Who"), N_("What"),
+                                       N_("Register"), N_("Key"), N_("Field"), N_("Old"),
+                                       N_("New"), N_("Comment")};
+    if (lo.fmt == FMT_TEXT) {
+        lo.tt = tt_new(10);
+        tt_align_right(lo.tt, 0);
+        for (int i = 0; i < 10; i++)
+            tt_add(lo.tt, _(head[i]));
+    } else if (lo.fmt == FMT_JSON) {
+        putchar('[');
+    } else {
+        for (int i = 0; i < 10; i++) {
+            if (i)
+                putchar(lo.fmt == FMT_CSV ? ',' : '\t');
+            fputs(_(head[i]), stdout);
+        }
+        putchar('\n');
+    }
+    db_log(d, t ? t->id : NULL, rowid, since, log_row, &lo);
+    if (lo.fmt == FMT_TEXT) {
+        tt_print(lo.tt, stdout, 1);
+        tt_free(lo.tt);
+    } else if (lo.fmt == FMT_JSON) {
+        fputs(lo.n ? "\n]\n" : "]\n", stdout);
+    }
+    return EXIT_OK;
+}

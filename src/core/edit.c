@@ -1,0 +1,358 @@
+/* edit.c — validated, audited writes (see edit.h). */
+#include "config.h"
+#include "edit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "links.h"
+
+void edit_result_free(edit_result *r)
+{
+    for (int i = 0; i < r->ntheirs; i++)
+        free(r->theirs[i]);
+    free(r->theirs);
+    r->theirs = NULL;
+    r->ntheirs = 0;
+}
+
+const char *edit_who(void)
+{
+    static char who[256];
+    const char *u = getenv("USER");
+    if (!u || !*u)
+        u = getenv("LOGNAME");
+    if (!u || !*u)
+        u = "unknown";
+    const char *ssh = getenv("SSH_CLIENT");
+    if (ssh && *ssh) {
+        int n = (int)strcspn(ssh, " ");
+        snprintf(who, sizeof who, "%s@%.*s", u, n, ssh);
+    } else {
+        snprintf(who, sizeof who, "%s", u);
+    }
+    return who;
+}
+
+const char *edit_now(void)
+{
+    static char now[32];
+    const char *fixed = getenv("MINREG_NOW");
+    if (fixed && *fixed)
+        return fixed;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return now;
+}
+
+static int same(const char *a, const char *b)
+{
+    if (!a || !*a)
+        return !b || !*b;
+    return b && strcmp(a, b) == 0;
+}
+
+/* The row's current values (ncols strings; NULL for SQL NULL). */
+static char **read_row(db *d, const table *t, int64_t rowid)
+{
+    cursor *c = db_select_rowid(d, t, rowid, NULL);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return NULL;
+    }
+    char **v = xcalloc((size_t)t->ncols, sizeof(char *));
+    for (int i = 0; i < t->ncols; i++) {
+        const char *x = cursor_val(c, i);
+        v[i] = x ? xstrdup(x) : NULL;
+    }
+    cursor_free(c);
+    return v;
+}
+
+static void free_row(char **v, int n)
+{
+    if (!v)
+        return;
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int writable(db *d, edit_result *r, mr_err *e)
+{
+    if (!db_readonly(d))
+        return 1;
+    err_set(e, EXIT_DB, _("%s is open read-only (-r, or the file is not writable): nothing was changed"),
+            db_path(d));
+    r->code = EDIT_REFUSED;
+    return 0;
+}
+
+static int validate(db *d, const table *t, const char *const *vals, int64_t self, edit_result *r)
+{
+    validator *v = validator_new(d, t);
+    r->nissues = validator_row(v, vals, self, r->issues, EDIT_MAX_ISSUES);
+    validator_free(v);
+    if (r->nissues > EDIT_MAX_ISSUES)
+        r->nissues = EDIT_MAX_ISSUES;
+    return r->nissues == 0;
+}
+
+int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
+{
+    buf j = BUF_INIT;
+    db_row_json(d, t, rowid, &j);
+    char **v = db_json_values(d, t, buf_str(&j));
+    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "insert", NULL, NULL, buf_str(&j), e);
+    free_row(v, t->ncols);
+    buf_free(&j);
+    return rc;
+}
+
+int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
+{
+    buf j = BUF_INIT;
+    db_row_json(d, t, rowid, &j);
+    char **v = db_json_values(d, t, buf_str(&j));
+    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "delete", NULL, buf_str(&j), NULL, e);
+    free_row(v, t->ncols);
+    buf_free(&j);
+    return rc;
+}
+
+static int finish(db *d, int ok, edit_result *r, mr_err *e)
+{
+    if (!ok) {
+        db_rollback(d);
+        if (r->code == EDIT_OK)
+            r->code = EDIT_ERROR;
+        return r->code;
+    }
+    if (db_commit(d, e) < 0)
+        return r->code = EDIT_ERROR;
+    return r->code = EDIT_OK;
+}
+
+int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
+             edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!writable(d, r, e) || db_begin(d, e) < 0)
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    if (!validate(d, t, vals, -1, r)) {
+        r->code = EDIT_INVALID;
+        return finish(d, 0, r, e);
+    }
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s %s", t->id, vals[t->key_ci] ? vals[t->key_ci] : "");
+    int ok = db_row_insert(d, t, vals, 0, &r->rowid, e) == 0 &&
+             (r->change = db_change_add(d, edit_now(), edit_who(), "add", t->id, buf_str(&sum),
+                                        comment, 0, e)) > 0 &&
+             edit_audit_insert(d, r->change, t, r->rowid, e) == 0;
+    buf_free(&sum);
+    return finish(d, ok, r, e);
+}
+
+int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
+             const char *const *vals, const char *comment, edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->rowid = rowid;
+    if (!writable(d, r, e) || db_begin(d, e) < 0)
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    char **now = read_row(d, t, rowid);
+    if (!now) {
+        err_set(e, EXIT_CONFLICT, _("%s: the row was deleted by someone else"), t->id);
+        r->code = EDIT_CONFLICT;
+        return finish(d, 0, r, e);
+    }
+    int ok = 1;
+    for (int i = 0; seen && i < t->ncols; i++)
+        if (!same(seen[i], now[i])) {
+            r->code = EDIT_CONFLICT;
+            r->theirs = now;
+            r->ntheirs = t->ncols;
+            err_set(e, EXIT_CONFLICT, _("%s: someone else changed this row since you read it (%s: now '%s'); nothing was written"),
+                    t->id, t->cols[i].label, now[i] ? now[i] : "");
+            return finish(d, 0, r, e);
+        }
+    if (!validate(d, t, vals, rowid, r)) {
+        r->code = EDIT_INVALID;
+        free_row(now, t->ncols);
+        return finish(d, 0, r, e);
+    }
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s %s:", t->id, now[t->key_ci] ? now[t->key_ci] : "");
+    int changed = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (!same(vals[i], now[i]))
+            buf_printf(&sum, "%s%s", changed++ ? "," : " ", t->cols[i].id);
+    if (!changed) {
+        free_row(now, t->ncols);
+        buf_free(&sum);
+        db_rollback(d);
+        return r->code = EDIT_OK;   /* nothing to record */
+    }
+    r->change = db_change_add(d, edit_now(), edit_who(), "set", t->id, buf_str(&sum), comment, 0, e);
+    ok = r->change > 0;
+    for (int i = 0; ok && i < t->ncols; i++)
+        if (!same(vals[i], now[i]))
+            ok = db_row_update(d, t, rowid, i, vals[i], e) == 0 &&
+                 db_audit_add(d, r->change, t->id, rowid,
+                              vals[t->key_ci] ? vals[t->key_ci] : now[t->key_ci], "update",
+                              t->cols[i].id, now[i], vals[i] && *vals[i] ? vals[i] : NULL, e) == 0;
+    free_row(now, t->ncols);
+    buf_free(&sum);
+    return finish(d, ok, r, e);
+}
+
+int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->rowid = rowid;
+    if (!writable(d, r, e) || db_begin(d, e) < 0)
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    cursor *c = db_select_rowid(d, t, rowid, e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    link_in *li;
+    int nli = links_in_get(d, t, c, &li);
+    if (nli) {
+        const schema *s = db_schema(d);
+        buf b = BUF_INIT;
+        for (int i = 0; i < nli; i++) {
+            const table *u = &s->tables[li[i].ti];
+            buf_printf(&b, "%s%s.%s (%lld:", i ? "; " : "", u->id, u->cols[li[i].ci].id,
+                       (long long)li[i].count);
+            db_filter f = {li[i].ci, li[i].value};
+            cursor *rc = db_select(d, u, &f, 1, -1, 0, 5, NULL);
+            while (rc && cursor_next(rc) == 1) {
+                const char *k = cursor_val(rc, u->key_ci);
+                buf_printf(&b, " %s", k ? k : "?");
+            }
+            cursor_free(rc);
+            buf_puts(&b, li[i].count > 5 ? " …)" : ")");
+        }
+        err_set(e, EXIT_NOTFOUND, _("%s: cannot delete %s, other rows link to it: %s"), t->id,
+                cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "", buf_str(&b));
+        buf_free(&b);
+        links_in_free(li, nli);
+        cursor_free(c);
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s %s", t->id, cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "");
+    cursor_free(c);
+    r->change = db_change_add(d, edit_now(), edit_who(), "rm", t->id, buf_str(&sum), comment, 0, e);
+    int ok = r->change > 0 && edit_audit_delete(d, r->change, t, rowid, e) == 0 &&
+             db_row_delete(d, t, rowid, e) == 0;
+    buf_free(&sum);
+    return finish(d, ok, r, e);
+}
+
+/* Revert the audit rows of change x as change `kind` (undo or redo). */
+static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    db_change ch;
+    if (!db_change_get(d, x, &ch)) {
+        err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    if (ch.undone_by) {
+        err_set(e, EXIT_NOTFOUND, _("change %lld was already undone by change %lld"), (long long)x,
+                (long long)ch.undone_by);
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    audit_row *rows;
+    int n = db_audit_of(d, x, &rows);
+    for (int i = 0; i < n; i++) {
+        int64_t later = db_audit_later(d, x, rows[i].tbl, rows[i].row_id,
+                                       strcmp(rows[i].op, "update") == 0 ? rows[i].field : NULL);
+        if (later) {
+            err_set(e, EXIT_NOTFOUND,
+                    _("cannot undo change %lld: change %lld later changed %s %s%s%s; undo that first"),
+                    (long long)x, (long long)later, rows[i].tbl, rows[i].row_key ? rows[i].row_key : "",
+                    rows[i].field ? " " : "", rows[i].field ? rows[i].field : "");
+            audit_rows_free(rows, n);
+            r->code = EDIT_REFUSED;
+            return finish(d, 0, r, e);
+        }
+    }
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s %lld", kind, (long long)x);
+    r->change = db_change_add(d, edit_now(), edit_who(), kind, ch.tbl, buf_str(&sum), comment, x, e);
+    int ok = r->change > 0;
+    for (int i = n - 1; ok && i >= 0; i--) {
+        const audit_row *a = &rows[i];
+        const table *t = schema_table(s, a->tbl);
+        if (!t) {
+            err_set(e, EXIT_DB, _("change %lld names an unknown register %s"), (long long)x, a->tbl);
+            ok = 0;
+            break;
+        }
+        if (strcmp(a->op, "insert") == 0) {
+            ok = edit_audit_delete(d, r->change, t, a->row_id, e) == 0 &&
+                 db_row_delete(d, t, a->row_id, e) == 0;
+        } else if (strcmp(a->op, "delete") == 0) {
+            char **v = db_json_values(d, t, a->old);
+            ok = db_row_insert(d, t, (const char *const *)v, a->row_id, NULL, e) == 0 &&
+                 edit_audit_insert(d, r->change, t, a->row_id, e) == 0;
+            free_row(v, t->ncols);
+        } else {
+            int ci = table_col(t, a->field);
+            ok = ci >= 0 && db_row_update(d, t, a->row_id, ci, a->old, e) == 0 &&
+                 db_audit_add(d, r->change, t->id, a->row_id, a->row_key, "update", a->field,
+                              a->new_, a->old, e) == 0;
+        }
+        r->rowid = a->row_id;
+    }
+    ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
+    /* redoing (undoing an undo) puts the original change back in effect */
+    if (ok && ch.undoes)
+        ok = db_change_set_undone(d, ch.undoes, 0, e) == 0;
+    audit_rows_free(rows, n);
+    buf_free(&sum);
+    return finish(d, ok, r, e);
+}
+
+int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!writable(d, r, e) || db_begin(d, e) < 0)
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    if (!change)
+        change = db_change_last(d, 0);
+    if (!change) {
+        err_set(e, EXIT_NOTFOUND, "%s", _("nothing to undo"));
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    return revert(d, change, "undo", comment, r, e);
+}
+
+int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!writable(d, r, e) || db_begin(d, e) < 0)
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    int64_t u = db_change_last(d, 1);
+    if (!u) {
+        err_set(e, EXIT_NOTFOUND, "%s", _("nothing to redo"));
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
+    return revert(d, u, "redo", comment, r, e);
+}
