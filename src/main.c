@@ -86,6 +86,35 @@ static int cmd_init(int argc, char **argv, mr_err *e)
     return EXIT_OK;
 }
 
+/* The register path the TUI runs on, for the key-script hook below. */
+static const char *tui_path;
+
+/* <other CMD ARGS> in a key script: run a command on a second connection to
+ * the same file, as another clerk would, while the browser has it open.
+ * Arguments are split on spaces (test scripts only). */
+static int run_other(const char *cmdline)
+{
+    char *copy = xstrdup(cmdline), *save = NULL, *argv[32];
+    int argc = 0;
+    for (char *p = strtok_r(copy, " ", &save); p && argc < 31; p = strtok_r(NULL, " ", &save))
+        argv[argc++] = p;
+    argv[argc] = NULL;
+    int rc = EXIT_USAGE;
+    db *d = NULL;
+    mr_err e = {0};
+    for (size_t i = 0; argc && i < sizeof commands / sizeof *commands; i++)
+        if (commands[i].fn && strcmp(argv[0], commands[i].name) == 0) {
+            if (db_open(tui_path, 0, &d, &e) == 0)
+                rc = commands[i].fn(d, argc, argv, &e);
+            break;
+        }
+    if (rc)
+        printf("other: exit %d %s\n", rc, e.msg);
+    db_close(d);
+    free(copy);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -174,6 +203,8 @@ int main(int argc, char **argv)
         rc = e.code ? e.code : EXIT_DB;
     } else if (tui) {
         topt.readonly = readonly || db_readonly(d);
+        tui_path = path;
+        topt.other = topt.script ? run_other : NULL;
         rc = tui_main(d, &topt);
     } else {
         rc = cmd->fn(d, argc, argv, &e);

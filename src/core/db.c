@@ -983,3 +983,31 @@ int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid)
     buf_free(&q);
     return pos;
 }
+
+cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char *text, long limit,
+                       mr_err *e)
+{
+    buf q = BUF_INIT, pat = BUF_INIT;
+    put_select(&q, t);
+    if (text && *text) {
+        for (int i = 0; i < n; i++) {
+            buf_puts(&q, i ? " OR " : " WHERE ");
+            put_ident(&q, t->cols[cis[i]].id);
+            buf_puts(&q, " LIKE ?1 ESCAPE '\\'");
+        }
+        buf_putc(&pat, '%');
+        for (const char *p = text; *p; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                buf_putc(&pat, '\\');
+            buf_putc(&pat, *p);
+        }
+        buf_putc(&pat, '%');
+    }
+    buf_printf(&q, " ORDER BY rowid LIMIT %ld", limit);
+    cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+    if (c && text && *text)
+        sqlite3_bind_text(c->st, 1, buf_str(&pat), -1, SQLITE_TRANSIENT);
+    buf_free(&q);
+    buf_free(&pat);
+    return c;
+}

@@ -60,6 +60,10 @@ void cursor_free(cursor *c);
  * the rowid.  Returns 1 and sets *rowid, 0 when not found. */
 int db_find(db *d, const table *t, const char *key, int64_t *rowid);
 
+/* Rows where any of the columns cis contains text (for pick lists). */
+cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char *text, long limit,
+                       mr_err *e);
+
 /* Find the row of t whose column ci equals value (a link target). */
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
 

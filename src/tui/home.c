@@ -20,6 +20,7 @@ typedef struct home {
     int n;
     int sel;              /* selected item (never a heading) */
     int top;              /* first item on screen */
+    unsigned version;     /* counts read at this data version */
 } home;
 
 static const char *group_name(const char *grp)
@@ -37,6 +38,12 @@ static const char *group_name(const char *grp)
 static void home_draw(view *v)
 {
     home *h = v->data;
+    if (h->version != tui_data_version()) {
+        for (int i = 0; i < h->n; i++)
+            if (h->items[i].t)
+                h->items[i].rows = db_count(tui_db(), h->items[i].t, NULL, 0);
+        h->version = tui_data_version();
+    }
     int rows = screen_rows(), cols = screen_cols();
     if (h->sel < h->top)
         h->top = h->sel;
@@ -98,6 +105,15 @@ static void home_request(view *v, request req)
     case REQ_HALF_DOWN: move_sel(h, page / 2 + 1); break;
     case REQ_FIRST: move_sel(h, -h->n); break;
     case REQ_LAST: move_sel(h, h->n); break;
+    case REQ_HISTORY:
+        view_push(history_new(NULL, -1));
+        break;
+    case REQ_ADD:
+    case REQ_EDIT:
+    case REQ_DUPLICATE:
+    case REQ_DELETE:
+        tui_message("%s", _("open a register first (Enter)"));
+        break;
     case REQ_ENTER: {
         mr_err e = {0};
         view *t = table_new(h->items[h->sel].t, NULL, 0, &e);

@@ -29,13 +29,21 @@ const action actions[] = {
     {REQ_LINE_START,  "first-column", "0",            N_("first column")},
     {REQ_LINE_END,    "last-column",  "$",            N_("last column")},
     {REQ_ENTER,       "open",       "Enter",          N_("open the register, record or link under the cursor")},
-    {REQ_BACK,        "back",       "q Backspace",    N_("back to the previous screen, where you were")},
+    {REQ_BACK,        "back",       "q Backspace Esc",    N_("back to the previous screen, where you were")},
     {REQ_NEXT_RECORD, "next",       "]",              N_("next record of the list you came from")},
     {REQ_PREV_RECORD, "previous",   "[",              N_("previous record of the list you came from")},
     {REQ_SORT_ASC,    "sort",       "s",              N_("sort by the current column, ascending")},
     {REQ_SORT_DESC,   "sort-desc",  "S",              N_("sort by the current column, descending")},
     {REQ_WIDER,       "wider",      ">",              N_("widen the current column")},
     {REQ_NARROWER,    "narrower",   "<",              N_("narrow the current column")},
+    {REQ_ADD,         "add",        "a",              N_("add a record (a form)")},
+    {REQ_EDIT,        "edit",       "e",              N_("edit the record under the cursor")},
+    {REQ_DUPLICATE,   "duplicate",  "c",              N_("copy the record under the cursor into a new one")},
+    {REQ_DELETE,      "delete",     "D",              N_("delete the record (refused while others link to it)")},
+    {REQ_SAVE,        "save",       "w",              N_("in a form: save (checked first; nothing is written if invalid)")},
+    {REQ_UNDO,        "undo",       "u",              N_("undo the last change")},
+    {REQ_REDO,        "redo",       "^R",             N_("redo the last undone change")},
+    {REQ_HISTORY,     "history",    "L",              N_("the change history of the record or the register")},
     {REQ_HOME,        "home",       "H",              N_("the list of registers")},
     {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register name, sort COL [desc], home, help, quit")},
     {REQ_HELP,        "help",       "?",              N_("this help")},
@@ -83,7 +91,7 @@ request key_request(int is_key_code, uint32_t ch)
     case '0': return REQ_LINE_START;
     case '$': return REQ_LINE_END;
     case '\n': case '\r': return REQ_ENTER;
-    case 'q': case 127: case CTRL('h'): return REQ_BACK;
+    case 'q': case 127: case CTRL('h'): case 27: return REQ_BACK;
     case ']': return REQ_NEXT_RECORD;
     case '[': return REQ_PREV_RECORD;
     case 's': return REQ_SORT_ASC;
@@ -91,6 +99,14 @@ request key_request(int is_key_code, uint32_t ch)
     case '>': return REQ_WIDER;
     case '<': return REQ_NARROWER;
     case 'H': return REQ_HOME;
+    case 'a': return REQ_ADD;
+    case 'e': return REQ_EDIT;
+    case 'c': return REQ_DUPLICATE;
+    case 'D': return REQ_DELETE;
+    case 'w': return REQ_SAVE;
+    case 'u': return REQ_UNDO;
+    case CTRL('r'): return REQ_REDO;
+    case 'L': return REQ_HISTORY;
     case ':': return REQ_PROMPT;
     case '?': return REQ_HELP;
     case CTRL('l'): return REQ_REDRAW;

@@ -31,6 +31,7 @@ typedef struct rview {
     int n;
     int cur, top;        /* logical lines */
     char *name;          /* key and label, for the title */
+    unsigned version;
 } rview;
 
 static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->title_en; }
@@ -179,6 +180,12 @@ static int line_height(const rview *rv, int i, int lw)
 static void record_draw(view *v)
 {
     rview *rv = v->data;
+    if (rv->version != tui_data_version()) {
+        load(rv);
+        rv->version = tui_data_version();
+        if (rv->cur >= rv->n)
+            rv->cur = rv->n - 1;
+    }
     int rows = screen_rows(), cols = screen_cols(), lw = label_width(rv);
     int vw = cols - lw - 2;
     /* keep the cursor's line on screen */
@@ -298,6 +305,13 @@ static void record_request(view *v, request req)
     case REQ_FIRST: rv->cur = rv->top = 0; break;
     case REQ_LAST: rv->cur = rv->n - 1; break;
     case REQ_ENTER: follow(v); break;
+    case REQ_ADD:
+    case REQ_EDIT:
+    case REQ_DUPLICATE:
+    case REQ_DELETE:
+    case REQ_HISTORY:
+        edit_action(req, rv->t, rv->rowid);
+        break;
     case REQ_NEXT_RECORD:
     case REQ_PREV_RECORD: {
         int64_t rowid;
@@ -369,6 +383,7 @@ view *record_new(const table *t, int64_t rowid, view *list)
     rv->t = t;
     rv->rowid = rowid;
     rv->list = list;
+    rv->version = tui_data_version();
     load(rv);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &record_ops;

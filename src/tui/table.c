@@ -35,6 +35,7 @@ typedef struct tview {
     int cache_n;
     char **cache;          /* cache_n * ncols formatted cells */
     int64_t *cache_rowid;
+    unsigned version;      /* tui_data_version() the view was read at */
 } tview;
 
 static int ncols(const tview *tv) { return tv->t->ncols; }
@@ -160,10 +161,16 @@ static void scroll_columns(tview *tv)
     }
 }
 
+static void set_sort(tview *tv, int ci, int desc);
+
 static void table_draw(view *v)
 {
     tview *tv = v->data;
     const table *t = tv->t;
+    if (tv->version != tui_data_version()) {
+        set_sort(tv, tv->sort_ci, tv->desc);   /* re-read: rows were added, changed or deleted */
+        tv->version = tui_data_version();
+    }
     int key = t->key_ci, cols = screen_cols(), rows = data_rows();
     clamp(tv);
     scroll_columns(tv);
@@ -330,6 +337,15 @@ static void table_request(view *v, request req)
     case REQ_PREV_RECORD:
         tui_message(_("open a record first (Enter)"));
         break;
+    case REQ_ADD:
+    case REQ_EDIT:
+    case REQ_DUPLICATE:
+    case REQ_DELETE:
+        edit_action(req, tv->t, rowsrc_count(tv->src) ? cur_rowid(tv) : -1);
+        break;
+    case REQ_HISTORY:
+        edit_action(req, tv->t, -1);
+        break;
     default:
         break;
     }
@@ -449,6 +465,7 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
             tv->order[tv->norder++] = i;
     tv->cur_col = tv->norder ? tv->order[0] : t->key_ci;
     tv->width = xcalloc((size_t)t->ncols, sizeof(int));
+    tv->version = tui_data_version();
     fit_widths(tv);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &table_ops;

@@ -22,6 +22,7 @@ typedef enum request {
     REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_PROMPT, REQ_REDRAW,
     REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
     REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME,
+    REQ_ADD, REQ_EDIT, REQ_DUPLICATE, REQ_DELETE, REQ_UNDO, REQ_REDO, REQ_HISTORY, REQ_SAVE,
     REQ_COUNT
 } request;
 
@@ -34,6 +35,7 @@ typedef struct view_ops {
     void (*status)(view *v, buf *out);          /* the status line's text */
     void (*title)(view *v, buf *out);           /* the top line's text */
     int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
+    int (*leave)(view *v);                      /* may Back leave? (unsaved form); NULL = yes */
     void (*free)(view *v);
 } view_ops;
 
@@ -50,6 +52,9 @@ typedef struct tui_opts {
     int ascii;              /* ASCII borders and markers */
     int mouse;
     int readonly;
+    /* test hook: <other CMD ARGS> in a key script runs a CLI command on a
+     * second connection, as another clerk would, mid-script */
+    int (*other)(const char *cmdline);
 } tui_opts;
 
 int tui_main(db *d, const tui_opts *o);
@@ -60,6 +65,23 @@ void view_push(view *v);
 void view_pop(void);                 /* Back */
 view *view_top(void);
 void tui_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tui_error_text(const char *msg);
+void tui_redraw(void);
+
+/* Modal input for forms and dialogs.  tui_key returns TK_KEY (a KEY_* code)
+ * or TK_CHAR; TK_EOF/TK_SIGNAL mean the program is ending. */
+enum { TK_KEY, TK_CHAR, TK_EOF, TK_SIGNAL };
+int tui_key(uint32_t *ch);
+int tui_prompt(const char *prefix, const char *initial, buf *out);   /* 1 Enter, 0 Esc */
+int tui_confirm(const char *question);                               /* y/Y */
+void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn last */
+
+/* Every write bumps the data version; screens re-read when it moved. */
+void tui_data_changed(void);
+unsigned tui_data_version(void);
+
+/* Edit actions shared by the table and record screens (form.c). */
+void edit_action(request req, const table *t, int64_t rowid);
 void tui_error(const mr_err *e);
 int tui_cancel_requested(void);      /* Ctrl-C/Esc pressed during long work */
 void tui_progress(const char *what, int64_t done, int64_t all);
@@ -91,6 +113,8 @@ view *home_new(void);
 view *table_new(const table *t, const db_filter *f, int nf, mr_err *e);
 view *record_new(const table *t, int64_t rowid, view *list);
 view *help_new(void);
+view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a new record */
+view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
 
 /* For record screens opened from a table: move along its list. */
 int table_step_record(view *list, int delta, int64_t *rowid);

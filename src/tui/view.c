@@ -17,6 +17,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/edit.h"
 #include "core/i18n.h"
 #include "core/text.h"
 #include "tui/tui.h"
@@ -37,6 +38,9 @@ static struct {
     buf sline;              /* current script line */
     size_t spos;
     int ndumps;
+    void (*overlay)(void *);   /* a modal pick list or dialog drawn over the screen */
+    void *overlay_arg;
+    unsigned data_version;     /* bumped by every write: screens re-read */
 } T;
 
 static volatile sig_atomic_t got_signal;
@@ -202,8 +206,21 @@ static void draw_all(void)
         draw_text(LINES - 2, 0, COLS, buf_str(&b), ATTR_STATUS, 0);
     draw_text(LINES - 1, 0, COLS, buf_str(&T.msg), T.msg_error ? ATTR_MARK : ATTR_NORMAL, 0);
     buf_free(&b);
+    if (T.overlay)
+        T.overlay(T.overlay_arg);
     refresh();
 }
+
+void tui_redraw(void) { draw_all(); }
+
+void tui_set_overlay(void (*fn)(void *), void *arg)
+{
+    T.overlay = fn;
+    T.overlay_arg = arg;
+}
+
+void tui_data_changed(void) { T.data_version++; }
+unsigned tui_data_version(void) { return T.data_version; }
 
 void tui_progress(const char *what, int64_t done, int64_t all)
 {
@@ -256,6 +273,8 @@ static void view_free(view *v)
 void view_pop(void)
 {
     view *v = T.top;
+    if (v->ops->leave && !v->ops->leave(v))
+        return;
     if (!v->prev) {
         T.running = 0;   /* back from the bottom screen: leave */
         return;
@@ -301,7 +320,8 @@ static void dump_screen(void)
 
 /* ---- input: the terminal or a key script ------------------------------------------ */
 
-enum { IN_KEY, IN_CHAR, IN_DUMP, IN_RESIZE, IN_EOF, IN_SIGNAL };
+enum { IN_KEY = TK_KEY, IN_CHAR = TK_CHAR, IN_EOF = TK_EOF, IN_SIGNAL = TK_SIGNAL, IN_DUMP,
+       IN_RESIZE };
 
 static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
@@ -339,7 +359,7 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
         if (*s == '<') {
             const char *end = strchr(s, '>');
             if (end) {
-                char name[64];
+                char name[256];
                 size_t len = (size_t)(end - s - 1);
                 if (len < sizeof name) {
                     memcpy(name, s + 1, len);
@@ -347,6 +367,12 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                     T.spos += len + 2;
                     if (strcmp(name, "dump") == 0)
                         return IN_DUMP;
+                    if (strncmp(name, "other ", 6) == 0 && T.o.other) {
+                        fflush(stdout);
+                        T.o.other(name + 6);
+                        fflush(stdout);
+                        continue;
+                    }
                     if (sscanf(name, "resize %dx%d", rw, rh) == 2)
                         return IN_RESIZE;
                     if (strncmp(name, "C-", 2) == 0 && name[2] && !name[3]) {
@@ -408,10 +434,21 @@ static int next_input(uint32_t *ch)
     }
 }
 
-/* Read a line on the message line.  Returns 1 on Enter, 0 on Esc. */
-static int prompt_read(const char *prefix, buf *out)
+int tui_key(uint32_t *ch)
+{
+    int r = next_input(ch);
+    if (r == IN_EOF || r == IN_SIGNAL)
+        T.running = 0;
+    return r;
+}
+
+/* Read a line on the message line, starting from `initial`.  Returns 1 on
+ * Enter, 0 on Esc (or when the input ends). */
+int tui_prompt(const char *prefix, const char *initial, buf *out)
 {
     buf_reset(out);
+    if (initial)
+        buf_puts(out, initial);
     for (;;) {
         buf b = BUF_INIT;
         buf_printf(&b, "%s%s", prefix, buf_str(out));
@@ -427,8 +464,10 @@ static int prompt_read(const char *prefix, buf *out)
         int r = next_input(&ch);
         if (!T.o.script)
             curs_set(0);
-        if (r == IN_EOF || r == IN_SIGNAL)
+        if (r == IN_EOF || r == IN_SIGNAL) {
+            T.running = 0;
             return 0;
+        }
         if (r == IN_KEY && ch == KEY_RESIZE) {
             draw_all();
             continue;
@@ -439,11 +478,15 @@ static int prompt_read(const char *prefix, buf *out)
             return 0;
         if ((r == IN_KEY && ch == KEY_BACKSPACE) || (r == IN_CHAR && (ch == 127 || ch == 8))) {
             if (out->len == 0)
-                return 0;
+                continue;
             do
                 out->len--;
             while (out->len && ((unsigned char)out->s[out->len] & 0xC0) == 0x80);
             out->s[out->len] = '\0';
+            continue;
+        }
+        if (r == IN_CHAR && ch == 0x15) {   /* ^U: clear the line */
+            buf_reset(out);
             continue;
         }
         if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
@@ -465,8 +508,34 @@ static int prompt_read(const char *prefix, buf *out)
 
 static void go_home(void)
 {
-    while (T.top->prev)
+    while (T.top->prev) {
+        view *before = T.top;
         view_pop();
+        if (T.top == before)
+            break;   /* a form with unsaved changes stayed */
+    }
+}
+
+int tui_confirm(const char *question)
+{
+    buf q = BUF_INIT;
+    buf_printf(&q, "%s %s ", question, _("(y/N)"));
+    draw_all();
+    draw_text(LINES - 1, 0, COLS, buf_str(&q), ATTR_MARK, 0);
+    refresh();
+    buf_free(&q);
+    uint32_t ch;
+    int r;
+    while ((r = tui_key(&ch)) == IN_KEY && ch == KEY_RESIZE)
+        draw_all();
+    return r == IN_CHAR && (ch == 'y' || ch == 'Y');
+}
+
+void tui_error_text(const char *msg)
+{
+    buf_reset(&T.msg);
+    buf_puts(&T.msg, msg);
+    T.msg_error = 1;
 }
 
 /* ":" commands: global ones here, the rest go to the screen. */
@@ -531,12 +600,30 @@ static void handle(request req)
     case REQ_HOME:
         go_home();
         break;
+    case REQ_UNDO:
+    case REQ_REDO: {
+        if (T.o.readonly) {
+            tui_error_text(_("read-only: the register was opened with -r or its file is not writable"));
+            break;
+        }
+        mr_err e = {0};
+        edit_result r;
+        if ((req == REQ_UNDO ? edit_undo(T.d, 0, NULL, &r, &e) : edit_redo(T.d, NULL, &r, &e)) == EDIT_OK) {
+            tui_data_changed();
+            tui_message(req == REQ_UNDO ? _("undone: change %lld recorded (^R redoes it)")
+                                        : _("redone: change %lld recorded"), (long long)r.change);
+        } else {
+            tui_error(&e);
+        }
+        edit_result_free(&r);
+        break;
+    }
     case REQ_REDRAW:
         clearok(curscr, TRUE);
         break;
     case REQ_PROMPT: {
         buf line = BUF_INIT;
-        if (prompt_read(":", &line))
+        if (tui_prompt(":", NULL, &line))
             run_command(buf_str(&line));
         buf_free(&line);
         break;

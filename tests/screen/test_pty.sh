@@ -9,7 +9,7 @@ fi
 TERM=xterm-256color; export TERM
 smcup=$(printf '\033[?1049h') rmcup=$(printf '\033[?1049l')
 
-# after_last FILE NEEDLE: does NEEDLE occur after the last alternate-screen entry?
+# restored LOG: did the program leave the alternate screen after entering it?
 restored() {
     awk -v on="$smcup" -v off="$rmcup" '{ s = s $0 "\n" } END {
         i = index(s, on); if (!i) { print "no"; exit }
@@ -42,4 +42,21 @@ for sig in HUP TERM INT; do
     is "SIG$sig: exits with status $want" "$st" "$want"
     is "SIG$sig: the terminal is restored" "$(restored "$T/log")" yes
 done
+# a dropped link with a form open: nothing half-written, the file intact
+rm -f "$T/fifo" "$T/log"
+mkfifo "$T/fifo"
+script -qec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &
+sp=$!
+exec 3>"$T/fifo"
+printf ':a11\rjjjejjjjjjjjj\r\0250.5\r' >&3    # a form open, a field changed, not saved
+i=0
+while [ $i -lt 100 ] && ! grep -q 'editing' "$T/log" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+kill -HUP "$(pgrep -P "$sp")"
+wait $sp
+st=$?
+exec 3>&-
+is "SIGHUP with a form open: exit 129" "$st" 129
+is "... the terminal is restored" "$(restored "$T/log")" yes
+is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
+is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
 done_testing

@@ -1,0 +1,175 @@
+/* history.c — the change history of a record, a register or the whole file,
+ * from the audit trail.  Enter on a change offers to undo it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/edit.h"
+#include "core/i18n.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+typedef struct hline {
+    int64_t change;
+    char *text;
+} hline;
+
+typedef struct histview {
+    const table *t;       /* NULL: every register */
+    int64_t rowid;        /* -1: the whole register */
+    hline *lines;
+    int n, cur, top;
+    unsigned version;
+} histview;
+
+static void add_line(void *arg, const log_entry *le)
+{
+    histview *h = arg;
+    buf b = BUF_INIT;
+    buf_printf(&b, "#%lld  %s  %s  %s", (long long)le->change_id, le->at, le->who, le->kind);
+    if (le->undoes)
+        buf_printf(&b, " %lld", (long long)le->undoes);
+    if (le->undone_by)
+        buf_printf(&b, " (%s %lld)", _("undone by"), (long long)le->undone_by);
+    if (le->tbl)
+        buf_printf(&b, "  %s %s", le->tbl, le->row_key ? le->row_key : "");
+    if (le->op && strcmp(le->op, "update") == 0)
+        buf_printf(&b, "  %s: %s → %s", le->field ? le->field : "", le->old ? le->old : "∅",
+                   le->new_ ? le->new_ : "∅");
+    else if (le->op)
+        buf_printf(&b, "  %s", strcmp(le->op, "insert") == 0 ? _("(row added)") : _("(row deleted)"));
+    if (le->comment && *le->comment)
+        buf_printf(&b, "  — %s", le->comment);
+    h->lines = xrealloc(h->lines, sizeof(hline) * (size_t)(h->n + 1));
+    h->lines[h->n].change = le->change_id;
+    h->lines[h->n].text = buf_steal(&b);
+    h->n++;
+}
+
+static void load(histview *h)
+{
+    for (int i = 0; i < h->n; i++)
+        free(h->lines[i].text);
+    free(h->lines);
+    h->lines = NULL;
+    h->n = 0;
+    db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, add_line, h);
+    h->version = tui_data_version();
+    if (h->cur >= h->n)
+        h->cur = h->n - 1;
+    if (h->cur < 0)
+        h->cur = 0;
+}
+
+static void hist_draw(view *v)
+{
+    histview *h = v->data;
+    if (h->version != tui_data_version())
+        load(h);
+    int rows = screen_rows(), cols = screen_cols();
+    if (h->cur < h->top)
+        h->top = h->cur;
+    if (h->cur >= h->top + rows)
+        h->top = h->cur - rows + 1;
+    if (!h->n)
+        draw_text(1, 0, cols, _("(no changes recorded)"), ATTR_DIM, 0);
+    for (int i = 0; i < rows && h->top + i < h->n; i++)
+        draw_text(1 + i, 0, cols, h->lines[h->top + i].text,
+                  h->top + i == h->cur ? ATTR_SELECTED : ATTR_NORMAL, 0);
+}
+
+static void hist_request(view *v, request req)
+{
+    histview *h = v->data;
+    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
+    switch (req) {
+    case REQ_UP: h->cur--; break;
+    case REQ_DOWN: h->cur++; break;
+    case REQ_PAGE_UP: case REQ_HALF_UP: h->cur -= page; break;
+    case REQ_PAGE_DOWN: case REQ_HALF_DOWN: h->cur += page; break;
+    case REQ_FIRST: h->cur = 0; break;
+    case REQ_LAST: h->cur = h->n - 1; break;
+    case REQ_ENTER: {
+        if (!h->n)
+            break;
+        if (tui_options()->readonly) {
+            tui_error_text(_("read-only: the register was opened with -r or its file is not writable"));
+            break;
+        }
+        char q[96];
+        snprintf(q, sizeof q, _("Undo change %lld?"), (long long)h->lines[h->cur].change);
+        if (!tui_confirm(q))
+            break;
+        mr_err e = {0};
+        edit_result r;
+        if (edit_undo(tui_db(), h->lines[h->cur].change, NULL, &r, &e) == EDIT_OK) {
+            tui_data_changed();
+            tui_message(_("undone: change %lld recorded (^R redoes it)"), (long long)r.change);
+        } else {
+            tui_error(&e);
+        }
+        edit_result_free(&r);
+        break;
+    }
+    default:
+        break;
+    }
+    if (h->cur >= h->n)
+        h->cur = h->n - 1;
+    if (h->cur < 0)
+        h->cur = 0;
+}
+
+static void hist_title(view *v, buf *out)
+{
+    histview *h = v->data;
+    buf_puts(out, _("history"));
+    if (h->t)
+        buf_printf(out, " · %s", i18n_is_zh() ? h->t->title : h->t->title_en);
+    if (h->t && h->rowid >= 0) {
+        cursor *c = db_select_rowid(tui_db(), h->t, h->rowid, NULL);
+        if (c && cursor_next(c) == 1 && cursor_val(c, h->t->key_ci))
+            buf_printf(out, " · %s", cursor_val(c, h->t->key_ci));
+        cursor_free(c);
+    }
+}
+
+static void hist_status(view *v, buf *out)
+{
+    histview *h = v->data;
+    buf_printf(out, _("%d change rows  Enter: undo that change  q: back"), h->n);
+}
+
+static void hist_free(view *v)
+{
+    histview *h = v->data;
+    for (int i = 0; i < h->n; i++)
+        free(h->lines[i].text);
+    free(h->lines);
+    free(h);
+    free(v);
+}
+
+static const view_ops hist_ops = {
+    .name = "history",
+    .draw = hist_draw,
+    .request = hist_request,
+    .status = hist_status,
+    .title = hist_title,
+    .free = hist_free,
+};
+
+view *history_new(const table *t, int64_t rowid)
+{
+    histview *h = xcalloc(1, sizeof *h);
+    h->t = t;
+    h->rowid = t ? rowid : -1;
+    load(h);
+    h->cur = h->n ? h->n - 1 : 0;   /* the newest change first under the cursor */
+    view *v = xcalloc(1, sizeof *v);
+    v->ops = &hist_ops;
+    v->data = h;
+    return v;
+}
