@@ -29,6 +29,7 @@ static const struct command {
     {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
     {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
     {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"grep", cmd_grep, N_("search every register with a regular expression: grep [COL:]REGEX [TABLE...]")},
     {"add", cmd_add, N_("add a record: add TABLE COL=VALUE... [-m COMMENT]")},
     {"set", cmd_set, N_("change fields of a record: set TABLE KEY COL=VALUE... [-m COMMENT]")},
     {"rm", cmd_rm, N_("delete a record nothing links to: rm TABLE KEY [-m COMMENT]")},
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
         {"ascii", no_argument, NULL, 'a'}, {"mouse", no_argument, NULL, 'm'},
         {"script", required_argument, NULL, 's'}, {"size", required_argument, NULL, 'z'},
+        {"keys-roff", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0}};
     tui_opts topt = {.cols = 80, .rows = 24};
     const char *file = NULL, *lang = NULL;
@@ -157,6 +159,15 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'K':
+            /* the man page's KEYS section, generated from the action table */
+            for (int i = 0; i < nactions; i++) {
+                printf(".TP\n.B %s\n", actions[i].keys);
+                for (const char *p = actions[i].help; *p; p++)
+                    printf(*p == '\\' ? "\\e" : *p == '-' ? "\\-" : "%c", *p);
+                printf("\n");
+            }
+            return EXIT_OK;
         case 'h':
             i18n_init(lang, paths_localedir());
             usage(stdout);

@@ -71,6 +71,7 @@ static int parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
     char *col = xstrndup(arg, (size_t)(eq - arg));
     f->ci = table_col_any(t, col);
     f->value = eq + 1;
+    f->op = DBF_EQ;
     if (f->ci < 0) {
         err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, col);
         free(col);
@@ -101,8 +102,8 @@ static int parse_columns(const table *t, const char *arg, int *cis, int *n, mr_e
 
 static void usage_show(FILE *f)
 {
-    fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--columns A,B] [--sort COL [--desc]]\n"
-            "                   [--limit N] [--format text|csv|tsv|json]\n"), f);
+    fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--grep [COL:]REGEX]... [--columns A,B]\n"
+            "                   [--sort COL [--desc]] [--limit N] [--format text|csv|tsv|json]\n"), f);
 }
 
 int cmd_show(db *d, int argc, char **argv, mr_err *e)
@@ -111,16 +112,24 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         {"where", required_argument, NULL, 'w'}, {"limit", required_argument, NULL, 'n'},
         {"format", required_argument, NULL, 'F'}, {"columns", required_argument, NULL, 'c'},
         {"sort", required_argument, NULL, 's'}, {"desc", no_argument, NULL, 'D'},
+        {"grep", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *wheres[32];
-    int nw = 0, desc = 0, rc = EXIT_OK;
+    const char *wheres[32], *greps[32];
+    int nw = 0, ng = 0, desc = 0, rc = EXIT_OK;
     long limit = -1;
     out_format fmt = FMT_TEXT;
     const char *cols_arg = NULL, *sort_arg = NULL;
     int o;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = getopt_long(argc, argv, "w:n:F:c:s:Dh", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "w:n:F:c:s:Dg:h", opts, NULL)) != -1) {
         switch (o) {
+        case 'g':
+            if (ng == 32) {
+                err_set(e, EXIT_USAGE, _("too many --grep options"));
+                return EXIT_USAGE;
+            }
+            greps[ng++] = optarg;
+            break;
         case 'w':
             if (nw == 32) {
                 err_set(e, EXIT_USAGE, _("too many --where options"));
@@ -157,10 +166,14 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     const table *t = cli_table(d, argv[optind], e);
     if (!t)
         return e->code;
-    db_filter f[32];
+    db_filter f[64];
     for (int i = 0; i < nw; i++)
         if (parse_where(t, wheres[i], &f[i], e) < 0)
             return e->code;
+    for (int i = 0; i < ng; i++)
+        if (db_filter_parse_rx(t, greps[i], &f[nw + i], e) < 0)
+            return EXIT_USAGE;
+    nw += ng;   /* the filters run together: equalities and patterns */
     int *cis = xmalloc(sizeof(int) * (size_t)t->ncols), nc = t->ncols;
     for (int i = 0; i < nc; i++)
         cis[i] = i;
@@ -189,7 +202,8 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         c = db_select(d, t, f, nw, sort_ci, desc, limit, e);
         if (!c)
             goto fail;
-        while (cursor_next(c) == 1)
+        int got1;
+        while ((got1 = cursor_next(c)) == 1)
             for (int i = 0; i < nc; i++) {
                 buf_reset(&v);
                 col_format(&t->cols[cis[i]], cursor_val(c, cis[i]), &v);
@@ -197,6 +211,11 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                 if (cw > w[i])
                     w[i] = cw;
             }
+        if (got1 < 0) {
+            err_set(e, EXIT_NOTFOUND, "%s", cursor_error(c));
+            cursor_free(c);
+            goto fail;
+        }
         cursor_free(c);
         buf line = BUF_INIT;
         for (int i = 0; i < nc; i++) {
@@ -297,8 +316,8 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     if (fmt == FMT_JSON)
         fputs(nrows ? "\n]\n" : "]\n", stdout);
     if (got < 0) {
-        err_set(e, EXIT_DB, "%s", cursor_error(c));
-        rc = EXIT_DB;
+        err_set(e, EXIT_NOTFOUND, "%s", cursor_error(c));
+        rc = EXIT_NOTFOUND;
     }
     cursor_free(c);
     goto out;
@@ -405,7 +424,7 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
                    (long long)li[i].count);
         out_safe(stdout, buf_str(&b));
         putchar('\n');
-        db_filter f = {li[i].ci, li[i].value};
+        db_filter f = {li[i].ci, li[i].value, DBF_EQ};
         cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
         while (rc && cursor_next(rc) == 1) {
             buf_reset(&b);

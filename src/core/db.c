@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "db_int.h"
 #include "load.h"
+#include "rx.h"
 
 /* A reset statement for sql, prepared on first use.  NULL on error. */
 sqlite3_stmt *stmt_cached(db *d, const char *sql)
@@ -214,6 +215,100 @@ static int check_version(db *d, mr_err *e)
     return 0;
 }
 
+static void rx_destroy(void *p) { rx_free(p); }
+
+/* The compiled pattern of argument 0, kept with the statement. */
+static rx *aux_rx(sqlite3_context *ctx, const char *pat, int flags)
+{
+    rx *r = sqlite3_get_auxdata(ctx, 0);
+    if (r)
+        return r;
+    mr_err e = {0};
+    r = rx_compile(pat, flags, &e);
+    if (!r) {
+        sqlite3_result_error(ctx, e.msg, -1);
+        return NULL;
+    }
+    sqlite3_set_auxdata(ctx, 0, r, rx_destroy);
+    r = sqlite3_get_auxdata(ctx, 0);
+    if (!r)
+        sqlite3_result_error_nomem(ctx);
+    return r;
+}
+
+/* mr_rowmatch(pattern, c1, c2, ...): does the pattern match the row, its
+ * columns joined by newlines?  ^ and $ match at every column's start and
+ * end (a code: ^KZ\d+), and . crosses columns, so a fragment of a name and
+ * one of a mineral in the same row both count (硼矿.*宽甸), as grep over a
+ * CSV line would. */
+static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *pat = (const char *)sqlite3_value_text(argv[0]);
+    rx *r = pat ? aux_rx(ctx, pat, RX_SMARTCASE | RX_ROW) : NULL;
+    if (!r)
+        return;
+    buf row = BUF_INIT;
+    for (int i = 1; i < argc; i++) {
+        if (i > 1)
+            buf_putc(&row, '\n');
+        const unsigned char *v = sqlite3_value_text(argv[i]);
+        if (v)
+            buf_add(&row, (const char *)v, (size_t)sqlite3_value_bytes(argv[i]));
+    }
+    mr_err e = {0};
+    int m = rx_search(r, buf_str(&row), row.len, NULL, NULL, &e);
+    buf_free(&row);
+    if (m < 0)
+        sqlite3_result_error(ctx, e.msg, -1);
+    else
+        sqlite3_result_int(ctx, m);
+}
+
+/* X REGEXP Y calls regexp(Y, X).  The compiled pattern is kept as auxiliary
+ * data of the statement, so each pattern is compiled (and JIT-compiled)
+ * once per query, not once per row. */
+static void sql_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *pat = (const char *)sqlite3_value_text(argv[0]);
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL || !pat) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    rx *r = aux_rx(ctx, pat, RX_SMARTCASE);
+    if (!r)
+        return;
+    const char *s = (const char *)sqlite3_value_text(argv[1]);
+    mr_err e = {0};
+    int m = rx_search(r, s, (size_t)sqlite3_value_bytes(argv[1]), NULL, NULL, &e);
+    if (m < 0)
+        sqlite3_result_error(ctx, e.msg, -1);
+    else
+        sqlite3_result_int(ctx, m);
+}
+
+int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
+{
+    f->op = DBF_RX;
+    f->ci = -1;
+    f->value = arg;
+    const char *colon = strchr(arg, ':');
+    if (colon && colon > arg) {
+        char *col = xstrndup(arg, (size_t)(colon - arg));
+        int ci = table_col_any(t, col);
+        free(col);
+        if (ci >= 0) {
+            f->ci = ci;
+            f->value = colon + 1;
+        }
+    }
+    rx *r = rx_compile(f->value, RX_SMARTCASE, e);
+    if (!r)
+        return -1;
+    rx_free(r);
+    return 0;
+}
+
 int db_open(const char *path, int flags, db **out, mr_err *e)
 {
     *out = NULL;
@@ -236,6 +331,12 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         db_close(d);
         return -1;
     }
+    /* REGEXP runs PCRE2 inside queries: filters and searches stay in SQL,
+     * so they page and cancel like any other query. */
+    sqlite3_create_function(d->h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_regexp, NULL, NULL);
+    sqlite3_create_function(d->h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_rowmatch, NULL, NULL);
     if (!d->readonly)
         sqlite3_exec(d->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
@@ -379,11 +480,32 @@ void db_rollback(db *d)
 
 /* ---- queries -------------------------------------------------------------- */
 
+/* "mr_rowmatch(?n, c1, c2, ...)": a pattern over the whole row (see
+ * sql_rowmatch). */
+static void put_any_rx(buf *q, const table *t, const char *alias, int param)
+{
+    buf_printf(q, "mr_rowmatch(?%d", param);
+    for (int j = 0; j < t->ncols; j++) {
+        buf_printf(q, ", %s%s", alias ? alias : "", alias ? "." : "");
+        put_ident(q, t->cols[j].id);
+    }
+    buf_puts(q, ")");
+}
+
 void put_where(buf *q, const table *t, const db_filter *f, int nf)
 {
     for (int i = 0; i < nf; i++) {
-        const column *c = &t->cols[f[i].ci];
         buf_puts(q, i ? " AND " : " WHERE ");
+        if (f[i].op == DBF_RX) {
+            if (f[i].ci < 0) {
+                put_any_rx(q, t, NULL, i + 1);
+            } else {
+                put_ident(q, t->cols[f[i].ci].id);
+                buf_printf(q, " REGEXP ?%d", i + 1);
+            }
+            continue;
+        }
+        const column *c = &t->cols[f[i].ci];
         if (c->multi) {
             buf_puts(q, "instr(';' || ");
             put_ident(q, c->id);
@@ -523,7 +645,7 @@ void cursor_free(cursor *c)
 
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
 {
-    db_filter f = {ci, value};
+    db_filter f = {ci, value, DBF_EQ};
     buf q = BUF_INIT;
     buf_puts(&q, "SELECT rowid FROM ");
     put_ident(&q, t->id);
@@ -751,6 +873,7 @@ struct rowsrc {
     int64_t win_pos;     /* rowids of the last page: positions win_pos.. */
     int64_t *win_ids;
     int win_n, win_cap;
+    int f_rx;            /* a regex filter: the view is materialised */
 };
 
 static int view_seq;
@@ -773,9 +896,14 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     r->f = xmalloc(sizeof(db_filter) * (size_t)(nf ? nf : 1));
     for (int i = 0; i < nf; i++) {
         r->f[i].ci = f[i].ci;
+        r->f[i].op = f[i].op;
         r->f[i].value = xstrdup(f[i].value);
     }
-    if (sort_ci < 0) {
+    int has_rx = 0;
+    for (int i = 0; i < nf; i++)
+        has_rx |= f[i].op == DBF_RX;
+    r->f_rx = has_rx;
+    if (sort_ci < 0 && !has_rx) {
         r->count = db_count(d, t, r->f, nf);
         return r;
     }
@@ -797,8 +925,12 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     put_ident(&q, t->id);
     put_where(&q, t, r->f, nf);
     buf_puts(&q, " ORDER BY ");
-    put_ident(&q, t->cols[sort_ci].id);
-    buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
+    if (sort_ci >= 0) {
+        put_ident(&q, t->cols[sort_ci].id);
+        buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
+    } else {
+        buf_puts(&q, desc ? "rowid DESC" : "rowid");
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
     buf_free(&q);
@@ -815,7 +947,7 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
         if (rc == SQLITE_INTERRUPT)
             err_set(e, EXIT_DB, "cancelled");
         else
-            err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+            err_set(e, EXIT_DB, "%s", sqlite3_errmsg(d->h));
         db_rowsrc_free(r);
         return NULL;
     }
@@ -1010,4 +1142,67 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
     buf_free(&q);
     buf_free(&pat);
     return c;
+}
+
+int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
+                    db_progress_fn fn, void *arg, mr_err *e)
+{
+    buf q = BUF_INIT;
+    int np = r->nf + 1;   /* the pattern's parameter number */
+    int fwd = dir > 0;
+    if (r->sorted) {
+        buf_printf(&q, "SELECT v.pos - 1 FROM temp.%s AS v JOIN ", r->vname);
+        put_ident(&q, r->t->id);
+        buf_printf(&q, " AS m ON m.rowid = v.rid WHERE v.pos %s ?%d AND ", fwd ? ">" : "<", np + 1);
+        put_any_rx(&q, r->t, "m", np);
+        buf_printf(&q, " ORDER BY v.pos %s LIMIT 1", fwd ? "ASC" : "DESC");
+    } else {
+        /* rowid order: find the rowid, then its position */
+        int asc = fwd != r->desc;
+        buf_puts(&q, "SELECT rowid FROM ");
+        put_ident(&q, r->t->id);
+        put_where(&q, r->t, r->f, r->nf);
+        buf_printf(&q, "%s rowid %s ?%d AND ", r->nf ? " AND" : " WHERE", asc ? ">" : "<", np + 1);
+        put_any_rx(&q, r->t, NULL, np);
+        buf_printf(&q, " ORDER BY rowid %s LIMIT 1", asc ? "ASC" : "DESC");
+    }
+    sqlite3_stmt *st = NULL;
+    int64_t found = -1;
+    if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s", sqlite3_errmsg(r->d->h));
+        buf_free(&q);
+        return -2;
+    }
+    buf_free(&q);
+    if (!r->sorted)
+        bind_filters(st, r->f, r->nf);
+    sqlite3_bind_text(st, np, pattern, -1, SQLITE_TRANSIENT);
+    if (r->sorted) {
+        sqlite3_bind_int64(st, np + 1, from + 1);   /* positions are 1-based in the table */
+    } else {
+        /* the rowid at position `from` bounds the search (none: from an end) */
+        int64_t bound = 0;
+        cursor *c = from >= 0 && from < r->count ? rowsrc_page(r, from, 1, NULL) : NULL;
+        if (c && cursor_next(c) == 1)
+            bound = cursor_rowid(c);
+        else
+            bound = (fwd != r->desc) ? INT64_MIN : INT64_MAX;
+        cursor_free(c);
+        sqlite3_bind_int64(st, np + 1, bound);
+    }
+    void *pa[2] = {(void *)(uintptr_t)fn, arg};
+    if (fn)
+        sqlite3_progress_handler(r->d->h, 20000, progress_trampoline, pa);
+    int rc = sqlite3_step(st);
+    sqlite3_progress_handler(r->d->h, 0, NULL, NULL);
+    if (rc == SQLITE_ROW)
+        found = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE) {
+        err_set(e, EXIT_DB, "%s", rc == SQLITE_INTERRUPT ? "cancelled" : sqlite3_errmsg(r->d->h));
+        found = -2;
+    }
+    sqlite3_finalize(st);
+    if (found >= 0 && !r->sorted)
+        found = rowsrc_pos_of(r, found);
+    return found;
 }

@@ -21,10 +21,18 @@ typedef struct inserter inserter;
 
 enum { DB_READONLY = 1 };
 
+enum { DBF_EQ = 0, DBF_RX = 1 };
+
 typedef struct db_filter {
-    int ci;              /* column index in the table */
-    const char *value;   /* equals this value (for multi columns: lists it) */
+    int ci;              /* column index in the table; -1 with DBF_RX: any column */
+    const char *value;   /* DBF_EQ: equals it (multi columns: lists it); DBF_RX: a PCRE2 pattern */
+    int op;              /* DBF_EQ or DBF_RX */
 } db_filter;
+
+/* Parse a filter argument: "REGEX" (any column) or "COL:REGEX" where COL is
+ * a column id or label.  The pattern is compiled to check it: a bad one
+ * fills e with PCRE2's message and offset.  f->value points into arg. */
+int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e);
 
 /* Open an existing register.  Refuses files that are not SQLite, not minreg
  * registers, or from a newer schema version; migrates older ones. */
@@ -139,6 +147,11 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
 int64_t rowsrc_count(const rowsrc *r);
 cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);  /* rows pos .. pos+n-1 */
 int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in the view */
+/* The next row matching pattern (any column) after position from (dir > 0)
+ * or before it (dir < 0), in the view's order.  Returns its position, -1 if
+ * none, -2 when cancelled or the pattern failed (e says why). */
+int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
+                    db_progress_fn progress, void *arg, mr_err *e);
 void db_rowsrc_free(rowsrc *r);
 
 #endif

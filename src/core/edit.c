@@ -233,7 +233,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_resu
             const table *u = &s->tables[li[i].ti];
             buf_printf(&b, "%s%s.%s (%lld:", i ? "; " : "", u->id, u->cols[li[i].ci].id,
                        (long long)li[i].count);
-            db_filter f = {li[i].ci, li[i].value};
+            db_filter f = {li[i].ci, li[i].value, DBF_EQ};
             cursor *rc = db_select(d, u, &f, 1, -1, 0, 5, NULL);
             while (rc && cursor_next(rc) == 1) {
                 const char *k = cursor_val(rc, u->key_ci);

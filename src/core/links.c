@@ -88,7 +88,7 @@ int links_in_get(db *d, const table *t, cursor *row, link_in **out)
             const char *v = col->link_ti == me ? cursor_val(row, col->link_ci) : NULL;
             if (!v || !*v)
                 continue;
-            db_filter f = {j, v};
+            db_filter f = {j, v, DBF_EQ};
             int64_t cnt = db_count(d, u, &f, 1);
             if (cnt <= 0)
                 continue;

@@ -37,6 +37,8 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
     uint32_t opts = PCRE2_UTF | PCRE2_UCP;
     if ((flags & RX_CASELESS) || ((flags & RX_SMARTCASE) && !has_upper(pattern)))
         opts |= PCRE2_CASELESS;
+    if (flags & RX_ROW)
+        opts |= PCRE2_MULTILINE | PCRE2_DOTALL;
     int errcode;
     PCRE2_SIZE off;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode,

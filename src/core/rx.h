@@ -10,7 +10,9 @@
 
 typedef struct rx rx;
 
-enum { RX_CASELESS = 1, RX_SMARTCASE = 2 };
+/* RX_ROW: the subject is a row's columns joined by newlines: ^ and $ match at
+ * each column, . crosses them. */
+enum { RX_CASELESS = 1, RX_SMARTCASE = 2, RX_ROW = 4 };
 
 /* Compile; on a bad pattern e gets PCRE2's message and the offset. */
 rx *rx_compile(const char *pattern, int flags, mr_err *e);

@@ -45,8 +45,16 @@ const action actions[] = {
     {REQ_REDO,        "redo",       "^R",             N_("redo the last undone change")},
     {REQ_HISTORY,     "history",    "L",              N_("the change history of the record or the register")},
     {REQ_HOME,        "home",       "H",              N_("the list of registers")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register name, sort COL [desc], home, help, quit")},
-    {REQ_HELP,        "help",       "?",              N_("this help")},
+    {REQ_SEARCH,      "search",     "/",              N_("search forward (a regular expression; as you type)")},
+    {REQ_SEARCH_BACK, "search-back", "?",             N_("search backward")},
+    {REQ_FIND_NEXT,   "next-match", "n",              N_("next match")},
+    {REQ_FIND_PREV,   "prev-match", "N",              N_("previous match")},
+    {REQ_FILTER,      "filter",     "&",              N_("keep rows matching REGEX (any column) or COL:REGEX")},
+    {REQ_FILTER_EQ,   "filter-eq",  "=",              N_("keep rows whose column equals the current cell")},
+    {REQ_UNFILTER,    "unfilter",   "x",              N_("remove the last filter")},
+    {REQ_UNFILTER_ALL, "unfilter-all", "X",           N_("remove every filter")},
+    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, home, help, quit")},
+    {REQ_HELP,        "help",       "F1",             N_("this help")},
     {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
     {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},
 };
@@ -74,6 +82,7 @@ request key_request(int is_key_code, uint32_t ch)
         case KEY_END: return REQ_LAST;
         case KEY_ENTER: return REQ_ENTER;
         case KEY_BACKSPACE: return REQ_BACK;
+        case KEY_F(1): return REQ_HELP;
         default: return REQ_NONE;
         }
     }
@@ -108,7 +117,14 @@ request key_request(int is_key_code, uint32_t ch)
     case CTRL('r'): return REQ_REDO;
     case 'L': return REQ_HISTORY;
     case ':': return REQ_PROMPT;
-    case '?': return REQ_HELP;
+    case '/': return REQ_SEARCH;
+    case '?': return REQ_SEARCH_BACK;
+    case 'n': return REQ_FIND_NEXT;
+    case 'N': return REQ_FIND_PREV;
+    case '&': return REQ_FILTER;
+    case '=': return REQ_FILTER_EQ;
+    case 'x': return REQ_UNFILTER;
+    case 'X': return REQ_UNFILTER_ALL;
     case CTRL('l'): return REQ_REDRAW;
     case 'Q': return REQ_QUIT;
     default: return REQ_NONE;

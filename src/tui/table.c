@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/rx.h"
 #include "core/text.h"
 #include "tui/tui.h"
 
@@ -36,6 +37,11 @@ typedef struct tview {
     char **cache;          /* cache_n * ncols formatted cells */
     int64_t *cache_rowid;
     unsigned version;      /* tui_data_version() the view was read at */
+    /* search */
+    char *search;          /* the last pattern searched for */
+    rx *search_rx;         /* ... compiled, for highlighting matches in cells */
+    int search_dir;        /* 1 forward (/), -1 backward (?) */
+    int64_t search_origin; /* where an incremental search started */
 } tview;
 
 static int ncols(const tview *tv) { return tv->t->ncols; }
@@ -163,6 +169,30 @@ static void scroll_columns(tview *tv)
 
 static void set_sort(tview *tv, int ci, int desc);
 
+/* Draw a cell; the first match of the search in it is highlighted. */
+static void draw_cell(tview *tv, int y, int x, int w, const char *text, int attr, int right)
+{
+    draw_text(y, x, w, text, attr, right);
+    size_t so, eo;
+    if (!tv->search_rx || !text || !*text ||
+        rx_search(tv->search_rx, text, strlen(text), &so, &eo, NULL) != 1 || eo == so)
+        return;
+    int tw = text_width(text);
+    char *p = xstrndup(text, so);
+    int off = text_width(p);
+    free(p);
+    p = xstrndup(text + so, eo - so);
+    int mw = text_width(p);
+    if (right && tw < w)
+        off += w - tw;
+    if (off < w) {
+        if (off + mw > w)
+            mw = w - off;
+        draw_text(y, x + off, mw, p, ATTR_MARK, 0);
+    }
+    free(p);
+}
+
 static void table_draw(view *v)
 {
     tview *tv = v->data;
@@ -203,14 +233,14 @@ static void table_draw(view *v)
             draw_fill(y, 0, cols, attr);
         char **row = tv->cache + r * ncols(tv);
         int num = t->cols[key].type == COL_INT || t->cols[key].type == COL_DEC;
-        draw_text(y, 0, kw, row[key], attr, num);
+        draw_cell(tv, y, 0, kw, row[key], attr, num);
         draw_text(y, kw, 1, glyph_vline(), sel ? attr : ATTR_DIM, 0);
         x = kw + 1;
         for (int i = tv->left; i < tv->norder && x < cols; i++) {
             int ci = tv->order[i], w = tv->width[ci];
             const column *c = &t->cols[ci];
             int a = sel && ci == tv->cur_col ? ATTR_MARK : attr;
-            draw_text(y, x, w, row[ci], a, c->type == COL_INT || c->type == COL_DEC);
+            draw_cell(tv, y, x, w, row[ci], a, c->type == COL_INT || c->type == COL_DEC);
             x += w + 1;
         }
     }
@@ -294,6 +324,142 @@ static void step_col(tview *tv, int delta)
         tv->left = 0;
 }
 
+static int search_progress(void *arg)
+{
+    (void)arg;
+    tui_progress(_("searching…"), 0, 0);
+    return tui_cancel_requested();
+}
+
+/* Search from position `from` (exclusive) in direction dir, wrapping once. */
+static void search(tview *tv, const char *pat, int dir, int64_t from, int quiet)
+{
+    mr_err e = {0};
+    int64_t n = rowsrc_count(tv->src);
+    int64_t pos = rowsrc_find(tv->src, from, dir, pat, search_progress, NULL, &e);
+    int wrapped = 0;
+    if (pos == -1) {
+        pos = rowsrc_find(tv->src, dir > 0 ? -1 : n, dir, pat, search_progress, NULL, &e);
+        wrapped = pos >= 0;
+    }
+    if (pos == -2) {
+        tui_error(&e);
+        return;
+    }
+    if (pos < 0) {
+        if (!quiet)
+            tui_message(_("no match for %s"), pat);
+        return;
+    }
+    int64_t off = tv->cur - tv->top;
+    tv->cur = pos;
+    if (tv->cur < tv->top || tv->cur >= tv->top + data_rows())
+        tv->top = tv->cur - off;
+    clamp(tv);
+    if (wrapped && !quiet)
+        tui_message(dir > 0 ? _("search wrapped to the top") : _("search wrapped to the bottom"));
+}
+
+static void set_search(tview *tv, const char *pat)
+{
+    rx_free(tv->search_rx);
+    tv->search_rx = NULL;
+    free(tv->search);
+    tv->search = NULL;
+    if (pat && *pat) {
+        tv->search = xstrdup(pat);
+        tv->search_rx = rx_compile(pat, RX_SMARTCASE, NULL);
+    }
+}
+
+/* As the clerk types: jump to the first match from where the search began. */
+static void search_live(const char *text, void *arg)
+{
+    tview *tv = arg;
+    mr_err e = {0};
+    tv->cur = tv->search_origin;
+    clamp(tv);
+    if (!*text) {
+        set_search(tv, NULL);
+        return;
+    }
+    rx *r = rx_compile(text, RX_SMARTCASE, &e);
+    if (!r) {
+        tui_error(&e);   /* incomplete pattern: say why, keep the place */
+        return;
+    }
+    rx_free(r);
+    set_search(tv, text);
+    search(tv, text, tv->search_dir, tv->search_origin - tv->search_dir, 1);
+}
+
+static void prompt_search(tview *tv, int dir)
+{
+    buf pat = BUF_INIT;
+    tv->search_dir = dir;
+    tv->search_origin = tv->cur;
+    if (tui_prompt_live(dir > 0 ? "/" : "?", NULL, &pat, search_live, tv) && pat.len) {
+        set_search(tv, buf_str(&pat));
+        if (tv->search_rx)
+            search(tv, buf_str(&pat), dir, tv->search_origin - dir, 0);
+    } else {
+        tv->cur = tv->search_origin;   /* Esc: back where the search began */
+        set_search(tv, NULL);
+        clamp(tv);
+    }
+    buf_free(&pat);
+}
+
+static void add_filter(tview *tv, const db_filter *f)
+{
+    tv->f = xrealloc(tv->f, sizeof(db_filter) * (size_t)(tv->nf + 1));
+    tv->f[tv->nf] = *f;
+    tv->f[tv->nf].value = xstrdup(f->value);
+    tv->nf++;
+    set_sort(tv, tv->sort_ci, tv->desc);
+    if (!rowsrc_count(tv->src))
+        tui_message("%s", _("no rows match the filters (x removes the last one)"));
+}
+
+static void drop_filters(tview *tv, int keep)
+{
+    while (tv->nf > keep) {
+        tv->nf--;
+        free((char *)tv->f[tv->nf].value);
+    }
+    set_sort(tv, tv->sort_ci, tv->desc);
+}
+
+static void filter_prompt(tview *tv)
+{
+    buf arg = BUF_INIT;
+    if (tui_prompt("&", NULL, &arg) && arg.len) {
+        db_filter f;
+        mr_err e = {0};
+        if (db_filter_parse_rx(tv->t, buf_str(&arg), &f, &e) < 0)
+            tui_error(&e);
+        else
+            add_filter(tv, &f);
+    }
+    buf_free(&arg);
+}
+
+/* = : keep rows whose current column equals this row's value (as stored). */
+static void filter_equal(tview *tv, int64_t rowid)
+{
+    cursor *c = rowid >= 0 ? db_select_rowid(tui_db(), tv->t, rowid, NULL) : NULL;
+    if (c && cursor_next(c) == 1) {
+        const char *v = cursor_val(c, tv->cur_col);
+        if (v && *v) {
+            db_filter f = {tv->cur_col, v, DBF_EQ};
+            add_filter(tv, &f);
+        } else {
+            tui_message("%s", _("the cell is empty: nothing to filter by"));
+        }
+    }
+    cursor_free(c);
+}
+
 static void table_request(view *v, request req)
 {
     tview *tv = v->data;
@@ -346,6 +512,25 @@ static void table_request(view *v, request req)
     case REQ_HISTORY:
         edit_action(req, tv->t, -1);
         break;
+    case REQ_SEARCH: prompt_search(tv, 1); break;
+    case REQ_SEARCH_BACK: prompt_search(tv, -1); break;
+    case REQ_FIND_NEXT:
+    case REQ_FIND_PREV:
+        if (!tv->search) {
+            tui_message("%s", _("no search yet: / searches"));
+            break;
+        }
+        search(tv, tv->search, req == REQ_FIND_NEXT ? tv->search_dir : -tv->search_dir, tv->cur, 0);
+        break;
+    case REQ_FILTER: filter_prompt(tv); break;
+    case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count(tv->src) ? cur_rowid(tv) : -1); break;
+    case REQ_UNFILTER:
+        if (tv->nf)
+            drop_filters(tv, tv->nf - 1);
+        else
+            tui_message("%s", _("no filter to remove"));
+        break;
+    case REQ_UNFILTER_ALL: drop_filters(tv, 0); break;
     default:
         break;
     }
@@ -373,6 +558,21 @@ int table_position(view *list, int64_t *i, int64_t *n)
 static int table_command(view *v, const char *cmd, const char *arg)
 {
     tview *tv = v->data;
+    if (strcmp(cmd, "filter") == 0) {
+        db_filter f;
+        mr_err e = {0};
+        if (!*arg)
+            tui_message("%s", _("usage: :filter [COL:]REGEX"));
+        else if (db_filter_parse_rx(tv->t, arg, &f, &e) < 0)
+            tui_error(&e);
+        else
+            add_filter(tv, &f);
+        return 1;
+    }
+    if (strcmp(cmd, "unfilter") == 0) {
+        drop_filters(tv, 0);
+        return 1;
+    }
     if (strcmp(cmd, "sort") != 0)
         return 0;
     if (!*arg || strcmp(arg, "none") == 0) {
@@ -413,9 +613,11 @@ static void table_status(view *v, buf *out)
                (long long)n);
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
-    for (int i = 0; i < tv->nf; i++)
-        buf_printf(out, "  %s %s=%s", i ? "&" : _("filter:"), tv->t->cols[tv->f[i].ci].label,
-                   tv->f[i].value);
+    for (int i = 0; i < tv->nf; i++) {
+        const db_filter *f = &tv->f[i];
+        buf_printf(out, "  %s %s%s%s", i ? "&" : _("filter:"), f->ci >= 0 ? tv->t->cols[f->ci].label : "",
+                   f->op == DBF_RX ? "~" : "=", f->value);
+    }
     buf_printf(out, "  %s %s", _("column:"), tv->t->cols[tv->cur_col].label);
 }
 
@@ -429,6 +631,7 @@ static void table_free(view *v)
     free(tv->f);
     free(tv->order);
     free(tv->width);
+    set_search(tv, NULL);
     free(tv);
     free(v);
 }
@@ -458,6 +661,7 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
     for (int i = 0; i < nf; i++) {
         tv->f[i].ci = f[i].ci;
         tv->f[i].value = xstrdup(f[i].value);
+        tv->f[i].op = f[i].op;
     }
     tv->order = xcalloc((size_t)t->ncols, sizeof(int));
     for (int i = 0; i < t->ncols; i++)

@@ -23,6 +23,8 @@ typedef enum request {
     REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
     REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME,
     REQ_ADD, REQ_EDIT, REQ_DUPLICATE, REQ_DELETE, REQ_UNDO, REQ_REDO, REQ_HISTORY, REQ_SAVE,
+    REQ_SEARCH, REQ_SEARCH_BACK, REQ_FIND_NEXT, REQ_FIND_PREV,
+    REQ_FILTER, REQ_FILTER_EQ, REQ_UNFILTER, REQ_UNFILTER_ALL,
     REQ_COUNT
 } request;
 
@@ -73,6 +75,9 @@ void tui_redraw(void);
 enum { TK_KEY, TK_CHAR, TK_EOF, TK_SIGNAL };
 int tui_key(uint32_t *ch);
 int tui_prompt(const char *prefix, const char *initial, buf *out);   /* 1 Enter, 0 Esc */
+/* The same, calling changed(text, arg) after every edit (incremental search). */
+int tui_prompt_live(const char *prefix, const char *initial, buf *out,
+                    void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */
 void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn last */
 
@@ -115,6 +120,7 @@ view *record_new(const table *t, int64_t rowid, view *list);
 view *help_new(void);
 view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a new record */
 view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
+view *grep_new(const char *pattern, mr_err *e);                /* results of :grep */
 
 /* For record screens opened from a table: move along its list. */
 int table_step_record(view *list, int delta, int64_t *rowid);

@@ -41,6 +41,7 @@ static struct {
     void (*overlay)(void *);   /* a modal pick list or dialog drawn over the screen */
     void *overlay_arg;
     unsigned data_version;     /* bumped by every write: screens re-read */
+    const char *prompt;        /* the prompt line being edited, drawn last */
 } T;
 
 static volatile sig_atomic_t got_signal;
@@ -202,9 +203,13 @@ static void draw_all(void)
         buf_puts(&b, "  ");
         buf_puts(&b, _("[read-only]"));
     }
+    /* While a prompt is open it has the last line; a message (a bad
+     * pattern while typing) then takes the status line. */
     if (LINES >= 2)
-        draw_text(LINES - 2, 0, COLS, buf_str(&b), ATTR_STATUS, 0);
-    draw_text(LINES - 1, 0, COLS, buf_str(&T.msg), T.msg_error ? ATTR_MARK : ATTR_NORMAL, 0);
+        draw_text(LINES - 2, 0, COLS, T.prompt && T.msg.len ? buf_str(&T.msg) : buf_str(&b),
+                  T.prompt && T.msg.len && T.msg_error ? ATTR_MARK : ATTR_STATUS, 0);
+    draw_text(LINES - 1, 0, COLS, T.prompt ? T.prompt : buf_str(&T.msg),
+              !T.prompt && T.msg_error ? ATTR_MARK : ATTR_NORMAL, 0);
     buf_free(&b);
     if (T.overlay)
         T.overlay(T.overlay_arg);
@@ -291,7 +296,7 @@ static void dump_screen(void)
     /* Text has no attributes: say which lines are highlighted (the cursor). */
     buf sel = BUF_INIT;
     for (int y = 1; y < LINES - 2; y++)
-        if (mvinch(y, 0) & A_REVERSE)
+        if (mvinch(y, COLS - 1) & A_REVERSE)   /* selected lines are filled to the edge */
             buf_printf(&sel, "%s%d", sel.len ? "," : "", y);
     printf("--- screen %d: %dx%d, cursor on line %s ---\n", ++T.ndumps, COLS, LINES,
            sel.len ? buf_str(&sel) : "-");
@@ -328,6 +333,7 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Left", KEY_LEFT, 1}, {"Right", KEY_RIGHT, 1}, {"PgUp", KEY_PPAGE, 1},
     {"PgDn", KEY_NPAGE, 1}, {"Home", KEY_HOME, 1}, {"End", KEY_END, 1},
     {"BS", KEY_BACKSPACE, 1}, {"Tab", '\t', 0}, {"Space", ' ', 0}, {"lt", '<', 0},
+    {"F1", KEY_F(1), 1},
 };
 
 /* Next event from the key script.  Syntax: literal characters, <Name> for
@@ -446,36 +452,45 @@ int tui_key(uint32_t *ch)
  * Enter, 0 on Esc (or when the input ends). */
 int tui_prompt(const char *prefix, const char *initial, buf *out)
 {
+    return tui_prompt_live(prefix, initial, out, NULL, NULL);
+}
+
+int tui_prompt_live(const char *prefix, const char *initial, buf *out,
+                    void (*changed)(const char *text, void *arg), void *arg)
+{
     buf_reset(out);
     if (initial)
         buf_puts(out, initial);
+    buf b = BUF_INIT;
+    int rc = 0, edited;
     for (;;) {
-        buf b = BUF_INIT;
+        buf_reset(&b);
         buf_printf(&b, "%s%s", prefix, buf_str(out));
-        draw_text(LINES - 1, 0, COLS, buf_str(&b), ATTR_NORMAL, 0);
+        T.prompt = buf_str(&b);   /* drawn by draw_all, so redraws and dumps show it */
+        draw_all();
         int w = text_width(buf_str(&b));
-        buf_free(&b);
         if (!T.o.script) {
             curs_set(1);
             move(LINES - 1, w < COLS ? w : COLS - 1);
+            refresh();
         }
-        refresh();
         uint32_t ch;
         int r = next_input(&ch);
         if (!T.o.script)
             curs_set(0);
+        edited = 0;
         if (r == IN_EOF || r == IN_SIGNAL) {
             T.running = 0;
-            return 0;
+            break;
         }
-        if (r == IN_KEY && ch == KEY_RESIZE) {
-            draw_all();
+        if (r == IN_KEY && ch == KEY_RESIZE)
             continue;
+        if (r == IN_CHAR && (ch == '\r' || ch == '\n')) {
+            rc = 1;
+            break;
         }
-        if (r == IN_CHAR && (ch == '\r' || ch == '\n'))
-            return 1;
-        if ((r == IN_CHAR && ch == 27) || (r == IN_CHAR && ch == 3))
-            return 0;
+        if (r == IN_CHAR && (ch == 27 || ch == 3))
+            break;
         if ((r == IN_KEY && ch == KEY_BACKSPACE) || (r == IN_CHAR && (ch == 127 || ch == 8))) {
             if (out->len == 0)
                 continue;
@@ -483,13 +498,11 @@ int tui_prompt(const char *prefix, const char *initial, buf *out)
                 out->len--;
             while (out->len && ((unsigned char)out->s[out->len] & 0xC0) == 0x80);
             out->s[out->len] = '\0';
-            continue;
-        }
-        if (r == IN_CHAR && ch == 0x15) {   /* ^U: clear the line */
+            edited = 1;
+        } else if (r == IN_CHAR && ch == 0x15) {   /* ^U: clear the line */
             buf_reset(out);
-            continue;
-        }
-        if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
+            edited = 1;
+        } else if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
             char mb[4];
             int n = ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
             if (n == 1)
@@ -502,8 +515,17 @@ int tui_prompt(const char *prefix, const char *initial, buf *out)
                 mb[0] = (char)((n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0) | ch);
             }
             buf_add(out, mb, (size_t)n);
+            edited = 1;
+        }
+        if (edited && changed) {
+            buf_reset(&T.msg);
+            T.msg_error = 0;
+            changed(buf_str(out), arg);
         }
     }
+    T.prompt = NULL;
+    buf_free(&b);
+    return rc;
 }
 
 static void go_home(void)
@@ -565,6 +587,17 @@ static void run_command(const char *line)
     }
     if (strcmp(cmd, "home") == 0) {
         go_home();
+        return;
+    }
+    if (strcmp(cmd, "grep") == 0) {
+        mr_err e = {0};
+        view *v = *arg ? grep_new(arg, &e) : NULL;
+        if (v)
+            view_push(v);
+        else if (*arg)
+            tui_error(&e);
+        else
+            tui_message("%s", _("usage: :grep REGEX"));
         return;
     }
     if (T.top->ops->command && T.top->ops->command(T.top, cmd, arg))

@@ -29,6 +29,8 @@ screen paging 80x12 ""
 screen hscroll 80x24 ""
 screen resize 80x24 ""
 screen prompt 80x24 ""
+screen search 80x24 ""
+screen filter 80x24 ""
 screen home 80x24 -zh --lang zh
 screen record 80x24 -zh --lang zh
 screen help 80x24 -zh --lang zh

@@ -105,7 +105,7 @@ int main(void)
     is_int(rowsrc_pos_of(r, N), 0, "... position of the last row is 0");
     db_rowsrc_free(r);
 
-    db_filter f = {table_col(t, "district"), "振安区"};   /* i % 3 == 2 */
+    db_filter f = {table_col(t, "district"), "振安区", DBF_EQ};   /* i % 3 == 2 */
     r = db_rowsrc_new(d, t, &f, 1, -1, 0, NULL, NULL, &e);
     is_int(rowsrc_count(r), N / 3 + 1, "filtered count (i mod 3 == 2 for i <= 20000)");
     page_is(r, t, 0, 5, 2, 3, "filtered first page");

@@ -1,0 +1,46 @@
+#!/bin/sh
+# CLI: regular expressions (PCRE2) in `grep` and `show --grep`, pinned to the
+# bundled data.
+. "$srcdir/tests/lib.sh"
+
+run_minreg grep '硼矿.*宽甸' --format tsv
+is "硼矿.*宽甸: a pattern across the columns of a row" "$(cut -f1,2 "$T/out" | tr '\t\n' ': ')" "national_areas:GK21060000002 quotas:5 "
+is "... exit 0" "$rc" 0
+run_minreg grep '^KZ\d+$' --format tsv
+is "^KZ\\d+\$ anchors at each column: the 13 key exploration areas" "$(cut -f1 "$T/out" | sort | uniq -c | awk '{print $2 "=" $1}')" "exploration_areas=13"
+run_minreg grep '^CS210600000(0[1-9]|1\d)$' sand_areas --format tsv
+is "a register named: CS...01 to CS...19" "$(wc -l <"$T/out")" 19
+run_minreg grep '\p{Han}{2}满族自治县' --format tsv
+is "Unicode properties: \\p{Han}" "$(cut -f1 "$T/out" | sort -u | tr '\n' ' ')" "districts sand_areas "
+run_minreg grep 'kz21060000013'
+is "smart case: lower case matches any case" "$rc" 0
+run_minreg grep 'Kz21060000013'
+is "... an upper-case letter makes it exact" "$rc" 1
+run_minreg grep '钼矿山'
+is "nothing found: exit 1 (like grep)" "$rc" 1
+run_minreg grep '金矿' exploration_permits
+matches_file "text output grouped by register with counts" grep_gold.txt
+
+run_minreg show exploration_areas --grep 'minerals:^硼矿$' --columns code --format tsv
+is "show --grep COL:REGEX" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "KZ21060000004 KZ21060000005 KZ21060000006 KZ21060000007 KZ21060000008 "
+run_minreg show exploration_areas --grep '凤城' --grep '省级' --columns code --format tsv
+is "show --grep twice: both must match" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "KZ21060000008 KZ21060000009 "
+run_minreg show exploration_areas --grep '所在行政区:宽甸' --where minerals=饰面用花岗岩 --format tsv
+is "--grep combines with --where" "$(tsv_rows)" 2
+
+# bad patterns: PCRE2's message and the offset, exit 2, never a crash
+run_minreg grep 'x('
+is "a bad pattern exits 2" "$rc" 2
+is "... with PCRE2's message and the offset" "$(cat "$T/err")" "minreg: bad pattern 'x(' at offset 2: missing closing parenthesis"
+run_minreg show a2 --grep '名称:[z-a]'
+is "a bad pattern in show --grep exits 2" "$rc" 2
+grep -q 'range out of order' "$T/err"
+is "... naming the problem" "$?" 0
+
+# runaway backtracking is stopped by the match limit, with a message
+sqlite3 "$T/reg.db" "UPDATE exploration_areas SET remark = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab' WHERE code = 'KZ21060000001'"
+run_minreg show a2 --grep 'remark:^(a|a?)+$'
+is "catastrophic backtracking stops (exit 1)" "$rc" 1
+grep -q 'too much backtracking' "$T/err"
+is "... saying so" "$?" 0
+done_testing
