@@ -309,6 +309,27 @@ int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
     return 0;
 }
 
+#define BUSY_STEP_MS 50
+
+/* SQLite calls this while the file is locked by another connection. */
+static int busy_wait(void *arg, int count)
+{
+    db *d = arg;
+    int waited = count * BUSY_STEP_MS;
+    if (waited >= DB_BUSY_TIMEOUT_MS)
+        return 0;   /* give up: the caller reports the lock */
+    if (d->busy)
+        d->busy(d->busy_arg, waited);
+    sqlite3_sleep(BUSY_STEP_MS);
+    return 1;
+}
+
+void db_on_busy(db *d, db_busy_fn fn, void *arg)
+{
+    d->busy = fn;
+    d->busy_arg = arg;
+}
+
 int db_open(const char *path, int flags, db **out, mr_err *e)
 {
     *out = NULL;
@@ -326,7 +347,7 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         return -1;
     }
     sqlite3_extended_result_codes(d->h, 1);
-    sqlite3_busy_timeout(d->h, 5000);
+    sqlite3_busy_handler(d->h, busy_wait, d);
     if (check_version(d, e) < 0 || load_schema(d, e) < 0) {
         db_close(d);
         return -1;
@@ -456,7 +477,11 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 int db_begin(db *d, mr_err *e)
 {
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        err_set(e, EXIT_DB, "%s: cannot start a write: %s", d->path, sqlite3_errmsg(d->h));
+        if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
+            err_set(e, EXIT_DB, "%s: another clerk's write held the register for over %d s; nothing was written, try again",
+                    d->path, DB_BUSY_TIMEOUT_MS / 1000);
+        else
+            err_set(e, EXIT_DB, "%s: cannot start a write: %s", d->path, sqlite3_errmsg(d->h));
         return -1;
     }
     return 0;

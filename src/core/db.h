@@ -42,6 +42,13 @@ const schema *db_schema(const db *d);
 const char *db_path(const db *d);
 int db_readonly(const db *d);   /* opened read-only (asked, or the file is not writable) */
 
+/* While another clerk's write holds the lock, minreg waits up to
+ * DB_BUSY_TIMEOUT_MS, calling fn (if set) with the milliseconds waited so
+ * far, so a screen can say why it is waiting. */
+#define DB_BUSY_TIMEOUT_MS 5000
+typedef void (*db_busy_fn)(void *arg, int waited_ms);
+void db_on_busy(db *d, db_busy_fn fn, void *arg);
+
 /* Create a new register at path (which must not exist) from
  * datadir/schema.sql and, unless empty, datadir/seed/<table>.csv.  Built in a
  * temporary file and renamed into place: a failure leaves nothing behind. */

@@ -18,6 +18,8 @@ struct db {
     /* statements prepared once and reused (lookups run per row in imports) */
     struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
     int ncache;
+    db_busy_fn busy;     /* told while waiting for another writer's lock */
+    void *busy_arg;
 };
 
 struct cursor {

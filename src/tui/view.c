@@ -666,6 +666,19 @@ static void handle(request req)
     }
 }
 
+/* Waiting for another clerk's write: say so on the status line. */
+static void on_busy(void *arg, int waited_ms)
+{
+    (void)arg;
+    if (T.o.script || !T.curses_on || waited_ms % 250)
+        return;
+    char line[160];
+    snprintf(line, sizeof line, _("waiting for another clerk's write to finish… %d.%d s"),
+             waited_ms / 1000, waited_ms % 1000 / 100);
+    draw_text(LINES - 2, 0, COLS, line, ATTR_MARK, 0);
+    refresh();
+}
+
 int tui_main(db *d, const tui_opts *o)
 {
     mr_err e = {0};
@@ -683,6 +696,7 @@ int tui_main(db *d, const tui_opts *o)
         fprintf(stderr, "minreg: %s\n", e.msg);
         return EXIT_USAGE;
     }
+    db_on_busy(d, on_busy, NULL);
     T.top = home_new();
     T.running = 1;
     int rc = EXIT_OK;
