@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -411,6 +412,15 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
     sqlite3 *h = NULL;
     if (!sql)
         goto out;
+    /* Create the file ourselves: 0660 less the umask, so a register is never
+     * readable or writable by everyone (SQLite would use 0644).  Its journal
+     * and WAL files take the same mode. */
+    int fd = open(buf_str(&tmp), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0660);
+    if (fd < 0) {
+        err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    close(fd);
     if (sqlite3_open_v2(buf_str(&tmp), &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         err_set(e, EXIT_IO, "%s: %s", path, sqlite3_errmsg(h));
         sqlite3_close(h);

@@ -8,7 +8,9 @@ is "init creates a register" "$rc" 0
 run_minreg -f "$T/new.db" show exploration_areas --format tsv
 is "... holding the plan's rows" "$(tsv_rows)" 13
 mode=$(stat -c %a "$T/new.db")
-case $mode in *[2367]) not_ok "new register is not world-writable ($mode)";; *) ok "new register is not world-writable ($mode)";; esac
+case $mode in *0) ok "new register has no world permissions ($mode)";; *) not_ok "new register has no world permissions ($mode)";; esac
+(umask 077; "$MINREG" init "$T/private.db")
+is "... and follows the umask" "$(stat -c %a "$T/private.db")" 600
 run_minreg init "$T/new.db"
 is "init refuses to overwrite (exit 5)" "$rc" 5
 is "... and says so" "$(grep -c 'already exists' "$T/err")" 1

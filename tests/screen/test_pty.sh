@@ -16,7 +16,7 @@ restored() {
         rest = substr(s, i); print (index(rest, off) ? "yes" : "no") }' "$1"
 }
 
-printf 'jj\rqQ' | script -qec "$MINREG" "$T/log" >/dev/null 2>&1
+printf 'jj\rqQ' | timeout 30 script -qec "$MINREG" "$T/log" >/dev/null 2>&1
 is "starts, draws and quits with Q: exit 0" "$?" 0
 grep -q 'Key exploration areas' "$T/log"
 is "... it drew the register list in the terminal" "$?" 0
@@ -59,4 +59,19 @@ is "SIGHUP with a form open: exit 129" "$st" 129
 is "... the terminal is restored" "$(restored "$T/log")" yes
 is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
 is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+# hostile data never reaches the terminal raw: open the register and the record
+sqlite3 "$T/reg.db" "UPDATE exploration_areas SET name = 'A' || char(27) || ']0;pwned' || char(7) || 'B' || char(155) || '2J' || char(8238) || 'evil' WHERE code = 'KZ21060000001'"
+printf ':a2\r/pwned\r\rQ' | timeout 30 script -qec "$MINREG" "$T/log" >/dev/null 2>&1
+is "hostile data: the browser runs and quits" "$?" 0
+raw=$(od -An -tx1 -v "$T/log" | tr -s ' \n' '\n\n' | awk '
+    { b[NR] = $1 }
+    END { n = 0; for (i = 1; i <= NR; i++) {
+        if (b[i] == "07") n++;                                          # BEL (ends an OSC)
+        if (b[i] == "1b" && b[i+1] == "5d") n++;                        # ESC ] (OSC)
+        if (b[i] == "c2" && b[i+1] == "9b") n++;                        # C1 CSI
+        if (b[i] == "e2" && b[i+1] == "80" && b[i+2] == "ae") n++ }     # RLO
+      print n }')
+is "... no OSC, BEL, C1 or bidi override reached the terminal" "$raw" 0
+grep -q 'A\\e\]0;pwned\\x07B' "$T/log"
+is "... the name was shown escaped" "$?" 0
 done_testing
