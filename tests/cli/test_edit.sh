@@ -119,16 +119,27 @@ run_minreg log a11 5 --format tsv
 is "... and exactly 81 audited changes of the field" "$(tail -n +2 "$T/out" | wc -l)" 81
 run_minreg set a11 5 scale=1 --expect scale=3
 is "a stale --expect is a conflict (exit 6)" "$rc" 6
-# another writer holding the register: minreg waits (busy timeout), then writes
+# another writer holding the register: minreg waits (busy timeout), then writes.
+# locked: wait (bounded) until the background writer holds the lock.
+locked() {
+    i=0
+    while [ $i -lt 200 ]; do
+        sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 | grep -q locked && return 0
+        i=$((i + 1)); sleep 0.05
+    done
+    return 1
+}
 sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 1" "COMMIT;" >/dev/null &
 lock=$!
-i=0; while [ $i -lt 50 ] && ! sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 | grep -q locked; do i=$((i + 1)); sleep 0.02; done
+locked
+is "(the other writer holds the lock)" "$?" 0
 run_minreg set a11 4 remark=waited
 wait $lock
 is "a write waits for another writer's lock, then succeeds" "$rc" 0
 sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 7" "COMMIT;" >/dev/null &
 lock=$!
-i=0; while [ $i -lt 50 ] && ! sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 | grep -q locked; do i=$((i + 1)); sleep 0.02; done
+locked
+is "(the other writer holds the lock again)" "$?" 0
 run_minreg set a11 4 remark=gave-up
 is "a lock held past the busy timeout: exit 4" "$rc" 4
 grep -q "another clerk's write held the register" "$T/err"
