@@ -29,6 +29,7 @@ static const struct command {
     {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
     {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
     {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };
 
@@ -53,8 +54,8 @@ static void usage(FILE *f)
             "      --size COLSxROWS screen size for --script (default 80x24)\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
-            "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
-            "4 register cannot be opened, 5 file system error.\n"), f);
+            "Exit status: 0 ok, 1 not found, invalid, or check found errors, 2 usage,\n"
+            "3 bad input file, 4 register cannot be opened, 5 file system error.\n"), f);
 }
 
 static int cmd_init(int argc, char **argv, mr_err *e)
