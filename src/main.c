@@ -29,6 +29,7 @@ static const struct command {
     {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
     {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
     {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},
     {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };

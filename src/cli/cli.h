@@ -12,6 +12,7 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e);
 int cmd_show(db *d, int argc, char **argv, mr_err *e);
 int cmd_get(db *d, int argc, char **argv, mr_err *e);
 int cmd_check(db *d, int argc, char **argv, mr_err *e);
+int cmd_report(db *d, int argc, char **argv, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);

@@ -1,0 +1,62 @@
+/* summary.h — what the register holds, summed up for a report.
+ *
+ * Counts and areas per register, by district and by mineral, and the
+ * indicators of 专栏一 next to the register's comparable figure.  The CLI's
+ * `report summary` and the TUI's Summary screen both print this; neither
+ * computes anything itself.  No output here.
+ */
+#ifndef MINREG_SUMMARY_H
+#define MINREG_SUMMARY_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "plan.h"
+
+typedef struct sum_reg {
+    const table *t;
+    int64_t rows;
+    int aci;                    /* the area column (km²), or -1 */
+    double area;
+    const total *count, *sum;   /* what the plan states for the whole register, or NULL */
+} sum_reg;
+
+typedef struct sum_row {
+    char *key;                  /* district or mineral; NULL: not given */
+    int64_t rows;
+    double area;
+} sum_row;
+
+/* One register grouped by one column.  A row whose column lists several
+ * items (凤城市;宽甸县) counts under each, so the groups may add up to more
+ * than the register's total, which is given apart. */
+typedef struct sum_group {
+    const table *t;
+    int gci, aci;
+    sum_row *r;
+    int n;
+    int64_t rows;
+    double area;
+} sum_group;
+
+typedef struct sum_ind {
+    plan_indicator ind;
+    int has_value;              /* the register gives a comparable figure */
+    double value;
+    int decimals;               /* to show value with, -1: as plan_num does */
+    char *basis;                /* where the figure comes from, in the interface language */
+} sum_ind;
+
+typedef struct summary {
+    sum_reg *regs;
+    int nregs;
+    sum_group *by_district, *by_mineral;
+    int ndistrict, nmineral;
+    sum_ind *ind;
+    int nind;
+} summary;
+
+int summary_build(db *d, summary *out, mr_err *e);
+void summary_free(summary *s);
+
+#endif
