@@ -138,9 +138,9 @@ static void quota_binding(check_ctx *c, const check_rule *r, const table *qt, co
             continue;
         if (n > 0 && above(prod, atof(amt)))
             ctx_add(c, r, qt, cursor_rowid(cur), cursor_val(cur, qt->key_ci), ai, mp, NULL,
-                    _("%d mining permits for %s in %s are licensed for %s %s a year, "
+                    _("licensed production of %s in %s is %s %s a year (mining permits: %d), "
                       "above the binding quota %s"),
-                    n, q->mineral, dist, plan_num(prod, n1), q->unit, plan_num(atof(amt), n2));
+                    q->mineral, dist, plan_num(prod, n1), q->unit, n, plan_num(atof(amt), n2));
     }
     if (got < 0)
         ctx_fail(c, qt, cursor_error(cur));
@@ -150,8 +150,9 @@ static void quota_binding(check_ctx *c, const check_rule *r, const table *qt, co
     if (q->has_ind && plan_production(c->d, q->mineral, NULL, &qu, &prod, &n, &unknown) == 0 &&
         n > 0 && above(prod, q->ind.value))
         ctx_add(c, r, it, q->ind.rowid, q->ind.seq, table_col(it, "value"), mp, NULL,
-                _("%d mining permits for %s are licensed for %s %s a year, above the binding total %s"),
-                n, q->mineral, plan_num(prod, n1), q->unit, plan_num(q->ind.value, n2));
+                _("licensed production of %s is %s %s a year (mining permits: %d), "
+                  "above the binding total %s"),
+                q->mineral, plan_num(prod, n1), q->unit, n, plan_num(q->ind.value, n2));
 }
 
 void rule_quota_binding(check_ctx *c, const check_rule *r) { each_quota(c, r, quota_binding); }

@@ -195,7 +195,7 @@ static int ind_quota(db *d, const char *mineral, sum_ind *si, buf *basis)
             return -1;
         }
         if (np > 0)
-            buf_printf(basis, _("; licensed production of %d mining permits: %s"), np, plan_num(prod, n1));
+            buf_printf(basis, _("; licensed production: %s (mining permits: %d)"), plan_num(prod, n1), np);
     }
     if (found)
         plan_indicator_free(&qi);
