@@ -243,6 +243,7 @@ static int ind_fill(db *d, const char *mineral, sum_ind *si)
 static int build_indicators(db *d, summary *out)
 {
     const table *t = schema_table(db_schema(d), "indicators");
+    out->indicators = t;
     if (!t)
         return 0;
     int si = table_col(t, "seq"), ni = table_col(t, "name"), ui = table_col(t, "unit"),

@@ -54,9 +54,41 @@ typedef struct summary {
     int ndistrict, nmineral;
     sum_ind *ind;
     int nind;
+    const table *indicators;    /* the register the indicators are in, or NULL */
 } summary;
 
 int summary_build(db *d, summary *out, mr_err *e);
 void summary_free(summary *s);
+
+/* ---- the summary laid out as tables (summary_table.c) ----------------------
+ * Four sections of cells — registers, by district, by mineral, indicators —
+ * with headers in the interface language.  The CLI prints them as text or
+ * CSV; the TUI draws them and opens what a row is about. */
+typedef struct sum_line {
+    char **cells;           /* ncols cells */
+    /* what the row is about: the register t, filtered by column fci = fval
+     * (fci < 0: all of it), or its record rowid (>= 0) */
+    const table *t;
+    int fci;
+    char *fval;
+    int64_t rowid;
+} sum_line;
+
+typedef struct sum_section {
+    const char *title;
+    int ncols;
+    const int *right;       /* per column: a number, right-aligned in text */
+    sum_line *lines;        /* lines[0] is the header */
+    int n;
+} sum_section;
+
+enum { SUM_SECTIONS = 4 };
+
+/* repeat: name the register on every row of a group (for CSV, so it can be
+ * filtered), not only on the first (text). */
+void summary_sections(const summary *s, int repeat, sum_section out[SUM_SECTIONS]);
+void summary_sections_free(sum_section sec[SUM_SECTIONS]);
+/* The footnote under the text tables. */
+const char *summary_note(void);
 
 #endif
