@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/text.h"
+#include "core/validate.h"
 #include "tui/tui.h"
 
 typedef int (*cmd_fn)(db *d, int argc, char **argv, mr_err *e);
@@ -53,6 +54,8 @@ static void usage(FILE *f)
             "      --script FILE    run the browser from a key script, without a terminal,\n"
             "                       printing a screen dump at each <dump> (for tests)\n"
             "      --size COLSxROWS screen size for --script (default 80x24)\n"
+            "      --today DATE     the date the browser's problems expire permits against\n"
+            "                       (default today; `check` takes its own --today)\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
             "Exit status: 0 ok, 1 not found, invalid, or check found errors, 2 usage,\n"
@@ -90,6 +93,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
         {"ascii", no_argument, NULL, 'a'}, {"mouse", no_argument, NULL, 'm'},
         {"script", required_argument, NULL, 's'}, {"size", required_argument, NULL, 'z'},
+        {"today", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0}};
     tui_opts topt = {.cols = 80, .rows = 24};
     const char *file = NULL, *lang = NULL;
@@ -113,6 +117,13 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             text_set_ambiguous_wide(strcmp(optarg, "wide") == 0);
+            break;
+        case 't':
+            if (!value_is_date(optarg)) {
+                fprintf(stderr, "minreg: --today wants a date YYYY-MM-DD\n");
+                return EXIT_USAGE;
+            }
+            topt.today = optarg;
             break;
         case 'a': topt.ascii = 1; break;
         case 'm': topt.mouse = 1; break;

@@ -48,8 +48,8 @@ static void registers(const summary *sm, sum_section *s)
     s->title = _("Registers");
     s->ncols = 7;
     s->right = right;
-    line_add(s, (const char *[]){_("Appendix"), _("Register"), _("Title"), _("Rows"), _("Rows stated"),
-                                 _("Area (km²)"), _("Area stated")});
+    line_add(s, (const char *[]){_("Appendix"), _("Register"), _("Title"), _("Rows"), _("Stated"),
+                                 _("Area (km²)"), _("Stated area")});
     for (int i = 0; i < sm->nregs; i++) {
         const sum_reg *r = &sm->regs[i];
         int sc = r->aci >= 0 ? r->t->cols[r->aci].scale : -1;

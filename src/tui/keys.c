@@ -37,7 +37,9 @@ const action actions[] = {
     {REQ_WIDER,       "wider",      ">",              N_("widen the current column")},
     {REQ_NARROWER,    "narrower",   "<",              N_("narrow the current column")},
     {REQ_HOME,        "home",       "H",              N_("the list of registers")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register name, sort COL [desc], home, help, quit")},
+    {REQ_PROBLEMS,    "problems",   "P",              N_("the problems: where the register and the plan disagree")},
+    {REQ_SUMMARY,     "summary",    "R",              N_("the summary: counts and areas, and 专栏一 beside the register")},
+    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], or an action's name")},
     {REQ_HELP,        "help",       "?",              N_("this help")},
     {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
     {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},
@@ -91,6 +93,8 @@ request key_request(int is_key_code, uint32_t ch)
     case '>': return REQ_WIDER;
     case '<': return REQ_NARROWER;
     case 'H': return REQ_HOME;
+    case 'P': return REQ_PROBLEMS;
+    case 'R': return REQ_SUMMARY;
     case ':': return REQ_PROMPT;
     case '?': return REQ_HELP;
     case CTRL('l'): return REQ_REDRAW;

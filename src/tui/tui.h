@@ -21,7 +21,7 @@ typedef enum request {
     REQ_FIRST, REQ_LAST, REQ_LINE_START, REQ_LINE_END,
     REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_PROMPT, REQ_REDRAW,
     REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
-    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME,
+    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME, REQ_PROBLEMS, REQ_SUMMARY,
     REQ_COUNT
 } request;
 
@@ -50,6 +50,7 @@ typedef struct tui_opts {
     int ascii;              /* ASCII borders and markers */
     int mouse;
     int readonly;
+    const char *today;      /* YYYY-MM-DD permits expire against; NULL: today */
 } tui_opts;
 
 int tui_main(db *d, const tui_opts *o);
@@ -91,6 +92,8 @@ view *home_new(void);
 view *table_new(const table *t, const db_filter *f, int nf, mr_err *e);
 view *record_new(const table *t, int64_t rowid, view *list);
 view *help_new(void);
+view *problems_new(mr_err *e);   /* runs the checks; NULL with e on a read error */
+view *summary_new(mr_err *e);
 
 /* For record screens opened from a table: move along its list. */
 int table_step_record(view *list, int delta, int64_t *rowid);

@@ -469,6 +469,23 @@ static void go_home(void)
         view_pop();
 }
 
+static void handle(request req);
+
+/* A screen that computes on opening (checks, the summary): pushed, or its
+ * error shown.  Opened again from itself it is recomputed, not stacked. */
+static void open_computed(const char *name, view *(*make)(mr_err *))
+{
+    mr_err e = {0};
+    view *v = make(&e);
+    if (!v) {
+        tui_error(&e);
+        return;
+    }
+    if (strcmp(T.top->ops->name, name) == 0)
+        view_pop();
+    view_push(v);
+}
+
 /* ":" commands: global ones here, the rest go to the screen. */
 static void run_command(const char *line)
 {
@@ -500,6 +517,12 @@ static void run_command(const char *line)
     }
     if (T.top->ops->command && T.top->ops->command(T.top, cmd, arg))
         return;
+    /* every action by its name (:problems, :summary, :next ...) */
+    const action *a = action_by_name(cmd);
+    if (a && !*arg && a->req != REQ_PROMPT) {
+        handle(a->req);
+        return;
+    }
     const char *name = strcmp(cmd, "goto") == 0 || strcmp(cmd, "open") == 0 ? arg : line;
     const table *t = schema_table(db_schema(T.d), name);
     if (t) {
@@ -530,6 +553,12 @@ static void handle(request req)
         break;
     case REQ_HOME:
         go_home();
+        break;
+    case REQ_PROBLEMS:
+        open_computed("problems", problems_new);
+        break;
+    case REQ_SUMMARY:
+        open_computed("summary", summary_new);
         break;
     case REQ_REDRAW:
         clearok(curscr, TRUE);
