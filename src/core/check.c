@@ -247,6 +247,7 @@ int check_run(db *d, const check_opts *o, check_result *out, mr_err *e)
     for (int i = 0; i < ncheck_rules && !c.failed; i++)
         check_rules[i].fn(&c, &check_rules[i]);
     check_fields_free(&c);
+    check_scale_free(&c);
     free(c.want);
     return c.failed ? -1 : 0;
 }

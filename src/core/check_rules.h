@@ -34,6 +34,9 @@ struct check_ctx {
         vissue is;
     } *vf;
     int nvf, capvf;
+    /* 专栏六, read once for all mines (check_scale.c) */
+    struct scale_row *scales;
+    int nscales, scales_loaded;
 };
 
 /* Are findings about t (or also about also, may be NULL) kept? */
@@ -68,6 +71,7 @@ void rule_quota_binding(check_ctx *c, const check_rule *r);
 void rule_min_scale(check_ctx *c, const check_rule *r);
 void rule_scale_forbidden(check_ctx *c, const check_rule *r);
 void rule_scale_unit(check_ctx *c, const check_rule *r);
+void check_scale_free(check_ctx *c);
 void rule_mineral_policy(check_ctx *c, const check_rule *r);
 void rule_expired(check_ctx *c, const check_rule *r);
 void rule_target_mines(check_ctx *c, const check_rule *r);

@@ -33,15 +33,21 @@ typedef struct class_rule {
 
 static const char *const class_names[3] = {"大型", "中型", "小型"};
 
+/* A row of 专栏六 with its notes' second rule, resolved per class. */
+typedef struct scale_row {
+    char *mineral, *unit, *applies_to, *alt_condition;
+    unit_info tu;
+    class_rule base[3], alt[3];
+} scale_row;
+
 /* One mine, and the 专栏六 row it falls under. */
 typedef struct mine {
     const table *t;
     int c_min, c_method, c_scale, c_unit, c_class, c_from, c_remark;
-    int found;
-    char *mineral, *unit;       /* of the 专栏六 row */
-    class_rule base[3], alt[3], use[3];
+    const scale_row *row;       /* NULL: no 专栏六 row for its minerals */
+    class_rule use[3];          /* the figures that apply to it */
     int alt_state;              /* 1 second rule, 0 the table's, -1 cannot tell */
-    char *cond;                 /* the condition that applies ("" when the table's has none) */
+    const char *cond;           /* the condition that applies ("" when the table's has none) */
     int cls;                    /* the mine's class 0..2, or -1 not given */
     int has_scale, unit_ok;
     double scale;               /* in the 专栏六 row's unit */
@@ -91,7 +97,7 @@ static int alt_applies(const mine *m, cursor *p, const char *alt, const char *ba
     /* "其它X": every kind but the one the table's figures are for */
     if (strncmp(alt, "其它", strlen("其它")) == 0 && base && *base) {
         buf stem = BUF_INIT;
-        const char *at = strstr(base, m->mineral);
+        const char *at = strstr(base, m->row->mineral);
         buf_add(&stem, base, at ? (size_t)(at - base) : strlen(base));
         if (stem.len >= strlen("用") && strcmp(stem.s + stem.len - strlen("用"), "用") == 0)
             stem.s[stem.len -= strlen("用")] = '\0';
@@ -107,7 +113,62 @@ static int alt_applies(const mine *m, cursor *p, const char *alt, const char *ba
     return -1;
 }
 
-/* The 专栏六 row for the mine under p; m->found = 0 when there is none. */
+/* Read 专栏六 once: a few dozen rows, looked up for every mine. */
+static int scales_load(check_ctx *c)
+{
+    c->scales_loaded = 1;
+    const table *ms = ctx_table(c, "min_scales");
+    if (!ms || table_col(ms, "mineral") < 0)
+        return 0;
+    cursor *r = db_select(c->d, ms, NULL, 0, -1, 0, -1, c->e);
+    if (!r)
+        return -1;
+    static const char *const bv[3] = {"large", "medium", "small"},
+                             *const br[3] = {"large_rule", "medium_rule", "small_rule"},
+                             *const av[3] = {"alt_large", "alt_medium", "alt_small"};
+    int got;
+    while ((got = cursor_next(r)) == 1) {
+        c->scales = xrealloc(c->scales, sizeof *c->scales * (size_t)(c->nscales + 1));
+        scale_row *x = &c->scales[c->nscales++];
+        x->mineral = xstrdup(val(r, ms, "mineral"));
+        x->unit = xstrdup(val(r, ms, "unit"));
+        x->applies_to = xstrdup(val(r, ms, "applies_to"));
+        x->alt_condition = xstrdup(val(r, ms, "alt_condition"));
+        unit_parse(x->unit, &x->tu);
+        for (int k = 0; k < 3; k++) {
+            x->base[k].rule = rule_of(val(r, ms, br[k]));
+            x->base[k].min = atof(val(r, ms, bv[k]));
+            /* the notes give values; a class they do not mention keeps the table's */
+            const char *v = val(r, ms, av[k]), *rr = k == 2 ? val(r, ms, "alt_small_rule") : "";
+            x->alt[k] = x->base[k];
+            if (*rr)
+                x->alt[k].rule = rule_of(rr);
+            else if (*v)
+                x->alt[k].rule = RULE_MIN;
+            if (*v)
+                x->alt[k].min = atof(v);
+        }
+    }
+    if (got < 0)
+        ctx_fail(c, ms, cursor_error(r));
+    cursor_free(r);
+    return got < 0 ? -1 : 0;
+}
+
+void check_scale_free(check_ctx *c)
+{
+    for (int i = 0; i < c->nscales; i++) {
+        free(c->scales[i].mineral);
+        free(c->scales[i].unit);
+        free(c->scales[i].applies_to);
+        free(c->scales[i].alt_condition);
+    }
+    free(c->scales);
+    c->scales = NULL;
+    c->nscales = 0;
+}
+
+/* The 专栏六 row for the mine under p (m->row NULL when there is none). */
 static int mine_eval(check_ctx *c, const table *t, cursor *p, mine *m)
 {
     memset(m, 0, sizeof *m);
@@ -119,51 +180,26 @@ static int mine_eval(check_ctx *c, const table *t, cursor *p, mine *m)
     m->c_class = table_col(t, "size_class");
     m->c_from = table_col(t, "valid_from");
     m->c_remark = table_col(t, "remark");
-    const table *ms = ctx_table(c, "min_scales");
-    int mk = ms ? table_col(ms, "mineral") : -1;
-    const char *list = m->c_min >= 0 ? cursor_val(p, m->c_min) : NULL;
-    if (mk < 0 || !list || m->c_scale < 0 || m->c_class < 0)
-        return 0;
-    int64_t rowid = -1;
-    char *items = xstrdup(list);
-    for (char *save = NULL, *it = strtok_r(items, ";", &save); it && rowid < 0;
-         it = strtok_r(NULL, ";", &save))
-        if (!db_find_by(c->d, ms, mk, it, &rowid))
-            rowid = -1;
-    free(items);
-    if (rowid < 0)
-        return 0;
-    cursor *r = db_select_rowid(c->d, ms, rowid, c->e);
-    if (!r || cursor_next(r) != 1) {
-        cursor_free(r);
+    if (!c->scales_loaded && scales_load(c) < 0)
         return -1;
-    }
-    m->found = 1;
-    m->mineral = xstrdup(val(r, ms, "mineral"));
-    m->unit = xstrdup(val(r, ms, "unit"));
-    static const char *const bv[3] = {"large", "medium", "small"},
-                             *const br[3] = {"large_rule", "medium_rule", "small_rule"},
-                             *const av[3] = {"alt_large", "alt_medium", "alt_small"};
+    const char *list = m->c_min >= 0 ? cursor_val(p, m->c_min) : NULL;
+    if (!list || m->c_scale < 0 || m->c_class < 0)
+        return 0;
+    /* the first mineral of the list that 专栏六 has a row for */
+    char *items = xstrdup(list);
+    for (char *save = NULL, *it = strtok_r(items, ";", &save); it && !m->row;
+         it = strtok_r(NULL, ";", &save))
+        for (int i = 0; i < c->nscales && !m->row; i++)
+            if (strcmp(c->scales[i].mineral, it) == 0)
+                m->row = &c->scales[i];
+    free(items);
+    if (!m->row)
+        return 0;
+    const scale_row *x = m->row;
+    m->alt_state = *x->alt_condition ? alt_applies(m, p, x->alt_condition, x->applies_to, &x->tu) : 0;
+    m->cond = m->alt_state == 1 ? x->alt_condition : m->alt_state == 0 ? x->applies_to : "";
     for (int k = 0; k < 3; k++) {
-        m->base[k].rule = rule_of(val(r, ms, br[k]));
-        m->base[k].min = atof(val(r, ms, bv[k]));
-        /* the notes give values; a class they do not mention keeps the table's */
-        const char *v = val(r, ms, av[k]), *rr = k == 2 ? val(r, ms, "alt_small_rule") : "";
-        m->alt[k] = m->base[k];
-        if (*rr)
-            m->alt[k].rule = rule_of(rr);
-        else if (*v)
-            m->alt[k].rule = RULE_MIN;
-        if (*v)
-            m->alt[k].min = atof(v);
-    }
-    unit_info tu, pu;
-    unit_parse(m->unit, &tu);
-    const char *alt = val(r, ms, "alt_condition"), *base = val(r, ms, "applies_to");
-    m->alt_state = *alt ? alt_applies(m, p, alt, base, &tu) : 0;
-    m->cond = xstrdup(m->alt_state == 1 ? alt : m->alt_state == 0 ? base : "");
-    for (int k = 0; k < 3; k++) {
-        const class_rule *a = &m->base[k], *b = &m->alt[k];
+        const class_rule *a = &x->base[k], *b = &x->alt[k];
         if (m->alt_state >= 0) {
             m->use[k] = m->alt_state ? *b : *a;
         } else if (a->rule == RULE_NONE || b->rule == RULE_NONE) {
@@ -175,7 +211,6 @@ static int mine_eval(check_ctx *c, const table *t, cursor *p, mine *m)
             m->use[k] = a->rule == RULE_MIN ? *a : *b;   /* forbidden under one rule only */
         }
     }
-    cursor_free(r);
 
     const char *cls = cursor_val(p, m->c_class);
     m->cls = -1;
@@ -183,20 +218,13 @@ static int mine_eval(check_ctx *c, const table *t, cursor *p, mine *m)
         if (strcmp(cls, class_names[k]) == 0)
             m->cls = k;
     const char *sc = cursor_val(p, m->c_scale), *u = m->c_unit >= 0 ? cursor_val(p, m->c_unit) : NULL;
+    unit_info pu = x->tu;
     m->has_scale = sc && value_is_dec(sc);
-    pu = tu;
     int pu_ok = !u || !*u || unit_parse(u, &pu);   /* no unit: taken to be the table's */
-    m->unit_ok = tu.dim && pu_ok && pu.dim == tu.dim;
+    m->unit_ok = x->tu.dim && pu_ok && pu.dim == x->tu.dim;
     if (m->has_scale && m->unit_ok)
-        m->scale = atof(sc) * pu.factor / tu.factor;
+        m->scale = atof(sc) * pu.factor / x->tu.factor;
     return 0;
-}
-
-static void mine_free(mine *m)
-{
-    free(m->mineral);
-    free(m->unit);
-    free(m->cond);
 }
 
 /* Call fn for every mine of the registers r looks at. */
@@ -218,12 +246,11 @@ static void each_mine(check_ctx *c, const check_rule *r, mine_fn fn)
             mine m;
             if (mine_eval(c, t, p, &m) < 0)
                 c->failed = 1;
-            else if (m.found) {
+            else if (m.row) {
                 buf_reset(&key);
                 ctx_row_key(t, p, &key);
                 fn(c, r, &m, p, buf_str(&key));
             }
-            mine_free(&m);
         }
         if (got < 0)
             ctx_fail(c, t, cursor_error(p));
@@ -258,8 +285,8 @@ static void min_scale(check_ctx *c, const check_rule *r, mine *m, cursor *p, con
     const char *u = m->c_unit >= 0 ? cursor_val(p, m->c_unit) : NULL;
     ctx_add(c, r, m->t, cursor_rowid(p), key, m->c_scale, ctx_table(c, "min_scales"), NULL,
             _("%s %s %s is below 专栏六's minimum for a %s %s mine, %s %s%s"),
-            m->t->cols[m->c_scale].label, cursor_val(p, m->c_scale), u && *u ? u : m->unit,
-            class_names[k], m->mineral, plan_num(m->use[k].min, n1), m->unit, buf_str(&cond));
+            m->t->cols[m->c_scale].label, cursor_val(p, m->c_scale), u && *u ? u : m->row->unit,
+            class_names[k], m->row->mineral, plan_num(m->use[k].min, n1), m->row->unit, buf_str(&cond));
     buf_free(&cond);
 }
 
@@ -279,10 +306,10 @@ static void scale_forbidden(check_ctx *c, const check_rule *r, mine *m, cursor *
     if (m->c_from >= 0)
         ctx_add(c, r, m->t, cursor_rowid(p), key, m->c_class, ctx_table(c, "min_scales"), NULL,
                 _("专栏六 forbids new (or expanded) %s %s mines%s; %s %s"), class_names[m->cls],
-                m->mineral, buf_str(&cond), m->t->cols[m->c_from].label, from);
+                m->row->mineral, buf_str(&cond), m->t->cols[m->c_from].label, from);
     else
         ctx_add(c, r, m->t, cursor_rowid(p), key, m->c_class, ctx_table(c, "min_scales"), NULL,
-                _("专栏六 forbids new (or expanded) %s %s mines%s"), class_names[m->cls], m->mineral,
+                _("专栏六 forbids new (or expanded) %s %s mines%s"), class_names[m->cls], m->row->mineral,
                 buf_str(&cond));
     buf_free(&cond);
 }
@@ -298,7 +325,7 @@ static void scale_unit(check_ctx *c, const check_rule *r, mine *m, cursor *p, co
     const char *u = cursor_val(p, m->c_unit);
     ctx_add(c, r, m->t, cursor_rowid(p), key, m->c_unit, ctx_table(c, "min_scales"), NULL,
             _("%s '%s' cannot be compared with 专栏六's unit for %s, %s"), m->t->cols[m->c_unit].label,
-            u ? u : "", m->mineral, m->unit);
+            u ? u : "", m->row->mineral, m->row->unit);
 }
 
 void rule_scale_unit(check_ctx *c, const check_rule *r) { each_mine(c, r, scale_unit); }
