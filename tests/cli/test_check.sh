@@ -306,9 +306,11 @@ breaks R-TARGET-SHARE 15 "1 large of 10 mines: 10%"
 fresh; sql "$complete"
 passes R-TARGET-SHARE 15 "no size classes entered: no share to compare"
 
-# every rule of the table has been exercised above
+# every rule of the table has been exercised above, both ways
 for r in $("$MINREG" check --rules --format csv | tail -n +2 | cut -d, -f1); do
     grep -q -e "breaks $r " -e "\"$r broken" "$0"
     is "rule $r has a test that breaks it" "$?" 0
+    grep -q -e "passes $r " -e "\"$r kept" "$0"
+    is "rule $r has a test that keeps it" "$?" 0
 done
 done_testing
