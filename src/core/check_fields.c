@@ -37,9 +37,11 @@ static void vfound_add(check_ctx *c, int ti, int64_t rowid, const char *key, con
     }
     struct vfound *v = &c->vf[c->nvf++];
     v->ti = ti;
+    v->ci = is->ci;
+    v->kind = is->kind;
     v->rowid = rowid;
     v->key = xstrdup(key);
-    v->is = *is;
+    v->msg = xstrdup(is->msg);
 }
 
 /* Validate every row of every register asked for, once. */
@@ -88,19 +90,21 @@ void rule_fields(check_ctx *c, const check_rule *r)
     for (int i = 0; i < c->nvf; i++) {
         const struct vfound *v = &c->vf[i];
         const table *t = &c->s->tables[v->ti];
-        if (!(r->arg & FIELD(v->is.kind)))
+        if (!(r->arg & FIELD(v->kind)))
             continue;
         /* R-AREA-POS takes the range issues of area columns, R-RANGE the rest */
-        if (v->is.kind == VI_RANGE && (strcmp(t->cols[v->is.ci].unit, "平方公里") == 0) != area)
+        if (v->kind == VI_RANGE && (strcmp(t->cols[v->ci].unit, "平方公里") == 0) != area)
             continue;
-        ctx_add(c, r, t, v->rowid, v->key, v->is.ci, NULL, NULL, "%s", v->is.msg);
+        ctx_add(c, r, t, v->rowid, v->key, v->ci, NULL, NULL, "%s", v->msg);
     }
 }
 
 void check_fields_free(check_ctx *c)
 {
-    for (int i = 0; i < c->nvf; i++)
+    for (int i = 0; i < c->nvf; i++) {
         free(c->vf[i].key);
+        free(c->vf[i].msg);
+    }
     free(c->vf);
     c->vf = NULL;
     c->nvf = c->capvf = 0;

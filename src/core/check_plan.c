@@ -185,7 +185,7 @@ void rule_mineral_policy(check_ctx *c, const check_rule *r)
     buf key = BUF_INIT;
     for (int ti = 0; ti < c->s->ntables && ns.n && !c->failed; ti++) {
         const table *t = &c->s->tables[ti];
-        if (!ctx_rule_has(r, t) || !ctx_wants(c, t, NULL))
+        if (!ctx_rule_has(r, t) || !ctx_wants(c, t, mt))
             continue;
         for (int ci = 0; ci < t->ncols; ci++) {
             if (t->cols[ci].link_ti != schema_table_index(c->s, mt))

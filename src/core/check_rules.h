@@ -28,10 +28,10 @@ struct check_ctx {
     /* the validation pass, run once for all field rules */
     int validated;
     struct vfound {
-        int ti;
+        int ti, ci;
+        vissue_kind kind;
         int64_t rowid;
-        char *key;
-        vissue is;
+        char *key, *msg;    /* the message copied: a vissue holds 512 bytes */
     } *vf;
     int nvf, capvf;
     /* 专栏六, read once for all mines (check_scale.c) */

@@ -234,7 +234,7 @@ static void each_mine(check_ctx *c, const check_rule *r, mine_fn fn)
     buf key = BUF_INIT;
     for (int ti = 0; ti < c->s->ntables && !c->failed; ti++) {
         const table *t = &c->s->tables[ti];
-        if (!ctx_rule_has(r, t) || !ctx_wants(c, t, NULL))
+        if (!ctx_rule_has(r, t) || !ctx_wants(c, t, ctx_table(c, "min_scales")))
             continue;
         cursor *p = db_select(c->d, t, NULL, 0, -1, 0, -1, c->e);
         if (!p) {
