@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/text.h"
+#include "core/validate.h"
 #include "tui/tui.h"
 
 typedef int (*cmd_fn)(db *d, int argc, char **argv, mr_err *e);
@@ -36,6 +37,8 @@ static const struct command {
     {"log", cmd_log, N_("the audit trail: log [TABLE [KEY]] [--since DATE] [--format F]")},
     {"undo", cmd_undo, N_("undo the last change, or change N: undo [N] [-m COMMENT]")},
     {"redo", cmd_redo, N_("redo the last undone change")},
+    {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},
+    {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };
 
@@ -58,10 +61,13 @@ static void usage(FILE *f)
             "      --script FILE    run the browser from a key script, without a terminal,\n"
             "                       printing a screen dump at each <dump> (for tests)\n"
             "      --size COLSxROWS screen size for --script (default 80x24)\n"
+            "      --today DATE     the date the browser's problems expire permits against\n"
+            "                       (default today; `check` takes its own --today)\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
-            "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
-            "4 register cannot be opened or is read-only, 5 file system error, 6 conflict.\n"), f);
+            "Exit status: 0 ok, 1 not found, invalid, or check found errors, 2 usage,\n"
+            "3 bad input file, 4 register cannot be opened or is read-only,\n"
+            "5 file system error, 6 conflict.\n"), f);
 }
 
 static int cmd_init(int argc, char **argv, mr_err *e)
@@ -125,6 +131,7 @@ int main(int argc, char **argv)
         {"ascii", no_argument, NULL, 'a'}, {"mouse", no_argument, NULL, 'm'},
         {"script", required_argument, NULL, 's'}, {"size", required_argument, NULL, 'z'},
         {"keys-roff", no_argument, NULL, 'K'},
+        {"today", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0}};
     tui_opts topt = {.cols = 80, .rows = 24};
     const char *file = NULL, *lang = NULL;
@@ -148,6 +155,13 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             text_set_ambiguous_wide(strcmp(optarg, "wide") == 0);
+            break;
+        case 't':
+            if (!value_is_date(optarg)) {
+                fprintf(stderr, "minreg: --today wants a date YYYY-MM-DD\n");
+                return EXIT_USAGE;
+            }
+            topt.today = optarg;
             break;
         case 'a': topt.ascii = 1; break;
         case 'm': topt.mouse = 1; break;

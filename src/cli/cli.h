@@ -19,6 +19,8 @@ int cmd_undo(db *d, int argc, char **argv, mr_err *e);
 int cmd_redo(db *d, int argc, char **argv, mr_err *e);
 int cmd_log(db *d, int argc, char **argv, mr_err *e);
 int cmd_grep(db *d, int argc, char **argv, mr_err *e);
+int cmd_check(db *d, int argc, char **argv, mr_err *e);
+int cmd_report(db *d, int argc, char **argv, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);

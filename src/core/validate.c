@@ -101,10 +101,10 @@ static int enum_has(const char *list, const char *val)
     return 0;
 }
 
-static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void issue(vissue *out, const column *c, int ci, vissue_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
+static void issue(vissue *out, const column *c, int ci, vissue_kind kind, const char *fmt, ...)
 {
     buf h = BUF_INIT;
     col_header(c, &h);
@@ -114,6 +114,7 @@ static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
     buf_vprintf(&h, fmt, ap);
     va_end(ap);
     out->ci = ci;
+    out->kind = kind;
     snprintf(out->msg, sizeof out->msg, "%s", buf_str(&h));
     buf_free(&h);
 }
@@ -125,15 +126,15 @@ static int range_check(const column *c, int ci, double x, vissue *out)
     if (strncmp(r, ">=", 2) == 0) {
         if (x >= atof(r + 2))
             return 0;
-        issue(out, c, ci, _("must be at least %s"), r + 2);
+        issue(out, c, ci, VI_RANGE, _("must be at least %s"), r + 2);
     } else if (r[0] == '>') {
         if (x > atof(r + 1))
             return 0;
-        issue(out, c, ci, _("must be greater than %s"), r + 1);
+        issue(out, c, ci, VI_RANGE, _("must be greater than %s"), r + 1);
     } else if (dots) {
         if (x >= atof(r) && x <= atof(dots + 2))
             return 0;
-        issue(out, c, ci, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
+        issue(out, c, ci, VI_RANGE, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
     } else {
         return 0;
     }
@@ -147,25 +148,25 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     switch (c->type) {
     case COL_INT:
         if (!value_is_int(val)) {
-            issue(out, c, ci, _("'%s' is not a whole number"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a whole number"), val);
             return 1;
         }
         break;
     case COL_YEAR:
         if (!value_is_int(val) || strlen(val) != 4) {
-            issue(out, c, ci, _("'%s' is not a year (YYYY)"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a year (YYYY)"), val);
             return 1;
         }
         break;
     case COL_DEC:
         if (!value_is_dec(val)) {
-            issue(out, c, ci, _("'%s' is not a number"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a number"), val);
             return 1;
         }
         break;
     case COL_DATE:
         if (!value_is_date(val)) {
-            issue(out, c, ci, _("'%s' is not a date (YYYY-MM-DD)"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a date (YYYY-MM-DD)"), val);
             return 1;
         }
         break;
@@ -179,14 +180,14 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
         buf list = BUF_INIT;
         for (const char *p = c->enum_s; *p; p++)
             buf_puts(&list, *p == '|' ? ", " : (char[]){*p, 0});
-        issue(out, c, ci, _("'%s' is not one of: %s"), val, buf_str(&list));
+        issue(out, c, ci, VI_ENUM, _("'%s' is not one of: %s"), val, buf_str(&list));
         buf_free(&list);
         return 1;
     }
     if (v->rx[ci]) {
         int m = rx_search(v->rx[ci], val, strlen(val), NULL, NULL, NULL);
         if (m != 1) {
-            issue(out, c, ci, _("'%s' does not have the form %s"), val, c->pattern);
+            issue(out, c, ci, VI_PATTERN, _("'%s' does not have the form %s"), val, c->pattern);
             return 1;
         }
     }
@@ -194,7 +195,7 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
         const table *lt = &db_schema(v->d)->tables[c->link_ti];
         int64_t r;
         if (!db_find_by(v->d, lt, c->link_ci, val, &r)) {
-            issue(out, c, ci, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
+            issue(out, c, ci, VI_LINK, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
             return 1;
         }
     }
@@ -215,7 +216,7 @@ int validator_value(validator *v, int ci, const char *val, vissue *out)
         if (semi)
             *semi = '\0';
         if (!*p) {
-            issue(out, &v->t->cols[ci], ci, _("empty item in the list '%s'"), val);
+            issue(out, &v->t->cols[ci], ci, VI_TYPE, _("empty item in the list '%s'"), val);
             bad = 1;
             break;
         }
@@ -242,7 +243,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
         vissue *slot = n < max ? &out[n] : &tmp;
         if (!val || !*val) {
             if (c->required) {
-                issue(slot, c, ci, "%s", _("is required"));
+                issue(slot, c, ci, VI_REQUIRED, "%s", _("is required"));
                 n++;
             }
             continue;
@@ -252,7 +253,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
             continue;
         }
         if (v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
-            issue(slot, c, ci, _("'%s' is already used by another row"), val);
+            issue(slot, c, ci, VI_UNIQUE, _("'%s' is already used by another row"), val);
             n++;
             continue;
         }
@@ -261,7 +262,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
             const column *oc = &t->cols[c->not_before_ci];
             if (other && *other && strcmp(val, other) < 0 &&
                 (c->type == COL_DATE || atof(val) < atof(other))) {
-                issue(slot, c, ci, _("'%s' is before %s"), val, oc->label);
+                issue(slot, c, ci, VI_ORDER, _("'%s' is before %s"), val, oc->label);
                 n++;
             }
         }

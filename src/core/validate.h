@@ -11,8 +11,21 @@
 
 #include "db.h"
 
+/* What a value broke: checks report each kind under its own rule. */
+typedef enum vissue_kind {
+    VI_REQUIRED,         /* empty but required */
+    VI_TYPE,             /* not a number, date or year */
+    VI_RANGE,            /* outside the column's range (areas > 0) */
+    VI_ENUM,             /* not one of the allowed values */
+    VI_PATTERN,          /* does not have the form of a code or permit number */
+    VI_LINK,             /* refers to a row that does not exist */
+    VI_UNIQUE,           /* the same value is in another row */
+    VI_ORDER             /* before the column it may not precede (valid_to < valid_from) */
+} vissue_kind;
+
 typedef struct vissue {
     int ci;              /* the column at fault */
+    vissue_kind kind;
     char msg[512];       /* "面积(平方公里): must be greater than 0" */
 } vissue;
 

@@ -53,7 +53,9 @@ const action actions[] = {
     {REQ_FILTER_EQ,   "filter-eq",  "=",              N_("keep rows whose column equals the current cell")},
     {REQ_UNFILTER,    "unfilter",   "x",              N_("remove the last filter")},
     {REQ_UNFILTER_ALL, "unfilter-all", "X",           N_("remove every filter")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, home, help, quit")},
+    {REQ_PROBLEMS,    "problems",   "P",              N_("the problems: where the register and the plan disagree")},
+    {REQ_SUMMARY,     "summary",    "R",              N_("the summary: counts and areas, and 专栏一 beside the register")},
+    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, or an action's name")},
     {REQ_HELP,        "help",       "F1",             N_("this help")},
     {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
     {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},
@@ -116,6 +118,8 @@ request key_request(int is_key_code, uint32_t ch)
     case 'u': return REQ_UNDO;
     case CTRL('r'): return REQ_REDO;
     case 'L': return REQ_HISTORY;
+    case 'P': return REQ_PROBLEMS;
+    case 'R': return REQ_SUMMARY;
     case ':': return REQ_PROMPT;
     case '/': return REQ_SEARCH;
     case '?': return REQ_SEARCH_BACK;

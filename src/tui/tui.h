@@ -21,7 +21,7 @@ typedef enum request {
     REQ_FIRST, REQ_LAST, REQ_LINE_START, REQ_LINE_END,
     REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_PROMPT, REQ_REDRAW,
     REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
-    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME,
+    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME, REQ_PROBLEMS, REQ_SUMMARY,
     REQ_ADD, REQ_EDIT, REQ_DUPLICATE, REQ_DELETE, REQ_UNDO, REQ_REDO, REQ_HISTORY, REQ_SAVE,
     REQ_SEARCH, REQ_SEARCH_BACK, REQ_FIND_NEXT, REQ_FIND_PREV,
     REQ_FILTER, REQ_FILTER_EQ, REQ_UNFILTER, REQ_UNFILTER_ALL,
@@ -57,6 +57,7 @@ typedef struct tui_opts {
     /* test hook: <other CMD ARGS> in a key script runs a CLI command on a
      * second connection, as another clerk would, mid-script */
     int (*other)(const char *cmdline);
+    const char *today;      /* YYYY-MM-DD permits expire against; NULL: today */
 } tui_opts;
 
 int tui_main(db *d, const tui_opts *o);
@@ -121,6 +122,8 @@ view *help_new(void);
 view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a new record */
 view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
 view *grep_new(const char *pattern, mr_err *e);                /* results of :grep */
+view *problems_new(mr_err *e);   /* runs the checks; NULL with e on a read error */
+view *summary_new(mr_err *e);
 
 /* For record screens opened from a table: move along its list. */
 int table_step_record(view *list, int delta, int64_t *rowid);

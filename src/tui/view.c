@@ -560,6 +560,23 @@ void tui_error_text(const char *msg)
     T.msg_error = 1;
 }
 
+static void handle(request req);
+
+/* A screen that computes on opening (checks, the summary): pushed, or its
+ * error shown.  Opened again from itself it is recomputed, not stacked. */
+static void open_computed(const char *name, view *(*make)(mr_err *))
+{
+    mr_err e = {0};
+    view *v = make(&e);
+    if (!v) {
+        tui_error(&e);
+        return;
+    }
+    if (strcmp(T.top->ops->name, name) == 0)
+        view_pop();
+    view_push(v);
+}
+
 /* ":" commands: global ones here, the rest go to the screen. */
 static void run_command(const char *line)
 {
@@ -602,6 +619,12 @@ static void run_command(const char *line)
     }
     if (T.top->ops->command && T.top->ops->command(T.top, cmd, arg))
         return;
+    /* every action by its name (:problems, :summary, :next ...) */
+    const action *a = action_by_name(cmd);
+    if (a && !*arg && a->req != REQ_PROMPT) {
+        handle(a->req);
+        return;
+    }
     const char *name = strcmp(cmd, "goto") == 0 || strcmp(cmd, "open") == 0 ? arg : line;
     const table *t = schema_table(db_schema(T.d), name);
     if (t) {
@@ -651,6 +674,12 @@ static void handle(request req)
         edit_result_free(&r);
         break;
     }
+    case REQ_PROBLEMS:
+        open_computed("problems", problems_new);
+        break;
+    case REQ_SUMMARY:
+        open_computed("summary", summary_new);
+        break;
     case REQ_REDRAW:
         clearok(curscr, TRUE);
         break;

@@ -23,6 +23,8 @@ for size in 80x24 40x10 160x40; do
     screen follow $size ""
     screen sort $size ""
     screen help $size ""
+    screen problems $size "" --today 2026-01-01
+    screen summary $size ""
 done
 screen nextprev 80x24 ""
 screen paging 80x12 ""
@@ -34,6 +36,8 @@ screen filter 80x24 ""
 screen home 80x24 -zh --lang zh
 screen record 80x24 -zh --lang zh
 screen help 80x24 -zh --lang zh
+screen problems 80x24 -zh --lang zh --today 2026-01-01
+screen summary 80x24 -zh --lang zh
 screen record 80x24 -ascii --ascii
 screen sort 80x24 -ascii --ascii
 MINREG_LANG=zh screen follow 80x24 -zh

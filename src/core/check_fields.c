@@ -1,0 +1,351 @@
+/* check_fields.c — rules about fields and the totals the plan states.
+ *
+ * Field rules report what the one validation path (validate.c) finds, each
+ * kind of issue under its own rule; the rows are read once for all of them.
+ * Totals rules compare the rows with minreg_totals, the block summary and
+ * the key areas' permit counts.  One policy runs through them: when the
+ * register holds fewer rows than the plan counts, that is "rows not
+ * entered" (a warning: the plan prints only some of its tables), and sums
+ * over an incomplete register are not compared; more rows than the plan
+ * counts, or a sum that differs over complete rows, is a contradiction (an
+ * error: the rows and the text cannot both be right).
+ */
+#include "config.h"
+#include "check_rules.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "plan.h"
+
+/* Figures the plan prints have at most 4 decimals: anything closer is the
+ * same number, whatever floating point made of the sum. */
+static int same(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b)); }
+
+/* ---- field rules ------------------------------------------------------------- */
+
+#define ISSUES_PER_ROW 32
+
+static void vfound_add(check_ctx *c, int ti, int64_t rowid, const char *key, const vissue *is)
+{
+    if (c->nvf == c->capvf) {
+        c->capvf = c->capvf ? c->capvf * 2 : 64;
+        c->vf = xrealloc(c->vf, sizeof *c->vf * (size_t)c->capvf);
+    }
+    struct vfound *v = &c->vf[c->nvf++];
+    v->ti = ti;
+    v->ci = is->ci;
+    v->kind = is->kind;
+    v->rowid = rowid;
+    v->key = xstrdup(key);
+    v->msg = xstrdup(is->msg);
+}
+
+/* Validate every row of every register asked for, once. */
+static void validate_all(check_ctx *c)
+{
+    c->validated = 1;
+    vissue is[ISSUES_PER_ROW];
+    buf key = BUF_INIT;
+    for (int ti = 0; ti < c->s->ntables && !c->failed; ti++) {
+        const table *t = &c->s->tables[ti];
+        if (!ctx_wants(c, t, NULL))
+            continue;
+        cursor *cur = db_select(c->d, t, NULL, 0, -1, 0, -1, c->e);
+        if (!cur) {
+            c->failed = 1;
+            return;
+        }
+        validator *v = validator_new(c->d, t);
+        const char **vals = xcalloc((size_t)t->ncols, sizeof *vals);
+        int r;
+        while ((r = cursor_next(cur)) == 1) {
+            for (int ci = 0; ci < t->ncols; ci++)
+                vals[ci] = cursor_val(cur, ci);
+            int n = validator_row(v, vals, cursor_rowid(cur), is, ISSUES_PER_ROW);
+            if (n > ISSUES_PER_ROW)
+                n = ISSUES_PER_ROW;   /* a row cannot have more issues than columns */
+            buf_reset(&key);
+            ctx_row_key(t, cur, &key);
+            for (int i = 0; i < n; i++)
+                vfound_add(c, ti, cursor_rowid(cur), buf_str(&key), &is[i]);
+        }
+        if (r < 0)
+            ctx_fail(c, t, cursor_error(cur));
+        free(vals);
+        validator_free(v);
+        cursor_free(cur);
+    }
+    buf_free(&key);
+}
+
+void rule_fields(check_ctx *c, const check_rule *r)
+{
+    if (!c->validated)
+        validate_all(c);
+    int area = (r->arg & FIELD_AREA) != 0;
+    for (int i = 0; i < c->nvf; i++) {
+        const struct vfound *v = &c->vf[i];
+        const table *t = &c->s->tables[v->ti];
+        if (!(r->arg & FIELD(v->kind)))
+            continue;
+        /* R-AREA-POS takes the range issues of area columns, R-RANGE the rest */
+        if (v->kind == VI_RANGE && (strcmp(t->cols[v->ci].unit, "平方公里") == 0) != area)
+            continue;
+        ctx_add(c, r, t, v->rowid, v->key, v->ci, NULL, NULL, "%s", v->msg);
+    }
+}
+
+void check_fields_free(check_ctx *c)
+{
+    for (int i = 0; i < c->nvf; i++) {
+        free(c->vf[i].key);
+        free(c->vf[i].msg);
+    }
+    free(c->vf);
+    c->vf = NULL;
+    c->nvf = c->capvf = 0;
+}
+
+/* ---- stated totals ---------------------------------------------------------- */
+
+/* A stated total resolved against the schema, with the rows it covers. */
+typedef struct tot {
+    const total *x;
+    const table *t;
+    db_filter f;
+    int nf;
+    int ci;             /* summed column, for sums */
+    int64_t rows;
+    const total *count; /* the count stated for the same rows, if any */
+    char scope[256];    /* "所在行政区 = 振安区: " or "" */
+} tot;
+
+/* Resolve x; 0 when it is not about a register asked for (or not in the schema). */
+static int tot_get(check_ctx *c, const total *x, tot *o)
+{
+    memset(o, 0, sizeof *o);
+    o->x = x;
+    o->t = ctx_table(c, x->tbl);
+    if (!o->t || !ctx_wants(c, o->t, NULL))
+        return 0;
+    if (*x->where_col) {
+        o->f.ci = table_col(o->t, x->where_col);
+        o->f.value = x->where_val;
+        if (o->f.ci < 0)
+            return 0;
+        o->nf = 1;
+        snprintf(o->scope, sizeof o->scope, i18n_is_zh() ? "%s = %s：" : "%s = %s: ",
+                 o->t->cols[o->f.ci].label, x->where_val);
+    }
+    o->ci = *x->col ? table_col(o->t, x->col) : -1;
+    if (strcmp(x->measure, "sum") == 0 && o->ci < 0)
+        return 0;
+    o->rows = db_count(c->d, o->t, &o->f, o->nf);
+    if (o->rows < 0) {
+        ctx_fail(c, o->t, "count");
+        return 0;
+    }
+    for (int i = 0; i < c->s->ntotals; i++) {
+        const total *y = &c->s->totals[i];
+        if (strcmp(y->measure, "count") == 0 && strcmp(y->tbl, x->tbl) == 0 &&
+            strcmp(y->where_col, x->where_col) == 0 && strcmp(y->where_val, x->where_val) == 0)
+            o->count = y;
+    }
+    return 1;
+}
+
+void rule_total_rows(check_ctx *c, const check_rule *r)
+{
+    char n1[40];
+    for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
+        tot o;
+        if (!tot_get(c, &c->s->totals[i], &o))
+            continue;
+        const total *x = o.x;
+        if (strcmp(x->measure, "count") == 0 && o.rows == 0 && x->value > 0)
+            ctx_add(c, r, o.t, -1, NULL, -1, NULL, x->source,
+                    _("%srows not entered: the plan states %s %s, the register holds none"), o.scope,
+                    plan_num(x->value, n1), x->unit);
+        else if (strcmp(x->measure, "count") == 0 && (double)o.rows < x->value)
+            ctx_add(c, r, o.t, -1, NULL, -1, NULL, x->source,
+                    _("%srows not entered: the plan states %s %s, the register holds %lld"), o.scope,
+                    plan_num(x->value, n1), x->unit, (long long)o.rows);
+        else if (strcmp(x->measure, "sum") == 0 && o.rows == 0 && !o.count)
+            ctx_add(c, r, o.t, -1, NULL, o.ci, NULL, x->source,
+                    _("%srows not entered: the plan states a total %s of %s %s, "
+                      "the register holds none"),
+                    o.scope, o.t->cols[o.ci].label, plan_num(x->value, n1), x->unit);
+    }
+}
+
+void rule_total_count(check_ctx *c, const check_rule *r)
+{
+    char n1[40];
+    for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
+        tot o;
+        if (!tot_get(c, &c->s->totals[i], &o) || strcmp(o.x->measure, "count") != 0)
+            continue;
+        if ((double)o.rows > o.x->value)
+            ctx_add(c, r, o.t, -1, NULL, -1, NULL, o.x->source,
+                    _("%sthe register holds %lld rows, the plan states %s %s"), o.scope,
+                    (long long)o.rows, plan_num(o.x->value, n1), o.x->unit);
+    }
+}
+
+void rule_total_sum(check_ctx *c, const check_rule *r)
+{
+    char n1[40], n2[40];
+    for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
+        tot o;
+        if (!tot_get(c, &c->s->totals[i], &o) || strcmp(o.x->measure, "sum") != 0)
+            continue;
+        /* no rows, or fewer than the plan counts: R-TOTAL-ROWS says so */
+        if (o.rows == 0 || (o.count && (double)o.rows < o.count->value))
+            continue;
+        double sum;
+        if (db_sum(c->d, o.t, &o.f, o.nf, o.ci, &sum) < 0) {
+            ctx_fail(c, o.t, "sum");
+            return;
+        }
+        if (!same(sum, o.x->value))
+            ctx_add(c, r, o.t, -1, NULL, o.ci, NULL, o.x->source,
+                    _("%s%s of the %lld rows adds up to %s %s, the plan states %s %s"), o.scope,
+                    o.t->cols[o.ci].label, (long long)o.rows, plan_num(sum, n1), o.x->unit,
+                    plan_num(o.x->value, n2), o.x->unit);
+    }
+}
+
+/* ---- the block summary (第五章第四节) ----------------------------------------- */
+
+void rule_block_summary(check_ctx *c, const check_rule *r)
+{
+    const table *bs = ctx_table(c, "block_summary"), *eb = ctx_table(c, "exploration_blocks");
+    if (!bs || !eb || !ctx_wants(c, bs, eb))
+        return;
+    int cat = table_col(bs, "category"), cnt = table_col(bs, "block_count"),
+        area = table_col(bs, "area_km2"), ecat = table_col(eb, "category"),
+        earea = table_col(eb, "area_km2");
+    if (cat < 0 || cnt < 0 || area < 0 || ecat < 0 || earea < 0)
+        return;
+    double stated_all;
+    int64_t entered = db_count(c->d, eb, NULL, 0);
+    if (entered < 0 || db_sum(c->d, bs, NULL, 0, cnt, &stated_all) < 0) {
+        ctx_fail(c, bs, "count");
+        return;
+    }
+    /* none entered: R-TOTAL-ROWS says so; some: per-category shortfalls are
+     * rows not entered yet until the register holds as many as the summary */
+    if (entered == 0)
+        return;
+    int complete = (double)entered >= stated_all;
+    cursor *cur = db_select(c->d, bs, NULL, 0, -1, 0, -1, c->e);
+    if (!cur) {
+        c->failed = 1;
+        return;
+    }
+    char n1[40], n2[40];
+    int got;
+    while ((got = cursor_next(cur)) == 1 && !c->failed) {
+        const char *k = cursor_val(cur, cat), *sc = cursor_val(cur, cnt), *sa = cursor_val(cur, area);
+        if (!k)
+            continue;
+        double want_n = sc ? atof(sc) : 0, want_a = sa ? atof(sa) : 0, sum = 0;
+        db_filter f = {ecat, k, DBF_EQ};
+        int64_t n = db_count(c->d, eb, &f, 1);
+        if (n < 0 || db_sum(c->d, eb, &f, 1, earea, &sum) < 0) {
+            ctx_fail(c, eb, "sum");
+            break;
+        }
+        if ((double)n > want_n || (complete && (double)n < want_n))
+            ctx_add(c, r, bs, cursor_rowid(cur), k, cnt, eb, NULL,
+                    _("%lld exploration blocks of this category are entered, the summary states %s"),
+                    (long long)n, plan_num(want_n, n1));
+        else if ((double)n == want_n && !same(sum, want_a))
+            ctx_add(c, r, bs, cursor_rowid(cur), k, area, eb, NULL,
+                    _("the %lld exploration blocks of this category cover %s km², "
+                      "the summary states %s"),
+                    (long long)n, plan_num(sum, n1), plan_num(want_a, n2));
+    }
+    if (got < 0)
+        ctx_fail(c, bs, cursor_error(cur));
+    cursor_free(cur);
+}
+
+/* ---- key areas and their permits (专栏三, 专栏七) ----------------------------- */
+
+/* Permits linked to the area under cur: over every register with a permit
+ * number whose column links to this one.  *also gets the first such register. */
+static int64_t permits_linked(check_ctx *c, const table *area, cursor *cur, const table **also)
+{
+    int ti = schema_table_index(c->s, area);
+    int64_t n = 0;
+    *also = NULL;
+    for (int i = 0; i < c->s->ntables; i++) {
+        const table *p = &c->s->tables[i];
+        if (table_col(p, "permit_no") < 0)
+            continue;
+        for (int ci = 0; ci < p->ncols; ci++) {
+            const column *col = &p->cols[ci];
+            const char *v = col->link_ti == ti ? cursor_val(cur, col->link_ci) : NULL;
+            if (!v || !*v)
+                continue;
+            db_filter f = {ci, v, DBF_EQ};
+            int64_t k = db_count(c->d, p, &f, 1);
+            if (k < 0) {
+                ctx_fail(c, p, "count");
+                return 0;
+            }
+            n += k;
+            if (!*also)
+                *also = p;
+        }
+    }
+    return n;
+}
+
+/* Both rules walk the key areas; planned = 0 checks existing permits only. */
+static void area_permits(check_ctx *c, const check_rule *r, int planned)
+{
+    char n1[40];
+    for (int ti = 0; ti < c->s->ntables && !c->failed; ti++) {
+        const table *t = &c->s->tables[ti];
+        int ex = table_col(t, "permits_existing"), pl = table_col(t, "permits_planned");
+        if (!ctx_rule_has(r, t) || ex < 0 || pl < 0)
+            continue;
+        cursor *cur = db_select(c->d, t, NULL, 0, -1, 0, -1, c->e);
+        if (!cur) {
+            c->failed = 1;
+            return;
+        }
+        buf key = BUF_INIT;
+        int got;
+        while ((got = cursor_next(cur)) == 1 && !c->failed) {
+            const table *also;
+            int64_t linked = permits_linked(c, t, cur, &also);
+            const char *e = cursor_val(cur, ex), *p = cursor_val(cur, pl);
+            double existing = e ? atof(e) : 0, allowed = existing + (p ? atof(p) : 0);
+            buf_reset(&key);
+            ctx_row_key(t, cur, &key);
+            if (!planned && e && (double)linked < existing)
+                ctx_add(c, r, t, cursor_rowid(cur), buf_str(&key), ex, also, t->source,
+                        _("%s %s, but the register links %lld permits to this area"), t->cols[ex].label,
+                        plan_num(existing, n1), (long long)linked);
+            else if (planned && (e || p) && (double)linked > allowed)
+                ctx_add(c, r, t, cursor_rowid(cur), buf_str(&key), pl, also, t->source,
+                        _("the register links %lld permits to this area, "
+                          "more than existing plus planned (%s)"),
+                        (long long)linked, plan_num(allowed, n1));
+        }
+        if (got < 0)
+            ctx_fail(c, t, cursor_error(cur));
+        buf_free(&key);
+        cursor_free(cur);
+    }
+}
+
+void rule_area_permits(check_ctx *c, const check_rule *r) { area_permits(c, r, 0); }
+void rule_area_planned(check_ctx *c, const check_rule *r) { area_permits(c, r, 1); }

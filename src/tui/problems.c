@@ -1,0 +1,233 @@
+/* problems.c — the Problems screen: the findings of `minreg check`, one a
+ * line, with the selected one in full below.  Enter opens the offending
+ * record (or the register, for a finding about a register as a whole);
+ * Back returns here where the cursor was. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/i18n.h"
+#include "core/text.h"
+#include "tui/tui.h"
+
+enum { DETAIL_LINES = 4 };   /* the selected finding: a heading and 3 lines of message */
+
+typedef struct pview {
+    check_result res;
+    int cur, top;
+    char today[11];
+} pview;
+
+/* Lines of the list (under its header) and of the detail at this size. */
+static int detail_rows(void) { return screen_rows() >= 10 ? DETAIL_LINES : 0; }
+static int list_rows(void)
+{
+    int n = screen_rows() - 1 - detail_rows();
+    return n > 0 ? n : 1;
+}
+
+static const char *sev_mark(check_severity s)
+{
+    /* one glyph two columns wide in Chinese, a letter and a space otherwise */
+    return s == SEV_ERROR ? _("E ") : _("W ");
+}
+
+/* Column widths.  On narrow screens the rule goes first (the detail below
+ * names it), then the register, then the key, so the message keeps at
+ * least a third of the line. */
+static void widths(const pview *p, int cols, int *wr, int *wt, int *wk)
+{
+    const schema *s = db_schema(tui_db());
+    *wr = *wt = *wk = 0;
+    for (int i = 0; i < p->res.n; i++) {
+        const finding *f = &p->res.f[i];
+        int a = text_width(f->rule->id), b = text_width(s->tables[f->ti].id), c = text_width(f->key);
+        *wr = a > *wr ? a : *wr;
+        *wt = b > *wt ? b : *wt;
+        *wk = c > *wk ? c : *wk;
+    }
+    if (*wk > 14)
+        *wk = 14;
+    int room = cols * 2 / 3 - 3;
+    if (*wr + *wt + *wk + 3 > room)
+        *wr = 0;
+    if (*wt + *wk + 2 > room)
+        *wt = 0;
+    if (*wk + 1 > room)
+        *wk = 0;
+}
+
+/* Draw text over at most n lines from y, breaking at a space when one is
+ * in the second half of the line (English), else anywhere (Chinese has no
+ * spaces and may break between any two characters). */
+static void draw_wrapped(int y, int n, int cols, const char *s, int attr)
+{
+    buf e = BUF_INIT;
+    text_escape(&e, s, strlen(s));
+    const char *p = buf_str(&e);
+    for (int k = 0; k < n && *p; k++) {
+        size_t len = text_fit(p, cols, NULL), next = len;
+        if (len == 0)
+            len = next = 1;
+        if (p[len]) {
+            size_t sp = len;
+            while (sp > len / 2 && p[sp] != ' ')
+                sp--;
+            if (p[sp] == ' ' && sp > len / 2)
+                len = sp, next = sp + 1;
+        }
+        /* the last line shows the rest, cut with a marker if it is too long */
+        char *chunk = xstrndup(p, k == n - 1 ? strlen(p) : len);
+        draw_text(y + k, 0, cols, chunk, attr, 0);
+        free(chunk);
+        p += k == n - 1 ? strlen(p) : next;
+    }
+    buf_free(&e);
+}
+
+static void problems_draw(view *v)
+{
+    pview *p = v->data;
+    const schema *s = db_schema(tui_db());
+    int cols = screen_cols(), rows = list_rows(), wr, wt, wk;
+    widths(p, cols, &wr, &wt, &wk);
+    if (p->res.n == 0) {
+        draw_text(2, 2, cols - 2, _("No problems found."), ATTR_NORMAL, 0);
+        return;
+    }
+    if (p->cur < p->top)
+        p->top = p->cur;
+    if (p->cur >= p->top + rows)
+        p->top = p->cur - rows + 1;
+    int xr = 3, xt = xr + (wr ? wr + 1 : 0), xk = xt + (wt ? wt + 1 : 0), xm = xk + (wk ? wk + 1 : 0);
+    draw_text(1, 0, cols, "", ATTR_HEADER, 0);
+    draw_text(1, xr, wr, _("Rule"), ATTR_HEADER, 0);
+    draw_text(1, xt, wt, _("Register"), ATTR_HEADER, 0);
+    draw_text(1, xk, wk, _("Record"), ATTR_HEADER, 0);
+    draw_text(1, xm, cols - xm, _("Message"), ATTR_HEADER, 0);
+    for (int i = 0; i < rows && p->top + i < p->res.n; i++) {
+        const finding *f = &p->res.f[p->top + i];
+        int y = 2 + i, sel = p->top + i == p->cur, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+        draw_fill(y, 0, cols, attr);
+        draw_text(y, 0, 2, sev_mark(f->rule->sev), sel ? attr : f->rule->sev == SEV_ERROR ? ATTR_MARK : ATTR_DIM,
+                  0);
+        draw_text(y, xr, wr, f->rule->id, attr, 0);
+        draw_text(y, xt, wt, s->tables[f->ti].id, sel ? attr : ATTR_DIM, 0);
+        /* no register column: a finding about a whole register names it here */
+        draw_text(y, xk, wk, !wt && !*f->key ? s->tables[f->ti].id : f->key, attr, 0);
+        draw_text(y, xm, cols - xm, f->msg, attr, 0);
+    }
+    if (!detail_rows())
+        return;
+    /* the selected finding in full: rule, severity, clause, register, row, column */
+    const finding *f = &p->res.f[p->cur];
+    const table *t = &s->tables[f->ti];
+    buf h = BUF_INIT;
+    buf_printf(&h, "%s · %s · %s · %s", f->rule->id, check_severity_name(f->rule->sev), f->source, t->id);
+    if (*f->key)
+        buf_printf(&h, " %s", f->key);
+    if (f->ci >= 0)
+        buf_printf(&h, " · %s", t->cols[f->ci].label);
+    int y = 2 + rows;
+    draw_text(y, 0, cols, buf_str(&h), ATTR_GROUP, 0);
+    draw_wrapped(y + 1, DETAIL_LINES - 1, cols, f->msg, ATTR_NORMAL);
+    buf_free(&h);
+}
+
+static void open_finding(pview *p)
+{
+    if (p->res.n == 0)
+        return;
+    const finding *f = &p->res.f[p->cur];
+    const table *t = &db_schema(tui_db())->tables[f->ti];
+    if (f->rowid >= 0) {
+        view_push(record_new(t, f->rowid, NULL));
+        return;
+    }
+    /* about the register as a whole (a stated total): open the register */
+    mr_err e = {0};
+    view *tv = table_new(t, NULL, 0, &e);
+    if (tv)
+        view_push(tv);
+    else
+        tui_error(&e);
+}
+
+static void problems_request(view *v, request req)
+{
+    pview *p = v->data;
+    int page = list_rows() > 1 ? list_rows() - 1 : 1;
+    switch (req) {
+    case REQ_UP: p->cur--; break;
+    case REQ_DOWN: p->cur++; break;
+    case REQ_PAGE_UP: p->cur -= page; p->top -= page; break;
+    case REQ_PAGE_DOWN: p->cur += page; p->top += page; break;
+    case REQ_HALF_UP: p->cur -= page / 2 + 1; break;
+    case REQ_HALF_DOWN: p->cur += page / 2 + 1; break;
+    case REQ_FIRST: p->cur = 0; break;
+    case REQ_LAST: p->cur = p->res.n - 1; break;
+    case REQ_ENTER: open_finding(p); break;
+    default: break;
+    }
+    if (p->cur >= p->res.n)
+        p->cur = p->res.n - 1;
+    if (p->cur < 0)
+        p->cur = 0;
+    if (p->top > p->cur)
+        p->top = p->cur;
+    if (p->top < 0)
+        p->top = 0;
+}
+
+static void problems_title(view *v, buf *out)
+{
+    pview *p = v->data;
+    buf_printf(out, _("problems (as of %s)"), p->today);
+}
+
+static void problems_status(view *v, buf *out)
+{
+    pview *p = v->data;
+    buf_printf(out, _("%d/%d  errors %d, warnings %d  Enter: open the record  q: back"),
+               p->res.n ? p->cur + 1 : 0, p->res.n, p->res.errors, p->res.warnings);
+}
+
+static void problems_free(view *v)
+{
+    pview *p = v->data;
+    check_result_free(&p->res);
+    free(p);
+    free(v);
+}
+
+static const view_ops problems_ops = {
+    .name = "problems",
+    .draw = problems_draw,
+    .request = problems_request,
+    .status = problems_status,
+    .title = problems_title,
+    .free = problems_free,
+};
+
+view *problems_new(mr_err *e)
+{
+    pview *p = xcalloc(1, sizeof *p);
+    const char *today = tui_options()->today;
+    if (today)
+        snprintf(p->today, sizeof p->today, "%s", today);
+    else
+        check_today(p->today);
+    check_opts o = {.today = p->today};
+    if (check_run(tui_db(), &o, &p->res, e) < 0) {
+        check_result_free(&p->res);
+        free(p);
+        return NULL;
+    }
+    view *v = xcalloc(1, sizeof *v);
+    v->ops = &problems_ops;
+    v->data = p;
+    return v;
+}
