@@ -170,6 +170,28 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+void utf8_append(buf *out, uint32_t cp)
+{
+    char mb[4];
+    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (int i = n - 1; i > 0; i--) {
+        mb[i] = (char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
+    }
+    mb[0] = (char)(n == 1 ? cp : ((n == 2 ? 0xC0u : n == 3 ? 0xE0u : 0xF0u) | cp));
+    buf_add(out, mb, (size_t)n);
+}
+
+void utf8_chop(buf *out)
+{
+    if (!out->len)
+        return;
+    do
+        out->len--;
+    while (out->len && ((unsigned char)out->s[out->len] & 0xC0) == 0x80);
+    out->s[out->len] = '\0';
+}
+
 int utf8_valid(const char *s, size_t n, size_t *bad_off)
 {
     size_t i = 0;

@@ -22,6 +22,12 @@ int  text_ambiguous_wide(void);
  * (1..4); on invalid or truncated UTF-8 returns -1 (skip one byte). */
 int utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* Append code point cp to out as UTF-8. */
+void utf8_append(buf *out, uint32_t cp);
+
+/* Remove the last character (all its bytes) from out. */
+void utf8_chop(buf *out);
+
 /* Is the whole string valid UTF-8?  If not, *bad_off gets the byte offset. */
 int utf8_valid(const char *s, size_t n, size_t *bad_off);
 

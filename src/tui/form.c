@@ -164,6 +164,19 @@ static int pick_value(const column *c, buf *out)
         int r = tui_key(&ch);
         if (r == TK_EOF || r == TK_SIGNAL)
             break;
+        int back = (r == TK_KEY && ch == KEY_BACKSPACE) || (r == TK_CHAR && (ch == 127 || ch == 8));
+        if (back || (r == TK_CHAR && ch >= 0x20)) {
+            /* typing narrows the list; Backspace widens it again */
+            if (back && !p.filter.len)
+                continue;
+            if (back)
+                utf8_chop(&p.filter);
+            else
+                utf8_append(&p.filter, ch);
+            p.cur = p.top = 0;
+            pick_load(&p);
+            continue;
+        }
         if (r == TK_KEY) {
             if (ch == KEY_UP && p.cur > 0)
                 p.cur--;
@@ -173,14 +186,6 @@ static int pick_value(const column *c, buf *out)
                 p.cur = p.cur > 10 ? p.cur - 10 : 0;
             else if (ch == KEY_NPAGE)
                 p.cur = p.cur + 10 < p.n ? p.cur + 10 : (p.n ? p.n - 1 : 0);
-            else if (ch == KEY_BACKSPACE && p.filter.len) {
-                do
-                    p.filter.len--;
-                while (p.filter.len && (p.filter.s[p.filter.len] & 0xC0) == 0x80);
-                p.filter.s[p.filter.len] = '\0';
-                p.cur = p.top = 0;
-                pick_load(&p);
-            }
             continue;
         }
         if (ch == 27)
@@ -192,30 +197,6 @@ static int pick_value(const column *c, buf *out)
                 chosen = 1;
             }
             break;
-        }
-        if (ch == 127 || ch == 8) {
-            if (p.filter.len) {
-                do
-                    p.filter.len--;
-                while (p.filter.len && (p.filter.s[p.filter.len] & 0xC0) == 0x80);
-                p.filter.s[p.filter.len] = '\0';
-                p.cur = p.top = 0;
-                pick_load(&p);
-            }
-            continue;
-        }
-        if (ch >= 0x20) {
-            char mb[4];
-            int n = ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
-            uint32_t c2 = ch;
-            for (int i = n - 1; i > 0; i--) {
-                mb[i] = (char)(0x80 | (c2 & 0x3F));
-                c2 >>= 6;
-            }
-            mb[0] = (char)(n == 1 ? c2 : ((n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0) | c2));
-            buf_add(&p.filter, mb, (size_t)n);
-            p.cur = p.top = 0;
-            pick_load(&p);
         }
     }
     tui_set_overlay(NULL, NULL);

@@ -494,27 +494,13 @@ int tui_prompt_live(const char *prefix, const char *initial, buf *out,
         if ((r == IN_KEY && ch == KEY_BACKSPACE) || (r == IN_CHAR && (ch == 127 || ch == 8))) {
             if (out->len == 0)
                 continue;
-            do
-                out->len--;
-            while (out->len && ((unsigned char)out->s[out->len] & 0xC0) == 0x80);
-            out->s[out->len] = '\0';
+            utf8_chop(out);
             edited = 1;
         } else if (r == IN_CHAR && ch == 0x15) {   /* ^U: clear the line */
             buf_reset(out);
             edited = 1;
         } else if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
-            char mb[4];
-            int n = ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
-            if (n == 1)
-                mb[0] = (char)ch;
-            else {
-                for (int i = n - 1; i > 0; i--) {
-                    mb[i] = (char)(0x80 | (ch & 0x3F));
-                    ch >>= 6;
-                }
-                mb[0] = (char)((n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0) | ch);
-            }
-            buf_add(out, mb, (size_t)n);
+            utf8_append(out, ch);
             edited = 1;
         }
         if (edited && changed) {
