@@ -320,13 +320,11 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
     }
     const table *t = NULL;
     int64_t rowid = -1;
+    const char *gone = NULL;
     if (argc - optind >= 1 && !(t = cli_table(d, argv[optind], e)))
         return e->code;
-    if (argc - optind == 2 && !db_find(d, t, argv[optind + 1], &rowid)) {
-        /* a deleted row is still in the log: look for its key there */
-        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[optind + 1]);
-        return EXIT_NOTFOUND;
-    }
+    if (argc - optind == 2 && !db_find(d, t, argv[optind + 1], &rowid))
+        gone = argv[optind + 1];   /* a deleted row is still in the log under its key */
     if (argc - optind > 2) {
         err_set(e, EXIT_USAGE, "%s", _("usage: minreg log [TABLE [KEY]] [--since DATE]"));
         return EXIT_USAGE;
@@ -349,12 +347,16 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
         }
         putchar('\n');
     }
-    db_log(d, t ? t->id : NULL, rowid, since, log_row, &lo);
+    db_log(d, t ? t->id : NULL, rowid, gone, since, log_row, &lo);
     if (lo.fmt == FMT_TEXT) {
         tt_print(lo.tt, stdout, 1);
         tt_free(lo.tt);
     } else if (lo.fmt == FMT_JSON) {
         fputs(lo.n ? "\n]\n" : "]\n", stdout);
+    }
+    if (gone && !lo.n) {
+        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s', now or in the log"), t->id, gone);
+        return EXIT_NOTFOUND;
     }
     return EXIT_OK;
 }

@@ -140,8 +140,10 @@ typedef struct log_entry {
 } log_entry;
 typedef void (*db_log_fn)(void *arg, const log_entry *le);
 /* Changes with their audit rows, oldest first; tbl NULL / row_id < 0 /
- * since NULL: no restriction. */
-int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn fn, void *arg);
+ * row_key NULL / since NULL: no restriction.  row_key finds a row that is
+ * gone (deleted) by the key it had. */
+int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
+           db_log_fn fn, void *arg);
 
 /* A view of a register — filters and an order — read a page at a time by
  * position.  Memory does not grow with the register: at most one page of

@@ -296,7 +296,8 @@ int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, c
     return id;
 }
 
-int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn fn, void *arg)
+int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
+           db_log_fn fn, void *arg)
 {
     sqlite3_stmt *st = NULL;
     const char *q =
@@ -304,7 +305,7 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn 
         " ifnull(c.undone_by, 0), a.tbl, a.row_id, a.row_key, a.op, a.field, a.old, a.new"
         " FROM minreg_changes c LEFT JOIN minreg_audit a ON a.change_id = c.id"
         " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 < 0 OR a.row_id = ?2)"
-        " AND (?3 IS NULL OR c.at >= ?3)"
+        " AND (?3 IS NULL OR c.at >= ?3) AND (?4 IS NULL OR a.row_key = ?4)"
         " ORDER BY c.id, a.id";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -313,6 +314,8 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn 
     sqlite3_bind_int64(st, 2, row_id);
     if (since)
         sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
+    if (row_key)
+        sqlite3_bind_text(st, 4, row_key, -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW) {
         log_entry le;
         const char *col[16];

@@ -55,7 +55,7 @@ static void load(histview *h)
     free(h->lines);
     h->lines = NULL;
     h->n = 0;
-    db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, add_line, h);
+    db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, NULL, add_line, h);
     h->version = tui_data_version();
     if (h->cur >= h->n)
         h->cur = h->n - 1;

@@ -64,6 +64,10 @@ run_minreg rm a11 11 -m "entered by mistake"
 is "rm exits 0" "$rc" 0
 run_minreg get a11 11
 is "... the row is gone" "$rc" 1
+run_minreg log a11 11 --format tsv
+is "log finds a deleted row by its key" "$(tail -n +2 "$T/out" | cut -f4 | tr '\n' ' ')" "add rm "
+run_minreg log a11 99
+is "log of a key that never was: exit 1" "$rc" 1
 
 # undo / redo
 run_minreg undo
