@@ -35,6 +35,8 @@ static const struct command {
     {"log", cmd_log, N_("the audit trail: log [TABLE [KEY]] [--since DATE] [--format F]")},
     {"undo", cmd_undo, N_("undo the last change, or change N: undo [N] [-m COMMENT]")},
     {"redo", cmd_redo, N_("redo the last undone change")},
+    {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
+    {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };
 
@@ -60,7 +62,8 @@ static void usage(FILE *f)
             "  -h, --help           this help\n"
             "  -V, --version        version\n\n"
             "Exit status: 0 ok, 1 not found or invalid, 2 usage, 3 bad input file,\n"
-            "4 register cannot be opened or is read-only, 5 file system error, 6 conflict.\n"), f);
+            "4 register cannot be opened or is read-only, 5 file system error, 6 conflict,\n"
+            "130 cancelled (Ctrl-C).\n"), f);
 }
 
 static int cmd_init(int argc, char **argv, mr_err *e)

@@ -13,30 +13,33 @@ static int fail(db *d, mr_err *e)
     return -1;
 }
 
+static void build_insert(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "INSERT INTO ");
+    put_ident(q, t->id);
+    buf_puts(q, " (rowid");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_puts(q, ", ");
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, ") VALUES (?1");
+    for (int i = 0; i < t->ncols; i++)
+        buf_printf(q, ", ?%d", i + 2);
+    buf_puts(q, ")");
+}
+
 int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
                   mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "INSERT INTO ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " (rowid");
-    for (int i = 0; i < t->ncols; i++) {
-        buf_puts(&q, ", ");
-        put_ident(&q, t->cols[i].id);
-    }
-    buf_puts(&q, ") VALUES (?1");
-    for (int i = 0; i < t->ncols; i++)
-        buf_printf(&q, ", ?%d", i + 2);
-    buf_puts(&q, ")");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_INSERT, t, -1, build_insert);
     if (!st)
         return fail(d, e);
     if (rowid > 0)
         sqlite3_bind_int64(st, 1, rowid);
     for (int i = 0; i < t->ncols; i++)
         if (vals[i] && *vals[i])
-            sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -46,34 +49,40 @@ int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid,
     return 0;
 }
 
+static void build_update(buf *q, const table *t, int ci, int kind)
+{
+    (void)kind;
+    buf_puts(q, "UPDATE ");
+    put_ident(q, t->id);
+    buf_puts(q, " SET ");
+    put_ident(q, t->cols[ci].id);
+    buf_puts(q, " = ?1 WHERE rowid = ?2");
+}
+
 int db_row_update(db *d, const table *t, int64_t rowid, int ci, const char *val, mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "UPDATE ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " SET ");
-    put_ident(&q, t->cols[ci].id);
-    buf_puts(&q, " = ?1 WHERE rowid = ?2");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_UPDATE, t, ci, build_update);
     if (!st)
         return fail(d, e);
     if (val && *val)
-        sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, val, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rowid);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
+static void build_delete(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "DELETE FROM ");
+    put_ident(q, t->id);
+    buf_puts(q, " WHERE rowid = ?1");
+}
+
 int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "DELETE FROM ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " WHERE rowid = ?1");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_DELETE, t, -1, build_delete);
     if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, rowid);
@@ -121,9 +130,9 @@ char **db_json_values(db *d, const table *t, const char *json)
         sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, buf_str(&path), -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            char num[32];
+            char num[NUM_MAX];
             if (sqlite3_column_type(st, 0) == SQLITE_FLOAT) {
-                snprintf(num, sizeof num, "%.15g", sqlite3_column_double(st, 0));
+                num_format(sqlite3_column_double(st, 0), num);
                 vals[i] = xstrdup(num);
             } else {
                 vals[i] = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -133,6 +142,88 @@ char **db_json_values(db *d, const table *t, const char *json)
     sqlite3_reset(st);
     buf_free(&path);
     return vals;
+}
+
+void db_cache_kb(db *d, int kb)
+{
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA cache_size = -%d", kb ? kb : 2000);
+    sqlite3_exec(d->h, q, NULL, NULL, NULL);
+}
+
+void db_defer_fks(db *d)
+{
+    sqlite3_exec(d->h, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+}
+
+static void build_audit(buf *q, const table *t, int ci, int kind)
+{
+    int del = kind == SK_AUDIT_DELETE || kind == SK_AUDIT_DELETE_ALL;
+    int all = kind == SK_AUDIT_INSERT_ALL || kind == SK_AUDIT_DELETE_ALL;
+    (void)ci;
+    buf_printf(q, "INSERT INTO minreg_audit (change_id, tbl, row_id, row_key, op, %s)"
+                  " SELECT ?1, ?2, rowid, ", del ? "old" : "new");
+    put_ident(q, t->cols[t->key_ci].id);
+    buf_puts(q, ", ?3, json_object(");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_printf(q, "%s'%s', ", i ? ", " : "", t->cols[i].id);
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, ") FROM ");
+    put_ident(q, t->id);
+    buf_puts(q, all ? " ORDER BY rowid" : " WHERE rowid = ?4");
+}
+
+int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
+{
+    int del = strcmp(op, "delete") == 0;
+    int kind = rowid >= 0 ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
+                          : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
+    sqlite3_stmt *st = stmt_keyed(d, kind, t, -1, build_audit);
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
+    if (rowid >= 0)
+        sqlite3_bind_int64(st, 4, rowid);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(d, e);
+}
+
+int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "DELETE FROM ");
+    put_ident(&q, t->id);
+    int rc = sqlite3_exec(d->h, buf_str(&q), NULL, NULL, NULL);
+    buf_free(&q);
+    if (rc != SQLITE_OK)
+        return fail(d, e);
+    if (deleted)
+        *deleted = sqlite3_changes(d->h);
+    return 0;
+}
+
+int db_last_was_constraint(db *d)
+{
+    return (sqlite3_extended_errcode(d->h) & 0xff) == SQLITE_CONSTRAINT;
+}
+
+int db_audit_added(db *d, int64_t change, const table *t, int64_t rowid)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM minreg_audit WHERE tbl = ?1 AND row_id = ?2"
+                                      " AND change_id = ?3 AND op = 'insert' LIMIT 1");
+    int found = 0;
+    if (st) {
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, rowid);
+        sqlite3_bind_int64(st, 3, change);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+    }
+    return found;
 }
 
 int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,

@@ -105,24 +105,12 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
 
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    buf j = BUF_INIT;
-    db_row_json(d, t, rowid, &j);
-    char **v = db_json_values(d, t, buf_str(&j));
-    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "insert", NULL, NULL, buf_str(&j), e);
-    free_row(v, t->ncols);
-    buf_free(&j);
-    return rc;
+    return db_audit_rows(d, change, t, rowid, "insert", e);
 }
 
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    buf j = BUF_INIT;
-    db_row_json(d, t, rowid, &j);
-    char **v = db_json_values(d, t, buf_str(&j));
-    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "delete", NULL, buf_str(&j), NULL, e);
-    free_row(v, t->ncols);
-    buf_free(&j);
-    return rc;
+    return db_audit_rows(d, change, t, rowid, "delete", e);
 }
 
 static int finish(db *d, int ok, edit_result *r, mr_err *e)
@@ -291,6 +279,9 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
             return finish(d, 0, r, e);
         }
     }
+    /* an undone import or delete may bring back rows others link to
+     * only after it removed rows: check foreign keys at the end */
+    db_defer_fks(d);
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %lld", kind, (long long)x);
     r->change = db_change_add(d, edit_now(), edit_who(), kind, ch.tbl, buf_str(&sum), comment, x, e);

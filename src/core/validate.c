@@ -10,12 +10,51 @@
 #include "i18n.h"
 #include "rx.h"
 
+/* Link targets found, per column: an open-addressing set of strings.  An
+ * import checks the same few minerals and districts a million times. */
+#define SEEN_MAX 4096
+
+typedef struct seen {
+    char **slot;      /* SEEN_MAX * 2 slots, NULL = empty */
+    int n;
+} seen;
+
 struct validator {
     db *d;
     const table *t;
     rx **rx;          /* per column: compiled pattern or NULL */
     int *unique;      /* per column: key or UNIQUE */
+    seen *found;      /* per column: link targets known to exist */
 };
+
+static unsigned hash(const char *s)
+{
+    unsigned h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Is val known to exist?  add: remember that it does. */
+static int seen_has(seen *st, const char *val, int add)
+{
+    if (!st->slot) {
+        if (!add)
+            return 0;
+        st->slot = xcalloc(SEEN_MAX * 2, sizeof(char *));
+    }
+    unsigned i = hash(val) & (SEEN_MAX * 2 - 1);
+    while (st->slot[i]) {
+        if (strcmp(st->slot[i], val) == 0)
+            return 1;
+        i = (i + 1) & (SEEN_MAX * 2 - 1);
+    }
+    if (add && st->n < SEEN_MAX) {   /* at most half full: probes stay short */
+        st->slot[i] = xstrdup(val);
+        st->n++;
+    }
+    return 0;
+}
 
 validator *validator_new(db *d, const table *t)
 {
@@ -24,6 +63,7 @@ validator *validator_new(db *d, const table *t)
     v->t = t;
     v->rx = xcalloc((size_t)t->ncols, sizeof(rx *));
     v->unique = xcalloc((size_t)t->ncols, sizeof(int));
+    v->found = xcalloc((size_t)t->ncols, sizeof(seen));
     for (int i = 0; i < t->ncols; i++) {
         if (*t->cols[i].pattern)
             v->rx[i] = rx_compile(t->cols[i].pattern, 0, NULL);
@@ -36,8 +76,13 @@ void validator_free(validator *v)
 {
     if (!v)
         return;
-    for (int i = 0; i < v->t->ncols; i++)
+    for (int i = 0; i < v->t->ncols; i++) {
         rx_free(v->rx[i]);
+        for (int k = 0; v->found[i].slot && k < SEEN_MAX * 2; k++)
+            free(v->found[i].slot[k]);
+        free(v->found[i].slot);
+    }
+    free(v->found);
     free(v->rx);
     free(v->unique);
     free(v);
@@ -101,10 +146,10 @@ static int enum_has(const char *list, const char *val)
     return 0;
 }
 
-static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void issue(vissue *out, const column *c, int ci, int kind, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
+static void issue(vissue *out, const column *c, int ci, int kind, const char *fmt, ...)
 {
     buf h = BUF_INIT;
     col_header(c, &h);
@@ -114,6 +159,7 @@ static void issue(vissue *out, const column *c, int ci, const char *fmt, ...)
     buf_vprintf(&h, fmt, ap);
     va_end(ap);
     out->ci = ci;
+    out->kind = kind;
     snprintf(out->msg, sizeof out->msg, "%s", buf_str(&h));
     buf_free(&h);
 }
@@ -125,15 +171,15 @@ static int range_check(const column *c, int ci, double x, vissue *out)
     if (strncmp(r, ">=", 2) == 0) {
         if (x >= atof(r + 2))
             return 0;
-        issue(out, c, ci, _("must be at least %s"), r + 2);
+        issue(out, c, ci, VI_RANGE, _("must be at least %s"), r + 2);
     } else if (r[0] == '>') {
         if (x > atof(r + 1))
             return 0;
-        issue(out, c, ci, _("must be greater than %s"), r + 1);
+        issue(out, c, ci, VI_RANGE, _("must be greater than %s"), r + 1);
     } else if (dots) {
         if (x >= atof(r) && x <= atof(dots + 2))
             return 0;
-        issue(out, c, ci, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
+        issue(out, c, ci, VI_RANGE, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
     } else {
         return 0;
     }
@@ -147,25 +193,25 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     switch (c->type) {
     case COL_INT:
         if (!value_is_int(val)) {
-            issue(out, c, ci, _("'%s' is not a whole number"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a whole number"), val);
             return 1;
         }
         break;
     case COL_YEAR:
         if (!value_is_int(val) || strlen(val) != 4) {
-            issue(out, c, ci, _("'%s' is not a year (YYYY)"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a year (YYYY)"), val);
             return 1;
         }
         break;
     case COL_DEC:
         if (!value_is_dec(val)) {
-            issue(out, c, ci, _("'%s' is not a number"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a number"), val);
             return 1;
         }
         break;
     case COL_DATE:
         if (!value_is_date(val)) {
-            issue(out, c, ci, _("'%s' is not a date (YYYY-MM-DD)"), val);
+            issue(out, c, ci, VI_TYPE, _("'%s' is not a date (YYYY-MM-DD)"), val);
             return 1;
         }
         break;
@@ -179,22 +225,30 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
         buf list = BUF_INIT;
         for (const char *p = c->enum_s; *p; p++)
             buf_puts(&list, *p == '|' ? ", " : (char[]){*p, 0});
-        issue(out, c, ci, _("'%s' is not one of: %s"), val, buf_str(&list));
+        issue(out, c, ci, VI_ENUM, _("'%s' is not one of: %s"), val, buf_str(&list));
         buf_free(&list);
         return 1;
     }
     if (v->rx[ci]) {
         int m = rx_search(v->rx[ci], val, strlen(val), NULL, NULL, NULL);
         if (m != 1) {
-            issue(out, c, ci, _("'%s' does not have the form %s"), val, c->pattern);
+            issue(out, c, ci, VI_PATTERN, _("'%s' does not have the form %s"), val, c->pattern);
             return 1;
         }
     }
     if (c->link_ti >= 0) {
-        const table *lt = &db_schema(v->d)->tables[c->link_ti];
+        const schema *s = db_schema(v->d);
+        const table *lt = &s->tables[c->link_ti];
+        /* only other registers' rows are remembered: this one's may change */
+        int other = lt != v->t;
         int64_t r;
-        if (!db_find_by(v->d, lt, c->link_ci, val, &r)) {
-            issue(out, c, ci, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
+        if (other && seen_has(&v->found[ci], val, 0))
+            return 0;
+        if (db_find_by(v->d, lt, c->link_ci, val, &r)) {
+            if (other)
+                seen_has(&v->found[ci], val, 1);
+        } else {
+            issue(out, c, ci, VI_LINK, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
             return 1;
         }
     }
@@ -215,7 +269,7 @@ int validator_value(validator *v, int ci, const char *val, vissue *out)
         if (semi)
             *semi = '\0';
         if (!*p) {
-            issue(out, &v->t->cols[ci], ci, _("empty item in the list '%s'"), val);
+            issue(out, &v->t->cols[ci], ci, VI_TYPE, _("empty item in the list '%s'"), val);
             bad = 1;
             break;
         }
@@ -242,7 +296,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
         vissue *slot = n < max ? &out[n] : &tmp;
         if (!val || !*val) {
             if (c->required) {
-                issue(slot, c, ci, "%s", _("is required"));
+                issue(slot, c, ci, VI_REQUIRED, "%s", _("is required"));
                 n++;
             }
             continue;
@@ -252,7 +306,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
             continue;
         }
         if (v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
-            issue(slot, c, ci, _("'%s' is already used by another row"), val);
+            issue(slot, c, ci, VI_UNIQUE, _("'%s' is already used by another row"), val);
             n++;
             continue;
         }
@@ -261,7 +315,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
             const column *oc = &t->cols[c->not_before_ci];
             if (other && *other && strcmp(val, other) < 0 &&
                 (c->type == COL_DATE || atof(val) < atof(other))) {
-                issue(slot, c, ci, _("'%s' is before %s"), val, oc->label);
+                issue(slot, c, ci, VI_ORDER, _("'%s' is before %s"), val, oc->label);
                 n++;
             }
         }

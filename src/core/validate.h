@@ -11,8 +11,12 @@
 
 #include "db.h"
 
+/* What kind of rule a value broke (imports treat some kinds specially). */
+enum { VI_REQUIRED = 1, VI_TYPE, VI_RANGE, VI_ENUM, VI_PATTERN, VI_LINK, VI_UNIQUE, VI_ORDER };
+
 typedef struct vissue {
     int ci;              /* the column at fault */
+    int kind;            /* VI_* */
     char msg[512];       /* "面积(平方公里): must be greater than 0" */
 } vissue;
 
@@ -23,9 +27,9 @@ void validator_free(validator *v);
 
 /* Check one record: vals[ci] for every column (NULL or "" = empty).
  * self_rowid: the row being edited (uniqueness ignores it), or -1 for a new
- * row.  check_links: also check link targets exist (imports may check them
- * against the rows being loaded instead).  Up to max issues go into out;
- * returns how many there were. */
+ * row.  Up to max issues go into out; returns how many there were.
+ * Link targets in other registers are remembered once found: a validator
+ * lives for one change, during which those registers do not change. */
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max);
 
 /* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1
