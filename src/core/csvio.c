@@ -255,7 +255,8 @@ static int feed(csv_reader *r, mr_err *e)
 static void compact(csv_reader *r)
 {
     size_t base = r->cur_first < r->fo_n ? r->fo[r->cur_first] : r->alen;
-    memmove(r->arena, r->arena + base, r->alen - base);
+    if (r->alen > base)
+        memmove(r->arena, r->arena + base, r->alen - base);
     r->alen -= base;
     int k = r->fo_n - r->cur_first;
     for (int i = 0; i < k; i++)

@@ -13,18 +13,19 @@
 
 #include "i18n.h"
 
-/* A header cell as a name: line breaks dropped, spaces trimmed, full-width
- * parentheses made ASCII ("面积（平方公里）" is "面积(平方公里)"). */
-static char *header_name(const char *s)
+/* A header cell as a name: line breaks dropped, spaces trimmed and, when
+ * ascii_parens, full-width parentheses made ASCII ("面积（平方公里）" is
+ * "面积(平方公里)"; but the label 县（市） has them itself). */
+static char *header_name(const char *s, int ascii_parens)
 {
     buf b = BUF_INIT;
     for (const char *p = s; *p; p++) {
         if (*p == '\n' || *p == '\r')
             continue;
-        if (strncmp(p, "（", 3) == 0) {
+        if (ascii_parens && strncmp(p, "（", 3) == 0) {
             buf_putc(&b, '(');
             p += 2;
-        } else if (strncmp(p, "）", 3) == 0) {
+        } else if (ascii_parens && strncmp(p, "）", 3) == 0) {
             buf_putc(&b, ')');
             p += 2;
         } else {
@@ -32,8 +33,6 @@ static char *header_name(const char *s)
         }
     }
     char *n = buf_steal(&b);
-    if (!n)
-        return xstrdup("");
     char *start = n;
     while (*start == ' ' || *start == '\t')
         start++;
@@ -43,6 +42,19 @@ static char *header_name(const char *s)
     memmove(n, start, len);
     n[len] = '\0';
     return n;
+}
+
+/* The column a header cell names, or -1. */
+static int header_col(const table *t, const char *cell, char **name)
+{
+    *name = header_name(cell, 0);
+    int ci = **name ? table_col_any(t, *name) : -1;
+    if (ci < 0) {
+        char *alt = header_name(cell, 1);
+        ci = *alt ? table_col_any(t, alt) : -1;
+        free(alt);
+    }
+    return ci;
 }
 
 int import_map_header(importer *im, char **f, int nf, long line)
@@ -62,8 +74,8 @@ int import_map_header(importer *im, char **f, int nf, long line)
     for (int i = 0; i < nf; i++) {
         im->hdr[i] = xstrdup(f[i]);
         im->map[i] = -1;
-        char *name = header_name(f[i]);
-        int ci = *name ? table_col_any(t, name) : -1;
+        char *name;
+        int ci = header_col(t, f[i], &name);
         if (ci >= 0 && im->colpos[ci] >= 0) {
             buf_printf(&problems, _("; column %s appears twice (fields %d and %d)"),
                        t->cols[ci].id, im->colpos[ci] + 1, i + 1);

@@ -202,7 +202,7 @@ static long count_lines(const char *s, size_t n)
 /* GB18030 or UTF-8?  s starts at the first non-ASCII byte.  Text that is
  * valid UTF-8 — or mostly UTF-8 with a fault, which is then reported as
  * such — is UTF-8; otherwise, if it decodes as GB18030, it is GB18030. */
-static text_enc sniff(const unsigned char *s, size_t n, int final)
+static text_enc sniff(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     int multibyte = 0;
@@ -224,7 +224,9 @@ static text_enc sniff(const unsigned char *s, size_t n, int final)
                 char *op = tmp;
                 size_t ol = sizeof tmp;
                 if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG) {
-                    okgb = errno == EINVAL && !final;
+                    /* a character cut by the end of what we have is still
+                     * GB18030 (a file cut short is reported as such later) */
+                    okgb = errno == EINVAL;
                     break;
                 }
             }
@@ -404,7 +406,7 @@ long textin_read(textin *in, const char **data, mr_err *e)
             }
             if (in->raw_len - p < SNIFF_MIN && !in->eof && in->raw_len < RAW_CHUNK)
                 continue;   /* read more before judging */
-            in->enc = sniff(in->raw + p, in->raw_len - p, in->eof);
+            in->enc = sniff(in->raw + p, in->raw_len - p);
             if (start_iconv(in, e) < 0)
                 return -1;
             if (in->cd != NO_ICONV && p > 0) {
