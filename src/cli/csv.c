@@ -125,12 +125,14 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         import_result_free(&r);
         return e->code ? e->code : EXIT_INTERNAL;
     }
-    print_issues(name, &r);
+    /* what the file turned out to be, then what is wrong with it */
     buf b = BUF_INIT;
     buf_printf(&b, _("%s: %s, %s-separated, %lld rows"), name, text_enc_name(r.enc),
                csv_delim_name(r.delim), (long long)r.rows);
     out_safe(stdout, buf_str(&b));
     putchar('\n');
+    fflush(stdout);
+    print_issues(name, &r);
     buf_reset(&b);
     counts(&b, &r, o.mode);
     if (r.written)

@@ -57,6 +57,13 @@ static int header_col(const table *t, const char *cell, char **name)
     return ci;
 }
 
+/* "; " between the parts of a message (not before the first) */
+static void sep(buf *b)
+{
+    if (b->len)
+        buf_puts(b, _("; "));
+}
+
 int import_map_header(importer *im, char **f, int nf, long line)
 {
     const table *t = im->t;
@@ -77,7 +84,8 @@ int import_map_header(importer *im, char **f, int nf, long line)
         char *name;
         int ci = header_col(t, f[i], &name);
         if (ci >= 0 && im->colpos[ci] >= 0) {
-            buf_printf(&problems, _("; column %s appears twice (fields %d and %d)"),
+            sep(&problems);
+            buf_printf(&problems, _("column %s appears twice (fields %d and %d)"),
                        t->cols[ci].id, im->colpos[ci] + 1, i + 1);
         } else if (ci >= 0) {
             im->map[i] = ci;
@@ -87,7 +95,8 @@ int import_map_header(importer *im, char **f, int nf, long line)
         } else if (!*name && i > last_named) {
             ;   /* Excel's trailing empty columns; their fields must stay empty */
         } else if (!*name) {
-            buf_printf(&problems, _("; field %d has no name"), i + 1);
+            sep(&problems);
+            buf_printf(&problems, _("field %d has no name"), i + 1);
         } else {
             buf_printf(&unknown, "%s'%s'", unknown.len ? ", " : "", name);
         }
@@ -108,17 +117,22 @@ int import_map_header(importer *im, char **f, int nf, long line)
     if (unknown.len || problems.len || missing.len) {
         buf m = BUF_INIT, ids = BUF_INIT;
         if (unknown.len)
-            buf_printf(&m, _("; unknown columns: %s"), buf_str(&unknown));
-        if (missing.len)
-            buf_printf(&m, im->o->mode == IMPORT_UPSERT ? _("; missing required columns (--upsert needs the key): %s")
-                                                        : _("; missing required columns: %s"),
+            buf_printf(&m, _("unknown columns: %s"), buf_str(&unknown));
+        if (missing.len) {
+            sep(&m);
+            buf_printf(&m, im->o->mode == IMPORT_UPSERT ? _("missing required columns (--upsert needs the key): %s")
+                                                        : _("missing required columns: %s"),
                        buf_str(&missing));
-        buf_puts(&m, buf_str(&problems));
+        }
+        if (problems.len) {
+            sep(&m);
+            buf_puts(&m, buf_str(&problems));
+        }
         for (int ci = 0; ci < t->ncols; ci++)
             buf_printf(&ids, "%s%s", ci ? ", " : "", t->cols[ci].id);
         err_set(im->e, EXIT_DATA, _("%s:%ld: the header does not fit %s: %s (its columns: %s; "
                                     "labels as in `minreg show`)"),
-                im->path, line, t->id, buf_str(&m) + 2, buf_str(&ids));
+                im->path, line, t->id, buf_str(&m), buf_str(&ids));
         buf_free(&m);
         buf_free(&ids);
         rc = -1;
