@@ -37,7 +37,7 @@ const action actions[] = {
     {REQ_WIDER,       "wider",      ">",              N_("widen the current column")},
     {REQ_NARROWER,    "narrower",   "<",              N_("narrow the current column")},
     {REQ_HOME,        "home",       "H",              N_("the list of registers")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register name, sort COL [desc], home, help, quit")},
+    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register name, sort COL [desc], import FILE, export FILE, home, help, quit")},
     {REQ_HELP,        "help",       "?",              N_("this help")},
     {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
     {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},
