@@ -242,8 +242,22 @@ static int check_version(db *d, mr_err *e)
     return 0;
 }
 
+/* minreg is one thread: SQLite need not lock its allocator, page cache or
+ * connections, nor count memory (together a few percent of a bulk import).
+ * Must run before SQLite initialises, so before the first open. */
+static void lib_init(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_open(const char *path, int flags, db **out, mr_err *e)
 {
+    lib_init();
     *out = NULL;
     if (access(path, F_OK) != 0) {
         err_set(e, EXIT_DB, "%s: %s", path, strerror(errno));
@@ -306,6 +320,7 @@ static char *slurp(const char *path, mr_err *e)
 
 int db_create(const char *path, const char *datadir, int empty, mr_err *e)
 {
+    lib_init();
     if (access(path, F_OK) == 0) {
         err_set(e, EXIT_IO, "%s: already exists; minreg init will not overwrite a register", path);
         return -1;
