@@ -125,8 +125,11 @@ typedef struct audit_row {
     int64_t id, row_id;
     char *tbl, *row_key, *op, *field, *old, *new_;
 } audit_row;
-int db_audit_of(db *d, int64_t change, audit_row **rows);
-void audit_rows_free(audit_row *r, int n);
+/* The audit rows of a change, one at a time, oldest first (newest first
+ * when desc), without holding them all: an import has a million.  The row
+ * is valid during the call only; fn returns nonzero to stop (returned). */
+typedef int (*db_audit_fn)(void *arg, const audit_row *r);
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
 /* The first change after `change`, still in effect, that touched the same
  * row (the same field, when field is given); 0 if none. */
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);

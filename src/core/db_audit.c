@@ -116,31 +116,38 @@ int db_row_json(db *d, const table *t, int64_t rowid, buf *out)
     return found;
 }
 
+/* SELECT json_extract(?1, '$."col"'), ... for every column: one step per row */
+static void build_json_values(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "SELECT ");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_printf(q, "%sjson_extract(?1, '$.\"", i ? ", " : "");
+        for (const char *p = t->cols[i].id; *p; p++)
+            buf_puts(q, *p == '\'' ? "''" : (char[]){*p, 0});
+        buf_puts(q, "\"')");
+    }
+}
+
 char **db_json_values(db *d, const table *t, const char *json)
 {
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
-    sqlite3_stmt *st = stmt_cached(d, "SELECT json_extract(?1, ?2)");
+    sqlite3_stmt *st = stmt_keyed(d, SK_JSON_VALUES, t, -1, build_json_values);
     if (!st)
         return vals;
-    buf path = BUF_INIT;
-    for (int i = 0; i < t->ncols; i++) {
-        buf_reset(&path);
-        buf_printf(&path, "$.%s", t->cols[i].id);
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, buf_str(&path), -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < t->ncols; i++) {
+            int ty = sqlite3_column_type(st, i);
             char num[NUM_MAX];
-            if (sqlite3_column_type(st, 0) == SQLITE_FLOAT) {
-                num_format(sqlite3_column_double(st, 0), num);
+            if (ty == SQLITE_FLOAT) {
+                num_format(sqlite3_column_double(st, i), num);
                 vals[i] = xstrdup(num);
-            } else {
-                vals[i] = xstrdup((const char *)sqlite3_column_text(st, 0));
+            } else if (ty != SQLITE_NULL) {
+                vals[i] = xstrdup((const char *)sqlite3_column_text(st, i));
             }
         }
-    }
     sqlite3_reset(st);
-    buf_free(&path);
     return vals;
 }
 
@@ -322,46 +329,35 @@ int64_t db_change_last(db *d, int undos)
     return id;
 }
 
-int db_audit_of(db *d, int64_t change, audit_row **out)
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
 {
+    /* prepared here, not cached: fn runs other statements, some of them
+     * writing to minreg_audit (rows of another change, which this one
+     * never matches) */
     sqlite3_stmt *st = NULL;
-    int n = 0;
-    audit_row *rows = NULL;
-    if (sqlite3_prepare_v2(d->h,
-            "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
-            " WHERE change_id = ?1 ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, change);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            rows = xrealloc(rows, sizeof *rows * (size_t)(n + 1));
-            audit_row *r = &rows[n++];
-            memset(r, 0, sizeof *r);
-            r->id = sqlite3_column_int64(st, 0);
-            r->tbl = xstrdup((const char *)sqlite3_column_text(st, 1));
-            r->row_id = sqlite3_column_int64(st, 2);
-            const unsigned char *v;
-            if ((v = sqlite3_column_text(st, 3)))
-                r->row_key = xstrdup((const char *)v);
-            r->op = xstrdup((const char *)sqlite3_column_text(st, 4));
-            if ((v = sqlite3_column_text(st, 5)))
-                r->field = xstrdup((const char *)v);
-            if ((v = sqlite3_column_text(st, 6)))
-                r->old = xstrdup((const char *)v);
-            if ((v = sqlite3_column_text(st, 7)))
-                r->new_ = xstrdup((const char *)v);
-        }
+    const char *q = desc
+        ? "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
+          " WHERE change_id = ?1 ORDER BY id DESC"
+        : "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
+          " WHERE change_id = ?1 ORDER BY id";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, change);
+    int stop = 0;
+    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+        audit_row r;
+        r.id = sqlite3_column_int64(st, 0);
+        r.tbl = (char *)sqlite3_column_text(st, 1);
+        r.row_id = sqlite3_column_int64(st, 2);
+        r.row_key = (char *)sqlite3_column_text(st, 3);
+        r.op = (char *)sqlite3_column_text(st, 4);
+        r.field = (char *)sqlite3_column_text(st, 5);
+        r.old = (char *)sqlite3_column_text(st, 6);
+        r.new_ = (char *)sqlite3_column_text(st, 7);
+        stop = fn(arg, &r);
     }
     sqlite3_finalize(st);
-    *out = rows;
-    return n;
-}
-
-void audit_rows_free(audit_row *r, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free(r[i].tbl); free(r[i].row_key); free(r[i].op);
-        free(r[i].field); free(r[i].old); free(r[i].new_);
-    }
-    free(r);
+    return stop;
 }
 
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field)
