@@ -50,7 +50,8 @@ static void print_issues(const char *path, const import_result *r)
         buf_free(&b);
     }
     if (r->nproblems > r->nissues)
-        fprintf(stderr, _("minreg: ... and %lld more problems\n"),
+        fprintf(stderr, _n("minreg: ... and %lld more problem\n", "minreg: ... and %lld more problems\n",
+                           r->nproblems - r->nissues),
                 (long long)(r->nproblems - r->nissues));
 }
 
@@ -127,7 +128,8 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
     }
     /* what the file turned out to be, then what is wrong with it */
     buf b = BUF_INIT;
-    buf_printf(&b, _("%s: %s, %s-separated, %lld rows"), name, text_enc_name(r.enc),
+    buf_printf(&b, _n("%s: %s, %s-separated, %lld row", "%s: %s, %s-separated, %lld rows", r.rows),
+               name, text_enc_name(r.enc),
                csv_delim_name(r.delim), (long long)r.rows);
     out_safe(stdout, buf_str(&b));
     putchar('\n');
@@ -143,7 +145,8 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         printf("%s\n", _("no change: every row is already there as it is"));
     if (rejects && r.bad_rows) {
         buf_reset(&b);
-        buf_printf(&b, _("%lld rows rejected, written with their reasons to %s"),
+        buf_printf(&b, _n("%lld row rejected, written with its reasons to %s",
+                          "%lld rows rejected, written with their reasons to %s", r.bad_rows),
                    (long long)r.bad_rows, rejects);
         out_safe(stdout, buf_str(&b));
         putchar('\n');
@@ -151,17 +154,24 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
     buf_free(&b);
     if (rc == IMPORT_INVALID && r.links_broken)
         err_set(e, EXIT_NOTFOUND, "%s", _("other rows would lose what they link to; nothing was written"));
-    else if (rc == IMPORT_INVALID && !rejects && r.key_taken)
-        err_set(e, EXIT_NOTFOUND, _("%lld of %lld rows have problems; nothing was written "
-                                    "(%lld rows are already in the register: --upsert updates them, "
-                                    "--replace replaces the register's rows)"),
-                (long long)r.bad_rows, (long long)r.rows, (long long)r.key_taken);
-    else if (rc == IMPORT_INVALID && !rejects)
-        err_set(e, EXIT_NOTFOUND, _("%lld of %lld rows have problems; nothing was written"),
+    else if (rc == IMPORT_INVALID && !rejects) {
+        buf m = BUF_INIT;
+        buf_printf(&m, _n("%lld of %lld row has problems; nothing was written",
+                          "%lld of %lld rows have problems; nothing was written", r.rows),
+                   (long long)r.bad_rows, (long long)r.rows);
+        if (r.key_taken)   /* append to a register that has them: say what to do */
+            buf_printf(&m, _n(" (%lld row is already in the register: --upsert updates it, "
+                              "--replace replaces the register's rows)",
+                              " (%lld rows are already in the register: --upsert updates them, "
+                              "--replace replaces the register's rows)", r.key_taken),
+                       (long long)r.key_taken);
+        err_set(e, EXIT_NOTFOUND, "%s", buf_str(&m));
+        buf_free(&m);
+    } else if (rc == IMPORT_INVALID) {
+        err_set(e, EXIT_NOTFOUND, _n("%lld of %lld row was rejected", "%lld of %lld rows were rejected",
+                                     r.rows),
                 (long long)r.bad_rows, (long long)r.rows);
-    else if (rc == IMPORT_INVALID)
-        err_set(e, EXIT_NOTFOUND, _("%lld of %lld rows were rejected"), (long long)r.bad_rows,
-                (long long)r.rows);
+    }
     import_result_free(&r);
     return rc == IMPORT_OK ? EXIT_OK : EXIT_NOTFOUND;
 }
@@ -265,7 +275,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         return e->code;
     if (!to_stdout) {
         buf b = BUF_INIT;
-        buf_printf(&b, _("%lld rows written to %s"), (long long)rows, out);
+        buf_printf(&b, _n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows, out);
         out_safe(stdout, buf_str(&b));
         putchar('\n');
         buf_free(&b);

@@ -155,7 +155,8 @@ static void dangling(importer *im, const table *u, int ci, const char *item, int
 {
     const column *c = &u->cols[ci];
     buf m = BUF_INIT;
-    buf_printf(&m, _("%lld rows of %s (%s) link to '%s', which would no longer be in %s"),
+    buf_printf(&m, _n("%lld row of %s (%s) links to '%s', which would no longer be in %s",
+                      "%lld rows of %s (%s) link to '%s', which would no longer be in %s", count),
                (long long)count, u->id, c->label, item, im->t->id);
     import_problem(im, 0, -1, NULL, buf_str(&m));
     buf_free(&m);

@@ -43,7 +43,7 @@ int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int
     if (export_csv(tui_db(), t, path, &o, &rows, &e) < 0)
         tui_error(&e);
     else
-        tui_message(_("%lld rows written to %s"), (long long)rows, path);
+        tui_message(_n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows, path);
     free(path);
     return 0;
 }
@@ -73,14 +73,16 @@ int tui_import_file(const table *t, const char *arg)
     if (rc == IMPORT_ERROR) {
         tui_error(&e);
     } else if (rc == IMPORT_OK && r.written) {
-        tui_message(_("change %lld recorded: %lld rows added from %s"), (long long)r.change,
-                    (long long)r.added, path);
+        tui_message(_n("change %lld recorded: %lld row added from %s",
+                       "change %lld recorded: %lld rows added from %s", r.added),
+                    (long long)r.change, (long long)r.added, path);
     } else if (rc == IMPORT_OK) {
         tui_message("%s", _("no change: every row is already there as it is"));
     } else {
         /* the first problem here; `minreg import --dry-run` lists them all */
         buf b = BUF_INIT;
-        buf_printf(&b, _("%lld of %lld rows have problems; nothing was written"),
+        buf_printf(&b, _n("%lld of %lld row has problems; nothing was written",
+                          "%lld of %lld rows have problems; nothing was written", r.rows),
                    (long long)r.bad_rows, (long long)r.rows);
         if (r.nissues) {
             const import_issue *x = &r.issues[0];
