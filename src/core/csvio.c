@@ -38,6 +38,7 @@ struct csv_reader {
     int need_start;      /* the next non-blank line starts a record */
     int eof;
     int too_big;         /* field number of a field over max_field */
+    int too_many;        /* a record with more than CSV_MAX_FIELDS fields */
     char *arena;         /* field bytes, each NUL-terminated */
     size_t alen, acap;
     size_t *fo;          /* field offsets into arena */
@@ -59,6 +60,10 @@ static int no_space(unsigned char c)
 static void on_field(void *s, size_t len, void *data)
 {
     csv_reader *r = data;
+    if (r->fo_n - r->cur_first >= CSV_MAX_FIELDS) {
+        r->too_many = 1;   /* a line of nothing but delimiters must not eat memory */
+        return;
+    }
     if (len > r->max_field) {
         if (!r->too_big)
             r->too_big = r->fo_n - r->cur_first + 1;   /* which field */
@@ -247,6 +252,11 @@ static int feed(csv_reader *r, mr_err *e)
         return parse_error(r, e);
     if (r->too_big || csv_get_buffer_size(&r->p) > r->max_field + SEG_MAX)
         return too_big(r, e);
+    if (r->too_many) {
+        err_set(e, EXIT_DATA, _("%s:%ld: more than %d fields in one record"), csvr_path(r),
+                r->rec_line, CSV_MAX_FIELDS);
+        return -1;
+    }
     r->line += nl != NULL;
     return 0;
 }

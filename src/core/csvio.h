@@ -19,6 +19,7 @@
 #include "textin.h"
 
 #define CSV_MAX_FIELD (1024 * 1024)   /* a longer field is an error, not a memory hog */
+#define CSV_MAX_FIELDS 16384          /* fields in a record (Excel's column limit) */
 
 typedef struct csv_opts {
     text_enc enc;        /* ENC_AUTO: detect */

@@ -178,6 +178,13 @@ int main(void)
     fails(put("huge.csv", huge.s, huge.len), &any, ":2: field 2 is longer than 1048576 bytes",
           "an unclosed quote over 3 MB stops at the 1 MiB limit");
     buf_free(&huge);
+    buf wide = BUF_INIT;
+    buf_puts(&wide, "a\n");
+    for (int i = 0; i < 20000; i++)
+        buf_putc(&wide, ',');
+    fails(put("wide.csv", wide.s, wide.len), &any, ":2: more than 16384 fields in one record",
+          "a line of 20000 commas stops at 16384 fields");
+    buf_free(&wide);
     fails(PUT("xlsx.csv", "PK\x03\x04 rest of a zip"), &any, "spreadsheet workbook",
           "an .xlsx renamed to .csv");
     fails(PUT("u16odd.csv", "\xFF\xFE\x61\x00\x62"), &any, "ends in the middle of a UTF-16LE character",
