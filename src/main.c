@@ -39,6 +39,8 @@ static const struct command {
     {"redo", cmd_redo, N_("redo the last undone change")},
     {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},
     {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},
+    {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
+    {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
 };
 
@@ -67,7 +69,7 @@ static void usage(FILE *f)
             "  -V, --version        version\n\n"
             "Exit status: 0 ok, 1 not found, invalid, or check found errors, 2 usage,\n"
             "3 bad input file, 4 register cannot be opened or is read-only,\n"
-            "5 file system error, 6 conflict.\n"), f);
+            "5 file system error, 6 conflict, 130 cancelled (Ctrl-C).\n"), f);
 }
 
 static int cmd_init(int argc, char **argv, mr_err *e)

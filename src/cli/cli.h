@@ -21,9 +21,23 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e);
 int cmd_grep(db *d, int argc, char **argv, mr_err *e);
 int cmd_check(db *d, int argc, char **argv, mr_err *e);
 int cmd_report(db *d, int argc, char **argv, mr_err *e);
+int cmd_import(db *d, int argc, char **argv, mr_err *e);
+int cmd_export(db *d, int argc, char **argv, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);
+
+/* "COL=VALUE" for t into f (value points into arg); 0, or -1 with e. */
+int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e);
+/* "A,B,C" into column indexes (cis has room for t->ncols). */
+int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e);
+
+/* ---- progress and Ctrl-C for long commands (progress.c) ---- */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_start(void);   /* also catches SIGINT, SIGTERM, SIGHUP */
+/* Draws the bar (on a terminal, after a second); nonzero: cancel. */
+int cli_progress_update(cli_progress *p, int64_t rows, long long bytes, long long size);
+void cli_progress_stop(cli_progress *p);  /* clears the bar, restores the signals */
 
 /* ---- output helpers (out.c) ---- */
 typedef enum { FMT_TEXT, FMT_CSV, FMT_TSV, FMT_JSON } out_format;

@@ -61,7 +61,7 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
 /* ---- show --------------------------------------------------------------- */
 
 /* Parse "COL=VALUE" for table t into f.  Returns 0 or fills e. */
-static int parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
+int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
 {
     const char *eq = strchr(arg, '=');
     if (!eq) {
@@ -82,7 +82,7 @@ static int parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
 }
 
 /* Parse "A,B,C" into column indexes. */
-static int parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e)
+int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e)
 {
     char *copy = xstrdup(arg), *save = NULL;
     *n = 0;
@@ -168,7 +168,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         return e->code;
     db_filter f[64];
     for (int i = 0; i < nw; i++)
-        if (parse_where(t, wheres[i], &f[i], e) < 0)
+        if (cli_parse_where(t, wheres[i], &f[i], e) < 0)
             return e->code;
     for (int i = 0; i < ng; i++)
         if (db_filter_parse_rx(t, greps[i], &f[nw + i], e) < 0)
@@ -178,7 +178,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     for (int i = 0; i < nc; i++)
         cis[i] = i;
     int sort_ci = -1;
-    if ((cols_arg && parse_columns(t, cols_arg, cis, &nc, e) < 0) ||
+    if ((cols_arg && cli_parse_columns(t, cols_arg, cis, &nc, e) < 0) ||
         (sort_arg && (sort_ci = table_col_any(t, sort_arg)) < 0)) {
         if (sort_arg && sort_ci < 0)
             err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, sort_arg);

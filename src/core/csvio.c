@@ -1,57 +1,88 @@
-/* csvio.c — a pull reader over libcsv's push parser.
+/* csvio.c — a pull reader over libcsv's push parser (see csvio.h).
  *
- * libcsv calls us back per field and per record; we queue complete records
- * and hand them out one by one, feeding it 64 KiB at a time, so memory stays
- * bounded by the longest record, not the file.
+ * textin hands us UTF-8 chunks; we feed libcsv one physical line at a time
+ * (at most SEG_MAX bytes), so when a callback fires we know which line we
+ * are on: records get exact line numbers, blank lines and quoted newlines
+ * included.  Fields are copied into one arena and records queued as offsets,
+ * so reading a million rows allocates nothing per row; memory is bounded by
+ * the longest record, and a field longer than max_field stops the read.
  */
+#include "config.h"
 #include "csvio.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
+
+#define SEG_MAX 65536
 
 typedef struct rec {
-    char **f;
-    int n, cap;
+    int first, n;        /* fields fo[first .. first+n) */
     long line;
 } rec;
 
 struct csv_reader {
-    FILE *fp;
-    char *path;
+    textin *in;
     struct csv_parser p;
-    rec *q;           /* queued complete records */
-    int qn, qcap, qpos;
-    rec cur;          /* record being built */
-    rec out;          /* record handed out last */
-    long line;        /* line the next record starts on */
-    long cur_lines;   /* newlines inside the current record's fields */
-    int eof;
+    size_t max_field;
+    char delim;
     int skip_comments;
+    int header_seen;     /* a record was started: no more '#' notes or sep= line */
+    const char *chunk;   /* decoded text from textin: chunk[cpos..clen) not yet fed */
+    size_t clen, cpos;
+    long line;           /* line of the text being fed */
+    long rec_line;       /* line the record being built started on */
+    int need_start;      /* the next non-blank line starts a record */
+    int eof;
+    int too_big;         /* field number of a field over max_field */
+    int too_many;        /* a record with more than CSV_MAX_FIELDS fields */
+    char *arena;         /* field bytes, each NUL-terminated */
+    size_t alen, acap;
+    size_t *fo;          /* field offsets into arena */
+    int fo_n, fo_cap;
+    int cur_first;       /* the record being built: fields fo[cur_first .. fo_n) */
+    rec *q;              /* complete records not handed out yet */
+    int qn, qcap, qpos;
+    char **out;
+    int out_cap;
 };
 
-static void rec_clear(rec *r)
+/* Fields keep every byte: no trimming of spaces around them. */
+static int no_space(unsigned char c)
 {
-    for (int i = 0; i < r->n; i++)
-        free(r->f[i]);
-    r->n = 0;
+    (void)c;
+    return 0;
 }
 
 static void on_field(void *s, size_t len, void *data)
 {
     csv_reader *r = data;
-    if (r->cur.n == r->cur.cap) {
-        r->cur.cap = r->cur.cap ? r->cur.cap * 2 : 16;
-        r->cur.f = xrealloc(r->cur.f, sizeof(char *) * (size_t)r->cur.cap);
+    if (r->fo_n - r->cur_first >= CSV_MAX_FIELDS) {
+        r->too_many = 1;   /* a line of nothing but delimiters must not eat memory */
+        return;
     }
-    char *v = xstrndup(s ? s : "", s ? len : 0);
-    for (size_t i = 0; i < len; i++)
-        if (v[i] == '\n')
-            r->cur_lines++;
-    r->cur.f[r->cur.n++] = v;
+    if (len > r->max_field) {
+        if (!r->too_big)
+            r->too_big = r->fo_n - r->cur_first + 1;   /* which field */
+        len = 0;
+    }
+    if (r->alen + len + 1 > r->acap) {
+        while (r->alen + len + 1 > r->acap)
+            r->acap = r->acap ? r->acap * 2 : 65536;
+        r->arena = xrealloc(r->arena, r->acap);
+    }
+    if (len)
+        memcpy(r->arena + r->alen, s, len);
+    r->arena[r->alen + len] = '\0';
+    if (r->fo_n == r->fo_cap) {
+        r->fo_cap = r->fo_cap ? r->fo_cap * 2 : 64;
+        r->fo = xrealloc(r->fo, sizeof *r->fo * (size_t)r->fo_cap);
+    }
+    r->fo[r->fo_n++] = r->alen;
+    r->alen += len + 1;
 }
 
 static void on_record(int c, void *data)
@@ -59,90 +90,214 @@ static void on_record(int c, void *data)
     csv_reader *r = data;
     (void)c;
     if (r->qn == r->qcap) {
-        r->qcap = r->qcap ? r->qcap * 2 : 64;
-        r->q = xrealloc(r->q, sizeof(rec) * (size_t)r->qcap);
+        r->qcap = r->qcap ? r->qcap * 2 : 16;
+        r->q = xrealloc(r->q, sizeof *r->q * (size_t)r->qcap);
     }
-    r->cur.line = r->line;
-    r->q[r->qn++] = r->cur;
-    r->line += 1 + r->cur_lines;
-    r->cur_lines = 0;
-    memset(&r->cur, 0, sizeof r->cur);
+    r->q[r->qn++] = (rec){r->cur_first, r->fo_n - r->cur_first, r->rec_line};
+    r->cur_first = r->fo_n;
+    r->need_start = 1;
 }
 
-csv_reader *csvr_open(const char *path, int skip_comments, char delim, mr_err *e)
+char csv_delim_parse(const char *s)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
-        return NULL;
+    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
+        return '\t';
+    if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r' && (unsigned char)s[0] < 0x80)
+        return s[0];
+    return 0;
+}
+
+const char *csv_delim_name(char delim)
+{
+    switch (delim) {
+    case ',': return _("comma");
+    case '\t': return _("tab");
+    case ';': return _("semicolon");
+    case '|': return _("vertical bar");
+    default: return _("other");
     }
+}
+
+csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e)
+{
+    csv_opts def = {0};
+    if (!o)
+        o = &def;
+    textin *in = textin_open(path, o->enc, e);
+    if (!in)
+        return NULL;
     csv_reader *r = xcalloc(1, sizeof *r);
-    r->fp = fp;
-    r->path = xstrdup(path);
+    r->in = in;
+    r->max_field = o->max_field ? o->max_field : CSV_MAX_FIELD;
+    r->delim = o->delim;
+    r->skip_comments = o->skip_comments;
     r->line = 1;
-    r->skip_comments = skip_comments;
-    csv_init(&r->p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
-    csv_set_delim(&r->p, (unsigned char)delim);
+    r->need_start = 1;
+    csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
+    csv_set_space_func(&r->p, no_space);
+    if (r->delim)
+        csv_set_delim(&r->p, (unsigned char)r->delim);
     return r;
 }
 
-const char *csvr_path(const csv_reader *r) { return r->path; }
+const char *csvr_path(const csv_reader *r) { return textin_path(r->in); }
+char csvr_delim(const csv_reader *r) { return r->delim; }
+text_enc csvr_encoding(const csv_reader *r) { return textin_encoding(r->in); }
+int csvr_had_bom(const csv_reader *r) { return textin_had_bom(r->in); }
+long long csvr_offset(const csv_reader *r) { return textin_offset(r->in); }
+long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
 
-static int fill(csv_reader *r, mr_err *e)
+/* The delimiter of a header line: whichever of comma, tab and semicolon
+ * occurs most often outside quotes (comma when none does). */
+static char detect_delim(const char *s, size_t n)
 {
-    char chunk[65536];
-    size_t n = fread(chunk, 1, sizeof chunk, r->fp);
-    size_t off = 0;
-    if (r->skip_comments) {
-        /* Skip whole '#' lines at the very start of the file. */
-        while (off < n && chunk[off] == '#') {
-            char *nl = memchr(chunk + off, '\n', n - off);
-            if (!nl) {
-                off = n;
-                break;
-            }
-            off = (size_t)(nl - chunk) + 1;
-            r->line++;
-        }
-        if (off < n || n < sizeof chunk)
-            r->skip_comments = 0;
+    static const char cand[] = {',', '\t', ';'};
+    size_t count[3] = {0, 0, 0};
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            for (int k = 0; k < 3; k++)
+                count[k] += s[i] == cand[k];
     }
-    if (n > off && csv_parse(&r->p, chunk + off, n - off, on_field, on_record, r) != n - off) {
-        err_set(e, EXIT_DATA, "%s:%ld: %s", r->path, r->line + r->cur_lines,
-                csv_strerror(csv_error(&r->p)));
+    int best = 0;
+    for (int k = 1; k < 3; k++)
+        if (count[k] > count[best])
+            best = k;
+    return cand[best];
+}
+
+/* Is s[0..n) only a line ending? */
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* Before the header: '#' notes (seed files), Excel's "sep=;" line, and
+ * the delimiter.  Returns 1 when the line was consumed. */
+static int before_header(csv_reader *r, const char *s, size_t n)
+{
+    if (r->skip_comments && n && s[0] == '#')
+        return 1;
+    if (n >= 5 && strncmp(s, "sep=", 4) == 0 && blank(s + 5, n - 5) && !r->delim) {
+        r->delim = s[4];
+        csv_set_delim(&r->p, (unsigned char)r->delim);
+        return 1;
+    }
+    if (!r->delim) {
+        r->delim = detect_delim(s, n);
+        csv_set_delim(&r->p, (unsigned char)r->delim);
+    }
+    r->header_seen = 1;
+    return 0;
+}
+
+static int parse_error(csv_reader *r, mr_err *e)
+{
+    err_set(e, EXIT_DATA,
+            _("%s:%ld: field %d: malformed quotes: a quote inside an unquoted field, or text "
+              "after a closing quote (a quote in a field is written \"\")"),
+            csvr_path(r), r->line, r->fo_n - r->cur_first + 1);
+    return -1;
+}
+
+static int too_big(csv_reader *r, mr_err *e)
+{
+    err_set(e, EXIT_DATA, _("%s:%ld: field %d is longer than %zu bytes (is a closing quote missing?)"),
+            csvr_path(r), r->rec_line, r->too_big ? r->too_big : r->fo_n - r->cur_first + 1,
+            r->max_field);
+    return -1;
+}
+
+/* Feed libcsv the next line (or SEG_MAX bytes of it). */
+static int feed(csv_reader *r, mr_err *e)
+{
+    if (r->cpos == r->clen) {
+        long n = textin_read(r->in, &r->chunk, e);
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            r->eof = 1;
+            if (csv_fini(&r->p, on_field, on_record, r) != 0) {
+                err_set(e, EXIT_DATA, _("%s:%ld: a quoted field is never closed (its closing quote is missing)"),
+                        csvr_path(r), r->rec_line);
+                return -1;
+            }
+            return r->too_big ? too_big(r, e) : 0;
+        }
+        r->clen = (size_t)n;
+        r->cpos = 0;
+    }
+    const char *s = r->chunk + r->cpos;
+    size_t n = r->clen - r->cpos;
+    if (n > SEG_MAX)
+        n = SEG_MAX;
+    const char *nl = memchr(s, '\n', n);
+    if (nl)
+        n = (size_t)(nl - s) + 1;
+    r->cpos += n;
+    if (r->need_start && !blank(s, n)) {
+        if (!r->header_seen && before_header(r, s, n)) {
+            r->line += nl != NULL;
+            return 0;
+        }
+        r->rec_line = r->line;
+        r->need_start = 0;
+    }
+    if (csv_parse(&r->p, s, n, on_field, on_record, r) != n)
+        return parse_error(r, e);
+    if (r->too_big || csv_get_buffer_size(&r->p) > r->max_field + SEG_MAX)
+        return too_big(r, e);
+    if (r->too_many) {
+        err_set(e, EXIT_DATA, _("%s:%ld: more than %d fields in one record"), csvr_path(r),
+                r->rec_line, CSV_MAX_FIELDS);
         return -1;
     }
-    if (n < sizeof chunk) {
-        if (ferror(r->fp)) {
-            err_set(e, EXIT_IO, "%s: read error", r->path);
-            return -1;
-        }
-        if (csv_fini(&r->p, on_field, on_record, r) != 0) {
-            err_set(e, EXIT_DATA, "%s:%ld: %s", r->path, r->line,
-                    csv_strerror(csv_error(&r->p)));
-            return -1;
-        }
-        r->eof = 1;
-    }
+    r->line += nl != NULL;
     return 0;
+}
+
+/* Drop the records handed out: keep only the one being built. */
+static void compact(csv_reader *r)
+{
+    size_t base = r->cur_first < r->fo_n ? r->fo[r->cur_first] : r->alen;
+    if (r->alen > base)
+        memmove(r->arena, r->arena + base, r->alen - base);
+    r->alen -= base;
+    int k = r->fo_n - r->cur_first;
+    for (int i = 0; i < k; i++)
+        r->fo[i] = r->fo[r->cur_first + i] - base;
+    r->fo_n = k;
+    r->cur_first = 0;
+    r->qn = r->qpos = 0;
 }
 
 int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
 {
-    rec_clear(&r->out);
-    while (r->qpos == r->qn) {
-        r->qpos = r->qn = 0;
-        if (r->eof)
-            return 0;
-        if (fill(r, e) < 0)
-            return -1;
+    if (r->qpos == r->qn) {
+        compact(r);
+        while (r->qn == 0) {
+            if (r->eof)
+                return 0;
+            if (feed(r, e) < 0)
+                return -1;
+        }
     }
-    free(r->out.f);
-    r->out = r->q[r->qpos++];
-    *fields = r->out.f;
-    *nfields = r->out.n;
+    const rec *x = &r->q[r->qpos++];
+    if (x->n > r->out_cap) {
+        r->out_cap = x->n * 2;
+        r->out = xrealloc(r->out, sizeof(char *) * (size_t)r->out_cap);
+    }
+    for (int i = 0; i < x->n; i++)
+        r->out[i] = r->arena + r->fo[x->first + i];
+    *fields = r->out;
+    *nfields = x->n;
     if (line)
-        *line = r->out.line;
+        *line = x->line;
     return 1;
 }
 
@@ -150,18 +305,12 @@ void csvr_close(csv_reader *r)
 {
     if (!r)
         return;
-    rec_clear(&r->out);
-    free(r->out.f);
-    for (int i = r->qpos; i < r->qn; i++) {
-        rec_clear(&r->q[i]);
-        free(r->q[i].f);
-    }
-    rec_clear(&r->cur);
-    free(r->cur.f);
-    free(r->q);
     csv_free(&r->p);
-    fclose(r->fp);
-    free(r->path);
+    textin_close(r->in);
+    free(r->arena);
+    free(r->fo);
+    free(r->q);
+    free(r->out);
     free(r);
 }
 

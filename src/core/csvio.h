@@ -1,25 +1,76 @@
-/* csvio.h — reading CSV records with libcsv, one record at a time. */
+/* csvio.h — CSV in and out.
+ *
+ * Reading: a pull reader over libcsv, fed UTF-8 by textin (so any encoding
+ * Excel or WPS writes is transcoded before parsing), that hands out one
+ * record at a time with the line it starts on.  Strict RFC 4180: a stray
+ * quote, text after a closing quote or a quote never closed is an error
+ * naming the line and field; so is a field over the size limit.
+ *
+ * Writing: RFC 4180 with quotes only where needed, optional BOM, CRLF and
+ * GB18030 output, into a temporary file renamed into place on success.
+ */
 #ifndef MINREG_CSVIO_H
 #define MINREG_CSVIO_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "err.h"
+#include "textin.h"
+
+#define CSV_MAX_FIELD (1024 * 1024)   /* a longer field is an error, not a memory hog */
+#define CSV_MAX_FIELDS 16384          /* fields in a record (Excel's column limit) */
+
+typedef struct csv_opts {
+    text_enc enc;        /* ENC_AUTO: detect */
+    char delim;          /* 0: detect among comma, tab and semicolon */
+    int skip_comments;   /* leading lines that begin with '#' are notes (the seed files) */
+    size_t max_field;    /* 0: CSV_MAX_FIELD */
+} csv_opts;
 
 typedef struct csv_reader csv_reader;
 
-/* Open path for reading.  skip_comments: leading lines that begin with '#'
- * (the seed files' source notes) are skipped.  delim: ',' normally. */
-csv_reader *csvr_open(const char *path, int skip_comments, char delim, mr_err *e);
+/* Open path ("-" = standard input).  o may be NULL for the defaults. */
+csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e);
 
 /* Next record: 1 and fields set (owned by the reader, valid until the next
- * call), 0 at end of file, -1 on a parse error (e filled with file:line). */
+ * call), 0 at end of file, -1 on an error (e filled with file:line).
+ * Blank lines are skipped; *line is the line the record starts on. */
 int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e);
 
 const char *csvr_path(const csv_reader *r);
+char csvr_delim(const csv_reader *r);          /* known once a record was read */
+text_enc csvr_encoding(const csv_reader *r);
+int csvr_had_bom(const csv_reader *r);
+long long csvr_offset(const csv_reader *r);    /* bytes of the file read so far */
+long long csvr_size(const csv_reader *r);      /* -1 when unknown */
 void csvr_close(csv_reader *r);
 
-/* Write one field with RFC 4180 quoting (quotes only when needed). */
+/* "," ";" "tab" or "\t" (also a literal tab): the delimiter, or 0. */
+char csv_delim_parse(const char *s);
+const char *csv_delim_name(char delim);        /* "comma", "tab", "semicolon", ... */
+
+/* Write one field to f with RFC 4180 quoting (quotes only when needed). */
 void csv_write_field(FILE *f, const char *s, char delim);
+
+/* ---- the writer (csvout.c) ---- */
+typedef struct csvw_opts {
+    char delim;          /* 0: comma */
+    int crlf;            /* end records with CRLF (Excel's way) instead of LF */
+    int bom;             /* start with a UTF-8 byte order mark */
+    text_enc enc;        /* ENC_UTF8 (or ENC_AUTO) or ENC_GB18030 */
+    int escape;          /* a terminal reads it: escape control characters */
+} csvw_opts;
+
+typedef struct csv_writer csv_writer;
+
+/* path NULL or "-": standard output.  Otherwise the output goes to a
+ * temporary file beside path that csvw_close renames over it, so a failed
+ * or cancelled write never leaves half a file. */
+csv_writer *csvw_open(const char *path, const csvw_opts *o, mr_err *e);
+void csvw_field(csv_writer *w, const char *s);   /* NULL: empty */
+void csvw_end(csv_writer *w);                    /* end of record */
+int csvw_close(csv_writer *w, mr_err *e);        /* 0, or -1 with e (the file is dropped) */
+void csvw_abort(csv_writer *w);                  /* drop the temporary file */
 
 #endif

@@ -108,6 +108,23 @@ int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e);
 int db_row_json(db *d, const table *t, int64_t rowid, buf *out);   /* 1 if the row exists */
 char **db_json_values(db *d, const table *t, const char *json);     /* ncols strings, NULL = null */
 
+/* Bulk writes (import, undo): foreign keys are checked at COMMIT, so a row
+ * may arrive before the row it links to, and replaced rows may be deleted
+ * before their successors arrive. */
+void db_defer_fks(db *d);
+/* Page cache for bulk work, in KiB (0: SQLite's default again). */
+void db_cache_kb(db *d, int kb);
+/* Audit rows recording rows of t as they are now: op "insert" puts the row
+ * (as JSON) in new, "delete" in old, keyed by the key column.  One
+ * statement: rowid >= 0 for that row, -1 for every row of t. */
+int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e);
+int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
+/* Did the last failed write break a constraint (UNIQUE, NOT NULL ...) rather
+ * than fail for another reason?  Then it is the row's fault, not the disk's. */
+int db_last_was_constraint(db *d);
+/* Did change add this row (an audit 'insert' row says so)? */
+int db_audit_added(db *d, int64_t change, const table *t, int64_t rowid);
+
 int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,
                       const char *summary, const char *comment, int64_t undoes, mr_err *e);
 int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const char *row_key,
@@ -127,8 +144,11 @@ typedef struct audit_row {
     int64_t id, row_id;
     char *tbl, *row_key, *op, *field, *old, *new_;
 } audit_row;
-int db_audit_of(db *d, int64_t change, audit_row **rows);
-void audit_rows_free(audit_row *r, int n);
+/* The audit rows of a change, one at a time, oldest first (newest first
+ * when desc), without holding them all: an import has a million.  The row
+ * is valid during the call only; fn returns nonzero to stop (returned). */
+typedef int (*db_audit_fn)(void *arg, const audit_row *r);
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
 /* The first change after `change`, still in effect, that touched the same
  * row (the same field, when field is given); 0 if none. */
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);

@@ -13,30 +13,33 @@ static int fail(db *d, mr_err *e)
     return -1;
 }
 
+static void build_insert(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "INSERT INTO ");
+    put_ident(q, t->id);
+    buf_puts(q, " (rowid");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_puts(q, ", ");
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, ") VALUES (?1");
+    for (int i = 0; i < t->ncols; i++)
+        buf_printf(q, ", ?%d", i + 2);
+    buf_puts(q, ")");
+}
+
 int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
                   mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "INSERT INTO ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " (rowid");
-    for (int i = 0; i < t->ncols; i++) {
-        buf_puts(&q, ", ");
-        put_ident(&q, t->cols[i].id);
-    }
-    buf_puts(&q, ") VALUES (?1");
-    for (int i = 0; i < t->ncols; i++)
-        buf_printf(&q, ", ?%d", i + 2);
-    buf_puts(&q, ")");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_INSERT, t, -1, build_insert);
     if (!st)
         return fail(d, e);
     if (rowid > 0)
         sqlite3_bind_int64(st, 1, rowid);
     for (int i = 0; i < t->ncols; i++)
         if (vals[i] && *vals[i])
-            sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -46,34 +49,40 @@ int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid,
     return 0;
 }
 
+static void build_update(buf *q, const table *t, int ci, int kind)
+{
+    (void)kind;
+    buf_puts(q, "UPDATE ");
+    put_ident(q, t->id);
+    buf_puts(q, " SET ");
+    put_ident(q, t->cols[ci].id);
+    buf_puts(q, " = ?1 WHERE rowid = ?2");
+}
+
 int db_row_update(db *d, const table *t, int64_t rowid, int ci, const char *val, mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "UPDATE ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " SET ");
-    put_ident(&q, t->cols[ci].id);
-    buf_puts(&q, " = ?1 WHERE rowid = ?2");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_UPDATE, t, ci, build_update);
     if (!st)
         return fail(d, e);
     if (val && *val)
-        sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, val, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rowid);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
+static void build_delete(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "DELETE FROM ");
+    put_ident(q, t->id);
+    buf_puts(q, " WHERE rowid = ?1");
+}
+
 int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "DELETE FROM ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " WHERE rowid = ?1");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_DELETE, t, -1, build_delete);
     if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, rowid);
@@ -107,32 +116,121 @@ int db_row_json(db *d, const table *t, int64_t rowid, buf *out)
     return found;
 }
 
+/* SELECT json_extract(?1, '$."col"'), ... for every column: one step per row */
+static void build_json_values(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "SELECT ");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_printf(q, "%sjson_extract(?1, '$.\"", i ? ", " : "");
+        for (const char *p = t->cols[i].id; *p; p++)
+            buf_puts(q, *p == '\'' ? "''" : (char[]){*p, 0});
+        buf_puts(q, "\"')");
+    }
+}
+
 char **db_json_values(db *d, const table *t, const char *json)
 {
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
-    sqlite3_stmt *st = stmt_cached(d, "SELECT json_extract(?1, ?2)");
+    sqlite3_stmt *st = stmt_keyed(d, SK_JSON_VALUES, t, -1, build_json_values);
     if (!st)
         return vals;
-    buf path = BUF_INIT;
-    for (int i = 0; i < t->ncols; i++) {
-        buf_reset(&path);
-        buf_printf(&path, "$.%s", t->cols[i].id);
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, buf_str(&path), -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            char num[32];
-            if (sqlite3_column_type(st, 0) == SQLITE_FLOAT) {
-                snprintf(num, sizeof num, "%.15g", sqlite3_column_double(st, 0));
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < t->ncols; i++) {
+            int ty = sqlite3_column_type(st, i);
+            char num[NUM_MAX];
+            if (ty == SQLITE_FLOAT) {
+                num_format(sqlite3_column_double(st, i), num);
                 vals[i] = xstrdup(num);
-            } else {
-                vals[i] = xstrdup((const char *)sqlite3_column_text(st, 0));
+            } else if (ty != SQLITE_NULL) {
+                vals[i] = xstrdup((const char *)sqlite3_column_text(st, i));
             }
         }
-    }
     sqlite3_reset(st);
-    buf_free(&path);
     return vals;
+}
+
+void db_cache_kb(db *d, int kb)
+{
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA cache_size = -%d", kb ? kb : 2000);
+    sqlite3_exec(d->h, q, NULL, NULL, NULL);
+}
+
+void db_defer_fks(db *d)
+{
+    sqlite3_exec(d->h, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+}
+
+static void build_audit(buf *q, const table *t, int ci, int kind)
+{
+    int del = kind == SK_AUDIT_DELETE || kind == SK_AUDIT_DELETE_ALL;
+    int all = kind == SK_AUDIT_INSERT_ALL || kind == SK_AUDIT_DELETE_ALL;
+    (void)ci;
+    buf_printf(q, "INSERT INTO minreg_audit (change_id, tbl, row_id, row_key, op, %s)"
+                  " SELECT ?1, ?2, rowid, ", del ? "old" : "new");
+    put_ident(q, t->cols[t->key_ci].id);
+    buf_puts(q, ", ?3, json_object(");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_printf(q, "%s'%s', ", i ? ", " : "", t->cols[i].id);
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, ") FROM ");
+    put_ident(q, t->id);
+    buf_puts(q, all ? " ORDER BY rowid" : " WHERE rowid = ?4");
+}
+
+int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
+{
+    int del = strcmp(op, "delete") == 0;
+    int kind = rowid >= 0 ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
+                          : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
+    sqlite3_stmt *st = stmt_keyed(d, kind, t, -1, build_audit);
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
+    if (rowid >= 0)
+        sqlite3_bind_int64(st, 4, rowid);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(d, e);
+}
+
+int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "DELETE FROM ");
+    put_ident(&q, t->id);
+    int rc = sqlite3_exec(d->h, buf_str(&q), NULL, NULL, NULL);
+    buf_free(&q);
+    if (rc != SQLITE_OK)
+        return fail(d, e);
+    if (deleted)
+        *deleted = sqlite3_changes(d->h);
+    return 0;
+}
+
+int db_last_was_constraint(db *d)
+{
+    return (sqlite3_extended_errcode(d->h) & 0xff) == SQLITE_CONSTRAINT;
+}
+
+int db_audit_added(db *d, int64_t change, const table *t, int64_t rowid)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM minreg_audit WHERE tbl = ?1 AND row_id = ?2"
+                                      " AND change_id = ?3 AND op = 'insert' LIMIT 1");
+    int found = 0;
+    if (st) {
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, rowid);
+        sqlite3_bind_int64(st, 3, change);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+    }
+    return found;
 }
 
 int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,
@@ -231,46 +329,35 @@ int64_t db_change_last(db *d, int undos)
     return id;
 }
 
-int db_audit_of(db *d, int64_t change, audit_row **out)
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
 {
+    /* prepared here, not cached: fn runs other statements, some of them
+     * writing to minreg_audit (rows of another change, which this one
+     * never matches) */
     sqlite3_stmt *st = NULL;
-    int n = 0;
-    audit_row *rows = NULL;
-    if (sqlite3_prepare_v2(d->h,
-            "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
-            " WHERE change_id = ?1 ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, change);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            rows = xrealloc(rows, sizeof *rows * (size_t)(n + 1));
-            audit_row *r = &rows[n++];
-            memset(r, 0, sizeof *r);
-            r->id = sqlite3_column_int64(st, 0);
-            r->tbl = xstrdup((const char *)sqlite3_column_text(st, 1));
-            r->row_id = sqlite3_column_int64(st, 2);
-            const unsigned char *v;
-            if ((v = sqlite3_column_text(st, 3)))
-                r->row_key = xstrdup((const char *)v);
-            r->op = xstrdup((const char *)sqlite3_column_text(st, 4));
-            if ((v = sqlite3_column_text(st, 5)))
-                r->field = xstrdup((const char *)v);
-            if ((v = sqlite3_column_text(st, 6)))
-                r->old = xstrdup((const char *)v);
-            if ((v = sqlite3_column_text(st, 7)))
-                r->new_ = xstrdup((const char *)v);
-        }
+    const char *q = desc
+        ? "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
+          " WHERE change_id = ?1 ORDER BY id DESC"
+        : "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
+          " WHERE change_id = ?1 ORDER BY id";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, change);
+    int stop = 0;
+    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+        audit_row r;
+        r.id = sqlite3_column_int64(st, 0);
+        r.tbl = (char *)sqlite3_column_text(st, 1);
+        r.row_id = sqlite3_column_int64(st, 2);
+        r.row_key = (char *)sqlite3_column_text(st, 3);
+        r.op = (char *)sqlite3_column_text(st, 4);
+        r.field = (char *)sqlite3_column_text(st, 5);
+        r.old = (char *)sqlite3_column_text(st, 6);
+        r.new_ = (char *)sqlite3_column_text(st, 7);
+        stop = fn(arg, &r);
     }
     sqlite3_finalize(st);
-    *out = rows;
-    return n;
-}
-
-void audit_rows_free(audit_row *r, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free(r[i].tbl); free(r[i].row_key); free(r[i].op);
-        free(r[i].field); free(r[i].old); free(r[i].new_);
-    }
-    free(r);
+    return stop;
 }
 
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field)

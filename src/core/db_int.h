@@ -7,8 +7,16 @@
 
 #include "buf.h"
 #include "db.h"
+#include "num.h"
 
 #define STMT_CACHE 48
+#define KEYED_CACHE 96
+
+/* Statements the write path runs per row, cached by what they are rather
+ * than by their SQL text: no SQL is built or compared on the hot path. */
+enum { SK_FIND_BY = 1, SK_EXISTS_OTHER, SK_ROW_INSERT, SK_ROW_UPDATE, SK_ROW_DELETE,
+       SK_AUDIT_INSERT, SK_AUDIT_DELETE, SK_AUDIT_INSERT_ALL, SK_AUDIT_DELETE_ALL, SK_JSON_VALUES };
+typedef void (*sql_build_fn)(buf *q, const table *t, int ci, int kind);
 
 struct db {
     sqlite3 *h;
@@ -20,16 +28,21 @@ struct db {
     int ncache;
     db_busy_fn busy;     /* told while waiting for another writer's lock */
     void *busy_arg;
+    struct { int kind, ci; const table *t; sqlite3_stmt *st; } keyed[KEYED_CACHE];
+    int nkeyed;
 };
 
 struct cursor {
     sqlite3_stmt *st;
     const table *t;
     char err[256];
-    char (*num)[32];   /* per column: REAL values formatted by us */
+    char (*num)[NUM_MAX];   /* per column: REAL values formatted by us */
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
+/* The statement `build` writes for (kind, t, ci), prepared on first use and
+ * returned reset, with no bindings; NULL on error. */
+sqlite3_stmt *stmt_keyed(db *d, int kind, const table *t, int ci, sql_build_fn build);
 void put_ident(buf *b, const char *id);
 void put_where(buf *q, const table *t, const db_filter *f, int nf);
 void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf);

@@ -105,24 +105,12 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
 
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    buf j = BUF_INIT;
-    db_row_json(d, t, rowid, &j);
-    char **v = db_json_values(d, t, buf_str(&j));
-    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "insert", NULL, NULL, buf_str(&j), e);
-    free_row(v, t->ncols);
-    buf_free(&j);
-    return rc;
+    return db_audit_rows(d, change, t, rowid, "insert", e);
 }
 
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    buf j = BUF_INIT;
-    db_row_json(d, t, rowid, &j);
-    char **v = db_json_values(d, t, buf_str(&j));
-    int rc = db_audit_add(d, change, t->id, rowid, v[t->key_ci], "delete", NULL, buf_str(&j), NULL, e);
-    free_row(v, t->ncols);
-    buf_free(&j);
-    return rc;
+    return db_audit_rows(d, change, t, rowid, "delete", e);
 }
 
 static int finish(db *d, int ok, edit_result *r, mr_err *e)
@@ -260,10 +248,62 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_resu
     return finish(d, ok, r, e);
 }
 
+/* Reverting a change goes through its audit rows twice, streaming them:
+ * first to find a later change that touched the same rows (then nothing is
+ * done), then newest first to put each back. */
+typedef struct revert_ctx {
+    db *d;
+    int64_t x;          /* the change reverted */
+    int64_t change;     /* the undo or redo recording it */
+    int64_t rowid;      /* the last row put back */
+    mr_err *e;
+} revert_ctx;
+
+static int check_later(void *arg, const audit_row *a)
+{
+    revert_ctx *c = arg;
+    int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id,
+                                   strcmp(a->op, "update") == 0 ? a->field : NULL);
+    if (!later)
+        return 0;
+    err_set(c->e, EXIT_NOTFOUND,
+            _("cannot undo change %lld: change %lld later changed %s %s%s%s; undo that first"),
+            (long long)c->x, (long long)later, a->tbl, a->row_key ? a->row_key : "",
+            a->field ? " " : "", a->field ? a->field : "");
+    return 1;
+}
+
+/* Put one audited row back; nonzero on failure (e says why). */
+static int put_back(void *arg, const audit_row *a)
+{
+    revert_ctx *c = arg;
+    const table *t = schema_table(db_schema(c->d), a->tbl);
+    int ok;
+    if (!t) {
+        err_set(c->e, EXIT_DB, _("change %lld names an unknown register %s"), (long long)c->x, a->tbl);
+        return 1;
+    }
+    if (strcmp(a->op, "insert") == 0) {
+        ok = edit_audit_delete(c->d, c->change, t, a->row_id, c->e) == 0 &&
+             db_row_delete(c->d, t, a->row_id, c->e) == 0;
+    } else if (strcmp(a->op, "delete") == 0) {
+        char **v = db_json_values(c->d, t, a->old);
+        ok = db_row_insert(c->d, t, (const char *const *)v, a->row_id, NULL, c->e) == 0 &&
+             edit_audit_insert(c->d, c->change, t, a->row_id, c->e) == 0;
+        free_row(v, t->ncols);
+    } else {
+        int ci = table_col(t, a->field);
+        ok = ci >= 0 && db_row_update(c->d, t, a->row_id, ci, a->old, c->e) == 0 &&
+             db_audit_add(c->d, c->change, t->id, a->row_id, a->row_key, "update", a->field,
+                          a->new_, a->old, c->e) == 0;
+    }
+    c->rowid = a->row_id;
+    return !ok;
+}
+
 /* Revert the audit rows of change x as change `kind` (undo or redo). */
 static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
 {
-    const schema *s = db_schema(d);
     db_change ch;
     if (!db_change_get(d, x, &ch)) {
         err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
@@ -276,54 +316,29 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
-    audit_row *rows;
-    int n = db_audit_of(d, x, &rows);
-    for (int i = 0; i < n; i++) {
-        int64_t later = db_audit_later(d, x, rows[i].tbl, rows[i].row_id,
-                                       strcmp(rows[i].op, "update") == 0 ? rows[i].field : NULL);
-        if (later) {
-            err_set(e, EXIT_NOTFOUND,
-                    _("cannot undo change %lld: change %lld later changed %s %s%s%s; undo that first"),
-                    (long long)x, (long long)later, rows[i].tbl, rows[i].row_key ? rows[i].row_key : "",
-                    rows[i].field ? " " : "", rows[i].field ? rows[i].field : "");
-            audit_rows_free(rows, n);
-            r->code = EDIT_REFUSED;
-            return finish(d, 0, r, e);
-        }
+    revert_ctx c = {d, x, 0, 0, e};
+    int rc = db_audit_each(d, x, 0, check_later, &c);
+    if (rc != 0) {
+        if (rc < 0)
+            err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
+        r->code = rc < 0 ? EDIT_ERROR : EDIT_REFUSED;
+        return finish(d, 0, r, e);
     }
+    /* an undone import or delete may bring back rows others link to
+     * only after it removed rows: check foreign keys at the end */
+    db_defer_fks(d);
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %lld", kind, (long long)x);
-    r->change = db_change_add(d, edit_now(), edit_who(), kind, ch.tbl, buf_str(&sum), comment, x, e);
-    int ok = r->change > 0;
-    for (int i = n - 1; ok && i >= 0; i--) {
-        const audit_row *a = &rows[i];
-        const table *t = schema_table(s, a->tbl);
-        if (!t) {
-            err_set(e, EXIT_DB, _("change %lld names an unknown register %s"), (long long)x, a->tbl);
-            ok = 0;
-            break;
-        }
-        if (strcmp(a->op, "insert") == 0) {
-            ok = edit_audit_delete(d, r->change, t, a->row_id, e) == 0 &&
-                 db_row_delete(d, t, a->row_id, e) == 0;
-        } else if (strcmp(a->op, "delete") == 0) {
-            char **v = db_json_values(d, t, a->old);
-            ok = db_row_insert(d, t, (const char *const *)v, a->row_id, NULL, e) == 0 &&
-                 edit_audit_insert(d, r->change, t, a->row_id, e) == 0;
-            free_row(v, t->ncols);
-        } else {
-            int ci = table_col(t, a->field);
-            ok = ci >= 0 && db_row_update(d, t, a->row_id, ci, a->old, e) == 0 &&
-                 db_audit_add(d, r->change, t->id, a->row_id, a->row_key, "update", a->field,
-                              a->new_, a->old, e) == 0;
-        }
-        r->rowid = a->row_id;
-    }
+    r->change = c.change = db_change_add(d, edit_now(), edit_who(), kind, ch.tbl, buf_str(&sum),
+                                         comment, x, e);
+    int ok = r->change > 0 && (rc = db_audit_each(d, x, 1, put_back, &c)) == 0;
+    if (rc < 0)
+        err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
+    r->rowid = c.rowid;
     ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
     /* redoing (undoing an undo) puts the original change back in effect */
     if (ok && ch.undoes)
         ok = db_change_set_undone(d, ch.undoes, 0, e) == 0;
-    audit_rows_free(rows, n);
     buf_free(&sum);
     return finish(d, ok, r, e);
 }

@@ -11,6 +11,7 @@ enum {
     EXIT_DB = 4,         /* register cannot be opened, is not minreg, too new, busy */
     EXIT_IO = 5,         /* file system error */
     EXIT_CONFLICT = 6,   /* the row was changed by someone else since it was read */
+    EXIT_CANCELLED = 130, /* interrupted (Ctrl-C): 128 + SIGINT, as shells report it */
     EXIT_INTERNAL = 70
 };
 

@@ -7,8 +7,10 @@
 #ifdef ENABLE_NLS
 #include <libintl.h>
 #define _(s) gettext(s)
+#define _n(s, p, n) ngettext(s, p, (unsigned long)(n))   /* "1 row", "2 rows" */
 #else
 #define _(s) (s)
+#define _n(s, p, n) ((n) == 1 ? (s) : (p))
 #endif
 #define N_(s) (s)
 

@@ -8,7 +8,8 @@
 int load_csv(db *d, const table *t, const char *path, int skip_comments, mr_err *e)
 {
     mr_err pe = {0};
-    csv_reader *r = csvr_open(path, skip_comments, ',', e);
+    csv_opts o = {.enc = ENC_UTF8, .delim = ',', .skip_comments = skip_comments};
+    csv_reader *r = csvr_open(path, &o, e);
     if (!r)
         return -1;
     char **f;

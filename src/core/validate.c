@@ -10,12 +10,51 @@
 #include "i18n.h"
 #include "rx.h"
 
+/* Link targets found, per column: an open-addressing set of strings.  An
+ * import checks the same few minerals and districts a million times. */
+#define SEEN_MAX 4096
+
+typedef struct seen {
+    char **slot;      /* SEEN_MAX * 2 slots, NULL = empty */
+    int n;
+} seen;
+
 struct validator {
     db *d;
     const table *t;
     rx **rx;          /* per column: compiled pattern or NULL */
     int *unique;      /* per column: key or UNIQUE */
+    seen *found;      /* per column: link targets known to exist */
 };
+
+static unsigned hash(const char *s)
+{
+    unsigned h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Is val known to exist?  add: remember that it does. */
+static int seen_has(seen *st, const char *val, int add)
+{
+    if (!st->slot) {
+        if (!add)
+            return 0;
+        st->slot = xcalloc(SEEN_MAX * 2, sizeof(char *));
+    }
+    unsigned i = hash(val) & (SEEN_MAX * 2 - 1);
+    while (st->slot[i]) {
+        if (strcmp(st->slot[i], val) == 0)
+            return 1;
+        i = (i + 1) & (SEEN_MAX * 2 - 1);
+    }
+    if (add && st->n < SEEN_MAX) {   /* at most half full: probes stay short */
+        st->slot[i] = xstrdup(val);
+        st->n++;
+    }
+    return 0;
+}
 
 validator *validator_new(db *d, const table *t)
 {
@@ -24,6 +63,7 @@ validator *validator_new(db *d, const table *t)
     v->t = t;
     v->rx = xcalloc((size_t)t->ncols, sizeof(rx *));
     v->unique = xcalloc((size_t)t->ncols, sizeof(int));
+    v->found = xcalloc((size_t)t->ncols, sizeof(seen));
     for (int i = 0; i < t->ncols; i++) {
         if (*t->cols[i].pattern)
             v->rx[i] = rx_compile(t->cols[i].pattern, 0, NULL);
@@ -36,8 +76,13 @@ void validator_free(validator *v)
 {
     if (!v)
         return;
-    for (int i = 0; i < v->t->ncols; i++)
+    for (int i = 0; i < v->t->ncols; i++) {
         rx_free(v->rx[i]);
+        for (int k = 0; v->found[i].slot && k < SEEN_MAX * 2; k++)
+            free(v->found[i].slot[k]);
+        free(v->found[i].slot);
+    }
+    free(v->found);
     free(v->rx);
     free(v->unique);
     free(v);
@@ -192,9 +237,17 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
         }
     }
     if (c->link_ti >= 0) {
-        const table *lt = &db_schema(v->d)->tables[c->link_ti];
+        const schema *s = db_schema(v->d);
+        const table *lt = &s->tables[c->link_ti];
+        /* only other registers' rows are remembered: this one's may change */
+        int other = lt != v->t;
         int64_t r;
-        if (!db_find_by(v->d, lt, c->link_ci, val, &r)) {
+        if (other && seen_has(&v->found[ci], val, 0))
+            return 0;
+        if (db_find_by(v->d, lt, c->link_ci, val, &r)) {
+            if (other)
+                seen_has(&v->found[ci], val, 1);
+        } else {
             issue(out, c, ci, VI_LINK, _("'%s' is not in %s"), val, i18n_is_zh() ? lt->title : lt->title_en);
             return 1;
         }

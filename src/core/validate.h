@@ -13,7 +13,7 @@
 
 /* What a value broke: checks report each kind under its own rule. */
 typedef enum vissue_kind {
-    VI_REQUIRED,         /* empty but required */
+    VI_REQUIRED = 1,     /* empty but required (0: no issue) */
     VI_TYPE,             /* not a number, date or year */
     VI_RANGE,            /* outside the column's range (areas > 0) */
     VI_ENUM,             /* not one of the allowed values */
@@ -36,9 +36,9 @@ void validator_free(validator *v);
 
 /* Check one record: vals[ci] for every column (NULL or "" = empty).
  * self_rowid: the row being edited (uniqueness ignores it), or -1 for a new
- * row.  check_links: also check link targets exist (imports may check them
- * against the rows being loaded instead).  Up to max issues go into out;
- * returns how many there were. */
+ * row.  Up to max issues go into out; returns how many there were.
+ * Link targets in other registers are remembered once found: a validator
+ * lives for one change, during which those registers do not change. */
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max);
 
 /* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1

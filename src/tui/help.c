@@ -11,7 +11,7 @@ typedef struct hview {
     int top;
 } hview;
 
-static int nlines(void) { return nactions + 4; }
+static int nlines(void) { return nactions + 5; }
 
 static void help_draw(view *v)
 {
@@ -37,6 +37,9 @@ static void help_draw(view *v)
             draw_text(y, 0, cols, _(":sort COL [desc] sorts, :sort none restores the plan's order."), ATTR_DIM, 0);
         } else if (i == nactions + 3) {
             draw_text(y, 0, cols, _(":problems, :summary, and every action by its name (:home, :quit)."),
+                      ATTR_DIM, 0);
+        } else if (i == nactions + 4) {
+            draw_text(y, 0, cols, _(":import FILE adds a CSV file's rows; :export FILE writes the view for Excel."),
                       ATTR_DIM, 0);
         }
     }

@@ -55,7 +55,7 @@ const action actions[] = {
     {REQ_UNFILTER_ALL, "unfilter-all", "X",           N_("remove every filter")},
     {REQ_PROBLEMS,    "problems",   "P",              N_("the problems: where the register and the plan disagree")},
     {REQ_SUMMARY,     "summary",    "R",              N_("the summary: counts and areas, and 专栏一 beside the register")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, or an action's name")},
+    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")},
     {REQ_HELP,        "help",       "F1",             N_("this help")},
     {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
     {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},

@@ -573,6 +573,15 @@ static int table_command(view *v, const char *cmd, const char *arg)
         drop_filters(tv, 0);
         return 1;
     }
+    if (strcmp(cmd, "export") == 0) {
+        tui_export_view(tv->t, tv->f, tv->nf, tv->sort_ci, tv->desc, arg);
+        return 1;
+    }
+    if (strcmp(cmd, "import") == 0) {
+        if (tui_import_file(tv->t, arg))
+            set_sort(tv, tv->sort_ci, tv->desc);   /* read the rows again */
+        return 1;
+    }
     if (strcmp(cmd, "sort") != 0)
         return 0;
     if (!*arg || strcmp(arg, "none") == 0) {

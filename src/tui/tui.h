@@ -125,6 +125,12 @@ view *grep_new(const char *pattern, mr_err *e);                /* results of :gr
 view *problems_new(mr_err *e);   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
 
+/* :export FILE and :import FILE on a table screen (csv.c).  tui_import_file
+ * returns 1 when the register changed (the screen then reads it again). */
+int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
+                    const char *arg);
+int tui_import_file(const table *t, const char *arg);
+
 /* For record screens opened from a table: move along its list. */
 int table_step_record(view *list, int delta, int64_t *rowid);
 int table_position(view *list, int64_t *i, int64_t *n);

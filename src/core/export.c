@@ -1,0 +1,52 @@
+/* export.c — writing a register's rows as CSV (see export.h). */
+#include "config.h"
+#include "export.h"
+
+#include <stdlib.h>
+
+int export_csv(db *d, const table *t, const char *path, const export_opts *o, int64_t *rows,
+               mr_err *e)
+{
+    int nc = o->cis ? o->nc : t->ncols;
+    int *cis = xmalloc(sizeof(int) * (size_t)(nc ? nc : 1));
+    for (int i = 0; i < nc; i++)
+        cis[i] = o->cis ? o->cis[i] : i;
+    *rows = 0;
+    /* the query first: a bad one must not leave an empty file behind */
+    cursor *c = db_select(d, t, o->f, o->nf, o->sort_ci, o->desc, -1, e);
+    csv_writer *w = c ? csvw_open(path, &o->w, e) : NULL;
+    if (!w) {
+        cursor_free(c);
+        free(cis);
+        return -1;
+    }
+    buf h = BUF_INIT;
+    for (int i = 0; i < nc; i++) {
+        buf_reset(&h);
+        if (o->header_ids)
+            buf_puts(&h, t->cols[cis[i]].id);
+        else
+            col_header(&t->cols[cis[i]], &h);
+        csvw_field(w, buf_str(&h));
+    }
+    csvw_end(w);
+    buf_free(&h);
+    int got;
+    while ((got = cursor_next(c)) == 1) {
+        for (int i = 0; i < nc; i++)
+            csvw_field(w, cursor_val(c, cis[i]));
+        csvw_end(w);
+        (*rows)++;
+    }
+    int rc = 0;
+    if (got < 0) {
+        err_set(e, EXIT_DB, "%s: %s", db_path(d), cursor_error(c));
+        csvw_abort(w);
+        rc = -1;
+    } else {
+        rc = csvw_close(w, e);
+    }
+    cursor_free(c);
+    free(cis);
+    return rc;
+}

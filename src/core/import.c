@@ -1,0 +1,527 @@
+/* import.c — CSV rows into a register as one audited change (see import.h). */
+#include "config.h"
+#include "import_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "edit.h"
+#include "i18n.h"
+
+#define PROGRESS_EVERY 4096
+#define VALUE_SHOWN 80           /* bytes of a value quoted in a report */
+#define ROW_ISSUES 16
+#define IMPORT_CACHE_KB 16384
+
+static const char *const mode_names[] = {"append", "replace", "upsert"};
+
+void import_result_free(import_result *r)
+{
+    for (int i = 0; i < r->nissues; i++) {
+        free(r->issues[i].value);
+        free(r->issues[i].msg);
+    }
+    free(r->issues);
+    r->issues = NULL;
+    r->nissues = 0;
+}
+
+/* s cut to at most VALUE_SHOWN bytes on a character boundary, marked "…". */
+static char *shorten(const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= VALUE_SHOWN)
+        return xstrdup(s);
+    n = VALUE_SHOWN;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    buf b = BUF_INIT;
+    buf_add(&b, s, n);
+    buf_puts(&b, "…");
+    return buf_steal(&b);
+}
+
+void import_problem(importer *im, long line, int ci, const char *value, const char *msg)
+{
+    import_result *r = im->r;
+    r->nproblems++;
+    if (r->nissues >= IMPORT_MAX_ISSUES)
+        return;
+    if (!r->issues)
+        r->issues = xcalloc(IMPORT_MAX_ISSUES, sizeof *r->issues);
+    import_issue *x = &r->issues[r->nissues++];
+    x->line = line;
+    x->ci = ci;
+    x->value = value && *value ? shorten(value) : NULL;
+    x->msg = xstrdup(msg);
+}
+
+/* ---- the rejects file ---------------------------------------------------- */
+
+static int rejects_open(importer *im)
+{
+    const char *path = im->o->rejects;
+    struct stat a, b;
+    if (stat(path, &a) == 0 && strcmp(im->path, "-") != 0 && stat(im->path, &b) == 0 &&
+        a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+        err_set(im->e, EXIT_USAGE, _("%s: the rejects file cannot be the file being imported"), path);
+        return -1;
+    }
+    /* UTF-8 with a BOM and CRLF: Excel opens it as it is, and so do we */
+    csvw_opts wo = {.delim = csvr_delim(im->rd), .crlf = 1, .bom = 1, .enc = ENC_UTF8};
+    im->rej = csvw_open(path, &wo, im->e);
+    if (!im->rej)
+        return -1;
+    for (int i = 0; i < im->nh; i++)
+        if (i != im->reason_field)
+            csvw_field(im->rej, im->hdr[i]);
+    csvw_field(im->rej, IMPORT_REASON_COL);
+    csvw_end(im->rej);
+    return 0;
+}
+
+/* One rejected row: its fields as read, then why. */
+static void reject_row(importer *im, char **f, int nf)
+{
+    int n = nf > im->nh ? nf : im->nh;   /* short rows are padded to line up */
+    for (int i = 0; i < n; i++)
+        if (i != im->reason_field)
+            csvw_field(im->rej, i < nf ? f[i] : NULL);
+    csvw_field(im->rej, buf_str(&im->reason));
+    csvw_end(im->rej);
+}
+
+/* A value already used: by a row of the register, or by an earlier row of
+ * this same file?  Say which — the fixes differ. */
+static void explain_unique(importer *im, vissue *x)
+{
+    const column *c = &im->t->cols[x->ci];
+    const char *val = im->vals[x->ci];
+    int64_t rowid;
+    if (c->multi || !val || !db_find_by(im->d, im->t, x->ci, val, &rowid))
+        return;
+    buf h = BUF_INIT;
+    col_header(c, &h);
+    if (db_audit_added(im->d, im->r->change, im->t, rowid))
+        snprintf(x->msg, sizeof x->msg, _("%s: '%s' is already used by an earlier row of this file"),
+                 buf_str(&h), val);
+    else if (x->ci == im->t->key_ci)
+        im->r->key_taken++;
+    buf_free(&h);
+}
+
+/* A bad row: its problems recorded (and given as the rejects reason). */
+static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int n,
+                    const char *row_msg)
+{
+    im->r->bad_rows++;
+    buf_reset(&im->reason);
+    buf_printf(&im->reason, _("line %ld: "), line);
+    if (row_msg) {
+        import_problem(im, line, -1, NULL, row_msg);
+        buf_puts(&im->reason, row_msg);
+    }
+    for (int i = 0; i < n && i < ROW_ISSUES; i++)
+        if (iss[i].kind == VI_UNIQUE && iss[i].ci >= 0)
+            explain_unique(im, &iss[i]);
+    for (int i = 0; i < n; i++) {
+        const char *val = i < ROW_ISSUES && iss[i].ci >= 0 ? im->vals[iss[i].ci] : NULL;
+        if (i < ROW_ISSUES)
+            import_problem(im, line, iss[i].ci, val, iss[i].msg);
+        else
+            im->r->nproblems++;
+        if (i < ROW_ISSUES)
+            buf_printf(&im->reason, "%s%s", i ? "; " : "", iss[i].msg);
+    }
+    if (im->rej && f)
+        reject_row(im, f, nf);
+}
+
+/* ---- writing a row ---------------------------------------------------------- */
+
+static int same_value(const column *c, const char *a, const char *b)
+{
+    if (!a || !*a)
+        return !b || !*b;
+    if (!b || !*b)
+        return 0;
+    if ((c->type == COL_DEC || c->type == COL_INT) && value_is_dec(a) && value_is_dec(b))
+        return strtod(a, NULL) == strtod(b, NULL);
+    return strcmp(a, b) == 0;
+}
+
+/* The stored row (for --upsert) into im->cur. */
+static int load_current(importer *im, int64_t rowid)
+{
+    const table *t = im->t;
+    cursor *c = db_select_rowid(im->d, t, rowid, im->e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return -1;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        free(im->cur[i]);
+        const char *v = cursor_val(c, i);
+        im->cur[i] = v ? xstrdup(v) : NULL;
+    }
+    cursor_free(c);
+    return 0;
+}
+
+/* A UNIQUE constraint over several columns (quotas: mineral + county) is
+ * the one rule the validator leaves to SQLite; name it by labels. */
+static void constraint_issue(importer *im, vissue *x)
+{
+    const char *m = im->e->msg, *p = strstr(m, "UNIQUE constraint failed: ");
+    x->ci = -1;
+    x->kind = VI_UNIQUE;
+    if (!p) {   /* NOT NULL and the like: SQLite's words, without the file name */
+        const char *colon = strstr(m, ": ");
+        snprintf(x->msg, sizeof x->msg, "%.500s", colon ? colon + 2 : m);
+        return;
+    }
+    buf b = BUF_INIT;
+    char *cols = xstrdup(p + strlen("UNIQUE constraint failed: ")), *save = NULL;
+    for (char *c = strtok_r(cols, ", ", &save); c; c = strtok_r(NULL, ", ", &save)) {
+        const char *dot = strchr(c, '.');
+        int ci = table_col(im->t, dot ? dot + 1 : c);
+        buf_printf(&b, "%s%s", b.len ? " + " : "", ci >= 0 ? im->t->cols[ci].label : c);
+    }
+    snprintf(x->msg, sizeof x->msg, _("%s: this combination is already used by another row"),
+             buf_str(&b));
+    free(cols);
+    buf_free(&b);
+}
+
+/* Insert or update the checked row; 1 written, 0 a constraint broke (x
+ * says which), -1 an error. */
+static int write_row(importer *im, int64_t self, long line, vissue *x)
+{
+    const table *t = im->t;
+    import_result *r = im->r;
+    if (self < 0) {
+        int64_t rowid;
+        if (db_row_insert(im->d, t, im->vals, 0, &rowid, im->e) < 0) {
+            if (!db_last_was_constraint(im->d))
+                return -1;
+            constraint_issue(im, x);
+            err_clear(im->e);
+            return 0;
+        }
+        if (edit_audit_insert(im->d, r->change, t, rowid, im->e) < 0)
+            return -1;
+        r->added++;
+        for (int ci = 0; im->self_links && ci < t->ncols; ci++) {
+            const column *c = &t->cols[ci];
+            const char *v = im->vals[ci];
+            if (c->link_ti < 0 || &db_schema(im->d)->tables[c->link_ti] != t || !v || !*v)
+                continue;
+            if (im->nsl == im->capsl) {
+                im->capsl = im->capsl ? im->capsl * 2 : 64;
+                im->sl = xrealloc(im->sl, sizeof *im->sl * (size_t)im->capsl);
+            }
+            im->sl[im->nsl++] = (selflink){line, rowid, ci, xstrdup(v), 0};
+        }
+        return 1;
+    }
+    int changed = 0;
+    const char *key = im->cur[t->key_ci];
+    for (int ci = 0; ci < t->ncols; ci++) {
+        if (same_value(&t->cols[ci], im->vals[ci], im->cur[ci]))
+            continue;
+        const char *nv = im->vals[ci] && *im->vals[ci] ? im->vals[ci] : NULL;
+        if (db_row_update(im->d, t, self, ci, nv, im->e) < 0) {
+            if (!db_last_was_constraint(im->d))
+                return -1;
+            constraint_issue(im, x);
+            err_clear(im->e);
+            return 0;
+        }
+        if (db_audit_add(im->d, r->change, t->id, self, key, "update", t->cols[ci].id,
+                         im->cur[ci], nv, im->e) < 0)
+            return -1;
+        changed = 1;
+    }
+    if (changed)
+        r->updated++;
+    else
+        r->unchanged++;
+    return 1;
+}
+
+/* Only missing links to rows of this same register, which may come later
+ * in the file?  Those are checked again at the end. */
+static int only_self_links(importer *im, const vissue *iss, int n)
+{
+    const schema *s = db_schema(im->d);
+    for (int i = 0; i < n; i++) {
+        const column *c = &im->t->cols[iss[i].ci];
+        if (iss[i].kind != VI_LINK || c->link_ti < 0 || &s->tables[c->link_ti] != im->t)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* ---- one record ------------------------------------------------------------ */
+
+static int all_empty(char **f, int nf)
+{
+    for (int i = 0; i < nf; i++)
+        if (f[i][0])
+            return 0;
+    return 1;
+}
+
+static int do_row(importer *im, char **f, int nf, long line)
+{
+    const table *t = im->t;
+    vissue iss[ROW_ISSUES];
+    char msg[256];
+    im->r->rows++;
+    for (int ci = 0; ci < t->ncols; ci++)
+        im->vals[ci] = NULL;
+    if (nf != im->nh) {
+        snprintf(msg, sizeof msg, _("%d fields, but the header has %d"), nf, im->nh);
+        bad_row(im, f, nf, line, NULL, 0, msg);
+        return 0;
+    }
+    for (int i = 0; i < nf; i++) {
+        if (im->map[i] >= 0) {
+            im->vals[im->map[i]] = f[i];
+        } else if (f[i][0] && i != im->reason_field) {
+            snprintf(msg, sizeof msg, _("field %d has a value but no column name in the header"), i + 1);
+            bad_row(im, f, nf, line, NULL, 0, msg);
+            return 0;
+        }
+    }
+    int64_t self = -1;
+    const char *key = im->vals[t->key_ci];
+    if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self)) {
+        if (load_current(im, self) < 0)
+            return -1;
+        for (int ci = 0; ci < t->ncols; ci++)
+            if (im->colpos[ci] < 0)
+                im->vals[ci] = im->cur[ci];   /* columns the file does not have stay */
+    }
+    int n = validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
+    if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
+        bad_row(im, f, nf, line, iss, n, NULL);
+        return 0;
+    }
+    int w = write_row(im, self, line, &iss[0]);
+    if (w == 0)
+        bad_row(im, f, nf, line, iss, 1, NULL);
+    return w < 0 ? -1 : 0;
+}
+
+/* Links to rows of the same register, now that every row is in.  A row
+ * rejected here (with a rejects file) is deleted again, which can strand
+ * rows linking to it: repeat until nothing changes. */
+static int check_self_links(importer *im)
+{
+    const table *t = im->t;
+    int again = 1;
+    while (again) {
+        again = 0;
+        for (int i = 0; i < im->nsl; i++) {
+            selflink *x = &im->sl[i];
+            const column *c = &t->cols[x->ci];
+            if (x->dead || validator_value(im->v, x->ci, x->value, &(vissue){0}) == 0)
+                continue;
+            char msg[512];
+            buf h = BUF_INIT;
+            col_header(c, &h);
+            snprintf(msg, sizeof msg, _("%s: '%s' is not in %s, nor anywhere in the file"),
+                     buf_str(&h), x->value, t->id);
+            buf_free(&h);
+            import_problem(im, x->line, x->ci, x->value, msg);
+            im->r->bad_rows++;
+            if (!im->rej)
+                continue;
+            /* put the row in the rejects file from what was stored, then take it out */
+            if (load_current(im, x->rowid) < 0)
+                return -1;
+            buf_reset(&im->reason);
+            buf_printf(&im->reason, _("line %ld: "), x->line);
+            buf_puts(&im->reason, msg);
+            for (int k = 0; k < im->nh; k++)
+                if (k != im->reason_field)
+                    csvw_field(im->rej, im->map[k] >= 0 ? im->cur[im->map[k]] : NULL);
+            csvw_field(im->rej, buf_str(&im->reason));
+            csvw_end(im->rej);
+            if (edit_audit_delete(im->d, im->r->change, t, x->rowid, im->e) < 0 ||
+                db_row_delete(im->d, t, x->rowid, im->e) < 0)
+                return -1;
+            im->r->added--;
+            for (int k = 0; k < im->nsl; k++)
+                if (im->sl[k].rowid == x->rowid)
+                    im->sl[k].dead = 1;
+            again = 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the import ------------------------------------------------------------ */
+
+static int progress(importer *im)
+{
+    if (!im->o->progress)
+        return 0;
+    import_progress p = {im->r->rows, csvr_offset(im->rd), csvr_size(im->rd)};
+    if (im->o->progress(im->o->progress_arg, &p) == 0)
+        return 0;
+    err_set(im->e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
+    return -1;
+}
+
+/* Does the register link to itself (districts: parent)? */
+static int links_itself(db *d, const table *t)
+{
+    const schema *s = db_schema(d);
+    for (int ci = 0; ci < t->ncols; ci++)
+        if (t->cols[ci].link_ti >= 0 && &s->tables[t->cols[ci].link_ti] == t)
+            return 1;
+    return 0;
+}
+
+/* The first data row after the header; 0 if there is none. */
+static int first_row(importer *im, char ***f, int *nf, long *line)
+{
+    int got;
+    while ((got = csvr_next(im->rd, f, nf, line, im->e)) == 1 && all_empty(*f, *nf))
+        ;
+    return got;
+}
+
+static void importer_free(importer *im)
+{
+    for (int i = 0; i < im->nh; i++)
+        free(im->hdr[i]);
+    free(im->hdr);
+    free(im->map);
+    free(im->colpos);
+    for (int i = 0; im->cur && i < im->t->ncols; i++)
+        free(im->cur[i]);
+    free(im->cur);
+    free(im->vals);
+    for (int i = 0; i < im->nsl; i++)
+        free(im->sl[i].value);
+    free(im->sl);
+    buf_free(&im->reason);
+    validator_free(im->v);
+    csvr_close(im->rd);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Everything after the header, inside the transaction. */
+static int load_rows(importer *im, char **f, int nf, long line)
+{
+    import_result *r = im->r;
+    const import_opts *o = im->o;
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s <- %s (%s)", im->t->id, base_name(im->path), mode_names[o->mode]);
+    r->change = db_change_add(im->d, edit_now(), edit_who(), "import", im->t->id, buf_str(&sum),
+                              o->comment, 0, im->e);
+    buf_free(&sum);
+    if (r->change <= 0)
+        return -1;
+    if (o->mode == IMPORT_REPLACE &&
+        (db_audit_rows(im->d, r->change, im->t, -1, "delete", im->e) < 0 ||
+         db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
+        return -1;
+    int got = 1;
+    while (got == 1) {
+        if (!all_empty(f, nf) && do_row(im, f, nf, line) < 0)
+            return -1;
+        if (r->rows % PROGRESS_EVERY == 0 && progress(im) < 0)
+            return -1;
+        got = csvr_next(im->rd, &f, &nf, &line, im->e);
+    }
+    if (got < 0 || progress(im) < 0)
+        return -1;
+    if (im->nsl && check_self_links(im) < 0)
+        return -1;
+    if ((r->deleted || r->updated) && import_check_links_in(im) > 0)
+        r->links_broken = 1;
+    return 0;
+}
+
+int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
+               mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (db_readonly(d)) {
+        err_set(e, EXIT_DB, _("%s is open read-only (-r, or the file is not writable): nothing was changed"),
+                db_path(d));
+        return IMPORT_ERROR;
+    }
+    importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1};
+    im.rd = csvr_open(path, &o->csv, e);
+    if (!im.rd)
+        return IMPORT_ERROR;
+    im.path = csvr_path(im.rd);
+    char **f;
+    int nf, rc = IMPORT_ERROR;
+    long line;
+    int got = csvr_next(im.rd, &f, &nf, &line, e);
+    if (got == 0)
+        err_set(e, EXIT_DATA, _("%s: empty file: no header row"), im.path);
+    if (got <= 0 || import_map_header(&im, f, nf, line) < 0)
+        goto out;
+    r->enc = csvr_encoding(im.rd);
+    r->delim = csvr_delim(im.rd);
+    got = first_row(&im, &f, &nf, &line);
+    if (got == 0)
+        err_set(e, EXIT_DATA, _("%s: a header but no rows: nothing to import"), im.path);
+    if (got <= 0)
+        goto out;
+    if (o->rejects && rejects_open(&im) < 0)
+        goto out;
+    im.v = validator_new(d, t);
+    im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
+    im.self_links = links_itself(d, t);
+    if (db_begin(d, e) < 0)
+        goto out;
+    db_defer_fks(d);
+    /* a bigger page cache for the transaction: a million-row import touches
+     * indexes all over, and every page spilled mid-transaction is written
+     * to the WAL again; 16 MiB keeps the whole process near 25 MB */
+    db_cache_kb(d, IMPORT_CACHE_KB);
+    int loaded = load_rows(&im, f, nf, line);
+    db_cache_kb(d, 0);
+    if (loaded < 0) {
+        db_rollback(d);
+        goto out;
+    }
+    int bad = r->bad_rows > 0 || r->links_broken;
+    if (o->dry_run || r->links_broken || (bad && !o->rejects) ||
+        r->added + r->updated + r->deleted == 0) {
+        db_rollback(d);   /* a dry run, a failure, or nothing to record */
+        r->change = 0;
+    } else if (db_commit(d, e) < 0) {
+        goto out;
+    } else {
+        r->written = 1;
+    }
+    if (im.rej && csvw_close(im.rej, e) < 0) {
+        im.rej = NULL;
+        goto out;
+    }
+    im.rej = NULL;
+    rc = bad ? IMPORT_INVALID : IMPORT_OK;
+out:
+    if (rc == IMPORT_ERROR)
+        r->change = 0;
+    csvw_abort(im.rej);
+    importer_free(&im);
+    return rc;
+}

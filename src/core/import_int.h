@@ -1,0 +1,49 @@
+/* import_int.h — shared by import.c and import_hdr.c only. */
+#ifndef MINREG_IMPORT_INT_H
+#define MINREG_IMPORT_INT_H
+
+#include "buf.h"
+#include "import.h"
+#include "validate.h"
+
+/* A row whose link to another row of this register was checked after the
+ * whole file was in (the row it names may come later in the file). */
+typedef struct selflink {
+    long line;
+    int64_t rowid;
+    int ci;
+    char *value;
+    int dead;            /* the row was rejected since */
+} selflink;
+
+typedef struct importer {
+    db *d;
+    const table *t;
+    const import_opts *o;
+    import_result *r;
+    mr_err *e;
+    const char *path;    /* as messages name it */
+    csv_reader *rd;
+    int nh;              /* header fields */
+    int *map;            /* per header field: the column it fills, or -1 */
+    char **hdr;          /* header fields as written (for the rejects file) */
+    int reason_field;    /* a rejects file's reason field, or -1 */
+    int *colpos;         /* per column: its header field, or -1 */
+    int self_links;      /* the register has columns linking to itself */
+    validator *v;
+    const char **vals;   /* the row being checked, per column */
+    char **cur;          /* --upsert: the stored row it replaces */
+    csv_writer *rej;
+    buf reason;
+    selflink *sl;
+    int nsl, capsl;
+} importer;
+
+int import_map_header(importer *im, char **f, int nf, long line);
+/* After a replace or upsert: every link into this register must still
+ * resolve.  Returns the number of problems recorded. */
+int import_check_links_in(importer *im);
+/* Record a problem (the first IMPORT_MAX_ISSUES are kept). */
+void import_problem(importer *im, long line, int ci, const char *value, const char *msg);
+
+#endif

@@ -1,0 +1,100 @@
+/* csv.c — `:import FILE` and `:export FILE` on a table screen.
+ *
+ * The same core as `minreg import` and `minreg export`; what differs is how
+ * it reports: progress and the outcome on the message line, Esc or Ctrl-C
+ * to cancel.  An export writes the view as the screen shows it (filters and
+ * sort) in the form Excel opens directly: UTF-8 with a BOM, CRLF.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/export.h"
+#include "core/i18n.h"
+#include "core/import.h"
+#include "tui/tui.h"
+
+/* "~/x.csv" is the clerk's home folder, as in a shell. */
+static char *expand(const char *arg)
+{
+    const char *home = getenv("HOME");
+    buf b = BUF_INIT;
+    if (strncmp(arg, "~/", 2) == 0 && home)
+        buf_printf(&b, "%s/%s", home, arg + 2);
+    else
+        buf_puts(&b, arg);
+    return buf_steal(&b);
+}
+
+int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
+                    const char *arg)
+{
+    if (!*arg) {
+        tui_message("%s", _("usage: :export FILE"));
+        return 0;
+    }
+    char *path = expand(arg);
+    export_opts o = {.f = f, .nf = nf, .sort_ci = sort_ci, .desc = desc,
+                     .w = {.bom = 1, .crlf = 1, .enc = ENC_UTF8}};
+    mr_err e = {0};
+    int64_t rows;
+    if (export_csv(tui_db(), t, path, &o, &rows, &e) < 0)
+        tui_error(&e);
+    else
+        tui_message(_n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows, path);
+    free(path);
+    return 0;
+}
+
+static int import_progress_cb(void *arg, const import_progress *p)
+{
+    (void)arg;
+    tui_progress(_("importing…"), p->rows, 0);
+    return tui_cancel_requested();
+}
+
+int tui_import_file(const table *t, const char *arg)
+{
+    if (!*arg) {
+        tui_message("%s", _("usage: :import FILE"));
+        return 0;
+    }
+    if (tui_options()->readonly) {
+        tui_message("%s", _("the register is open read-only"));
+        return 0;
+    }
+    char *path = expand(arg);
+    import_opts o = {.mode = IMPORT_APPEND, .progress = import_progress_cb};
+    import_result r;
+    mr_err e = {0};
+    int rc = import_csv(tui_db(), t, path, &o, &r, &e);
+    if (rc == IMPORT_ERROR) {
+        tui_error(&e);
+    } else if (rc == IMPORT_OK && r.written) {
+        tui_message(_n("change %lld recorded: %lld row added from %s",
+                       "change %lld recorded: %lld rows added from %s", r.added),
+                    (long long)r.change, (long long)r.added, path);
+    } else if (rc == IMPORT_OK) {
+        tui_message("%s", _("no change: every row is already there as it is"));
+    } else {
+        /* the first problem here; `minreg import --dry-run` lists them all */
+        buf b = BUF_INIT;
+        buf_printf(&b, _n("%lld of %lld row has problems; nothing was written",
+                          "%lld of %lld rows have problems; nothing was written", r.rows),
+                   (long long)r.bad_rows, (long long)r.rows);
+        if (r.nissues) {
+            const import_issue *x = &r.issues[0];
+            buf_printf(&b, _(" — line %ld: %s"), x->line, x->msg);
+        }
+        mr_err m = {0};
+        err_set(&m, EXIT_NOTFOUND, "%s", buf_str(&b));
+        tui_error(&m);
+        buf_free(&b);
+    }
+    int changed = r.written;
+    import_result_free(&r);
+    free(path);
+    return changed;
+}

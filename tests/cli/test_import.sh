@@ -1,0 +1,235 @@
+#!/bin/sh
+# CLI: import — encodings, delimiters, modes, validation reports, bad input,
+# rejects, undo, progress on a terminal, Ctrl-C.
+. "$srcdir/tests/lib.sh"
+USER=clerk; export USER
+MINREG_NOW=2026-11-28T12:00:00Z; export MINREG_NOW
+FX=$srcdir/tests/fixtures
+"$MINREG" tables >/dev/null   # the first write-open switches the file to WAL: compare bytes after that
+
+fresh() { cp "$builddir/data/register.db" "$T/reg.db"; rm -f "$T/reg.db-wal" "$T/reg.db-shm"; "$MINREG" tables >/dev/null; }
+rows() { "$MINREG" show "$1" --format tsv | tail -n +2 | wc -l | tr -d ' '; }
+
+# fails DESC STATUS MESSAGE ARGS...: exit STATUS, MESSAGE on stderr, register unchanged
+fails() {
+    desc=$1 want_rc=$2 want=$3; shift 3
+    cp "$T/reg.db" "$T/before.db"
+    run_minreg "$@"
+    if [ "$rc" -eq "$want_rc" ] && grep -qF -- "$want" "$T/err" && cmp -s "$T/reg.db" "$T/before.db" &&
+        [ "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" = ok ]; then
+        ok "$desc"
+    else
+        not_ok "$desc"; echo "#   status $rc (want $want_rc)"; sed 's/^/#   /' "$T/err" | head -5
+    fi
+}
+
+# ---- every encoding and delimiter gives the same register ----
+for f in blocks.csv blocks-bom-crlf.csv blocks-gb18030.csv blocks-utf16le.txt blocks-tab.tsv \
+         blocks-tab-crlf.tsv blocks-semicolon.csv blocks-sep.csv blocks-ids.csv; do
+    fresh
+    run_minreg import a3 "$FX/import/$f"
+    if [ "$rc" -ne 0 ]; then
+        not_ok "$f imports"; sed 's/^/#   /' "$T/err"; continue
+    fi
+    "$MINREG" export a3 >"$T/out"
+    matches_file "$f: 5 rows, exactly as the plain UTF-8 file gives them" import_blocks.csv
+done
+fresh
+run_minreg import a3 "$FX/import/blocks-gb18030.csv"
+is "GB18030 is detected and said" "$(head -1 "$T/out" | sed 's|.*: ||')" "GB18030, comma-separated, 5 rows"
+is "... and the change is recorded" "$(tail -1 "$T/out")" "change 1 recorded: 5 added"
+fresh
+run_minreg import a3 "$FX/import/blocks-utf16le.txt"
+is "UTF-16LE with BOM (Excel's Unicode text) is detected" "$(head -1 "$T/out" | sed 's|.*: ||')" "UTF-16LE, tab-separated, 5 rows"
+fresh
+run_minreg import a3 "$FX/import/blocks-semicolon.csv"
+is "semicolons are detected" "$(head -1 "$T/out" | sed 's|.*: ||')" "UTF-8, semicolon-separated, 5 rows"
+fresh
+run_minreg import a3 "$FX/import/blocks-gb18030.csv" --encoding gbk
+is "--encoding gbk reads GB18030" "$rc" 0
+fresh
+fails "--encoding utf-8 on a GB18030 file: invalid UTF-8 at its first byte" 3 \
+    "blocks-gb18030.csv:1: invalid UTF-8 at byte offset 0 (0xc7)" import a3 "$FX/import/blocks-gb18030.csv" --encoding utf-8
+fails "--delimiter tab on a comma file: the header does not fit" 3 "the header does not fit exploration_blocks" \
+    import a3 "$FX/import/blocks.csv" --delimiter tab
+run_minreg import a3 "$FX/import/blocks-semicolon.csv" --delimiter ';'
+is "--delimiter ';'" "$rc" 0
+fresh
+"$MINREG" import a3 - <"$FX/import/blocks.csv" >"$T/out" 2>"$T/err"
+is "standard input as FILE -" "$(head -1 "$T/out")" "(standard input): UTF-8, comma-separated, 5 rows"
+fails "unknown encodings are a usage error" 2 "unknown encoding 'latin1'" import a3 "$FX/import/blocks.csv" --encoding latin1
+
+# ---- bad input: a clear message, a non-zero exit, the register unchanged ----
+fresh
+B=$FX/bad
+fails "empty file" 3 "empty.csv: empty file: no header row" import a3 "$B/empty.csv"
+fails "a header with no rows" 3 "header-only.csv: a header but no rows: nothing to import" import a3 "$B/header-only.csv"
+fails "a stray quote: line and field" 3 "quote-stray.csv:3: field 2: malformed quotes" import a3 "$B/quote-stray.csv"
+fails "text after a closing quote" 3 "quote-after.csv:2: field 2: malformed quotes" import a3 "$B/quote-after.csv"
+fails "a quote never closed" 3 "quote-unclosed.csv:3: a quoted field is never closed" import a3 "$B/quote-unclosed.csv"
+fails "ragged rows: each one named" 1 "ragged.csv:4: 5 fields, but the header has 4" import a3 "$B/ragged.csv"
+grep -q 'ragged.csv:3: 3 fields, but the header has 4' "$T/err"
+is "... the short row too" "$?" 0
+fails "invalid UTF-8: line and byte offset" 3 "invalid-utf8.csv:3: invalid UTF-8 at byte offset 92 (0xff)" import a3 "$B/invalid-utf8.csv"
+fails "GB18030 cut in the middle of a character" 3 "ends in the middle of a GB18030 character" import a3 "$B/gb18030-cut.csv"
+fails "a BOM in the middle (two files joined)" 3 "mid-bom.csv:8: a byte order mark (U+FEFF) at byte offset 797, not at the start" import a3 "$B/mid-bom.csv"
+fails "NUL bytes" 3 "nul.csv:3: a NUL byte at byte offset 86" import a3 "$B/nul.csv"
+fails "a workbook saved as .csv" 3 "spreadsheet workbook (.xlsx/.xls), not CSV" import a3 "$B/workbook.csv"
+fails "unknown and repeated columns, before any row" 3 "unknown columns: '面基'; missing required columns: 面积(平方公里) (area_km2); column name appears twice (fields 2 and 5)" import a3 "$B/header.csv"
+fails "missing required columns, all of them" 3 "missing required columns: 区块编号 (code), 勘查矿种 (minerals), 面积(平方公里) (area_km2)" import a3 "$B/header-missing.csv"
+{ printf '区块编号,区块名称,勘查矿种,面积\nTK01,"'; head -c 1100000 /dev/zero | tr '\0' x; printf '",金矿,1\n'; } >"$T/big.csv"
+fails "a field over 1 MiB" 3 "big.csv:2: field 2 is longer than 1048576 bytes" import a3 "$T/big.csv"
+fails "a file that does not exist" 5 "nosuch.csv: No such file or directory" import a3 "$T/nosuch.csv"
+fails "a directory" 5 "Is a directory" import a3 "$T"
+cp "$FX/import/blocks.csv" "$T/locked.csv"; chmod 000 "$T/locked.csv"
+if [ "$(id -u)" -ne 0 ]; then
+    fails "a file that cannot be read" 5 "locked.csv: Permission denied" import a3 "$T/locked.csv"
+else
+    ok "# SKIP root can read any file"
+fi
+
+# ---- invalid rows: every problem reported with line, column, value, reason ----
+fails "invalid values: nothing is written (exit 1)" 1 "11 of 12 rows have problems; nothing was written" import a3 "$B/values.csv"
+while IFS='|' read -r want; do
+    grep -qF -- "$want" "$T/err" && ok "reported: $want" || { not_ok "reported: $want"; sed 's/^/#   /' "$T/err"; }
+done <<'EOF'
+values.csv:3: 面积(平方公里): '一点五' is not a number
+values.csv:4: 面积(平方公里): must be greater than 0 (value '-2')
+values.csv:5: 勘查阶段: '初查' is not one of: 预查, 普查, 详查, 勘探
+values.csv:6: 所在重点勘查区: 'KZ123' does not have the form ^KZ\d{11}$
+values.csv:7: 所在重点勘查区: 'KZ21069999999' is not in Key exploration areas
+values.csv:8: 勘查矿种: '锡矿' is not in Minerals (value '金矿;锡矿')
+values.csv:9: 区块编号: is required
+values.csv:10: 区块编号: 'TK01' is already used by an earlier row of this file
+values.csv:11: 投放截止年: '2021' is before 投放起始年
+values.csv:12: 投放起始年: '21' is not a year (YYYY)
+values.csv:13: 所在行政区: '火星区' is not in Districts
+EOF
+{ echo '区块编号,区块名称,勘查矿种,面积'; i=1; while [ $i -le 150 ]; do echo "X$i,名,金矿,-$i"; i=$((i + 1)); done; } >"$T/many.csv"
+fails "150 bad rows" 1 "150 of 150 rows have problems" import a3 "$T/many.csv"
+is "... the first 100 are listed" "$(grep -c 'must be greater than 0' "$T/err")" 100
+grep -q '^minreg: \.\.\. and 50 more problems$' "$T/err"
+is "... then a count of the rest" "$?" 0
+run_minreg import a3 "$FX/import/blocks.csv"
+fails "rows already in the register: the message says what to do" 1 "5 rows are already in the register: --upsert updates them, --replace replaces the register's rows" import a3 "$FX/import/blocks.csv"
+
+# ---- dry run ----
+fresh
+cp "$T/reg.db" "$T/before.db"
+run_minreg import a3 "$FX/import/blocks.csv" --dry-run
+is "--dry-run of a good file: exit 0" "$rc" 0
+cmp -s "$T/reg.db" "$T/before.db"
+is "... nothing written" "$?" 0
+is "... and says what it would do" "$(tail -1 "$T/out")" "dry run: importing would make 5 added; nothing was written"
+fails "--dry-run of a bad file reports and writes nothing" 1 "values.csv:3: 面积(平方公里)" import a3 "$B/values.csv" --dry-run
+
+# ---- --skip-bad --rejects: good rows in, bad rows out with reasons, fixable ----
+fails "--skip-bad needs --rejects" 2 "--skip-bad and --rejects FILE go together" import a3 "$B/values.csv" --skip-bad
+cp "$B/values.csv" "$T/values.csv"
+fails "the rejects file cannot be the input" 2 "cannot be the file being imported" import a3 "$T/values.csv" --skip-bad --rejects "$T/values.csv"
+run_minreg import a3 "$B/values.csv" --skip-bad --rejects "$T/rejects.csv"
+is "--skip-bad: exit 1 while rows were rejected" "$rc" 1
+is "... the good row is in" "$(rows a3)" 1
+grep -q '^11 rows rejected, written with their reasons to ' "$T/out"
+is "... and the count of rejects said" "$?" 0
+is "... rejects: a BOM, the header and a reason column" "$(head -1 "$T/rejects.csv")" "$(printf '\357\273\277区块编号,区块名称,勘查矿种,面积(平方公里),所在重点勘查区,勘查阶段,投放起始年,投放截止年,所在行政区,导入问题\r')"
+is "... one line per rejected row" "$(grep -c . "$T/rejects.csv")" 12
+grep -qF "TK03,面积为负,金矿,-2,,,,,,line 4: 面积(平方公里): must be greater than 0" "$T/rejects.csv"
+is "... each row as it was, with why" "$?" 0
+run_minreg import a3 "$T/rejects.csv"
+is "the rejects file imports as it is (its reason column ignored) and fails the same way" "$(grep -c 'have problems' "$T/err")" 1
+sed -e 's/,面积为负,金矿,-2,/,面积为负,金矿,2,/' -e 's/,阶段不对,金矿,1,,初查,/,阶段不对,金矿,1,,普查,/' "$T/rejects.csv" >"$T/fixed.csv"
+run_minreg import a3 "$T/fixed.csv" --skip-bad --rejects "$T/rejects2.csv"
+is "fixed rows go in on the next try" "$(rows a3)" 3
+is "... the rest are rejected again" "$(grep -c . "$T/rejects2.csv")" 10
+
+# ---- undo takes the whole import back ----
+fresh
+"$MINREG" export a3 >"$T/before.csv"
+run_minreg import a3 "$FX/import/blocks.csv" -m "附表3 from the county"
+"$MINREG" export a3 >"$T/imported.csv"
+run_minreg log --format tsv
+is "the import is one change with an audit row per row" "$(cut -f1,4,7 "$T/out" | tail -n +2 | sort -u | tr '\n' ' ')" "1	import	(row added) "
+is "... five of them" "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')" 5
+is "... with the comment" "$(tail -1 "$T/out" | cut -f10)" "附表3 from the county"
+run_minreg undo
+is "undo" "$(cat "$T/out")" "change 2 recorded"
+"$MINREG" export a3 >"$T/after.csv"
+cmp -s "$T/before.csv" "$T/after.csv"
+is "... the register is as before" "$?" 0
+run_minreg redo
+"$MINREG" export a3 >"$T/redone.csv"
+cmp -s "$T/imported.csv" "$T/redone.csv"
+is "redo puts the rows back as they were imported" "$?" 0
+
+# ---- --upsert and --replace ----
+sed -e 's/^五龙億达金矿区块,TK02,金矿;银矿,3.5,/五龙億达金矿区块,TK02,金矿;银矿,4.5,/' "$FX/import/blocks.csv" >"$T/up.csv"
+echo '新区块,TK06,金矿,1,,,,,,,,,' >>"$T/up.csv"
+run_minreg import a3 "$T/up.csv" --upsert
+is "--upsert: changed rows updated, new ones added" "$(tail -1 "$T/out")" "change 4 recorded: 1 added, 1 updated, 4 unchanged"
+run_minreg log a3 TK02 --format tsv
+is "... the update is audited field by field" "$(tail -1 "$T/out" | cut -f4,7,8,9)" "$(printf 'import\tarea_km2\t3.5\t4.5')"
+printf '区块名称,勘查矿种,面积\n甲,金矿,1\n' >"$T/nokey.csv"
+fails "--upsert needs the key column" 3 "missing required columns (--upsert needs the key): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
+printf '区块编号,区块名称,勘查矿种,面积\nR1,甲,金矿,1\nR2,乙,铁矿,2\n' >"$T/two.csv"
+run_minreg import a3 "$T/two.csv" --replace
+is "--replace: the register's rows replaced" "$(tail -1 "$T/out")" "change 5 recorded: 2 added, 6 deleted"
+is "... only the file's rows remain" "$("$MINREG" show a3 --columns code --format tsv | tail -n +2 | tr '\n' ' ')" "R1 R2 "
+"$MINREG" export minerals | grep -v '^金矿,' >"$T/minerals.csv"
+fails "--replace refused when other registers would lose their link targets" 1 "rows of mining_permits (开采矿种) link to '金矿', which would no longer be in minerals" import minerals "$T/minerals.csv" --replace
+fails "... and named as such" 1 "other rows would lose what they link to; nothing was written" import minerals "$T/minerals.csv" --replace
+
+# ---- rows of the file linking to each other; multi-column uniqueness ----
+"$MINREG" init "$T/empty.db" --empty
+printf '行政区代码,名称,简称,级别,上级\n210602,元宝区,元宝区,市辖区,210600\n210600,丹东市,丹东,地级市,\n' >"$T/d.csv"
+"$MINREG" -f "$T/empty.db" import districts "$T/d.csv" >"$T/out" 2>"$T/err"
+is "a row may link to a row later in the same file" "$?" 0
+printf '行政区代码,名称,简称,级别,上级\n210603,振兴区,振兴区,市辖区,219999\n' >"$T/d2.csv"
+"$MINREG" -f "$T/empty.db" import districts "$T/d2.csv" >"$T/out" 2>"$T/err"
+is "... but it must be somewhere" "$(grep -c "d2.csv:2: 上级: '219999' is not in districts, nor anywhere in the file" "$T/err")" 1
+printf '矿产名称,计量单位,县（市）,开采控制量,备注\n铁矿,亿吨,宽甸县,1,预期性\n' >"$T/q.csv"
+fails "a UNIQUE over two columns (mineral + county), by label" 1 "矿产名称 + 县（市）: this combination is already used by another row" import quotas "$T/q.csv"
+
+# ---- Excel's trailing empty columns; a value under no header ----
+fresh
+printf '区块编号,区块名称,勘查矿种,面积,,\r\nT1,甲,金矿,1,,\r\n' >"$T/trail.csv"
+run_minreg import a3 "$T/trail.csv"
+is "trailing empty columns (Excel) are ignored" "$rc" 0
+printf '区块编号,区块名称,勘查矿种,面积,,\nT2,甲,金矿,1,,x\n' >"$T/trail2.csv"
+fails "... but a value under no header is refused" 1 "trail2.csv:2: field 6 has a value but no column name in the header" import a3 "$T/trail2.csv"
+
+# ---- read-only ----
+fails "-r: import refused (exit 4)" 4 "read-only" -r import a3 "$FX/import/blocks.csv"
+
+# ---- Ctrl-C cancels and rolls back ----
+fresh
+mkfifo "$T/fifo"
+"$MINREG" import a3 "$T/fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+exec 3>"$T/fifo"   # returns once minreg has opened it (its handler is set by then)
+printf '区块编号,区块名称,勘查矿种,面积\n' >&3
+i=0; while [ $i -lt 5000 ]; do echo "C$i,名,金矿,1"; i=$((i + 1)); done >&3
+kill -INT $pid
+# in a subshell: once minreg has gone, writing to the FIFO raises SIGPIPE
+( i=0; while [ $i -lt 5000 ]; do echo "D$i,名,金矿,1"; i=$((i + 1)); done ) >&3 2>/dev/null
+exec 3>&-
+wait $pid
+is "Ctrl-C: exit 130" "$?" 130
+is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
+is "... nothing written" "$(rows a3)" 0
+
+# ---- the progress bar: on a terminal only ----
+if command -v script >/dev/null 2>&1; then
+    fresh
+    MINREG_PROGRESS_AFTER_MS=0 script -qec "'$MINREG' import a3 '$FX/import/blocks.csv'" "$T/log" >/dev/null 2>&1
+    grep -q 'rows/s' "$T/log"
+    is "on a terminal the bar shows rows and rows/s" "$?" 0
+    grep -q '\[#*-*\] *[0-9]*%' "$T/log"
+    is "... with a bar and a percentage" "$?" 0
+    fresh
+    MINREG_PROGRESS_AFTER_MS=0 "$MINREG" import a3 "$FX/import/blocks.csv" >/dev/null 2>"$T/err"
+    is "not on a pipe" "$(grep -c 'rows/s' "$T/err")" 0
+else
+    ok "# SKIP script(1) not available"
+fi
+done_testing
