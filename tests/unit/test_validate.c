@@ -1,0 +1,131 @@
+/* test_validate.c — every validation rule, broken and kept, through the one
+ * validation path (validator_row / validator_value) on the bundled register. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/validate.h"
+#include "tap.h"
+
+static db *d;
+
+/* The row of t whose key is key, as strings (ncols). */
+static char **row_of(const table *t, const char *key)
+{
+    int64_t rowid;
+    char **v = calloc((size_t)t->ncols, sizeof(char *));
+    if (!db_find(d, t, key, &rowid))
+        return v;
+    cursor *c = db_select_rowid(d, t, rowid, NULL);
+    if (c && cursor_next(c) == 1)
+        for (int i = 0; i < t->ncols; i++)
+            v[i] = cursor_val(c, i) ? strdup(cursor_val(c, i)) : NULL;
+    cursor_free(c);
+    return v;
+}
+
+static void set(const table *t, char **v, const char *col, const char *val)
+{
+    int ci = table_col(t, col);
+    free(v[ci]);
+    v[ci] = val ? strdup(val) : NULL;
+}
+
+static void free_row(const table *t, char **v)
+{
+    for (int i = 0; i < t->ncols; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Validate row key of t with col set to val (self: the row itself, so its
+ * own key is not a duplicate).  Returns the kind of the first issue, 0 if none. */
+static int check(const char *tname, const char *key, const char *col, const char *val, char *msg)
+{
+    const table *t = schema_table(db_schema(d), tname);
+    char **v = row_of(t, key);
+    int64_t self = -1;
+    db_find(d, t, key, &self);
+    if (col)
+        set(t, v, col, val);
+    validator *vd = validator_new(d, t);
+    vissue is[8];
+    int n = validator_row(vd, (const char *const *)v, self, is, 8);
+    validator_free(vd);
+    free_row(t, v);
+    if (msg)
+        strcpy(msg, n ? is[0].msg : "");
+    return n ? (int)is[0].kind : 0;
+}
+
+int main(void)
+{
+    const char *bd = getenv("builddir");
+    buf path = BUF_INIT;
+    buf_printf(&path, "%s/data/register.db", bd ? bd : ".");
+    mr_err e = {0};
+    ok(db_open(buf_str(&path), DB_READONLY, &d, &e) == 0, "open the bundled register %s", e.msg);
+    if (!d)
+        return tap_done();
+    char msg[600];
+    const char *P = "mining_permits", *A = "exploration_areas";
+
+    is_int(check(P, "4", NULL, NULL, msg), 0, "a bundled row is valid as it is");
+    is_int(check(A, "KZ21060000009", NULL, NULL, msg), 0, "a multi-valued mineral list is valid");
+
+    is_int(check(P, "4", "mine_name", "", msg), VI_REQUIRED, "required: empty is refused");
+    is_str(msg, "矿山名称: is required", "... named by its label");
+    is_int(check(P, "4", "mine_name", "某矿", NULL), 0, "required: a value passes");
+
+    is_int(check(P, "4", "area_km2", "abc", msg), VI_TYPE, "decimal: letters are refused");
+    is_int(check(P, "4", "area_km2", "1e3", NULL), VI_TYPE, "decimal: exponents are refused");
+    is_int(check(P, "4", "area_km2", "0.31", NULL), 0, "decimal: 0.31 passes");
+    is_int(check(A, "KZ21060000001", "permits_existing", "1.5", NULL), VI_TYPE, "integer: 1.5 is refused");
+    is_int(check(A, "KZ21060000001", "permits_existing", "12", NULL), 0, "integer: 12 passes");
+    is_int(check(P, "4", "valid_from", "2021-02-30", NULL), VI_TYPE, "date: 2021-02-30 is refused");
+    is_int(check(P, "4", "valid_from", "2024-02-29", NULL), 0, "date: a leap day passes");
+    is_int(check(P, "4", "valid_from", "2023-02-29", NULL), VI_TYPE, "date: 29 February of 2023 is refused");
+
+    is_int(check(P, "4", "area_km2", "0", msg), VI_RANGE, "range: an area of 0 is refused");
+    is_str(msg, "登记面积(平方公里): must be greater than 0", "... with the rule in the message");
+    is_int(check(P, "4", "area_km2", "0.0001", NULL), 0, "range: 0.0001 passes");
+    is_int(check(A, "KZ21060000001", "permits_planned", "-1", NULL), VI_RANGE, "range: a negative count is refused");
+
+    is_int(check(P, "4", "method", "空中开采", msg), VI_ENUM, "enumeration: an unknown method is refused");
+    is_int(check(P, "4", "method", "露天开采", NULL), 0, "enumeration: 露天开采 passes");
+
+    is_int(check(P, "4", "permit_no", "C123", NULL), VI_PATTERN, "pattern: a short permit number is refused");
+    is_int(check(P, "4", "permit_no", "C2106002021017110012345", NULL), 0, "pattern: a 23-character number passes");
+    is_int(check("exploration_permits", "1", "permit_no", "T44120090302026433", NULL), 0,
+           "pattern: the old 18-character exploration permit passes");
+    is_int(check("exploration_permits", "1", "permit_no", "T44620090302026433", NULL), VI_PATTERN,
+           "pattern: a grant method outside 1-5 is refused");
+    is_int(check(A, "KZ21060000001", "code", "KZ2106000001", NULL), VI_PATTERN, "pattern: a code one digit short");
+
+    is_int(check(P, "4", "minerals", "金子", NULL), VI_LINK, "link: an unknown mineral is refused");
+    is_int(check(P, "4", "minerals", "金矿;锡矿", NULL), VI_LINK, "link: each item of a list is checked");
+    is_int(check(P, "4", "minerals", "金矿;银矿", NULL), 0, "link: a list of known minerals passes");
+    is_int(check(P, "4", "district", "火星区", NULL), VI_LINK, "link: an unknown district is refused");
+    is_int(check(P, "4", "district", "宽甸县", NULL), 0, "link: a district by its short name passes");
+
+    is_int(check(A, "KZ21060000001", "code", "KZ21060000002", msg), VI_UNIQUE, "uniqueness: another row's code");
+    is_int(check(A, "KZ21060000001", "code", "KZ21060000099", NULL), 0, "uniqueness: a new code passes");
+
+    /* ordering needs both dates: set one, then the other */
+    const table *t = schema_table(db_schema(d), P);
+    char **v = row_of(t, "4");
+    set(t, v, "valid_from", "2021-01-01");
+    set(t, v, "valid_to", "2020-12-31");
+    validator *vd = validator_new(d, t);
+    vissue is[4];
+    int n = validator_row(vd, (const char *const *)v, 4, is, 4);
+    is_int(n ? (int)is[0].kind : 0, VI_ORDER, "ordering: valid_to before valid_from is refused");
+    set(t, v, "valid_to", "2026-01-01");
+    is_int(validator_row(vd, (const char *const *)v, 4, is, 4), 0, "ordering: valid_to after valid_from passes");
+    validator_free(vd);
+    free_row(t, v);
+
+    db_close(d);
+    buf_free(&path);
+    return tap_done();
+}
