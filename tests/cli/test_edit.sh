@@ -133,14 +133,14 @@ locked() {
     done
     return 1
 }
-sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 1" "COMMIT;" >/dev/null &
+sqlite3 -cmd ".timeout 5000" "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 1" "COMMIT;" >/dev/null &
 lock=$!
 locked
 is "(the other writer holds the lock)" "$?" 0
 run_minreg set a11 4 remark=waited
 wait $lock
 is "a write waits for another writer's lock, then succeeds" "$rc" 0
-sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 7" "COMMIT;" >/dev/null &
+sqlite3 -cmd ".timeout 5000" "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 7" "COMMIT;" >/dev/null &
 lock=$!
 locked
 is "(the other writer holds the lock again)" "$?" 0
