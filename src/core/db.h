@@ -95,6 +95,7 @@ char **db_json_values(db *d, const table *t, const char *json);     /* ncols str
 void db_defer_fks(db *d);
 /* Page cache for bulk work, in KiB (0: SQLite's default again). */
 void db_cache_kb(db *d, int kb);
+
 /* Audit rows recording rows of t as they are now: op "insert" puts the row
  * (as JSON) in new, "delete" in old, keyed by the key column.  One
  * statement: rowid >= 0 for that row, -1 for every row of t. */
@@ -158,6 +159,9 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *since, db_log_fn 
  * nonzero cancels it (e then says "cancelled"). */
 typedef struct rowsrc rowsrc;
 typedef int (*db_progress_fn)(void *arg);
+/* Call fn now and then while any statement runs (NULL: stop); nonzero from
+ * it interrupts the statement, which then fails. */
+void db_ticks(db *d, db_progress_fn fn, void *arg);
 rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                       db_progress_fn progress, void *arg, mr_err *e);
 int64_t rowsrc_count(const rowsrc *r);

@@ -158,6 +158,11 @@ void db_cache_kb(db *d, int kb)
     sqlite3_exec(d->h, q, NULL, NULL, NULL);
 }
 
+void db_ticks(db *d, db_progress_fn fn, void *arg)
+{
+    sqlite3_progress_handler(d->h, fn ? 1000000 : 0, fn, arg);
+}
+
 void db_defer_fks(db *d)
 {
     sqlite3_exec(d->h, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);

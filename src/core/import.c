@@ -382,10 +382,18 @@ static int progress(importer *im)
     if (!im->o->progress)
         return 0;
     import_progress p = {im->r->rows, csvr_offset(im->rd), csvr_size(im->rd)};
-    if (im->o->progress(im->o->progress_arg, &p) == 0)
+    if (!im->cancelled && im->o->progress(im->o->progress_arg, &p) == 0)
         return 0;
+    im->cancelled = 1;
     err_set(im->e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     return -1;
+}
+
+/* The same, from inside a long statement (replacing a big register, the
+ * audit rows at the end): the bar moves and Ctrl-C still works there. */
+static int tick(void *arg)
+{
+    return progress(arg) < 0;
 }
 
 /* Does the register link to itself (districts: parent)? */
@@ -511,8 +519,13 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
      * indexes all over, and every page spilled mid-transaction is written
      * to the WAL again; 16 MiB keeps the whole process near 25 MB */
     db_cache_kb(d, IMPORT_CACHE_KB);
+    if (o->progress)
+        db_ticks(d, tick, &im);
     int loaded = load_rows(&im, f, nf, line);
+    db_ticks(d, NULL, NULL);
     db_cache_kb(d, 0);
+    if (loaded < 0 && im.cancelled)   /* an interrupted statement said "interrupted" */
+        err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     if (loaded < 0) {
         db_rollback(d);
         goto out;
