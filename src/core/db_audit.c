@@ -158,6 +158,11 @@ void db_cache_kb(db *d, int kb)
     sqlite3_exec(d->h, q, NULL, NULL, NULL);
 }
 
+void db_ticks(db *d, db_progress_fn fn, void *arg)
+{
+    sqlite3_progress_handler(d->h, fn ? 1000000 : 0, fn, arg);
+}
+
 void db_defer_fks(db *d)
 {
     sqlite3_exec(d->h, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
@@ -167,18 +172,85 @@ static void build_audit(buf *q, const table *t, int ci, int kind)
 {
     int del = kind == SK_AUDIT_DELETE || kind == SK_AUDIT_DELETE_ALL;
     int all = kind == SK_AUDIT_INSERT_ALL || kind == SK_AUDIT_DELETE_ALL;
+    int added = kind == SK_AUDIT_ADDED;
     (void)ci;
     buf_printf(q, "INSERT INTO minreg_audit (change_id, tbl, row_id, row_key, op, %s)"
-                  " SELECT ?1, ?2, rowid, ", del ? "old" : "new");
+                  " SELECT ?1, ?2, m.rowid, m.", del ? "old" : "new");
     put_ident(q, t->cols[t->key_ci].id);
     buf_puts(q, ", ?3, json_object(");
     for (int i = 0; i < t->ncols; i++) {
-        buf_printf(q, "%s'%s', ", i ? ", " : "", t->cols[i].id);
+        buf_printf(q, "%s'%s', m.", i ? ", " : "", t->cols[i].id);
         put_ident(q, t->cols[i].id);
     }
     buf_puts(q, ") FROM ");
+    if (added) {   /* the rows noted, in the order noted */
+        buf_puts(q, "temp.minreg_added AS a JOIN ");
+        put_ident(q, t->id);
+        buf_puts(q, " AS m ON m.rowid = a.rid WHERE a.added ORDER BY a.seq");
+        return;
+    }
     put_ident(q, t->id);
-    buf_puts(q, all ? " ORDER BY rowid" : " WHERE rowid = ?4");
+    buf_puts(q, all ? " AS m ORDER BY m.rowid" : " AS m WHERE m.rowid = ?4");
+}
+
+int db_added_begin(db *d, mr_err *e)
+{
+    /* temp: it lives and dies with this connection and its transaction */
+    if (sqlite3_exec(d->h, "CREATE TEMP TABLE IF NOT EXISTS minreg_added"
+                           " (seq INTEGER PRIMARY KEY, rid INTEGER NOT NULL UNIQUE, added INTEGER);"
+                           " DELETE FROM temp.minreg_added", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, e);
+    return 0;
+}
+
+static void build_note(buf *q, const table *t, int ci, int kind)
+{
+    (void)t, (void)ci, (void)kind;
+    buf_puts(q, "INSERT INTO temp.minreg_added (rid, added) VALUES (?1, ?2)");
+}
+
+int db_added_note(db *d, int64_t rowid, int added, mr_err *e)
+{
+    sqlite3_stmt *st = stmt_keyed(d, SK_ADDED_NOTE, NULL, -1, build_note);
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, rowid);
+    sqlite3_bind_int(st, 2, added);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(d, e);
+}
+
+int db_added_has(db *d, int64_t rowid)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM temp.minreg_added WHERE rid = ?1");
+    int found = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, rowid);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+    }
+    return found;
+}
+
+int db_added_audit(db *d, int64_t change, const table *t, mr_err *e)
+{
+    /* not cached: it runs once per import, and the temp table goes after it */
+    buf q = BUF_INIT;
+    build_audit(&q, t, -1, SK_AUDIT_ADDED);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    if (rc != SQLITE_OK)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, "insert", -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(d, e);
+    return sqlite3_exec(d->h, "DELETE FROM temp.minreg_added", NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(d, e);
 }
 
 int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
@@ -216,21 +288,6 @@ int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e)
 int db_last_was_constraint(db *d)
 {
     return (sqlite3_extended_errcode(d->h) & 0xff) == SQLITE_CONSTRAINT;
-}
-
-int db_audit_added(db *d, int64_t change, const table *t, int64_t rowid)
-{
-    sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM minreg_audit WHERE tbl = ?1 AND row_id = ?2"
-                                      " AND change_id = ?3 AND op = 'insert' LIMIT 1");
-    int found = 0;
-    if (st) {
-        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, rowid);
-        sqlite3_bind_int64(st, 3, change);
-        found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-    }
-    return found;
 }
 
 int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,

@@ -104,7 +104,7 @@ static void explain_unique(importer *im, vissue *x)
         return;
     buf h = BUF_INIT;
     col_header(c, &h);
-    if (db_audit_added(im->d, im->r->change, im->t, rowid))
+    if (db_added_has(im->d, rowid))
         snprintf(x->msg, sizeof x->msg, _("%s: '%s' is already used by an earlier row of this file"),
                  buf_str(&h), val);
     else if (x->ci == im->t->key_ci)
@@ -210,7 +210,7 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
             err_clear(im->e);
             return 0;
         }
-        if (edit_audit_insert(im->d, r->change, t, rowid, im->e) < 0)
+        if (db_added_note(im->d, rowid, 1, im->e) < 0)   /* audited at the end, together */
             return -1;
         r->added++;
         for (int ci = 0; im->self_links && ci < t->ncols; ci++) {
@@ -248,7 +248,8 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
         r->updated++;
     else
         r->unchanged++;
-    return 1;
+    /* noted, so a later line with the same key is seen as a repeat */
+    return db_added_note(im->d, self, 0, im->e) < 0 ? -1 : 1;
 }
 
 /* Only missing links to rows of this same register, which may come later
@@ -299,6 +300,16 @@ static int do_row(importer *im, char **f, int nf, long line)
     int64_t self = -1;
     const char *key = im->vals[t->key_ci];
     if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self)) {
+        if (db_added_has(im->d, self)) {   /* which of the two lines should win? */
+            buf h = BUF_INIT;
+            col_header(&t->cols[t->key_ci], &h);
+            vissue x = {.ci = t->key_ci, .kind = 0};   /* not VI_UNIQUE: explain_unique would reword it */
+            snprintf(x.msg, sizeof x.msg, _("%s: '%s' is on an earlier line of this file too"),
+                     buf_str(&h), key);
+            buf_free(&h);
+            bad_row(im, f, nf, line, &x, 1, NULL);
+            return 0;
+        }
         if (load_current(im, self) < 0)
             return -1;
         for (int ci = 0; ci < t->ncols; ci++)
@@ -351,8 +362,8 @@ static int check_self_links(importer *im)
                     csvw_field(im->rej, im->map[k] >= 0 ? im->cur[im->map[k]] : NULL);
             csvw_field(im->rej, buf_str(&im->reason));
             csvw_end(im->rej);
-            if (edit_audit_delete(im->d, im->r->change, t, x->rowid, im->e) < 0 ||
-                db_row_delete(im->d, t, x->rowid, im->e) < 0)
+            /* not audited yet (that happens for all added rows at the end) */
+            if (db_row_delete(im->d, t, x->rowid, im->e) < 0)
                 return -1;
             im->r->added--;
             for (int k = 0; k < im->nsl; k++)
@@ -371,10 +382,18 @@ static int progress(importer *im)
     if (!im->o->progress)
         return 0;
     import_progress p = {im->r->rows, csvr_offset(im->rd), csvr_size(im->rd)};
-    if (im->o->progress(im->o->progress_arg, &p) == 0)
+    if (!im->cancelled && im->o->progress(im->o->progress_arg, &p) == 0)
         return 0;
+    im->cancelled = 1;
     err_set(im->e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     return -1;
+}
+
+/* The same, from inside a long statement (replacing a big register, the
+ * audit rows at the end): the bar moves and Ctrl-C still works there. */
+static int tick(void *arg)
+{
+    return progress(arg) < 0;
 }
 
 /* Does the register link to itself (districts: parent)? */
@@ -437,6 +456,8 @@ static int load_rows(importer *im, char **f, int nf, long line)
         (db_audit_rows(im->d, r->change, im->t, -1, "delete", im->e) < 0 ||
          db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
         return -1;
+    if (db_added_begin(im->d, im->e) < 0)
+        return -1;
     int got = 1;
     while (got == 1) {
         if (!all_empty(f, nf) && do_row(im, f, nf, line) < 0)
@@ -448,6 +469,8 @@ static int load_rows(importer *im, char **f, int nf, long line)
     if (got < 0 || progress(im) < 0)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
+        return -1;
+    if (db_added_audit(im->d, r->change, im->t, im->e) < 0)
         return -1;
     if ((r->deleted || r->updated) && import_check_links_in(im) > 0)
         r->links_broken = 1;
@@ -496,8 +519,13 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
      * indexes all over, and every page spilled mid-transaction is written
      * to the WAL again; 16 MiB keeps the whole process near 25 MB */
     db_cache_kb(d, IMPORT_CACHE_KB);
+    if (o->progress)
+        db_ticks(d, tick, &im);
     int loaded = load_rows(&im, f, nf, line);
+    db_ticks(d, NULL, NULL);
     db_cache_kb(d, 0);
+    if (loaded < 0 && im.cancelled)   /* an interrupted statement said "interrupted" */
+        err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     if (loaded < 0) {
         db_rollback(d);
         goto out;

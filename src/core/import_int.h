@@ -37,6 +37,7 @@ typedef struct importer {
     buf reason;
     selflink *sl;
     int nsl, capsl;
+    int cancelled;       /* the progress callback asked to stop */
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);

@@ -169,6 +169,15 @@ run_minreg import a3 "$T/up.csv" --upsert
 is "--upsert: changed rows updated, new ones added" "$(tail -1 "$T/out")" "change 4 recorded: 1 added, 1 updated, 4 unchanged"
 run_minreg log a3 TK02 --format tsv
 is "... the update is audited field by field" "$(tail -1 "$T/out" | cut -f4,7,8,9)" "$(printf 'import\tarea_km2\t3.5\t4.5')"
+cp "$T/reg.db" "$T/before.db"
+run_minreg undo
+"$MINREG" export a3 >"$T/after.csv"
+is "undo of an upsert puts back the updated row and removes the added one" "$(diff "$T/after.csv" "$T/redone.csv" && echo same)" same
+cp "$T/before.db" "$T/reg.db"
+printf '区块编号,区块名称,勘查矿种,面积\nTK02,甲,金矿,1\nTK02,乙,金矿,2\nTK07,丙,金矿,1\nTK07,丁,金矿,1\n' >"$T/twice.csv"
+fails "--upsert: a key twice in the file is an error, not a silent last-one-wins" 1 "twice.csv:3: 区块编号: 'TK02' is on an earlier line of this file too" import a3 "$T/twice.csv" --upsert
+grep -qF "twice.csv:5: 区块编号: 'TK07' is on an earlier line of this file too" "$T/err"
+is "... also for a key the file itself adds" "$?" 0
 printf '区块名称,勘查矿种,面积\n甲,金矿,1\n' >"$T/nokey.csv"
 fails "--upsert needs the key column" 3 "missing required columns (--upsert needs the key): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
 printf '区块编号,区块名称,勘查矿种,面积\nR1,甲,金矿,1\nR2,乙,铁矿,2\n' >"$T/two.csv"
