@@ -15,6 +15,7 @@ struct db {
     char *path;
     schema s;
     int readonly;
+    int ro_why;          /* DB_RO_*: why it is read-only */
     /* statements prepared once and reused (lookups run per row in imports) */
     struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
     int ncache;

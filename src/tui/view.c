@@ -659,7 +659,7 @@ static void handle(request req)
     case REQ_UNDO:
     case REQ_REDO: {
         if (T.o.readonly) {
-            tui_error_text(_("read-only: the register was opened with -r or its file is not writable"));
+            tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
             break;
         }
         mr_err e = {0};
