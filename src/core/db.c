@@ -387,12 +387,19 @@ static int busy_wait(void *arg, int count)
     if (d->busy)
         d->busy(d->busy_arg, waited);
     sqlite3_sleep(BUSY_STEP_MS);
+    /* asked after the pause, which a signal cuts short: a hangup during
+     * the wait gives up before the next try could take the lock */
+    if (d->busy_cancel && d->busy_cancel(d->busy_arg)) {
+        d->busy_cancelled = 1;
+        return 0;
+    }
     return 1;
 }
 
-void db_on_busy(db *d, db_busy_fn fn, void *arg)
+void db_on_busy(db *d, db_busy_fn fn, int (*cancel)(void *arg), void *arg)
 {
     d->busy = fn;
+    d->busy_cancel = cancel;
     d->busy_arg = arg;
 }
 
@@ -626,8 +633,12 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 
 int db_begin(db *d, mr_err *e)
 {
+    d->busy_cancelled = 0;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
+        if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
+            err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
+                    d->path);
+        else if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
             err_set(e, EXIT_DB, "%s: another clerk's write held the register for over %d s; nothing was written, try again",
                     d->path, DB_BUSY_TIMEOUT_MS / 1000);
         else

@@ -55,10 +55,12 @@ int db_damage_seen(void);
 
 /* While another clerk's write holds the lock, minreg waits up to
  * DB_BUSY_TIMEOUT_MS, calling fn (if set) with the milliseconds waited so
- * far, so a screen can say why it is waiting. */
+ * far, so a screen can say why it is waiting, and after each pause asking
+ * cancel (if set) whether to give up: a dropped link (SIGHUP) must not
+ * leave a save to go through later, unseen. */
 #define DB_BUSY_TIMEOUT_MS 5000
 typedef void (*db_busy_fn)(void *arg, int waited_ms);
-void db_on_busy(db *d, db_busy_fn fn, void *arg);
+void db_on_busy(db *d, db_busy_fn fn, int (*cancel)(void *arg), void *arg);
 
 /* Create a new register at path (which must not exist) from
  * datadir/schema.sql and, unless empty, datadir/seed/<table>.csv.  Built in a

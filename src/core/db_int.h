@@ -20,7 +20,9 @@ struct db {
     struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
     int ncache;
     db_busy_fn busy;     /* told while waiting for another writer's lock */
+    int (*busy_cancel)(void *arg);   /* asked whether to stop waiting */
     void *busy_arg;
+    int busy_cancelled;  /* the last wait was given up on request */
 };
 
 struct cursor {
