@@ -151,7 +151,7 @@ while read -r delay; do
         "$T/burst" "$T/burst.sh" "$MINREG" "$trial" </dev/null &
     bp=$!
     i=0
-    while [ ! -s "$T/burst.pgid" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+    while [ ! -s "$T/burst.pgid" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
     pg=$(cat "$T/burst.pgid"); rm -f "$T/burst.pgid"
     sleep "$delay"
     env kill -s KILL -- "-$pg" || { failed="$failed trial $trial: could not kill the burst;"; kill -KILL "$bp"; }

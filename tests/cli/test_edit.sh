@@ -120,7 +120,9 @@ is "... and exactly 81 audited changes of the field" "$(tail -n +2 "$T/out" | wc
 run_minreg set a11 5 scale=1 --expect scale=3
 is "a stale --expect is a conflict (exit 6)" "$rc" 6
 # another writer holding the register: minreg waits (busy timeout), then writes.
-# locked: wait (bounded) until the background writer holds the lock.
+# locked: wait (bounded) until the background writer holds the lock.  The
+# probe holds it for an instant itself: the writer has a busy timeout
+# (.timeout) so that instant cannot make it fail.
 locked() {
     i=0
     while [ $i -lt 200 ]; do
@@ -129,14 +131,14 @@ locked() {
     done
     return 1
 }
-sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 1" "COMMIT;" >/dev/null &
+sqlite3 "$T/reg.db" ".timeout 10000" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 1" "COMMIT;" >/dev/null &
 lock=$!
 locked
 is "(the other writer holds the lock)" "$?" 0
 run_minreg set a11 4 remark=waited
 wait $lock
 is "a write waits for another writer's lock, then succeeds" "$rc" 0
-sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 7" "COMMIT;" >/dev/null &
+sqlite3 "$T/reg.db" ".timeout 10000" "BEGIN IMMEDIATE; UPDATE districts SET level = level;" ".shell sleep 7" "COMMIT;" >/dev/null &
 lock=$!
 locked
 is "(the other writer holds the lock again)" "$?" 0

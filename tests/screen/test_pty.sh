@@ -64,11 +64,12 @@ is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrit
 # is written, and the other writer's change is kept.  Deterministic: the
 # other writer holds the lock until told, the browser says it is waiting
 # before the hangup is sent, and the lock is released only after it exits.
+# (.timeout: the probe that waits for the lock holds it for an instant too.)
 rm -f "$T/fifo" "$T/log" "$T/release"
 sqlite3 "$T/reg.db" 'PRAGMA journal_mode = WAL' >/dev/null   # as any register once written
 printf 'i=0; while [ ! -e "%s" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done\n' \
     "$T/release" >"$T/hold.sh"
-sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; UPDATE districts SET level = '地级' WHERE code = '210600';" \
+sqlite3 "$T/reg.db" ".timeout 10000" "BEGIN IMMEDIATE; UPDATE districts SET level = '地级' WHERE code = '210600';" \
     ".shell sh $T/hold.sh" "COMMIT;" >/dev/null 2>&1 &
 holder=$!
 i=0
