@@ -12,7 +12,7 @@ set -e
 
 DEPS="build-essential autoconf automake gettext pkg-config
       libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev
-      sqlite3 tmux procps clang libclang-rt-14-dev"
+      sqlite3 tmux procps clang libclang-rt-14-dev strace"
 
 missing() {
     for p in $DEPS; do

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,10 @@ int main(int argc, char **argv)
     int readonly = 0, o;
     mr_err e = {0};
 
+    /* Past a file size limit (ulimit -f) the kernel would kill minreg in the
+     * middle of a write with SIGXFSZ, saying nothing; ignored, the write
+     * fails with EFBIG, SQLite rolls the change back, and the clerk is told. */
+    signal(SIGXFSZ, SIG_IGN);
     setlocale(LC_ALL, "");
     /* The registers are UTF-8 and so are the terminals clerks use; a session
      * with no locale set (plain C, common over SSH) still gets UTF-8 text. */
@@ -235,6 +240,15 @@ int main(int argc, char **argv)
         rc = tui_main(d, &topt);
     } else {
         rc = cmd->fn(d, argc, argv, &e);
+    }
+    if (db_damage_seen()) {
+        /* what failed may have looked like "no row" or a bad pattern: the
+         * cause is the file */
+        rc = EXIT_DB;
+        err_set(&e, EXIT_DB,
+                _("%s: the register file is damaged (SQLite found a malformed page): what was "
+                  "read may be incomplete; restore it from a backup"),
+                path);
     }
     if (rc && e.msg[0]) {
         fputs("minreg: ", stderr);

@@ -49,3 +49,40 @@ tsv_sum() {
 tsv_rows() { echo $(( $(wc -l <"$T/out") - 1 )); }
 
 done_testing() { echo "1..$n"; }
+
+# unsafe_bytes FILE [CR_OK]: how many bytes or characters in FILE could act on
+# a terminal: C0 controls but newline and tab (and carriage return when CR_OK
+# is 1: CSV line ends, a pty's output), DEL, C1 controls (U+0080..U+009F),
+# bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A..E,
+# U+2066..9), line and paragraph separators, and every byte of invalid UTF-8
+# (overlong, surrogate, truncated, stray 0x80..0xff: a lone 0x9b is an 8-bit
+# CSI to a terminal that is not in UTF-8 mode).  UNSAFE_VERBOSE=1 lists them.
+unsafe_bytes() {
+    od -An -tu1 -v "$1" | tr -s ' \n' '\n\n' | grep . | awk -v cr="${2:-0}" -v verbose="${UNSAFE_VERBOSE:-0}" '
+    { b[NR] = $1 + 0 }
+    function bad(what) { n++; if (verbose) printf "# unsafe: %s at byte %d\n", what, i > "/dev/stderr" }
+    END {
+        n = 0; i = 1
+        while (i <= NR) {
+            c = b[i]
+            if (c < 128) {
+                if ((c < 32 && c != 10 && c != 9 && !(c == 13 && cr)) || c == 127) bad(sprintf("control 0x%02x", c))
+                i++; continue
+            }
+            len = c >= 194 && c <= 223 ? 2 : c >= 224 && c <= 239 ? 3 : c >= 240 && c <= 244 ? 4 : 0
+            good = len > 0 && i + len - 1 <= NR
+            for (k = 1; good && k < len; k++) if (b[i + k] < 128 || b[i + k] > 191) good = 0
+            if (good && c == 224 && b[i + 1] < 160) good = 0    # overlong
+            if (good && c == 237 && b[i + 1] > 159) good = 0    # surrogate
+            if (good && c == 240 && b[i + 1] < 144) good = 0    # overlong
+            if (good && c == 244 && b[i + 1] > 143) good = 0    # past U+10FFFF
+            if (!good) { bad(sprintf("invalid UTF-8 0x%02x", c)); i++; continue }
+            cp = len == 2 ? (c - 192) * 64 + b[i + 1] - 128 : \
+                 len == 3 ? ((c - 224) * 64 + b[i + 1] - 128) * 64 + b[i + 2] - 128 : 65536
+            if ((cp >= 128 && cp <= 159) || cp == 1564 || cp == 8206 || cp == 8207 ||
+                (cp >= 8232 && cp <= 8238) || (cp >= 8294 && cp <= 8297)) bad(sprintf("U+%04X", cp))
+            i += len
+        }
+        print n
+    }'
+}

@@ -55,5 +55,7 @@ void tt_free(text_table *t);
 void out_json_string(FILE *f, const char *s);
 /* Print s escaped for the terminal (controls, bidi marks, bad UTF-8). */
 void out_safe(FILE *f, const char *s);
+/* A CSV field (no separator): exact into a file or pipe, escaped to a terminal. */
+void out_csv_field(FILE *f, const char *s);
 
 #endif

@@ -289,7 +289,7 @@ static void log_row(void *arg, const log_entry *le)
             if (i)
                 putchar(sep);
             if (lo->fmt == FMT_CSV)
-                csv_write_field(stdout, cells[i], ',');
+                out_csv_field(stdout, cells[i]);
             else
                 out_safe(stdout, cells[i]);
         }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/text.h"
@@ -123,6 +124,16 @@ void out_json_string(FILE *f, const char *s)
         i += (size_t)k;
     }
     putc('"', f);
+}
+
+/* A CSV field: exact into a file or a pipe (for other tools), escaped to a
+ * terminal like every other output. */
+void out_csv_field(FILE *f, const char *s)
+{
+    if (isatty(fileno(f)))
+        out_safe(f, s);
+    else
+        csv_write_field(f, s, ',');
 }
 
 void out_safe(FILE *f, const char *s)

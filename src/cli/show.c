@@ -244,7 +244,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
             buf_reset(&h);
             col_header(&t->cols[cis[i]], &h);
             if (fmt == FMT_CSV)
-                csv_write_field(stdout, buf_str(&h), ',');
+                out_csv_field(stdout, buf_str(&h));
             else
                 out_safe(stdout, buf_str(&h));
         }

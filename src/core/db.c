@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -79,6 +81,7 @@ struct inserter {
 const schema *db_schema(const db *d) { return &d->s; }
 const char *db_path(const db *d) { return d->path; }
 int db_readonly(const db *d) { return d->readonly; }
+int db_readonly_why(const db *d) { return d->ro_why; }
 
 /* Quote an identifier taken from the schema. */
 void put_ident(buf *b, const char *id)
@@ -338,6 +341,68 @@ int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
     return 0;
 }
 
+/* ---- errors ------------------------------------------------------------- */
+
+/* The folder holding path. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* SQLite reports damage it meets (a malformed page, a truncated file) to the
+ * error log, whichever query met it: remember it so main can say the file is
+ * damaged instead of what the failed lookup looked like ("no row"). */
+static int corruption_seen;
+
+static void sqlite_log(void *arg, int code, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+    if ((code & 0xff) == SQLITE_CORRUPT)
+        corruption_seen = 1;
+}
+
+int db_damage_seen(void) { return corruption_seen; }
+
+/* Why a write to the file at path failed, as far as we can tell: SQLite
+ * does not always keep the system's errno (a write past RLIMIT_FSIZE comes
+ * back as a bare "disk I/O error"). */
+static void io_reason(sqlite3 *h, const char *path, char *out, size_t n)
+{
+    int sys = sqlite3_system_errno(h);
+    struct rlimit rl;
+    struct statvfs vfs;
+    char *dir = dir_of(path);
+    out[0] = '\0';
+    if (sys)
+        snprintf(out, n, " (%s)", strerror(sys));
+    else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        snprintf(out, n, " (a file size limit of %llu bytes is set: ulimit -f)",
+                 (unsigned long long)rl.rlim_cur);
+    else if (statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < 65536)
+        snprintf(out, n, " (%s)", strerror(ENOSPC));
+    free(dir);
+}
+
+int db_error(db *d, mr_err *e, const char *what)
+{
+    int code = sqlite3_errcode(d->h) & 0xff;
+    const char *sep = what ? ": " : "";
+    what = what ? what : "";
+    if (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN) {
+        /* disk full, a file size limit, an I/O error: say the system's reason */
+        char why[128];
+        io_reason(d->h, d->path, why, sizeof why);
+        err_set(e, EXIT_IO, "%s: %s%s%s%s", d->path, what, sep, sqlite3_errmsg(d->h), why);
+    } else {
+        err_set(e, EXIT_DB, "%s: %s%s%s", d->path, what, sep, sqlite3_errmsg(d->h));
+    }
+    return -1;
+}
+
 #define BUSY_STEP_MS 50
 
 /* SQLite calls this while the file is locked by another connection. */
@@ -350,12 +415,19 @@ static int busy_wait(void *arg, int count)
     if (d->busy)
         d->busy(d->busy_arg, waited);
     sqlite3_sleep(BUSY_STEP_MS);
+    /* asked after the pause, which a signal cuts short: a hangup during
+     * the wait gives up before the next try could take the lock */
+    if (d->busy_cancel && d->busy_cancel(d->busy_arg)) {
+        d->busy_cancelled = 1;
+        return 0;
+    }
     return 1;
 }
 
-void db_on_busy(db *d, db_busy_fn fn, void *arg)
+void db_on_busy(db *d, db_busy_fn fn, int (*cancel)(void *arg), void *arg)
 {
     d->busy = fn;
+    d->busy_cancel = cancel;
     d->busy_arg = arg;
 }
 
@@ -370,6 +442,43 @@ static void lib_init(void)
     done = 1;
     sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+}
+
+/* Does path-SUFFIX exist (mode F_OK) or is it writable (W_OK)? */
+static int beside(const char *path, const char *suffix, int mode)
+{
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s%s", path, suffix);
+    int ok = access(buf_str(&b), mode) == 0;
+    buf_free(&b);
+    return ok;
+}
+
+/* Is the file in WAL mode?  (Header bytes 18 and 19 are 2.) */
+static int wal_mode_file(const char *path)
+{
+    unsigned char h[20];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, h, sizeof h);
+    close(fd);
+    return n == (ssize_t)sizeof h && h[18] == 2 && h[19] == 2;
+}
+
+/* "file:" URI for path with immutable=1: %, ? and # escaped. */
+static char *immutable_uri(const char *path)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "file:");
+    for (const char *p = path; *p; p++)
+        if (*p == '%' || *p == '?' || *p == '#')
+            buf_printf(&b, "%%%02X", (unsigned char)*p);
+        else
+            buf_putc(&b, *p);
+    buf_puts(&b, "?immutable=1");
+    return buf_steal(&b);
 }
 
 int db_open(const char *path, int flags, db **out, mr_err *e)
@@ -382,10 +491,33 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
     }
     db *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
-    d->readonly = (flags & DB_READONLY) || access(path, W_OK) != 0;
+    char *dir = dir_of(path), *uri = NULL;
+    /* A write needs the -wal and -shm files beside the register (or a
+     * rollback journal): in a folder we cannot write, SQLite would fail
+     * half-way with "attempt to write a readonly database".  Open such a
+     * register read-only and say why when a write is asked for. */
+    if (flags & DB_READONLY)
+        d->ro_why = DB_RO_ASKED;
+    else if (access(path, W_OK) != 0)
+        d->ro_why = DB_RO_FILE;
+    else if (access(dir, W_OK) != 0 &&
+             !(beside(path, "-wal", W_OK) && beside(path, "-shm", W_OK)))
+        d->ro_why = DB_RO_FOLDER;
+    d->readonly = d->ro_why != 0;
     /* one thread uses a connection: no per-call mutex (it costs 10% of an export) */
     int oflags = (d->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &d->h, oflags, NULL) != SQLITE_OK) {
+    /* Reading a WAL-mode register needs its -shm file; where that cannot
+     * be created (a read-only folder or file system) and is not there, no
+     * one can be writing it either: read it as immutable. */
+    if (d->readonly && access(dir, W_OK) != 0 && !beside(path, "-shm", F_OK) &&
+        !beside(path, "-wal", F_OK) && wal_mode_file(path)) {
+        uri = immutable_uri(path);
+        oflags |= SQLITE_OPEN_URI;
+    }
+    free(dir);
+    int orc = sqlite3_open_v2(uri ? uri : path, &d->h, oflags, NULL);
+    free(uri);
+    if (orc != SQLITE_OK) {
         err_set(e, EXIT_DB, "%s: %s", path, sqlite3_errmsg(d->h));
         db_close(d);
         return -1;
@@ -476,7 +608,13 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
     if (sqlite3_exec(h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        err_set(e, EXIT_DATA, "%s: %s", buf_str(&p), msg ? msg : sqlite3_errmsg(h));
+        int code = sqlite3_errcode(h) & 0xff;
+        char why[128];
+        io_reason(h, path, why, sizeof why);
+        if (code == SQLITE_IOERR || code == SQLITE_FULL)   /* the new file, not schema.sql */
+            err_set(e, EXIT_IO, "%s: cannot write: %s%s", path, sqlite3_errmsg(h), why);
+        else
+            err_set(e, EXIT_DATA, "%s: %s", buf_str(&p), msg ? msg : sqlite3_errmsg(h));
         sqlite3_free(msg);
         sqlite3_close(h);
         goto out;
@@ -484,6 +622,8 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
     sqlite3_close(h);
     if (db_open(buf_str(&tmp), 0, &d, e) < 0)
         goto out;
+    free(d->path);   /* messages name the register being made, not its temporary file */
+    d->path = xstrdup(path);
     if (!empty) {
         if (db_begin(d, e) < 0)
             goto out;
@@ -494,6 +634,9 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
             if (access(buf_str(&p), F_OK) != 0)
                 continue;
             if (load_csv(d, &d->s.tables[i], buf_str(&p), 1, e) < 0) {
+                int code = sqlite3_errcode(d->h) & 0xff;
+                if (code == SQLITE_IOERR || code == SQLITE_FULL)
+                    db_error(d, e, "cannot write");   /* the new file, not the seed */
                 db_rollback(d);
                 goto out;
             }
@@ -532,12 +675,16 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 
 int db_begin(db *d, mr_err *e)
 {
+    d->busy_cancelled = 0;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
+        if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
+            err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
+                    d->path);
+        else if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
             err_set(e, EXIT_DB, "%s: another clerk's write held the register for over %d s; nothing was written, try again",
                     d->path, DB_BUSY_TIMEOUT_MS / 1000);
         else
-            err_set(e, EXIT_DB, "%s: cannot start a write: %s", d->path, sqlite3_errmsg(d->h));
+            db_error(d, e, "cannot start a write");
         return -1;
     }
     return 0;
@@ -546,7 +693,7 @@ int db_begin(db *d, mr_err *e)
 int db_commit(db *d, mr_err *e)
 {
     if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        err_set(e, EXIT_DB, "%s: commit failed: %s", d->path, sqlite3_errmsg(d->h));
+        db_error(d, e, "could not write the change, nothing was written");
         db_rollback(d);
         return -1;
     }

@@ -41,13 +41,26 @@ void db_close(db *d);
 const schema *db_schema(const db *d);
 const char *db_path(const db *d);
 int db_readonly(const db *d);   /* opened read-only (asked, or the file is not writable) */
+/* Why: -r was given, the file is not writable, or its folder is not (a write
+ * needs to create the -wal and -shm files beside the register). */
+enum { DB_RO_ASKED = 1, DB_RO_FILE, DB_RO_FOLDER };
+int db_readonly_why(const db *d);
+
+/* Fill e from the last SQLite error on d: "PATH: WHAT: message", with the
+ * system's reason and exit 5 for a file system error (disk full, file size
+ * limit, I/O error), exit 4 otherwise.  Returns -1. */
+int db_error(db *d, mr_err *e, const char *what);
+/* Has SQLite met a damaged page or a truncated file in this process? */
+int db_damage_seen(void);
 
 /* While another clerk's write holds the lock, minreg waits up to
  * DB_BUSY_TIMEOUT_MS, calling fn (if set) with the milliseconds waited so
- * far, so a screen can say why it is waiting. */
+ * far, so a screen can say why it is waiting, and after each pause asking
+ * cancel (if set) whether to give up: a dropped link (SIGHUP) must not
+ * leave a save to go through later, unseen. */
 #define DB_BUSY_TIMEOUT_MS 5000
 typedef void (*db_busy_fn)(void *arg, int waited_ms);
-void db_on_busy(db *d, db_busy_fn fn, void *arg);
+void db_on_busy(db *d, db_busy_fn fn, int (*cancel)(void *arg), void *arg);
 
 /* Create a new register at path (which must not exist) from
  * datadir/schema.sql and, unless empty, datadir/seed/<table>.csv.  Built in a

@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(db *d, mr_err *e)
-{
-    err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
-    return -1;
-}
+static int fail(db *d, mr_err *e) { return db_error(d, e, NULL); }
 
 static void build_insert(buf *q, const table *t, int ci, int kind)
 {

@@ -24,13 +24,16 @@ struct db {
     char *path;
     schema s;
     int readonly;
+    int ro_why;          /* DB_RO_*: why it is read-only */
     /* statements prepared once and reused (lookups run per row in imports) */
     struct { char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
     int ncache;
     db_busy_fn busy;     /* told while waiting for another writer's lock */
+    int (*busy_cancel)(void *arg);   /* asked whether to stop waiting */
     void *busy_arg;
     struct { int kind, ci; const table *t; sqlite3_stmt *st; } keyed[KEYED_CACHE];
     int nkeyed;
+    int busy_cancelled;  /* the last wait was given up on request */
 };
 
 struct cursor {

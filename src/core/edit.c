@@ -87,8 +87,12 @@ static int writable(db *d, edit_result *r, mr_err *e)
 {
     if (!db_readonly(d))
         return 1;
-    err_set(e, EXIT_DB, _("%s is open read-only (-r, or the file is not writable): nothing was changed"),
-            db_path(d));
+    int why = db_readonly_why(d);
+    err_set(e, EXIT_DB, _("%s is open read-only (%s): nothing was changed"), db_path(d),
+            why == DB_RO_FOLDER ? _("its folder is not writable, and a write needs to create "
+                                    "the -wal and -shm files beside it")
+            : why == DB_RO_FILE ? _("the file is not writable")
+                                : _("-r"));
     r->code = EDIT_REFUSED;
     return 0;
 }

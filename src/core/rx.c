@@ -34,7 +34,10 @@ static int has_upper(const char *p)
 
 rx *rx_compile(const char *pattern, int flags, mr_err *e)
 {
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    /* MATCH_INVALID_UTF: a register may hold invalid UTF-8 (a file written
+     * by another tool); such bytes never match, but the rest of the row
+     * still can, instead of the whole search failing with a UTF-8 error. */
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
     if ((flags & RX_CASELESS) || ((flags & RX_SMARTCASE) && !has_upper(pattern)))
         opts |= PCRE2_CASELESS;
     if (flags & RX_ROW)

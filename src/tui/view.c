@@ -645,7 +645,7 @@ static void handle(request req)
     case REQ_UNDO:
     case REQ_REDO: {
         if (T.o.readonly) {
-            tui_error_text(_("read-only: the register was opened with -r or its file is not writable"));
+            tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
             break;
         }
         mr_err e = {0};
@@ -694,6 +694,18 @@ static void on_busy(void *arg, int waited_ms)
     refresh();
 }
 
+/* Stop waiting for the lock when told to stop (SIGHUP, SIGTERM: the loop
+ * then exits) or on Ctrl-C (the form stays open; nothing was written). */
+static int on_busy_cancel(void *arg)
+{
+    (void)arg;
+    if (got_signal == SIGINT) {
+        got_signal = 0;
+        return 1;
+    }
+    return got_signal != 0;
+}
+
 int tui_main(db *d, const tui_opts *o)
 {
     mr_err e = {0};
@@ -711,7 +723,7 @@ int tui_main(db *d, const tui_opts *o)
         fprintf(stderr, "minreg: %s\n", e.msg);
         return EXIT_USAGE;
     }
-    db_on_busy(d, on_busy, NULL);
+    db_on_busy(d, on_busy, on_busy_cancel, NULL);
     T.top = home_new();
     T.running = 1;
     int rc = EXIT_OK;

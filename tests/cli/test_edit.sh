@@ -124,7 +124,9 @@ is "... and exactly 81 audited changes of the field" "$(tail -n +2 "$T/out" | wc
 run_minreg set a11 5 scale=1 --expect scale=3
 is "a stale --expect is a conflict (exit 6)" "$rc" 6
 # another writer holding the register: minreg waits (busy timeout), then writes.
-# locked: wait (bounded) until the background writer holds the lock.
+# locked: wait (bounded) until the background writer holds the lock.  The
+# probe holds it for an instant itself: the writer has a busy timeout
+# (.timeout) so that instant cannot make it fail.
 locked() {
     i=0
     while [ $i -lt 200 ]; do

@@ -59,6 +59,50 @@ is "SIGHUP with a form open: exit 129" "$st" 129
 is "... the terminal is restored" "$(restored "$T/log")" yes
 is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
 is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+# a dropped link while a save is waiting for another writer's lock: the
+# save is given up at once (it must not go through later, unseen), nothing
+# is written, and the other writer's change is kept.  Deterministic: the
+# other writer holds the lock until told, the browser says it is waiting
+# before the hangup is sent, and the lock is released only after it exits.
+# (.timeout: the probe that waits for the lock holds it for an instant too.)
+rm -f "$T/fifo" "$T/log" "$T/release"
+sqlite3 "$T/reg.db" 'PRAGMA journal_mode = WAL' >/dev/null   # as any register once written
+printf 'i=0; while [ ! -e "%s" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done\n' \
+    "$T/release" >"$T/hold.sh"
+sqlite3 "$T/reg.db" ".timeout 10000" "BEGIN IMMEDIATE; UPDATE districts SET level = '地级' WHERE code = '210600';" \
+    ".shell sh $T/hold.sh" "COMMIT;" >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ $i -lt 200 ] && ! sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 | grep -q locked; do
+    sleep 0.05; i=$((i + 1))
+done
+mkfifo "$T/fifo"
+script -fqec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &   # -f: the log as it comes
+sp=$!
+exec 3>"$T/fifo"
+printf ':a11\rjjjejjjjjjjjj\r\0250.5\rw' >&3    # change a field and save
+i=0
+while [ $i -lt 200 ] && ! grep -q "waiting for another clerk" "$T/log" 2>/dev/null; do
+    sleep 0.05; i=$((i + 1))
+done
+grep -q "waiting for another clerk" "$T/log"
+is "save during another writer's lock: the browser says it is waiting" "$?" 0
+kill -HUP "$(pgrep -P "$sp")"
+i=0
+while [ $i -lt 60 ] && kill -0 "$sp" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+kill -0 "$sp" 2>/dev/null
+is "... SIGHUP: it stops waiting and exits while the lock is still held" "$?" 1
+touch "$T/release"
+wait $sp
+st=$?
+exec 3>&-
+wait $holder
+is "... exit 129" "$st" 129
+is "... the terminal is restored" "$(restored "$T/log")" yes
+is "... the save was not written" "$("$MINREG" show a11 --where id=4 --columns area_km2 --format tsv | tail -1)" 0.3035
+is "... nor audited" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
+is "... the other writer's change is there" "$(sqlite3 "$T/reg.db" "SELECT level FROM districts WHERE code = '210600'")" 地级
+is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
 # hostile data never reaches the terminal raw: open the register and the record
 sqlite3 "$T/reg.db" "UPDATE exploration_areas SET name = 'A' || char(27) || ']0;pwned' || char(7) || 'B' || char(155) || '2J' || char(8238) || 'evil' WHERE code = 'KZ21060000001'"
 printf ':a2\r/pwned\r\rQ' | timeout 30 script -qec "$MINREG" "$T/log" >/dev/null 2>&1
