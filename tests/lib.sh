@@ -13,6 +13,17 @@ HOME=$T/home; mkdir -p "$HOME"; export HOME
 LC_ALL=C.UTF-8; export LC_ALL
 MINREG_LANG=en; export MINREG_LANG
 cp "$builddir/data/register.db" "$T/reg.db"
+# MINREG_VALGRIND=1: every minreg runs under valgrind; an error or a definite
+# leak makes it exit 99, which fails the assertion that checks its status.
+if [ "${MINREG_VALGRIND:-}" = 1 ]; then
+    cat >"$T/minreg-vg" <<EOT
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+    --show-leak-kinds=definite "$builddir/src/minreg" "\$@"
+EOT
+    chmod +x "$T/minreg-vg"
+    MINREG=$T/minreg-vg
+fi
 MINREG_DB=$T/reg.db; export MINREG_DB
 EXPECTED=$srcdir/tests/cli/expected
 n=0
@@ -30,6 +41,9 @@ is() {
 run_minreg() {
     "$MINREG" "$@" >"$T/out" 2>"$T/err"
     rc=$?
+    if [ "$rc" = 99 ] && [ "${MINREG_VALGRIND:-}" = 1 ]; then
+        not_ok "valgrind: errors or leaks in: minreg $*"; sed 's/^/#   /' "$T/err" | head -20
+    fi
 }
 
 # matches_file DESC EXPECTED_NAME : compare $T/out with tests/cli/expected/NAME
