@@ -5,7 +5,6 @@
 # them in values, comments and the clerk's name, goes through every command
 # that prints data.  Nothing that could act on a terminal may come out raw,
 # on stdout or stderr; the payloads must be shown, escaped.
-# (Import and export are not covered here yet: see README, Robustness.)
 . "$srcdir/tests/lib.sh"
 MINREG_NOW=2026-11-28T12:00:00Z; export MINREG_NOW
 USER=clerk; export USER
@@ -140,4 +139,25 @@ run_minreg show exploration_areas --format csv
 raw=$(printf 'pwnA\033]0;pwned-title\007B')
 is "csv into a file keeps the bytes exactly (name and remark)" "$(grep -oF "$raw" "$T/out" | wc -l)" 2
 is "integrity_check after the hostile edits" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+
+# import and export carry the hostile data exactly, and never print it raw
+run_minreg export exploration_areas -o "$T/hostile.csv"
+is "export of the hostile register into a file: exit 0" "$rc" 0
+clean "... nothing raw on the terminal"
+"$MINREG" init "$T/empty.db" --empty >/dev/null 2>&1
+run_minreg -f "$T/empty.db" import exploration_areas "$T/hostile.csv"
+is "importing it back is refused: the fixture holds invalid UTF-8 (exit 3)" "$rc" 3
+grep -q 'invalid UTF-8 at byte offset' "$T/err"
+is "... naming the line and byte offset" "$?" 0
+clean "... and the message is safe"
+is "... the empty register stays empty" "$(sqlite3 "$T/empty.db" 'SELECT count(*) FROM exploration_areas')" 0
+printf 'code,name,minerals,area_km2\nKZ21060000099,%s,金矿,x%s\n' "$hv" "$hv" >"$T/bad.csv"
+run_minreg import exploration_areas "$T/bad.csv"
+is "a hostile value in a bad row: refused (exit 1)" "$rc" 1
+clean "... the problem report quotes it escaped"
+if command -v script >/dev/null 2>&1; then
+    script -qec "$MINREG export exploration_areas" /dev/null >"$T/out" 2>&1
+    : >"$T/err"
+    clean "export to a terminal: nothing raw" 1
+fi
 done_testing
