@@ -19,7 +19,7 @@ while [ $i -le $TRIALS ]; do
     "$MINREG" -f "$T/k.db" import mining_permits "$T/p.csv" >/dev/null 2>&1 &
     pid=$!
     # a seeded random moment: the point of the test is to land anywhere
-    delay=$(awk -v s=$((4242 + i)) -v n=$N 'BEGIN { srand(s); printf "%.2f", rand() * n / 6000 }')
+    delay=$(awk -v s=$((4242 + i)) -v n=$N 'BEGIN { srand(s); printf "%.2f", rand() * n / 25000 }')
     sleep "$delay"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
