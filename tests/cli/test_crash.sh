@@ -143,7 +143,9 @@ trial=0 failed="" hot=0
 changes_before=$(sqlite3 "$DB" 'SELECT count(*) FROM minreg_changes')
 while read -r delay; do
     trial=$((trial + 1))
-    rm -f "$T/pgid"
+    c0=$(sqlite3 "$DB" 'SELECT count(*) FROM minreg_changes')
+    # (a reader too can meet a lock for an instant: a writer's checkpoint at
+    # close, the recovery after a kill; hence .timeout below)
     # its own session and process group: one kill (kill(1): the shell's
     # kill may not take a group) reaches the loop and the minreg it is
     # running, wherever that is
@@ -153,6 +155,12 @@ while read -r delay; do
     i=0
     while [ ! -s "$T/burst.pgid" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
     pg=$(cat "$T/burst.pgid"); rm -f "$T/burst.pgid"
+    # the delay counts from the burst's first committed change, so every
+    # trial kills it in full swing however slow minreg runs (ASan)
+    i=0
+    while [ $i -lt 1000 ] && [ "$(sqlite3 "$DB" .timeout\ 5000 'SELECT count(*) FROM minreg_changes')" = "$c0" ]; do
+        sleep 0.01; i=$((i + 1))
+    done
     sleep "$delay"
     env kill -s KILL -- "-$pg" || { failed="$failed trial $trial: could not kill the burst;"; kill -KILL "$bp"; }
     { wait "$bp"; } 2>/dev/null   # (no "Killed" in the log)
@@ -163,7 +171,7 @@ done <"$T/delays"
 changes=$(( $(sqlite3 "$DB" 'SELECT count(*) FROM minreg_changes') - changes_before ))
 is "$trials random kills of an edit burst: the register always holds exactly what was committed${failed:+ —$failed}" "$failed" ""
 echo "# $changes changes committed over the trials; $hot kills came with the register open"
-if [ "$changes" -gt $((trials * 2)) ]; then ok "... the bursts did edit ($changes changes)"; else
+if [ "$changes" -gt "$trials" ]; then ok "... the bursts did edit ($changes changes)"; else
     not_ok "... the bursts did edit ($changes changes)"; fi
 "$MINREG" set a11 5 scale=1000 >/dev/null
 is "after all the kills the register takes edits" "$?" 0
