@@ -18,7 +18,7 @@ cp "$builddir/data/register.db" "$T/reg.db"
 if [ "${MINREG_VALGRIND:-}" = 1 ]; then
     cat >"$T/minreg-vg" <<EOT
 #!/bin/sh
-exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+MINREG_NO_JIT=1 exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
     --show-leak-kinds=definite "$builddir/src/minreg" "\$@"
 EOT
     chmod +x "$T/minreg-vg"

@@ -53,7 +53,12 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
                 (const char *)msg);
         return NULL;
     }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter if unavailable */
+    /* JIT, falling back to the interpreter if unavailable.  MINREG_NO_JIT
+     * turns it off: valgrind cannot follow JIT-compiled code (its vector
+     * loads look like reads past the subject), so valgrind runs set it. */
+    const char *nojit = getenv("MINREG_NO_JIT");
+    if (!nojit || !*nojit)
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
