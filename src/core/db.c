@@ -751,21 +751,40 @@ void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf)
         sqlite3_bind_text(st, i + 1, f[i].value, -1, SQLITE_TRANSIENT);
 }
 
-int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
+/* SELECT count(*) (ci < 0) or total(col) FROM t WHERE filters, stepped to
+ * its one row: the statement to read (then sqlite3_reset), or NULL. */
+static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f, int nf)
 {
     buf q = BUF_INIT;
-    buf_puts(&q, "SELECT count(*) FROM ");
+    if (ci < 0) {
+        buf_puts(&q, "SELECT count(*)");
+    } else {
+        buf_puts(&q, "SELECT total(");
+        put_ident(&q, t->cols[ci].id);
+        buf_puts(&q, ")");
+    }
+    buf_puts(&q, " FROM ");
     put_ident(&q, t->id);
     put_where(&q, t, f, nf);
     sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    int64_t n = -1;
-    if (st) {
-        bind_filters(st, f, nf);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
     buf_free(&q);
+    if (!st)
+        return NULL;
+    bind_filters(st, f, nf);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return NULL;
+    }
+    return st;
+}
+
+int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
+{
+    sqlite3_stmt *st = aggregate(d, t, -1, f, nf);
+    if (!st)
+        return -1;
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
     return n;
 }
 
@@ -934,24 +953,12 @@ int db_is_unique_col(db *d, const table *t, int ci)
 
 int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "SELECT total(");
-    put_ident(&q, t->cols[ci].id);
-    buf_puts(&q, ") FROM ");
-    put_ident(&q, t->id);
-    put_where(&q, t, f, nf);
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    int rc = -1;
-    if (st) {
-        bind_filters(st, f, nf);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *sum = sqlite3_column_double(st, 0);
-            rc = 0;
-        }
-        sqlite3_reset(st);
-    }
-    buf_free(&q);
-    return rc;
+    sqlite3_stmt *st = aggregate(d, t, ci, f, nf);
+    if (!st)
+        return -1;
+    *sum = sqlite3_column_double(st, 0);
+    sqlite3_reset(st);
+    return 0;
 }
 
 int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
