@@ -60,7 +60,7 @@ TERM=xterm-256color COLUMNS=200 LINES=50; export TERM COLUMNS LINES
 # sequence, comments and dumps dropped; Q quits at the end
 f1=$(printf '\033OP')
 keys=$(sed -e '/^#/d' -e 's/<dump>//g' -e 's/<Enter>/\r/g' -e "s/<F1>/$f1/g" "$KEYS" | tr -d '\n')
-printf '%sQ' "$keys" | timeout 60 script -qec "$MINREG --today 2026-01-01" "$T/log" >/dev/null 2>&1
+printf '%sQ' "$keys" | timeout 60 script -qec "exec $MINREG --today 2026-01-01" "$T/log" >/dev/null 2>&1
 is "pty: the browser runs every screen and quits" "$?" 0
 grep -q 'this help' "$T/log"
 is "pty: ... it got to the last screen (help)" "$?" 0

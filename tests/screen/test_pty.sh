@@ -16,45 +16,71 @@ restored() {
         rest = substr(s, i); print (index(rest, off) ? "yes" : "no") }' "$1"
 }
 
-printf 'jj\rqQ' | timeout 30 script -qec "$MINREG" "$T/log" >/dev/null 2>&1
+printf 'jj\rqQ' | timeout 30 script -qec "exec $MINREG" "$T/log" >/dev/null 2>&1
 is "starts, draws and quits with Q: exit 0" "$?" 0
 grep -q 'Key exploration areas' "$T/log"
 is "... it drew the register list in the terminal" "$?" 0
 is "... and restored the terminal (left the alternate screen)" "$(restored "$T/log")" yes
 
-# signals: start it on a terminal that stays open, wait for the first screen, signal it
-for sig in HUP TERM INT; do
+# The browser in a terminal that stays open: script(1) reads the keys from a
+# fifo held open on fd 3 and logs as it goes (-f).  "exec" makes minreg
+# script's own child whatever shell script starts for -c ($SHELL may be
+# unset, and dash forks for its last command): it is the process signalled.
+# Every wait is bounded, so a browser that ignores a signal fails the test
+# instead of hanging the suite.
+start_pty() {
     rm -f "$T/fifo" "$T/log"
     mkfifo "$T/fifo"
-    script -qec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &
+    script -fqec "exec $MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &
     sp=$!
     exec 3>"$T/fifo"
-    i=0
-    while [ $i -lt 100 ] && ! grep -q 'registers' "$T/log" 2>/dev/null; do
-        sleep 0.05; i=$((i + 1))   # a real terminal: wait (bounded) for the first draw
+    mp="" i=0
+    while [ $i -lt 200 ] && [ -z "$mp" ]; do
+        mp=$(pgrep -P "$sp" -x minreg) || sleep 0.05
+        i=$((i + 1))
     done
-    pid=$(pgrep -P "$sp" -x minreg || pgrep -P "$sp")
-    kill -$sig "$pid"
-    wait $sp
+}
+# wait_log STRING: wait (at most 10 s) until the terminal has shown STRING
+wait_log() {
+    i=0
+    while [ $i -lt 200 ] && ! grep -q "$1" "$T/log" 2>/dev/null; do
+        sleep 0.05; i=$((i + 1))
+    done
+    grep -q "$1" "$T/log"
+}
+# running: is script still running (not a zombie waiting to be collected)?
+running() {
+    case $(ps -o stat= -p "$sp" 2>/dev/null) in ''|Z*) return 1 ;; esac
+}
+# stop_pty SECONDS: wait for script to end, its status in $st; after SECONDS
+# it and the browser are killed (status 137 then, never a hang)
+stop_pty() {
+    i=0
+    while [ $i -lt $(($1 * 20)) ] && running; do sleep 0.05; i=$((i + 1)); done
+    running && kill -9 "$mp" "$sp" 2>/dev/null
+    wait "$sp"
     st=$?
     exec 3>&-
+}
+
+# signals: wait for the first screen, then signal the browser
+for sig in HUP TERM INT; do
+    start_pty
+    wait_log 'registers'
+    is "SIG$sig: the browser is up and drew its first screen" "$?" 0
+    [ -n "$mp" ] && kill -$sig "$mp"
+    stop_pty 20
     case $sig in HUP) want=129;; TERM) want=143;; INT) want=130;; esac
     is "SIG$sig: exits with status $want" "$st" "$want"
     is "SIG$sig: the terminal is restored" "$(restored "$T/log")" yes
 done
 # a dropped link with a form open: nothing half-written, the file intact
-rm -f "$T/fifo" "$T/log"
-mkfifo "$T/fifo"
-script -qec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &
-sp=$!
-exec 3>"$T/fifo"
+start_pty
 printf ':a11\rjjjejjjjjjjjj\r\0250.5\r' >&3    # a form open, a field changed, not saved
-i=0
-while [ $i -lt 100 ] && ! grep -q 'editing' "$T/log" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-kill -HUP "$(pgrep -P "$sp")"
-wait $sp
-st=$?
-exec 3>&-
+wait_log 'editing'
+is "a form open (the dropped-link test)" "$?" 0
+[ -n "$mp" ] && kill -HUP "$mp"
+stop_pty 20
 is "SIGHUP with a form open: exit 129" "$st" 129
 is "... the terminal is restored" "$(restored "$T/log")" yes
 is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
@@ -65,7 +91,7 @@ is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrit
 # other writer holds the lock until told, the browser says it is waiting
 # before the hangup is sent, and the lock is released only after it exits.
 # (.timeout: the probe that waits for the lock holds it for an instant too.)
-rm -f "$T/fifo" "$T/log" "$T/release"
+rm -f "$T/release"
 sqlite3 "$T/reg.db" 'PRAGMA journal_mode = WAL' >/dev/null   # as any register once written
 printf 'i=0; while [ ! -e "%s" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done\n' \
     "$T/release" >"$T/hold.sh"
@@ -76,26 +102,17 @@ i=0
 while [ $i -lt 200 ] && ! sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 | grep -q locked; do
     sleep 0.05; i=$((i + 1))
 done
-mkfifo "$T/fifo"
-script -fqec "$MINREG" "$T/log" <"$T/fifo" >/dev/null 2>&1 &   # -f: the log as it comes
-sp=$!
-exec 3>"$T/fifo"
+start_pty
 printf ':a11\rjjjejjjjjjjjj\r\0250.5\rw' >&3    # change a field and save
-i=0
-while [ $i -lt 200 ] && ! grep -q "waiting for another clerk" "$T/log" 2>/dev/null; do
-    sleep 0.05; i=$((i + 1))
-done
-grep -q "waiting for another clerk" "$T/log"
+wait_log "waiting for another clerk"
 is "save during another writer's lock: the browser says it is waiting" "$?" 0
-kill -HUP "$(pgrep -P "$sp")"
+[ -n "$mp" ] && kill -HUP "$mp"
 i=0
-while [ $i -lt 60 ] && kill -0 "$sp" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-kill -0 "$sp" 2>/dev/null
+while [ $i -lt 60 ] && running; do sleep 0.05; i=$((i + 1)); done
+running
 is "... SIGHUP: it stops waiting and exits while the lock is still held" "$?" 1
 touch "$T/release"
-wait $sp
-st=$?
-exec 3>&-
+stop_pty 20
 wait $holder
 is "... exit 129" "$st" 129
 is "... the terminal is restored" "$(restored "$T/log")" yes
@@ -105,7 +122,7 @@ is "... the other writer's change is there" "$(sqlite3 "$T/reg.db" "SELECT level
 is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
 # hostile data never reaches the terminal raw: open the register and the record
 sqlite3 "$T/reg.db" "UPDATE exploration_areas SET name = 'A' || char(27) || ']0;pwned' || char(7) || 'B' || char(155) || '2J' || char(8238) || 'evil' WHERE code = 'KZ21060000001'"
-printf ':a2\r/pwned\r\rQ' | timeout 30 script -qec "$MINREG" "$T/log" >/dev/null 2>&1
+printf ':a2\r/pwned\r\rQ' | timeout 30 script -qec "exec $MINREG" "$T/log" >/dev/null 2>&1
 is "hostile data: the browser runs and quits" "$?" 0
 raw=$(od -An -tx1 -v "$T/log" | tr -s ' \n' '\n\n' | awk '
     { b[NR] = $1 }
