@@ -51,8 +51,12 @@ const tui_opts *tui_options(void) { return &T.o; }
 view *view_top(void) { return T.top; }
 int screen_rows(void) { return LINES - 3 > 0 ? LINES - 3 : 0; }
 int screen_cols(void) { return COLS; }
-const char *glyph_vline(void) { return T.o.ascii ? "|" : "│"; }
-const char *glyph_sort(int desc) { return T.o.ascii ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
+/* The line and the sort arrows are East Asian ambiguous characters: a
+ * terminal that draws those wide (--ambiguous wide) would give them two
+ * columns where the layout has one, so there they are ASCII too. */
+static int ascii_glyphs(void) { return T.o.ascii || text_ambiguous_wide(); }
+const char *glyph_vline(void) { return ascii_glyphs() ? "|" : "│"; }
+const char *glyph_sort(int desc) { return ascii_glyphs() ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
 
 /* ---- terminal setup and restore ----------------------------------------- */
 
