@@ -1,4 +1,6 @@
 /* db.c — SQLite access for minreg (see db.h). */
+#include "config.h"
+
 #include "db.h"
 
 #include <errno.h>
@@ -279,6 +281,29 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     rx *r = pat ? aux_rx(ctx, pat, RX_SMARTCASE | RX_ROW) : NULL;
     if (!r)
         return;
+    /* Most rows do not match: when the pattern has a literal every match
+     * contains, a row none of whose text columns holds it is passed over
+     * before its numbers are formatted and its columns joined (the literal
+     * has a character no number has, and no newline, so it can only lie
+     * within one text column). */
+    size_t nlit;
+    const char *lit = rx_literal(r, &nlit);
+    if (lit) {
+        int seen = 0;
+        for (int i = 1; i < argc && !seen; i++) {
+            int ty = sqlite3_value_type(argv[i]);
+            if (ty != SQLITE_TEXT && ty != SQLITE_BLOB)
+                continue;
+            const void *v = ty == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
+                                              : sqlite3_value_blob(argv[i]);
+            int n = sqlite3_value_bytes(argv[i]);
+            seen = v && n > 0 && memmem(v, (size_t)n, lit, nlit) != NULL;
+        }
+        if (!seen) {
+            sqlite3_result_int(ctx, 0);
+            return;
+        }
+    }
     buf row = BUF_INIT;
     for (int i = 1; i < argc; i++) {
         if (i > 1)

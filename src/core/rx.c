@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 
 #define MATCH_LIMIT 1000000
 #define DEPTH_LIMIT 10000
 
 struct rx {
+    char *lit;          /* a literal every match contains, or NULL */
+    size_t nlit;
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -30,6 +33,59 @@ static int has_upper(const char *p)
             return 1;
     }
     return 0;
+}
+
+/* Code points without case, and ASCII other than letters: a caseless
+ * pattern matches them only as themselves. */
+static int caseless_exact(uint32_t cp)
+{
+    if (cp < 0x80)
+        return !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    return (cp >= 0x2E80 && cp < 0xA640) || (cp >= 0xAC00 && cp < 0xD7B0) ||
+           (cp >= 0xF900 && cp < 0xFB00) || cp >= 0x20000;
+}
+
+/* The literal a pattern starts with (after ^) as far as every match must
+ * contain it: plain characters up to the first metacharacter, less the last
+ * one when a quantifier that allows zero follows.  None when the pattern has
+ * an alternation anywhere (conservative: a | in a class or escaped is rare),
+ * when a caseless pattern's literal would have a letter (its case varies),
+ * or when it holds nothing but characters a formatted number can hold (a
+ * row's numbers are not looked at before the pattern runs; see db.c). */
+static char *required_literal(const char *p, int caseless, size_t *len)
+{
+    if (strchr(p, '|'))
+        return NULL;
+    if (*p == '^')
+        p++;
+    const char *end = p, *last = p;
+    while (*end && !strchr("\\.[]()|*+?{}^$", *end) && (unsigned char)*end >= 0x20) {
+        uint32_t cp;
+        int k = utf8_decode(end, strlen(end), &cp);
+        if (k <= 0 || (caseless && !caseless_exact(cp)))
+            break;
+        last = end;
+        end += k;
+    }
+    if (end > p && *end && strchr("*?{", *end))
+        end = last;   /* x*, x? and x{0,n} may leave the last one out */
+    int plain = 0;
+    for (const char *q = p; q < end; q++)
+        if (!strchr("0123456789.+-eEInfNa", *q))
+            plain = 1;
+    if (!plain)
+        return NULL;
+    *len = (size_t)(end - p);
+    char *lit = xmalloc(*len + 1);
+    memcpy(lit, p, *len);
+    lit[*len] = '\0';
+    return lit;
+}
+
+const char *rx_literal(const rx *r, size_t *n)
+{
+    *n = r->nlit;
+    return r->lit;
 }
 
 rx *rx_compile(const char *pattern, int flags, mr_err *e)
@@ -60,6 +116,7 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
     if (!nojit || !*nojit)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
+    r->lit = required_literal(pattern, (opts & PCRE2_CASELESS) != 0, &r->nlit);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);
@@ -97,5 +154,6 @@ void rx_free(rx *r)
     pcre2_match_context_free(r->mc);
     pcre2_match_data_free(r->md);
     pcre2_code_free(r->code);
+    free(r->lit);
     free(r);
 }

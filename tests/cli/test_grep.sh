@@ -43,4 +43,16 @@ run_minreg show a2 --grep 'remark:^(a|a?)+$'
 is "catastrophic backtracking stops (exit 1)" "$rc" 1
 grep -q 'too much backtracking' "$T/err"
 is "... saying so" "$?" 0
+
+# The literal prefilter (a row without the pattern's leading literal in any
+# text value is passed over) changes no answer: a match that crosses
+# columns, text stored in a column declared REAL, a number's digits.
+sqlite3 "$T/reg.db" "UPDATE mining_permits SET remark = '整合方案见', district = '东港市' WHERE id = 1;
+    UPDATE mining_permits SET area_km2 = '龘龘区段' WHERE id = 2"
+run_minreg show mining_permits --grep '东港市\n整合方案' --columns id --format tsv
+is "prefilter: a match across two columns is found" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "1 "
+run_minreg show mining_permits --grep '龘龘区' --columns id --format tsv
+is "... text in a REAL column is looked at" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "2 "
+run_minreg show a11 --grep '0.3035' --columns id --format tsv
+is "... a number's digits: no prefilter, found in the REAL column" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "4 "
 done_testing
