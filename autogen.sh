@@ -4,6 +4,8 @@
 #   ./autogen.sh          regenerate the build system (autoreconf -fi)
 #   ./autogen.sh --deps   first install the Debian/Ubuntu packages minreg needs
 #                         (apt-get, as root or through sudo), then regenerate
+#   ./autogen.sh --bench-deps   the same plus what tests/bench/run compares
+#                         with and measures by (VisiData, GNU time, valgrind)
 #
 # The package list below is the single list of build dependencies; .ci/run and
 # the README's quick start both come through here, so a bare machine needs
@@ -12,7 +14,8 @@ set -e
 
 DEPS="build-essential autoconf automake gettext pkg-config
       libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev
-      sqlite3 tmux procps clang libclang-rt-14-dev strace"
+      sqlite3 tmux procps clang libclang-rt-14-dev strace valgrind"
+BENCH_DEPS="visidata time"
 
 missing() {
     for p in $DEPS; do
@@ -21,6 +24,10 @@ missing() {
     done
 }
 
+if [ "$1" = "--bench-deps" ]; then
+    DEPS="$DEPS $BENCH_DEPS"
+    set -- --deps
+fi
 if [ "$1" = "--deps" ]; then
     shift
     need=$(missing)

@@ -577,6 +577,7 @@ void db_close(db *d)
     for (int i = 0; i < d->nkeyed; i++)
         sqlite3_finalize(d->keyed[i].st);
     sqlite3_close(d->h);
+    free(d->counts);
     schema_free(&d->s);
     free(d->path);
     free(d);
@@ -803,13 +804,50 @@ static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f
     return st;
 }
 
+/* The slot of t's count in d->counts, or NULL when the cache cannot be used:
+ * a table outside the schema, or no way to tell whether the file changed. */
+static int64_t *count_slot(db *d, const table *t)
+{
+    if (t < d->s.tables || t >= d->s.tables + d->s.ntables)
+        return NULL;
+    /* inside a transaction a count may yet be rolled back, which neither
+     * stamp would show: count afresh until it ends */
+    if (!sqlite3_get_autocommit(d->h))
+        return NULL;
+    sqlite3_stmt *st = stmt_cached(d, "PRAGMA data_version");
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        if (st)
+            sqlite3_reset(st);
+        return NULL;
+    }
+    int64_t dv = sqlite3_column_int64(st, 0), tc = sqlite3_total_changes64(d->h);
+    sqlite3_reset(st);
+    if (!d->counts || dv != d->count_dv || tc != d->count_tc) {
+        if (!d->counts)
+            d->counts = xcalloc((size_t)d->s.ntables, sizeof(int64_t));
+        for (int i = 0; i < d->s.ntables; i++)
+            d->counts[i] = -1;
+        d->count_dv = dv;
+        d->count_tc = tc;
+    }
+    return &d->counts[t - d->s.tables];
+}
+
 int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
 {
+    /* A whole register's count is asked for by the registers screen and
+     * again by the table it opens (row i/N): at a million rows each count
+     * reads every page of an index, so it is kept until the file changes. */
+    int64_t *slot = nf == 0 ? count_slot(d, t) : NULL;
+    if (slot && *slot >= 0)
+        return *slot;
     sqlite3_stmt *st = aggregate(d, t, -1, f, nf);
     if (!st)
         return -1;
     int64_t n = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    if (slot)
+        *slot = n;
     return n;
 }
 

@@ -34,6 +34,10 @@ struct db {
     struct { int kind, ci; const table *t; sqlite3_stmt *st; } keyed[KEYED_CACHE];
     int nkeyed;
     int busy_cancelled;  /* the last wait was given up on request */
+    /* row counts of whole registers, valid while nothing has changed the
+     * file: not this connection (total_changes), nor another (data_version) */
+    int64_t *counts;     /* per table, -1: not counted */
+    int64_t count_dv, count_tc;
 };
 
 struct cursor {

@@ -124,6 +124,10 @@ static int cp_unsafe(uint32_t cp)
 
 int cp_width(uint32_t cp)
 {
+    if (cp >= 0x20 && cp < 0x7F)   /* the common cases first: ASCII, CJK */
+        return 1;
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return 2;
     if (cp_unsafe(cp))
         return -1;
     if (cp < 0x300)
@@ -258,12 +262,31 @@ static int safe_width(const char *s, size_t n)
     return w;
 }
 
+/* The width of text_escape's output, without writing it: an escape is
+ * ASCII, as wide as it is long. */
 int text_width(const char *s)
 {
-    buf b = BUF_INIT;
-    text_escape(&b, s, strlen(s));
-    int w = safe_width(buf_str(&b), b.len);
-    buf_free(&b);
+    size_t i = 0, n = strlen(s);
+    int w = 0;
+    while (i < n) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        if (k < 0) {
+            w += 4;   /* \xNN */
+            i++;
+            continue;
+        }
+        if (cp_unsafe(cp)) {
+            if (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x1B)
+                w += 2;   /* \n \r \t \e */
+            else
+                w += cp < 0x80 ? 4 : 6;   /* \xNN, \uNNNN (every unsafe one is below U+10000) */
+        } else {
+            int cw = cp_width(cp);
+            w += cw < 0 ? 1 : cw;
+        }
+        i += (size_t)k;
+    }
     return w;
 }
 

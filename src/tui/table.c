@@ -17,7 +17,7 @@
 #include "tui/tui.h"
 
 #define WIDTH_MAX 30
-#define WIDTH_FIT_ROWS 200
+#define WIDTH_FIT_ROWS 100   /* about five screens: enough to fit, cheap to read */
 
 typedef struct tview {
     const table *t;

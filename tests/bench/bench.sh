@@ -3,7 +3,7 @@
 #
 #   tests/bench/bench.sh [ROWS]         (default 1000000; from a built tree)
 #
-# Generates a synthetic mining-permit register (gen_permits.c: deterministic,
+# Generates a synthetic mining-permit register (gen.c: deterministic,
 # Chinese names, remarks with commas, quotes and line breaks), then times:
 #   import:  minreg import mining_permits (full validation, one audited
 #            transaction)  vs  sqlite3 .import of the same file into an
@@ -26,7 +26,7 @@ trap 'rm -rf "$W"' EXIT INT TERM
 export LC_ALL=C.UTF-8 MINREG_LANG=en HOME="$W"
 unset MINREG_DB
 
-cc -O2 -o "$W/gen" "$srcdir/tests/bench/gen_permits.c"
+cc -O2 -o "$W/gen" "$srcdir/tests/bench/gen.c"
 if [ -z "${TIMER:-}" ] && [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then
     TIMER=gnu
 else
@@ -60,10 +60,14 @@ EOT
 
 echo "generating $ROWS mining permits ..."
 "$W/gen" "$ROWS" >"$W/permits.csv"
+# the register before: the bundled one plus the blocks the permits link to
+cp "$builddir/data/register.db" "$W/base.db"
+"$W/gen" -t mining_blocks "$ROWS" >"$W/blocks.csv"
+"$MINREG" -f "$W/base.db" import mining_blocks "$W/blocks.csv" >/dev/null
 size=$(wc -c <"$W/permits.csv")
 cols=$(head -1 "$W/permits.csv" | awk -F, '{ for (i = 1; i <= NF; i++) printf "%sc%d", (i > 1 ? ", " : ""), i }')
 
-SETUP="cp '$builddir/data/register.db' '$W/reg.db'; rm -f '$W/reg.db-wal' '$W/reg.db-shm'" \
+SETUP="cp '$W/base.db' '$W/reg.db'; rm -f '$W/reg.db-wal' '$W/reg.db-shm'" \
     measure imp "$MINREG" -f "$W/reg.db" import mining_permits "$W/permits.csv"
 SETUP="rm -f '$W/raw.db'; sqlite3 '$W/raw.db' 'CREATE TABLE raw ($cols)'" \
     measure simp sqlite3 "$W/raw.db" ".import --csv --skip 1 $W/permits.csv raw"

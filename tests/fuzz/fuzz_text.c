@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         buf e = BUF_INIT;
         text_escape(&e, s, strlen(s));
         check_safe(buf_str(&e), e.len);
-        if (text_width(s) < 0)
+        /* the width is that of what the terminal gets: the escaped text */
+        if (text_width(s) < 0 || text_width(s) != text_width(buf_str(&e)))
             abort();
         static const int widths[] = {0, 1, 2, 3, 7, 40, 80, 200};
         for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "core/db.h"
 #include "tap.h"
 
@@ -139,6 +141,25 @@ int main(void)
     r = db_rowsrc_new(d, t, NULL, 0, area, 0, cancel_now, NULL, &e);
     ok(r == NULL && strcmp(e.msg, "cancelled") == 0, "a sort cancelled by its progress callback");
     db_rowsrc_free(r);
+
+    /* a whole register's count is kept, and is counted again as soon as
+     * the file changes: by this connection or by another clerk's */
+    is_int(db_count(d, t, NULL, 0), N, "count: %d rows", N);
+    is_int(db_count(d, t, NULL, 0), N, "... asked again (kept)");
+    sqlite3 *other;
+    ok(sqlite3_open(buf_str(&path), &other) == SQLITE_OK, "another connection");
+    sqlite3_exec(other, "INSERT INTO mining_permits (id, mine_name, area_km2, minerals) "
+                        "VALUES (999999, '他人之矿', 1, '金矿')", NULL, NULL, NULL);
+    is_int(db_count(d, t, NULL, 0), N + 1, "... a row added by another connection is counted");
+    db_begin(d, &e);
+    ins = db_inserter_new(d, t, cis, 5, &e);
+    const char *v2[5] = {"1000000", "本人之矿", "2", "元宝区", "金矿"};
+    db_insert(ins, v2, &e);
+    db_inserter_free(ins);
+    is_int(db_count(d, t, NULL, 0), N + 2, "... and one added by this connection");
+    db_rollback(d);
+    is_int(db_count(d, t, NULL, 0), N + 1, "... and one rolled back is gone again");
+    sqlite3_close(other);
 
     db_close(d);
     unlink(buf_str(&path));
