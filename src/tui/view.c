@@ -41,6 +41,7 @@ static struct {
     void (*overlay)(void *);   /* a modal pick list or dialog drawn over the screen */
     void *overlay_arg;
     unsigned data_version;     /* bumped by every write: screens re-read */
+    int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
     const char *prompt;        /* the prompt line being edited, drawn last */
 } T;
 
@@ -142,7 +143,8 @@ static int curses_start(mr_err *e)
     set_escdelay(25);
     curs_set(0);
     if (T.o.mouse)
-        mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+                  NULL);
     T.colors = !T.o.script && has_colors() && !getenv("NO_COLOR");
     if (T.colors) {
         start_color();
@@ -189,7 +191,16 @@ void tui_error(const mr_err *e)
     T.msg_error = 1;
 }
 
+static void compose(void);
+
 static void draw_all(void)
+{
+    compose();
+    refresh();
+}
+
+/* Lay the whole screen out in ncurses' buffer, sending nothing. */
+static void compose(void)
 {
     erase();
     buf b = BUF_INIT;
@@ -217,7 +228,6 @@ static void draw_all(void)
     buf_free(&b);
     if (T.overlay)
         T.overlay(T.overlay_arg);
-    refresh();
 }
 
 void tui_redraw(void) { draw_all(); }
@@ -330,7 +340,7 @@ static void dump_screen(void)
 /* ---- input: the terminal or a key script ------------------------------------------ */
 
 enum { IN_KEY = TK_KEY, IN_CHAR = TK_CHAR, IN_EOF = TK_EOF, IN_SIGNAL = TK_SIGNAL, IN_DUMP,
-       IN_RESIZE };
+       IN_RESIZE, IN_CLICK };
 
 static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
@@ -385,6 +395,11 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                     }
                     if (sscanf(name, "resize %dx%d", rw, rh) == 2)
                         return IN_RESIZE;
+                    /* <click Y>, <dclick Y>: the mouse on screen line Y */
+                    if (sscanf(name, "click %d", rw) == 1 || sscanf(name, "dclick %d", rw) == 1) {
+                        *rh = name[0] == 'd';
+                        return IN_CLICK;
+                    }
                     if (strncmp(name, "C-", 2) == 0 && name[2] && !name[3]) {
                         *ch = (uint32_t)(name[2] & 0x1f);
                         return IN_CHAR;
@@ -427,6 +442,11 @@ static int next_input(uint32_t *ch)
                 *ch = KEY_RESIZE;
                 return IN_KEY;
             }
+            if (r == IN_CLICK) {
+                T.click_y = w;
+                T.click_double = h;
+                *ch = KEY_MOUSE;
+            }
             return r;
         }
         wint_t wc;
@@ -447,6 +467,8 @@ static int next_input(uint32_t *ch)
 int tui_key(uint32_t *ch)
 {
     int r = next_input(ch);
+    if (r == IN_CLICK)
+        r = IN_KEY;   /* KEY_MOUSE: forms and dialogs take no clicks */
     if (r == IN_EOF || r == IN_SIGNAL)
         T.running = 0;
     return r;
@@ -551,6 +573,38 @@ void tui_error_text(const char *msg)
 }
 
 static void handle(request req);
+
+/* The body line drawn as the selection (filled to the edge in reverse), or
+ * -1 when the screen has none. */
+static int selected_line(void)
+{
+    for (int y = 1; y < LINES - 2; y++)
+        if (mvinch(y, COLS - 1) & A_REVERSE)
+            return y;
+    return -1;
+}
+
+/* The mouse on body line y: the selection goes there by the screen's own
+ * up and down steps, so every screen's rules hold (headings skipped, the
+ * list's ends), each step laid out in ncurses' buffer only, nothing sent
+ * until the next draw; a double click then opens it, as Enter does. */
+static void click(int y, int twice)
+{
+    if (y < 1 || y >= LINES - 2)
+        return;
+    compose();
+    int cur = selected_line();
+    for (int i = 0; i < LINES && cur >= 0 && cur != y; i++) {
+        handle(cur < y ? REQ_DOWN : REQ_UP);
+        compose();
+        int now = selected_line();
+        if (now == cur || now < 0 || (now != y && (now > y) != (cur > y)))
+            break;   /* an end of the list, or y is not an item (a heading) */
+        cur = now;
+    }
+    if (twice && cur == y)
+        handle(REQ_ENTER);
+}
 
 /* A screen that computes on opening (checks, the summary): pushed, or its
  * error shown.  Opened again from itself it is recomputed, not stacked. */
@@ -745,6 +799,10 @@ int tui_main(db *d, const tui_opts *o)
         T.msg_error = 0;
         if (r == IN_KEY && ch == KEY_RESIZE)
             continue;   /* the next draw_all lays out for the new size */
+        if (r == IN_CLICK) {
+            click(T.click_y, T.click_double);
+            continue;
+        }
         if (r == IN_KEY && ch == KEY_MOUSE) {
             MEVENT ev;
             if (getmouse(&ev) == OK) {
@@ -752,6 +810,10 @@ int tui_main(db *d, const tui_opts *o)
                     handle(REQ_UP), handle(REQ_UP), handle(REQ_UP);
                 else if (ev.bstate & BUTTON5_PRESSED)
                     handle(REQ_DOWN), handle(REQ_DOWN), handle(REQ_DOWN);
+                else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+                    click(ev.y, 1);
+                else if (ev.bstate & BUTTON1_CLICKED)
+                    click(ev.y, 0);
             }
             continue;
         }
