@@ -117,12 +117,23 @@ int value_is_dec(const char *s)
     return digits > 0;
 }
 
+/* n ASCII digits at s, their value in *v */
+static int digits(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return 1;
+}
+
 int value_is_date(const char *s)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
-        s[7] != '-')
+    int y, m, d;   /* YYYY-MM-DD, digits only: no signs or blanks inside */
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+        !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
         return 0;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])

@@ -85,6 +85,10 @@ int main(void)
     is_int(check(P, "4", "valid_from", "2021-02-30", NULL), VI_TYPE, "date: 2021-02-30 is refused");
     is_int(check(P, "4", "valid_from", "2024-02-29", NULL), 0, "date: a leap day passes");
     is_int(check(P, "4", "valid_from", "2023-02-29", NULL), VI_TYPE, "date: 29 February of 2023 is refused");
+    is_int(check(P, "4", "valid_from", "+021-02-01", NULL), VI_TYPE, "date: a sign is refused");
+    is_int(check(P, "4", "valid_from", "2021-2-011", NULL), VI_TYPE, "date: digits out of place are refused");
+    is_int(check(P, "4", "valid_from", "2021- 2-01", NULL), VI_TYPE, "date: a blank inside is refused");
+    is_int(check(P, "4", "valid_from", "2021-12-31", NULL), 0, "date: 2021-12-31 passes");
 
     is_int(check(P, "4", "area_km2", "0", msg), VI_RANGE, "range: an area of 0 is refused");
     is_str(msg, "登记面积(平方公里): must be greater than 0", "... with the rule in the message");
