@@ -286,9 +286,7 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
      * before its numbers are formatted and its columns joined (the literal
      * has a character no number has, and no newline, so it can only lie
      * within one text column). */
-    size_t nlit;
-    const char *lit = rx_literal(r, &nlit);
-    if (lit) {
+    if (rx_has_literal(r)) {
         int seen = 0;
         for (int i = 1; i < argc && !seen; i++) {
             int ty = sqlite3_value_type(argv[i]);
@@ -297,7 +295,7 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             const void *v = ty == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
                                               : sqlite3_value_blob(argv[i]);
             int n = sqlite3_value_bytes(argv[i]);
-            seen = v && n > 0 && memmem(v, (size_t)n, lit, nlit) != NULL;
+            seen = v && n > 0 && rx_may_match(r, v, (size_t)n);
         }
         if (!seen) {
             sqlite3_result_int(ctx, 0);

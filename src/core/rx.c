@@ -1,4 +1,6 @@
 /* rx.c — PCRE2 wrapper (see rx.h). */
+#include "config.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
 
@@ -16,6 +18,7 @@
 struct rx {
     char *lit;          /* a literal every match contains, or NULL */
     size_t nlit;
+    int lit_caseless;   /* its ASCII letters match in either case */
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -35,12 +38,13 @@ static int has_upper(const char *p)
     return 0;
 }
 
-/* Code points without case, and ASCII other than letters: a caseless
- * pattern matches them only as themselves. */
-static int caseless_exact(uint32_t cp)
+/* Code points a caseless pattern matches only as themselves (no case), or
+ * ASCII letters it matches in either ASCII case and nothing else.  Not k
+ * and s: Unicode folds the Kelvin sign K and the long s ſ with them. */
+static int caseless_ok(uint32_t cp)
 {
     if (cp < 0x80)
-        return !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+        return (cp | 0x20) != 'k' && (cp | 0x20) != 's';
     return (cp >= 0x2E80 && cp < 0xA640) || (cp >= 0xAC00 && cp < 0xD7B0) ||
            (cp >= 0xF900 && cp < 0xFB00) || cp >= 0x20000;
 }
@@ -49,7 +53,6 @@ static int caseless_exact(uint32_t cp)
  * contain it: plain characters up to the first metacharacter, less the last
  * one when a quantifier that allows zero follows.  None when the pattern has
  * an alternation anywhere (conservative: a | in a class or escaped is rare),
- * when a caseless pattern's literal would have a letter (its case varies),
  * or when it holds nothing but characters a formatted number can hold (a
  * row's numbers are not looked at before the pattern runs; see db.c). */
 static char *required_literal(const char *p, int caseless, size_t *len)
@@ -62,7 +65,7 @@ static char *required_literal(const char *p, int caseless, size_t *len)
     while (*end && !strchr("\\.[]()|*+?{}^$", *end) && (unsigned char)*end >= 0x20) {
         uint32_t cp;
         int k = utf8_decode(end, strlen(end), &cp);
-        if (k <= 0 || (caseless && !caseless_exact(cp)))
+        if (k <= 0 || (caseless && !caseless_ok(cp)))
             break;
         last = end;
         end += k;
@@ -82,11 +85,39 @@ static char *required_literal(const char *p, int caseless, size_t *len)
     return lit;
 }
 
-const char *rx_literal(const rx *r, size_t *n)
+/* memmem with ASCII letters matched in either case */
+static const char *find_caseless(const char *h, size_t n, const char *lit, size_t m)
 {
-    *n = r->nlit;
-    return r->lit;
+    unsigned char a = (unsigned char)lit[0], b = a;
+    if ((a | 0x20) >= 'a' && (a | 0x20) <= 'z')
+        a |= 0x20, b = (unsigned char)(a & ~0x20);
+    for (size_t i = 0; i + m <= n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (c != a && c != b)
+            continue;
+        size_t j = 1;
+        while (j < m) {
+            unsigned char x = (unsigned char)h[i + j], y = (unsigned char)lit[j];
+            if (x != y && !((x | 0x20) == (y | 0x20) && (y | 0x20) >= 'a' && (y | 0x20) <= 'z'))
+                break;
+            j++;
+        }
+        if (j == m)
+            return h + i;
+    }
+    return NULL;
 }
+
+int rx_may_match(const rx *r, const char *s, size_t n)
+{
+    if (!r->lit)
+        return 1;
+    if (r->lit_caseless)
+        return find_caseless(s, n, r->lit, r->nlit) != NULL;
+    return memmem(s, n, r->lit, r->nlit) != NULL;
+}
+
+int rx_has_literal(const rx *r) { return r->lit != NULL; }
 
 rx *rx_compile(const char *pattern, int flags, mr_err *e)
 {
@@ -117,6 +148,7 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
     r->lit = required_literal(pattern, (opts & PCRE2_CASELESS) != 0, &r->nlit);
+    r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);

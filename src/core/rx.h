@@ -20,9 +20,10 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e);
  * so and eo (may be NULL) get the first match's byte range. */
 int rx_search(rx *r, const char *s, size_t n, size_t *so, size_t *eo, mr_err *e);
 void rx_free(rx *r);
-/* A byte string every match contains, to skip a subject without running the
- * pattern (NULL when the pattern has none that is safe to use): see
- * rx.c, required_literal. */
-const char *rx_literal(const rx *r, size_t *n);
+/* A quick test before the pattern runs: 0 when s cannot hold a match because
+ * it lacks a literal every match contains (rx.c, required_literal), 1 when
+ * it may.  rx_has_literal: whether the pattern has such a literal at all. */
+int rx_may_match(const rx *r, const char *s, size_t n);
+int rx_has_literal(const rx *r);
 
 #endif

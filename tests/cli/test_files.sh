@@ -16,7 +16,9 @@ is "... it is 0660 (owner and group)" "$(stat -c %a "$T/open.db")" 660
 # -wal and -shm exist while a register is open and are removed when the
 # last connection closes: kill a write at its first unlink (strace), which
 # leaves both behind as a crash would, and look at them
-if strace -f -o /dev/null -e inject=unlink:signal=KILL:when=1 true 2>/dev/null; then
+if [ "${MINREG_VALGRIND:-}" = 1 ]; then
+    ok "# SKIP under valgrind the injected fault would hit valgrind's own files"
+elif strace -f -o /dev/null -e inject=unlink:signal=KILL:when=1 true 2>/dev/null; then
     # (a first write turns the register to WAL mode; in WAL mode the first
     # unlink of a write is the -shm's at close)
     (umask 000; "$MINREG" -f "$T/open.db" set a11 5 remark=y) >/dev/null 2>&1
