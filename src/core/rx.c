@@ -19,6 +19,7 @@ struct rx {
     char *lit;          /* a literal every match contains, or NULL */
     size_t nlit;
     int lit_caseless;   /* its ASCII letters match in either case */
+    size_t lit_at;      /* the byte of it looked for first */
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -114,7 +115,20 @@ int rx_may_match(const rx *r, const char *s, size_t n)
         return 1;
     if (r->lit_caseless)
         return find_caseless(s, n, r->lit, r->nlit) != NULL;
-    return memmem(s, n, r->lit, r->nlit) != NULL;
+    /* memchr for one byte of the literal, then compare: the byte is a UTF-8
+     * continuation byte when there is one (the lead bytes of CJK are in
+     * nearly every character; a continuation byte is in one of ~60), which
+     * beats memmem's set-up on the short values of a row */
+    size_t at = r->lit_at, m = r->nlit;
+    if (n < m)
+        return 0;
+    const char *end = s + n - (m - at - 1), *q = s + at;
+    while (q < end && (q = memchr(q, r->lit[at], (size_t)(end - q))) != NULL) {
+        if (memcmp(q - at, r->lit, m) == 0)
+            return 1;
+        q++;
+    }
+    return 0;
 }
 
 int rx_has_literal(const rx *r) { return r->lit != NULL; }
@@ -148,7 +162,15 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
     r->lit = required_literal(pattern, (opts & PCRE2_CASELESS) != 0, &r->nlit);
-    r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
+    for (size_t i = 0; r->lit && i < r->nlit; i++)
+        if (((unsigned char)r->lit[i] & 0xC0) == 0x80) {
+            r->lit_at = i;
+            break;
+        }
+    /* a literal without ASCII letters is matched exactly */
+    for (size_t i = 0; r->lit && (opts & PCRE2_CASELESS) && i < r->nlit; i++)
+        if (((unsigned char)r->lit[i] | 0x20) >= 'a' && ((unsigned char)r->lit[i] | 0x20) <= 'z')
+            r->lit_caseless = 1;
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);
