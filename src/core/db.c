@@ -1,6 +1,4 @@
 /* db.c — SQLite access for minreg (see db.h). */
-#include "config.h"
-
 #include "db.h"
 
 #include <errno.h>

@@ -1,6 +1,4 @@
 /* rx.c — PCRE2 wrapper (see rx.h). */
-#include "config.h"
-
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rx.h"
 
@@ -109,6 +107,21 @@ static const char *find_caseless(const char *h, size_t n, const char *lit, size_
     return NULL;
 }
 
+/* r's literal, how it is looked for: the byte searched first is a UTF-8
+ * continuation byte when there is one; a literal without ASCII letters is
+ * matched exactly even in a caseless pattern. */
+static void set_literal(rx *r, const char *pattern, int caseless)
+{
+    r->lit = required_literal(pattern, caseless, &r->nlit);
+    for (size_t i = r->nlit; i-- > 0;) {
+        unsigned char c = (unsigned char)r->lit[i];
+        if ((c & 0xC0) == 0x80)
+            r->lit_at = i;
+        if (caseless && (c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            r->lit_caseless = 1;
+    }
+}
+
 int rx_may_match(const rx *r, const char *s, size_t n)
 {
     if (!r->lit)
@@ -161,16 +174,7 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
     if (!nojit || !*nojit)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
-    r->lit = required_literal(pattern, (opts & PCRE2_CASELESS) != 0, &r->nlit);
-    for (size_t i = 0; r->lit && i < r->nlit; i++)
-        if (((unsigned char)r->lit[i] & 0xC0) == 0x80) {
-            r->lit_at = i;
-            break;
-        }
-    /* a literal without ASCII letters is matched exactly */
-    for (size_t i = 0; r->lit && (opts & PCRE2_CASELESS) && i < r->nlit; i++)
-        if (((unsigned char)r->lit[i] | 0x20) >= 'a' && ((unsigned char)r->lit[i] | 0x20) <= 'z')
-            r->lit_caseless = 1;
+    set_literal(r, pattern, (opts & PCRE2_CASELESS) != 0);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);

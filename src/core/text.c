@@ -1,6 +1,7 @@
 /* text.c — UTF-8 widths, fitting and escaping (see text.h). */
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct { uint32_t lo, hi; } range;
@@ -212,32 +213,41 @@ int utf8_valid(const char *s, size_t n, size_t *bad_off)
     return 1;
 }
 
+/* One step through s: the bytes taken (at least one).  esc gets what is
+ * shown for them when they must not reach the terminal raw (an invalid byte,
+ * a control, a bidi mark), "" when they are shown as they are (*cp is then
+ * their code point).  text_escape writes the steps, text_width measures them. */
+static int escape_step(const char *s, size_t n, char esc[8], uint32_t *cp)
+{
+    int k = utf8_decode(s, n, cp);
+    if (k < 0) {
+        snprintf(esc, 8, "\\x%02x", (unsigned char)*s);
+        return 1;
+    }
+    esc[0] = '\0';
+    if (cp_unsafe(*cp)) {
+        switch (*cp) {
+        case '\n': strcpy(esc, "\\n"); break;
+        case '\r': strcpy(esc, "\\r"); break;
+        case '\t': strcpy(esc, "\\t"); break;
+        case 0x1B: strcpy(esc, "\\e"); break;
+        default:   /* every unsafe code point is below U+10000 */
+            snprintf(esc, 8, *cp < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)*cp);
+        }
+    }
+    return k;
+}
+
 void text_escape(buf *out, const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k < 0) {
-            buf_printf(out, "\\x%02x", (unsigned char)s[i]);
-            i++;
-            continue;
-        }
-        if (cp_unsafe(cp)) {
-            switch (cp) {
-            case '\n': buf_puts(out, "\\n"); break;
-            case '\r': buf_puts(out, "\\r"); break;
-            case '\t': buf_puts(out, "\\t"); break;
-            case 0x1B: buf_puts(out, "\\e"); break;
-            default:
-                if (cp < 0x80)
-                    buf_printf(out, "\\x%02x", (unsigned)cp);
-                else
-                    buf_printf(out, "\\u%04x", (unsigned)cp);
-            }
-        } else {
+    char esc[8];
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        int k = escape_step(s + i, n - i, esc, &cp);
+        if (esc[0])
+            buf_puts(out, esc);
+        else
             buf_add(out, s + i, (size_t)k);
-        }
         i += (size_t)k;
     }
 }
@@ -266,21 +276,14 @@ static int safe_width(const char *s, size_t n)
  * ASCII, as wide as it is long. */
 int text_width(const char *s)
 {
-    size_t i = 0, n = strlen(s);
+    size_t n = strlen(s);
     int w = 0;
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k < 0) {
-            w += 4;   /* \xNN */
-            i++;
-            continue;
-        }
-        if (cp_unsafe(cp)) {
-            if (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x1B)
-                w += 2;   /* \n \r \t \e */
-            else
-                w += cp < 0x80 ? 4 : 6;   /* \xNN, \uNNNN (every unsafe one is below U+10000) */
+    char esc[8];
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        int k = escape_step(s + i, n - i, esc, &cp);
+        if (esc[0]) {
+            w += (int)strlen(esc);
         } else {
             int cw = cp_width(cp);
             w += cw < 0 ? 1 : cw;

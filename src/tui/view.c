@@ -396,8 +396,10 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                     if (sscanf(name, "resize %dx%d", rw, rh) == 2)
                         return IN_RESIZE;
                     /* <click Y>, <dclick Y>: the mouse on screen line Y */
-                    if (sscanf(name, "click %d", rw) == 1 || sscanf(name, "dclick %d", rw) == 1) {
-                        *rh = name[0] == 'd';
+                    if (sscanf(name, "click %d", &T.click_y) == 1 ||
+                        sscanf(name, "dclick %d", &T.click_y) == 1) {
+                        T.click_double = name[0] == 'd';
+                        *ch = KEY_MOUSE;
                         return IN_CLICK;
                     }
                     if (strncmp(name, "C-", 2) == 0 && name[2] && !name[3]) {
@@ -441,11 +443,6 @@ static int next_input(uint32_t *ch)
                 resizeterm(h, w);
                 *ch = KEY_RESIZE;
                 return IN_KEY;
-            }
-            if (r == IN_CLICK) {
-                T.click_y = w;
-                T.click_double = h;
-                *ch = KEY_MOUSE;
             }
             return r;
         }

@@ -49,7 +49,6 @@ static const char *const statuses[] = {"生产", "停产", "筹建", "关闭"};
 static const char *const issuers[] = {"部级", "省级", "市级", "县级"};
 static const char *const stages[] = {"普查", "详查", "勘探"};
 static const char *const districts[] = {"元宝区", "振兴区", "振安区", "宽甸县", "东港市", "凤城市"};
-static const char *const shorts[] = {"元宝区", "振兴区", "振安区", "宽甸县", "东港市", "凤城市"};
 static const char *const units[] = {"万吨/年", "万立方米/年", "吨/年"};
 static const char *const categories[] = {"贵金属矿产", "有色金属矿产", "冶金辅助原料非金属矿产",
                                          "建材及其它非金属矿产", "特种非金属矿产"};
@@ -75,24 +74,65 @@ static void block_ref(const char *prefix, long n)
         printf("%s2106%07ld", prefix, (long)(rnd() % (uint32_t)nblocks(n)));
 }
 
+/* Every random value is drawn in its own statement, in order: the order
+ * in which a call's arguments are evaluated is up to the compiler, and the
+ * same bytes must come out of every build. */
+
+/* a key mining area one time in (one_in / 2), else none */
+static const char *cz_area(unsigned one_in)
+{
+    unsigned k = rnd() % one_in;
+    return k < 2 ? (k ? "CZ21060000001" : "CZ21060000002") : "";
+}
+
+/* one of four key exploration areas 4 times in 13, else none */
+static const char *kz_area(void)
+{
+    static const char *const kz[] = {"KZ21060000001", "KZ21060000004", "KZ21060000009",
+                                     "KZ21060000013"};
+    unsigned k = rnd() % 13;
+    return k < 4 ? kz[k] : "";
+}
+
+/* an area in km² below `below`, with 4 decimals, and a comma */
+static void area(unsigned below)
+{
+    unsigned whole = rnd() % below;
+    printf("%u.%04u,", whole, 1 + rnd() % 9999);
+}
+
+/* a holder: two places and a kind of firm */
+static void holder(void)
+{
+    const char *a = PICK(places), *b = PICK(places);
+    printf("%s%s%s,", a, b, PICK(firms));
+}
+
 static void mining_permit(long i, long id, long n)
 {
     const char *place = PICK(places), *m1 = PICK(minerals);
     int y = 2010 + (int)(rnd() % 12), mo = 1 + (int)(rnd() % 12), dd = 1 + (int)(rnd() % 28);
     int bottom = (int)(rnd() % 600) - 300, top = bottom + 10 + (int)(rnd() % 400);
-    printf("%ld,C210600%04d%02d%010ld,%s%s%s,%s%s%s,", id, y, mo, i, PICK(places), PICK(places),
-           PICK(firms), place, m1, rnd() % 3 ? "矿" : "采区");
+    printf("%ld,C210600%04d%02d%010ld,", id, y, mo, i);
+    holder();
+    printf("%s%s%s,", place, m1, rnd() % 3 ? "矿" : "采区");
     if (rnd() % 5 == 0)
         printf("%s;%s,", m1, strcmp(m1, "银矿") == 0 ? "金矿" : "银矿");
     else
         printf("%s,", m1);
-    printf("%s,%u.%u,%s,%s,%u.%04u,%d,%d,", PICK(methods), 1 + rnd() % 300, rnd() % 10,
-           PICK(units), PICK(sizes), rnd() % 20, 1 + rnd() % 9999, top, bottom);
-    printf("%04d-%02d-%02d,%04d-%02d-%02d,%s,%s,", y, mo, dd, y + 3 + (int)(rnd() % 10), mo, dd,
-           PICK(statuses), PICK(issuers));
+    printf("%s,", PICK(methods));
+    unsigned scale = 1 + rnd() % 300;
+    printf("%u.%u,", scale, rnd() % 10);
+    printf("%s,", PICK(units));
+    printf("%s,", PICK(sizes));
+    area(20);
+    printf("%d,%d,", top, bottom);
+    printf("%04d-%02d-%02d,%04d-%02d-%02d,", y, mo, dd, y + 3 + (int)(rnd() % 10), mo, dd);
+    printf("%s,", PICK(statuses));
+    printf("%s,", PICK(issuers));
     block_ref("CK", n);
-    unsigned k = rnd() % 8;
-    printf(",%s,%s,", k < 2 ? (k ? "CZ21060000001" : "CZ21060000002") : "", PICK(districts));
+    printf(",%s,", cz_area(8));
+    printf("%s,", PICK(districts));
     remark(place, y, i);
 }
 
@@ -100,41 +140,54 @@ static void exploration_permit(long i, long id, long n)
 {
     const char *place = PICK(places), *m1 = PICK(minerals);
     int y = 2012 + (int)(rnd() % 10), mo = 1 + (int)(rnd() % 12), dd = 1 + (int)(rnd() % 28);
-    printf("%ld,T21%d%06ld0%u%06ld,%s%s%s,辽宁省%s%s%s%s,", id, 1 + (int)(rnd() % 5), i % 1000000,
-           1 + rnd() % 4, (i / 1000000) % 1000000, PICK(places), PICK(places), PICK(firms),
-           "丹东市", place, m1, PICK(projects));
-    printf("%s,%s,%u.%04u,", m1, PICK(stages), rnd() % 60, 1 + rnd() % 9999);
+    int kind = 1 + (int)(rnd() % 5);
+    printf("%ld,T21%d%06ld0%u%06ld,", id, kind, i % 1000000, 1 + rnd() % 4, (i / 1000000) % 1000000);
+    holder();
+    printf("辽宁省丹东市%s%s%s,", place, m1, PICK(projects));
+    printf("%s,%s,", m1, PICK(stages));
+    area(60);
     printf("%04d-%02d-%02d,%04d-%02d-%02d,%s,", y, mo, dd, y + 5, mo, dd, PICK(issuers));
     block_ref("KK", n);
-    unsigned k = rnd() % 13;
-    printf(",%s,%s,", k < 4 ? (const char *[]){"KZ21060000001", "KZ21060000004", "KZ21060000009",
-                                              "KZ21060000013"}[k] : "", PICK(districts));
+    printf(",%s,", kz_area());
+    printf("%s,", PICK(districts));
     remark(place, y, i);
+}
+
+/* release years (from 2021-2024 to 2025), grant authority, district and
+ * vertices (`points` corners), each with its comma */
+static void block_tail(int points)
+{
+    printf("%d,2025,", 2021 + (int)(rnd() % 4));
+    printf("%s,", PICK(issuers));
+    printf("%s,\"", PICK(districts));
+    for (int k = 0; k < points; k++) {
+        unsigned x = 4400000 + rnd() % 100000;
+        printf("%sX=%u, Y=%u", k ? "; " : "", x, 41000000 + rnd() % 100000);
+    }
+    printf("\",");
 }
 
 static void mining_block(long i)
 {
     const char *place = PICK(places), *m1 = PICK(minerals);
-    unsigned k = rnd() % 4;
-    printf("CK2106%07ld,%s%s开采规划区块,%s,,%s,%s,%u,%s,%s,%u.%04u,%d,2025,%s,%s,", i, place, m1,
-           k < 2 ? (k ? "CZ21060000001" : "CZ21060000002") : "", m1, PICK(methods),
-           1 + rnd() % 100, PICK(units), PICK(sizes), rnd() % 5, 1 + rnd() % 9999,
-           2021 + (int)(rnd() % 4), PICK(issuers), PICK(shorts));
-    printf("\"X=%u, Y=%u; X=%u, Y=%u\",", 4400000 + rnd() % 100000, 41000000 + rnd() % 100000,
-           4400000 + rnd() % 100000, 41000000 + rnd() % 100000);
+    printf("CK2106%07ld,%s%s开采规划区块,%s,,%s,", i, place, m1, cz_area(4), m1);
+    printf("%s,", PICK(methods));
+    printf("%u,", 1 + rnd() % 100);
+    printf("%s,", PICK(units));
+    printf("%s,", PICK(sizes));
+    area(5);
+    block_tail(2);
     remark(place, 2021, i);
 }
 
 static void exploration_block(long i)
 {
     const char *place = PICK(places), *m1 = PICK(minerals);
-    unsigned k = rnd() % 13;
-    printf("KK2106%07ld,%s%s勘查规划区块,%s,%s,%s,%s,%u.%04u,%d,2025,%s,%s,", i, place, m1,
-           k < 4 ? (const char *[]){"KZ21060000001", "KZ21060000004", "KZ21060000009",
-                                    "KZ21060000013"}[k] : "",
-           m1, PICK(categories), PICK(stages), rnd() % 30, 1 + rnd() % 9999,
-           2021 + (int)(rnd() % 4), PICK(issuers), PICK(shorts));
-    printf("\"X=%u, Y=%u\",", 4400000 + rnd() % 100000, 41000000 + rnd() % 100000);
+    printf("KK2106%07ld,%s%s勘查规划区块,%s,%s,", i, place, m1, kz_area(), m1);
+    printf("%s,", PICK(categories));
+    printf("%s,", PICK(stages));
+    area(30);
+    block_tail(1);
     remark(place, 2021, i);
 }
 
