@@ -183,8 +183,19 @@ sqlerr:
 /* ---- open / create ----------------------------------------------------- */
 
 /* Migrations from version i to i+1, in order; migrations[0] upgrades 1 -> 2.
- * There are none yet: version 1 is the first. */
-static const char *const migrations[] = {NULL};
+ * Each is the part of data/schema.sql that version added. */
+static const char *const migrations[] = {
+    /* 1 -> 2: imports record the rows they add as runs of row ids */
+    "CREATE TABLE minreg_audit_added ("
+    " change_id INTEGER NOT NULL REFERENCES minreg_changes(id), tbl TEXT NOT NULL,"
+    " first_row INTEGER NOT NULL, last_row INTEGER NOT NULL, CHECK (last_row >= first_row));"
+    " CREATE INDEX minreg_audit_added_change ON minreg_audit_added(change_id);"
+    " CREATE INDEX minreg_audit_added_row ON minreg_audit_added(tbl, first_row);"
+    " CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+    " CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
+    NULL};
 
 static int check_version(db *d, mr_err *e)
 {

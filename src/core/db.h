@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 1
+#define MINREG_SCHEMA_VERSION 2
 
 typedef struct db db;
 typedef struct cursor cursor;
@@ -133,16 +133,17 @@ void db_cache_kb(db *d, int kb);
  * statement: rowid >= 0 for that row, -1 for every row of t. */
 int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e);
 int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
-/* Rows a bulk change adds, audited together: db_added_begin, then
- * db_added_note for each row added (added = 1) or otherwise written
- * (added = 0: audited by the caller), then db_added_audit writes the audit
- * rows of the rows added ("insert", as db_audit_rows would, in the order
- * noted) in one statement.  Per row, interleaved with the rows themselves,
- * the same audit rows take twice the time of the rest of an import. */
+/* Rows an upsert writes, noted so that a second line with the same key is
+ * seen as a repeat: db_added_begin, then db_added_note for each row written
+ * (added = 1 when added); a temporary table, gone with the connection. */
 int db_added_begin(db *d, mr_err *e);
 int db_added_note(db *d, int64_t rowid, int added, mr_err *e);
 int db_added_has(db *d, int64_t rowid);   /* was it noted? */
-int db_added_audit(db *d, int64_t change, const table *t, mr_err *e);
+/* Rows first..last of tbl, every one added by change: recorded as one run
+ * (minreg_audit_added), not an audit row each.  db_audit_each and db_log
+ * give them back as one "insert" audit row per row, with the row as added:
+ * as it is now, unwound through the later changes to it. */
+int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e);
 /* Did the last failed write break a constraint (UNIQUE, NOT NULL ...) rather
  * than fail for another reason?  Then it is the row's fault, not the disk's. */
 int db_last_was_constraint(db *d);

@@ -2,6 +2,7 @@
  * Part of the db module (the only code that speaks SQL); edit.c decides
  * what to write, this file only knows how. */
 #include "db_int.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +169,6 @@ static void build_audit(buf *q, const table *t, int ci, int kind)
 {
     int del = kind == SK_AUDIT_DELETE || kind == SK_AUDIT_DELETE_ALL;
     int all = kind == SK_AUDIT_INSERT_ALL || kind == SK_AUDIT_DELETE_ALL;
-    int added = kind == SK_AUDIT_ADDED;
     (void)ci;
     buf_printf(q, "INSERT INTO minreg_audit (change_id, tbl, row_id, row_key, op, %s)"
                   " SELECT ?1, ?2, m.rowid, m.", del ? "old" : "new");
@@ -179,12 +179,6 @@ static void build_audit(buf *q, const table *t, int ci, int kind)
         put_ident(q, t->cols[i].id);
     }
     buf_puts(q, ") FROM ");
-    if (added) {   /* the rows noted, in the order noted */
-        buf_puts(q, "temp.minreg_added AS a JOIN ");
-        put_ident(q, t->id);
-        buf_puts(q, " AS m ON m.rowid = a.rid WHERE a.added ORDER BY a.seq");
-        return;
-    }
     put_ident(q, t->id);
     buf_puts(q, all ? " AS m ORDER BY m.rowid" : " AS m WHERE m.rowid = ?4");
 }
@@ -229,24 +223,143 @@ int db_added_has(db *d, int64_t rowid)
     return found;
 }
 
-int db_added_audit(db *d, int64_t change, const table *t, mr_err *e)
+int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e)
 {
-    /* not cached: it runs once per import, and the temp table goes after it */
-    buf q = BUF_INIT;
-    build_audit(&q, t, -1, SK_AUDIT_ADDED);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
-    buf_free(&q);
-    if (rc != SQLITE_OK)
+    sqlite3_stmt *st = stmt_cached(d,
+        "INSERT INTO minreg_audit_added (change_id, tbl, first_row, last_row) VALUES (?1, ?2, ?3, ?4)");
+    if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, change);
-    sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, "insert", -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, first);
+    sqlite3_bind_int64(st, 4, last);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(d, e);
+}
+
+/* ---- rows recorded as runs: their values as added ------------------------- */
+
+/* Row `rowid` of t as change `change` added it, into json (the form
+ * json_object gives an audit row's new): the row as it is now, unwound
+ * through every later change to it, newest first: an update puts the old
+ * value back, a delete the old row, an add means it was not there before.
+ * Its key into key.  0 if there is no such row (not one of the change's). */
+static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, buf *json, buf *key)
+{
+    buf_reset(json);
+    buf_reset(key);
+    int have = db_row_json(d, t, rowid, json);
+    sqlite3_stmt *later = stmt_cached(d,
+        "SELECT change_id, 1, first_row, 'insert', NULL, NULL FROM minreg_audit_added"
+        " WHERE tbl = ?1 AND first_row <= ?2 AND last_row >= ?2 AND change_id > ?3"
+        " UNION ALL SELECT change_id, 0, id, op, field, old FROM minreg_audit"
+        " WHERE tbl = ?1 AND row_id = ?2 AND change_id > ?3"
+        " ORDER BY 1 DESC, 2 DESC, 3 DESC");
+    sqlite3_stmt *set = stmt_cached(d,
+        "SELECT json_set(?1, '$.' || json_quote(?2),"
+        " CASE ?4 WHEN 1 THEN CAST(?3 AS INTEGER) WHEN 2 THEN CAST(?3 AS REAL) ELSE ?3 END)");
+    if (!later || !set)
+        return 0;
+    /* later and set are cached: copy what is kept out of them before reuse */
+    sqlite3_bind_text(later, 1, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(later, 2, rowid);
+    sqlite3_bind_int64(later, 3, change);
+    while (sqlite3_step(later) == SQLITE_ROW) {
+        const char *op = (const char *)sqlite3_column_text(later, 3);
+        const char *field = (const char *)sqlite3_column_text(later, 4);
+        const char *old = (const char *)sqlite3_column_text(later, 5);
+        if (strcmp(op, "insert") == 0) {
+            have = 0;
+        } else if (strcmp(op, "delete") == 0) {
+            buf_reset(json);
+            buf_puts(json, old ? old : "{}");
+            have = 1;
+        } else if (have && field) {
+            int ci = table_col(t, field);
+            int ty = ci < 0 || !old || !value_is_dec(old) ? 0
+                     : t->cols[ci].type == COL_INT ? 1 : t->cols[ci].type == COL_DEC ? 2 : 0;
+            sqlite3_bind_text(set, 1, buf_str(json), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(set, 2, field, -1, SQLITE_TRANSIENT);
+            if (old)
+                sqlite3_bind_text(set, 3, old, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(set, 4, ty);
+            if (sqlite3_step(set) == SQLITE_ROW && sqlite3_column_text(set, 0)) {
+                char *j = xstrdup((const char *)sqlite3_column_text(set, 0));
+                buf_reset(json);
+                buf_puts(json, j);
+                free(j);
+            }
+            sqlite3_reset(set);
+            sqlite3_clear_bindings(set);
+        }
+    }
+    sqlite3_reset(later);
+    if (!have)
+        return 0;
+    sqlite3_stmt *k = stmt_cached(d, "SELECT json_extract(?1, '$.' || json_quote(?2))");
+    if (k) {
+        sqlite3_bind_text(k, 1, buf_str(json), -1, SQLITE_STATIC);
+        sqlite3_bind_text(k, 2, t->cols[t->key_ci].id, -1, SQLITE_STATIC);
+        if (sqlite3_step(k) == SQLITE_ROW && sqlite3_column_text(k, 0))
+            buf_puts(key, (const char *)sqlite3_column_text(k, 0));
+        sqlite3_reset(k);
+    }
+    return 1;
+}
+
+/* Rows a..b of t, added by change, as "insert" audit rows to fn (b down to
+ * a when desc); what fn returned to stop, or 0. */
+static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t b, int desc,
+                      int (*fn)(void *arg, const audit_row *r), void *arg)
+{
+    buf json = BUF_INIT, key = BUF_INIT;
+    int stop = 0;
+    for (int64_t i = 0; !stop && i <= b - a; i++) {
+        int64_t rowid = desc ? b - i : a + i;
+        if (!row_as_added(d, t, change, rowid, &json, &key))
+            continue;
+        audit_row r = {0, rowid, (char *)t->id, key.len ? (char *)buf_str(&key) : NULL,
+                       (char *)"insert", NULL, NULL, (char *)buf_str(&json)};
+        stop = fn(arg, &r);
+    }
+    buf_free(&json);
+    buf_free(&key);
+    return stop;
+}
+
+/* The runs of rows change `change` added (of tbl, or of any register when
+ * tbl is NULL), each row as an "insert" audit row, in row order (reversed
+ * when desc), to fn; only row `only` when only >= 0.  Prepared here, not
+ * cached: fn may run anything.  Returns what fn returned to stop, or -1. */
+static int each_added(db *d, int64_t change, const char *tbl, int64_t only, int desc,
+                      int (*fn)(void *arg, const audit_row *r), void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    const char *q = desc
+        ? "SELECT tbl, first_row, last_row FROM minreg_audit_added WHERE change_id = ?1"
+          " AND (?2 IS NULL OR tbl = ?2) AND (?3 < 0 OR ?3 BETWEEN first_row AND last_row)"
+          " ORDER BY rowid DESC"
+        : "SELECT tbl, first_row, last_row FROM minreg_audit_added WHERE change_id = ?1"
+          " AND (?2 IS NULL OR tbl = ?2) AND (?3 < 0 OR ?3 BETWEEN first_row AND last_row)"
+          " ORDER BY rowid";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, change);
+    if (tbl)
+        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, only);
+    int stop = 0;
+    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+        const table *t = schema_table(&d->s, (const char *)sqlite3_column_text(st, 0));
+        int64_t a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
+        if (only >= 0)
+            a = b = only;
+        if (t)
+            stop = expand_run(d, t, change, a, b, desc, fn, arg);
+    }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(d, e);
-    return sqlite3_exec(d->h, "DELETE FROM temp.minreg_added", NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(d, e);
+    return stop;
 }
 
 int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
@@ -384,6 +497,10 @@ int64_t db_change_last(db *d, int undos)
 
 int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
 {
+    /* the rows added as runs were written last: newest first, they come first */
+    int stop = desc ? each_added(d, change, NULL, -1, 1, fn, arg) : 0;
+    if (stop)
+        return stop;
     /* prepared here, not cached: fn runs other statements, some of them
      * writing to minreg_audit (rows of another change, which this one
      * never matches) */
@@ -396,7 +513,6 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, change);
-    int stop = 0;
     while (!stop && sqlite3_step(st) == SQLITE_ROW) {
         audit_row r;
         r.id = sqlite3_column_int64(st, 0);
@@ -410,7 +526,7 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
         stop = fn(arg, &r);
     }
     sqlite3_finalize(st);
-    return stop;
+    return stop || desc ? stop : each_added(d, change, NULL, -1, 0, fn, arg);
 }
 
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field)
@@ -436,17 +552,53 @@ int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, c
     return id;
 }
 
+/* db_log's rows of a run, made log entries (the change's part is set). */
+typedef struct log_run {
+    log_entry le;
+    const char *key;      /* only the row that had this key */
+    db_log_fn fn;
+    void *arg;
+} log_run;
+
+static int log_run_row(void *arg, const audit_row *r)
+{
+    log_run *lr = arg;
+    if (lr->key && (!r->row_key || strcmp(lr->key, r->row_key) != 0))
+        return 0;
+    lr->le.tbl = r->tbl;
+    lr->le.row_id = r->row_id;
+    lr->le.row_key = r->row_key;
+    lr->le.op = r->op;
+    lr->le.field = NULL;
+    lr->le.old = NULL;
+    lr->le.new_ = r->new_;
+    lr->fn(lr->arg, &lr->le);
+    return 0;
+}
+
 int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
            db_log_fn fn, void *arg)
 {
     sqlite3_stmt *st = NULL;
+    /* the audit rows, then the runs of rows added (written last), of each
+     * change; a change without either still shows (part 0, no audit row) */
     const char *q =
         "SELECT c.id, c.at, c.who, c.kind, c.tbl, c.summary, c.comment, ifnull(c.undoes, 0),"
-        " ifnull(c.undone_by, 0), a.tbl, a.row_id, a.row_key, a.op, a.field, a.old, a.new"
+        " ifnull(c.undone_by, 0), a.tbl, a.row_id, a.row_key, a.op, a.field, a.old, a.new,"
+        " 0, a.id, 0"
         " FROM minreg_changes c LEFT JOIN minreg_audit a ON a.change_id = c.id"
         " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 < 0 OR a.row_id = ?2)"
         " AND (?3 IS NULL OR c.at >= ?3) AND (?4 IS NULL OR a.row_key = ?4)"
-        " ORDER BY c.id, a.id";
+        " AND (a.id IS NOT NULL OR NOT EXISTS"
+        "  (SELECT 1 FROM minreg_audit_added r WHERE r.change_id = c.id))"
+        " UNION ALL"
+        " SELECT c.id, c.at, c.who, c.kind, c.tbl, c.summary, c.comment, ifnull(c.undoes, 0),"
+        " ifnull(c.undone_by, 0), r.tbl, r.first_row, NULL, 'insert', NULL, NULL, NULL,"
+        " 1, r.rowid, r.last_row"
+        " FROM minreg_changes c JOIN minreg_audit_added r ON r.change_id = c.id"
+        " WHERE (?1 IS NULL OR r.tbl = ?1) AND (?2 < 0 OR ?2 BETWEEN r.first_row AND r.last_row)"
+        " AND (?3 IS NULL OR c.at >= ?3)"
+        " ORDER BY 1, 17, 18";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         return -1;
     if (tbl)
@@ -470,7 +622,37 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
         le.row_id = sqlite3_column_int64(st, 10);
         le.row_key = col[11]; le.op = col[12]; le.field = col[13];
         le.old = col[14]; le.new_ = col[15];
-        fn(arg, &le);
+        if (sqlite3_column_int(st, 16) == 0) {
+            fn(arg, &le);
+            continue;
+        }
+        const table *t = schema_table(&d->s, le.tbl);
+        int64_t a = le.row_id, b = sqlite3_column_int64(st, 18);
+        log_run lr = {le, row_key, fn, arg};
+        if (!t)
+            continue;
+        if (row_id >= 0) {
+            expand_run(d, t, le.change_id, row_id, row_id, 0, log_run_row, &lr);
+        } else if (row_key) {
+            /* a row that is gone, by the key it had: the rows of the run
+             * that key was ever recorded for, as added with that key */
+            sqlite3_stmt *k = NULL;
+            if (sqlite3_prepare_v2(d->h,
+                    "SELECT DISTINCT row_id FROM minreg_audit WHERE tbl = ?1 AND row_key = ?2"
+                    " AND row_id BETWEEN ?3 AND ?4 ORDER BY row_id", -1, &k, NULL) != SQLITE_OK)
+                continue;
+            sqlite3_bind_text(k, 1, t->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(k, 2, row_key, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(k, 3, a);
+            sqlite3_bind_int64(k, 4, b);
+            while (sqlite3_step(k) == SQLITE_ROW) {
+                int64_t r = sqlite3_column_int64(k, 0);
+                expand_run(d, t, le.change_id, r, r, 0, log_run_row, &lr);
+            }
+            sqlite3_finalize(k);
+        } else {
+            expand_run(d, t, le.change_id, a, b, 0, log_run_row, &lr);
+        }
     }
     sqlite3_finalize(st);
     return 0;

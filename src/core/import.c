@@ -93,6 +93,98 @@ static void reject_row(importer *im, char **f, int nf)
     csvw_end(im->rej);
 }
 
+/* ---- the rows added ------------------------------------------------------- */
+
+static void added_note(importer *im, int64_t rowid)
+{
+    if (im->nruns && im->runs[im->nruns - 1].last + 1 == rowid) {
+        im->runs[im->nruns - 1].last = rowid;
+        return;
+    }
+    if (im->nruns == im->capruns) {
+        im->capruns = im->capruns ? im->capruns * 2 : 16;
+        im->runs = xrealloc(im->runs, sizeof *im->runs * im->capruns);
+    }
+    if (im->nruns && rowid < im->runs[im->nruns - 1].first)
+        im->runs_sorted = 0;
+    im->runs[im->nruns++] = (struct run){rowid, rowid};
+}
+
+/* The run holding rowid, or NULL. */
+static struct run *added_find(importer *im, int64_t rowid)
+{
+    if (im->runs_sorted) {
+        size_t lo = 0, hi = im->nruns;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (im->runs[mid].last < rowid)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < im->nruns && im->runs[lo].first <= rowid ? &im->runs[lo] : NULL;
+    }
+    for (size_t i = 0; i < im->nruns; i++)
+        if (im->runs[i].first <= rowid && rowid <= im->runs[i].last)
+            return &im->runs[i];
+    return NULL;
+}
+
+/* A row added and taken out again (a rejected self-link): out of its run. */
+static void added_forget(importer *im, int64_t rowid)
+{
+    struct run *r = added_find(im, rowid);
+    if (!r)
+        return;
+    if (r->first == r->last) {   /* an empty run: first > last, skipped when recorded */
+        r->first = rowid + 1;
+        r->last = rowid;
+    } else if (rowid == r->first) {
+        r->first++;
+    } else if (rowid == r->last) {
+        r->last--;
+    } else {   /* split in two */
+        struct run tail = {rowid + 1, r->last};
+        size_t at = (size_t)(r - im->runs) + 1;
+        r->last = rowid - 1;
+        if (im->nruns == im->capruns) {
+            im->capruns *= 2;
+            im->runs = xrealloc(im->runs, sizeof *im->runs * im->capruns);
+        }
+        memmove(&im->runs[at + 1], &im->runs[at], sizeof *im->runs * (im->nruns - at));
+        im->runs[at] = tail;
+        im->nruns++;
+    }
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+    const struct run *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The runs into the audit: sorted and merged (every row of a merged run was
+ * added by this import, so the record is exact), a few rows for any file. */
+static int added_record(importer *im)
+{
+    if (!im->runs_sorted)
+        qsort(im->runs, im->nruns, sizeof *im->runs, run_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < im->nruns; i++) {
+        if (im->runs[i].first > im->runs[i].last)
+            continue;
+        if (n && im->runs[n - 1].last + 1 == im->runs[i].first)
+            im->runs[n - 1].last = im->runs[i].last;
+        else
+            im->runs[n++] = im->runs[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (db_audit_added(im->d, im->r->change, im->t->id, im->runs[i].first, im->runs[i].last,
+                           im->e) < 0)
+            return -1;
+    return 0;
+}
+
 /* A value already used: by a row of the register, or by an earlier row of
  * this same file?  Say which — the fixes differ. */
 static void explain_unique(importer *im, vissue *x)
@@ -104,7 +196,7 @@ static void explain_unique(importer *im, vissue *x)
         return;
     buf h = BUF_INIT;
     col_header(c, &h);
-    if (db_added_has(im->d, rowid))
+    if (added_find(im, rowid))
         snprintf(x->msg, sizeof x->msg, _("%s: '%s' is already used by an earlier row of this file"),
                  buf_str(&h), val);
     else if (x->ci == im->t->key_ci)
@@ -210,7 +302,8 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
             err_clear(im->e);
             return 0;
         }
-        if (db_added_note(im->d, rowid, 1, im->e) < 0)   /* audited at the end, together */
+        added_note(im, rowid);   /* audited at the end, as runs */
+        if (im->o->mode == IMPORT_UPSERT && db_added_note(im->d, rowid, 1, im->e) < 0)
             return -1;
         r->added++;
         for (int ci = 0; im->self_links && ci < t->ncols; ci++) {
@@ -365,6 +458,7 @@ static int check_self_links(importer *im)
             /* not audited yet (that happens for all added rows at the end) */
             if (db_row_delete(im->d, t, x->rowid, im->e) < 0)
                 return -1;
+            added_forget(im, x->rowid);
             im->r->added--;
             for (int k = 0; k < im->nsl; k++)
                 if (im->sl[k].rowid == x->rowid)
@@ -429,6 +523,7 @@ static void importer_free(importer *im)
     for (int i = 0; i < im->nsl; i++)
         free(im->sl[i].value);
     free(im->sl);
+    free(im->runs);
     buf_free(&im->reason);
     validator_free(im->v);
     csvr_close(im->rd);
@@ -456,7 +551,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
         (db_audit_rows(im->d, r->change, im->t, -1, "delete", im->e) < 0 ||
          db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
         return -1;
-    if (db_added_begin(im->d, im->e) < 0)
+    if (o->mode == IMPORT_UPSERT && db_added_begin(im->d, im->e) < 0)
         return -1;
     int got = 1;
     while (got == 1) {
@@ -470,7 +565,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
         return -1;
-    if (db_added_audit(im->d, r->change, im->t, im->e) < 0)
+    if (added_record(im) < 0)
         return -1;
     if ((r->deleted || r->updated) && import_check_links_in(im) > 0)
         r->links_broken = 1;
@@ -486,7 +581,7 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
                 db_path(d));
         return IMPORT_ERROR;
     }
-    importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1};
+    importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1, .runs_sorted = 1};
     im.rd = csvr_open(path, &o->csv, e);
     if (!im.rd)
         return IMPORT_ERROR;

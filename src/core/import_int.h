@@ -38,6 +38,11 @@ typedef struct importer {
     selflink *sl;
     int nsl, capsl;
     int cancelled;       /* the progress callback asked to stop */
+    /* the rows added, as runs of row ids in the order added (recorded,
+     * sorted and merged, in the audit at the end) */
+    struct run { int64_t first, last; } *runs;
+    size_t nruns, capruns;
+    int runs_sorted;     /* each run starts after the one before */
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);

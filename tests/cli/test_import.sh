@@ -162,6 +162,56 @@ run_minreg redo
 cmp -s "$T/imported.csv" "$T/redone.csv"
 is "redo puts the rows back as they were imported" "$?" 0
 
+# ---- the rows an import adds are one run, read back as they were added ----
+cp "$T/reg.db" "$T/keep.db"   # the --upsert tests below go on from here
+fresh
+"$MINREG" export a3 >"$T/pre.csv"
+run_minreg import a3 "$FX/import/blocks.csv"
+"$MINREG" export a3 >"$T/imported.csv"
+is "five rows added: one run in the audit, no audit row each" \
+   "$(sqlite3 "$T/reg.db" "SELECT count(*), sum(last_row - first_row + 1) FROM minreg_audit_added; SELECT count(*) FROM minreg_audit")" "1|5
+0"
+run_minreg log a3 --format tsv
+cut -f6,9 "$T/out" | tail -n +2 >"$T/as-added"
+is "... the log shows each row with its values" "$(cut -f1 "$T/as-added" | tr '\n' ' ')" "TK01 TK02 TK03 TK04 TK05 "
+"$MINREG" set a3 TK02 area_km2=9 >/dev/null
+"$MINREG" set a3 TK02 stage=勘探 >/dev/null
+"$MINREG" rm a3 TK03 >/dev/null
+run_minreg log a3 TK02 --format tsv
+is "a row changed since: its history starts with the row as added" "$(sed -n 2p "$T/out" | cut -f6,9)" "$(grep '^TK02' "$T/as-added")"
+is "... then each change" "$(tail -n +3 "$T/out" | cut -f7,8,9 | tr '\n' ' ')" "$(printf 'area_km2\t3.5\t9 stage\t详查\t勘探 ')"
+run_minreg log a3 TK03 --format tsv
+is "a row deleted since: found by its key, as added, then deleted" "$(tail -n +2 "$T/out" | cut -f6,7 | tr '\n' ' ')" "$(printf 'TK03\t(row added) TK03\t(row deleted) ')"
+is "... with the values it was added with" "$(sed -n 2p "$T/out" | cut -f6,9)" "$(grep '^TK03' "$T/as-added")"
+run_minreg undo 1
+is "undo of the import is refused while later changes stand" "$(cat "$T/err")" "minreg: cannot undo change 1: change 2 later changed exploration_blocks TK02; undo that first"
+"$MINREG" undo >/dev/null && "$MINREG" undo >/dev/null && "$MINREG" undo >/dev/null
+run_minreg undo 1
+is "... and done once they are undone" "$rc" 0
+"$MINREG" export a3 >"$T/after.csv"
+cmp -s "$T/pre.csv" "$T/after.csv"
+is "... the register is as before the import" "$?" 0
+run_minreg redo
+"$MINREG" export a3 >"$T/redone.csv"
+cmp -s "$T/imported.csv" "$T/redone.csv"
+is "... and redo brings the rows back as they were imported" "$?" 0
+
+# rows with ids: out of order in the file, one run; around a row already
+# there, two runs that leave it out
+fresh
+printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n503,丙,金矿,1\n501,甲,金矿,1\n502,乙,金矿,1\n' >"$T/ids.csv"
+run_minreg import mining_permits "$T/ids.csv"
+printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n601,丁,金矿,1\n' >"$T/one.csv"
+run_minreg import mining_permits "$T/one.csv"
+printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n600,戊,金矿,1\n602,己,金矿,1\n599,庚,金矿,1\n' >"$T/around.csv"
+run_minreg import mining_permits "$T/around.csv"
+is "runs are exact: sorted, merged, split around rows others added" \
+   "$(sqlite3 "$T/reg.db" "SELECT group_concat(change_id || ':' || first_row || '-' || last_row, ' ') FROM minreg_audit_added")" \
+   "1:501-503 2:601-601 3:599-600 3:602-602"
+run_minreg log mining_permits --format tsv
+is "... and the log lists each row of each, in row order" "$(tail -n +2 "$T/out" | cut -f1,6 | tr '\t\n' ': ')" "1:501 1:502 1:503 2:601 3:599 3:600 3:602 "
+cp "$T/keep.db" "$T/reg.db"
+
 # ---- --upsert and --replace ----
 sed -e 's/^五龙億达金矿区块,TK02,金矿;银矿,3.5,/五龙億达金矿区块,TK02,金矿;银矿,4.5,/' "$FX/import/blocks.csv" >"$T/up.csv"
 echo '新区块,TK06,金矿,1,,,,,,,,,' >>"$T/up.csv"
