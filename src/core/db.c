@@ -858,6 +858,12 @@ int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
     return n;
 }
 
+int64_t db_count_cached(db *d, const table *t)
+{
+    int64_t *slot = count_slot(d, t);
+    return slot ? *slot : -1;
+}
+
 /* SELECT rowid, every column FROM t [AS alias]. */
 void put_select_as(buf *q, const table *t, const char *alias)
 {
@@ -1181,7 +1187,8 @@ struct rowsrc {
     int desc;
     int sorted;          /* order materialised in temp.<vname> */
     char vname[32];
-    int64_t count;
+    int64_t count;       /* -1: not counted yet (see rowsrc_count_upto) */
+    int64_t seen;        /* rows known to exist: the end of the furthest page read */
     int64_t win_pos;     /* rowids of the last page: positions win_pos.. */
     int64_t *win_ids;
     int win_n, win_cap;
@@ -1216,7 +1223,9 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
         has_rx |= f[i].op == DBF_RX;
     r->f_rx = has_rx;
     if (sort_ci < 0 && !has_rx) {
-        r->count = db_count(d, t, r->f, nf);
+        /* counted when first needed: a million rows take a pass over an
+         * index, and the first screen needs only its own rows */
+        r->count = -1;
         return r;
     }
     r->sorted = 1;
@@ -1283,7 +1292,25 @@ void db_rowsrc_free(rowsrc *r)
     free(r);
 }
 
-int64_t rowsrc_count(const rowsrc *r) { return r->count; }
+int64_t rowsrc_count(rowsrc *r)
+{
+    if (r->count < 0) {
+        /* a whole register's count may be cached (the registers screen) */
+        r->count = db_count(r->d, r->t, r->f, r->nf);
+        if (r->count < 0)
+            r->count = r->seen;   /* the count failed: what is known to be there */
+    }
+    return r->count;
+}
+
+int64_t rowsrc_count_upto(rowsrc *r, int64_t need)
+{
+    if (r->count < 0 && r->nf == 0)
+        r->count = db_count_cached(r->d, r->t);
+    if (r->count >= 0 || r->seen >= need)
+        return r->count;
+    return rowsrc_count(r);
+}
 
 /* Rowid of the row `skip` rows past the bound (exclusive) in direction fwd
  * (1: the view's order, 0: against it); bound NULL = from that end. */
@@ -1334,10 +1361,11 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
     /* Find the rowid at pos from the cheapest known place. */
     int64_t anchor = 0, last = r->win_n ? r->win_ids[r->win_n - 1] : 0;
     int64_t first = r->win_n ? r->win_ids[0] : 0, wend = r->win_pos + r->win_n;
-    int64_t cost_start = pos, cost_end = r->count - 1 - pos;
+    /* not counted yet: the end is not a known place to start from */
+    int64_t cost_start = pos, cost_end = r->count < 0 ? INT64_MAX : r->count - 1 - pos;
     int64_t cost_win = !r->win_n ? INT64_MAX : pos >= wend ? pos - wend : pos < r->win_pos ? r->win_pos - pos - 1 : 0;
     int have = 0;
-    if (pos >= r->count) {
+    if (r->count >= 0 && pos >= r->count) {
         have = 0;
     } else if (cost_win <= cost_start && cost_win <= cost_end) {
         if (pos >= r->win_pos && pos < wend) {
@@ -1377,6 +1405,11 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
         }
         sqlite3_finalize(st);
     }
+    /* A page that ends early ends the view: its count, for free. */
+    if (r->win_n && pos + r->win_n > r->seen)
+        r->seen = pos + r->win_n;
+    if (r->count < 0 && have && r->win_n > 0 && r->win_n < n)
+        r->count = pos + r->win_n;
     buf_reset(&q);
     put_select(&q, r->t);
     put_where(&q, r->t, r->f, r->nf);
@@ -1494,7 +1527,7 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
     } else {
         /* the rowid at position `from` bounds the search (none: from an end) */
         int64_t bound = 0;
-        cursor *c = from >= 0 && from < r->count ? rowsrc_page(r, from, 1, NULL) : NULL;
+        cursor *c = from >= 0 && (r->count < 0 || from < r->count) ? rowsrc_page(r, from, 1, NULL) : NULL;
         if (c && cursor_next(c) == 1)
             bound = cursor_rowid(c);
         else

@@ -72,6 +72,9 @@ int db_commit(db *d, mr_err *e);
 void db_rollback(db *d);
 
 int64_t db_count(db *d, const table *t, const db_filter *f, int nf);
+/* t's whole count if db_count has it from before and the file has not
+ * changed since, else -1: never counts. */
+int64_t db_count_cached(db *d, const table *t);
 
 /* Rows of t matching all filters, ordered by column sort_ci (-1: by rowid),
  * at most limit rows (limit < 0: all). */
@@ -199,7 +202,13 @@ typedef int (*db_progress_fn)(void *arg);
 void db_ticks(db *d, db_progress_fn fn, void *arg);
 rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                       db_progress_fn progress, void *arg, mr_err *e);
-int64_t rowsrc_count(const rowsrc *r);
+/* The view's rows are counted when first needed, not when it is made:
+ * rowsrc_count counts now if not yet known.  rowsrc_count_upto counts only
+ * when it must: it returns -1 (not counted) while at least `need` rows are
+ * known to be there — the pages read so far reach that far.  A page that
+ * ends early, or a whole register counted before, gives the count free. */
+int64_t rowsrc_count(rowsrc *r);
+int64_t rowsrc_count_upto(rowsrc *r, int64_t need);
 cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);  /* rows pos .. pos+n-1 */
 int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in the view */
 /* The next row matching pattern (any column) after position from (dir > 0)

@@ -1,4 +1,9 @@
-/* home.c — the home screen: the registers grouped as in the plan. */
+/* home.c — the home screen: the registers grouped as in the plan.
+ *
+ * The rows of each register are counted after the screen is shown, while
+ * no key is waiting (view.c's idle work): a register of a million rows
+ * takes a pass over an index, and the clerk should not wait on it to see
+ * the list or to open one.  A count not made yet shows as "…". */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,8 +17,10 @@
 typedef struct item {
     const table *t;       /* NULL for a group heading */
     const char *group;
-    int64_t rows;
+    int64_t rows;         /* COUNT_PENDING until counted, COUNT_FAILED */
 } item;
+
+enum { COUNT_PENDING = -1, COUNT_FAILED = -2 };
 
 typedef struct home {
     item *items;
@@ -41,7 +48,7 @@ static void home_draw(view *v)
     if (h->version != tui_data_version()) {
         for (int i = 0; i < h->n; i++)
             if (h->items[i].t)
-                h->items[i].rows = db_count(tui_db(), h->items[i].t, NULL, 0);
+                h->items[i].rows = COUNT_PENDING;   /* counted again when idle */
         h->version = tui_data_version();
     }
     int rows = screen_rows(), cols = screen_cols();
@@ -60,7 +67,10 @@ static void home_draw(view *v)
         }
         int attr = h->top + i == h->sel ? ATTR_SELECTED : ATTR_NORMAL;
         char n[32];
-        snprintf(n, sizeof n, "%lld", (long long)it->rows);
+        if (it->rows >= 0)
+            snprintf(n, sizeof n, "%lld", (long long)it->rows);
+        else
+            snprintf(n, sizeof n, "%s", it->rows == COUNT_PENDING ? glyph_pending() : "?");
         /* appendix 7 | title | id | rows 8; the id is dropped when narrow */
         int wid = cols >= 70 ? 20 : 0, wn = 9, wa = 8;
         int wt = cols - 2 - wa - wid - wn;
@@ -74,6 +84,23 @@ static void home_draw(view *v)
         draw_text(y, 2 + wa + wt, wid, it->t->id, attr == ATTR_NORMAL ? ATTR_DIM : attr, 0);
         draw_text(y, 2 + wa + wt + wid, wn, n, attr, 1);
     }
+}
+
+/* Count one register not counted yet: those on screen first, top down. */
+static int home_idle(view *v)
+{
+    home *h = v->data;
+    int pick = -1;
+    for (int i = 0; i < h->n && pick < 0; i++) {
+        int j = (h->top + i) % h->n;   /* from the first line shown, wrapping */
+        if (h->items[j].t && h->items[j].rows == COUNT_PENDING)
+            pick = j;
+    }
+    if (pick < 0)
+        return 0;
+    int64_t n = db_count(tui_db(), h->items[pick].t, NULL, 0);
+    h->items[pick].rows = n >= 0 ? n : COUNT_FAILED;
+    return 1;
 }
 
 static void move_sel(home *h, int delta)
@@ -161,13 +188,13 @@ static const view_ops home_ops = {
     .request = home_request,
     .status = home_status,
     .title = home_title,
+    .idle = home_idle,
     .free = home_free,
 };
 
 view *home_new(void)
 {
-    db *d = tui_db();
-    const schema *s = db_schema(d);
+    const schema *s = db_schema(tui_db());
     home *h = xcalloc(1, sizeof *h);
     h->items = xcalloc((size_t)s->ntables * 2, sizeof(item));
     const char *grp = NULL;
@@ -178,7 +205,7 @@ view *home_new(void)
             h->items[h->n++].group = grp;
         }
         h->items[h->n].t = t;
-        h->items[h->n].rows = db_count(d, t, NULL, 0);
+        h->items[h->n].rows = COUNT_PENDING;
         h->n++;
     }
     h->sel = 1;

@@ -3,7 +3,9 @@
  * Rows come from a rowsrc one screen at a time; the screen never holds more
  * than the rows it shows, so a million-row register opens as fast as a
  * ten-row one.  Positions (row i/N) are tracked arithmetically as the cursor
- * moves; nothing here counts rows or uses OFFSET.
+ * moves; nothing here uses OFFSET.  The view's rows are counted only when
+ * the end matters (G, or a move that reaches past the rows read) or, after
+ * the screen is shown, as idle work; until then the status says "row 1/…".
  */
 #include "config.h"
 
@@ -126,8 +128,20 @@ static void fit_widths(tview *tv)
 
 static void clamp(tview *tv)
 {
-    int64_t n = rowsrc_count(tv->src);
     int rows = data_rows();
+    if (tv->cur < 0)
+        tv->cur = 0;
+    if (tv->top > tv->cur)
+        tv->top = tv->cur;
+    if (tv->cur >= tv->top + rows)
+        tv->top = tv->cur - rows + 1;
+    if (tv->top < 0)
+        tv->top = 0;
+    /* the end matters only if the rows shown might reach it: not counted
+     * (-1) means at least top + rows rows are known to be there */
+    int64_t n = rowsrc_count_upto(tv->src, tv->top + rows);
+    if (n < 0)
+        return;
     if (tv->cur >= n)
         tv->cur = n - 1;
     if (tv->cur < 0)
@@ -204,8 +218,8 @@ static void table_draw(view *v)
     int key = t->key_ci, cols = screen_cols(), rows = data_rows();
     clamp(tv);
     scroll_columns(tv);
-    int64_t n = rowsrc_count(tv->src);
-    int shown = (int)(n - tv->top < rows ? n - tv->top : rows);
+    int64_t n = rowsrc_count_upto(tv->src, tv->top + rows);   /* -1: rows enough */
+    int shown = (int)(n >= 0 && n - tv->top < rows ? n - tv->top : rows);
     if (shown > 0)
         cache_load(tv, tv->top, shown);
     buf h = BUF_INIT;
@@ -257,9 +271,9 @@ static void move_cur(tview *tv, int64_t delta)
 
 static void move_page(tview *tv, int64_t delta)
 {
-    int64_t n = rowsrc_count(tv->src);
+    int64_t n = rowsrc_count_upto(tv->src, tv->top + delta + data_rows());
     tv->top += delta;
-    if (tv->top > n - data_rows())
+    if (n >= 0 && tv->top > n - data_rows())
         tv->top = n - data_rows();
     if (tv->top < 0)
         tv->top = 0;
@@ -335,11 +349,11 @@ static int search_progress(void *arg)
 static void search(tview *tv, const char *pat, int dir, int64_t from, int quiet)
 {
     mr_err e = {0};
-    int64_t n = rowsrc_count(tv->src);
     int64_t pos = rowsrc_find(tv->src, from, dir, pat, search_progress, NULL, &e);
     int wrapped = 0;
     if (pos == -1) {
-        pos = rowsrc_find(tv->src, dir > 0 ? -1 : n, dir, pat, search_progress, NULL, &e);
+        int64_t end = dir > 0 ? -1 : rowsrc_count(tv->src);
+        pos = rowsrc_find(tv->src, end, dir, pat, search_progress, NULL, &e);
         wrapped = pos >= 0;
     }
     if (pos == -2) {
@@ -417,7 +431,7 @@ static void add_filter(tview *tv, const db_filter *f)
     tv->f[tv->nf].value = xstrdup(f->value);
     tv->nf++;
     set_sort(tv, tv->sort_ci, tv->desc);
-    if (!rowsrc_count(tv->src))
+    if (rowsrc_count_upto(tv->src, 1) == 0)
         tui_message("%s", _("no rows match the filters (x removes the last one)"));
 }
 
@@ -472,7 +486,7 @@ static void table_request(view *v, request req)
     case REQ_HALF_UP: move_page(tv, -(rows / 2 ? rows / 2 : 1)); break;
     case REQ_HALF_DOWN: move_page(tv, rows / 2 ? rows / 2 : 1); break;
     case REQ_FIRST: tv->cur = tv->top = 0; clamp(tv); break;
-    case REQ_LAST: tv->cur = rowsrc_count(tv->src) - 1; clamp(tv); break;
+    case REQ_LAST: tv->cur = rowsrc_count(tv->src) - 1; clamp(tv); break;   /* counts now */
     case REQ_LEFT: step_col(tv, -1); break;
     case REQ_RIGHT: step_col(tv, 1); break;
     case REQ_LINE_START: step_col(tv, -tv->norder - 1); break;
@@ -507,7 +521,7 @@ static void table_request(view *v, request req)
     case REQ_EDIT:
     case REQ_DUPLICATE:
     case REQ_DELETE:
-        edit_action(req, tv->t, rowsrc_count(tv->src) ? cur_rowid(tv) : -1);
+        edit_action(req, tv->t, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1);
         break;
     case REQ_HISTORY:
         edit_action(req, tv->t, -1);
@@ -523,7 +537,7 @@ static void table_request(view *v, request req)
         search(tv, tv->search, req == REQ_FIND_NEXT ? tv->search_dir : -tv->search_dir, tv->cur, 0);
         break;
     case REQ_FILTER: filter_prompt(tv); break;
-    case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count(tv->src) ? cur_rowid(tv) : -1); break;
+    case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1); break;
     case REQ_UNFILTER:
         if (tv->nf)
             drop_filters(tv, tv->nf - 1);
@@ -539,8 +553,8 @@ static void table_request(view *v, request req)
 int table_step_record(view *list, int delta, int64_t *rowid)
 {
     tview *tv = list->data;
-    int64_t want = tv->cur + delta;
-    if (want < 0 || want >= rowsrc_count(tv->src))
+    int64_t want = tv->cur + delta, n = want < 0 ? 0 : rowsrc_count_upto(tv->src, want + 1);
+    if (want < 0 || (n >= 0 && want >= n))
         return 0;
     move_cur(tv, delta);
     *rowid = cur_rowid(tv);
@@ -551,7 +565,7 @@ int table_position(view *list, int64_t *i, int64_t *n)
 {
     tview *tv = list->data;
     *i = tv->cur;
-    *n = rowsrc_count(tv->src);
+    *n = rowsrc_count(tv->src);   /* the record screen says "record i/N" */
     return *n > 0;
 }
 
@@ -617,9 +631,13 @@ static void table_title(view *v, buf *out)
 static void table_status(view *v, buf *out)
 {
     tview *tv = v->data;
-    int64_t n = rowsrc_count(tv->src);
-    buf_printf(out, "%s  %s %lld/%lld", tv->t->id, _("row"), (long long)(n ? tv->cur + 1 : 0),
-               (long long)n);
+    int64_t n = rowsrc_count_upto(tv->src, 0);   /* never counts: -1 until counted */
+    char all[32];
+    if (n >= 0)
+        snprintf(all, sizeof all, "%lld", (long long)n);
+    else
+        snprintf(all, sizeof all, "%s", glyph_pending());
+    buf_printf(out, "%s  %s %lld/%s", tv->t->id, _("row"), (long long)(n ? tv->cur + 1 : 0), all);
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
     for (int i = 0; i < tv->nf; i++) {
@@ -628,6 +646,16 @@ static void table_status(view *v, buf *out)
                    f->op == DBF_RX ? "~" : "=", f->value);
     }
     buf_printf(out, "  %s %s", _("column:"), tv->t->cols[tv->cur_col].label);
+}
+
+/* Idle work: count the view's rows, so the status can say row i/N. */
+static int table_idle(view *v)
+{
+    tview *tv = v->data;
+    if (rowsrc_count_upto(tv->src, 0) >= 0)
+        return 0;
+    rowsrc_count(tv->src);
+    return 1;
 }
 
 static void table_free(view *v)
@@ -652,6 +680,7 @@ static const view_ops table_ops = {
     .status = table_status,
     .title = table_title,
     .command = table_command,
+    .idle = table_idle,
     .free = table_free,
 };
 

@@ -38,6 +38,10 @@ typedef struct view_ops {
     void (*title)(view *v, buf *out);           /* the top line's text */
     int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
     int (*leave)(view *v);                      /* may Back leave? (unsaved form); NULL = yes */
+    /* Work put off so the screen shows at once (a large register's count):
+     * do one piece of it, return 1, or 0 when none is left.  Called while
+     * no key is waiting, and in a key script before each dump. */
+    int (*idle)(view *v);
     void (*free)(view *v);
 } view_ops;
 
@@ -101,6 +105,7 @@ int screen_rows(void);               /* rows between the title and the status li
 int screen_cols(void);
 const char *glyph_vline(void);       /* "│" or "|" */
 const char *glyph_sort(int desc);    /* "▲"/"▼" or "^"/"v" */
+const char *glyph_pending(void);     /* "…" or "...": a count not made yet */
 
 /* ---- keys.c ---- */
 typedef struct action {

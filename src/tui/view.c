@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "core/edit.h"
@@ -58,6 +59,7 @@ int screen_cols(void) { return COLS; }
 static int ascii_glyphs(void) { return T.o.ascii || text_ambiguous_wide(); }
 const char *glyph_vline(void) { return ascii_glyphs() ? "|" : "│"; }
 const char *glyph_sort(int desc) { return ascii_glyphs() ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
+const char *glyph_pending(void) { return ascii_glyphs() ? "..." : "…"; }
 
 /* ---- terminal setup and restore ----------------------------------------- */
 
@@ -304,8 +306,14 @@ void view_pop(void)
 
 /* ---- screen dumps (test hook) -------------------------------------------------- */
 
-static void dump_screen(void)
+static void idle_all(void);
+
+/* A dump shows the screen complete, whatever was put off; <dump pending>
+ * shows it as a terminal first gets it, before the put-off work. */
+static void dump_screen(int pending)
 {
+    if (!pending)
+        idle_all();
     draw_all();
     /* Text has no attributes: say which lines are highlighted (the cursor). */
     buf sel = BUF_INIT;
@@ -340,7 +348,7 @@ static void dump_screen(void)
 /* ---- input: the terminal or a key script ------------------------------------------ */
 
 enum { IN_KEY = TK_KEY, IN_CHAR = TK_CHAR, IN_EOF = TK_EOF, IN_SIGNAL = TK_SIGNAL, IN_DUMP,
-       IN_RESIZE, IN_CLICK };
+       IN_DUMP_PENDING, IN_RESIZE, IN_CLICK };
 
 static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
@@ -351,8 +359,9 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
 };
 
 /* Next event from the key script.  Syntax: literal characters, <Name> for
- * the keys above, <C-x> for control keys, <dump>, <resize WxH>; lines that
- * start with '#' are comments; newlines are ignored. */
+ * the keys above, <C-x> for control keys, <dump>, <dump pending>,
+ * <resize WxH>; lines that start with '#' are comments; newlines are
+ * ignored. */
 static int script_next(uint32_t *ch, int *rw, int *rh)
 {
     for (;;) {
@@ -387,6 +396,8 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                     T.spos += len + 2;
                     if (strcmp(name, "dump") == 0)
                         return IN_DUMP;
+                    if (strcmp(name, "dump pending") == 0)
+                        return IN_DUMP_PENDING;
                     if (strncmp(name, "other ", 6) == 0 && T.o.other) {
                         fflush(stdout);
                         T.o.other(name + 6);
@@ -426,6 +437,64 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
     }
 }
 
+/* ---- work put off until no key is waiting ----------------------------------------- */
+
+/* In a key script: all of the top screen's put-off work, now. */
+static void idle_all(void)
+{
+    while (T.top->ops->idle && T.top->ops->idle(T.top))
+        ;
+}
+
+/* Is a key waiting?  It is put back for the loop to read. */
+static int key_waiting(void)
+{
+    wint_t wc;
+    nodelay(stdscr, TRUE);
+    int r = get_wch(&wc);
+    nodelay(stdscr, FALSE);
+    if (r == ERR)
+        return 0;
+    if (r == KEY_CODE_YES)
+        ungetch((int)wc);
+    else
+        unget_wch((wchar_t)wc);
+    return 1;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* At the terminal, the screen has been drawn and sent: do the top screen's
+ * put-off work a piece at a time while no key is waiting, so a clerk never
+ * waits on it to see a screen or to move (a key waits at most for the piece
+ * under way).  The screen is drawn again when the work is done, or every
+ * 100 ms while it goes on, not after every piece: drawing costs more than
+ * counting a small register. */
+static void idle_work(void)
+{
+    if (T.script || !T.top->ops->idle)
+        return;
+    double drawn = now_ms();
+    int dirty = 0;
+    while (!got_signal && !key_waiting()) {
+        if (!T.top->ops->idle(T.top))
+            break;
+        dirty = 1;
+        if (now_ms() - drawn >= 100) {
+            draw_all();
+            drawn = now_ms();
+            dirty = 0;
+        }
+    }
+    if (dirty)
+        draw_all();
+}
+
 /* Wait for the next key.  Returns IN_KEY (a KEY_* code) or IN_CHAR. */
 static int next_input(uint32_t *ch)
 {
@@ -435,8 +504,8 @@ static int next_input(uint32_t *ch)
         if (T.script) {
             int w, h;
             int r = script_next(ch, &w, &h);
-            if (r == IN_DUMP) {
-                dump_screen();
+            if (r == IN_DUMP || r == IN_DUMP_PENDING) {
+                dump_screen(r == IN_DUMP_PENDING);
                 continue;
             }
             if (r == IN_RESIZE) {
@@ -784,6 +853,7 @@ int tui_main(db *d, const tui_opts *o)
     int rc = EXIT_OK;
     while (T.running) {
         draw_all();
+        idle_work();
         uint32_t ch;
         int r = next_input(&ch);
         if (r == IN_EOF)

@@ -42,6 +42,8 @@ screen record 80x24 -ascii --ascii
 screen sort 80x24 -ascii --ascii
 screen ambiguous 80x24 -wide --ambiguous wide
 screen mouse 80x24 "" --mouse
+screen pending 80x24 ""
+screen pending 80x24 -ascii --ascii
 MINREG_LANG=zh screen follow 80x24 -zh
 LC_ALL=C MINREG_LANG=zh screen home 80x24 -zhC   # Chinese chrome under plain C too
 

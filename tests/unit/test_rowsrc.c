@@ -81,7 +81,33 @@ int main(void)
     db_inserter_free(ins);
     ok(db_commit(d, &e) == 0 && bad == 0, "20000 rows inserted (%d failed: %s)", bad, e.msg);
 
+    /* counted only when needed: the first screen needs only its rows */
     rowsrc *r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
+    is_int(rowsrc_count_upto(r, 0), -1, "a new view is not counted");
+    page_is(r, t, 0, 100, 1, 1, "its first 100 rows");
+    is_int(rowsrc_count_upto(r, 100), -1, "... 100 rows read: no count needed for 100");
+    page_is(r, t, 80, 30, 81, 1, "... a page reaching past them");
+    is_int(rowsrc_count_upto(r, 110), -1, "... rows known as far as the pages read");
+    char *far = page_ids(r, N + 5, 10, t);
+    is_str(far, "", "... past the end, not counted: no rows");
+    free(far);
+    is_int(rowsrc_count_upto(r, 0), -1, "... and still not counted");
+    page_is(r, t, N - 10, 10, N - 9, 1, "... last page, found from the start");
+    is_int(rowsrc_count_upto(r, 0), -1, "... a full last page does not tell the end");
+    char *endp = page_ids(r, N - 4, 10, t);
+    is_str(endp, "19997,19998,19999,20000", "... a page that ends early");
+    free(endp);
+    is_int(rowsrc_count_upto(r, 0), N, "... gives the count without counting");
+    db_rowsrc_free(r);
+    r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
+    page_is(r, t, 0, 10, 1, 1, "a new view: 10 rows read");
+    is_int(rowsrc_count_upto(r, 11), N, "... needing 11 rows counts them");
+    db_rowsrc_free(r);
+    r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
+    is_int(rowsrc_count_upto(r, 0), N, "a whole register counted before is known at once");
+    db_rowsrc_free(r);
+
+    r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
     is_int(rowsrc_count(r), N, "count");
     page_is(r, t, 0, 10, 1, 1, "first page");
     page_is(r, t, 10, 10, 11, 1, "next page (keyset from the last row shown)");
