@@ -415,6 +415,15 @@ static int do_row(importer *im, char **f, int nf, long line)
         return 0;
     }
     int w = write_row(im, self, line, &iss[0]);
+    if (w == 0 && self < 0) {   /* a value already used: the validator says which, as usual */
+        validator_defer_unique(im->v, 0);
+        int k = validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
+        validator_defer_unique(im->v, 1);
+        if (k > 0) {
+            bad_row(im, f, nf, line, iss, k, NULL);
+            return 0;
+        }
+    }
     if (w == 0)
         bad_row(im, f, nf, line, iss, 1, NULL);
     return w < 0 ? -1 : 0;
@@ -604,6 +613,7 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     if (o->rejects && rejects_open(&im) < 0)
         goto out;
     im.v = validator_new(d, t);
+    validator_defer_unique(im.v, 1);
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);

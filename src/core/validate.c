@@ -25,6 +25,7 @@ struct validator {
     rx **rx;          /* per column: compiled pattern or NULL */
     int *unique;      /* per column: key or UNIQUE */
     seen *found;      /* per column: link targets known to exist */
+    int defer_unique; /* new rows: uniqueness left to the insert (see .h) */
 };
 
 static unsigned hash(const char *s)
@@ -296,7 +297,22 @@ int validator_value(validator *v, int ci, const char *val, vissue *out)
     return bad;
 }
 
+void validator_defer_unique(validator *v, int on) { v->defer_unique = on; }
+
+static int check_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max,
+                     int unique);
+
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max)
+{
+    if (!v->defer_unique || self_rowid >= 0)
+        return check_row(v, vals, self_rowid, out, max, 1);
+    int n = check_row(v, vals, self_rowid, out, max, 0);
+    /* a row rejected anyway gets the whole report, in the usual order */
+    return n ? check_row(v, vals, self_rowid, out, max, 1) : 0;
+}
+
+static int check_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max,
+                     int unique)
 {
     const table *t = v->t;
     int n = 0;
@@ -316,7 +332,7 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
             n++;
             continue;
         }
-        if (v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
+        if (unique && v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
             issue(slot, c, ci, VI_UNIQUE, _("'%s' is already used by another row"), val);
             n++;
             continue;

@@ -41,6 +41,13 @@ void validator_free(validator *v);
  * lives for one change, during which those registers do not change. */
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max);
 
+/* For a bulk insert: a new row's uniqueness is not looked up beforehand
+ * but left to the insert's UNIQUE constraints (an index probe the insert
+ * makes anyway).  After such an insert fails, validator_row with deferral
+ * off says which value and why, as it would have.  A row with other
+ * problems is still checked in full. */
+void validator_defer_unique(validator *v, int on);
+
 /* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1
  * with the message in out. */
 int validator_value(validator *v, int ci, const char *val, vissue *out);
