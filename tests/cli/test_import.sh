@@ -105,6 +105,17 @@ values.csv:11: 投放截止年: '2021' is before 投放起始年
 values.csv:12: 投放起始年: '21' is not a year (YYYY)
 values.csv:13: 所在行政区: '火星区' is not in Districts
 EOF
+# a key the register already has: found by the insert itself, reported as
+# the validator words it, beside a row with that and another problem
+cp "$T/reg.db" "$T/keys.db"
+printf '区块编号,区块名称,勘查矿种,面积\nTN01,甲,金矿,1\n' >"$T/tn01.csv"
+"$MINREG" -f "$T/keys.db" import a3 "$T/tn01.csv" >/dev/null
+printf '区块编号,区块名称,勘查矿种,面积\nTN02,甲,金矿,1\nTN01,乙,金矿,1\nTN01,丙,金矿,-1\n' >"$T/taken.csv"
+MINREG_DB=$T/keys.db fails "a key already in the register: nothing is written" 1 "2 of 3 rows have problems" import a3 "$T/taken.csv"
+is "... each such row says which value and why" "$(grep -c "区块编号: 'TN01' is already used by another row" "$T/err")" 2
+grep -qF "taken.csv:4: 面积(平方公里): must be greater than 0 (value '-1')" "$T/err"
+is "... and a row with more problems gets them all" "$?" 0
+is "... the register still has only the row it had" "$(sqlite3 "$T/keys.db" "SELECT group_concat(code) FROM exploration_blocks")" TN01
 { echo '区块编号,区块名称,勘查矿种,面积'; i=1; while [ $i -le 150 ]; do echo "X$i,名,金矿,-$i"; i=$((i + 1)); done; } >"$T/many.csv"
 fails "150 bad rows" 1 "150 of 150 rows have problems" import a3 "$T/many.csv"
 is "... the first 100 are listed" "$(grep -c 'must be greater than 0' "$T/err")" 100
