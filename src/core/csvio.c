@@ -11,6 +11,7 @@
 #include "csvio.h"
 
 #include <csv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,43 @@ struct csv_reader {
     rec *q;              /* complete records not handed out yet */
     int qn, qcap, qpos;
     char **out;
+    int out_cap;
+    struct prefetch *pf; /* reading ahead on a thread of its own, or NULL */
+};
+
+/* ---- reading ahead ----------------------------------------------------------
+ * csvr_prefetch moves the reading (decoding, parsing) to a thread of its
+ * own, which fills batches of records while the caller works on the ones
+ * before: an import's inserts and the parsing of the next rows run on two
+ * cores.  Records are copied into the batch; a batch ends early at the end
+ * of the file or an error, which the reader then returns in its place. */
+#define PF_BATCHES 4
+#define PF_RECORDS 1024
+#define PF_BYTES (256 * 1024)
+
+typedef struct batch {
+    char *arena;         /* field bytes, NUL-terminated */
+    size_t alen, acap;
+    size_t *fo;          /* field offsets */
+    int fo_n, fo_cap;
+    rec q[PF_RECORDS];
+    int n;
+    int end;             /* after the records: 1 more to come, 0 end of file, -1 error */
+    mr_err err;          /* the error, when end is -1 */
+    long long offset;    /* source bytes read when the batch was filled */
+} batch;
+
+struct prefetch {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t filled, emptied;
+    batch b[PF_BATCHES];
+    int head, full;      /* the batch being read by the caller; batches filled */
+    int stop;            /* the caller is done: the thread stops */
+    int pos;             /* next record of b[head] to hand out */
+    int done;            /* the caller saw the end (or an error) */
+    long long offset;
+    char **out;          /* the caller's fields (the thread uses the reader's) */
     int out_cap;
 };
 
@@ -144,7 +182,7 @@ const char *csvr_path(const csv_reader *r) { return textin_path(r->in); }
 char csvr_delim(const csv_reader *r) { return r->delim; }
 text_enc csvr_encoding(const csv_reader *r) { return textin_encoding(r->in); }
 int csvr_had_bom(const csv_reader *r) { return textin_had_bom(r->in); }
-long long csvr_offset(const csv_reader *r) { return textin_offset(r->in); }
+long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : textin_offset(r->in); }
 long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon
@@ -276,7 +314,7 @@ static void compact(csv_reader *r)
     r->qn = r->qpos = 0;
 }
 
-int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
+static int next_record(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
 {
     if (r->qpos == r->qn) {
         compact(r);
@@ -301,10 +339,161 @@ int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e
     return 1;
 }
 
+static void batch_add(batch *b, char **f, int nf, long line)
+{
+    size_t need = 0;
+    for (int i = 0; i < nf; i++)
+        need += strlen(f[i]) + 1;
+    if (b->alen + need > b->acap) {
+        while (b->alen + need > b->acap)
+            b->acap = b->acap ? b->acap * 2 : PF_BYTES;
+        b->arena = xrealloc(b->arena, b->acap);
+    }
+    if (b->fo_n + nf > b->fo_cap) {
+        while (b->fo_n + nf > b->fo_cap)
+            b->fo_cap = b->fo_cap ? b->fo_cap * 2 : 4096;
+        b->fo = xrealloc(b->fo, sizeof *b->fo * (size_t)b->fo_cap);
+    }
+    b->q[b->n++] = (rec){b->fo_n, nf, line};
+    for (int i = 0; i < nf; i++) {
+        size_t len = strlen(f[i]) + 1;
+        memcpy(b->arena + b->alen, f[i], len);
+        b->fo[b->fo_n++] = b->alen;
+        b->alen += len;
+    }
+}
+
+static void *prefetch_main(void *arg)
+{
+    csv_reader *r = arg;
+    struct prefetch *pf = r->pf;
+    int slot = 0, end = 1;
+    while (end == 1) {
+        pthread_mutex_lock(&pf->mu);
+        while (pf->full == PF_BATCHES && !pf->stop)
+            pthread_cond_wait(&pf->emptied, &pf->mu);
+        int stop = pf->stop;
+        pthread_mutex_unlock(&pf->mu);
+        if (stop)
+            break;
+        /* b[slot] is the thread's until it is counted in full */
+        batch *b = &pf->b[slot];
+        b->n = b->fo_n = 0;
+        b->alen = 0;
+        err_clear(&b->err);
+        while (b->n < PF_RECORDS && b->alen < PF_BYTES) {
+            char **f;
+            int nf;
+            long line;
+            end = next_record(r, &f, &nf, &line, &b->err);
+            if (end != 1)
+                break;
+            batch_add(b, f, nf, line);
+        }
+        b->end = end;
+        b->offset = textin_offset(r->in);
+        pthread_mutex_lock(&pf->mu);
+        pf->full++;
+        pthread_cond_signal(&pf->filled);
+        pthread_mutex_unlock(&pf->mu);
+        slot = (slot + 1) % PF_BATCHES;
+    }
+    return NULL;
+}
+
+int csvr_prefetch(csv_reader *r)
+{
+    if (r->pf)
+        return 0;
+    struct prefetch *pf = xcalloc(1, sizeof *pf);
+    pthread_mutex_init(&pf->mu, NULL);
+    pthread_cond_init(&pf->filled, NULL);
+    pthread_cond_init(&pf->emptied, NULL);
+    r->pf = pf;
+    if (pthread_create(&pf->th, NULL, prefetch_main, r) != 0) {
+        r->pf = NULL;   /* no thread: read as before */
+        pthread_mutex_destroy(&pf->mu);
+        pthread_cond_destroy(&pf->filled);
+        pthread_cond_destroy(&pf->emptied);
+        free(pf);
+        return -1;
+    }
+    return 0;
+}
+
+static int prefetched(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
+{
+    struct prefetch *pf = r->pf;
+    if (pf->done)
+        return 0;
+    pthread_mutex_lock(&pf->mu);
+    while (pf->full == 0)
+        pthread_cond_wait(&pf->filled, &pf->mu);
+    pthread_mutex_unlock(&pf->mu);
+    batch *b = &pf->b[pf->head];
+    while (pf->pos == b->n && b->end == 1) {   /* on to the next batch */
+        pthread_mutex_lock(&pf->mu);
+        pf->full--;
+        pthread_cond_signal(&pf->emptied);
+        while (pf->full == 0)
+            pthread_cond_wait(&pf->filled, &pf->mu);
+        pthread_mutex_unlock(&pf->mu);
+        pf->head = (pf->head + 1) % PF_BATCHES;
+        pf->pos = 0;
+        b = &pf->b[pf->head];
+    }
+    pf->offset = b->offset;
+    if (pf->pos == b->n) {
+        pf->done = 1;
+        if (b->end < 0)
+            *e = b->err;
+        return b->end;
+    }
+    const rec *x = &b->q[pf->pos++];
+    if (x->n > pf->out_cap) {
+        pf->out_cap = x->n * 2;
+        pf->out = xrealloc(pf->out, sizeof(char *) * (size_t)pf->out_cap);
+    }
+    for (int i = 0; i < x->n; i++)
+        pf->out[i] = b->arena + b->fo[x->first + i];
+    *fields = pf->out;
+    *nfields = x->n;
+    if (line)
+        *line = x->line;
+    return 1;
+}
+
+int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
+{
+    return r->pf ? prefetched(r, fields, nfields, line, e) : next_record(r, fields, nfields, line, e);
+}
+
+static void prefetch_stop(csv_reader *r)
+{
+    struct prefetch *pf = r->pf;
+    pthread_mutex_lock(&pf->mu);
+    pf->stop = 1;
+    pthread_cond_signal(&pf->emptied);
+    pthread_mutex_unlock(&pf->mu);
+    pthread_join(pf->th, NULL);
+    for (int i = 0; i < PF_BATCHES; i++) {
+        free(pf->b[i].arena);
+        free(pf->b[i].fo);
+    }
+    pthread_mutex_destroy(&pf->mu);
+    pthread_cond_destroy(&pf->filled);
+    pthread_cond_destroy(&pf->emptied);
+    free(pf->out);
+    free(pf);
+    r->pf = NULL;
+}
+
 void csvr_close(csv_reader *r)
 {
     if (!r)
         return;
+    if (r->pf)
+        prefetch_stop(r);
     csv_free(&r->p);
     textin_close(r->in);
     free(r->arena);

@@ -38,6 +38,12 @@ csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e);
  * Blank lines are skipped; *line is the line the record starts on. */
 int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e);
 
+/* Read ahead on a thread of its own from now on (csvr_next is unchanged,
+ * and the reader is used by one thread as before).  Fields from before the
+ * call become invalid.  -1 if no thread could be started: reading goes on
+ * without one. */
+int csvr_prefetch(csv_reader *r);
+
 const char *csvr_path(const csv_reader *r);
 char csvr_delim(const csv_reader *r);          /* known once a record was read */
 text_enc csvr_encoding(const csv_reader *r);

@@ -605,6 +605,11 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         goto out;
     r->enc = csvr_encoding(im.rd);
     r->delim = csvr_delim(im.rd);
+    /* the rows are read and parsed on a second core while this one checks
+     * and writes (not from a pipe: a thread blocked on it would hold up a
+     * cancelled import's exit) */
+    if (csvr_size(im.rd) >= 0)
+        csvr_prefetch(im.rd);
     got = first_row(&im, &f, &nf, &line);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: a header but no rows: nothing to import"), im.path);

@@ -22,8 +22,9 @@ static const char *put(const char *name, const char *bytes, size_t n)
 }
 #define PUT(name, lit) put(name, lit, sizeof lit - 1)
 
-/* All records of a file as "line:f1|f2;line:..." or "ERR <msg>". */
-static char *read_all(const char *path, const csv_opts *o)
+/* All records of a file as "line:f1|f2;line:..." or "ERR <msg>"; read
+ * ahead on a thread (csvr_prefetch) when pf. */
+static char *read_with(const char *path, const csv_opts *o, int pf)
 {
     buf b = BUF_INIT;
     mr_err e = {0};
@@ -32,6 +33,8 @@ static char *read_all(const char *path, const csv_opts *o)
         buf_printf(&b, "ERR %s", e.msg);
         return buf_steal(&b);
     }
+    if (pf && csvr_prefetch(r) != 0)
+        buf_puts(&b, "(no thread)");
     char **f;
     int nf, got;
     long line;
@@ -46,6 +49,21 @@ static char *read_all(const char *path, const csv_opts *o)
     }
     csvr_close(r);
     return buf_steal(&b);
+}
+
+/* Every file of these tests is read both ways: the thread changes nothing. */
+static char *read_all(const char *path, const csv_opts *o)
+{
+    char *plain = read_with(path, o, 0), *ahead = read_with(path, o, 1);
+    if (strcmp(plain, ahead) != 0) {
+        buf b = BUF_INIT;
+        buf_printf(&b, "read ahead differs: %s", ahead);
+        free(ahead);
+        free(plain);
+        return buf_steal(&b);
+    }
+    free(ahead);
+    return plain;
 }
 
 static void reads(const char *path, const csv_opts *o, const char *want, const char *desc)
@@ -76,6 +94,59 @@ static char *slurp(const char *path)
     if (f)
         fclose(f);
     return buf_steal(&b);
+}
+
+/* Reading ahead: many batches, an error after them, an early stop. */
+static void read_ahead(void)
+{
+    csv_opts any = {0};
+    buf big = BUF_INIT, want = BUF_INIT;
+    buf_puts(&big, "k,v\n");
+    buf_puts(&want, "1:k|v");
+    for (int i = 0; i < 5000; i++) {
+        if (i == 2500) {   /* one long field: a batch ends on bytes, not records */
+            buf_puts(&big, "long,\"");
+            for (int k = 0; k < 300000; k++)
+                buf_puts(&big, k % 100 == 99 ? "\n" : "x");
+            buf_puts(&big, "\"\n");
+            continue;
+        }
+        buf_printf(&big, "%d,\"v%d\nw\"\n", i, i);
+    }
+    const char *path = put("big.csv", buf_str(&big), big.len);
+    char *plain = read_with(path, &any, 0), *ahead = read_with(path, &any, 1);
+    size_t nrec = 1;
+    for (const char *p = plain; *p; p++)
+        nrec += *p == ';';
+    ok(strcmp(plain, ahead) == 0 && strncmp(plain, "1:k|v;2:0|v0\nw;4:1|v1\nw;", 24) == 0 &&
+       nrec == 5001 && strstr(plain, ";12999:4999|v4999\nw") != NULL,
+       "5000 records over many batches: the same records and lines read ahead");
+    free(plain);
+    free(ahead);
+    buf_puts(&big, "x,\"a\"b\n");   /* malformed after all of them */
+    path = put("bigbad.csv", buf_str(&big), big.len);
+    mr_err e2 = {0};
+    csv_reader *r = csvr_open(path, &any, &e2);
+    csvr_prefetch(r);
+    char **f;
+    int nf, got, n = 0;
+    long line = 0;
+    while ((got = csvr_next(r, &f, &nf, &line, &e2)) == 1)
+        n++;
+    ok(got == -1 && n == 5001 && strstr(e2.msg, "bigbad.csv:13001: field 2: malformed quotes"),
+       "an error after 5001 records comes after them, with its line");
+    if (!(got == -1 && n == 5001))
+        printf("#   got %d after %d records: %s\n", got, n, e2.msg);
+    ok(csvr_next(r, &f, &nf, &line, &e2) == 0, "... then nothing more");
+    csvr_close(r);
+    r = csvr_open(path, &any, &e2);
+    csvr_prefetch(r);
+    for (int i = 0; i < 10; i++)
+        csvr_next(r, &f, &nf, &line, &e2);
+    ok(strcmp(f[0], "8") == 0, "read ahead, then closed after 10 records");
+    csvr_close(r);   /* the thread is stopped mid-file and joined */
+    buf_free(&big);
+    buf_free(&want);
 }
 
 int main(void)
@@ -229,6 +300,8 @@ int main(void)
     free(got);
     snprintf(path, sizeof path, "%s/nodir/out.csv", dir);
     ok(csvw_open(path, &wo, &e) == NULL && e.code == EXIT_IO, "an unwritable path is an I/O error");
+
+    read_ahead();
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
