@@ -279,23 +279,24 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     rx *r = pat ? aux_rx(ctx, pat, RX_SMARTCASE | RX_ROW) : NULL;
     if (!r)
         return;
-    /* Most rows do not match: when the pattern has a literal every match
-     * contains, a row none of whose text columns holds it is passed over
-     * before its numbers are formatted and its columns joined (the literal
-     * has a character no number has, and no newline, so it can only lie
-     * within one text column). */
+    /* Most rows do not match: when the pattern has literals every match
+     * contains, a row whose text values do not hold them all is passed
+     * over before its numbers are formatted and its columns joined (each
+     * literal has a character no number has, and no newline, so it can
+     * only lie within one text value). */
     if (rx_has_literal(r)) {
-        int seen = 0;
-        for (int i = 1; i < argc && !seen; i++) {
+        const char *v[64];
+        size_t n[64];
+        int k = 0;
+        for (int i = 1; i < argc && k < 64; i++) {
             int ty = sqlite3_value_type(argv[i]);
             if (ty != SQLITE_TEXT && ty != SQLITE_BLOB)
                 continue;
-            const void *v = ty == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
-                                              : sqlite3_value_blob(argv[i]);
-            int n = sqlite3_value_bytes(argv[i]);
-            seen = v && n > 0 && rx_may_match(r, v, (size_t)n);
+            v[k] = ty == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[i])
+                                     : (const char *)sqlite3_value_blob(argv[i]);
+            n[k++] = (size_t)sqlite3_value_bytes(argv[i]);
         }
-        if (!seen) {
+        if (argc - 1 <= 64 && !rx_may_match_parts(r, v, n, k)) {
             sqlite3_result_int(ctx, 0);
             return;
         }

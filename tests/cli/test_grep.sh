@@ -55,4 +55,12 @@ run_minreg show mining_permits --grep '龘龘区' --columns id --format tsv
 is "... text in a REAL column is looked at" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "2 "
 run_minreg show a11 --grep '0.3035' --columns id --format tsv
 is "... a number's digits: no prefilter, found in the REAL column" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "4 "
+# Every literal of the pattern is looked for, each in any text value: the
+# row's values in the pattern's order across columns match; a row lacking
+# the second literal, or holding it only in a number, does not.
+sqlite3 "$T/reg.db" "UPDATE mining_permits SET district = '整合方案', remark = '第15条' WHERE id = 3;
+    UPDATE mining_permits SET remark = '整合方案第25条' WHERE id = 4;
+    UPDATE mining_permits SET remark = '整合方案第', area_km2 = 15 WHERE id = 5"
+run_minreg show mining_permits --grep '整合方案.{0,12}第1\d条' --columns id --format tsv
+is "prefilter: the second literal in a later column is found" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "3 "
 done_testing

@@ -1,5 +1,5 @@
 /* test_rx.c — PCRE2 patterns: the literal prefilter (rx_may_match) only ever
- * names a string every match contains, and the row search gives the same
+ * names strings every match contains, and the row search gives the same
  * answers with it as without. */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,20 @@ static int pre(const char *pattern, int flags, const char *s)
     if (!r)
         return -2;
     int m = rx_has_literal(r) ? rx_may_match(r, s, strlen(s)) : -1;
+    rx_free(r);
+    return m;
+}
+
+/* the prefilter over a row in parts (its text values) */
+static int pre_parts(const char *pattern, const char *a, const char *b)
+{
+    mr_err e = {0};
+    rx *r = rx_compile(pattern, RX_SMARTCASE | RX_ROW, &e);
+    if (!r)
+        return -2;
+    const char *s[2] = {a, b};
+    size_t n[2] = {a ? strlen(a) : 0, b ? strlen(b) : 0};
+    int m = rx_may_match_parts(r, s, n, 2);
     rx_free(r);
     return m;
 }
@@ -48,8 +62,31 @@ int main(void)
     is_int(pre("Gold", row, "GOLD"), 0, "case-sensitive letters: exact");
     is_int(pre("矿k", RX_CASELESS | RX_ROW, "矿K"), 1, "caseless: the literal stops before k (the Kelvin sign folds with it)");
     is_int(pre("矿k", RX_CASELESS | RX_ROW, "K"), 0, "... but keeps what comes before");
-    is_int(pre("so", RX_CASELESS | RX_ROW, ""), -1, "caseless s first (long s folds with it): no literal");
+    is_int(pre("so", RX_CASELESS | RX_ROW, "\xc5\xbfO"), 1, "caseless s (the long s folds with it) is not looked for, o is");
     is_int(pre("x\\.b", RX_ROW, "x"), 1, "an escape ends the literal");
+
+    /* every literal of the top level is required, not only the first */
+    is_int(pre("整合方案.{0,12}第1\\d条", row, "见整合方案第27条"), 0, "the second literal (第1) absent: passed over");
+    is_int(pre("整合方案.{0,12}第1\\d条", row, "整合方案第1"), 0, "... the third (条 after \\d) too");
+    is_int(pre("整合方案.{0,12}第1\\d条", row, "第17条 整合方案"), 1, "the literals in any order may match (the pattern decides)");
+    is_int(pre("矿[甲乙]山区", row, "矿甲山区"), 1, "a class between two literals");
+    is_int(pre("矿[甲乙]山区", row, "矿甲山"), 0, "... the second one absent");
+    is_int(pre("矿[]乙]山区", row, "矿]山区"), 1, "a ] first in a class is a member");
+    is_int(pre("宽甸县?满族", row, "宽甸满族"), 1, "x? between two literals: neither keeps x");
+    is_int(pre("宽甸+满族", row, "宽甸甸满族"), 1, "x+: x ends the first literal");
+    is_int(pre("宽甸+满族", row, "宽满族"), 0, "... and is required");
+    is_int(pre("矿{2}山", row, "矿矿山"), 1, "x{2} keeps x, ends the run");
+    is_int(pre("矿{0,3}山", row, "山"), 1, "x{0,n} leaves it out");
+    is_int(pre("矿{,3}山", row, ""), -1, "a brace that is no quantifier ends the reading (and 矿 may be optional)");
+    is_int(pre("整合方案(第\\d+条)", row, "整合方案"), 1, "a group ends the reading: only what came before");
+    is_int(pre("整合\\x{65b9}案", row, "整合"), 1, "so does an escape other than a one-letter class");
+    is_int(pre("第\\d+条.*2021", row, "第3条"), 1, "digits alone are dropped, the other literals kept");
+    is_int(pre("矿$.^山", row, "矿"), 0, "anchors end a run; both sides required");
+    is_int(pre("矿k山", RX_CASELESS | RX_ROW, "矿K"), 0, "caseless: a k ends a run, the literal after it is required");
+    is_int(pre("矿k山", RX_CASELESS | RX_ROW, "矿\xe2\x84\xaa山"), 1, "... and k itself is not looked for");
+    is_int(pre_parts("整合方案.{0,12}第1\\d条", "整合方案", "第17条"), 1, "a row in parts: each literal in some part");
+    is_int(pre_parts("整合方案.{0,12}第1\\d条", "整合方案", "第27条"), 0, "... one missing from all");
+    is_int(pre_parts("整合方案.{0,12}第1\\d条", NULL, "整合方案第17条"), 1, "... a NULL part is skipped");
 
     /* the prefilter decides nothing on its own: same answers either way */
     is_int(search("整合方案.{0,12}第1\\d条", row, "整合方案\n第17条"), 1, "a match across columns");
@@ -58,5 +95,8 @@ int main(void)
     is_int(search("Gold", row, "gold"), 0, "case-sensitive");
     is_int(search("kelvin", row, "\xe2\x84\xaa" "elvin"), 1, "caseless k matches the Kelvin sign (why k has no literal)");
     is_int(search("gold", row, "GoLd"), 1, "caseless ASCII");
+    is_int(search("宽甸+满族", row, "宽甸甸满族"), 1, "x+ as read");
+    is_int(search("矿[]乙]山区", row, "矿]山区"), 1, "] first in a class");
+    is_int(search("矿k山", RX_CASELESS | RX_ROW, "矿\xe2\x84\xaa山"), 1, "caseless k and the Kelvin sign");
     return tap_done();
 }
