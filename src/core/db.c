@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -341,6 +342,16 @@ static void sql_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_int(ctx, m);
 }
 
+/* REGEXP runs PCRE2 inside queries: filters and searches stay in SQL, so
+ * they page and cancel like any other query. */
+static void add_functions(sqlite3 *h)
+{
+    sqlite3_create_function(h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_regexp,
+                            NULL, NULL);
+    sqlite3_create_function(h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_rowmatch, NULL, NULL);
+}
+
 int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
 {
     f->op = DBF_RX;
@@ -377,7 +388,7 @@ static char *dir_of(const char *path)
 /* SQLite reports damage it meets (a malformed page, a truncated file) to the
  * error log, whichever query met it: remember it so main can say the file is
  * damaged instead of what the failed lookup looked like ("no row"). */
-static int corruption_seen;
+static atomic_int corruption_seen;   /* a worker thread's query may report it */
 
 static void sqlite_log(void *arg, int code, const char *msg)
 {
@@ -462,7 +473,10 @@ static void lib_init(void)
     if (done)
         return;
     done = 1;
-    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    /* connections are each used by one thread at a time (SQLITE_OPEN_NOMUTEX),
+     * but a split scan (db_scan.c) has several on the same file in threads:
+     * SQLite's own shared state keeps its locks */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 }
@@ -537,8 +551,9 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         oflags |= SQLITE_OPEN_URI;
     }
     free(dir);
-    int orc = sqlite3_open_v2(uri ? uri : path, &d->h, oflags, NULL);
-    free(uri);
+    d->open_name = uri ? uri : xstrdup(path);
+    d->open_flags = oflags;
+    int orc = sqlite3_open_v2(d->open_name, &d->h, oflags, NULL);
     if (orc != SQLITE_OK) {
         err_set(e, EXIT_DB, "%s: %s", path, sqlite3_errmsg(d->h));
         db_close(d);
@@ -550,16 +565,23 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         db_close(d);
         return -1;
     }
-    /* REGEXP runs PCRE2 inside queries: filters and searches stay in SQL,
-     * so they page and cancel like any other query. */
-    sqlite3_create_function(d->h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_regexp, NULL, NULL);
-    sqlite3_create_function(d->h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_rowmatch, NULL, NULL);
+    add_functions(d->h);
     if (!d->readonly)
         sqlite3_exec(d->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     *out = d;
+    return 0;
+}
+
+int db_open_same(db *d, sqlite3 **out)
+{
+    if (sqlite3_open_v2(d->open_name, out, d->open_flags, NULL) != SQLITE_OK) {
+        sqlite3_close(*out);
+        *out = NULL;
+        return -1;
+    }
+    sqlite3_extended_result_codes(*out, 1);
+    add_functions(*out);
     return 0;
 }
 
@@ -577,6 +599,7 @@ void db_close(db *d)
     free(d->counts);
     schema_free(&d->s);
     free(d->path);
+    free(d->open_name);
     free(d);
 }
 
@@ -879,12 +902,35 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
     return c;
 }
 
+/* A whole-table scan that only regular expressions filter: every row is
+ * read and matched, which db_scan.c can split over threads. */
+static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit)
+{
+    if (sort_ci >= 0 || limit >= 0 || nf == 0)
+        return 0;
+    for (int i = 0; i < nf; i++)
+        if (f[i].op != DBF_RX)
+            return 0;   /* an equality may use an index: not a scan */
+    return 1;
+}
+
 cursor *db_select(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                   long limit, mr_err *e)
 {
     buf q = BUF_INIT;
     put_select(&q, t);
     put_where(&q, t, f, nf);
+    if (scan_splits(f, nf, sort_ci, limit)) {
+        buf_printf(&q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
+                   desc ? " DESC" : "");
+        cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+        if (c) {
+            bind_filters(c->st, f, nf);
+            scan_start(d, c, buf_str(&q), f, nf, desc);
+        }
+        buf_free(&q);
+        return c;
+    }
     buf_puts(&q, " ORDER BY ");
     if (sort_ci >= 0) {
         put_ident(&q, t->cols[sort_ci].id);
@@ -915,6 +961,8 @@ cursor *db_select_rowid(db *d, const table *t, int64_t rowid, mr_err *e)
 
 int cursor_next(cursor *c)
 {
+    if (c->scan)
+        return scan_next(c);
     int rc = sqlite3_step(c->st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -929,6 +977,17 @@ int cursor_next(cursor *c)
  * and without exponents, so what leaves can come back in (num.h). */
 const char *cursor_val(cursor *c, int ci)
 {
+    if (c->scan && !scan_own(c)) {
+        int is_num;
+        double v;
+        const char *s = scan_val(c, ci, &is_num, &v);
+        if (!is_num)
+            return s;
+        if (!c->num)
+            c->num = xcalloc((size_t)sqlite3_column_count(c->st), sizeof *c->num);
+        num_format(v, c->num[ci]);
+        return c->num[ci];
+    }
     if (sqlite3_column_type(c->st, ci + 1) == SQLITE_FLOAT) {
         if (!c->num)
             c->num = xcalloc((size_t)sqlite3_column_count(c->st), sizeof *c->num);
@@ -938,7 +997,10 @@ const char *cursor_val(cursor *c, int ci)
     return (const char *)sqlite3_column_text(c->st, ci + 1);
 }
 
-int64_t cursor_rowid(cursor *c) { return sqlite3_column_int64(c->st, 0); }
+int64_t cursor_rowid(cursor *c)
+{
+    return c->scan && !scan_own(c) ? scan_rowid(c) : sqlite3_column_int64(c->st, 0);
+}
 
 const char *cursor_error(cursor *c) { return c->err; }
 
@@ -946,6 +1008,8 @@ void cursor_free(cursor *c)
 {
     if (!c)
         return;
+    if (c->scan || c->pin)
+        scan_end(c);
     sqlite3_finalize(c->st);
     free(c->num);
     free(c);

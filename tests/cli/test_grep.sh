@@ -63,4 +63,22 @@ sqlite3 "$T/reg.db" "UPDATE mining_permits SET district = '整合方案', remark
     UPDATE mining_permits SET remark = '整合方案第', area_km2 = 15 WHERE id = 5"
 run_minreg show mining_permits --grep '整合方案.{0,12}第1\d条' --columns id --format tsv
 is "prefilter: the second literal in a later column is found" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "3 "
+
+# A scan split over threads (chunks of one rowid here, to split the bundled
+# tables) writes the same bytes as one thread: formats, descending order,
+# `grep`, and the same error and exit status.
+split_same() {   # DESC ARGS...
+    desc=$1; shift
+    MINREG_THREADS=1 "$MINREG" "$@" >"$T/one" 2>"$T/one.err"; rc1=$?
+    MINREG_THREADS=3 MINREG_SCAN_CHUNK=1 "$MINREG" "$@" >"$T/split" 2>"$T/split.err"; rc2=$?
+    if cmp -s "$T/one" "$T/split" && cmp -s "$T/one.err" "$T/split.err" && [ "$rc1" = "$rc2" ]
+    then ok "threads: $desc"; else not_ok "threads: $desc ($rc1 vs $rc2)"; diff "$T/one" "$T/split" | head -5 | sed 's/^/#   /'; fi
+}
+split_same "show --grep, tsv" show mining_permits --grep '整合方案|矿' --format tsv
+split_same "... json, numbers and nulls" show mining_permits --grep '\d' --format json
+split_same "... csv, descending" show a2 --grep 'KZ' --desc --format csv
+split_same "... text (two passes)" show quotas --grep '.'
+split_same "... a column's pattern" show a2 --grep 'remark:a' --format tsv
+split_same "... the match limit's error" show a2 --grep 'remark:^(a|a?)+$'
+split_same "grep over every register" grep '矿' --format tsv
 done_testing
