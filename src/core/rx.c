@@ -58,12 +58,15 @@ static int caseless_ok(uint32_t cp)
 
 /* Does the literal hold a character no formatted number has?  A row's
  * numbers are not looked at before the pattern runs (see db.c), so a
- * literal of digits alone could be in one of them, unseen. */
-static int not_numeric(const char *p, size_t n)
+ * literal of digits alone could be in one of them, unseen.  Caseless, "inf"
+ * is in SQLite's text of an infinity ("Inf"). */
+static int not_numeric(const char *p, size_t n, int caseless)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("0123456789.+-eEInfNa", p[i]))
+    for (size_t i = 0; i < n; i++) {
+        char c = caseless && p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] | 0x20) : p[i];
+        if (!strchr(caseless ? "0123456789.+-einfa" : "0123456789.+-eEInfNa", c))
             return 1;
+    }
     return 0;
 }
 
@@ -121,7 +124,7 @@ static int quant_min(const char *p, size_t *qlen)
 /* Keep p[0..n) as a required literal of r if it is worth looking for. */
 static void add_literal(rx *r, const char *p, size_t n, int caseless)
 {
-    if (n == 0 || r->nlit == RX_MAXLIT || !not_numeric(p, n))
+    if (n == 0 || r->nlit == RX_MAXLIT || !not_numeric(p, n, caseless))
         return;
     rx_lit *l = &r->lit[r->nlit++];
     l->s = xmalloc(n + 1);
@@ -143,7 +146,8 @@ static void add_literal(rx *r, const char *p, size_t n, int caseless)
 /* The literals every match contains: the runs of plain characters of the
  * pattern's top level, read left to right until something we do not follow
  * (a group, an escape other than a one-letter class, a POSIX class), less a
- * character a quantifier allows to be absent.  None when the pattern has an
+ * character a quantifier allows to be absent (or may: one before a group or
+ * an escape that ends the reading).  None when the pattern has an
  * alternation anywhere (conservative: a | in a class or escaped is rare).
  * A literal of characters a formatted number can hold is dropped (see
  * not_numeric).  Caseless, a character that folds with more than its ASCII
@@ -159,15 +163,17 @@ static void set_literals(rx *r, const char *p, int caseless)
         uint32_t cp;
         if (*p == '\\') {
             if (!p[1] || !strchr("dDwWsShHvVbBRXN", p[1]) || (p[1] == 'N' && p[2] == '{'))
-                break;
+                goto opaque;
             next = p + 2;
         } else if (*p == '[') {
             if (!(next = class_end(p)))
                 break;
         } else if (*p == '.' || *p == '^' || *p == '$') {
             next = p + 1;
-        } else if (strchr("()|*+?{}", *p) || (unsigned char)*p < 0x20) {
-            break;   /* a group, or a quantifier with nothing before it */
+        } else if (*p == '(') {
+            goto opaque;
+        } else if (strchr(")|*+?{}", *p) || (unsigned char)*p < 0x20) {
+            break;   /* a quantifier with nothing before it, a newline */
         } else {
             int k = utf8_decode(p, strlen(p), &cp);
             if (k <= 0)
@@ -191,6 +197,17 @@ static void set_literals(rx *r, const char *p, int caseless)
         p = next + qlen;
     }
     add_literal(r, run, (size_t)(p - run), caseless);
+    return;
+opaque:
+    /* a group or an escape we do not read may be nothing at all (\E, a
+     * comment (?#...)) and leave a quantifier after it to the character
+     * before: that one is not required */
+    if (p > run) {
+        const char *last = p - 1;
+        while (last > run && ((unsigned char)*last & 0xC0) == 0x80)
+            last--;
+        add_literal(r, run, (size_t)(last - run), caseless);
+    }
 }
 
 /* memmem with ASCII letters matched in either case */

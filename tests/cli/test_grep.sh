@@ -63,6 +63,9 @@ sqlite3 "$T/reg.db" "UPDATE mining_permits SET district = '整合方案', remark
     UPDATE mining_permits SET remark = '整合方案第', area_km2 = 15 WHERE id = 5"
 run_minreg show mining_permits --grep '整合方案.{0,12}第1\d条' --columns id --format tsv
 is "prefilter: the second literal in a later column is found" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "3 "
+sqlite3 "$T/reg.db" "UPDATE mining_permits SET scale = 1e999 WHERE id = 6"
+run_minreg show mining_permits --grep 'inf' --columns id --format tsv
+is "... caseless inf is no literal: an infinity's text is Inf" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "6 "
 
 # A scan split over threads (chunks of one rowid here, to split the bundled
 # tables) writes the same bytes as one thread: formats, descending order,
