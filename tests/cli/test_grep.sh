@@ -67,6 +67,17 @@ sqlite3 "$T/reg.db" "UPDATE mining_permits SET scale = 1e999 WHERE id = 6"
 run_minreg show mining_permits --grep 'inf' --columns id --format tsv
 is "... caseless inf is no literal: an infinity's text is Inf" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "6 "
 
+# A row's numbers are matched as SQLite writes them (101.0 for a whole REAL),
+# whether minreg formats them itself or SQLite does.
+for v in 101 -206 0 -0.0 7.5 999999999999999 1e15 -123456789012345 0.1 1e-7; do
+    sqlite3 "$T/reg.db" "UPDATE mining_permits SET elev_top = $v WHERE id = 7"
+    txt=$(sqlite3 "$T/reg.db" "SELECT CAST(elev_top AS TEXT) FROM mining_permits WHERE id = 7" | sed 's/[.+]/\\&/g')
+    run_minreg show mining_permits --grep "^$txt\$" --columns id --format tsv
+    is "a REAL's text: $v as ^$txt\$" "$(tail -n +2 "$T/out" | grep -c '^7$')" 1
+done
+run_minreg show mining_permits --grep '^7$\n' --columns id --format tsv
+is "an integer's text (the id)" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "7 "
+
 # A scan split over threads (chunks of one rowid here, to split the bundled
 # tables) writes the same bytes as one thread: formats, descending order,
 # `grep`, and the same error and exit status.
