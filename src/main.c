@@ -226,6 +226,12 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* A command's rows to a file or a pipe: written 64 KiB at a time rather
+     * than stdio's 4 KiB (a search's 10 MB is 2500 writes fewer). */
+    static char outbuf[1 << 16];
+    if (!tui && !isatty(STDOUT_FILENO))
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
     int is_default;
     char *path = paths_register(file, &is_default);
     db *d = NULL;

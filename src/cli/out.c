@@ -136,10 +136,17 @@ void out_csv_field(FILE *f, const char *s)
         csv_write_field(f, s, ',');
 }
 
+/* The safe runs go out as they are; only what needs an escape is copied
+ * (a field is written per row and column: no buffer per call). */
 void out_safe(FILE *f, const char *s)
 {
+    size_t n = strlen(s), run = text_safe_run(s, n);
+    if (run == n) {
+        fwrite(s, 1, n, f);
+        return;
+    }
     buf b = BUF_INIT;
-    text_escape(&b, s, strlen(s));
-    fputs(buf_str(&b), f);
+    text_escape(&b, s, n);
+    fwrite(b.s, 1, b.len, f);
     buf_free(&b);
 }

@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -279,6 +280,38 @@ static rx *aux_rx(sqlite3_context *ctx, const char *pat, int flags)
     return r;
 }
 
+/* Append SQLite's text of an integer, or of a whole REAL below 10^15 (as
+ * "%lld.0", as SQLite writes it: 101.0), without going through SQLite's
+ * printf, which takes a tenth of a row search.  0 for other values. */
+static int number_text(buf *out, sqlite3_value *v)
+{
+    int ty = sqlite3_value_type(v);
+    int64_t n;
+    if (ty == SQLITE_INTEGER) {
+        n = sqlite3_value_int64(v);
+    } else if (ty == SQLITE_FLOAT) {
+        double x = sqlite3_value_double(v);
+        if (!(x != 0 && x > -1e15 && x < 1e15 && x == (double)(int64_t)x))
+            return 0;   /* fractions, 0 and -0, large values: SQLite's own */
+        n = (int64_t)x;
+    } else {
+        return 0;
+    }
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
+    if (ty == SQLITE_FLOAT) {
+        *--p = '0';
+        *--p = '.';
+    }
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (n < 0)
+        *--p = '-';
+    buf_add(out, p, (size_t)(tmp + sizeof tmp - p));
+    return 1;
+}
+
 /* mr_rowmatch(pattern, c1, c2, ...): does the pattern match the row, its
  * columns joined by newlines?  ^ and $ match at every column's start and
  * end (a code: ^KZ\d+), and . crosses columns, so a fragment of a name and
@@ -290,23 +323,24 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     rx *r = pat ? aux_rx(ctx, pat, RX_SMARTCASE | RX_ROW) : NULL;
     if (!r)
         return;
-    /* Most rows do not match: when the pattern has a literal every match
-     * contains, a row none of whose text columns holds it is passed over
-     * before its numbers are formatted and its columns joined (the literal
-     * has a character no number has, and no newline, so it can only lie
-     * within one text column). */
+    /* Most rows do not match: when the pattern has literals every match
+     * contains, a row whose text values do not hold them all is passed
+     * over before its numbers are formatted and its columns joined (each
+     * literal has a character no number has, and no newline, so it can
+     * only lie within one text value). */
     if (rx_has_literal(r)) {
-        int seen = 0;
-        for (int i = 1; i < argc && !seen; i++) {
+        const char *v[64];
+        size_t n[64];
+        int k = 0;
+        for (int i = 1; i < argc && k < 64; i++) {
             int ty = sqlite3_value_type(argv[i]);
             if (ty != SQLITE_TEXT && ty != SQLITE_BLOB)
                 continue;
-            const void *v = ty == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
-                                              : sqlite3_value_blob(argv[i]);
-            int n = sqlite3_value_bytes(argv[i]);
-            seen = v && n > 0 && rx_may_match(r, v, (size_t)n);
+            v[k] = ty == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[i])
+                                     : (const char *)sqlite3_value_blob(argv[i]);
+            n[k++] = (size_t)sqlite3_value_bytes(argv[i]);
         }
-        if (!seen) {
+        if (argc - 1 <= 64 && !rx_may_match_parts(r, v, n, k)) {
             sqlite3_result_int(ctx, 0);
             return;
         }
@@ -315,6 +349,8 @@ static void sql_rowmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     for (int i = 1; i < argc; i++) {
         if (i > 1)
             buf_putc(&row, '\n');
+        if (number_text(&row, argv[i]))
+            continue;
         const unsigned char *v = sqlite3_value_text(argv[i]);
         if (v)
             buf_add(&row, (const char *)v, (size_t)sqlite3_value_bytes(argv[i]));
@@ -349,6 +385,16 @@ static void sql_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error(ctx, e.msg, -1);
     else
         sqlite3_result_int(ctx, m);
+}
+
+/* REGEXP runs PCRE2 inside queries: filters and searches stay in SQL, so
+ * they page and cancel like any other query. */
+static void add_functions(sqlite3 *h)
+{
+    sqlite3_create_function(h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_regexp,
+                            NULL, NULL);
+    sqlite3_create_function(h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_rowmatch, NULL, NULL);
 }
 
 int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
@@ -387,7 +433,7 @@ static char *dir_of(const char *path)
 /* SQLite reports damage it meets (a malformed page, a truncated file) to the
  * error log, whichever query met it: remember it so main can say the file is
  * damaged instead of what the failed lookup looked like ("no row"). */
-static int corruption_seen;
+static atomic_int corruption_seen;   /* a worker thread's query may report it */
 
 static void sqlite_log(void *arg, int code, const char *msg)
 {
@@ -472,7 +518,10 @@ static void lib_init(void)
     if (done)
         return;
     done = 1;
-    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    /* connections are each used by one thread at a time (SQLITE_OPEN_NOMUTEX),
+     * but a split scan (db_scan.c) has several on the same file in threads:
+     * SQLite's own shared state keeps its locks */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 }
@@ -547,8 +596,9 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         oflags |= SQLITE_OPEN_URI;
     }
     free(dir);
-    int orc = sqlite3_open_v2(uri ? uri : path, &d->h, oflags, NULL);
-    free(uri);
+    d->open_name = uri ? uri : xstrdup(path);
+    d->open_flags = oflags;
+    int orc = sqlite3_open_v2(d->open_name, &d->h, oflags, NULL);
     if (orc != SQLITE_OK) {
         err_set(e, EXIT_DB, "%s: %s", path, sqlite3_errmsg(d->h));
         db_close(d);
@@ -560,16 +610,23 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         db_close(d);
         return -1;
     }
-    /* REGEXP runs PCRE2 inside queries: filters and searches stay in SQL,
-     * so they page and cancel like any other query. */
-    sqlite3_create_function(d->h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_regexp, NULL, NULL);
-    sqlite3_create_function(d->h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_rowmatch, NULL, NULL);
+    add_functions(d->h);
     if (!d->readonly)
         sqlite3_exec(d->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     *out = d;
+    return 0;
+}
+
+int db_open_same(db *d, sqlite3 **out)
+{
+    if (sqlite3_open_v2(d->open_name, out, d->open_flags, NULL) != SQLITE_OK) {
+        sqlite3_close(*out);
+        *out = NULL;
+        return -1;
+    }
+    sqlite3_extended_result_codes(*out, 1);
+    add_functions(*out);
     return 0;
 }
 
@@ -587,6 +644,7 @@ void db_close(db *d)
     free(d->counts);
     schema_free(&d->s);
     free(d->path);
+    free(d->open_name);
     free(d);
 }
 
@@ -895,12 +953,35 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
     return c;
 }
 
+/* A whole-table scan that only regular expressions filter: every row is
+ * read and matched, which db_scan.c can split over threads. */
+static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit)
+{
+    if (sort_ci >= 0 || limit >= 0 || nf == 0)
+        return 0;
+    for (int i = 0; i < nf; i++)
+        if (f[i].op != DBF_RX)
+            return 0;   /* an equality may use an index: not a scan */
+    return 1;
+}
+
 cursor *db_select(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                   long limit, mr_err *e)
 {
     buf q = BUF_INIT;
     put_select(&q, t);
     put_where(&q, t, f, nf);
+    if (scan_splits(f, nf, sort_ci, limit)) {
+        buf_printf(&q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
+                   desc ? " DESC" : "");
+        cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+        if (c) {
+            bind_filters(c->st, f, nf);
+            scan_start(d, c, buf_str(&q), f, nf, desc);
+        }
+        buf_free(&q);
+        return c;
+    }
     buf_puts(&q, " ORDER BY ");
     if (sort_ci >= 0) {
         put_ident(&q, t->cols[sort_ci].id);
@@ -931,6 +1012,8 @@ cursor *db_select_rowid(db *d, const table *t, int64_t rowid, mr_err *e)
 
 int cursor_next(cursor *c)
 {
+    if (c->scan)
+        return scan_next(c);
     int rc = sqlite3_step(c->st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -945,6 +1028,17 @@ int cursor_next(cursor *c)
  * and without exponents, so what leaves can come back in (num.h). */
 const char *cursor_val(cursor *c, int ci)
 {
+    if (c->scan && !scan_own(c)) {
+        int is_num;
+        double v;
+        const char *s = scan_val(c, ci, &is_num, &v);
+        if (!is_num)
+            return s;
+        if (!c->num)
+            c->num = xcalloc((size_t)sqlite3_column_count(c->st), sizeof *c->num);
+        num_format(v, c->num[ci]);
+        return c->num[ci];
+    }
     if (sqlite3_column_type(c->st, ci + 1) == SQLITE_FLOAT) {
         if (!c->num)
             c->num = xcalloc((size_t)sqlite3_column_count(c->st), sizeof *c->num);
@@ -954,7 +1048,10 @@ const char *cursor_val(cursor *c, int ci)
     return (const char *)sqlite3_column_text(c->st, ci + 1);
 }
 
-int64_t cursor_rowid(cursor *c) { return sqlite3_column_int64(c->st, 0); }
+int64_t cursor_rowid(cursor *c)
+{
+    return c->scan && !scan_own(c) ? scan_rowid(c) : sqlite3_column_int64(c->st, 0);
+}
 
 const char *cursor_error(cursor *c) { return c->err; }
 
@@ -962,6 +1059,8 @@ void cursor_free(cursor *c)
 {
     if (!c)
         return;
+    if (c->scan || c->pin)
+        scan_end(c);
     sqlite3_finalize(c->st);
     free(c->num);
     free(c);

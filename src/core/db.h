@@ -86,6 +86,11 @@ const char *cursor_val(cursor *c, int ci);  /* NULL for SQL NULL */
 int64_t cursor_rowid(cursor *c);
 const char *cursor_error(cursor *c);
 void cursor_free(cursor *c);
+/* Threads reading c's rows: more than 1 when a scan that only regular
+ * expressions filter, of a large table in rowid order, is split over the
+ * processors (db_scan.c; MINREG_THREADS sets how many).  The rows are the
+ * same either way. */
+int cursor_threads(const cursor *c);
 
 /* Find the row named by key: the key column, any other unique column, or
  * the rowid.  Returns 1 and sets *rowid, 0 when not found. */

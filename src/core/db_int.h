@@ -22,6 +22,8 @@ typedef void (*sql_build_fn)(buf *q, const table *t, int ci, int kind);
 struct db {
     sqlite3 *h;
     char *path;
+    char *open_name;     /* what sqlite3_open_v2 was given (a URI when immutable) */
+    int open_flags;      /* and its flags: db_open_same opens the same way */
     schema s;
     int readonly;
     int ro_why;          /* DB_RO_*: why it is read-only */
@@ -45,6 +47,8 @@ struct cursor {
     const table *t;
     char err[256];
     char (*num)[NUM_MAX];   /* per column: REAL values formatted by us */
+    struct scan *scan;      /* a scan split over threads (db_scan.c), or NULL */
+    sqlite3_stmt *pin;      /* holds its snapshot open */
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
@@ -56,5 +60,18 @@ void put_where(buf *q, const table *t, const db_filter *f, int nf);
 void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf);
 void put_select_as(buf *q, const table *t, const char *alias);
 cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e);
+/* A second connection to d's file, opened as d was, with minreg's SQL
+ * functions: for a worker thread. */
+int db_open_same(db *d, sqlite3 **out);
+
+/* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?nf+1 AND ?nf+2
+ * ORDER BY rowid [DESC]" with the filters f bound; scan_start splits it
+ * over threads when it can (c->scan set), else binds every rowid. */
+void scan_start(db *d, cursor *c, const char *sql, const db_filter *f, int nf, int desc);
+int scan_next(cursor *c);
+int scan_own(const cursor *c);   /* the current row is c->st's */
+const char *scan_val(cursor *c, int ci, int *is_num, double *num);
+int64_t scan_rowid(const cursor *c);
+void scan_end(cursor *c);
 
 #endif

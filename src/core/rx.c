@@ -13,11 +13,19 @@
 #define MATCH_LIMIT 1000000
 #define DEPTH_LIMIT 10000
 
+/* A literal every match contains, and how it is looked for. */
+typedef struct rx_lit {
+    char *s;
+    size_t n;
+    int caseless;       /* its ASCII letters match in either case */
+    size_t at;          /* the byte of it looked for first */
+} rx_lit;
+
+#define RX_MAXLIT 4
+
 struct rx {
-    char *lit;          /* a literal every match contains, or NULL */
-    size_t nlit;
-    int lit_caseless;   /* its ASCII letters match in either case */
-    size_t lit_at;      /* the byte of it looked for first */
+    rx_lit lit[RX_MAXLIT];   /* required literals, in pattern order */
+    int nlit;
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -48,40 +56,158 @@ static int caseless_ok(uint32_t cp)
            (cp >= 0xF900 && cp < 0xFB00) || cp >= 0x20000;
 }
 
-/* The literal a pattern starts with (after ^) as far as every match must
- * contain it: plain characters up to the first metacharacter, less the last
- * one when a quantifier that allows zero follows.  None when the pattern has
- * an alternation anywhere (conservative: a | in a class or escaped is rare),
- * or when it holds nothing but characters a formatted number can hold (a
- * row's numbers are not looked at before the pattern runs; see db.c). */
-static char *required_literal(const char *p, int caseless, size_t *len)
+/* Does the literal hold a character no formatted number has?  A row's
+ * numbers are not looked at before the pattern runs (see db.c), so a
+ * literal of digits alone could be in one of them, unseen.  Caseless, "inf"
+ * is in SQLite's text of an infinity ("Inf"). */
+static int not_numeric(const char *p, size_t n, int caseless)
 {
-    if (strchr(p, '|'))
-        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = caseless && p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] | 0x20) : p[i];
+        if (!strchr(caseless ? "0123456789.+-einfa" : "0123456789.+-eEInfNa", c))
+            return 1;
+    }
+    return 0;
+}
+
+/* The end of the character class opening at p ('['), past its ']', or NULL
+ * when it is one we do not follow (a POSIX name, an unfinished class). */
+static const char *class_end(const char *p)
+{
+    p++;
     if (*p == '^')
         p++;
-    const char *end = p, *last = p;
-    while (*end && !strchr("\\.[]()|*+?{}^$", *end) && (unsigned char)*end >= 0x20) {
-        uint32_t cp;
-        int k = utf8_decode(end, strlen(end), &cp);
-        if (k <= 0 || (caseless && !caseless_ok(cp)))
-            break;
-        last = end;
-        end += k;
+    if (*p == ']')
+        p++;   /* a ']' first is a member */
+    for (; *p && *p != ']'; p++) {
+        if (*p == '[')
+            return NULL;
+        if (*p == '\\' && !*++p)
+            return NULL;
     }
-    if (end > p && *end && strchr("*?{", *end))
-        end = last;   /* x*, x? and x{0,n} may leave the last one out */
-    int plain = 0;
-    for (const char *q = p; q < end; q++)
-        if (!strchr("0123456789.+-eEInfNa", *q))
-            plain = 1;
-    if (!plain)
-        return NULL;
-    *len = (size_t)(end - p);
-    char *lit = xmalloc(*len + 1);
-    memcpy(lit, p, *len);
-    lit[*len] = '\0';
-    return lit;
+    return *p ? p + 1 : NULL;
+}
+
+/* How many times at least the item before a quantifier at p must occur:
+ * *qlen gets the quantifier's length (0: none there); -1 when p holds a
+ * brace that is not a quantifier we read. */
+static int quant_min(const char *p, size_t *qlen)
+{
+    const char *q = p;
+    int min = 1;
+    if (*q == '*' || *q == '?') {
+        min = 0;
+        q++;
+    } else if (*q == '+') {
+        q++;
+    } else if (*q == '{') {
+        char *end;
+        long lo = strtol(q + 1, &end, 10);
+        if (end == q + 1 || !strchr(",}", *end))
+            return -1;
+        while (*end >= '0' && *end <= '9')
+            end++;
+        if (*end == ',')
+            for (end++; *end >= '0' && *end <= '9'; end++)
+                ;
+        if (*end != '}')
+            return -1;
+        min = lo > 0;
+        q = end + 1;
+    }
+    if (q > p && (*q == '?' || *q == '+'))
+        q++;   /* lazy or possessive: the same count */
+    *qlen = (size_t)(q - p);
+    return min;
+}
+
+/* Keep p[0..n) as a required literal of r if it is worth looking for. */
+static void add_literal(rx *r, const char *p, size_t n, int caseless)
+{
+    if (n == 0 || r->nlit == RX_MAXLIT || !not_numeric(p, n, caseless))
+        return;
+    rx_lit *l = &r->lit[r->nlit++];
+    l->s = xmalloc(n + 1);
+    memcpy(l->s, p, n);
+    l->s[n] = '\0';
+    l->n = n;
+    /* the byte looked for first is a UTF-8 continuation byte when there is
+     * one; a literal without ASCII letters is matched exactly even in a
+     * caseless pattern */
+    for (size_t i = n; i-- > 0;) {
+        unsigned char c = (unsigned char)p[i];
+        if ((c & 0xC0) == 0x80)
+            l->at = i;
+        if (caseless && (c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            l->caseless = 1;
+    }
+}
+
+/* The literals every match contains: the runs of plain characters of the
+ * pattern's top level, read left to right until something we do not follow
+ * (a group, an escape other than a one-letter class, a POSIX class), less a
+ * character a quantifier allows to be absent (or may: one before a group or
+ * an escape that ends the reading).  None when the pattern has an
+ * alternation anywhere (conservative: a | in a class or escaped is rare).
+ * A literal of characters a formatted number can hold is dropped (see
+ * not_numeric).  Caseless, a character that folds with more than its ASCII
+ * other case ends a run (caseless_ok). */
+static void set_literals(rx *r, const char *p, int caseless)
+{
+    if (strchr(p, '|'))
+        return;
+    const char *run = p;   /* the current run of plain characters */
+    while (*p) {
+        const char *item = p, *next;
+        int plain = 0;
+        uint32_t cp;
+        if (*p == '\\') {
+            if (!p[1] || !strchr("dDwWsShHvVbBRXN", p[1]) || (p[1] == 'N' && p[2] == '{'))
+                goto opaque;
+            next = p + 2;
+        } else if (*p == '[') {
+            if (!(next = class_end(p)))
+                break;
+        } else if (*p == '.' || *p == '^' || *p == '$') {
+            next = p + 1;
+        } else if (*p == '(') {
+            goto opaque;
+        } else if (strchr(")|*+?{}", *p) || (unsigned char)*p < 0x20) {
+            break;   /* a quantifier with nothing before it, a newline */
+        } else {
+            int k = utf8_decode(p, strlen(p), &cp);
+            if (k <= 0)
+                break;
+            next = p + k;
+            plain = !caseless || caseless_ok(cp);
+        }
+        size_t qlen;
+        int min = quant_min(next, &qlen);
+        if (min < 0)
+            break;
+        if (!plain) {
+            add_literal(r, run, (size_t)(item - run), caseless);
+            run = next + qlen;
+        } else if (qlen) {
+            /* x*, x? and x{0,n} may leave x out; x+ and x{n,} keep one x,
+             * but what follows it need not be next to the run */
+            add_literal(r, run, (size_t)((min ? next : item) - run), caseless);
+            run = next + qlen;
+        }
+        p = next + qlen;
+    }
+    add_literal(r, run, (size_t)(p - run), caseless);
+    return;
+opaque:
+    /* a group or an escape we do not read may be nothing at all (\E, a
+     * comment (?#...)) and leave a quantifier after it to the character
+     * before: that one is not required */
+    if (p > run) {
+        const char *last = p - 1;
+        while (last > run && ((unsigned char)*last & 0xC0) == 0x80)
+            last--;
+        add_literal(r, run, (size_t)(last - run), caseless);
+    }
 }
 
 /* memmem with ASCII letters matched in either case */
@@ -107,44 +233,48 @@ static const char *find_caseless(const char *h, size_t n, const char *lit, size_
     return NULL;
 }
 
-/* r's literal, how it is looked for: the byte searched first is a UTF-8
- * continuation byte when there is one; a literal without ASCII letters is
- * matched exactly even in a caseless pattern. */
-static void set_literal(rx *r, const char *pattern, int caseless)
+/* Does s hold l? */
+static int lit_in(const rx_lit *l, const char *s, size_t n)
 {
-    r->lit = required_literal(pattern, caseless, &r->nlit);
-    for (size_t i = r->nlit; i-- > 0;) {
-        unsigned char c = (unsigned char)r->lit[i];
-        if ((c & 0xC0) == 0x80)
-            r->lit_at = i;
-        if (caseless && (c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-            r->lit_caseless = 1;
-    }
-}
-
-int rx_may_match(const rx *r, const char *s, size_t n)
-{
-    if (!r->lit)
-        return 1;
-    if (r->lit_caseless)
-        return find_caseless(s, n, r->lit, r->nlit) != NULL;
+    if (l->caseless)
+        return find_caseless(s, n, l->s, l->n) != NULL;
     /* memchr for one byte of the literal, then compare: the byte is a UTF-8
      * continuation byte when there is one (the lead bytes of CJK are in
      * nearly every character; a continuation byte is in one of ~60), which
      * beats memmem's set-up on the short values of a row */
-    size_t at = r->lit_at, m = r->nlit;
+    size_t at = l->at, m = l->n;
     if (n < m)
         return 0;
     const char *end = s + n - (m - at - 1), *q = s + at;
-    while (q < end && (q = memchr(q, r->lit[at], (size_t)(end - q))) != NULL) {
-        if (memcmp(q - at, r->lit, m) == 0)
+    while (q < end && (q = memchr(q, l->s[at], (size_t)(end - q))) != NULL) {
+        if (memcmp(q - at, l->s, m) == 0)
             return 1;
         q++;
     }
     return 0;
 }
 
-int rx_has_literal(const rx *r) { return r->lit != NULL; }
+int rx_may_match(const rx *r, const char *s, size_t n)
+{
+    for (int i = 0; i < r->nlit; i++)
+        if (!lit_in(&r->lit[i], s, n))
+            return 0;
+    return 1;
+}
+
+int rx_may_match_parts(const rx *r, const char *const *s, const size_t *n, int nparts)
+{
+    for (int i = 0; i < r->nlit; i++) {
+        int seen = 0;
+        for (int j = 0; j < nparts && !seen; j++)
+            seen = s[j] && lit_in(&r->lit[i], s[j], n[j]);
+        if (!seen)
+            return 0;
+    }
+    return 1;
+}
+
+int rx_has_literal(const rx *r) { return r->nlit > 0; }
 
 rx *rx_compile(const char *pattern, int flags, mr_err *e)
 {
@@ -174,7 +304,8 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
     if (!nojit || !*nojit)
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     rx *r = xcalloc(1, sizeof *r);
-    set_literal(r, pattern, (opts & PCRE2_CASELESS) != 0);
+    /* after ^ (at a column's start, or the row's) */
+    set_literals(r, pattern + (*pattern == '^'), (opts & PCRE2_CASELESS) != 0);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);
@@ -212,6 +343,7 @@ void rx_free(rx *r)
     pcre2_match_context_free(r->mc);
     pcre2_match_data_free(r->md);
     pcre2_code_free(r->code);
-    free(r->lit);
+    for (int i = 0; i < r->nlit; i++)
+        free(r->lit[i].s);
     free(r);
 }

@@ -21,9 +21,13 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e);
 int rx_search(rx *r, const char *s, size_t n, size_t *so, size_t *eo, mr_err *e);
 void rx_free(rx *r);
 /* A quick test before the pattern runs: 0 when s cannot hold a match because
- * it lacks a literal every match contains (rx.c, required_literal), 1 when
- * it may.  rx_has_literal: whether the pattern has such a literal at all. */
+ * it lacks a literal every match contains (rx.c, set_literals), 1 when it
+ * may.  rx_has_literal: whether the pattern has such a literal at all. */
 int rx_may_match(const rx *r, const char *s, size_t n);
 int rx_has_literal(const rx *r);
+/* The same for a subject in parts (a row's text values) that the pattern
+ * sees joined by newlines: no literal holds a newline, so each one lies
+ * within a part.  NULL parts are skipped. */
+int rx_may_match_parts(const rx *r, const char *const *s, const size_t *n, int nparts);
 
 #endif

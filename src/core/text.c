@@ -238,16 +238,38 @@ static int escape_step(const char *s, size_t n, char esc[8], uint32_t *cp)
     return k;
 }
 
+/* How many bytes at the start of s need no escaping: the common run of
+ * printable ASCII and well-formed safe UTF-8 is passed on in one piece
+ * rather than a code point at a time. */
+size_t text_safe_run(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        if (u[i] >= 0x20 && u[i] < 0x7F) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        if (k < 0 || cp_unsafe(cp))
+            break;
+        i += (size_t)k;
+    }
+    return i;
+}
+
 void text_escape(buf *out, const char *s, size_t n)
 {
     char esc[8];
     uint32_t cp;
     for (size_t i = 0; i < n;) {
+        size_t run = text_safe_run(s + i, n - i);
+        buf_add(out, s + i, run);
+        if ((i += run) == n)
+            break;
         int k = escape_step(s + i, n - i, esc, &cp);
-        if (esc[0])
-            buf_puts(out, esc);
-        else
-            buf_add(out, s + i, (size_t)k);
+        buf_puts(out, esc);   /* not safe: escape_step wrote its escape */
         i += (size_t)k;
     }
 }

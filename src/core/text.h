@@ -36,6 +36,8 @@ int cp_width(uint32_t cp);
 
 /* Append s to out with every unsafe character escaped. */
 void text_escape(buf *out, const char *s, size_t n);
+/* The length of the longest prefix of s that text_escape passes unchanged. */
+size_t text_safe_run(const char *s, size_t n);
 
 /* Display width of s as text_escape would render it. */
 int text_width(const char *s);

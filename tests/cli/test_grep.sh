@@ -55,4 +55,44 @@ run_minreg show mining_permits --grep '龘龘区' --columns id --format tsv
 is "... text in a REAL column is looked at" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "2 "
 run_minreg show a11 --grep '0.3035' --columns id --format tsv
 is "... a number's digits: no prefilter, found in the REAL column" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "4 "
+# Every literal of the pattern is looked for, each in any text value: the
+# row's values in the pattern's order across columns match; a row lacking
+# the second literal, or holding it only in a number, does not.
+sqlite3 "$T/reg.db" "UPDATE mining_permits SET district = '整合方案', remark = '第15条' WHERE id = 3;
+    UPDATE mining_permits SET remark = '整合方案第25条' WHERE id = 4;
+    UPDATE mining_permits SET remark = '整合方案第', area_km2 = 15 WHERE id = 5"
+run_minreg show mining_permits --grep '整合方案.{0,12}第1\d条' --columns id --format tsv
+is "prefilter: the second literal in a later column is found" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "3 "
+sqlite3 "$T/reg.db" "UPDATE mining_permits SET scale = 1e999 WHERE id = 6"
+run_minreg show mining_permits --grep 'inf' --columns id --format tsv
+is "... caseless inf is no literal: an infinity's text is Inf" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "6 "
+
+# A row's numbers are matched as SQLite writes them (101.0 for a whole REAL),
+# whether minreg formats them itself or SQLite does.
+for v in 101 -206 0 -0.0 7.5 999999999999999 1e15 -123456789012345 0.1 1e-7; do
+    sqlite3 "$T/reg.db" "UPDATE mining_permits SET elev_top = $v WHERE id = 7"
+    txt=$(sqlite3 "$T/reg.db" "SELECT CAST(elev_top AS TEXT) FROM mining_permits WHERE id = 7" | sed 's/[.+]/\\&/g')
+    run_minreg show mining_permits --grep "^$txt\$" --columns id --format tsv
+    is "a REAL's text: $v as ^$txt\$" "$(tail -n +2 "$T/out" | grep -c '^7$')" 1
+done
+run_minreg show mining_permits --grep '^7$\n' --columns id --format tsv
+is "an integer's text (the id)" "$(tail -n +2 "$T/out" | tr '\n' ' ')" "7 "
+
+# A scan split over threads (chunks of one rowid here, to split the bundled
+# tables) writes the same bytes as one thread: formats, descending order,
+# `grep`, and the same error and exit status.
+split_same() {   # DESC ARGS...
+    desc=$1; shift
+    MINREG_THREADS=1 "$MINREG" "$@" >"$T/one" 2>"$T/one.err"; rc1=$?
+    MINREG_THREADS=3 MINREG_SCAN_CHUNK=1 "$MINREG" "$@" >"$T/split" 2>"$T/split.err"; rc2=$?
+    if cmp -s "$T/one" "$T/split" && cmp -s "$T/one.err" "$T/split.err" && [ "$rc1" = "$rc2" ]
+    then ok "threads: $desc"; else not_ok "threads: $desc ($rc1 vs $rc2)"; diff "$T/one" "$T/split" | head -5 | sed 's/^/#   /'; fi
+}
+split_same "show --grep, tsv" show mining_permits --grep '整合方案|矿' --format tsv
+split_same "... json, numbers and nulls" show mining_permits --grep '\d' --format json
+split_same "... csv, descending" show a2 --grep 'KZ' --desc --format csv
+split_same "... text (two passes)" show quotas --grep '.'
+split_same "... a column's pattern" show a2 --grep 'remark:a' --format tsv
+split_same "... the match limit's error" show a2 --grep 'remark:^(a|a?)+$'
+split_same "grep over every register" grep '矿' --format tsv
 done_testing
