@@ -23,6 +23,7 @@
 typedef struct rec {
     int first, n;        /* fields fo[first .. first+n) */
     long line;
+    int mark;            /* what the read-ahead check said (csvr_mark) */
 } rec;
 
 struct csv_reader {
@@ -86,6 +87,9 @@ struct prefetch {
     long long offset;
     char **out;          /* the caller's fields (the thread uses the reader's) */
     int out_cap;
+    int mark;            /* of the record handed out last */
+    csvr_check_fn check; /* run on the thread for each record, or NULL */
+    void *check_arg;
 };
 
 /* Fields keep every byte: no trimming of spaces around them. */
@@ -131,7 +135,7 @@ static void on_record(int c, void *data)
         r->qcap = r->qcap ? r->qcap * 2 : 16;
         r->q = xrealloc(r->q, sizeof *r->q * (size_t)r->qcap);
     }
-    r->q[r->qn++] = (rec){r->cur_first, r->fo_n - r->cur_first, r->rec_line};
+    r->q[r->qn++] = (rec){r->cur_first, r->fo_n - r->cur_first, r->rec_line, 0};
     r->cur_first = r->fo_n;
     r->need_start = 1;
 }
@@ -339,7 +343,7 @@ static int next_record(csv_reader *r, char ***fields, int *nfields, long *line, 
     return 1;
 }
 
-static void batch_add(batch *b, char **f, int nf, long line)
+static void batch_add(batch *b, char **f, int nf, long line, int mark)
 {
     size_t need = 0;
     for (int i = 0; i < nf; i++)
@@ -354,7 +358,7 @@ static void batch_add(batch *b, char **f, int nf, long line)
             b->fo_cap = b->fo_cap ? b->fo_cap * 2 : 4096;
         b->fo = xrealloc(b->fo, sizeof *b->fo * (size_t)b->fo_cap);
     }
-    b->q[b->n++] = (rec){b->fo_n, nf, line};
+    b->q[b->n++] = (rec){b->fo_n, nf, line, mark};
     for (int i = 0; i < nf; i++) {
         size_t len = strlen(f[i]) + 1;
         memcpy(b->arena + b->alen, f[i], len);
@@ -388,7 +392,7 @@ static void *prefetch_main(void *arg)
             end = next_record(r, &f, &nf, &line, &b->err);
             if (end != 1)
                 break;
-            batch_add(b, f, nf, line);
+            batch_add(b, f, nf, line, pf->check ? pf->check(pf->check_arg, f, nf) : 0);
         }
         b->end = end;
         b->offset = textin_offset(r->in);
@@ -401,11 +405,13 @@ static void *prefetch_main(void *arg)
     return NULL;
 }
 
-int csvr_prefetch(csv_reader *r)
+int csvr_prefetch(csv_reader *r, csvr_check_fn check, void *arg)
 {
     if (r->pf)
         return 0;
     struct prefetch *pf = xcalloc(1, sizeof *pf);
+    pf->check = check;
+    pf->check_arg = arg;
     pthread_mutex_init(&pf->mu, NULL);
     pthread_cond_init(&pf->filled, NULL);
     pthread_cond_init(&pf->emptied, NULL);
@@ -450,6 +456,7 @@ static int prefetched(csv_reader *r, char ***fields, int *nfields, long *line, m
         return b->end;
     }
     const rec *x = &b->q[pf->pos++];
+    pf->mark = x->mark;
     if (x->n > pf->out_cap) {
         pf->out_cap = x->n * 2;
         pf->out = xrealloc(pf->out, sizeof(char *) * (size_t)pf->out_cap);
@@ -467,6 +474,8 @@ int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e
 {
     return r->pf ? prefetched(r, fields, nfields, line, e) : next_record(r, fields, nfields, line, e);
 }
+
+int csvr_mark(const csv_reader *r) { return r->pf ? r->pf->mark : 0; }
 
 static void prefetch_stop(csv_reader *r)
 {

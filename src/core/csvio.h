@@ -40,9 +40,13 @@ int csvr_next(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e
 
 /* Read ahead on a thread of its own from now on (csvr_next is unchanged,
  * and the reader is used by one thread as before).  Fields from before the
- * call become invalid.  -1 if no thread could be started: reading goes on
- * without one. */
-int csvr_prefetch(csv_reader *r);
+ * call become invalid.  check, when not NULL, runs on that thread for each
+ * record read, and what it returns is csvr_mark once the record is handed
+ * out: work on a row done ahead, on the second core.  -1 if no thread
+ * could be started: reading goes on without one (and marks are 0). */
+typedef int (*csvr_check_fn)(void *arg, char **fields, int nfields);
+int csvr_prefetch(csv_reader *r, csvr_check_fn check, void *arg);
+int csvr_mark(const csv_reader *r);   /* of the record csvr_next gave last */
 
 const char *csvr_path(const csv_reader *r);
 char csvr_delim(const csv_reader *r);          /* known once a record was read */

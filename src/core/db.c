@@ -1101,6 +1101,41 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
     return found == 1;
 }
 
+int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
+                      void *arg)
+{
+    if (t->cols[ci].multi)
+        return -1;
+    /* the values db_find_by finds: in exactly one row */
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT ");
+    put_ident(&q, t->cols[ci].id);
+    buf_puts(&q, " FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " WHERE ");
+    put_ident(&q, t->cols[ci].id);
+    buf_puts(&q, " IS NOT NULL GROUP BY 1 HAVING count(*) = 1 LIMIT ?1");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    if (rc != SQLITE_OK)
+        return -1;
+    /* first make sure they are few enough: then hand them over */
+    sqlite3_bind_int64(st, 1, max + 1);
+    int64_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n++;
+    if (n > max) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_reset(st);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        fn(arg, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return n;
+}
+
 int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid)
 {
     sqlite3_stmt *st = stmt_keyed(d, SK_EXISTS_OTHER, t, ci, build_exists_other);

@@ -102,6 +102,11 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
 
 /* Find the row of t whose column ci equals value (a link target). */
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
+/* Every value db_find_by would find in column ci (those in exactly one
+ * row), to fn, if there are at most max of them: their number, or -1 (and
+ * fn not called) when there are more, or the column is multi-valued. */
+int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
+                      void *arg);
 
 /* Does another row than self_rowid hold value in column ci? */
 int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid);

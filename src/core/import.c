@@ -368,7 +368,26 @@ static int all_empty(char **f, int nf)
     return 1;
 }
 
-static int do_row(importer *im, char **f, int nf, long line)
+/* On the read-ahead thread: does a new row pass every check that needs no
+ * database?  Then do_row need not check it again (1); else it checks it
+ * as usual (0).  Reads only what does not change during the import. */
+static int ahead_check(void *arg, char **f, int nf)
+{
+    importer *im = arg;
+    if (nf != im->nh || all_empty(f, nf))
+        return 0;
+    for (int ci = 0; ci < im->t->ncols; ci++)
+        im->va_vals[ci] = NULL;
+    for (int i = 0; i < nf; i++) {
+        if (im->map[i] >= 0)
+            im->va_vals[im->map[i]] = f[i];
+        else if (f[i][0] && i != im->reason_field)
+            return 0;
+    }
+    return validator_clean(im->va, im->va_vals);
+}
+
+static int do_row(importer *im, char **f, int nf, long line, int clean)
 {
     const table *t = im->t;
     vissue iss[ROW_ISSUES];
@@ -409,7 +428,9 @@ static int do_row(importer *im, char **f, int nf, long line)
             if (im->colpos[ci] < 0)
                 im->vals[ci] = im->cur[ci];   /* columns the file does not have stay */
     }
-    int n = validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
+    /* checked ahead (a new row): only a used value is left, to the insert */
+    int n = clean && self < 0 && im->o->mode != IMPORT_UPSERT
+                ? 0 : validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
     if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
         bad_row(im, f, nf, line, iss, n, NULL);
         return 0;
@@ -534,8 +555,10 @@ static void importer_free(importer *im)
     free(im->sl);
     free(im->runs);
     buf_free(&im->reason);
+    csvr_close(im->rd);   /* the read-ahead thread stops before its validator goes */
+    validator_free(im->va);
+    free(im->va_vals);
     validator_free(im->v);
-    csvr_close(im->rd);
 }
 
 static const char *base_name(const char *p)
@@ -564,7 +587,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
         return -1;
     int got = 1;
     while (got == 1) {
-        if (!all_empty(f, nf) && do_row(im, f, nf, line) < 0)
+        if (!all_empty(f, nf) && do_row(im, f, nf, line, csvr_mark(im->rd)) < 0)
             return -1;
         if (r->rows % PROGRESS_EVERY == 0 && progress(im) < 0)
             return -1;
@@ -605,11 +628,21 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         goto out;
     r->enc = csvr_encoding(im.rd);
     r->delim = csvr_delim(im.rd);
+    /* the write starts here: what the read-ahead check reads of other
+     * registers cannot change until it ends */
+    if (db_begin(d, e) < 0)
+        goto out;
     /* the rows are read and parsed on a second core while this one checks
      * and writes (not from a pipe: a thread blocked on it would hold up a
      * cancelled import's exit) */
-    if (csvr_size(im.rd) >= 0)
-        csvr_prefetch(im.rd);
+    if (csvr_size(im.rd) >= 0) {
+        /* ... and checked there as far as that needs no database */
+        if (o->mode != IMPORT_UPSERT) {
+            im.va = validator_new_ahead(d, t);
+            im.va_vals = xcalloc((size_t)t->ncols, sizeof(char *));
+        }
+        csvr_prefetch(im.rd, im.va ? ahead_check : NULL, &im);
+    }
     got = first_row(&im, &f, &nf, &line);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: a header but no rows: nothing to import"), im.path);
@@ -622,8 +655,6 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);
-    if (db_begin(d, e) < 0)
-        goto out;
     db_defer_fks(d);
     /* a bigger page cache for the transaction: a million-row import touches
      * indexes all over, and every page spilled mid-transaction is written
@@ -636,10 +667,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     db_cache_kb(d, 0);
     if (loaded < 0 && im.cancelled)   /* an interrupted statement said "interrupted" */
         err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
-    if (loaded < 0) {
-        db_rollback(d);
-        goto out;
-    }
+    if (loaded < 0)
+        goto out;   /* rolled back there */
     int bad = r->bad_rows > 0 || r->links_broken;
     if (o->dry_run || r->links_broken || (bad && !o->rejects) ||
         r->added + r->updated + r->deleted == 0) {
@@ -657,6 +686,7 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.rej = NULL;
     rc = bad ? IMPORT_INVALID : IMPORT_OK;
 out:
+    db_rollback(d);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;
     csvw_abort(im.rej);

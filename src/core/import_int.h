@@ -31,6 +31,8 @@ typedef struct importer {
     int *colpos;         /* per column: its header field, or -1 */
     int self_links;      /* the register has columns linking to itself */
     validator *v;
+    validator *va;       /* the read-ahead thread's (see ahead_check), or NULL */
+    const char **va_vals;   /* its row being checked */
     const char **vals;   /* the row being checked, per column */
     char **cur;          /* --upsert: the stored row it replaces */
     csv_writer *rej;

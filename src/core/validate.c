@@ -10,14 +10,22 @@
 #include "i18n.h"
 #include "rx.h"
 
-/* Link targets found, per column: an open-addressing set of strings.  An
- * import checks the same few minerals and districts a million times. */
-#define SEEN_MAX 4096
+/* Link targets found, per column: an open-addressing set of strings,
+ * grown by doubling up to SEEN_MAX.  An import checks the same minerals and
+ * districts, and a few thousand blocks, a million times. */
+#define SEEN_MAX 65536
 
 typedef struct seen {
-    char **slot;      /* SEEN_MAX * 2 slots, NULL = empty */
+    char **slot;      /* cap slots, NULL = empty */
+    unsigned cap;
     int n;
 } seen;
+
+/* Range bounds of a numeric column, read once. */
+typedef struct bounds {
+    int kind;         /* 0 none, 1 ">=lo", 2 ">lo", 3 "lo..hi" */
+    double lo, hi;
+} bounds;
 
 struct validator {
     db *d;
@@ -25,7 +33,10 @@ struct validator {
     rx **rx;          /* per column: compiled pattern or NULL */
     int *unique;      /* per column: key or UNIQUE */
     seen *found;      /* per column: link targets known to exist */
+    bounds *range;    /* per column */
     int defer_unique; /* new rows: uniqueness left to the insert (see .h) */
+    int ahead;        /* validator_new_ahead: never touches the database */
+    int unsure;       /* ahead: a link it could not decide without it */
 };
 
 static unsigned hash(const char *s)
@@ -36,24 +47,43 @@ static unsigned hash(const char *s)
     return h;
 }
 
+static void seen_put(seen *st, char *val)
+{
+    unsigned i = hash(val) & (st->cap - 1);
+    while (st->slot[i])
+        i = (i + 1) & (st->cap - 1);
+    st->slot[i] = val;
+    st->n++;
+}
+
 /* Is val known to exist?  add: remember that it does. */
 static int seen_has(seen *st, const char *val, int add)
 {
     if (!st->slot) {
         if (!add)
             return 0;
-        st->slot = xcalloc(SEEN_MAX * 2, sizeof(char *));
+        st->cap = 256;
+        st->slot = xcalloc(st->cap, sizeof(char *));
     }
-    unsigned i = hash(val) & (SEEN_MAX * 2 - 1);
+    unsigned i = hash(val) & (st->cap - 1);
     while (st->slot[i]) {
         if (strcmp(st->slot[i], val) == 0)
             return 1;
-        i = (i + 1) & (SEEN_MAX * 2 - 1);
+        i = (i + 1) & (st->cap - 1);
     }
-    if (add && st->n < SEEN_MAX) {   /* at most half full: probes stay short */
-        st->slot[i] = xstrdup(val);
-        st->n++;
+    if (!add || st->n >= SEEN_MAX)
+        return 0;
+    if ((unsigned)(st->n + 1) * 2 > st->cap) {   /* at most half full: probes stay short */
+        seen old = *st;
+        st->cap *= 2;
+        st->slot = xcalloc(st->cap, sizeof(char *));
+        st->n = 0;
+        for (unsigned k = 0; k < old.cap; k++)
+            if (old.slot[k])
+                seen_put(st, old.slot[k]);
+        free(old.slot);
     }
+    seen_put(st, xstrdup(val));
     return 0;
 }
 
@@ -65,12 +95,60 @@ validator *validator_new(db *d, const table *t)
     v->rx = xcalloc((size_t)t->ncols, sizeof(rx *));
     v->unique = xcalloc((size_t)t->ncols, sizeof(int));
     v->found = xcalloc((size_t)t->ncols, sizeof(seen));
+    v->range = xcalloc((size_t)t->ncols, sizeof(bounds));
     for (int i = 0; i < t->ncols; i++) {
+        const char *r = t->cols[i].range, *dots = strstr(r, "..");
+        bounds *b = &v->range[i];
+        if (strncmp(r, ">=", 2) == 0)
+            *b = (bounds){1, atof(r + 2), 0};
+        else if (r[0] == '>')
+            *b = (bounds){2, atof(r + 1), 0};
+        else if (dots)
+            *b = (bounds){3, atof(r), atof(dots + 2)};
         if (*t->cols[i].pattern)
             v->rx[i] = rx_compile(t->cols[i].pattern, 0, NULL);
         v->unique[i] = db_is_unique_col(d, t, i);
     }
     return v;
+}
+
+static int check_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max,
+                     int unique);
+
+static void preload(void *arg, const char *val)
+{
+    seen_has(arg, val, 1);
+}
+
+validator *validator_new_ahead(db *d, const table *t)
+{
+    validator *v = validator_new(d, t);
+    const schema *s = db_schema(d);
+    v->ahead = 1;
+    v->defer_unique = 1;
+    for (int ci = 0; ci < t->ncols; ci++) {
+        const column *c = &t->cols[ci];
+        if (c->link_ti < 0 || &s->tables[c->link_ti] == t)
+            continue;   /* rows of this register may change as it goes */
+        const table *lt = &s->tables[c->link_ti];
+        seen all = {0};
+        if (db_col_values(d, lt, c->link_ci, SEEN_MAX, preload, &all) >= 0) {
+            v->found[ci] = all;
+        } else {
+            for (unsigned k = 0; all.slot && k < all.cap; k++)
+                free(all.slot[k]);
+            free(all.slot);
+        }
+    }
+    return v;
+}
+
+int validator_clean(validator *v, const char *const *vals)
+{
+    vissue iss[4];
+    v->unsure = 0;
+    int n = check_row(v, vals, -1, iss, 4, 0);
+    return n == 0 && !v->unsure;
 }
 
 void validator_free(validator *v)
@@ -79,11 +157,12 @@ void validator_free(validator *v)
         return;
     for (int i = 0; i < v->t->ncols; i++) {
         rx_free(v->rx[i]);
-        for (int k = 0; v->found[i].slot && k < SEEN_MAX * 2; k++)
+        for (unsigned k = 0; v->found[i].slot && k < v->found[i].cap; k++)
             free(v->found[i].slot[k]);
         free(v->found[i].slot);
     }
     free(v->found);
+    free(v->range);
     free(v->rx);
     free(v->unique);
     free(v);
@@ -176,20 +255,22 @@ static void issue(vissue *out, const column *c, int ci, vissue_kind kind, const 
     buf_free(&h);
 }
 
-/* Range ">0", ">=0" or "A..B": 0 when x is inside, else an issue. */
-static int range_check(const column *c, int ci, double x, vissue *out)
+/* Range ">0", ">=0" or "A..B" (bounds read once): 0 when x is inside,
+ * else an issue. */
+static int range_check(const validator *v, const column *c, int ci, double x, vissue *out)
 {
+    const bounds *b = &v->range[ci];
     const char *r = c->range, *dots = strstr(r, "..");
-    if (strncmp(r, ">=", 2) == 0) {
-        if (x >= atof(r + 2))
+    if (b->kind == 1) {
+        if (x >= b->lo)
             return 0;
         issue(out, c, ci, VI_RANGE, _("must be at least %s"), r + 2);
-    } else if (r[0] == '>') {
-        if (x > atof(r + 1))
+    } else if (b->kind == 2) {
+        if (x > b->lo)
             return 0;
         issue(out, c, ci, VI_RANGE, _("must be greater than %s"), r + 1);
-    } else if (dots) {
-        if (x >= atof(r) && x <= atof(dots + 2))
+    } else if (b->kind == 3) {
+        if (x >= b->lo && x <= b->hi)
             return 0;
         issue(out, c, ci, VI_RANGE, _("must be between %.*s and %s"), (int)(dots - r), r, dots + 2);
     } else {
@@ -230,8 +311,8 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     case COL_TEXT:
         break;
     }
-    if (c->type != COL_TEXT && c->type != COL_DATE && *c->range &&
-        range_check(c, ci, atof(val), out))
+    if (c->type != COL_TEXT && c->type != COL_DATE && v->range[ci].kind &&
+        range_check(v, c, ci, atof(val), out))
         return 1;
     if (*c->enum_s && !enum_has(c->enum_s, val)) {
         buf list = BUF_INIT;
@@ -256,6 +337,10 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
         int64_t r;
         if (other && seen_has(&v->found[ci], val, 0))
             return 0;
+        if (v->ahead) {   /* not known to exist: the database decides, later */
+            v->unsure = 1;
+            return 0;
+        }
         if (db_find_by(v->d, lt, c->link_ci, val, &r)) {
             if (other)
                 seen_has(&v->found[ci], val, 1);
@@ -298,9 +383,6 @@ int validator_value(validator *v, int ci, const char *val, vissue *out)
 }
 
 void validator_defer_unique(validator *v, int on) { v->defer_unique = on; }
-
-static int check_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max,
-                     int unique);
 
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max)
 {

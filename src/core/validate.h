@@ -48,6 +48,15 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
  * problems is still checked in full. */
 void validator_defer_unique(validator *v, int on);
 
+/* A validator for another thread: it never touches the database (link
+ * targets in other registers, when few enough, are read into memory now).
+ * validator_clean says whether a new row passes every check it can make
+ * alone: 1 means validator_row would find nothing but a used value (left to
+ * the insert); 0 means "ask validator_row" (a problem, or a link it cannot
+ * decide).  One validator per thread. */
+validator *validator_new_ahead(db *d, const table *t);
+int validator_clean(validator *v, const char *const *vals);
+
 /* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1
  * with the message in out. */
 int validator_value(validator *v, int ci, const char *val, vissue *out);

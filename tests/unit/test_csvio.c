@@ -33,7 +33,7 @@ static char *read_with(const char *path, const csv_opts *o, int pf)
         buf_printf(&b, "ERR %s", e.msg);
         return buf_steal(&b);
     }
-    if (pf && csvr_prefetch(r) != 0)
+    if (pf && csvr_prefetch(r, NULL, NULL) != 0)
         buf_puts(&b, "(no thread)");
     char **f;
     int nf, got;
@@ -127,7 +127,7 @@ static void read_ahead(void)
     path = put("bigbad.csv", buf_str(&big), big.len);
     mr_err e2 = {0};
     csv_reader *r = csvr_open(path, &any, &e2);
-    csvr_prefetch(r);
+    csvr_prefetch(r, NULL, NULL);
     char **f;
     int nf, got, n = 0;
     long line = 0;
@@ -140,7 +140,7 @@ static void read_ahead(void)
     ok(csvr_next(r, &f, &nf, &line, &e2) == 0, "... then nothing more");
     csvr_close(r);
     r = csvr_open(path, &any, &e2);
-    csvr_prefetch(r);
+    csvr_prefetch(r, NULL, NULL);
     for (int i = 0; i < 10; i++)
         csvr_next(r, &f, &nf, &line, &e2);
     ok(strcmp(f[0], "8") == 0, "read ahead, then closed after 10 records");
