@@ -167,6 +167,20 @@ static int load_schema(db *d, mr_err *e)
     }
     sqlite3_finalize(st);
     schema_resolve(s);
+    /* A column that is the rowid (序号: INTEGER PRIMARY KEY) is the row's
+     * identity in the audit trail: SQLite says which, if any */
+    q = "SELECT name FROM pragma_table_info(?1) WHERE pk = 1 AND upper(type) = 'INTEGER'"
+        " AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    for (int i = 0; i < s->ntables; i++) {
+        table *t = &s->tables[i];
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        t->rowid_ci = sqlite3_step(st) == SQLITE_ROW
+                          ? table_col(t, (const char *)sqlite3_column_text(st, 0)) : -1;
+    }
+    sqlite3_finalize(st);
     for (int i = 0; i < s->ntables; i++)
         if (s->tables[i].key_ci < 0 || s->tables[i].label_ci < 0) {
             err_set(e, EXIT_DB, "%s: register %s names a key or label column it does not have",
@@ -867,6 +881,17 @@ static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f
         return NULL;
     }
     return st;
+}
+
+int64_t db_data_version(db *d)
+{
+    sqlite3_stmt *st = stmt_cached(d, "PRAGMA data_version");
+    int64_t v = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return v;
 }
 
 /* The slot of t's count in d->counts, or NULL when the cache cannot be used:

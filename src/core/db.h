@@ -102,6 +102,9 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
 
 /* Find the row of t whose column ci equals value (a link target). */
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
+/* Changes whenever another connection has committed a change to the file
+ * (PRAGMA data_version); -1 on error. */
+int64_t db_data_version(db *d);
 /* Every value db_find_by would find in column ci (those in exactly one
  * row), to fn, if there are at most max of them: their number, or -1 (and
  * fn not called) when there are more, or the column is multi-valued. */

@@ -240,6 +240,28 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
 
 /* ---- rows recorded as runs: their values as added ------------------------- */
 
+/* What an audit row's old value (text) was as the column stores it, as
+ * SQLite's column affinity made it: 1 an integer, 2 a real, 0 text. */
+static int as_stored(col_type type, const char *v)
+{
+    if (type != COL_INT && type != COL_YEAR && type != COL_DEC)
+        return 0;
+    if (value_is_int(v))
+        return type == COL_DEC ? 2 : 1;
+    /* a decimal, or one num_format wrote with an exponent (1e-11) */
+    const char *p = v;
+    int digits = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr("+-.eE", *p))
+            return 0;
+    }
+    char *end;
+    strtod(v, &end);
+    return digits && !*end ? 2 : 0;
+}
+
 /* Row `rowid` of t as change `change` added it, into json (the form
  * json_object gives an audit row's new): the row as it is now, unwound
  * through every later change to it, newest first: an update puts the old
@@ -277,8 +299,7 @@ static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, bu
             have = 1;
         } else if (have && field) {
             int ci = table_col(t, field);
-            int ty = ci < 0 || !old || !value_is_dec(old) ? 0
-                     : t->cols[ci].type == COL_INT ? 1 : t->cols[ci].type == COL_DEC ? 2 : 0;
+            int ty = ci < 0 || !old ? 0 : as_stored(t->cols[ci].type, old);
             sqlite3_bind_text(set, 1, buf_str(json), -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(set, 2, field, -1, SQLITE_TRANSIENT);
             if (old)
@@ -534,10 +555,16 @@ int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, c
     /* a later change, still in effect, that touched the same row: the whole
      * row (insert/delete) or, for a field change, the same field */
     sqlite3_stmt *st = stmt_cached(d,
-        "SELECT min(a.change_id) FROM minreg_audit a JOIN minreg_changes c ON c.id = a.change_id"
+        "SELECT min(x) FROM ("
+        " SELECT min(a.change_id) AS x FROM minreg_audit a JOIN minreg_changes c ON c.id = a.change_id"
         " WHERE a.change_id > ?1 AND c.undone_by IS NULL AND c.kind NOT IN ('undo','redo')"
         " AND a.tbl = ?2 AND a.row_id = ?3"
-        " AND (?4 IS NULL OR a.op <> 'update' OR a.field = ?4)");
+        " AND (?4 IS NULL OR a.op <> 'update' OR a.field = ?4)"
+        /* a later import that added a row there (the row had gone) */
+        " UNION ALL SELECT min(r.change_id) FROM minreg_audit_added r"
+        " JOIN minreg_changes c ON c.id = r.change_id"
+        " WHERE r.change_id > ?1 AND c.undone_by IS NULL AND c.kind NOT IN ('undo','redo')"
+        " AND r.tbl = ?2 AND r.first_row <= ?3 AND r.last_row >= ?3)");
     int64_t id = 0;
     if (st) {
         sqlite3_bind_int64(st, 1, change);
@@ -637,14 +664,18 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
             /* a row that is gone, by the key it had: the rows of the run
              * that key was ever recorded for, as added with that key */
             sqlite3_stmt *k = NULL;
+            /* (recorded under it, or renamed from it: an update of the
+             * key column records the new key) */
             if (sqlite3_prepare_v2(d->h,
-                    "SELECT DISTINCT row_id FROM minreg_audit WHERE tbl = ?1 AND row_key = ?2"
+                    "SELECT DISTINCT row_id FROM minreg_audit WHERE tbl = ?1"
+                    " AND (row_key = ?2 OR (op = 'update' AND field = ?5 AND old = ?2))"
                     " AND row_id BETWEEN ?3 AND ?4 ORDER BY row_id", -1, &k, NULL) != SQLITE_OK)
                 continue;
             sqlite3_bind_text(k, 1, t->id, -1, SQLITE_STATIC);
             sqlite3_bind_text(k, 2, row_key, -1, SQLITE_STATIC);
             sqlite3_bind_int64(k, 3, a);
             sqlite3_bind_int64(k, 4, b);
+            sqlite3_bind_text(k, 5, t->cols[t->key_ci].id, -1, SQLITE_STATIC);
             while (sqlite3_step(k) == SQLITE_ROW) {
                 int64_t r = sqlite3_column_int64(k, 0);
                 expand_run(d, t, le.change_id, r, r, 0, log_run_row, &lr);

@@ -178,6 +178,22 @@ int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
         free_row(now, t->ncols);
         return finish(d, 0, r, e);
     }
+    /* the row's identity: its history, its undo and the runs of rows
+     * imports add are kept by it, so it never changes under them */
+    if (t->rowid_ci >= 0 && !same(vals[t->rowid_ci], now[t->rowid_ci])) {
+        vissue *x = &r->issues[r->nissues++];
+        buf h = BUF_INIT;
+        col_header(&t->cols[t->rowid_ci], &h);
+        x->ci = t->rowid_ci;
+        x->kind = VI_TYPE;
+        snprintf(x->msg, sizeof x->msg,
+                 _("%s: is the row's identity in the audit trail and cannot be changed "
+                   "(add the row under the new number and remove this one)"), buf_str(&h));
+        buf_free(&h);
+        r->code = EDIT_INVALID;
+        free_row(now, t->ncols);
+        return finish(d, 0, r, e);
+    }
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s:", t->id, now[t->key_ci] ? now[t->key_ci] : "");
     int changed = 0;

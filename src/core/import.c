@@ -319,6 +319,19 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
         }
         return 1;
     }
+    int ri = t->rowid_ci;
+    if (ri >= 0 && !same_value(&t->cols[ri], im->vals[ri], im->cur[ri])) {
+        /* as edit_set: the row's identity stays (checked before any write) */
+        buf h = BUF_INIT;
+        col_header(&t->cols[ri], &h);
+        x->ci = ri;
+        x->kind = VI_TYPE;
+        snprintf(x->msg, sizeof x->msg,
+                 _("%s: is the row's identity in the audit trail and cannot be changed "
+                   "(add the row under the new number and remove this one)"), buf_str(&h));
+        buf_free(&h);
+        return 0;
+    }
     int changed = 0;
     const char *key = im->cur[t->key_ci];
     for (int ci = 0; ci < t->ncols; ci++) {
@@ -541,6 +554,10 @@ static int first_row(importer *im, char ***f, int *nf, long *line)
 
 static void importer_free(importer *im)
 {
+    /* first the read-ahead thread stops: it reads the header map and
+     * writes va_vals until it is joined */
+    csvr_close(im->rd);
+    im->rd = NULL;
     for (int i = 0; i < im->nh; i++)
         free(im->hdr[i]);
     free(im->hdr);
@@ -555,7 +572,6 @@ static void importer_free(importer *im)
     free(im->sl);
     free(im->runs);
     buf_free(&im->reason);
-    csvr_close(im->rd);   /* the read-ahead thread stops before its validator goes */
     validator_free(im->va);
     free(im->va_vals);
     validator_free(im->v);
@@ -587,7 +603,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
         return -1;
     int got = 1;
     while (got == 1) {
-        if (!all_empty(f, nf) && do_row(im, f, nf, line, csvr_mark(im->rd)) < 0)
+        if (!all_empty(f, nf) && do_row(im, f, nf, line, !im->va_stale && csvr_mark(im->rd)) < 0)
             return -1;
         if (r->rows % PROGRESS_EVERY == 0 && progress(im) < 0)
             return -1;
@@ -628,16 +644,13 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         goto out;
     r->enc = csvr_encoding(im.rd);
     r->delim = csvr_delim(im.rd);
-    /* the write starts here: what the read-ahead check reads of other
-     * registers cannot change until it ends */
-    if (db_begin(d, e) < 0)
-        goto out;
     /* the rows are read and parsed on a second core while this one checks
      * and writes (not from a pipe: a thread blocked on it would hold up a
      * cancelled import's exit) */
     if (csvr_size(im.rd) >= 0) {
         /* ... and checked there as far as that needs no database */
         if (o->mode != IMPORT_UPSERT) {
+            im.va_version = db_data_version(d);
             im.va = validator_new_ahead(d, t);
             im.va_vals = xcalloc((size_t)t->ncols, sizeof(char *));
         }
@@ -655,6 +668,12 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);
+    if (db_begin(d, e) < 0)
+        goto out;
+    /* the link targets the read-ahead check read before the write began
+     * still hold unless another clerk wrote in between (from now on no one
+     * can); if one did, every row is checked here again */
+    im.va_stale = im.va && (im.va_version < 0 || db_data_version(d) != im.va_version);
     db_defer_fks(d);
     /* a bigger page cache for the transaction: a million-row import touches
      * indexes all over, and every page spilled mid-transaction is written

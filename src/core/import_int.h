@@ -33,6 +33,8 @@ typedef struct importer {
     validator *v;
     validator *va;       /* the read-ahead thread's (see ahead_check), or NULL */
     const char **va_vals;   /* its row being checked */
+    int64_t va_version;  /* db_data_version when va read the link targets */
+    int va_stale;        /* another clerk wrote since: its marks are not used */
     const char **vals;   /* the row being checked, per column */
     char **cur;          /* --upsert: the stored row it replaces */
     csv_writer *rej;

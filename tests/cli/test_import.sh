@@ -221,6 +221,25 @@ is "runs are exact: sorted, merged, split around rows others added" \
    "1:501-503 2:601-601 3:599-600 3:602-602"
 run_minreg log mining_permits --format tsv
 is "... and the log lists each row of each, in row order" "$(tail -n +2 "$T/out" | cut -f1,6 | tr '\t\n' ': ')" "1:501 1:502 1:503 2:601 3:599 3:600 3:602 "
+# a later import that put a row where a removed one was: undoing the
+# removal is refused (it would collide), as for any later change
+fresh
+run_minreg import a3 "$FX/import/blocks.csv"
+"$MINREG" rm a3 TK05 >/dev/null
+printf '区块编号,区块名称,勘查矿种,面积\nTK06,甲,金矿,1\n' >"$T/tk06.csv"
+run_minreg import a3 "$T/tk06.csv"
+is "... (the new row took the removed row's place)" "$(sqlite3 "$T/reg.db" "SELECT rowid FROM exploration_blocks WHERE code = 'TK06'")" 5
+run_minreg undo 2
+is "undoing a removal whose place a later import took is refused" "$rc/$(cat "$T/err")" "1/minreg: cannot undo change 2: change 3 later changed exploration_blocks TK05; undo that first"
+# a row renamed since: found by the key it was added with; a year changed
+# since is given back as the number it was
+"$MINREG" set a3 TK01 code=TKX >/dev/null
+run_minreg log a3 TK01 --format tsv
+is "a row renamed since is found by the key it was imported with" "$(tail -n +2 "$T/out" | cut -f1,4,6,7)" "$(printf '1\timport\tTK01\t(row added)')"
+"$MINREG" set a3 TK02 year_from=2023 >/dev/null
+run_minreg log a3 TK02 --format json
+grep -q '\\"year_from\\":2022,' "$T/out"
+is "... a year as added is a number, as the row held it" "$?" 0
 cp "$T/keep.db" "$T/reg.db"
 
 # ---- --upsert and --replace ----
