@@ -19,6 +19,7 @@
  * fails), the scan runs on the main connection alone.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -344,8 +345,14 @@ void scan_start(db *d, cursor *c, const char *sql, const db_filter *f, int nf, i
     sc->val = xcalloc((size_t)sc->ncols, sizeof *sc->val);
     sc->num = xcalloc((size_t)sc->ncols, sizeof *sc->num);
     sc->type = xcalloc((size_t)sc->ncols, 1);
+    /* signals go to the caller's thread, not to a worker: blocked while
+     * the workers are made (they inherit the mask) */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     for (int i = 0; i < sc->nw; i++)
         sc->w[i].started = pthread_create(&sc->w[i].tid, NULL, worker_main, &sc->w[i]) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     c->scan = sc;
     c->pin = pin;
     return;
