@@ -184,8 +184,10 @@ typedef struct audit_row {
     char *tbl, *row_key, *op, *field, *old, *new_;
 } audit_row;
 /* The audit rows of a change, one at a time, oldest first (newest first
- * when desc), without holding them all: an import has a million.  The row
- * is valid during the call only; fn returns nonzero to stop (returned). */
+ * when desc), without holding them all: an import has a million.  Rows
+ * the change added as runs come as one "insert" each, last (first when
+ * desc).  The row is valid during the call only; fn returns nonzero to
+ * stop (returned). */
 typedef int (*db_audit_fn)(void *arg, const audit_row *r);
 int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
 /* The first change after `change`, still in effect, that touched the same
@@ -200,7 +202,9 @@ typedef struct log_entry {
 typedef void (*db_log_fn)(void *arg, const log_entry *le);
 /* Changes with their audit rows, oldest first; tbl NULL / row_id < 0 /
  * row_key NULL / since NULL: no restriction.  row_key finds a row that is
- * gone (deleted) by the key it had. */
+ * gone (deleted, or renamed) by the key it had.  The rows an import added
+ * come after the change's other audit rows, one "insert" each, in row
+ * order, with the row as added (see db_audit_added). */
 int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
            db_log_fn fn, void *arg);
 
