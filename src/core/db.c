@@ -904,14 +904,9 @@ static int64_t *count_slot(db *d, const table *t)
      * stamp would show: count afresh until it ends */
     if (!sqlite3_get_autocommit(d->h))
         return NULL;
-    sqlite3_stmt *st = stmt_cached(d, "PRAGMA data_version");
-    if (!st || sqlite3_step(st) != SQLITE_ROW) {
-        if (st)
-            sqlite3_reset(st);
+    int64_t dv = db_data_version(d), tc = sqlite3_total_changes64(d->h);
+    if (dv < 0)
         return NULL;
-    }
-    int64_t dv = sqlite3_column_int64(st, 0), tc = sqlite3_total_changes64(d->h);
-    sqlite3_reset(st);
     if (!d->counts || dv != d->count_dv || tc != d->count_tc) {
         if (!d->counts)
             d->counts = xcalloc((size_t)d->s.ntables, sizeof(int64_t));
@@ -1145,20 +1140,12 @@ int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(voi
     buf_free(&q);
     if (rc != SQLITE_OK)
         return -1;
-    /* first make sure they are few enough: then hand them over */
     sqlite3_bind_int64(st, 1, max + 1);
     int64_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        n++;
-    if (n > max) {
-        sqlite3_finalize(st);
-        return -1;
-    }
-    sqlite3_reset(st);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sqlite3_step(st) == SQLITE_ROW && ++n <= max)
         fn(arg, (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    return n;
+    return n <= max ? n : -1;
 }
 
 int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid)

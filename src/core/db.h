@@ -106,8 +106,9 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
  * (PRAGMA data_version); -1 on error. */
 int64_t db_data_version(db *d);
 /* Every value db_find_by would find in column ci (those in exactly one
- * row), to fn, if there are at most max of them: their number, or -1 (and
- * fn not called) when there are more, or the column is multi-valued. */
+ * row), to fn: their number, or -1 when there are more than max (fn was
+ * given the first max: the caller drops them) or the column is
+ * multi-valued. */
 int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
                       void *arg);
 

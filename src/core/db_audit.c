@@ -349,35 +349,27 @@ static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t 
     return stop;
 }
 
-/* The runs of rows change `change` added (of tbl, or of any register when
- * tbl is NULL), each row as an "insert" audit row, in row order (reversed
- * when desc), to fn; only row `only` when only >= 0.  Prepared here, not
+/* The runs of rows change `change` added, each row as an "insert" audit
+ * row, in row order (reversed when desc), to fn.  Prepared here, not
  * cached: fn may run anything.  Returns what fn returned to stop, or -1. */
-static int each_added(db *d, int64_t change, const char *tbl, int64_t only, int desc,
-                      int (*fn)(void *arg, const audit_row *r), void *arg)
+static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, const audit_row *r),
+                      void *arg)
 {
     sqlite3_stmt *st = NULL;
     const char *q = desc
         ? "SELECT tbl, first_row, last_row FROM minreg_audit_added WHERE change_id = ?1"
-          " AND (?2 IS NULL OR tbl = ?2) AND (?3 < 0 OR ?3 BETWEEN first_row AND last_row)"
           " ORDER BY rowid DESC"
         : "SELECT tbl, first_row, last_row FROM minreg_audit_added WHERE change_id = ?1"
-          " AND (?2 IS NULL OR tbl = ?2) AND (?3 < 0 OR ?3 BETWEEN first_row AND last_row)"
           " ORDER BY rowid";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, change);
-    if (tbl)
-        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, only);
     int stop = 0;
     while (!stop && sqlite3_step(st) == SQLITE_ROW) {
         const table *t = schema_table(&d->s, (const char *)sqlite3_column_text(st, 0));
-        int64_t a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
-        if (only >= 0)
-            a = b = only;
         if (t)
-            stop = expand_run(d, t, change, a, b, desc, fn, arg);
+            stop = expand_run(d, t, change, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                              desc, fn, arg);
     }
     sqlite3_finalize(st);
     return stop;
@@ -519,7 +511,7 @@ int64_t db_change_last(db *d, int undos)
 int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
 {
     /* the rows added as runs were written last: newest first, they come first */
-    int stop = desc ? each_added(d, change, NULL, -1, 1, fn, arg) : 0;
+    int stop = desc ? each_added(d, change, 1, fn, arg) : 0;
     if (stop)
         return stop;
     /* prepared here, not cached: fn runs other statements, some of them
@@ -547,7 +539,7 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
         stop = fn(arg, &r);
     }
     sqlite3_finalize(st);
-    return stop || desc ? stop : each_added(d, change, NULL, -1, 0, fn, arg);
+    return stop || desc ? stop : each_added(d, change, 0, fn, arg);
 }
 
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field)

@@ -150,6 +150,18 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
     return finish(d, ok, r, e);
 }
 
+void edit_identity_issue(const table *t, vissue *x)
+{
+    buf h = BUF_INIT;
+    col_header(&t->cols[t->rowid_ci], &h);
+    x->ci = t->rowid_ci;
+    x->kind = VI_TYPE;
+    snprintf(x->msg, sizeof x->msg,
+             _("%s: is the row's identity in the audit trail and cannot be changed "
+               "(add the row under the new number and remove this one)"), buf_str(&h));
+    buf_free(&h);
+}
+
 int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
              const char *const *vals, const char *comment, edit_result *r, mr_err *e)
 {
@@ -181,15 +193,7 @@ int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
     /* the row's identity: its history, its undo and the runs of rows
      * imports add are kept by it, so it never changes under them */
     if (t->rowid_ci >= 0 && !same(vals[t->rowid_ci], now[t->rowid_ci])) {
-        vissue *x = &r->issues[r->nissues++];
-        buf h = BUF_INIT;
-        col_header(&t->cols[t->rowid_ci], &h);
-        x->ci = t->rowid_ci;
-        x->kind = VI_TYPE;
-        snprintf(x->msg, sizeof x->msg,
-                 _("%s: is the row's identity in the audit trail and cannot be changed "
-                   "(add the row under the new number and remove this one)"), buf_str(&h));
-        buf_free(&h);
+        edit_identity_issue(t, &r->issues[r->nissues++]);
         r->code = EDIT_INVALID;
         free_row(now, t->ncols);
         return finish(d, 0, r, e);

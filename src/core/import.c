@@ -321,15 +321,7 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
     }
     int ri = t->rowid_ci;
     if (ri >= 0 && !same_value(&t->cols[ri], im->vals[ri], im->cur[ri])) {
-        /* as edit_set: the row's identity stays (checked before any write) */
-        buf h = BUF_INIT;
-        col_header(&t->cols[ri], &h);
-        x->ci = ri;
-        x->kind = VI_TYPE;
-        snprintf(x->msg, sizeof x->msg,
-                 _("%s: is the row's identity in the audit trail and cannot be changed "
-                   "(add the row under the new number and remove this one)"), buf_str(&h));
-        buf_free(&h);
+        edit_identity_issue(t, x);   /* checked before any write */
         return 0;
     }
     int changed = 0;

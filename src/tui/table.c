@@ -126,15 +126,21 @@ static void fit_widths(tview *tv)
     free(dw);
 }
 
-static void clamp(tview *tv)
+/* The current row on screen: the window follows it. */
+static void follow(tview *tv, int rows)
 {
-    int rows = data_rows();
     if (tv->cur < 0)
         tv->cur = 0;
     if (tv->top > tv->cur)
         tv->top = tv->cur;
     if (tv->cur >= tv->top + rows)
         tv->top = tv->cur - rows + 1;
+}
+
+static void clamp(tview *tv)
+{
+    int rows = data_rows();
+    follow(tv, rows);
     if (tv->top < 0)
         tv->top = 0;
     /* the end matters only if the rows shown might reach it: not counted
@@ -144,12 +150,7 @@ static void clamp(tview *tv)
         return;
     if (tv->cur >= n)
         tv->cur = n - 1;
-    if (tv->cur < 0)
-        tv->cur = 0;
-    if (tv->top > tv->cur)
-        tv->top = tv->cur;
-    if (tv->cur >= tv->top + rows)
-        tv->top = tv->cur - rows + 1;
+    follow(tv, rows);
     if (tv->top > n - rows)
         tv->top = n - rows;
     if (tv->top < 0)
