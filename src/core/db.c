@@ -1438,21 +1438,32 @@ void db_rowsrc_free(rowsrc *r)
     free(r);
 }
 
+/* The view's count is known: a window read from the end (negative
+ * positions) gets its absolute positions. */
+static void counted(rowsrc *r, int64_t n)
+{
+    r->count = n;
+    if (r->win_pos < 0)
+        r->win_pos += n;
+}
+
 int64_t rowsrc_count(rowsrc *r)
 {
     if (r->count < 0) {
         /* a whole register's count may be cached (the registers screen) */
-        r->count = db_count(r->d, r->t, r->f, r->nf);
-        if (r->count < 0)
-            r->count = r->seen;   /* the count failed: what is known to be there */
+        int64_t n = db_count(r->d, r->t, r->f, r->nf);
+        counted(r, n < 0 ? r->seen : n);   /* the count failed: what is known to be there */
     }
     return r->count;
 }
 
 int64_t rowsrc_count_upto(rowsrc *r, int64_t need)
 {
-    if (r->count < 0 && r->nf == 0)
-        r->count = db_count_cached(r->d, r->t);
+    if (r->count < 0 && r->nf == 0) {
+        int64_t n = db_count_cached(r->d, r->t);
+        if (n >= 0)
+            counted(r, n);
+    }
     if (r->count >= 0 || r->seen >= need)
         return r->count;
     return rowsrc_count(r);
@@ -1490,8 +1501,13 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
 {
     buf q = BUF_INIT;
     cursor *c;
-    if (pos < 0)
-        pos = 0;
+    if (pos < 0 && r->count >= 0) {
+        pos += r->count;   /* from the end of a counted view */
+        if (pos < 0)
+            pos = 0;
+    } else if (pos < 0 && pos + n > 0) {
+        n = (int)-pos;     /* from the end: the page stops at the last row */
+    }
     if (r->sorted) {
         put_select_as(&q, r->t, "m");
         buf_printf(&q, " JOIN temp.%s AS v ON m.rowid = v.rid WHERE v.pos > ?1 AND v.pos <= ?2"
@@ -1504,12 +1520,17 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
         buf_free(&q);
         return c;
     }
-    /* Find the rowid at pos from the cheapest known place. */
+    /* Find the rowid at pos from the cheapest known place.  Not counted yet,
+     * a negative pos counts from the end (-1: the last row) and the start
+     * is not a known place to start from, nor the end for a positive pos;
+     * a window read in the other reckoning cannot be used either. */
+    int from_end = pos < 0;
     int64_t anchor = 0, last = r->win_n ? r->win_ids[r->win_n - 1] : 0;
     int64_t first = r->win_n ? r->win_ids[0] : 0, wend = r->win_pos + r->win_n;
-    /* not counted yet: the end is not a known place to start from */
-    int64_t cost_start = pos, cost_end = r->count < 0 ? INT64_MAX : r->count - 1 - pos;
-    int64_t cost_win = !r->win_n ? INT64_MAX : pos >= wend ? pos - wend : pos < r->win_pos ? r->win_pos - pos - 1 : 0;
+    int64_t cost_start = from_end ? INT64_MAX : pos;
+    int64_t cost_end = from_end ? -pos - 1 : r->count < 0 ? INT64_MAX : r->count - 1 - pos;
+    int64_t cost_win = !r->win_n || from_end != (r->win_pos < 0) ? INT64_MAX
+                       : pos >= wend ? pos - wend : pos < r->win_pos ? r->win_pos - pos - 1 : 0;
     int have = 0;
     if (r->count >= 0 && pos >= r->count) {
         have = 0;
@@ -1552,10 +1573,17 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
         sqlite3_finalize(st);
     }
     /* A page that ends early ends the view: its count, for free. */
-    if (r->win_n && pos + r->win_n > r->seen)
+    if (!from_end && r->win_n && pos + r->win_n > r->seen)
         r->seen = pos + r->win_n;
-    if (r->count < 0 && have && r->win_n > 0 && r->win_n < n)
-        r->count = pos + r->win_n;
+    if (!from_end && r->count < 0 && have && r->win_n > 0 && r->win_n < n)
+        counted(r, pos + r->win_n);
+    /* Reading up from the end past the first row: the view is shorter than
+     * -pos, so count it (the caller sees the count and moves to the start). */
+    if (from_end && !have && r->count < 0) {
+        buf_free(&q);
+        rowsrc_count(r);
+        return rowsrc_page(r, 0, n, e);
+    }
     buf_reset(&q);
     put_select(&q, r->t);
     put_where(&q, r->t, r->f, r->nf);

@@ -227,7 +227,13 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
  * ends early, or a whole register counted before, gives the count free. */
 int64_t rowsrc_count(rowsrc *r);
 int64_t rowsrc_count_upto(rowsrc *r, int64_t need);
-cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);  /* rows pos .. pos+n-1 */
+/* Rows pos .. pos+n-1.  A negative pos counts from the end (-1: the last
+ * row; the page stops there): before the view is counted, that is how the
+ * last page costs no count.  Reading up from the end past the first row
+ * counts the view and returns its first rows.  A caller keeping positions
+ * from the end turns them into pos + count once rowsrc_count_upto(r, 0)
+ * says the count is known. */
+cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);
 int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in the view */
 /* The next row matching pattern (any column) after position from (dir > 0)
  * or before it (dir < 0), in the view's order.  Returns its position, -1 if

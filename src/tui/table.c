@@ -4,8 +4,11 @@
  * than the rows it shows, so a million-row register opens as fast as a
  * ten-row one.  Positions (row i/N) are tracked arithmetically as the cursor
  * moves; nothing here uses OFFSET.  The view's rows are counted only when
- * the end matters (G, or a move that reaches past the rows read) or, after
- * the screen is shown, as idle work; until then the status says "row 1/…".
+ * the end matters (a move that reaches past the rows read) or, after the
+ * screen is shown, as idle work; until then the status says "row 1/…".
+ * G before the count jumps to the end without it: positions are then kept
+ * from the end (-1: the last row, tv->end) until the count is known, when
+ * they become positions from the start again (resolve).
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@ typedef struct tview {
     rowsrc *src;
     int sort_ci, desc;
     int64_t top, cur;      /* positions of the first shown and the selected row */
+    int end;               /* ... counted from the end (-1: the last row): not counted yet */
     int cur_col;           /* selected column (index into t->cols) */
     int left;              /* first scrolling column shown (index into order) */
     int *order;            /* scrolling columns: every column but the key */
@@ -126,11 +130,35 @@ static void fit_widths(tview *tv)
     free(dw);
 }
 
+/* Positions from the end become positions from the start once the view's
+ * count is known (rows on screen and the row source's window alike). */
+static void resolve(tview *tv)
+{
+    int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1;
+    if (n < 0)
+        return;
+    tv->end = 0;
+    tv->top += n;
+    tv->cur += n;
+    if (tv->cache_n)
+        tv->cache_pos += n;
+}
+
+/* Count now (search, the record screen's "record i/N"). */
+static int64_t count_now(tview *tv)
+{
+    int64_t n = rowsrc_count(tv->src);
+    resolve(tv);
+    return n;
+}
+
 /* The current row on screen: the window follows it. */
 static void follow(tview *tv, int rows)
 {
-    if (tv->cur < 0)
+    if (!tv->end && tv->cur < 0)
         tv->cur = 0;
+    if (tv->end && tv->cur > -1)
+        tv->cur = -1;
     if (tv->top > tv->cur)
         tv->top = tv->cur;
     if (tv->cur >= tv->top + rows)
@@ -140,7 +168,15 @@ static void follow(tview *tv, int rows)
 static void clamp(tview *tv)
 {
     int rows = data_rows();
+    resolve(tv);
     follow(tv, rows);
+    if (tv->end) {
+        /* the last screen ends at the last row; how far up the rows go is
+         * found by reading them (a page past the first row counts them) */
+        if (tv->top > -rows)
+            tv->top = -rows;
+        return;
+    }
     if (tv->top < 0)
         tv->top = 0;
     /* the end matters only if the rows shown might reach it: not counted
@@ -219,10 +255,16 @@ static void table_draw(view *v)
     int key = t->key_ci, cols = screen_cols(), rows = data_rows();
     clamp(tv);
     scroll_columns(tv);
-    int64_t n = rowsrc_count_upto(tv->src, tv->top + rows);   /* -1: rows enough */
-    int shown = (int)(n >= 0 && n - tv->top < rows ? n - tv->top : rows);
-    if (shown > 0)
-        cache_load(tv, tv->top, shown);
+    int64_t n;
+    for (int pass = 0; pass < 2; pass++) {
+        n = tv->end ? -1 : rowsrc_count_upto(tv->src, tv->top + rows);   /* -1: rows enough */
+        int shown = (int)(n >= 0 && n - tv->top < rows ? n - tv->top : rows);
+        if (shown > 0)
+            cache_load(tv, tv->top, shown);
+        if (!tv->end || rowsrc_count_upto(tv->src, 0) < 0)
+            break;
+        clamp(tv);   /* reading up from the end reached the first row: counted */
+    }
     buf h = BUF_INIT;
 
     /* header */
@@ -272,6 +314,12 @@ static void move_cur(tview *tv, int64_t delta)
 
 static void move_page(tview *tv, int64_t delta)
 {
+    if (tv->end) {
+        tv->top += delta;
+        tv->cur += delta;
+        clamp(tv);
+        return;
+    }
     int64_t n = rowsrc_count_upto(tv->src, tv->top + delta + data_rows());
     tv->top += delta;
     if (n >= 0 && tv->top > n - data_rows())
@@ -305,6 +353,7 @@ static void set_sort(tview *tv, int ci, int desc)
     tv->src = src;
     tv->sort_ci = ci;
     tv->desc = desc;
+    tv->end = 0;
     cache_clear(tv);
     int64_t pos = rowid >= 0 ? rowsrc_pos_of(src, rowid) : 0;
     int64_t off = tv->cur - tv->top;
@@ -353,7 +402,7 @@ static void search(tview *tv, const char *pat, int dir, int64_t from, int quiet)
     int64_t pos = rowsrc_find(tv->src, from, dir, pat, search_progress, NULL, &e);
     int wrapped = 0;
     if (pos == -1) {
-        int64_t end = dir > 0 ? -1 : rowsrc_count(tv->src);
+        int64_t end = dir > 0 ? -1 : count_now(tv);
         pos = rowsrc_find(tv->src, end, dir, pat, search_progress, NULL, &e);
         wrapped = pos >= 0;
     }
@@ -411,6 +460,7 @@ static void search_live(const char *text, void *arg)
 static void prompt_search(tview *tv, int dir)
 {
     buf pat = BUF_INIT;
+    count_now(tv);   /* a search runs from positions from the start */
     tv->search_dir = dir;
     tv->search_origin = tv->cur;
     if (tui_prompt_live(dir > 0 ? "/" : "?", NULL, &pat, search_live, tv) && pat.len) {
@@ -486,8 +536,14 @@ static void table_request(view *v, request req)
     case REQ_PAGE_DOWN: move_page(tv, rows); break;
     case REQ_HALF_UP: move_page(tv, -(rows / 2 ? rows / 2 : 1)); break;
     case REQ_HALF_DOWN: move_page(tv, rows / 2 ? rows / 2 : 1); break;
-    case REQ_FIRST: tv->cur = tv->top = 0; clamp(tv); break;
-    case REQ_LAST: tv->cur = rowsrc_count(tv->src) - 1; clamp(tv); break;   /* counts now */
+    case REQ_FIRST: tv->end = 0; tv->cur = tv->top = 0; clamp(tv); break;
+    case REQ_LAST:
+        /* not counted yet: the last page is read from the end, no count */
+        tv->end = rowsrc_count_upto(tv->src, 0) < 0;
+        tv->cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
+        tv->top = tv->cur;
+        clamp(tv);
+        break;
     case REQ_LEFT: step_col(tv, -1); break;
     case REQ_RIGHT: step_col(tv, 1); break;
     case REQ_LINE_START: step_col(tv, -tv->norder - 1); break;
@@ -535,6 +591,7 @@ static void table_request(view *v, request req)
             tui_message("%s", _("no search yet: / searches"));
             break;
         }
+        count_now(tv);
         search(tv, tv->search, req == REQ_FIND_NEXT ? tv->search_dir : -tv->search_dir, tv->cur, 0);
         break;
     case REQ_FILTER: filter_prompt(tv); break;
@@ -554,8 +611,8 @@ static void table_request(view *v, request req)
 int table_step_record(view *list, int delta, int64_t *rowid)
 {
     tview *tv = list->data;
-    int64_t want = tv->cur + delta, n = want < 0 ? 0 : rowsrc_count_upto(tv->src, want + 1);
-    if (want < 0 || (n >= 0 && want >= n))
+    int64_t want = tv->cur + delta, n = tv->end || want < 0 ? 0 : rowsrc_count_upto(tv->src, want + 1);
+    if (tv->end ? want > -1 : want < 0 || (n >= 0 && want >= n))
         return 0;
     move_cur(tv, delta);
     *rowid = cur_rowid(tv);
@@ -565,8 +622,8 @@ int table_step_record(view *list, int delta, int64_t *rowid)
 int table_position(view *list, int64_t *i, int64_t *n)
 {
     tview *tv = list->data;
+    *n = count_now(tv);   /* the record screen says "record i/N" */
     *i = tv->cur;
-    *n = rowsrc_count(tv->src);   /* the record screen says "record i/N" */
     return *n > 0;
 }
 
@@ -633,12 +690,16 @@ static void table_status(view *v, buf *out)
 {
     tview *tv = v->data;
     int64_t n = rowsrc_count_upto(tv->src, 0);   /* never counts: -1 until counted */
-    char all[32];
+    char all[32], at[32];
     if (n >= 0)
         snprintf(all, sizeof all, "%lld", (long long)n);
     else
         snprintf(all, sizeof all, "%s", glyph_pending());
-    buf_printf(out, "%s  %s %lld/%s", tv->t->id, _("row"), (long long)(n ? tv->cur + 1 : 0), all);
+    if (tv->end)   /* from the end: the row's number waits for the count */
+        snprintf(at, sizeof at, "%s", glyph_pending());
+    else
+        snprintf(at, sizeof at, "%lld", (long long)(n ? tv->cur + 1 : 0));
+    buf_printf(out, "%s  %s %s/%s", tv->t->id, _("row"), at, all);
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
     for (int i = 0; i < tv->nf; i++) {
@@ -655,7 +716,7 @@ static int table_idle(view *v)
     tview *tv = v->data;
     if (rowsrc_count_upto(tv->src, 0) >= 0)
         return 0;
-    rowsrc_count(tv->src);
+    count_now(tv);
     return 1;
 }
 

@@ -107,6 +107,35 @@ int main(void)
     is_int(rowsrc_count_upto(r, 0), N, "a whole register counted before is known at once");
     db_rowsrc_free(r);
 
+    /* From the end before the count (G): -1 is the last row.  A filtered
+     * view, as a whole register's count is known by now (above). */
+    db_filter fe = {table_col(t, "district"), "振安区", DBF_EQ};   /* i % 3 == 2: 2, 5, .. 20000 */
+    const int64_t fn = N / 3 + 1;
+    r = db_rowsrc_new(d, t, &fe, 1, -1, 0, NULL, NULL, &e);
+    page_is(r, t, -5, 5, N - 12, 3, "from the end: the last page, not counted");
+    is_int(rowsrc_count_upto(r, 0), -1, "... and still not counted");
+    page_is(r, t, -10, 5, N - 27, 3, "... a page up (from the window)");
+    page_is(r, t, -9, 5, N - 24, 3, "... a row down (inside it)");
+    char *tail = page_ids(r, -3, 10, t);
+    is_str(tail, "19994,19997,20000", "... a page from the end stops at the last row");
+    free(tail);
+    page_is(r, t, 0, 3, 2, 3, "... the first page (from the start, not the window)");
+    page_is(r, t, -4, 2, N - 9, 3, "... and back near the end");
+    is_int(rowsrc_count_upto(r, 0), -1, "... none of it counted the view");
+    page_is(r, t, -20, 5, N - 57, 3, "... rows 20 to 16 from the end");
+    is_int(rowsrc_count(r), fn, "... counted now");
+    page_is(r, t, fn - 15, 5, N - 42, 3, "... the window read from the end, now from the start");
+    page_is(r, t, -2, 2, N - 3, 3, "... a counted view still reads a negative position from the end");
+    db_rowsrc_free(r);
+    r = db_rowsrc_new(d, t, &fe, 1, -1, 0, NULL, NULL, &e);
+    page_is(r, t, -3, 3, N - 6, 3, "a new view from the end");
+    page_is(r, t, -fn - 50, 3, 2, 3, "... reading up past its first row gives the first rows");
+    is_int(rowsrc_count_upto(r, 0), fn, "... and counts it");
+    db_rowsrc_free(r);
+    r = db_rowsrc_new(d, t, &fe, 1, -1, 1, NULL, NULL, &e);
+    page_is(r, t, -2, 2, 5, -3, "reversed: the last page from the end is the first rows");
+    db_rowsrc_free(r);
+
     r = db_rowsrc_new(d, t, NULL, 0, -1, 0, NULL, NULL, &e);
     is_int(rowsrc_count(r), N, "count");
     page_is(r, t, 0, 10, 1, 1, "first page");
