@@ -918,8 +918,43 @@ static int64_t *count_slot(db *d, const table *t)
     return &d->counts[t - d->s.tables];
 }
 
+static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit);
+
+/* The rowids a whole-table scan that only regular expressions filter
+ * keeps, in rowid order (desc: reversed), split over threads (db_scan.c);
+ * NULL when the filters are not only regular expressions. */
+static cursor *rx_rowids(db *d, const table *t, const db_filter *f, int nf, int desc, mr_err *e)
+{
+    if (!scan_splits(f, nf, -1, -1))
+        return NULL;
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT rowid FROM ");
+    put_ident(&q, t->id);
+    put_where(&q, t, f, nf);
+    buf_printf(&q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
+               desc ? " DESC" : "");
+    cursor *c = cursor_prepare(d, t, buf_str(&q), e);
+    if (c) {
+        bind_filters(c->st, f, nf);
+        scan_start(d, c, buf_str(&q), f, nf, desc);
+    }
+    buf_free(&q);
+    return c;
+}
+
 int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
 {
+    cursor *c = rx_rowids(d, t, f, nf, 0, NULL);
+    if (c) {
+        /* every row matched against a pattern: over the processors */
+        int64_t n = 0;
+        int rc;
+        while ((rc = cursor_next(c)) == 1)
+            n++;
+        cursor_free(c);
+        return rc < 0 ? -1 : n;
+    }
+
     /* A whole register's count is asked for by the registers screen and
      * again by the table it opens (row i/N): at a million rows each count
      * reads every page of an index, so it is kept until the file changes. */
@@ -1350,6 +1385,69 @@ static int progress_trampoline(void *arg)
     return fn(pa[1]);
 }
 
+#define FILL_BATCH 4096   /* rowids per insert into a view's table */
+
+typedef struct fill_progress {
+    db_progress_fn fn;
+    void *arg;
+    int stopped;   /* fn asked to stop: the statement it interrupted failed */
+} fill_progress;
+
+static int fill_tick(void *arg)
+{
+    fill_progress *fp = arg;
+    return fp->stopped = fp->fn(fp->arg) != 0;
+}
+
+/* Fill the view's table from a scan split over threads (rx_rowids), a
+ * batch of rowids per insert.  0: the filters cannot split (nothing done);
+ * -1: failed or cancelled (e says); else 1, r->count set. */
+static int fill_split(rowsrc *r, db_progress_fn fn, void *arg, mr_err *e)
+{
+    cursor *c = rx_rowids(r->d, r->t, r->f, r->nf, r->desc, NULL);
+    if (!c)
+        return 0;
+    char q[128];
+    snprintf(q, sizeof q, "INSERT INTO temp.%s (rid) SELECT value FROM json_each(?1) ORDER BY key",
+             r->vname);
+    sqlite3_stmt *ins = NULL;
+    if (sqlite3_prepare_v2(r->d->h, q, -1, &ins, NULL) != SQLITE_OK) {
+        sqlite3_finalize(ins);
+        cursor_free(c);
+        return 0;
+    }
+    fill_progress fp = {fn, arg, 0};
+    if (fn)
+        sqlite3_progress_handler(r->d->h, 20000, fill_tick, &fp);
+    buf ids = BUF_INIT;
+    int64_t n = 0;
+    int rc, k = 0, failed = 0;
+    do {
+        rc = cursor_next(c);
+        if (rc == 1) {
+            buf_printf(&ids, "%c%lld", k ? ',' : '[', (long long)cursor_rowid(c));
+            k++;
+            n++;
+        }
+        if (k && (rc != 1 || k == FILL_BATCH)) {
+            buf_putc(&ids, ']');
+            sqlite3_bind_text(ins, 1, ids.s, (int)ids.len, SQLITE_STATIC);
+            failed = sqlite3_step(ins) != SQLITE_DONE;
+            sqlite3_reset(ins);
+            buf_reset(&ids);
+            k = 0;
+        }
+    } while (rc == 1 && !failed);
+    sqlite3_progress_handler(r->d->h, 0, NULL, NULL);
+    if (rc < 0 || failed)
+        err_set(e, EXIT_DB, "%s", fp.stopped ? "cancelled" : rc < 0 ? cursor_error(c) : sqlite3_errmsg(r->d->h));
+    buf_free(&ids);
+    sqlite3_finalize(ins);
+    cursor_free(c);
+    r->count = n;
+    return rc < 0 || failed ? -1 : 1;
+}
+
 rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                       db_progress_fn fn, void *arg, mr_err *e)
 {
@@ -1387,7 +1485,18 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
         db_rowsrc_free(r);
         return NULL;
     }
-    buf_reset(&q);
+    buf_free(&q);
+    if (sort_ci < 0) {
+        /* rows in the register's order that only patterns filter: the
+         * scan is split over the processors */
+        int split = fill_split(r, fn, arg, e);
+        if (split < 0) {
+            db_rowsrc_free(r);
+            return NULL;
+        }
+        if (split > 0)
+            return r;
+    }
     buf_printf(&q, "INSERT INTO temp.%s (rid) SELECT rowid FROM ", r->vname);
     put_ident(&q, t->id);
     put_where(&q, t, r->f, nf);

@@ -322,7 +322,7 @@ void scan_start(db *d, cursor *c, const char *sql, const db_filter *f, int nf, i
     sc = xcalloc(1, sizeof *sc);
     pthread_mutex_init(&sc->mu, NULL);
     pthread_cond_init(&sc->cv, NULL);
-    sc->ncols = c->t->ncols;
+    sc->ncols = sqlite3_column_count(c->st) - 1;   /* after the rowid: every column, or none */
     sc->desc = desc;
     int64_t dv[SCAN_MAX_THREADS - 1];
     for (int i = 0; i < nthreads - 1; i++) {

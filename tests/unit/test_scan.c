@@ -58,6 +58,54 @@ static void same(db *d, const table *t, const char *pattern, int desc, const cha
     free(split);
 }
 
+/* A view (the & filter) as text: its count, then every row's id in order. */
+static char *view(db *d, const table *t, const char *pattern, int desc, int64_t *count)
+{
+    db_filter f;
+    mr_err e = {0};
+    if (db_filter_parse_rx(t, pattern, &f, &e) < 0)
+        return strdup(e.msg);
+    *count = db_count(d, t, &f, 1);
+    rowsrc *r = db_rowsrc_new(d, t, &f, 1, -1, desc, NULL, NULL, &e);
+    if (!r)
+        return strdup(e.msg);
+    buf b = BUF_INIT;
+    int64_t n = rowsrc_count(r);
+    buf_printf(&b, "%lld:", (long long)n);
+    for (int64_t pos = 0; pos < n; pos += 100) {
+        cursor *c = rowsrc_page(r, pos, 100, NULL);
+        while (c && cursor_next(c) == 1)
+            buf_printf(&b, " %lld", (long long)cursor_rowid(c));
+        cursor_free(c);
+    }
+    db_rowsrc_free(r);
+    return buf_steal(&b);
+}
+
+/* A filtered view and a count with threads and chunks set, against one thread. */
+static void views_same(db *d, const table *t, const char *pattern, int desc, const char *threads,
+                       const char *chunk, const char *what)
+{
+    int64_t n1 = -2, n2 = -2;
+    setenv("MINREG_THREADS", "1", 1);
+    char *one = view(d, t, pattern, desc, &n1);
+    setenv("MINREG_THREADS", threads, 1);
+    setenv("MINREG_SCAN_CHUNK", chunk, 1);
+    char *split = view(d, t, pattern, desc, &n2);
+    unsetenv("MINREG_SCAN_CHUNK");
+    ok(n1 > 0 && n2 == n1, "%s: the count (%lld) split as on one thread (%lld)", what, (long long)n2,
+       (long long)n1);
+    is_str(split, one, "%s: the view's rows in the same order (%zu bytes)", what, strlen(one));
+    free(one);
+    free(split);
+}
+
+static int cancel_now(void *arg)
+{
+    (void)arg;
+    return 1;
+}
+
 int main(void)
 {
     const char *srcdir = getenv("srcdir");
@@ -112,6 +160,19 @@ int main(void)
     same(d, t, "district:振安", 0, "2", "5", 2, "a one-column pattern");
     same(d, t, "钼矿山", 0, "2", "5", 2, "no row");
     same(d, t, pat, 0, "2", "100000", 1, "a table smaller than two chunks: one thread");
+    views_same(d, t, pat, 0, "2", "7", "a filtered view");
+    views_same(d, t, pat, 1, "3", "5", "... reversed");
+    views_same(d, t, "矿山", 0, "2", "3", "... of every row (batches of 4096 ids)");
+    views_same(d, t, "district:振安", 1, "4", "1", "... by one column");
+    {
+        db_filter fc = {-1, "矿山", DBF_RX};
+        setenv("MINREG_THREADS", "2", 1);
+        setenv("MINREG_SCAN_CHUNK", "3", 1);
+        rowsrc *rc = db_rowsrc_new(d, t, &fc, 1, -1, 0, cancel_now, NULL, &e);
+        ok(!rc && strcmp(e.msg, "cancelled") == 0, "... cancelled by its progress callback (%s)", e.msg);
+        db_rowsrc_free(rc);
+        unsetenv("MINREG_SCAN_CHUNK");
+    }
 
     /* an error (runaway backtracking) in the middle: the same rows before
      * it, then the same error */
