@@ -257,9 +257,18 @@ int main(int argc, char **argv)
                 path);
     }
     if (rc && e.msg[0]) {
+        /* escaped; a usage message (ours) keeps its lines, each escaped */
         fputs("minreg: ", stderr);
-        out_safe(stderr, e.msg);
+        char *msg = xstrdup(e.msg), *line = msg, *nl;
+        while (rc == EXIT_USAGE && (nl = strchr(line, '\n'))) {
+            *nl = '\0';
+            out_safe(stderr, line);
+            fputc('\n', stderr);
+            line = nl + 1;
+        }
+        out_safe(stderr, line);
         fputc('\n', stderr);
+        free(msg);
     }
     db_close(d);
     free(path);

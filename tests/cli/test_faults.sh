@@ -8,8 +8,7 @@
 # Covered elsewhere: a register locked by another writer past the busy
 # timeout (test_edit.sh), a file that is not SQLite, an SQLite file that is
 # not a register, a register from a newer schema version (test_init.sh).
-# Disk full during an import: not yet (import is being written; README,
-# Robustness).
+# A full disk during an import: test_crash_import.sh.
 . "$srcdir/tests/lib.sh"
 USER=clerk; export USER
 

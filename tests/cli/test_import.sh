@@ -134,6 +134,13 @@ is "... nothing written" "$?" 0
 is "... and says what it would do" "$(tail -1 "$T/out")" "dry run: importing would make 5 added; nothing was written"
 fails "--dry-run of a bad file reports and writes nothing" 1 "values.csv:3: 面积(平方公里)" import a3 "$B/values.csv" --dry-run
 
+# ---- a usage message keeps its lines (escaped one by one, not as \n) ----
+run_minreg import
+is "import without arguments: usage, exit 2, on three lines" "$rc $(wc -l <"$T/err")" "2 3"
+is "... none with an escaped line break" "$(grep -c 'dry-run]\\n' "$T/err")" 0
+run_minreg export
+is "export without arguments: usage on three lines" "$rc $(wc -l <"$T/err")" "2 3"
+
 # ---- --skip-bad --rejects: good rows in, bad rows out with reasons, fixable ----
 fails "--skip-bad needs --rejects" 2 "--skip-bad and --rejects FILE go together" import a3 "$B/values.csv" --skip-bad
 cp "$B/values.csv" "$T/values.csv"
