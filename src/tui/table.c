@@ -179,8 +179,11 @@ static void clamp(tview *tv)
     }
     if (tv->top < 0)
         tv->top = 0;
-    /* the end matters only if the rows shown might reach it: not counted
-     * (-1) means at least top + rows rows are known to be there */
+    /* the end matters only if the rows shown might reach it: not counted,
+     * the rows the screen shows are read (a page that ends early gives the
+     * count; a full one, that the end is further on) */
+    if (rowsrc_count_upto(tv->src, 0) < 0)
+        cache_load(tv, tv->top, rows);
     int64_t n = rowsrc_count_upto(tv->src, tv->top + rows);
     if (n < 0)
         return;
@@ -320,7 +323,7 @@ static void move_page(tview *tv, int64_t delta)
         clamp(tv);
         return;
     }
-    int64_t n = rowsrc_count_upto(tv->src, tv->top + delta + data_rows());
+    int64_t n = rowsrc_count_upto(tv->src, 0);   /* not counted: clamp finds the end */
     tv->top += delta;
     if (n >= 0 && tv->top > n - data_rows())
         tv->top = n - data_rows();

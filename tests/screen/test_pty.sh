@@ -120,6 +120,32 @@ is "... the save was not written" "$("$MINREG" show a11 --where id=4 --columns a
 is "... nor audited" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
 is "... the other writer's change is there" "$(sqlite3 "$T/reg.db" "SELECT level FROM districts WHERE code = '210600'")" 地级
 is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+# counts are idle work: at a real terminal the first screen shows them as
+# "…" and, with no key pressed, fills them in (310 permits: the 10 bundled
+# and 300 more, SYNTHETIC); G in the table before its count reads the last
+# page from the end, and the count then gives its row number
+cp "$T/reg.db" "$T/big.db"
+d1=$(sqlite3 "$T/big.db" 'SELECT district FROM mining_permits ORDER BY id LIMIT 1')
+awk -v d="$d1" 'BEGIN { print "id,mine_name,minerals,area_km2,district"
+    for (i = 5001; i <= 5300; i++) printf "%d,测试矿%d,金矿,1.5,%s\n", i, i, d }' >"$T/big.csv"
+"$MINREG" -f "$T/big.db" import mining_permits "$T/big.csv" >/dev/null
+nd=$(sqlite3 "$T/big.db" "SELECT count(*) FROM mining_permits WHERE district = '$d1'")
+MINREG_DB=$T/big.db; export MINREG_DB
+start_pty
+wait_log '310'
+is "idle counts at a terminal: the home screen's count of 310 permits is filled in, no key pressed" "$?" 0
+grep -q '…' "$T/log"
+is "... after showing it pending (…)" "$?" 0
+printf ':a11\r$h=0G' >&3   # = on the first permit's district: a view not counted yet; G
+wait_log '测试矿5300'
+is "... G in a view not counted yet shows its last row" "$?" 0
+wait_log "$nd/$nd"
+is "... and then its number ($nd/$nd), counted while no key was pressed" "$?" 0
+printf 'Q' >&3
+stop_pty 20
+is "... Q: exit 0" "$st" 0
+MINREG_DB=$T/reg.db; export MINREG_DB
+
 # hostile data never reaches the terminal raw: open the register and the record
 sqlite3 "$T/reg.db" "UPDATE exploration_areas SET name = 'A' || char(27) || ']0;pwned' || char(7) || 'B' || char(155) || '2J' || char(8238) || 'evil' WHERE code = 'KZ21060000001'"
 printf ':a2\r/pwned\r\rQ' | timeout 30 script -qec "exec $MINREG" "$T/log" >/dev/null 2>&1
