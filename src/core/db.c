@@ -1702,8 +1702,9 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
     buf_free(&q);
     if (c) {
         bind_filters(c->st, r->f, r->nf);
+        /* no rows: an empty range (1 to 0), in either order */
         int64_t lo = r->win_n ? r->win_ids[0] : 1, hi = r->win_n ? r->win_ids[r->win_n - 1] : 0;
-        if (!asc) {
+        if (!asc && r->win_n) {
             int64_t tmp = lo;
             lo = hi;
             hi = tmp;

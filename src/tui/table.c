@@ -152,6 +152,14 @@ static int64_t count_now(tview *tv)
     return n;
 }
 
+/* Positions from the start, for what runs on them (a search): counts only
+ * a view kept from the end; one read from the start stays uncounted. */
+static void from_start(tview *tv)
+{
+    if (tv->end)
+        count_now(tv);
+}
+
 /* The current row on screen: the window follows it. */
 static void follow(tview *tv, int rows)
 {
@@ -463,7 +471,7 @@ static void search_live(const char *text, void *arg)
 static void prompt_search(tview *tv, int dir)
 {
     buf pat = BUF_INIT;
-    count_now(tv);   /* a search runs from positions from the start */
+    from_start(tv);   /* a search runs from positions from the start */
     tv->search_dir = dir;
     tv->search_origin = tv->cur;
     if (tui_prompt_live(dir > 0 ? "/" : "?", NULL, &pat, search_live, tv) && pat.len) {
@@ -594,7 +602,7 @@ static void table_request(view *v, request req)
             tui_message("%s", _("no search yet: / searches"));
             break;
         }
-        count_now(tv);
+        from_start(tv);
         search(tv, tv->search, req == REQ_FIND_NEXT ? tv->search_dir : -tv->search_dir, tv->cur, 0);
         break;
     case REQ_FILTER: filter_prompt(tv); break;

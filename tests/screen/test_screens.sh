@@ -53,6 +53,8 @@ awk 'BEGIN { print "id,mine_name,minerals,area_km2,district"
 "$MINREG" -f "$T/big.db" import mining_permits "$T/big.csv" >/dev/null
 screen end 80x12 "" -f "$T/big.db"
 screen end 80x12 -ascii -f "$T/big.db" --ascii
+screen endsearch 80x12 "" -f "$T/big.db"
+screen endfilter 80x12 "" -f "$T/big.db"
 LC_ALL=C MINREG_LANG=zh screen home 80x24 -zhC   # Chinese chrome under plain C too
 
 # the terminal types clerks use: same screens under each

@@ -160,6 +160,12 @@ int main(void)
     page_is(r, t, 5, 5, N - 5, -1, "... next page");
     page_is(r, t, N - 5, 5, 5, -1, "... last page");
     is_int(rowsrc_pos_of(r, N), 0, "... position of the last row is 0");
+    char *past = page_ids(r, N + 5, 10, t);
+    is_str(past, "", "... past the end: no rows (not the row of rowid 1)");
+    free(past);
+    past = page_ids(r, N, 1, t);
+    is_str(past, "", "... just past the end: none either");
+    free(past);
     db_rowsrc_free(r);
 
     db_filter f = {table_col(t, "district"), "振安区", DBF_EQ};   /* i % 3 == 2 */
