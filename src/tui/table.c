@@ -32,6 +32,7 @@ typedef struct tview {
     int sort_ci, desc;
     int64_t top, cur;      /* positions of the first shown and the selected row */
     int end;               /* ... counted from the end (-1: the last row): not counted yet */
+    int64_t end_dv;        /* db_data_version when they began to be */
     int cur_col;           /* selected column (index into t->cols) */
     int left;              /* first scrolling column shown (index into order) */
     int *order;            /* scrolling columns: every column but the key */
@@ -132,11 +133,20 @@ static void fit_widths(tview *tv)
 
 /* Positions from the end become positions from the start once the view's
  * count is known (rows on screen and the row source's window alike). */
+static void set_sort(tview *tv, int ci, int desc);
+
 static void resolve(tview *tv)
 {
     int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1;
     if (n < 0)
         return;
+    if (db_data_version(tui_db()) != tv->end_dv) {
+        /* another clerk wrote since: counted from the end, the rows may
+         * have moved (a row added puts every one a place further up), so
+         * the view is read again, the selected row kept */
+        set_sort(tv, tv->sort_ci, tv->desc);
+        return;
+    }
     tv->end = 0;
     tv->top += n;
     tv->cur += n;
@@ -229,7 +239,6 @@ static void scroll_columns(tview *tv)
     }
 }
 
-static void set_sort(tview *tv, int ci, int desc);
 
 /* Draw a cell; the first match of the search in it is highlighted. */
 static void draw_cell(tview *tv, int y, int x, int w, const char *text, int attr, int right)
@@ -551,6 +560,7 @@ static void table_request(view *v, request req)
     case REQ_LAST:
         /* not counted yet: the last page is read from the end, no count */
         tv->end = rowsrc_count_upto(tv->src, 0) < 0;
+        tv->end_dv = db_data_version(tui_db());
         tv->cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
         tv->top = tv->cur;
         clamp(tv);

@@ -42,6 +42,7 @@ static struct {
     void (*overlay)(void *);   /* a modal pick list or dialog drawn over the screen */
     void *overlay_arg;
     unsigned data_version;     /* bumped by every write: screens re-read */
+    int64_t file_version;      /* db_data_version last seen: another clerk's commits */
     int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
     const char *prompt;        /* the prompt line being edited, drawn last */
 } T;
@@ -195,8 +196,11 @@ void tui_error(const mr_err *e)
 
 static void compose(void);
 
+static void notice_others(void);
+
 static void draw_all(void)
 {
+    notice_others();
     compose();
     refresh();
 }
@@ -242,6 +246,18 @@ void tui_set_overlay(void (*fn)(void *), void *arg)
 
 void tui_data_changed(void) { T.data_version++; }
 unsigned tui_data_version(void) { return T.data_version; }
+
+/* Another clerk committed (SQLite's data_version moved): every screen reads
+ * its rows again when next drawn, as after a write of this one's own. */
+static void notice_others(void)
+{
+    int64_t v = db_data_version(T.d);
+    if (v < 0 || v == T.file_version)
+        return;
+    if (T.file_version >= 0)
+        tui_data_changed();
+    T.file_version = v;
+}
 
 void tui_progress(const char *what, int64_t done, int64_t all)
 {
@@ -312,8 +328,11 @@ static void idle_all(void);
  * shows it as a terminal first gets it, before the put-off work. */
 static void dump_screen(int pending)
 {
-    if (!pending)
-        idle_all();
+    notice_others();
+    if (!pending) {
+        compose();   /* screens read again what another clerk changed, then */
+        idle_all();  /* ... the put-off work on what they now show */
+    }
     draw_all();
     /* Text has no attributes: say which lines are highlighted (the cursor). */
     buf sel = BUF_INIT;
@@ -835,6 +854,7 @@ int tui_main(db *d, const tui_opts *o)
     mr_err e = {0};
     memset(&T.msg, 0, sizeof T.msg);
     T.d = d;
+    T.file_version = -1;
     T.o = *o;
     if (T.o.script) {
         T.script = fopen(T.o.script, "r");
