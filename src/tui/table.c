@@ -131,10 +131,10 @@ static void fit_widths(tview *tv)
     free(dw);
 }
 
-/* Positions from the end become positions from the start once the view's
- * count is known (rows on screen and the row source's window alike). */
 static void set_sort(tview *tv, int ci, int desc);
 
+/* Positions from the end become positions from the start once the view's
+ * count is known (rows on screen and the row source's window alike). */
 static void resolve(tview *tv)
 {
     int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1;
@@ -157,9 +157,9 @@ static void resolve(tview *tv)
 /* Count now (search, the record screen's "record i/N"). */
 static int64_t count_now(tview *tv)
 {
-    int64_t n = rowsrc_count(tv->src);
-    resolve(tv);
-    return n;
+    rowsrc_count(tv->src);
+    resolve(tv);   /* may read the view again (another clerk wrote): a new count */
+    return rowsrc_count(tv->src);
 }
 
 /* Positions from the start, for what runs on them (a search): counts only
