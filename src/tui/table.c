@@ -373,10 +373,13 @@ static void set_sort(tview *tv, int ci, int desc)
     tv->src = src;
     tv->sort_ci = ci;
     tv->desc = desc;
+    int was_end = tv->end;
     tv->end = 0;
     cache_clear(tv);
     int64_t pos = rowid >= 0 ? rowsrc_pos_of(src, rowid) : 0;
     int64_t off = tv->cur - tv->top;
+    if (pos < 0)   /* the row is gone (deleted): the cursor stays where it was */
+        pos = was_end ? rowsrc_count(src) + tv->cur : tv->cur;
     tv->cur = pos < 0 ? 0 : pos;
     tv->top = tv->cur - off;
     clamp(tv);
