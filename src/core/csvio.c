@@ -12,12 +12,12 @@
 
 #include <csv.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "i18n.h"
+#include "thread.h"
 
 #define SEG_MAX 65536
 
@@ -417,14 +417,7 @@ int csvr_prefetch(csv_reader *r, csvr_check_fn check, void *arg)
     pthread_cond_init(&pf->filled, NULL);
     pthread_cond_init(&pf->emptied, NULL);
     r->pf = pf;
-    /* signals (Ctrl-C, SIGHUP, SIGWINCH) go to the caller's thread, whose
-     * handlers and loops expect them: the reader blocks them all */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&pf->th, NULL, prefetch_main, r);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
+    if (thread_start(&pf->th, prefetch_main, r) != 0) {
         r->pf = NULL;   /* no thread: read as before */
         pthread_mutex_destroy(&pf->mu);
         pthread_cond_destroy(&pf->filled);

@@ -918,10 +918,37 @@ static int64_t *count_slot(db *d, const table *t)
     return &d->counts[t - d->s.tables];
 }
 
-static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit);
+/* A whole-table scan that only regular expressions filter: every row is
+ * read and matched, which db_scan.c can split over threads. */
+static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit)
+{
+    if (sort_ci >= 0 || limit >= 0 || nf == 0)
+        return 0;
+    for (int i = 0; i < nf; i++)
+        if (f[i].op != DBF_RX)
+            return 0;   /* an equality may use an index: not a scan */
+    return 1;
+}
+
+/* q (a SELECT from t WHERE the filters f) read in rowid order (desc:
+ * reversed) split over threads: the chunk bounds and the order appended,
+ * prepared, the filters bound, the scan started (db_scan.c).  Frees q. */
+static cursor *split_cursor(db *d, const table *t, buf *q, const db_filter *f, int nf, int desc,
+                            mr_err *e)
+{
+    buf_printf(q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
+               desc ? " DESC" : "");
+    cursor *c = cursor_prepare(d, t, buf_str(q), e);
+    if (c) {
+        bind_filters(c->st, f, nf);
+        scan_start(d, c, buf_str(q), f, nf, desc);
+    }
+    buf_free(q);
+    return c;
+}
 
 /* The rowids a whole-table scan that only regular expressions filter
- * keeps, in rowid order (desc: reversed), split over threads (db_scan.c);
+ * keeps, in rowid order (desc: reversed), split over threads;
  * NULL when the filters are not only regular expressions. */
 static cursor *rx_rowids(db *d, const table *t, const db_filter *f, int nf, int desc, mr_err *e)
 {
@@ -931,15 +958,7 @@ static cursor *rx_rowids(db *d, const table *t, const db_filter *f, int nf, int 
     buf_puts(&q, "SELECT rowid FROM ");
     put_ident(&q, t->id);
     put_where(&q, t, f, nf);
-    buf_printf(&q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
-               desc ? " DESC" : "");
-    cursor *c = cursor_prepare(d, t, buf_str(&q), e);
-    if (c) {
-        bind_filters(c->st, f, nf);
-        scan_start(d, c, buf_str(&q), f, nf, desc);
-    }
-    buf_free(&q);
-    return c;
+    return split_cursor(d, t, &q, f, nf, desc, e);
 }
 
 int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
@@ -1008,35 +1027,14 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
     return c;
 }
 
-/* A whole-table scan that only regular expressions filter: every row is
- * read and matched, which db_scan.c can split over threads. */
-static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit)
-{
-    if (sort_ci >= 0 || limit >= 0 || nf == 0)
-        return 0;
-    for (int i = 0; i < nf; i++)
-        if (f[i].op != DBF_RX)
-            return 0;   /* an equality may use an index: not a scan */
-    return 1;
-}
-
 cursor *db_select(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                   long limit, mr_err *e)
 {
     buf q = BUF_INIT;
     put_select(&q, t);
     put_where(&q, t, f, nf);
-    if (scan_splits(f, nf, sort_ci, limit)) {
-        buf_printf(&q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
-                   desc ? " DESC" : "");
-        cursor *c = cursor_prepare(d, t, buf_str(&q), e);
-        if (c) {
-            bind_filters(c->st, f, nf);
-            scan_start(d, c, buf_str(&q), f, nf, desc);
-        }
-        buf_free(&q);
-        return c;
-    }
+    if (scan_splits(f, nf, sort_ci, limit))
+        return split_cursor(d, t, &q, f, nf, desc, e);
     buf_puts(&q, " ORDER BY ");
     if (sort_ci >= 0) {
         put_ident(&q, t->cols[sort_ci].id);

@@ -19,7 +19,6 @@
  * fails), the scan runs on the main connection alone.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 
 #include "buf.h"
 #include "db_int.h"
+#include "thread.h"
 
 #define SCAN_MAX_THREADS 4
 #define SCAN_WINDOW 4          /* chunks buffered ahead of the one being read */
@@ -345,14 +345,8 @@ void scan_start(db *d, cursor *c, const char *sql, const db_filter *f, int nf, i
     sc->val = xcalloc((size_t)sc->ncols, sizeof *sc->val);
     sc->num = xcalloc((size_t)sc->ncols, sizeof *sc->num);
     sc->type = xcalloc((size_t)sc->ncols, 1);
-    /* signals go to the caller's thread, not to a worker: blocked while
-     * the workers are made (they inherit the mask) */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    for (int i = 0; i < sc->nw; i++)
-        sc->w[i].started = pthread_create(&sc->w[i].tid, NULL, worker_main, &sc->w[i]) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    for (int i = 0; i < sc->nw; i++)   /* signals go to the caller's thread */
+        sc->w[i].started = thread_start(&sc->w[i].tid, worker_main, &sc->w[i]) == 0;
     c->scan = sc;
     c->pin = pin;
     return;

@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/import.h"
 #include "tap.h"
+#include "testdb.h"
 
 typedef struct other {
     sqlite3 *h;
@@ -44,24 +45,17 @@ static int64_t count(sqlite3 *h, const char *sql)
 
 int main(void)
 {
-    const char *srcdir = getenv("srcdir");
-    char dir[] = "/tmp/minreg-import-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    buf path = BUF_INIT, data = BUF_INIT, csv = BUF_INIT;
-    buf_printf(&path, "%s/r.db", dir);
-    buf_printf(&csv, "%s/p.csv", dir);
-    buf_printf(&data, "%s/data", srcdir ? srcdir : ".");
+    testdb td;
+    db *d = testdb_open(&td, "import", 0, "create a register");
     mr_err e = {0};
-    ok(db_create(buf_str(&path), buf_str(&data), 0, &e) == 0, "create a register: %s", e.msg);
-    db *d = NULL;
-    ok(db_open(buf_str(&path), 0, &d, &e) == 0, "open it: %s", e.msg);
     if (!d)
         return tap_done();
     const table *t = schema_table(db_schema(d), "mining_permits");
+    buf csv = BUF_INIT;
+    buf_printf(&csv, "%s/p.csv", td.dir);
 
     other o = {0};
-    ok(sqlite3_open(buf_str(&path), &o.h) == SQLITE_OK, "another clerk's connection");
+    ok(sqlite3_open(td.path, &o.h) == SQLITE_OK, "another clerk's connection");
     sqlite3_busy_timeout(o.h, 5000);
     ok(sqlite3_exec(o.h,
                     "INSERT INTO mining_blocks (code, name, minerals, area_km2) VALUES"
@@ -117,13 +111,8 @@ int main(void)
     import_result_free(&r);
 
     sqlite3_close(o.h);
-    db_close(d);
-    buf_reset(&data);
-    buf_printf(&data, "rm -rf %s", dir);
-    if (system(buf_str(&data)) != 0)
-        return 1;
-    buf_free(&path);
-    buf_free(&data);
     buf_free(&csv);
+    if (testdb_close(&td) < 0)
+        return 1;
     return tap_done();
 }

@@ -9,6 +9,7 @@
 
 #include "core/db.h"
 #include "tap.h"
+#include "testdb.h"
 
 #define N 20000
 
@@ -48,17 +49,9 @@ static int cancel_now(void *arg)
 
 int main(void)
 {
-    const char *srcdir = getenv("srcdir");
-    char dir[] = "/tmp/minreg-rowsrc-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    buf path = BUF_INIT, data = BUF_INIT;
-    buf_printf(&path, "%s/r.db", dir);
-    buf_printf(&data, "%s/data", srcdir ? srcdir : ".");
+    testdb td;
+    db *d = testdb_open(&td, "rowsrc", 1, "create an empty register");
     mr_err e = {0};
-    ok(db_create(buf_str(&path), buf_str(&data), 1, &e) == 0, "create an empty register: %s", e.msg);
-    db *d = NULL;
-    ok(db_open(buf_str(&path), 0, &d, &e) == 0, "open it: %s", e.msg);
     if (!d)
         return tap_done();
     const table *t = schema_table(db_schema(d), "mining_permits");
@@ -208,7 +201,7 @@ int main(void)
     is_int(db_count(d, t, NULL, 0), N, "count: %d rows", N);
     is_int(db_count(d, t, NULL, 0), N, "... asked again (kept)");
     sqlite3 *other;
-    ok(sqlite3_open(buf_str(&path), &other) == SQLITE_OK, "another connection");
+    ok(sqlite3_open(td.path, &other) == SQLITE_OK, "another connection");
     sqlite3_exec(other, "INSERT INTO mining_permits (id, mine_name, area_km2, minerals) "
                         "VALUES (999999, '他人之矿', 1, '金矿')", NULL, NULL, NULL);
     is_int(db_count(d, t, NULL, 0), N + 1, "... a row added by another connection is counted");
@@ -222,10 +215,6 @@ int main(void)
     is_int(db_count(d, t, NULL, 0), N + 1, "... and one rolled back is gone again");
     sqlite3_close(other);
 
-    db_close(d);
-    unlink(buf_str(&path));
-    rmdir(dir);
-    buf_free(&path);
-    buf_free(&data);
+    testdb_close(&td);
     return tap_done();
 }

@@ -10,6 +10,7 @@
 
 #include "core/db.h"
 #include "tap.h"
+#include "testdb.h"
 
 #define N 3000
 
@@ -108,17 +109,9 @@ static int cancel_now(void *arg)
 
 int main(void)
 {
-    const char *srcdir = getenv("srcdir");
-    char dir[] = "/tmp/minreg-scan-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    buf path = BUF_INIT, data = BUF_INIT;
-    buf_printf(&path, "%s/r.db", dir);
-    buf_printf(&data, "%s/data", srcdir ? srcdir : ".");
+    testdb td;
+    db *d = testdb_open(&td, "scan", 1, "create an empty register");
     mr_err e = {0};
-    ok(db_create(buf_str(&path), buf_str(&data), 1, &e) == 0, "create an empty register: %s", e.msg);
-    db *d = NULL;
-    ok(db_open(buf_str(&path), 0, &d, &e) == 0, "open it: %s", e.msg);
     if (!d)
         return tap_done();
     const table *t = schema_table(db_schema(d), "mining_permits");
@@ -145,7 +138,7 @@ int main(void)
     ok(db_commit(d, &e) == 0 && bad == 0, "%d rows inserted (%d failed: %s)", N, bad, e.msg);
     /* gaps in the rowids: chunks with few rows or none */
     sqlite3 *h = NULL;
-    sqlite3_open(buf_str(&path), &h);
+    sqlite3_open(td.path, &h);
     sqlite3_exec(h, "DELETE FROM mining_permits WHERE id % 11 = 0 OR id BETWEEN 1000 AND 1400",
                  NULL, NULL, NULL);
     sqlite3_close(h);
@@ -176,7 +169,7 @@ int main(void)
 
     /* an error (runaway backtracking) in the middle: the same rows before
      * it, then the same error */
-    sqlite3_open(buf_str(&path), &h);
+    sqlite3_open(td.path, &h);
     sqlite3_exec(h, "UPDATE mining_permits SET remark = 'aaaa' WHERE id % 97 = 1;"
                     "UPDATE mining_permits SET remark = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'"
                     " WHERE id = 2001", NULL, NULL, NULL);
@@ -219,12 +212,7 @@ int main(void)
     unsetenv("MINREG_SCAN_CHUNK");
     unsetenv("MINREG_THREADS");
 
-    db_close(d);
-    buf_reset(&data);
-    buf_printf(&data, "rm -rf %s", dir);
-    if (system(buf_str(&data)) != 0)
+    if (testdb_close(&td) < 0)
         return 1;
-    buf_free(&path);
-    buf_free(&data);
     return tap_done();
 }
