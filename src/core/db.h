@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 2
+#define MINREG_SCHEMA_VERSION 3
 
 typedef struct db db;
 typedef struct cursor cursor;
@@ -147,8 +147,9 @@ void db_cache_kb(db *d, int kb);
 
 /* Audit rows recording rows of t as they are now: op "insert" puts the row
  * (as JSON) in new, "delete" in old, keyed by the key column.  One
- * statement: rowid >= 0 for that row, -1 for every row of t. */
-int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e);
+ * statement: for row rowid, or (all) for every row of t. */
+int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid, const char *op,
+                  mr_err *e);
 int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
 /* Rows an upsert writes, noted so that a second line with the same key is
  * seen as a repeat: db_added_begin, then db_added_note for each row written

@@ -21,8 +21,18 @@ static void build_insert(buf *q, const table *t, int ci, int kind)
         put_ident(q, t->cols[i].id);
     }
     buf_puts(q, ") VALUES (?1");
-    for (int i = 0; i < t->ncols; i++)
-        buf_printf(q, ", ?%d", i + 2);
+    for (int i = 0; i < t->ncols; i++) {
+        /* a row number that is the key, left empty: the highest plus one */
+        if (i == t->key_ci && t->cols[i].type == COL_INT) {
+            buf_printf(q, ", coalesce(?%d, (SELECT coalesce(max(", i + 2);
+            put_ident(q, t->cols[i].id);
+            buf_puts(q, "), 0) + 1 FROM ");
+            put_ident(q, t->id);
+            buf_puts(q, "))");
+        } else {
+            buf_printf(q, ", ?%d", i + 2);
+        }
+    }
     buf_puts(q, ")");
 }
 
@@ -375,18 +385,19 @@ static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, cons
     return stop;
 }
 
-int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
+int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid, const char *op,
+                  mr_err *e)
 {
     int del = strcmp(op, "delete") == 0;
-    int kind = rowid >= 0 ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
-                          : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
+    int kind = !all ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
+                    : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
     sqlite3_stmt *st = stmt_keyed(d, kind, t, -1, build_audit);
     if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, change);
     sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
-    if (rowid >= 0)
+    if (!all)
         sqlite3_bind_int64(st, 4, rowid);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);

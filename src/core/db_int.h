@@ -64,6 +64,10 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e);
  * functions: for a worker thread. */
 int db_open_same(db *d, sqlite3 **out);
 
+/* db_migrate.c: bring a register of schema `version` up to
+ * MINREG_SCHEMA_VERSION, one transaction per step. */
+int db_migrate(db *d, int version, mr_err *e);
+
 /* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?nf+1 AND ?nf+2
  * ORDER BY rowid [DESC]" with the filters f bound; scan_start splits it
  * over threads when it can (c->scan set), else binds every rowid. */

@@ -109,12 +109,12 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
 
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    return db_audit_rows(d, change, t, rowid, "insert", e);
+    return db_audit_rows(d, change, t, 0, rowid, "insert", e);
 }
 
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    return db_audit_rows(d, change, t, rowid, "delete", e);
+    return db_audit_rows(d, change, t, 0, rowid, "delete", e);
 }
 
 static int finish(db *d, int ok, edit_result *r, mr_err *e)
@@ -150,18 +150,6 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
     return finish(d, ok, r, e);
 }
 
-void edit_identity_issue(const table *t, vissue *x)
-{
-    buf h = BUF_INIT;
-    col_header(&t->cols[t->rowid_ci], &h);
-    x->ci = t->rowid_ci;
-    x->kind = VI_TYPE;
-    snprintf(x->msg, sizeof x->msg,
-             _("%s: is the row's identity in the audit trail and cannot be changed "
-               "(add the row under the new number and remove this one)"), buf_str(&h));
-    buf_free(&h);
-}
-
 int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
              const char *const *vals, const char *comment, edit_result *r, mr_err *e)
 {
@@ -186,14 +174,6 @@ int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
             return finish(d, 0, r, e);
         }
     if (!validate(d, t, vals, rowid, r)) {
-        r->code = EDIT_INVALID;
-        free_row(now, t->ncols);
-        return finish(d, 0, r, e);
-    }
-    /* the row's identity: its history, its undo and the runs of rows
-     * imports add are kept by it, so it never changes under them */
-    if (t->rowid_ci >= 0 && !same(vals[t->rowid_ci], now[t->rowid_ci])) {
-        edit_identity_issue(t, &r->issues[r->nissues++]);
         r->code = EDIT_INVALID;
         free_row(now, t->ncols);
         return finish(d, 0, r, e);

@@ -52,9 +52,6 @@ int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e);
 /* Audit helpers for bulk writers (import): record a row added or deleted in
  * an open change. */
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
-/* The issue a change to t's row number that is its rowid (rowid_ci) gets:
- * the row's identity in the audit trail stays (edit_set, import --upsert). */
-void edit_identity_issue(const table *t, vissue *x);
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
 
 #endif

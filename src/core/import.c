@@ -319,11 +319,6 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
         }
         return 1;
     }
-    int ri = t->rowid_ci;
-    if (ri >= 0 && !same_value(&t->cols[ri], im->vals[ri], im->cur[ri])) {
-        edit_identity_issue(t, x);   /* checked before any write */
-        return 0;
-    }
     int changed = 0;
     const char *key = im->cur[t->key_ci];
     for (int ci = 0; ci < t->ncols; ci++) {
@@ -588,7 +583,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
     if (r->change <= 0)
         return -1;
     if (o->mode == IMPORT_REPLACE &&
-        (db_audit_rows(im->d, r->change, im->t, -1, "delete", im->e) < 0 ||
+        (db_audit_rows(im->d, r->change, im->t, 1, 0, "delete", im->e) < 0 ||
          db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
         return -1;
     if (o->mode == IMPORT_UPSERT && db_added_begin(im->d, im->e) < 0)
