@@ -484,10 +484,29 @@ int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
+int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id)
+{
+    sqlite3_stmt *st = stmt_cached(d,
+        "SELECT EXISTS (SELECT 1 FROM minreg_audit WHERE change_id = ?1 AND tbl = ?2"
+        " AND row_id = ?3)"
+        " OR EXISTS (SELECT 1 FROM minreg_audit_added WHERE change_id = ?1 AND tbl = ?2"
+        " AND first_row <= ?3 AND last_row >= ?3)");
+    int yes = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, change);
+        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, row_id);
+        yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+        sqlite3_reset(st);
+    }
+    return yes;
+}
+
 int db_change_get(db *d, int64_t id, db_change *c)
 {
     sqlite3_stmt *st = stmt_cached(d,
-        "SELECT id, kind, tbl, ifnull(undoes, 0), ifnull(undone_by, 0) FROM minreg_changes WHERE id = ?1");
+        "SELECT id, kind, tbl, ifnull(undoes, 0), ifnull(undone_by, 0), at, who, summary, comment"
+        " FROM minreg_changes WHERE id = ?1");
     int found = 0;
     if (st) {
         sqlite3_bind_int64(st, 1, id);
@@ -497,6 +516,10 @@ int db_change_get(db *d, int64_t id, db_change *c)
             snprintf(c->tbl, sizeof c->tbl, "%s", (const char *)sqlite3_column_text(st, 2));
             c->undoes = sqlite3_column_int64(st, 3);
             c->undone_by = sqlite3_column_int64(st, 4);
+            snprintf(c->at, sizeof c->at, "%s", (const char *)sqlite3_column_text(st, 5));
+            snprintf(c->who, sizeof c->who, "%s", (const char *)sqlite3_column_text(st, 6));
+            snprintf(c->summary, sizeof c->summary, "%s", (const char *)sqlite3_column_text(st, 7));
+            snprintf(c->comment, sizeof c->comment, "%s", (const char *)sqlite3_column_text(st, 8));
             found = 1;
         }
         sqlite3_reset(st);
@@ -504,14 +527,21 @@ int db_change_get(db *d, int64_t id, db_change *c)
     return found;
 }
 
-int64_t db_change_last(db *d, int undos)
+int64_t db_change_last(db *d, int undos, const char *user)
 {
+    /* who is "user" or "user@address": the user's own, from any address */
+#define MINE " AND (?1 IS NULL OR who = ?1 OR substr(who, 1, length(?1) + 1) = ?1 || '@')"
     sqlite3_stmt *st = stmt_cached(d, undos
-        ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL"
-          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo')), 0)"
-        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo') AND undone_by IS NULL");
+        ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL" MINE
+          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo')"
+          MINE "), 0)"
+        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo') AND undone_by IS NULL"
+          MINE);
+#undef MINE
     int64_t id = 0;
     if (st) {
+        if (user)
+            sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW)
             id = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);

@@ -336,7 +336,7 @@ static void save(view *v)
         edit_add(tui_db(), f->t, (const char *const *)f->vals, NULL, &r, &e);
     else
         edit_set(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
-                 (const char *const *)f->vals, NULL, &r, &e);
+                 (const char *const *)f->vals, NULL, 0, &r, &e);
     for (int i = 0; i < f->t->ncols; i++)
         set_str(&f->msgs[i], NULL);
     switch (r.code) {
@@ -541,7 +541,7 @@ void edit_action(request req, const table *t, int64_t rowid)
             return;
         mr_err e = {0};
         edit_result r;
-        if (edit_rm(tui_db(), t, rowid, NULL, &r, &e) == EDIT_OK) {
+        if (edit_rm(tui_db(), t, rowid, NULL, 0, &r, &e) == EDIT_OK) {
             tui_data_changed();
             tui_message(_("deleted: change %lld recorded (u undoes it)"), (long long)r.change);
         } else {
