@@ -84,6 +84,8 @@ int tui_prompt(const char *prefix, const char *initial, buf *out);   /* 1 Enter,
 int tui_prompt_live(const char *prefix, const char *initial, buf *out,
                     void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */
+/* body (lines, wrapped to the width) over the screen, then question: y/Y */
+int tui_confirm_text(const char *body, const char *question);
 void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn last */
 
 /* Every write bumps the data version; screens re-read when it moved. */
