@@ -123,6 +123,11 @@ CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+-- The highest rid each register has ever given a row (see Registers).
+CREATE TABLE minreg_seq (
+    tbl TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
 CREATE TRIGGER minreg_changes_no_delete BEFORE DELETE ON minreg_changes
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_changes_no_update
@@ -133,14 +138,18 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 -- Registers
 ------------------------------------------------------------------------------
 -- Every register row has an identity, rid, that the audit trail, undo, redo,
--- forms and screens address it by.  It is never shown and never reused
--- (AUTOINCREMENT: a deleted row's rid is not given to a later row), and as an
--- INTEGER PRIMARY KEY it is a named column, so .dump, restore and VACUUM keep
--- it (SQLite renumbers only implicit rowids).  A 序号 a table shows is an
--- ordinary validated column (a whole number 1..999999999), never the identity.
+-- forms and screens address it by.  It is never shown and never reused: minreg
+-- gives a new row the next rid after minreg_seq's mark for its register (or
+-- after the highest rid there, if that is higher) and raises the mark when the
+-- write commits, so a deleted row's rid is never given to a later row.  (Not
+-- AUTOINCREMENT: its sqlite_sequence update on every INSERT cost a twelfth of
+-- an import.)  As an INTEGER PRIMARY KEY it is a named column, so .dump,
+-- restore and VACUUM keep it (SQLite renumbers only implicit rowids).  A 序号
+-- a table shows is an ordinary validated column (a whole number
+-- 1..999999999), never the identity.
 
 CREATE TABLE districts (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     code       TEXT UNIQUE,
     name       TEXT NOT NULL UNIQUE,
     short_name TEXT NOT NULL UNIQUE,
@@ -149,7 +158,7 @@ CREATE TABLE districts (
 );
 
 CREATE TABLE minerals (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     name           TEXT UNIQUE,
     category       TEXT NOT NULL,
     subcategory    TEXT,
@@ -159,7 +168,7 @@ CREATE TABLE minerals (
 );
 
 CREATE TABLE national_areas (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq       INTEGER,
     code      TEXT UNIQUE,
     name      TEXT NOT NULL,
@@ -170,7 +179,7 @@ CREATE TABLE national_areas (
 );
 
 CREATE TABLE exploration_areas (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq             INTEGER,
     code            TEXT UNIQUE,
     name            TEXT NOT NULL,
@@ -183,7 +192,7 @@ CREATE TABLE exploration_areas (
 );
 
 CREATE TABLE exploration_blocks (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     code       TEXT UNIQUE,
     name       TEXT NOT NULL,
     area_code  TEXT REFERENCES exploration_areas(code),
@@ -200,7 +209,7 @@ CREATE TABLE exploration_blocks (
 );
 
 CREATE TABLE mining_areas (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq              INTEGER,
     code             TEXT UNIQUE,
     name             TEXT NOT NULL,
@@ -213,7 +222,7 @@ CREATE TABLE mining_areas (
 );
 
 CREATE TABLE sand_areas (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq             INTEGER,
     code            TEXT UNIQUE,
     name            TEXT NOT NULL,
@@ -227,7 +236,7 @@ CREATE TABLE sand_areas (
 );
 
 CREATE TABLE mining_blocks (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     code       TEXT UNIQUE,
     name       TEXT NOT NULL,
     area_code  TEXT REFERENCES mining_areas(code),
@@ -247,7 +256,7 @@ CREATE TABLE mining_blocks (
 );
 
 CREATE TABLE min_scales (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq            INTEGER,
     mineral        TEXT UNIQUE REFERENCES minerals(name),
     unit           TEXT NOT NULL,
@@ -268,7 +277,7 @@ CREATE TABLE min_scales (
 );
 
 CREATE TABLE deposits (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     id                INTEGER UNIQUE,
     name              TEXT NOT NULL,
     main_mineral      TEXT NOT NULL REFERENCES minerals(name),
@@ -285,7 +294,7 @@ CREATE TABLE deposits (
 );
 
 CREATE TABLE reserves (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     id                 INTEGER UNIQUE,
     mineral            TEXT NOT NULL REFERENCES minerals(name),
     counted_as         TEXT,
@@ -300,7 +309,7 @@ CREATE TABLE reserves (
 );
 
 CREATE TABLE exploration_permits (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     id         INTEGER UNIQUE,
     permit_no  TEXT UNIQUE,
     holder     TEXT,
@@ -318,7 +327,7 @@ CREATE TABLE exploration_permits (
 );
 
 CREATE TABLE mining_permits (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     id          INTEGER UNIQUE,
     permit_no   TEXT UNIQUE,
     holder      TEXT,
@@ -342,7 +351,7 @@ CREATE TABLE mining_permits (
 );
 
 CREATE TABLE indicators (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq       INTEGER UNIQUE,
     category  TEXT NOT NULL,
     name      TEXT NOT NULL UNIQUE,
@@ -353,7 +362,7 @@ CREATE TABLE indicators (
 );
 
 CREATE TABLE quotas (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     id        INTEGER UNIQUE,
     seq       INTEGER,
     mineral   TEXT NOT NULL REFERENCES minerals(name),
@@ -365,7 +374,7 @@ CREATE TABLE quotas (
 );
 
 CREATE TABLE block_summary (
-    rid        INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid        INTEGER PRIMARY KEY,
     seq         INTEGER,
     category    TEXT UNIQUE,
     block_count INTEGER NOT NULL,

@@ -608,6 +608,7 @@ void db_close(db *d)
         sqlite3_finalize(d->keyed[i].st);
     sqlite3_close(d->h);
     free(d->counts);
+    free(d->next_rid);
     schema_free(&d->s);
     free(d->path);
     free(d->open_name);
@@ -733,6 +734,7 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 int db_begin(db *d, mr_err *e)
 {
     d->busy_cancelled = 0;
+    db_seq_forget(d);
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
             err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
@@ -749,7 +751,7 @@ int db_begin(db *d, mr_err *e)
 
 int db_commit(db *d, mr_err *e)
 {
-    if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (db_seq_save(d) < 0 || sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         db_error(d, e, "could not write the change, nothing was written");
         db_rollback(d);
         return -1;
@@ -759,6 +761,7 @@ int db_commit(db *d, mr_err *e)
 
 void db_rollback(db *d)
 {
+    db_seq_forget(d);
     if (!sqlite3_get_autocommit(d->h))
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -36,14 +36,77 @@ static void build_insert(buf *q, const table *t, int ci, int kind)
     buf_puts(q, ")");
 }
 
+/* A new row's identity is never one given before: the next after the
+ * register's mark in minreg_seq or its highest rid, whichever is higher,
+ * read once per write transaction and counted here; db_commit raises the
+ * mark.  Outside a transaction (a single statement) the mark is written at
+ * once. */
+int64_t db_next_rid(db *d, const table *t)
+{
+    int ti = schema_table_index(&d->s, t);
+    int autocommit = sqlite3_get_autocommit(d->h);
+    if (ti < 0)
+        return 0;
+    if (!d->next_rid)
+        d->next_rid = xcalloc((size_t)d->s.ntables, sizeof *d->next_rid);
+    if (autocommit || !d->next_rid[ti]) {
+        buf q = BUF_INIT;
+        buf_puts(&q, "SELECT max(coalesce((SELECT seq FROM minreg_seq WHERE tbl = ?1), 0),"
+                     " coalesce((SELECT max(rid) FROM ");
+        put_ident(&q, t->id);
+        buf_puts(&q, "), 0)) + 1");
+        sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+        buf_free(&q);
+        if (!st)
+            return 0;
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_TRANSIENT);
+        d->next_rid[ti] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (!d->next_rid[ti])
+            return 0;
+    }
+    int64_t rid = d->next_rid[ti]++;
+    if (autocommit && db_seq_save(d) < 0)
+        return 0;
+    return rid;
+}
+
+int db_seq_save(db *d)
+{
+    if (!d->next_rid)
+        return 0;
+    sqlite3_stmt *st = stmt_cached(d, "INSERT INTO minreg_seq (tbl, seq) VALUES (?1, ?2)"
+                                      " ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)");
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < d->s.ntables; i++) {
+        if (!d->next_rid[i])
+            continue;
+        sqlite3_bind_text(st, 1, d->s.tables[i].id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, d->next_rid[i] - 1);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+        d->next_rid[i] = 0;
+    }
+    return rc;
+}
+
+void db_seq_forget(db *d)
+{
+    if (d->next_rid)
+        memset(d->next_rid, 0, sizeof *d->next_rid * (size_t)d->s.ntables);
+}
+
 int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
                   mr_err *e)
 {
     sqlite3_stmt *st = stmt_keyed(d, SK_ROW_INSERT, t, -1, build_insert);
     if (!st)
         return fail(d, e);
-    if (rowid > 0)
-        sqlite3_bind_int64(st, 1, rowid);
+    if (rowid <= 0 && (rowid = db_next_rid(d, t)) == 0)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, rowid);
     for (int i = 0; i < t->ncols; i++)
         if (vals[i] && *vals[i])
             sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_STATIC);

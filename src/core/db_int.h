@@ -39,6 +39,9 @@ struct db {
     /* row counts of whole registers, valid while nothing has changed the
      * file: not this connection (total_changes), nor another (data_version) */
     int64_t *counts;     /* per table, -1: not counted */
+    /* per table: the next rid to give a new row in this write transaction
+     * (0: not read yet), written back to minreg_seq by db_commit */
+    int64_t *next_rid;
     int64_t count_dv, count_tc;
 };
 
@@ -52,6 +55,12 @@ struct cursor {
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
+/* The rid a new row of t gets (db_audit.c); 0 on error. */
+int64_t db_next_rid(db *d, const table *t);
+/* Raise minreg_seq's marks to the rids given in this transaction (before
+ * COMMIT), or forget them (after ROLLBACK). */
+int db_seq_save(db *d);
+void db_seq_forget(db *d);
 /* The statement `build` writes for (kind, t, ci), prepared on first use and
  * returned reset, with no bindings; NULL on error. */
 sqlite3_stmt *stmt_keyed(db *d, int kind, const table *t, int ci, sql_build_fn build);

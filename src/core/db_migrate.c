@@ -67,6 +67,23 @@ out:
     return m;
 }
 
+/* Make object name in h as schema.sql (m) makes it. */
+static int copy_ddl(sqlite3 *h, sqlite3 *m, const char *name, buf *why)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(m, "SELECT sql FROM sqlite_master WHERE name = ?1", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            rc = exec_msg(h, (const char *)sqlite3_column_text(st, 0), why);
+        else
+            buf_printf(why, "schema.sql has no %s", name);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* The column names of table name in h, comma-separated and quoted, that
  * are also columns of the same table in m (the columns a copy keeps). */
 static void common_cols(sqlite3 *h, sqlite3 *m, const char *old, const char *name, buf *out)
@@ -89,13 +106,13 @@ static void common_cols(sqlite3 *h, sqlite3 *m, const char *old, const char *nam
     sqlite3_finalize(b);
 }
 
-/* 2 -> 3: every register row gets its identity, rid (INTEGER PRIMARY KEY
- * AUTOINCREMENT), with the rowid it had, so the audit trail's row ids still
- * name the same rows.  Each register that schema.sql now describes with a
+/* 2 -> 3: every register row gets its identity, rid (INTEGER PRIMARY KEY),
+ * with the rowid it had, so the audit trail's row ids still name the same
+ * rows.  Each register that schema.sql now describes with a
  * rid is renamed aside, made again from schema.sql's DDL (with its
- * indexes), refilled and dropped.  sqlite_sequence starts above every row
- * id the table or its history has used, so a deleted row's id is never
- * given to a new row.  A 序号 that was the rowid becomes an ordinary
+ * indexes), refilled and dropped.  minreg_seq starts above every row id
+ * the table or its history has used, so a deleted row's id is never given
+ * to a new row.  A 序号 that was the rowid becomes an ordinary
  * bounded number. */
 static int to_v3(sqlite3 *h, buf *why)
 {
@@ -124,6 +141,8 @@ static int to_v3(sqlite3 *h, buf *why)
     }
     sqlite3_finalize(ddl);
     ddl = NULL;
+    if (copy_ddl(h, m, "minreg_seq", why) < 0)
+        goto out;
     /* keep other tables' REFERENCES naming the register, not its old copy */
     if (exec_msg(h, "PRAGMA legacy_alter_table = ON", why) < 0)
         goto out;
@@ -155,13 +174,13 @@ static int to_v3(sqlite3 *h, buf *why)
         put_ident(&q, tbls[i]);
         buf_printf(&q, " (rid%s) SELECT rowid%s FROM \"%s__v2\" ORDER BY rowid; DROP TABLE \"%s__v2\";",
                    buf_str(&names), buf_str(&names), tbls[i], tbls[i]);
-        /* AUTOINCREMENT's high-water mark: above every row id in use or in
-         * the history (a row deleted, or added by an import and removed) */
+        /* the rid mark: above every row id in use or in the history (a row
+         * deleted, or added by an import and removed) */
         sqlite3_str *lit = sqlite3_str_new(NULL);
         sqlite3_str_appendf(lit, "%Q", tbls[i]);
         char *tq = sqlite3_str_finish(lit);
-        buf_printf(&q, "DELETE FROM sqlite_sequence WHERE name = %s; INSERT INTO sqlite_sequence"
-                       " (name, seq) SELECT %s, max(coalesce((SELECT max(rid) FROM ", tq, tq);
+        buf_printf(&q, "INSERT OR REPLACE INTO minreg_seq (tbl, seq) SELECT %s,"
+                       " max(coalesce((SELECT max(rid) FROM ", tq);
         put_ident(&q, tbls[i]);
         buf_printf(&q, "), 0), coalesce((SELECT max(row_id) FROM minreg_audit WHERE tbl = %s), 0),"
                        " coalesce((SELECT max(last_row) FROM minreg_audit_added WHERE tbl = %s), 0))",

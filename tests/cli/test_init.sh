@@ -56,7 +56,7 @@ is "... naming both versions" "$?" 0
 # a version-1 register (before minreg_audit_added) is brought up to date on
 # the first write-open, and left alone, with a message, by a read-only one
 cp "$T/new.db" "$T/v1.db"
-sqlite3 "$T/v1.db" "DROP TABLE minreg_audit_added; UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
+sqlite3 "$T/v1.db" "DROP TABLE minreg_audit_added; DROP TABLE minreg_seq; UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
 run_minreg -r -f "$T/v1.db" tables
 is "a version-1 register opened read-only: exit 4" "$rc" 4
 is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 3, which a read-only open cannot do"
