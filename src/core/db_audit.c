@@ -157,7 +157,7 @@ void db_cache_kb(db *d, int kb)
 
 void db_ticks(db *d, db_progress_fn fn, void *arg)
 {
-    sqlite3_progress_handler(d->h, fn ? 1000000 : 0, fn, arg);
+    db_tick_set(d, fn, arg, 1000000);
 }
 
 void db_defer_fks(db *d)

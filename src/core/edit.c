@@ -88,8 +88,9 @@ static int writable(db *d, edit_result *r, mr_err *e)
     if (!db_readonly(d))
         return 1;
     int why = db_readonly_why(d);
-    err_set(e, EXIT_DB, _("%s is open read-only (%s): nothing was changed"), db_path(d),
-            why == DB_RO_FOLDER ? _("its folder is not writable, and a write needs to create "
+    err_set(e, db_readonly_exit(d), _("%s is open read-only (%s): nothing was changed"), db_path(d),
+            db_readonly_reason(d) ? db_readonly_reason(d)
+            : why == DB_RO_FOLDER ? _("its folder is not writable, and a write needs to create "
                                     "the -wal and -shm files beside it")
             : why == DB_RO_FILE ? _("the file is not writable")
                                 : _("-r"));
