@@ -564,6 +564,7 @@ void db_tick_set(db *d, db_progress_fn fn, void *arg, int ops)
     d->tick_arg = arg;
     d->tick_every = ops / PROGRESS_OPS > 1 ? ops / PROGRESS_OPS : 1;
     d->tick_count = 0;
+    d->interrupted = 0;
 }
 
 void db_on_cancel(db *d, int (*fn)(void *arg), void *arg)
@@ -934,7 +935,10 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
      * register is read-only, with triggers and views off (db_trust.c).
      * An older version opened read-only was not migrated, and so is not
      * compared (there is no -r open of one yet: check_version refuses). */
-    if (d->s.version == MINREG_SCHEMA_VERSION && trust_compare(d) != 0) {
+    if (d->s.version != MINREG_SCHEMA_VERSION)
+        d->trust_note = xstrdup(_("an older schema version opened read-only is not migrated, so "
+                                  "its schema was not compared with minreg's"));
+    if (d->s.version != MINREG_SCHEMA_VERSION || trust_compare(d) != 0) {
         if (d->ntrust_items == 0 && d->trust_note && !d->readonly) {
             /* cannot tell: safer read-only */
             d->ro_reason = xstrdup(d->trust_note);
@@ -1119,6 +1123,7 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 int db_begin(db *d, mr_err *e)
 {
     d->busy_cancelled = 0;
+    d->interrupted = 0;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
             err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
