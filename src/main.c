@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/paths.h"
@@ -94,6 +95,33 @@ static int cmd_init(int argc, char **argv, mr_err *e)
     if (db_create(file, paths_datadir(), empty, e) < 0)
         return e->code;
     return EXIT_OK;
+}
+
+/* A register whose schema minreg did not make is open read-only: say so,
+ * and what it holds, before any command's output (the browser also says
+ * it on its status line). */
+static void warn_untrusted(db *d)
+{
+    const char *const *items;
+    int n = db_schema_problems(d, &items);
+    if (n > 0) {
+        fputs("minreg: ", stderr);
+        buf b = BUF_INIT;
+        buf_printf(&b, _("warning: %s holds SQL minreg did not make, so it is open read-only: %s"),
+                   db_path(d), items[0]);
+        if (n > 1)
+            buf_printf(&b, _(" and %d more (minreg check lists them)"), n - 1);
+        out_safe(stderr, buf_str(&b));
+        fputc('\n', stderr);
+        buf_free(&b);
+    } else if (db_readonly_why(d) == DB_RO_UNTRUSTED || db_readonly_why(d) == DB_RO_FULL) {
+        fputs("minreg: ", stderr);
+        buf b = BUF_INIT;
+        buf_printf(&b, _("warning: %s is open read-only: %s"), db_path(d), db_readonly_reason(d));
+        out_safe(stderr, buf_str(&b));
+        fputc('\n', stderr);
+        buf_free(&b);
+    }
 }
 
 /* The register path the TUI runs on, for the key-script hook below. */
@@ -253,11 +281,13 @@ int main(int argc, char **argv)
         db_open(path, readonly ? DB_READONLY : 0, &d, &e) < 0) {
         rc = e.code ? e.code : EXIT_DB;
     } else if (tui) {
+        warn_untrusted(d);
         topt.readonly = readonly || db_readonly(d);
         tui_path = path;
         topt.other = topt.script ? run_other : NULL;
         rc = tui_main(d, &topt);
     } else {
+        warn_untrusted(d);
         rc = cmd->fn(d, argc, argv, &e);
     }
     if (db_damage_seen()) {

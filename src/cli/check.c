@@ -20,7 +20,7 @@
 
 static void usage_check(FILE *f)
 {
-    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--rules]\n"),
+    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--full] [--rules]\n"),
           f);
 }
 
@@ -84,99 +84,152 @@ static void print_rules(out_format fmt)
     }
 }
 
-static void print_text(const schema *s, const check_result *res)
+/* Findings are printed as the run finds them (check_opts.emit), so that
+ * millions of them take no more memory than a few: the text table is
+ * aligned a block of TEXT_BLOCK findings at a time (a run with fewer is one
+ * table, as before). */
+#define TEXT_BLOCK 1000
+
+typedef struct printer {
+    out_format fmt;
+    const schema *s;
+    int tty;
+    long n;              /* findings printed */
+    text_table *tt;      /* the text block being filled */
+    int rows;            /* its findings */
+} printer;
+
+static text_table *text_block(int header)
 {
-    if (res->n == 0) {
-        puts(_("No problems found."));
-        return;
-    }
     text_table *tt = tt_new(7);
-    tt_add(tt, _("Severity"));
-    tt_add(tt, _("Rule"));
-    tt_add(tt, _("Clause"));
-    tt_add(tt, _("Register"));
-    tt_add(tt, _("Record"));
-    tt_add(tt, _("Column"));
-    tt_add(tt, _("Message"));
-    for (int i = 0; i < res->n; i++) {
-        const finding *f = &res->f[i];
-        const table *t = &s->tables[f->ti];
-        tt_add(tt, check_severity_name(f->rule->sev));
-        tt_add(tt, f->rule->id);
-        tt_add(tt, f->source);
-        tt_add(tt, t->id);
-        tt_add(tt, f->key);
-        tt_add(tt, f->ci >= 0 ? t->cols[f->ci].label : "");
-        tt_add(tt, f->msg);
+    if (header) {
+        tt_add(tt, _("Severity"));
+        tt_add(tt, _("Rule"));
+        tt_add(tt, _("Clause"));
+        tt_add(tt, _("Register"));
+        tt_add(tt, _("Record"));
+        tt_add(tt, _("Column"));
+        tt_add(tt, _("Message"));
     }
-    tt_print(tt, stdout, 1);
-    tt_free(tt);
+    return tt;
+}
+
+static void text_flush(printer *p)
+{
+    if (p->tt && p->rows)
+        tt_print(p->tt, stdout, p->n == p->rows);   /* the first block has the header */
+    if (p->tt)
+        tt_free(p->tt);
+    p->tt = NULL;
+    p->rows = 0;
+}
+
+static void print_text(printer *p, const finding *f)
+{
+    const table *t = f->ti >= 0 ? &p->s->tables[f->ti] : NULL;
+    if (!p->tt)
+        p->tt = text_block(p->n == 0);
+    tt_add(p->tt, check_severity_name(f->rule->sev));
+    tt_add(p->tt, f->rule->id);
+    tt_add(p->tt, f->source);
+    tt_add(p->tt, t ? t->id : "");
+    tt_add(p->tt, f->key);
+    tt_add(p->tt, t && f->ci >= 0 ? t->cols[f->ci].label : "");
+    tt_add(p->tt, f->msg);
+    p->n++;
+    if (++p->rows == TEXT_BLOCK)
+        text_flush(p);
+}
+
+static void print_csv(printer *p, const finding *f)
+{
+    const table *t = f->ti >= 0 ? &p->s->tables[f->ti] : NULL;
+    int tty = p->tty;
+    if (p->n++ == 0)
+        fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
+    char rowid[32] = "";
+    if (f->rowid >= 0)
+        snprintf(rowid, sizeof rowid, "%lld", (long long)f->rowid);
+    csv_field(stdout, check_severity_id(f->rule->sev), tty, 1);
+    csv_field(stdout, f->rule->id, tty, 0);
+    csv_field(stdout, f->source, tty, 0);
+    csv_field(stdout, t ? t->id : "", tty, 0);
+    csv_field(stdout, f->key, tty, 0);
+    csv_field(stdout, rowid, tty, 0);
+    csv_field(stdout, t && f->ci >= 0 ? t->cols[f->ci].id : "", tty, 0);
+    csv_field(stdout, f->msg, tty, 0);
     putchar('\n');
-    printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
 }
 
-static void print_csv(const schema *s, const check_result *res)
+static void print_json(printer *p, const finding *f)
 {
-    int tty = isatty(STDOUT_FILENO);
-    fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
-    for (int i = 0; i < res->n; i++) {
-        const finding *f = &res->f[i];
-        const table *t = &s->tables[f->ti];
-        char rowid[32] = "";
-        if (f->rowid >= 0)
-            snprintf(rowid, sizeof rowid, "%lld", (long long)f->rowid);
-        csv_field(stdout, check_severity_id(f->rule->sev), tty, 1);
-        csv_field(stdout, f->rule->id, tty, 0);
-        csv_field(stdout, f->source, tty, 0);
-        csv_field(stdout, t->id, tty, 0);
-        csv_field(stdout, f->key, tty, 0);
-        csv_field(stdout, rowid, tty, 0);
-        csv_field(stdout, f->ci >= 0 ? t->cols[f->ci].id : "", tty, 0);
-        csv_field(stdout, f->msg, tty, 0);
-        putchar('\n');
-    }
-}
-
-static void print_json(const schema *s, const check_result *res)
-{
-    putchar('[');
-    for (int i = 0; i < res->n; i++) {
-        const finding *f = &res->f[i];
-        const table *t = &s->tables[f->ti];
-        fputs(i ? ",\n {\"severity\":" : "\n {\"severity\":", stdout);
-        out_json_string(stdout, check_severity_id(f->rule->sev));
-        fputs(", \"rule\":", stdout);
-        out_json_string(stdout, f->rule->id);
-        fputs(", \"source\":", stdout);
-        out_json_string(stdout, f->source);
-        fputs(", \"register\":", stdout);
+    const table *t = f->ti >= 0 ? &p->s->tables[f->ti] : NULL;
+    fputs(p->n++ ? ",\n {\"severity\":" : "[\n {\"severity\":", stdout);
+    out_json_string(stdout, check_severity_id(f->rule->sev));
+    fputs(", \"rule\":", stdout);
+    out_json_string(stdout, f->rule->id);
+    fputs(", \"source\":", stdout);
+    out_json_string(stdout, f->source);
+    fputs(", \"register\":", stdout);
+    if (t)
         out_json_string(stdout, t->id);
-        fputs(", \"key\":", stdout);
-        if (f->rowid >= 0) {
-            out_json_string(stdout, f->key);
-            printf(", \"rowid\":%lld", (long long)f->rowid);
-        } else {
-            fputs("null, \"rowid\":null", stdout);
-        }
-        fputs(", \"column\":", stdout);
-        if (f->ci >= 0)
-            out_json_string(stdout, t->cols[f->ci].id);
-        else
-            fputs("null", stdout);
-        fputs(", \"message\":", stdout);
-        out_json_string(stdout, f->msg);
-        putchar('}');
+    else
+        fputs("null", stdout);
+    fputs(", \"key\":", stdout);
+    if (f->rowid >= 0) {
+        out_json_string(stdout, f->key);
+        printf(", \"rowid\":%lld", (long long)f->rowid);
+    } else {
+        fputs("null, \"rowid\":null", stdout);
     }
-    fputs(res->n ? "\n]\n" : "]\n", stdout);
+    fputs(", \"column\":", stdout);
+    if (t && f->ci >= 0)
+        out_json_string(stdout, t->cols[f->ci].id);
+    else
+        fputs("null", stdout);
+    fputs(", \"message\":", stdout);
+    out_json_string(stdout, f->msg);
+    putchar('}');
+}
+
+static void print_one(void *arg, const finding *f)
+{
+    printer *p = arg;
+    if (p->fmt == FMT_TEXT)
+        print_text(p, f);
+    else if (p->fmt == FMT_CSV)
+        print_csv(p, f);
+    else
+        print_json(p, f);
+}
+
+/* After the run: what follows the findings. */
+static void print_end(printer *p, const check_result *res)
+{
+    if (p->fmt == FMT_TEXT) {
+        text_flush(p);
+        if (p->n == 0) {
+            puts(_("No problems found."));
+            return;
+        }
+        putchar('\n');
+        printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
+    } else if (p->fmt == FMT_CSV) {
+        if (p->n == 0)
+            fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
+    } else {
+        fputs(p->n ? "\n]\n" : "[]\n", stdout);
+    }
 }
 
 int cmd_check(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"today", required_argument, NULL, 't'},
-        {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {"full", no_argument, NULL, 'X'}, {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int rules = 0, o;
+    int rules = 0, full = 0, o;
     char today[11];
     check_today(today);
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
@@ -196,6 +249,7 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             memcpy(today, optarg, sizeof today);
             break;
         case 'r': rules = 1; break;
+        case 'X': full = 1; break;
         case 'h': usage_check(stdout); return EXIT_OK;
         default: usage_check(stderr); return EXIT_USAGE;
         }
@@ -211,18 +265,18 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             free(tables);
             return e->code;
         }
-    check_opts co = {.today = today, .tables = tables, .ntables = nt};
+    printer p = {.fmt = fmt, .s = db_schema(d), .tty = isatty(STDOUT_FILENO)};
+    check_opts co = {.today = today, .tables = tables, .ntables = nt, .integrity = full ? 2 : 1,
+                     .schema = 1, .emit = print_one, .emit_arg = &p};
     check_result res = {0};
     int rc = check_run(d, &co, &res, e) < 0 ? e->code : EXIT_OK;
     if (rc == EXIT_OK) {
-        const schema *s = db_schema(d);
-        if (fmt == FMT_TEXT)
-            print_text(s, &res);
-        else if (fmt == FMT_CSV)
-            print_csv(s, &res);
-        else
-            print_json(s, &res);
+        print_end(&p, &res);
         rc = res.errors ? EXIT_NOTFOUND : EXIT_OK;
+    } else {
+        text_flush(&p);   /* what was found before it failed */
+        if (p.fmt == FMT_JSON && p.n)
+            fputs("\n]\n", stdout);
     }
     check_result_free(&res);
     free(tables);

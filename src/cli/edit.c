@@ -4,12 +4,14 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/edit.h"
 #include "core/i18n.h"
+#include "core/validate.h"
 
 /* Options common to the write commands: -m/--comment. Leaves optind at the
  * first operand. */
@@ -335,6 +337,35 @@ static void log_row(void *arg, const log_entry *le)
     lo->n++;
 }
 
+/* --since: YYYY-MM-DD, or a time on that day, YYYY-MM-DDTHH:MM[:SS][Z]
+ * (UTC, as `log` prints it).  Anything else would compare as text with
+ * every change's time and quietly show some of them. */
+static int since_ok(const char *s)
+{
+    char date[11];
+    if (strlen(s) < 10)
+        return 0;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!value_is_date(date))
+        return 0;
+    const char *t = s + 10;
+    if (!*t)
+        return 1;
+    int hh, mm, ss = 0, n = 0;
+    if (sscanf(t, "T%2d:%2d%n", &hh, &mm, &n) != 2 || n != 6)
+        return 0;
+    t += n;
+    if (*t == ':') {
+        if (sscanf(t, ":%2d%n", &ss, &n) != 1 || n != 3)
+            return 0;
+        t += n;
+    }
+    if (*t == 'Z')
+        t++;
+    return !*t && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60;
+}
+
 int cmd_log(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {{"since", required_argument, NULL, 's'},
@@ -354,6 +385,12 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
                     _("usage: minreg log [TABLE [KEY]] [--since DATE] [--format text|csv|tsv|json]"));
             return EXIT_USAGE;
         }
+    }
+    if (since && !since_ok(since)) {
+        err_set(e, EXIT_USAGE,
+                _("--since wants a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM[:SS], not '%s'"),
+                since);
+        return EXIT_USAGE;
     }
     const table *t = NULL;
     int64_t rowid = -1;

@@ -18,7 +18,20 @@
 
 #include "i18n.h"
 
+static void rule_integrity(check_ctx *c, const check_rule *r);
+static void rule_schema(check_ctx *c, const check_rule *r);
+
 const check_rule check_rules[] = {
+    /* ---- the file: sound, and made by minreg (`minreg check` only) ---- */
+    {"R-INTEGRITY", SEV_ERROR, "SQLite",
+     "登记簿文件完好（PRAGMA quick_check；--full：integrity_check）",
+     "The register file is sound (PRAGMA quick_check; --full: integrity_check)",
+     rule_integrity, 0, ""},
+    {"R-SCHEMA", SEV_ERROR, "minreg",
+     "登记簿的表、索引、触发器和视图均为 minreg 所建（否则只读打开）",
+     "Every table, index, trigger and view of the register is one minreg made (else it opens read-only)",
+     rule_schema, 0, ""},
+
     /* ---- fields: the schema's rules, through the one validation path.
      * (Uniqueness has no rule: the validator holds unique exactly the
      * columns SQLite's own UNIQUE indexes enforce, so a register cannot
@@ -189,21 +202,24 @@ int ctx_rule_has(const check_rule *r, const table *t)
 void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
              int ci, const table *also, const char *src, const char *fmt, ...)
 {
-    if (!ctx_wants(c, t, also))
+    if (t && !ctx_wants(c, t, also))
         return;
     check_result *res = c->res;
-    if (res->n == res->cap) {
-        res->cap = res->cap ? res->cap * 2 : 32;
-        res->f = xrealloc(res->f, sizeof *res->f * (size_t)res->cap);
+    finding one, *f = &one;
+    if (!c->o->emit) {
+        if (res->n == res->cap) {
+            res->cap = res->cap ? res->cap * 2 : 32;
+            res->f = xrealloc(res->f, sizeof *res->f * (size_t)res->cap);
+        }
+        f = &res->f[res->n++];
     }
-    finding *f = &res->f[res->n++];
     buf b = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
     f->rule = r;
-    f->ti = schema_table_index(c->s, t);
+    f->ti = t ? schema_table_index(c->s, t) : -1;
     f->rowid = rowid;
     f->key = xstrdup(key ? key : "");
     f->ci = ci;
@@ -214,6 +230,37 @@ void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, c
         res->errors++;
     else
         res->warnings++;
+    if (f == &one) {
+        c->o->emit(c->o->emit_arg, f);
+        free(one.key);
+        free(one.msg);
+    }
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static void integrity_found(void *arg, const char *msg)
+{
+    check_ctx *c = arg;
+    ctx_add(c, &check_rules[0], NULL, -1, NULL, -1, NULL, NULL, "%s", msg);
+}
+
+static void rule_integrity(check_ctx *c, const check_rule *r)
+{
+    (void)r;
+    if (c->o->integrity && db_integrity(c->d, c->o->integrity > 1, integrity_found, c, c->e) < 0)
+        c->failed = 1;
+}
+
+static void rule_schema(check_ctx *c, const check_rule *r)
+{
+    const char *const *items;
+    int n = c->o->schema ? db_schema_problems(c->d, &items) : 0;
+    for (int i = 0; i < n; i++)
+        ctx_add(c, r, NULL, -1, NULL, -1, NULL, NULL, _("%s (the register is open read-only)"),
+                items[i]);
+    if (c->o->schema && db_schema_note(c->d))
+        ctx_add(c, r, NULL, -1, NULL, -1, NULL, NULL, "%s", db_schema_note(c->d));
 }
 
 void ctx_row_key(const table *t, cursor *cur, buf *out)

@@ -41,7 +41,7 @@ const check_rule *check_rule_find(const char *id);
 
 typedef struct finding {
     const check_rule *rule;
-    int ti;             /* the register (index in the schema) */
+    int ti;             /* the register (index in the schema); -1: the file itself */
     int64_t rowid;      /* the offending row, or -1: the register as a whole */
     char *key;          /* that row's key as shown ("" for none) */
     int ci;             /* the column at fault, or -1 */
@@ -56,10 +56,22 @@ typedef struct check_result {
     int errors, warnings;
 } check_result;
 
+typedef void (*check_emit_fn)(void *arg, const finding *f);
+
 typedef struct check_opts {
     const char *today;             /* YYYY-MM-DD: permits valid to before it have expired */
     const table *const *tables;    /* only findings about these registers; NULL: all */
     int ntables;
+    /* the file itself, before the rules (R-INTEGRITY): 0 not looked at,
+     * 1 PRAGMA quick_check, 2 PRAGMA integrity_check; and (R-SCHEMA) the
+     * objects of its schema minreg did not make.  Their findings have
+     * ti = -1: about the file, not a register. */
+    int integrity, schema;
+    /* Set: each finding goes to emit as it is found, valid during the call
+     * only, and is not kept (out->n stays 0; the counts are kept), so a run
+     * over millions of findings holds a bounded amount of memory. */
+    check_emit_fn emit;
+    void *emit_arg;
 } check_opts;
 
 /* Run every rule.  Returns 0, or -1 with e filled when the register could

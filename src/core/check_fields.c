@@ -13,6 +13,7 @@
 #include "config.h"
 #include "check_rules.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,24 @@ static int same(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(1.0, fab
 
 #define ISSUES_PER_ROW 32
 
+/* A spilled issue: this header, then the key and the message. */
+struct vrec {
+    int ti, ci, kind;
+    int64_t rowid;
+    size_t nkey, nmsg;
+};
+
 static void vfound_add(check_ctx *c, int ti, int64_t rowid, const char *key, const vissue *is)
 {
+    if (c->o->emit && !c->vf_file)
+        c->vf_file = tmpfile();   /* NULL: kept in memory after all */
+    if (c->vf_file) {
+        struct vrec h = {ti, is->ci, (int)is->kind, rowid, strlen(key), strlen(is->msg)};
+        if (fwrite(&h, sizeof h, 1, c->vf_file) != 1 || fwrite(key, 1, h.nkey, c->vf_file) != h.nkey ||
+            fwrite(is->msg, 1, h.nmsg, c->vf_file) != h.nmsg)
+            ctx_fail(c, NULL, strerror(errno));
+        return;
+    }
     if (c->nvf == c->capvf) {
         c->capvf = c->capvf ? c->capvf * 2 : 64;
         c->vf = xrealloc(c->vf, sizeof *c->vf * (size_t)c->capvf);
@@ -82,11 +99,52 @@ static void validate_all(check_ctx *c)
     buf_free(&key);
 }
 
+/* rule_fields over the issues spilled to c->vf_file, in the same order. */
+static void rule_fields_spilled(check_ctx *c, const check_rule *r, int area)
+{
+    if (fflush(c->vf_file) != 0 || fseek(c->vf_file, 0, SEEK_SET) != 0) {
+        ctx_fail(c, NULL, strerror(errno));
+        return;
+    }
+    buf key = BUF_INIT, msg = BUF_INIT;
+    struct vrec h;
+    while (!c->failed && fread(&h, sizeof h, 1, c->vf_file) == 1) {
+        buf_reset(&key);
+        buf_reset(&msg);
+        char chunk[512];
+        for (size_t left = h.nkey, k; left; left -= k) {
+            k = fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, c->vf_file);
+            if (!k)
+                break;
+            buf_add(&key, chunk, k);
+        }
+        for (size_t left = h.nmsg, k; left; left -= k) {
+            k = fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, c->vf_file);
+            if (!k)
+                break;
+            buf_add(&msg, chunk, k);
+        }
+        const table *t = &c->s->tables[h.ti];
+        if (!(r->arg & FIELD(h.kind)))
+            continue;
+        if (h.kind == VI_RANGE && (strcmp(t->cols[h.ci].unit, "平方公里") == 0) != area)
+            continue;
+        ctx_add(c, r, t, h.rowid, buf_str(&key), h.ci, NULL, NULL, "%s", buf_str(&msg));
+    }
+    buf_free(&key);
+    buf_free(&msg);
+    fseek(c->vf_file, 0, SEEK_END);
+}
+
 void rule_fields(check_ctx *c, const check_rule *r)
 {
     if (!c->validated)
         validate_all(c);
     int area = (r->arg & FIELD_AREA) != 0;
+    if (c->vf_file) {
+        rule_fields_spilled(c, r, area);
+        return;
+    }
     for (int i = 0; i < c->nvf; i++) {
         const struct vfound *v = &c->vf[i];
         const table *t = &c->s->tables[v->ti];
@@ -101,6 +159,9 @@ void rule_fields(check_ctx *c, const check_rule *r)
 
 void check_fields_free(check_ctx *c)
 {
+    if (c->vf_file)
+        fclose(c->vf_file);
+    c->vf_file = NULL;
     for (int i = 0; i < c->nvf; i++) {
         free(c->vf[i].key);
         free(c->vf[i].msg);

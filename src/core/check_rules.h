@@ -7,6 +7,8 @@
 #ifndef MINREG_CHECK_RULES_H
 #define MINREG_CHECK_RULES_H
 
+#include <stdio.h>
+
 #include "buf.h"
 #include "check.h"
 #include "validate.h"
@@ -34,6 +36,10 @@ struct check_ctx {
         char *key, *msg;    /* the message copied: a vissue holds 512 bytes */
     } *vf;
     int nvf, capvf;
+    /* when findings stream (check_opts.emit), the validation issues go to
+     * a temporary file instead, read back by each field rule: memory stays
+     * bounded however many rows have issues */
+    FILE *vf_file;
     /* 专栏六, read once for all mines (check_scale.c) */
     struct scale_row *scales;
     int nscales, scales_loaded;

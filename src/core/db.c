@@ -1,4 +1,5 @@
 /* db.c — SQLite access for minreg (see db.h). */
+#include "config.h"
 #include "db.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 
 #include "buf.h"
 #include "db_int.h"
+#include "i18n.h"
 #include "load.h"
 #include "rx.h"
 
@@ -83,6 +85,11 @@ const schema *db_schema(const db *d) { return &d->s; }
 const char *db_path(const db *d) { return d->path; }
 int db_readonly(const db *d) { return d->readonly; }
 int db_readonly_why(const db *d) { return d->ro_why; }
+const char *db_readonly_reason(const db *d)
+{
+    return d->ro_why == DB_RO_UNTRUSTED || d->ro_why == DB_RO_FULL ? d->ro_reason : NULL;
+}
+int db_readonly_exit(const db *d) { return d->ro_why == DB_RO_FULL ? EXIT_IO : EXIT_DB; }
 
 /* Quote an identifier taken from the schema. */
 void put_ident(buf *b, const char *id)
@@ -104,6 +111,91 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 /* ---- schema loading --------------------------------------------------- */
 
+/* ---- bounds on the register description ------------------------------
+ * The minreg_* tables are data in a file that may come from anyone: every
+ * value that sizes something (a number's decimals, a text's length, a list
+ * of allowed values, a pattern) is bounded where it is read, and a register
+ * whose description goes past a bound is refused with the bound named, so
+ * that `scale = 2147483647` cannot make a 2 GB number nor an enum of a
+ * million values a pick list nobody can use. */
+#define META_MAX_TABLES 200
+#define META_MAX_COLS 200
+#define META_MAX_TOTALS 2000
+#define META_MAX_ID 63        /* db_change.tbl holds 63 bytes */
+#define META_MAX_TEXT 512     /* labels, titles, units, sources */
+#define META_MAX_ENUM 4096    /* bytes of an enum list */
+#define META_MAX_ENUM_N 256   /* values in it */
+#define META_MAX_PATTERN 1024
+#define META_MAX_RANGE 64
+#define META_MAX_SCALE 15     /* decimals: a double has 15 to 17 */
+
+/* Fill e: "PATH: the register description is out of bounds: WHERE has N
+ * WHAT (at most MAX)".  Returns -1. */
+static int meta_refuse(db *d, mr_err *e, const char *tbl, const char *col, const char *what,
+                       long long n, long long max)
+{
+    buf where = BUF_INIT;
+    if (*col)
+        buf_printf(&where, _("column %s.%s"), tbl, col);
+    else if (*tbl)
+        buf_printf(&where, _("register %s"), tbl);
+    else
+        buf_puts(&where, _("the register"));
+    err_set(e, EXIT_DB,
+            _("%s: the register description is out of bounds: %s has %lld %s (at most %lld); "
+              "it was not made by minreg"),
+            d->path, buf_str(&where), n, what, max);
+    buf_free(&where);
+    return -1;
+}
+
+static int len_ok(db *d, mr_err *e, const char *tbl, const char *col, const char *what,
+                  const char *v, size_t max)
+{
+    size_t n = strlen(v);
+    return n <= max ? 0 : meta_refuse(d, e, tbl, col, what, (long long)n, (long long)max);
+}
+
+static int table_bounds(db *d, const table *t, mr_err *e)
+{
+    const char *id = t->id, *bytes = _("bytes in its id");
+    if (len_ok(d, e, id, "", bytes, t->id, META_MAX_ID) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its key column's id"), t->key_col, META_MAX_ID) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its label column's id"), t->label_col, META_MAX_ID) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its alias"), t->alias, META_MAX_ID) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its appendix"), t->appendix, META_MAX_ID) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its group"), t->grp, META_MAX_TEXT) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its title"), t->title, META_MAX_TEXT) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its English title"), t->title_en, META_MAX_TEXT) < 0 ||
+        len_ok(d, e, id, "", _("bytes in its source"), t->source, META_MAX_TEXT) < 0)
+        return -1;
+    return 0;
+}
+
+static int col_bounds(db *d, const table *t, const column *c, long long scale, mr_err *e)
+{
+    const char *ti = t->id, *ci = c->id;
+    if (len_ok(d, e, ti, "", _("bytes in a column's id"), c->id, META_MAX_ID) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its label"), c->label, META_MAX_TEXT) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its English label"), c->label_en, META_MAX_TEXT) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its unit"), c->unit, META_MAX_ID) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes of allowed values"), c->enum_s, META_MAX_ENUM) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its pattern"), c->pattern, META_MAX_PATTERN) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its range"), c->range, META_MAX_RANGE) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its link"), c->link_tbl, META_MAX_ID) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its link"), c->link_col, META_MAX_ID) < 0 ||
+        len_ok(d, e, ti, ci, _("bytes in its not-before column"), c->not_before, META_MAX_ID) < 0)
+        return -1;
+    long long nenum = *c->enum_s ? 1 : 0;
+    for (const char *p = c->enum_s; *p; p++)
+        nenum += *p == '|';
+    if (nenum > META_MAX_ENUM_N)
+        return meta_refuse(d, e, ti, ci, _("allowed values"), nenum, META_MAX_ENUM_N);
+    if (scale < -1 || scale > META_MAX_SCALE)
+        return meta_refuse(d, e, ti, ci, _("decimals (scale; -1: as stored)"), scale, META_MAX_SCALE);
+    return 0;
+}
+
 static int load_schema(db *d, mr_err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -121,6 +213,12 @@ static int load_schema(db *d, mr_err *e)
         t->alias = col_dup(st, 3); t->title = col_dup(st, 4); t->title_en = col_dup(st, 5);
         t->source = col_dup(st, 6); t->key_col = col_dup(st, 7); t->label_col = col_dup(st, 8);
         t->ord = sqlite3_column_int(st, 9);
+        if (table_bounds(d, t, e) < 0 ||
+            (s->ntables > META_MAX_TABLES &&
+             meta_refuse(d, e, "", "", _("registers"), s->ntables, META_MAX_TABLES) < 0)) {
+            sqlite3_finalize(st);
+            return -1;
+        }
     }
     sqlite3_finalize(st);
 
@@ -149,6 +247,12 @@ static int load_schema(db *d, mr_err *e)
             c->link_tbl = col_dup(st, 8); c->link_col = col_dup(st, 9);
             c->multi = sqlite3_column_int(st, 10); c->scale = sqlite3_column_int(st, 11);
             c->range = col_dup(st, 12); c->not_before = col_dup(st, 13);
+            if (col_bounds(d, t, c, sqlite3_column_int64(st, 11), e) < 0 ||
+                (t->ncols > META_MAX_COLS &&
+                 meta_refuse(d, e, t->id, "", _("columns"), t->ncols, META_MAX_COLS) < 0)) {
+                sqlite3_finalize(st);
+                return -1;
+            }
         }
     }
     sqlite3_finalize(st);
@@ -164,6 +268,11 @@ static int load_schema(db *d, mr_err *e)
         x->where_col = col_dup(st, 3); x->where_val = col_dup(st, 4);
         x->value = sqlite3_column_double(st, 5);
         x->unit = col_dup(st, 6); x->source = col_dup(st, 7); x->note = col_dup(st, 8);
+        if (s->ntotals > META_MAX_TOTALS) {
+            meta_refuse(d, e, "", "", _("stated totals"), s->ntotals, META_MAX_TOTALS);
+            sqlite3_finalize(st);
+            return -1;
+        }
     }
     sqlite3_finalize(st);
     schema_resolve(s);
@@ -357,10 +466,74 @@ static void sql_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * they page and cancel like any other query. */
 static void add_functions(sqlite3 *h)
 {
-    sqlite3_create_function(h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_regexp,
-                            NULL, NULL);
-    sqlite3_create_function(h, "mr_rowmatch", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+    /* SQLITE_DIRECTONLY: callable from minreg's own statements only, never
+     * from a trigger, view, default or CHECK a register file holds */
+    sqlite3_create_function(h, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                            NULL, sql_regexp, NULL, NULL);
+    sqlite3_create_function(h, "mr_rowmatch", -1,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
                             sql_rowmatch, NULL, NULL);
+}
+
+/* Settings every connection to a register gets before it reads anything:
+ * the schema is not trusted (a function with side effects cannot be called
+ * from it: trusted_schema off), nothing may corrupt the file through SQL
+ * (defensive: no writable_schema, no journal_mode=OFF), and a view in the
+ * file is never run (minreg makes none). */
+static void harden(sqlite3 *h)
+{
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+}
+
+/* The one progress handler of a connection: every PROGRESS_OPS steps of
+ * any statement, the scoped tick function (every tick_every calls) and
+ * the front end's cancel hook.  Nonzero interrupts the statement. */
+#define PROGRESS_OPS 4096
+
+static int progress(void *arg)
+{
+    db *d = arg;
+    if (d->tick_fn && ++d->tick_count >= d->tick_every) {
+        d->tick_count = 0;
+        if (d->tick_fn(d->tick_arg)) {
+            d->interrupted = 1;
+            return 1;
+        }
+    }
+    if (d->cancel_fn && d->cancel_fn(d->cancel_arg)) {
+        d->interrupted = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void db_tick_set(db *d, db_progress_fn fn, void *arg, int ops)
+{
+    d->tick_fn = fn;
+    d->tick_arg = arg;
+    d->tick_every = ops / PROGRESS_OPS > 1 ? ops / PROGRESS_OPS : 1;
+    d->tick_count = 0;
+    d->interrupted = 0;
+}
+
+void db_on_cancel(db *d, int (*fn)(void *arg), void *arg)
+{
+    d->cancel_fn = fn;
+    d->cancel_arg = arg;
+}
+
+int db_interrupted(const db *d) { return d->interrupted; }
+
+int db_cancel_asked(db *d, mr_err *e)
+{
+    if (!d->cancel_fn || !d->cancel_fn(d->cancel_arg))
+        return 0;
+    d->interrupted = 1;
+    err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), d->path);
+    return 1;
 }
 
 int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
@@ -411,6 +584,31 @@ static void sqlite_log(void *arg, int code, const char *msg)
 
 int db_damage_seen(void) { return corruption_seen; }
 
+int db_integrity(db *d, int full, void (*fn)(void *arg, const char *msg), void *arg, mr_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_error(d, e, full ? "integrity_check" : "quick_check");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        if (!m || strcmp(m, "ok") == 0)
+            continue;
+        /* a row may hold several problems, a line each, under a heading
+         * naming the database ("*** in database main ***"): one each */
+        char *copy = xstrdup(m), *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            if (strncmp(line, "*** in database ", 16) != 0)
+                fn(arg, line);
+        free(copy);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(d, e, full ? "integrity_check" : "quick_check");
+    return 0;
+}
+
 /* Why a write to the file at path failed, as far as we can tell: SQLite
  * does not always keep the system's errno (a write past RLIMIT_FSIZE comes
  * back as a bare "disk I/O error"). */
@@ -436,6 +634,10 @@ int db_error(db *d, mr_err *e, const char *what)
     int code = sqlite3_errcode(d->h) & 0xff;
     const char *sep = what ? ": " : "";
     what = what ? what : "";
+    if (code == SQLITE_INTERRUPT) {
+        err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), d->path);
+        return -1;
+    }
     if (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN) {
         /* disk full, a file size limit, an I/O error: say the system's reason */
         char why[128];
@@ -528,6 +730,109 @@ static char *immutable_uri(const char *path)
     return buf_steal(&b);
 }
 
+/* Is path a file a register can be?  Refuses what is not a regular file (a
+ * device such as /dev/zero reads as an endless empty database, a FIFO
+ * would block the open) and a file without SQLite's header, before SQLite
+ * sees it. */
+static int plain_sqlite_file(const char *path, mr_err *e)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        err_set(e, EXIT_DB, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        err_set(e, EXIT_DB, _("%s: not a register file (%s)"), path,
+                S_ISDIR(sb.st_mode)    ? _("a folder")
+                : S_ISCHR(sb.st_mode)  ? _("a character device")
+                : S_ISBLK(sb.st_mode)  ? _("a block device")
+                : S_ISFIFO(sb.st_mode) ? _("a FIFO")
+                : S_ISSOCK(sb.st_mode) ? _("a socket")
+                                       : _("not a regular file"));
+        return -1;
+    }
+    char h[16];
+    ssize_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd >= 0) {
+        n = read(fd, h, sizeof h);
+        close(fd);
+    }
+    if (fd >= 0 && (n != (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)) {
+        if (n == 0)
+            err_set(e, EXIT_DB, _("%s: an empty file, not a register"), path);
+        else
+            err_set(e, EXIT_DB, "%s: not an SQLite database (is it a register file?)", path);
+        return -1;
+    }
+    return 0;   /* unreadable: SQLite's open says why */
+}
+
+/* Open d->open_name with d->open_flags, hardened, triggers off until the
+ * schema is known to be minreg's. */
+static int open_handle(db *d, mr_err *e)
+{
+    if (d->h) {
+        sqlite3_close(d->h);
+        d->h = NULL;
+    }
+    int orc = sqlite3_open_v2(d->open_name, &d->h, d->open_flags, NULL);
+    if (orc != SQLITE_OK) {
+        err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        return -1;
+    }
+    sqlite3_extended_result_codes(d->h, 1);
+    harden(d->h);
+    sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    sqlite3_busy_handler(d->h, busy_wait, d);
+    sqlite3_progress_handler(d->h, PROGRESS_OPS, progress, d);
+    return 0;
+}
+
+/* A read failed with an I/O error: is it the file system being full, so
+ * that SQLite cannot make the -shm file a WAL-mode register needs even to
+ * be read?  Then, if no -wal holds changes not yet in the file, the file
+ * alone is the register: reopen it read-only as immutable (DB_RO_FULL).
+ * Returns 1 reopened, 0 not that case, -1 that case but it cannot be read
+ * (e says why). */
+static int reopen_full(db *d, mr_err *e)
+{
+    int code = sqlite3_extended_errcode(d->h);
+    if ((code & 0xff) != SQLITE_IOERR && (code & 0xff) != SQLITE_FULL &&
+        (code & 0xff) != SQLITE_CANTOPEN)
+        return 0;
+    struct statvfs vfs;
+    char *dir = dir_of(d->path);
+    int full = statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < 65536;
+    free(dir);
+    if (!full || !wal_mode_file(d->path))
+        return 0;
+    if (beside(d->path, "-wal", F_OK)) {
+        buf w = BUF_INIT;
+        buf_printf(&w, "%s-wal", d->path);
+        struct stat sb;
+        int empty = stat(buf_str(&w), &sb) == 0 && sb.st_size == 0;
+        buf_free(&w);
+        if (!empty) {
+            err_set(e, EXIT_IO,
+                    _("%s: cannot be read: the file system is full, and SQLite needs to make the "
+                      "-shm file beside the register to read the changes in its -wal file; free "
+                      "some space and try again"),
+                    d->path);
+            return -1;
+        }
+    }
+    free(d->open_name);
+    d->open_name = immutable_uri(d->path);
+    d->open_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    d->readonly = 1;
+    d->ro_why = DB_RO_FULL;
+    free(d->ro_reason);
+    d->ro_reason = xstrdup(_("the file system is full: no room for the -wal and -shm files a "
+                             "write needs"));
+    return open_handle(d, e) < 0 ? -1 : 1;
+}
+
 int db_open(const char *path, int flags, db **out, mr_err *e)
 {
     lib_init();
@@ -536,6 +841,8 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         err_set(e, EXIT_DB, "%s: %s", path, strerror(errno));
         return -1;
     }
+    if (plain_sqlite_file(path, e) < 0)
+        return -1;
     db *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
     char *dir = dir_of(path), *uri = NULL;
@@ -564,15 +871,53 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
     free(dir);
     d->open_name = uri ? uri : xstrdup(path);
     d->open_flags = oflags;
-    int orc = sqlite3_open_v2(d->open_name, &d->h, oflags, NULL);
-    if (orc != SQLITE_OK) {
-        err_set(e, EXIT_DB, "%s: %s", path, sqlite3_errmsg(d->h));
+    if (open_handle(d, e) < 0) {
         db_close(d);
         return -1;
     }
-    sqlite3_extended_result_codes(d->h, 1);
-    sqlite3_busy_handler(d->h, busy_wait, d);
-    if (check_version(d, e) < 0 || load_schema(d, e) < 0) {
+    mr_err ve = {0};
+    int vrc = check_version(d, &ve);
+    if (vrc < 0) {
+        /* a full file system: read the file alone, or say why not */
+        int rrc = reopen_full(d, e);
+        if (rrc == 1)
+            vrc = check_version(d, &ve);
+        if (rrc < 0) {
+            db_close(d);
+            return -1;
+        }
+    }
+    if (vrc < 0) {
+        *e = ve;
+        db_close(d);
+        return -1;
+    }
+    /* Only a schema minreg made may run in this process: otherwise the
+     * register is read-only, with triggers and views off (db_trust.c).
+     * An older version opened read-only was not migrated, and so is not
+     * compared (there is no -r open of one yet: check_version refuses). */
+    if (d->s.version != MINREG_SCHEMA_VERSION)
+        d->trust_note = xstrdup(_("an older schema version opened read-only is not migrated, so "
+                                  "its schema was not compared with minreg's"));
+    if (d->s.version != MINREG_SCHEMA_VERSION || trust_compare(d) != 0) {
+        if (d->ntrust_items == 0 && d->trust_note && !d->readonly) {
+            /* cannot tell: safer read-only */
+            d->ro_reason = xstrdup(d->trust_note);
+            d->ro_why = DB_RO_UNTRUSTED;
+        } else if (d->ntrust_items > 0 && !d->readonly) {
+            buf b = BUF_INIT;
+            buf_printf(&b, _("it holds SQL minreg did not make: %s"), d->trust_items[0]);
+            if (d->ntrust_items > 1)
+                buf_printf(&b, _(" and %d more (minreg check lists them)"), d->ntrust_items - 1);
+            d->ro_reason = buf_steal(&b);
+            d->ro_why = DB_RO_UNTRUSTED;
+        }
+        d->readonly = d->ro_why != 0;
+        sqlite3_exec(d->h, "PRAGMA query_only = 1", NULL, NULL, NULL);
+    } else {
+        sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
+    }
+    if (load_schema(d, e) < 0) {
         db_close(d);
         return -1;
     }
@@ -592,6 +937,11 @@ int db_open_same(db *d, sqlite3 **out)
         return -1;
     }
     sqlite3_extended_result_codes(*out, 1);
+    harden(*out);
+    if (d->readonly) {   /* a worker only reads; an untrusted file's triggers stay off */
+        sqlite3_db_config(*out, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+        sqlite3_exec(*out, "PRAGMA query_only = 1", NULL, NULL, NULL);
+    }
     add_functions(*out);
     return 0;
 }
@@ -607,6 +957,7 @@ void db_close(db *d)
     for (int i = 0; i < d->nkeyed; i++)
         sqlite3_finalize(d->keyed[i].st);
     sqlite3_close(d->h);
+    trust_free(d);
     free(d->counts);
     free(d->next_rid);
     schema_free(&d->s);
@@ -735,6 +1086,7 @@ int db_begin(db *d, mr_err *e)
 {
     d->busy_cancelled = 0;
     db_seq_forget(d);
+    d->interrupted = 0;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
             err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
@@ -1371,7 +1723,7 @@ static int fill_split(rowsrc *r, db_progress_fn fn, void *arg, mr_err *e)
     }
     fill_progress fp = {fn, arg, 0};
     if (fn)
-        sqlite3_progress_handler(r->d->h, 20000, fill_tick, &fp);
+        db_tick_set(r->d, fill_tick, &fp, 20000);
     buf ids = BUF_INIT;
     int64_t n = 0;
     int rc, k = 0, failed = 0;
@@ -1391,7 +1743,7 @@ static int fill_split(rowsrc *r, db_progress_fn fn, void *arg, mr_err *e)
             k = 0;
         }
     } while (rc == 1 && !failed);
-    sqlite3_progress_handler(r->d->h, 0, NULL, NULL);
+    db_tick_set(r->d, NULL, NULL, 0);
     if (rc < 0 || failed)
         err_set(e, EXIT_DB, "%s", fp.stopped ? "cancelled" : rc < 0 ? cursor_error(c) : sqlite3_errmsg(r->d->h));
     buf_free(&ids);
@@ -1467,9 +1819,9 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     if (rc == SQLITE_OK) {
         bind_filters(st, r->f, nf);
         if (fn)
-            sqlite3_progress_handler(d->h, 20000, progress_trampoline, pa);
+            db_tick_set(d, progress_trampoline, pa, 20000);
         rc = sqlite3_step(st);
-        sqlite3_progress_handler(d->h, 0, NULL, NULL);
+        db_tick_set(d, NULL, NULL, 0);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -1774,9 +2126,9 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
     }
     void *pa[2] = {(void *)(uintptr_t)fn, arg};
     if (fn)
-        sqlite3_progress_handler(r->d->h, 20000, progress_trampoline, pa);
+        db_tick_set(r->d, progress_trampoline, pa, 20000);
     int rc = sqlite3_step(st);
-    sqlite3_progress_handler(r->d->h, 0, NULL, NULL);
+    db_tick_set(r->d, NULL, NULL, 0);
     if (rc == SQLITE_ROW)
         found = sqlite3_column_int64(st, 0);
     else if (rc != SQLITE_DONE) {

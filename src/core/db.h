@@ -43,13 +43,46 @@ const char *db_path(const db *d);
 int db_readonly(const db *d);   /* opened read-only (asked, or the file is not writable) */
 /* Why: -r was given, the file is not writable, or its folder is not (a write
  * needs to create the -wal and -shm files beside the register). */
-enum { DB_RO_ASKED = 1, DB_RO_FILE, DB_RO_FOLDER };
+enum { DB_RO_ASKED = 1, DB_RO_FILE, DB_RO_FOLDER, DB_RO_UNTRUSTED, DB_RO_FULL };
 int db_readonly_why(const db *d);
+/* For DB_RO_UNTRUSTED and DB_RO_FULL, the reason in words for a refused
+ * write ("it holds SQL minreg did not make: trigger \"x\" on t"); NULL for
+ * the others, whose callers word them.  db_readonly_exit: the exit code a
+ * refused write takes (5 when the file system is full, else 4). */
+const char *db_readonly_reason(const db *d);
+int db_readonly_exit(const db *d);
+
+/* The register's schema (sqlite_master) is compared on open with the one
+ * data/schema.sql makes (db_trust.c): a trigger, view, index or table that
+ * differs, is missing, or was not made by minreg opens it read-only
+ * (DB_RO_UNTRUSTED), with triggers and views disabled.  The objects at
+ * fault, one phrase each ("trigger \"x\" on mining_permits: not made by
+ * minreg"), for `check`: their number, *items set (owned by d). */
+int db_schema_problems(const db *d, const char *const **items);
+/* A note when the comparison could not be made (an older schema version
+ * opened read-only is not migrated, so not compared), else NULL. */
+const char *db_schema_note(const db *d);
+
+/* While a statement runs, fn (set by the front end) is asked every few
+ * thousand steps whether to stop: nonzero interrupts the statement, which
+ * fails with SQLITE_INTERRUPT; db_error then reports "cancelled" with
+ * EXIT_CANCELLED, and the caller rolls its transaction back.  NULL: never. */
+void db_on_cancel(db *d, int (*fn)(void *arg), void *arg);
+/* Was the last statement stopped by that hook (or a db_ticks function)? */
+int db_interrupted(const db *d);
+/* For work made of many short statements (an undo of a large import),
+ * asked between them: has the front end's hook asked to stop?  Then e says
+ * "cancelled" (EXIT_CANCELLED) and the caller rolls back. */
+int db_cancel_asked(db *d, mr_err *e);
 
 /* Fill e from the last SQLite error on d: "PATH: WHAT: message", with the
  * system's reason and exit 5 for a file system error (disk full, file size
  * limit, I/O error), exit 4 otherwise.  Returns -1. */
 int db_error(db *d, mr_err *e, const char *what);
+/* PRAGMA quick_check (full: integrity_check): each problem it finds to fn,
+ * none when the file is sound.  0, or -1 with e filled when it could not
+ * run. */
+int db_integrity(db *d, int full, void (*fn)(void *arg, const char *msg), void *arg, mr_err *e);
 /* Has SQLite met a damaged page or a truncated file in this process? */
 int db_damage_seen(void);
 
@@ -172,6 +205,8 @@ int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const c
                  const char *op, const char *field, const char *old, const char *new_, mr_err *e);
 int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e);
 
+/* How many audit rows change has, each row a run added counted. */
+int64_t db_change_rows(db *d, int64_t change);
 /* Did change touch row row_id of tbl (any audit row of it, or a run)? */
 int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id);
 

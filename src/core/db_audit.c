@@ -230,7 +230,7 @@ void db_cache_kb(db *d, int kb)
 
 void db_ticks(db *d, db_progress_fn fn, void *arg)
 {
-    sqlite3_progress_handler(d->h, fn ? 1000000 : 0, fn, arg);
+    db_tick_set(d, fn, arg, 1000000);
 }
 
 void db_defer_fks(db *d)
@@ -545,6 +545,22 @@ int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : fail(d, e);
+}
+
+int64_t db_change_rows(db *d, int64_t change)
+{
+    sqlite3_stmt *st = stmt_cached(d,
+        "SELECT (SELECT count(*) FROM minreg_audit WHERE change_id = ?1)"
+        " + (SELECT coalesce(sum(last_row - first_row + 1), 0) FROM minreg_audit_added"
+        " WHERE change_id = ?1)");
+    int64_t n = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, change);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return n;
 }
 
 int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id)

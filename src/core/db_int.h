@@ -43,6 +43,20 @@ struct db {
      * (0: not read yet), written back to minreg_seq by db_commit */
     int64_t *next_rid;
     int64_t count_dv, count_tc;
+    /* the one progress handler (db.c progress): a scoped tick function
+     * (db_ticks, sorts, searches), called every tick_every handler calls,
+     * and the front end's cancel hook, asked at every call */
+    db_progress_fn tick_fn;
+    void *tick_arg;
+    int tick_every, tick_count;
+    int (*cancel_fn)(void *arg);
+    void *cancel_arg;
+    int interrupted;     /* the last interrupt came from the handler */
+    /* the schema comparison (db_trust.c) */
+    char **trust_items;  /* the objects at fault */
+    int ntrust_items;
+    char *ro_reason;     /* DB_RO_UNTRUSTED / DB_RO_FULL: in words */
+    char *trust_note;    /* why no comparison was made, or NULL */
 };
 
 struct cursor {
@@ -76,6 +90,16 @@ int db_open_same(db *d, sqlite3 **out);
 /* db_migrate.c: bring a register of schema `version` up to
  * MINREG_SCHEMA_VERSION, one transaction per step. */
 int db_migrate(db *d, int version, mr_err *e);
+
+/* Set d's scoped tick function (NULL: none), called about every `ops`
+ * virtual machine steps of any statement; see struct db. */
+void db_tick_set(db *d, db_progress_fn fn, void *arg, int ops);
+
+/* db_trust.c: compare d's schema with the one data/schema.sql makes.
+ * Fills d->trust_items (and returns their number: 0 when it matches), or
+ * returns -1 with d->trust_note set when it cannot tell. */
+int trust_compare(db *d);
+void trust_free(db *d);
 
 /* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?nf+1 AND ?nf+2
  * ORDER BY rowid [DESC]" with the filters f bound; scan_start splits it

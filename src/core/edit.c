@@ -111,8 +111,9 @@ static int writable(db *d, edit_result *r, mr_err *e)
     if (!db_readonly(d))
         return 1;
     int why = db_readonly_why(d);
-    err_set(e, EXIT_DB, _("%s is open read-only (%s): nothing was changed"), db_path(d),
-            why == DB_RO_FOLDER ? _("its folder is not writable, and a write needs to create "
+    err_set(e, db_readonly_exit(d), _("%s is open read-only (%s): nothing was changed"), db_path(d),
+            db_readonly_reason(d) ? db_readonly_reason(d)
+            : why == DB_RO_FOLDER ? _("its folder is not writable, and a write needs to create "
                                     "the -wal and -shm files beside it")
             : why == DB_RO_FILE ? _("the file is not writable")
                                 : _("-r"));
@@ -424,7 +425,15 @@ typedef struct revert_ctx {
     int64_t rowid;      /* the last row put back */
     const char *kind;   /* "undo" or "redo", for messages */
     mr_err *e;
+    unsigned rows;      /* audit rows gone through: asked to stop every 64 */
 } revert_ctx;
+
+/* An undo of a large import is many short statements, each too short for
+ * the progress handler: between them, ask whether to stop. */
+static int revert_stop(revert_ctx *c)
+{
+    return (++c->rows & 63) == 0 && db_cancel_asked(c->d, c->e);
+}
 
 /* Before anything is written: each row the change touched must still be as
  * the change left it.  A later change still in effect that touched the row
@@ -435,6 +444,8 @@ typedef struct revert_ctx {
 static int check_current(void *arg, const audit_row *a)
 {
     revert_ctx *c = arg;
+    if (revert_stop(c))
+        return 1;
     const char *what = strcmp(c->kind, "undo") == 0 ? _("undo") : _("redo");
     int upd = strcmp(a->op, "update") == 0;
     int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL);
@@ -513,6 +524,8 @@ static int check_current(void *arg, const audit_row *a)
 static int put_back(void *arg, const audit_row *a)
 {
     revert_ctx *c = arg;
+    if (revert_stop(c))
+        return 1;
     const table *t = schema_table(db_schema(c->d), a->tbl);
     int ok;
     if (!t) {
@@ -552,10 +565,12 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
-    revert_ctx c = {d, x, 0, 0, kind, e};
+    revert_ctx c = {d, x, 0, 0, kind, e, 0};
     int rc = db_audit_each(d, x, 0, check_current, &c);
     if (rc != 0) {
-        if (rc < 0)
+        if (rc < 0 && db_interrupted(d))
+            err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
+        else if (rc < 0)
             err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
         r->code = rc < 0 ? EDIT_ERROR : EDIT_REFUSED;
         return finish(d, 0, r, e);
@@ -619,16 +634,13 @@ typedef struct describe_ctx {
     db *d;
     buf *out;
     int lines, max;
-    int64_t more;
 } describe_ctx;
 
 static int describe_row(void *arg, const audit_row *a)
 {
     describe_ctx *c = arg;
-    if (c->lines >= c->max) {
-        c->more++;
-        return 0;
-    }
+    if (c->lines >= c->max)
+        return 1;   /* the rest are counted, not read */
     c->lines++;
     const table *t = schema_table(db_schema(c->d), a->tbl);
     const char *tname = t ? t->title : a->tbl;
@@ -651,9 +663,8 @@ int edit_describe(db *d, int64_t change, int max, buf *out)
         return 0;
     buf_printf(out, _("change %lld by %s at %s: %s%s%s\n"), (long long)ch.id, ch.who,
                edit_local_time(ch.at), ch.summary, *ch.comment ? " — " : "", ch.comment);
-    describe_ctx c = {d, out, 0, max, 0};
-    db_audit_each(d, change, 0, describe_row, &c);
-    if (c.more)
-        buf_printf(out, _("  … and %lld more\n"), (long long)c.more);
+    describe_ctx c = {d, out, 0, max};
+    if (db_audit_each(d, change, 0, describe_row, &c) > 0)
+        buf_printf(out, _("  … and %lld more\n"), (long long)(db_change_rows(d, change) - c.lines));
     return 1;
 }

@@ -600,6 +600,11 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
                mr_err *e)
 {
     memset(r, 0, sizeof *r);
+    if (db_readonly(d) && db_readonly_reason(d)) {
+        err_set(e, db_readonly_exit(d), _("%s is open read-only (%s): nothing was changed"),
+                db_path(d), db_readonly_reason(d));
+        return IMPORT_ERROR;
+    }
     if (db_readonly(d)) {
         err_set(e, EXIT_DB, _("%s is open read-only (-r, or the file is not writable): nothing was changed"),
                 db_path(d));

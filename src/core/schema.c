@@ -132,6 +132,12 @@ void schema_resolve(schema *s)
             }
         }
     }
+    for (int i = 0; i < s->ntables; i++)
+        for (int j = 0; j < s->tables[i].ncols; j++) {
+            const column *c = &s->tables[i].cols[j];
+            if (c->link_ti >= 0 && c->link_ci >= 0)
+                s->tables[c->link_ti].cols[c->link_ci].linked_in = 1;
+        }
 }
 
 static void column_free(column *c)

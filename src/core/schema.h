@@ -22,6 +22,7 @@ typedef struct column {
     int required, multi, scale;
     int not_before_ci; /* resolved, or -1 */
     int link_ti, link_ci;   /* resolved target (table index, column index) or -1 */
+    int linked_in;          /* a column of another register (or this one) links to this one */
 } column;
 
 typedef struct table {

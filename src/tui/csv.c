@@ -62,7 +62,10 @@ int tui_import_file(const table *t, const char *arg)
         return 0;
     }
     if (tui_options()->readonly) {
-        tui_message("%s", _("the register is open read-only"));
+        if (db_readonly_reason(tui_db()))
+            tui_error_text(tui_readonly_text());
+        else
+            tui_message("%s", _("the register is open read-only"));
         return 0;
     }
     char *path = expand(arg);

@@ -42,7 +42,7 @@ static int readonly_refused(void)
 {
     if (!tui_options()->readonly)
         return 0;
-    tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
+    tui_error_text(tui_readonly_text());
     return 1;
 }
 

@@ -95,7 +95,7 @@ static void hist_request(view *v, request req)
         if (!h->n)
             break;
         if (tui_options()->readonly) {
-            tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
+            tui_error_text(tui_readonly_text());
             break;
         }
         buf what = BUF_INIT;

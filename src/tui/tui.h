@@ -67,6 +67,8 @@ typedef struct tui_opts {
 int tui_main(db *d, const tui_opts *o);
 
 db *tui_db(void);
+/* Why the register is read-only, for a refused write. */
+const char *tui_readonly_text(void);
 const tui_opts *tui_options(void);
 void view_push(view *v);
 void view_pop(void);                 /* Back */

@@ -50,6 +50,16 @@ static struct {
 static volatile sig_atomic_t got_signal;
 
 db *tui_db(void) { return T.d; }
+
+const char *tui_readonly_text(void)
+{
+    static buf b;
+    if (!db_readonly_reason(T.d))
+        return _("read-only: opened with -r, or the file or its folder is not writable");
+    buf_reset(&b);
+    buf_printf(&b, _("read-only: %s"), db_readonly_reason(T.d));
+    return buf_str(&b);
+}
 const tui_opts *tui_options(void) { return &T.o; }
 view *view_top(void) { return T.top; }
 int screen_rows(void) { return LINES - 3 > 0 ? LINES - 3 : 0; }
@@ -853,7 +863,7 @@ static void handle(request req)
     case REQ_UNDO:
     case REQ_REDO: {
         if (T.o.readonly) {
-            tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
+            tui_error_text(tui_readonly_text());
             break;
         }
         /* say what would be undone (the clerk's own latest change), and ask */
@@ -925,6 +935,27 @@ static int on_busy_cancel(void *arg)
     return got_signal != 0;
 }
 
+/* The db's progress handler asks this while any statement runs (a sort, a
+ * search, a save): Esc, Ctrl-C, SIGTERM and SIGHUP stop it, and the write
+ * it was part of is rolled back.  The keyboard is read only once calls have
+ * gone on for 50 ms without a pause, and then every 20 ms, so a quick
+ * statement never eats the keys typed ahead. */
+static int on_stmt_cancel(void *arg)
+{
+    static double first, last, polled;
+    (void)arg;
+    if (got_signal)
+        return tui_cancel_requested();   /* takes a SIGINT; SIGTERM/SIGHUP stay */
+    double t = now_ms();
+    if (t - last > 20)
+        first = t;   /* a new statement, or one that had paused */
+    last = t;
+    if (t - first < 50 || t - polled < 20)
+        return 0;
+    polled = t;
+    return tui_cancel_requested();
+}
+
 int tui_main(db *d, const tui_opts *o)
 {
     mr_err e = {0};
@@ -944,7 +975,11 @@ int tui_main(db *d, const tui_opts *o)
         return EXIT_USAGE;
     }
     db_on_busy(d, on_busy, on_busy_cancel, NULL);
+    db_on_cancel(d, on_stmt_cancel, NULL);
     T.top = home_new();
+    if (db_readonly_reason(d)) {   /* say it until the first key */
+        tui_error_text(tui_readonly_text());
+    }
     T.running = 1;
     int rc = EXIT_OK;
     while (T.running) {

@@ -41,10 +41,10 @@ is "... but not the other registers' findings" "$(tail -n +2 "$T/out" | grep -vc
 # the rule table
 run_minreg check --rules
 is "--rules: exit 0" "$rc" 0
-is "--rules lists 24 rules" "$(grep -c '^R-' "$T/out")" 24
+is "--rules lists 26 rules" "$(grep -c '^R-' "$T/out")" 26
 matches_file "--rules pinned" check_rules.txt
 run_minreg check --rules --format csv
-is "--rules --format csv: header and 24 rules" "$(wc -l <"$T/out")" 25
+is "--rules --format csv: header and 26 rules" "$(wc -l <"$T/out")" 27
 
 # usage errors
 run_minreg check --today 2026-02-30
@@ -305,6 +305,26 @@ fresh; sql "$complete"; sql "UPDATE mining_permits SET size_class = CASE WHEN id
 breaks R-TARGET-SHARE 15 "1 large of 10 mines: 10%"
 fresh; sql "$complete"
 passes R-TARGET-SHARE 15 "no size classes entered: no share to compare"
+
+# R-INTEGRITY: PRAGMA quick_check first.  A -wal left from another register
+# (here: the same register grown by 100 pages, then its header rewritten in
+# WAL mode) makes this one 100 pages longer, none of them used
+fresh; cp "$T/c.db" "$T/other.db"
+sqlite3 "$T/other.db" "CREATE TABLE pad(x); INSERT INTO pad SELECT randomblob(3500) FROM generate_series(1, 100)"
+sql "PRAGMA journal_mode = WAL" >/dev/null
+printf 'PRAGMA journal_mode = WAL;\nPRAGMA wal_autocheckpoint = 0;\nPRAGMA user_version = 7;\n.system cp "%s" "%s"\n' \
+    "$T/other.db-wal" "$T/c.db-wal" | sqlite3 "$T/other.db" >/dev/null
+breaks R-INTEGRITY - "a stale -wal from another file: every page never used" 100
+rm -f "$T/c.db-wal" "$T/c.db-shm"; fresh
+passes R-INTEGRITY - "a sound file"
+
+# R-SCHEMA: an object minreg did not make (the register then opens read-only)
+fresh; sql "CREATE TRIGGER planted AFTER UPDATE ON mining_permits BEGIN SELECT 1; END"
+breaks R-SCHEMA - "a trigger minreg did not make"
+fresh; sql "CREATE INDEX mining_permits_name ON mining_permits(mine_name)"
+breaks R-SCHEMA - "an index minreg did not make"
+fresh
+passes R-SCHEMA - "the schema minreg made"
 
 # every rule of the table has been exercised above, both ways
 for r in $("$MINREG" check --rules --format csv | tail -n +2 | cut -d, -f1); do
