@@ -187,6 +187,24 @@ void tui_message(const char *fmt, ...)
     T.msg_error = 0;
 }
 
+/* "minreg: MSG" on stderr (outside the screen: a key script, a start that
+ * failed), escaped: a file name or a key script may hold anything. */
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+    buf m = BUF_INIT, out = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    buf_puts(&out, "minreg: ");
+    text_escape(&out, m.s ? m.s : "", m.len);
+    buf_putc(&out, '\n');
+    fwrite(out.s, 1, out.len, stderr);
+    buf_free(&m);
+    buf_free(&out);
+}
+
 void tui_error(const mr_err *e)
 {
     buf_reset(&T.msg);
@@ -441,7 +459,7 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                             *ch = (uint32_t)named_keys[i].code;
                             return named_keys[i].is_key ? IN_KEY : IN_CHAR;
                         }
-                    fprintf(stderr, "minreg: key script: unknown key <%s>\n", name);
+                    warn(_("key script: unknown key <%s>"), name);
                     continue;
                 }
             }
@@ -859,12 +877,12 @@ int tui_main(db *d, const tui_opts *o)
     if (T.o.script) {
         T.script = fopen(T.o.script, "r");
         if (!T.script) {
-            fprintf(stderr, "minreg: %s: %s\n", T.o.script, strerror(errno));
+            warn("%s: %s", T.o.script, strerror(errno));
             return EXIT_IO;
         }
     }
     if (curses_start(&e) < 0) {
-        fprintf(stderr, "minreg: %s\n", e.msg);
+        warn("%s", e.msg);
         return EXIT_USAGE;
     }
     db_on_busy(d, on_busy, on_busy_cancel, NULL);
