@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -1376,8 +1377,33 @@ struct rowsrc {
 
 static int view_seq;
 
+/* The progress handlers of views and searches run every TICK_OPS steps of
+ * SQLite's machine: a pattern that backtracks can take milliseconds a row,
+ * and 20000 steps were seconds of it before Esc was looked at.  That often,
+ * the callback (which draws and reads the keyboard) is asked at most every
+ * TICK_MS, and at the first tick after tick_start.  Main thread only. */
+#define TICK_OPS 100
+#define TICK_MS 20
+
+static double tick_last = -1;
+
+static void tick_start(void) { tick_last = -1; }
+
+static int tick_due(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    if (tick_last >= 0 && ms - tick_last < TICK_MS)
+        return 0;
+    tick_last = ms;
+    return 1;
+}
+
 static int progress_trampoline(void *arg)
 {
+    if (!tick_due())
+        return 0;
     void **pa = arg;
     db_progress_fn fn = (db_progress_fn)(uintptr_t)pa[0];
     return fn(pa[1]);
@@ -1391,9 +1417,15 @@ typedef struct fill_progress {
     int stopped;   /* fn asked to stop: the statement it interrupted failed */
 } fill_progress;
 
+/* Also what the scan asks while it waits for a worker's chunk (and once
+ * stopped, stays stopped: the Esc was read). */
 static int fill_tick(void *arg)
 {
     fill_progress *fp = arg;
+    if (fp->stopped)
+        return 1;
+    if (!tick_due())
+        return 0;
     return fp->stopped = fp->fn(fp->arg) != 0;
 }
 
@@ -1415,8 +1447,11 @@ static int fill_split(rowsrc *r, db_progress_fn fn, void *arg, mr_err *e)
         return 0;
     }
     fill_progress fp = {fn, arg, 0};
-    if (fn)
-        sqlite3_progress_handler(r->d->h, 20000, fill_tick, &fp);
+    if (fn) {
+        tick_start();
+        sqlite3_progress_handler(r->d->h, TICK_OPS, fill_tick, &fp);
+        scan_on_wait(c, fill_tick, &fp);
+    }
     buf ids = BUF_INIT;
     int64_t n = 0;
     int rc, k = 0, failed = 0;
@@ -1511,8 +1546,10 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     void *pa[2] = {(void *)(uintptr_t)fn, arg};
     if (rc == SQLITE_OK) {
         bind_filters(st, r->f, nf);
-        if (fn)
-            sqlite3_progress_handler(d->h, 20000, progress_trampoline, pa);
+        if (fn) {
+            tick_start();
+            sqlite3_progress_handler(d->h, TICK_OPS, progress_trampoline, pa);
+        }
         rc = sqlite3_step(st);
         sqlite3_progress_handler(d->h, 0, NULL, NULL);
     }
@@ -1818,8 +1855,10 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
         sqlite3_bind_int64(st, np + 1, bound);
     }
     void *pa[2] = {(void *)(uintptr_t)fn, arg};
-    if (fn)
-        sqlite3_progress_handler(r->d->h, 20000, progress_trampoline, pa);
+    if (fn) {
+        tick_start();
+        sqlite3_progress_handler(r->d->h, TICK_OPS, progress_trampoline, pa);
+    }
     int rc = sqlite3_step(st);
     sqlite3_progress_handler(r->d->h, 0, NULL, NULL);
     if (rc == SQLITE_ROW)

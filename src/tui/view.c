@@ -44,6 +44,7 @@ static struct {
     unsigned data_version;     /* bumped by every write: screens re-read */
     int64_t file_version;      /* db_data_version last seen: another clerk's commits */
     int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
+    int cancel_armed;          /* <cancel>: the next check for Esc finds one */
     const char *prompt;        /* the prompt line being edited, drawn last */
 } T;
 
@@ -299,8 +300,12 @@ int tui_cancel_requested(void)
     }
     if (got_signal)
         return 1;   /* SIGTERM/SIGHUP: stop the work, the loop then exits */
-    if (T.o.script)
-        return 0;
+    if (T.o.script) {
+        /* <cancel>: as if Esc were pressed while the work that asks next runs */
+        int armed = T.cancel_armed;
+        T.cancel_armed = 0;
+        return armed;
+    }
     nodelay(stdscr, TRUE);
     int ch = getch(), cancel = 0;
     while (ch != ERR) {
@@ -397,8 +402,9 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
 
 /* Next event from the key script.  Syntax: literal characters, <Name> for
  * the keys above, <C-x> for control keys, <dump>, <dump pending>,
- * <resize WxH>; lines that start with '#' are comments; newlines are
- * ignored. */
+ * <resize WxH>, <cancel> (the next long operation's first check for Esc
+ * finds one: a cancel made deterministic); lines that start with '#' are
+ * comments; newlines are ignored. */
 static int script_next(uint32_t *ch, int *rw, int *rh)
 {
     for (;;) {
@@ -435,6 +441,10 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                         return IN_DUMP;
                     if (strcmp(name, "dump pending") == 0)
                         return IN_DUMP_PENDING;
+                    if (strcmp(name, "cancel") == 0) {
+                        T.cancel_armed = 1;
+                        continue;
+                    }
                     if (strncmp(name, "other ", 6) == 0 && T.o.other) {
                         fflush(stdout);
                         T.o.other(name + 6);

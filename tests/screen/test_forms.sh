@@ -34,6 +34,9 @@ is "form_add: its area" "$(value 11 area_km2)" 1.25
 is "form_add: the duplicate was deleted and the delete undone" "$(value 12 mine_name)" 新建矿山
 form form_refuse
 is "form_refuse: nothing was deleted" "$("$MINREG" show districts --format tsv | tail -n +2 | wc -l)" 7
+form form_invisible
+is "form_invisible: the look-alike 金矿 was not added" \
+    "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minerals WHERE name LIKE '金矿%'")" 1
 form form_conflict
 is "form_conflict: mine saved over theirs, then theirs taken" "$(value 4 area_km2)" 0.7
 run_minreg log a11 4 --format tsv
