@@ -155,8 +155,11 @@ static int run_other(const char *cmdline)
                 rc = commands[i].fn(d, argc, args, &e);
             break;
         }
-    if (rc)
-        printf("other: exit %d %s\n", rc, e.msg);
+    if (rc) {
+        printf("other: exit %d ", rc);
+        out_safe(stdout, e.msg);
+        putchar('\n');
+    }
     db_close(d);
     if (me) {
         setenv("USER", me, 1);
@@ -192,21 +195,21 @@ int main(int argc, char **argv)
     const char *cs = nl_langinfo(CODESET);
     if (!cs || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0))
         setlocale(LC_CTYPE, "C.UTF-8");
-    while ((o = getopt_long(argc, argv, "+f:rhV", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "+f:rhV", opts)) != -1) {
         switch (o) {
         case 'f': file = optarg; break;
         case 'r': readonly = 1; break;
         case 'L': lang = optarg; break;
         case 'A':
             if (strcmp(optarg, "wide") && strcmp(optarg, "narrow")) {
-                fprintf(stderr, "minreg: --ambiguous wants wide or narrow\n");
+                cli_error("%s", _("--ambiguous wants wide or narrow"));
                 return EXIT_USAGE;
             }
             text_set_ambiguous_wide(strcmp(optarg, "wide") == 0);
             break;
         case 't':
             if (!value_is_date(optarg)) {
-                fprintf(stderr, "minreg: --today wants a date YYYY-MM-DD\n");
+                cli_error("%s", _("--today wants a date YYYY-MM-DD"));
                 return EXIT_USAGE;
             }
             topt.today = optarg;
@@ -217,7 +220,7 @@ int main(int argc, char **argv)
         case 'z':
             if (sscanf(optarg, "%dx%d", &topt.cols, &topt.rows) != 2 || topt.cols < 10 ||
                 topt.rows < 4) {
-                fprintf(stderr, "minreg: --size wants COLSxROWS, e.g. 80x24\n");
+                cli_error("%s", _("--size wants COLSxROWS, e.g. 80x24"));
                 return EXIT_USAGE;
             }
             break;
@@ -254,7 +257,7 @@ int main(int argc, char **argv)
     if (!tui && strcmp(argv[0], "init") == 0) {
         int rc = cmd_init(argc, argv, &e);
         if (rc)
-            fprintf(stderr, "minreg: %s\n", e.msg);
+            cli_error_lines(e.msg, rc == EXIT_USAGE);   /* a path may hold anything: escaped */
         return rc;
     }
     const struct command *cmd = NULL;
@@ -262,7 +265,7 @@ int main(int argc, char **argv)
         if (commands[i].fn && strcmp(argv[0], commands[i].name) == 0)
             cmd = &commands[i];
     if (!tui && !cmd) {
-        fprintf(stderr, _("minreg: unknown command '%s'\n"), argv[0]);
+        cli_error(_("unknown command '%s'"), argv[0]);
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -299,20 +302,8 @@ int main(int argc, char **argv)
                   "read may be incomplete; restore it from a backup"),
                 path);
     }
-    if (rc && e.msg[0]) {
-        /* escaped; a usage message (ours) keeps its lines, each escaped */
-        fputs("minreg: ", stderr);
-        char *msg = xstrdup(e.msg), *line = msg, *nl;
-        while (rc == EXIT_USAGE && (nl = strchr(line, '\n'))) {
-            *nl = '\0';
-            out_safe(stderr, line);
-            fputc('\n', stderr);
-            line = nl + 1;
-        }
-        out_safe(stderr, line);
-        fputc('\n', stderr);
-        free(msg);
-    }
+    if (rc && e.msg[0])   /* escaped; a usage message (ours) keeps its lines, each escaped */
+        cli_error_lines(e.msg, rc == EXIT_USAGE);
     db_close(d);
     free(path);
     return rc;

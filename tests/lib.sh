@@ -68,13 +68,25 @@ done_testing() { echo "1..$n"; }
 # unsafe_bytes FILE [CR_OK]: how many bytes or characters in FILE could act on
 # a terminal: C0 controls but newline and tab (and carriage return when CR_OK
 # is 1: CSV line ends, a pty's output), DEL, C1 controls (U+0080..U+009F),
-# bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A..E,
-# U+2066..9), line and paragraph separators, and every byte of invalid UTF-8
+# Unicode format characters (category Cf: bidi marks, overrides and isolates,
+# zero-width spaces and joiners, U+FEFF, soft hyphens, tags U+E0001..E007F)
+# and the Hangul fillers, line and paragraph separators, and every byte of invalid UTF-8
 # (overlong, surrogate, truncated, stray 0x80..0xff: a lone 0x9b is an 8-bit
 # CSI to a terminal that is not in UTF-8 mode).  UNSAFE_VERBOSE=1 lists them.
 unsafe_bytes() {
     od -An -tu1 -v "$1" | tr -s ' \n' '\n\n' | grep . | awk -v cr="${2:-0}" -v verbose="${UNSAFE_VERBOSE:-0}" '
     { b[NR] = $1 + 0 }
+    # Unicode format characters (category Cf: bidi marks among them) and the
+    # Hangul fillers, as src/core/text.c lists them
+    function format(cp) {
+        return cp == 173 || (cp >= 1536 && cp <= 1541) || cp == 1564 || cp == 1757 || cp == 1807 ||
+            cp == 2192 || cp == 2193 || cp == 2274 || cp == 4447 || cp == 4448 || cp == 6158 ||
+            (cp >= 8203 && cp <= 8207) || (cp >= 8234 && cp <= 8238) || (cp >= 8288 && cp <= 8292) ||
+            (cp >= 8294 && cp <= 8303) || cp == 12644 || cp == 65279 || cp == 65440 ||
+            (cp >= 65529 && cp <= 65531) || cp == 69821 || cp == 69837 || (cp >= 78896 && cp <= 78911) ||
+            (cp >= 113824 && cp <= 113827) || (cp >= 119155 && cp <= 119162) || cp == 917505 ||
+            (cp >= 917536 && cp <= 917631)
+    }
     function bad(what) { n++; if (verbose) printf "# unsafe: %s at byte %d\n", what, i > "/dev/stderr" }
     END {
         n = 0; i = 1
@@ -93,9 +105,9 @@ unsafe_bytes() {
             if (good && c == 244 && b[i + 1] > 143) good = 0    # past U+10FFFF
             if (!good) { bad(sprintf("invalid UTF-8 0x%02x", c)); i++; continue }
             cp = len == 2 ? (c - 192) * 64 + b[i + 1] - 128 : \
-                 len == 3 ? ((c - 224) * 64 + b[i + 1] - 128) * 64 + b[i + 2] - 128 : 65536
-            if ((cp >= 128 && cp <= 159) || cp == 1564 || cp == 8206 || cp == 8207 ||
-                (cp >= 8232 && cp <= 8238) || (cp >= 8294 && cp <= 8297)) bad(sprintf("U+%04X", cp))
+                 len == 3 ? ((c - 224) * 64 + b[i + 1] - 128) * 64 + b[i + 2] - 128 : \
+                 (((c - 240) * 64 + b[i + 1] - 128) * 64 + b[i + 2] - 128) * 64 + b[i + 3] - 128
+            if ((cp >= 128 && cp <= 159) || (cp >= 8232 && cp <= 8233) || format(cp)) bad(sprintf("U+%04X", cp))
             i += len
         }
         print n

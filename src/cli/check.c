@@ -233,7 +233,7 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
     char today[11];
     check_today(today);
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = getopt_long(argc, argv, "F:t:rh", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "F:t:rh", opts)) != -1) {
         switch (o) {
         case 'F':
             if (!out_format_parse(optarg, &fmt) || fmt == FMT_TSV) {

@@ -3,6 +3,7 @@
 #ifndef MINREG_CLI_H
 #define MINREG_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "core/db.h"
@@ -53,9 +54,22 @@ void tt_print(text_table *t, FILE *f, int header_rule);
 void tt_free(text_table *t);
 
 void out_json_string(FILE *f, const char *s);
+/* A number column's value: a JSON number when it is a finite number in JSON's
+ * syntax, else (text, a BLOB, inf) a JSON string. */
+void out_json_number(FILE *f, const char *s);
 /* Print s escaped for the terminal (controls, bidi marks, bad UTF-8). */
 void out_safe(FILE *f, const char *s);
 /* A CSV field (no separator): exact into a file or pipe, escaped to a terminal. */
 void out_csv_field(FILE *f, const char *s);
+
+/* ---- errors and options (opt.c): every byte to stderr escaped ---- */
+/* "minreg: MSG" on stderr, escaped; keep_lines: each line of a multi-line
+ * message (a usage text) on its own line, each escaped. */
+void cli_error_lines(const char *msg, int keep_lines);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long, but its errors (an unknown option, a missing argument) are
+ * printed by cli_error, escaped, in the interface language; returns '?'
+ * for every error.  Never pass a leading ':' in shortopts. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 #endif

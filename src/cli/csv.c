@@ -78,7 +78,7 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
     int skip_bad = 0, modes = 0, c;
     const char *rejects = NULL;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "m:", opts)) != -1) {
         switch (c) {
         case 'R': o.mode = IMPORT_REPLACE; modes++; break;
         case 'U': o.mode = IMPORT_UPSERT; modes++; break;
@@ -198,7 +198,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
     const char *out = NULL, *wheres[32], *cols = NULL, *sort = NULL;
     int nw = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:", opts)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'w':

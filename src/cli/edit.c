@@ -22,7 +22,7 @@ static int parse_comment(int argc, char **argv, const char **comment, const char
     int o;
     optind = 0;
     *comment = NULL;
-    while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "m:", opts)) != -1) {
         if (o == 'm')
             *comment = optarg;
         else {
@@ -154,7 +154,7 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
     int nexpect = 0, o, flags = 0;
     optind = 0;
     comment = NULL;
-    while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "m:", opts)) != -1) {
         if (o == 'm')
             comment = optarg;
         else if (o == 'x' && nexpect < 64)
@@ -375,7 +375,7 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
     log_out lo = {FMT_TEXT, NULL, 0};
     int o;
     optind = 0;
-    while ((o = getopt_long(argc, argv, "s:F:", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "s:F:", opts)) != -1) {
         if (o == 's')
             since = optarg;
         else if (o == 'F' && out_format_parse(optarg, &lo.fmt))

@@ -34,7 +34,7 @@ int cmd_grep(db *d, int argc, char **argv, mr_err *e)
     out_format fmt = FMT_TEXT;
     int o;
     optind = 0;
-    while ((o = getopt_long(argc, argv, "n:F:", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "n:F:", opts)) != -1) {
         char *end;
         if (o == 'n' && (limit = strtol(optarg, &end, 10)) >= 0 && !*end)
             continue;

@@ -1,6 +1,7 @@
 /* out.c — aligned text tables, JSON strings and safe printing for the CLI. */
 #include "cli/cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,6 +118,9 @@ void out_json_string(FILE *f, const char *s)
             fputs("\\t", f);
         else if (cp == '\r')
             fputs("\\r", f);
+        else if (cp_width(cp) < 0 && cp >= 0x10000)   /* a tag: as its UTF-16 surrogates */
+            fprintf(f, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+                    (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
         else if (cp_width(cp) < 0)
             fprintf(f, "\\u%04x", (unsigned)cp);
         else
@@ -124,6 +128,46 @@ void out_json_string(FILE *f, const char *s)
         i += (size_t)k;
     }
     putc('"', f);
+}
+
+/* Is s a number as JSON writes one (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?)
+ * and finite as a double?  "inf", "nan", "0x1p3", "+1", "1.", ".5", "1e999"
+ * and text or a BLOB held in a number column are not. */
+static int json_number_ok(const char *s)
+{
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return 0;
+    if (*p == '.') {
+        if (*++p < '0' || *p > '9')
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        if (*++p == '+' || *p == '-')
+            p++;
+        if (*p < '0' || *p > '9')
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0' && isfinite(strtod(s, NULL));
+}
+
+void out_json_number(FILE *f, const char *s)
+{
+    if (json_number_ok(s))
+        fputs(s, f);
+    else
+        out_json_string(f, s);   /* not a finite number: a string, so the JSON stays valid */
 }
 
 /* A CSV field: exact into a file or a pipe (for other tools), escaped to a

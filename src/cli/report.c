@@ -22,7 +22,9 @@
 static void sec_print(const sum_section *s, out_format fmt, int tty, int first)
 {
     if (fmt == FMT_TEXT) {
-        printf("%s%s\n\n", first ? "" : "\n", s->title);
+        fputs(first ? "" : "\n", stdout);
+        out_safe(stdout, s->title);
+        fputs("\n\n", stdout);
         text_table *tt = tt_new(s->ncols);
         for (int c = 0; c < s->ncols; c++)
             if (s->right[c])
@@ -67,7 +69,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
     out_format fmt = FMT_TEXT;
     int o;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = getopt_long(argc, argv, "F:h", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "F:h", opts)) != -1) {
         switch (o) {
         case 'F':
             if (!out_format_parse(optarg, &fmt) || (fmt != FMT_TEXT && fmt != FMT_CSV)) {

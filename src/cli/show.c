@@ -121,7 +121,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     const char *cols_arg = NULL, *sort_arg = NULL;
     int o;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = getopt_long(argc, argv, "w:n:F:c:s:Dg:h", opts, NULL)) != -1) {
+    while ((o = cli_getopt(argc, argv, "w:n:F:c:s:Dg:h", opts)) != -1) {
         switch (o) {
         case 'g':
             if (ng == 32) {
@@ -295,7 +295,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                 if (!raw)
                     fputs("null", stdout);
                 else if (is_numeric(col) && *raw)
-                    fputs(raw, stdout);
+                    out_json_number(stdout, raw);
                 else
                     out_json_string(stdout, raw);
                 break;

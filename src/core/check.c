@@ -42,7 +42,7 @@ const check_rule check_rules[] = {
     {"R-VALUE", SEV_ERROR, "规划附表（DZ/T 0226）",
      "字段值符合其类型（数、日期、年份）并属于其取值（如 大型|中型|小型）",
      "Values are of their column's type (number, date, year) and among its allowed values",
-     rule_fields, FIELD(VI_TYPE) | FIELD(VI_ENUM), ""},
+     rule_fields, FIELD(VI_TYPE) | FIELD(VI_ENUM) | FIELD(VI_INVISIBLE), ""},
     {"R-FORMAT", SEV_ERROR, "专栏二、三、七、八 编号；许可证号",
      "编号和许可证号须符合规定格式（如 KZ + 6 位行政区代码 + 5 位序号）",
      "Codes and permit numbers have their prescribed form (e.g. KZ + 6-digit admin code + 5-digit serial)",

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -512,11 +513,16 @@ static int progress(void *arg)
 
 void db_tick_set(db *d, db_progress_fn fn, void *arg, int ops)
 {
+    /* a tick finer than PROGRESS_OPS (a view's filter, where one row's
+     * regular expression can take milliseconds) runs the handler that
+     * often while it is set */
+    int every = fn && ops > 0 && ops < PROGRESS_OPS ? ops : PROGRESS_OPS;
     d->tick_fn = fn;
     d->tick_arg = arg;
-    d->tick_every = ops / PROGRESS_OPS > 1 ? ops / PROGRESS_OPS : 1;
+    d->tick_every = ops / every > 1 ? ops / every : 1;
     d->tick_count = 0;
     d->interrupted = 0;
+    sqlite3_progress_handler(d->h, every, progress, d);
 }
 
 void db_on_cancel(db *d, int (*fn)(void *arg), void *arg)
@@ -1683,8 +1689,33 @@ struct rowsrc {
 
 static int view_seq;
 
+/* The progress handlers of views and searches run every TICK_OPS steps of
+ * SQLite's machine: a pattern that backtracks can take milliseconds a row,
+ * and 20000 steps were seconds of it before Esc was looked at.  That often,
+ * the callback (which draws and reads the keyboard) is asked at most every
+ * TICK_MS, and at the first tick after tick_start.  Main thread only. */
+#define TICK_OPS 100
+#define TICK_MS 20
+
+static double tick_last = -1;
+
+static void tick_start(void) { tick_last = -1; }
+
+static int tick_due(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double ms = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    if (tick_last >= 0 && ms - tick_last < TICK_MS)
+        return 0;
+    tick_last = ms;
+    return 1;
+}
+
 static int progress_trampoline(void *arg)
 {
+    if (!tick_due())
+        return 0;
     void **pa = arg;
     db_progress_fn fn = (db_progress_fn)(uintptr_t)pa[0];
     return fn(pa[1]);
@@ -1698,9 +1729,15 @@ typedef struct fill_progress {
     int stopped;   /* fn asked to stop: the statement it interrupted failed */
 } fill_progress;
 
+/* Also what the scan asks while it waits for a worker's chunk (and once
+ * stopped, stays stopped: the Esc was read). */
 static int fill_tick(void *arg)
 {
     fill_progress *fp = arg;
+    if (fp->stopped)
+        return 1;
+    if (!tick_due())
+        return 0;
     return fp->stopped = fp->fn(fp->arg) != 0;
 }
 
@@ -1722,8 +1759,11 @@ static int fill_split(rowsrc *r, db_progress_fn fn, void *arg, mr_err *e)
         return 0;
     }
     fill_progress fp = {fn, arg, 0};
-    if (fn)
-        db_tick_set(r->d, fill_tick, &fp, 20000);
+    if (fn) {
+        tick_start();
+        db_tick_set(r->d, fill_tick, &fp, TICK_OPS);
+        scan_on_wait(c, fill_tick, &fp);
+    }
     buf ids = BUF_INIT;
     int64_t n = 0;
     int rc, k = 0, failed = 0;
@@ -1818,8 +1858,10 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     void *pa[2] = {(void *)(uintptr_t)fn, arg};
     if (rc == SQLITE_OK) {
         bind_filters(st, r->f, nf);
-        if (fn)
-            db_tick_set(d, progress_trampoline, pa, 20000);
+        if (fn) {
+            tick_start();
+            db_tick_set(d, progress_trampoline, pa, TICK_OPS);
+        }
         rc = sqlite3_step(st);
         db_tick_set(d, NULL, NULL, 0);
     }
@@ -2125,8 +2167,10 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
         sqlite3_bind_int64(st, np + 1, bound);
     }
     void *pa[2] = {(void *)(uintptr_t)fn, arg};
-    if (fn)
-        db_tick_set(r->d, progress_trampoline, pa, 20000);
+    if (fn) {
+        tick_start();
+        db_tick_set(r->d, progress_trampoline, pa, TICK_OPS);
+    }
     int rc = sqlite3_step(st);
     db_tick_set(r->d, NULL, NULL, 0);
     if (rc == SQLITE_ROW)

@@ -110,5 +110,9 @@ int scan_own(const cursor *c);   /* the current row is c->st's */
 const char *scan_val(cursor *c, int ci, int *is_num, double *num);
 int64_t scan_rowid(const cursor *c);
 void scan_end(cursor *c);
+/* While the scan waits for a worker's chunk, fn(arg) is asked now and then
+ * (nonzero: stop; cursor_next then fails with "cancelled").  The statements
+ * themselves are interrupted by the connection's progress handler. */
+void scan_on_wait(cursor *c, int (*fn)(void *), void *arg);
 
 #endif

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -34,6 +35,8 @@
 #define SCAN_WINDOW 4          /* chunks buffered ahead of the one being read */
 #define SCAN_MAX_CHUNKS 4096
 #define SCAN_CHUNK 8192        /* rowids per chunk, unless the table is larger */
+#define SCAN_TICK_OPS 100      /* a worker's statement looks at cancel this often */
+#define SCAN_WAIT_MS 20        /* a caller waiting for a chunk asks wait_fn this often */
 
 enum { CH_FREE, CH_MAIN, CH_BUSY, CH_DONE };
 
@@ -69,7 +72,9 @@ struct scan {
     int64_t next;        /* the first chunk no thread has taken */
     int64_t emit;        /* the chunk being read by the caller */
     slot slots[SCAN_WINDOW];
-    atomic_int cancel;   /* the cursor is freed: workers stop */
+    atomic_int cancel;   /* the cursor is freed, or the scan cancelled: workers stop */
+    int (*wait_fn)(void *);   /* asked while the caller waits for a chunk */
+    void *wait_arg;
     worker w[SCAN_MAX_THREADS - 1];
     int nw;
     /* the chunk being read: from the statement (main) or from a slot */
@@ -283,6 +288,14 @@ static int main_range(db *d, const table *t, sqlite3_stmt **pin, int64_t *lo, in
     return ok;
 }
 
+/* A worker's progress handler: its statement stops soon after the scan is
+ * cancelled, not at the end of its chunk (a chunk of rows that a pattern
+ * backtracks over can take many seconds, and the cursor's free waits for it). */
+static int worker_tick(void *arg)
+{
+    return atomic_load(&((struct scan *)arg)->cancel);
+}
+
 /* Open worker i's connection and read its data_version (step a). */
 static int worker_open(db *d, worker *w, const char *sql, const db_filter *f, int nf,
                        int64_t *dv)
@@ -290,6 +303,7 @@ static int worker_open(db *d, worker *w, const char *sql, const db_filter *f, in
     if (db_open_same(d, &w->h) < 0)
         return -1;
     sqlite3_busy_timeout(w->h, 0);   /* anything in the way: scan alone */
+    sqlite3_progress_handler(w->h, SCAN_TICK_OPS, worker_tick, w->sc);
     if (sqlite3_prepare_v2(w->h, sql, -1, &w->st, NULL) != SQLITE_OK)
         return -1;
     bind_filters(w->st, f, nf);
@@ -435,7 +449,31 @@ int scan_next(cursor *c)
             int64_t k;
             slot *ahead = take_chunk(sc, &k);
             if (!ahead) {
-                pthread_cond_wait(&sc->cv, &sc->mu);
+                if (!sc->wait_fn) {
+                    pthread_cond_wait(&sc->cv, &sc->mu);
+                    continue;
+                }
+                /* a worker is reading the chunk due: the caller may cancel
+                 * meanwhile (Esc), which stops the workers too */
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += SCAN_WAIT_MS * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                    until.tv_sec++;
+                    until.tv_nsec -= 1000000000L;
+                }
+                if (pthread_cond_timedwait(&sc->cv, &sc->mu, &until) == 0)
+                    continue;
+                pthread_mutex_unlock(&sc->mu);
+                int stop = sc->wait_fn(sc->wait_arg);
+                pthread_mutex_lock(&sc->mu);
+                if (stop) {
+                    atomic_store(&sc->cancel, 1);
+                    pthread_cond_broadcast(&sc->cv);
+                    pthread_mutex_unlock(&sc->mu);
+                    snprintf(c->err, sizeof c->err, "cancelled");
+                    return -1;
+                }
                 continue;
             }
             pthread_mutex_unlock(&sc->mu);
@@ -462,6 +500,14 @@ const char *scan_val(cursor *c, int ci, int *is_num, double *num)
 int64_t scan_rowid(const cursor *c) { return c->scan->rowid; }
 
 int cursor_threads(const cursor *c) { return c->scan ? c->scan->nw + 1 : 1; }
+
+void scan_on_wait(cursor *c, int (*fn)(void *), void *arg)
+{
+    if (!c->scan)
+        return;   /* serial: the connection's progress handler is asked */
+    c->scan->wait_fn = fn;
+    c->scan->wait_arg = arg;
+}
 
 void scan_end(cursor *c)
 {

@@ -114,13 +114,52 @@ static int in_ranges(uint32_t cp, const range *r, size_t n)
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Characters that must never reach the terminal raw. */
+/* Unicode format characters (general category Cf, Unicode 15) and the
+ * Hangul fillers U+115F, U+1160, U+3164, U+FFA0: invisible, or drawn as
+ * nothing, so 金矿 and 金矿 followed by U+200B look the same.  They include
+ * the bidi marks, overrides and isolates. */
+static const range format[] = {
+    {0x00AD, 0x00AD}, {0x0600, 0x0605}, {0x061C, 0x061C}, {0x06DD, 0x06DD},
+    {0x070F, 0x070F}, {0x0890, 0x0891}, {0x08E2, 0x08E2}, {0x115F, 0x1160},
+    {0x180E, 0x180E}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
+    {0x2066, 0x206F}, {0x3164, 0x3164}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0},
+    {0xFFF9, 0xFFFB}, {0x110BD, 0x110BD}, {0x110CD, 0x110CD}, {0x13430, 0x1343F},
+    {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
+};
+
+int cp_is_format(uint32_t cp)
+{
+    if (cp < 0xAD || (cp > 0x206F && cp < 0x3164) || (cp > 0x3164 && cp < 0xFEFF))
+        return 0;   /* ASCII, Latin, and the CJK blocks: the common cases */
+    return in_ranges(cp, format, NELEM(format));
+}
+
+/* Characters that must never reach the terminal raw: controls, format
+ * characters (bidi marks among them), line and paragraph separators, and
+ * surrogates. */
 static int cp_unsafe(uint32_t cp)
 {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-           cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           (cp >= 0xD800 && cp <= 0xDFFF);
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+           cp == 0x2029 || (cp >= 0xD800 && cp <= 0xDFFF) || cp_is_format(cp);
+}
+
+int text_find_format(const char *s, size_t n, uint32_t *cp)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0xC2) {   /* ASCII, or invalid: never a format character */
+            i++;
+            continue;
+        }
+        int k = utf8_decode(s + i, n - i, cp);
+        if (k < 0) {
+            i++;
+            continue;
+        }
+        if (cp_is_format(*cp))
+            return 1;
+        i += (size_t)k;
+    }
+    return 0;
 }
 
 int cp_width(uint32_t cp)
@@ -213,15 +252,17 @@ int utf8_valid(const char *s, size_t n, size_t *bad_off)
     return 1;
 }
 
+#define ESC_MAX 12   /* the longest escape, "\U000e0041", and its NUL */
+
 /* One step through s: the bytes taken (at least one).  esc gets what is
  * shown for them when they must not reach the terminal raw (an invalid byte,
- * a control, a bidi mark), "" when they are shown as they are (*cp is then
+ * a control, a format character such as a bidi mark), "" when they are shown as they are (*cp is then
  * their code point).  text_escape writes the steps, text_width measures them. */
-static int escape_step(const char *s, size_t n, char esc[8], uint32_t *cp)
+static int escape_step(const char *s, size_t n, char esc[ESC_MAX], uint32_t *cp)
 {
     int k = utf8_decode(s, n, cp);
     if (k < 0) {
-        snprintf(esc, 8, "\\x%02x", (unsigned char)*s);
+        snprintf(esc, ESC_MAX, "\\x%02x", (unsigned char)*s);
         return 1;
     }
     esc[0] = '\0';
@@ -231,8 +272,9 @@ static int escape_step(const char *s, size_t n, char esc[8], uint32_t *cp)
         case '\r': strcpy(esc, "\\r"); break;
         case '\t': strcpy(esc, "\\t"); break;
         case 0x1B: strcpy(esc, "\\e"); break;
-        default:   /* every unsafe code point is below U+10000 */
-            snprintf(esc, 8, *cp < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)*cp);
+        default:   /* the tags (U+E0001 ...) are past U+FFFF: \U and 8 digits */
+            snprintf(esc, ESC_MAX, *cp < 0x80 ? "\\x%02x" : *cp < 0x10000 ? "\\u%04x" : "\\U%08x",
+                     (unsigned)*cp);
         }
     }
     return k;
@@ -261,7 +303,7 @@ size_t text_safe_run(const char *s, size_t n)
 
 void text_escape(buf *out, const char *s, size_t n)
 {
-    char esc[8];
+    char esc[ESC_MAX];
     uint32_t cp;
     for (size_t i = 0; i < n;) {
         size_t run = text_safe_run(s + i, n - i);
@@ -300,7 +342,7 @@ int text_width(const char *s)
 {
     size_t n = strlen(s);
     int w = 0;
-    char esc[8];
+    char esc[ESC_MAX];
     uint32_t cp;
     for (size_t i = 0; i < n;) {
         int k = escape_step(s + i, n - i, esc, &cp);

@@ -1,8 +1,11 @@
 /* text.h — UTF-8 display width, fitting to N columns, escaping of controls.
  *
  * Every byte that reaches a terminal goes through text_escape (or text_cell,
- * which calls it): C0/C1 controls, DEL, bidi marks and invalid UTF-8 become
- * visible escapes such as \e, \n, \x01, \u202e, \xff.  Widths are computed
+ * which calls it): C0/C1 controls, DEL, Unicode format characters (category
+ * Cf: bidi marks, zero-width spaces and joiners, U+FEFF, soft hyphens, the
+ * tags U+E0001..E007F) and the Hangul fillers, line and paragraph separators
+ * and invalid UTF-8 become visible escapes such as \e, \n, \x01, \u202e,
+ * \u200b, \U000e0041, \xff.  Widths are computed
  * from our own tables, not the C library's, so output is the same in every
  * locale: East Asian Wide/Fullwidth and emoji count 2, combining marks 0,
  * East Asian Ambiguous (“”·①× …) 1 or 2 as text_set_ambiguous_wide() says.
@@ -33,6 +36,12 @@ int utf8_valid(const char *s, size_t n, size_t *bad_off);
 
 /* Columns a code point takes; controls and other escaped points return -1. */
 int cp_width(uint32_t cp);
+
+/* Is cp a format character (category Cf) or a Hangul filler: invisible, so
+ * that two strings that differ by one look the same?  Shown escaped. */
+int cp_is_format(uint32_t cp);
+/* Does s (n bytes) hold one?  The first goes into *cp. */
+int text_find_format(const char *s, size_t n, uint32_t *cp);
 
 /* Append s to out with every unsafe character escaped. */
 void text_escape(buf *out, const char *s, size_t n);

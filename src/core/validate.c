@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "rx.h"
+#include "text.h"
 
 /* Link targets found, per column: an open-addressing set of strings,
  * grown by doubling up to SEEN_MAX.  An import checks the same minerals and
@@ -352,10 +353,30 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     return 0;
 }
 
+/* A key, a unique value or a link names a row: one that holds an
+ * invisible format character (金矿 and a U+200B) would be a second row that
+ * looks like the first, or a link that looks right and is not.  Other text
+ * may hold them (shown escaped). */
+static int check_invisible(validator *v, int ci, const char *val, vissue *out)
+{
+    const column *c = &v->t->cols[ci];
+    uint32_t cp;
+    if ((ci != v->t->key_ci && !v->unique[ci] && c->link_ti < 0) ||
+        !text_find_format(val, strlen(val), &cp))
+        return 0;
+    issue(out, c, ci, VI_INVISIBLE,
+          _("'%s' holds the invisible character U+%04X, which a key, a unique value or a link "
+            "may not hold"),
+          val, (unsigned)cp);
+    return 1;
+}
+
 int validator_value(validator *v, int ci, const char *val, vissue *out)
 {
     if (!val || !*val)
         return 0;
+    if (check_invisible(v, ci, val, out))
+        return 1;
     if (!v->t->cols[ci].multi)
         return check_item(v, ci, val, out);
     char *copy = xstrdup(val);

@@ -20,7 +20,9 @@ typedef enum vissue_kind {
     VI_PATTERN,          /* does not have the form of a code or permit number */
     VI_LINK,             /* refers to a row that does not exist */
     VI_UNIQUE,           /* the same value is in another row */
-    VI_ORDER             /* before the column it may not precede (valid_to < valid_from) */
+    VI_ORDER,            /* before the column it may not precede (valid_to < valid_from) */
+    VI_INVISIBLE         /* a key, unique or linked value holding an invisible format
+                          * character (U+200B ...): it would look like another value */
 } vissue_kind;
 
 typedef struct vissue {

@@ -131,7 +131,7 @@ static void fit_widths(tview *tv)
     free(dw);
 }
 
-static void set_sort(tview *tv, int ci, int desc);
+static int set_sort(tview *tv, int ci, int desc);
 
 /* Positions from the end become positions from the start once the view's
  * count is known (rows on screen and the row source's window alike). */
@@ -357,18 +357,17 @@ static int sort_progress(void *arg)
     return tui_cancel_requested();
 }
 
-/* Re-read the view in a new order, keeping the selected row selected. */
-static void set_sort(tview *tv, int ci, int desc)
+/* Re-read the view in a new order (and tv->f), keeping the selected row
+ * selected.  On failure or a cancel (e says), the view is left as it was
+ * and -1 returned: what the screen shows is still the old row source. */
+static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
 {
     int64_t rowid = -1;
     if (tv->cache_n && tv->cur >= tv->cache_pos && tv->cur < tv->cache_pos + tv->cache_n)
         rowid = tv->cache_rowid[tv->cur - tv->cache_pos];
-    mr_err e = {0};
-    rowsrc *src = db_rowsrc_new(tui_db(), tv->t, tv->f, tv->nf, ci, desc, sort_progress, NULL, &e);
-    if (!src) {
-        tui_error(&e);
-        return;
-    }
+    rowsrc *src = db_rowsrc_new(tui_db(), tv->t, tv->f, tv->nf, ci, desc, sort_progress, NULL, e);
+    if (!src)
+        return -1;
     db_rowsrc_free(tv->src);
     tv->src = src;
     tv->sort_ci = ci;
@@ -383,6 +382,26 @@ static void set_sort(tview *tv, int ci, int desc)
     tv->cur = pos < 0 ? 0 : pos;
     tv->top = tv->cur - off;
     clamp(tv);
+    return 0;
+}
+
+static int set_sort(tview *tv, int ci, int desc)
+{
+    mr_err e = {0};
+    if (set_sort_e(tv, ci, desc, &e) == 0)
+        return 0;
+    tui_error(&e);
+    return -1;
+}
+
+/* A change of filters that was not read (cancelled, or failed): said so,
+ * and the filters go back to what the view shows. */
+static void filters_not_applied(const mr_err *e)
+{
+    if (strcmp(e->msg, "cancelled") == 0)
+        tui_message("%s", _("cancelled: the filters are as they were"));
+    else
+        tui_error(e);
 }
 
 static int64_t cur_rowid(tview *tv)
@@ -504,18 +523,31 @@ static void add_filter(tview *tv, const db_filter *f)
     tv->f[tv->nf] = *f;
     tv->f[tv->nf].value = xstrdup(f->value);
     tv->nf++;
-    set_sort(tv, tv->sort_ci, tv->desc);
+    mr_err e = {0};
+    if (set_sort_e(tv, tv->sort_ci, tv->desc, &e) < 0) {
+        /* the rows shown are still the old filters': so are tv->f (the
+         * status line, :export) */
+        tv->nf--;
+        free((char *)tv->f[tv->nf].value);
+        filters_not_applied(&e);
+        return;
+    }
     if (rowsrc_count_upto(tv->src, 1) == 0)
         tui_message("%s", _("no rows match the filters (x removes the last one)"));
 }
 
 static void drop_filters(tview *tv, int keep)
 {
-    while (tv->nf > keep) {
-        tv->nf--;
-        free((char *)tv->f[tv->nf].value);
+    int had = tv->nf;
+    tv->nf = keep;   /* the rest stay in tv->f until the view is read without them */
+    mr_err e = {0};
+    if (set_sort_e(tv, tv->sort_ci, tv->desc, &e) < 0) {
+        tv->nf = had;
+        filters_not_applied(&e);
+        return;
     }
-    set_sort(tv, tv->sort_ci, tv->desc);
+    for (int i = keep; i < had; i++)
+        free((char *)tv->f[i].value);
 }
 
 static void filter_prompt(tview *tv)

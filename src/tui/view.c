@@ -44,6 +44,7 @@ static struct {
     unsigned data_version;     /* bumped by every write: screens re-read */
     int64_t file_version;      /* db_data_version last seen: another clerk's commits */
     int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
+    int cancel_armed;          /* <cancel>: the next check for Esc finds one */
     const char *prompt;        /* the prompt line being edited, drawn last */
 } T;
 
@@ -197,6 +198,24 @@ void tui_message(const char *fmt, ...)
     T.msg_error = 0;
 }
 
+/* "minreg: MSG" on stderr (outside the screen: a key script, a start that
+ * failed), escaped: a file name or a key script may hold anything. */
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+    buf m = BUF_INIT, out = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    buf_puts(&out, "minreg: ");
+    text_escape(&out, m.s ? m.s : "", m.len);
+    buf_putc(&out, '\n');
+    fwrite(out.s, 1, out.len, stderr);
+    buf_free(&m);
+    buf_free(&out);
+}
+
 void tui_error(const mr_err *e)
 {
     buf_reset(&T.msg);
@@ -291,8 +310,12 @@ int tui_cancel_requested(void)
     }
     if (got_signal)
         return 1;   /* SIGTERM/SIGHUP: stop the work, the loop then exits */
-    if (T.o.script)
-        return 0;
+    if (T.o.script) {
+        /* <cancel>: as if Esc were pressed while the work that asks next runs */
+        int armed = T.cancel_armed;
+        T.cancel_armed = 0;
+        return armed;
+    }
     nodelay(stdscr, TRUE);
     int ch = getch(), cancel = 0;
     while (ch != ERR) {
@@ -389,8 +412,9 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
 
 /* Next event from the key script.  Syntax: literal characters, <Name> for
  * the keys above, <C-x> for control keys, <dump>, <dump pending>,
- * <resize WxH>; lines that start with '#' are comments; newlines are
- * ignored. */
+ * <resize WxH>, <cancel> (the next long operation's first check for Esc
+ * finds one: a cancel made deterministic); lines that start with '#' are
+ * comments; newlines are ignored. */
 static int script_next(uint32_t *ch, int *rw, int *rh)
 {
     for (;;) {
@@ -427,6 +451,10 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                         return IN_DUMP;
                     if (strcmp(name, "dump pending") == 0)
                         return IN_DUMP_PENDING;
+                    if (strcmp(name, "cancel") == 0) {
+                        T.cancel_armed = 1;
+                        continue;
+                    }
                     if (strncmp(name, "other ", 6) == 0 && T.o.other) {
                         fflush(stdout);
                         T.o.other(name + 6);
@@ -451,7 +479,7 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                             *ch = (uint32_t)named_keys[i].code;
                             return named_keys[i].is_key ? IN_KEY : IN_CHAR;
                         }
-                    fprintf(stderr, "minreg: key script: unknown key <%s>\n", name);
+                    warn(_("key script: unknown key <%s>"), name);
                     continue;
                 }
             }
@@ -966,12 +994,12 @@ int tui_main(db *d, const tui_opts *o)
     if (T.o.script) {
         T.script = fopen(T.o.script, "r");
         if (!T.script) {
-            fprintf(stderr, "minreg: %s: %s\n", T.o.script, strerror(errno));
+            warn("%s: %s", T.o.script, strerror(errno));
             return EXIT_IO;
         }
     }
     if (curses_start(&e) < 0) {
-        fprintf(stderr, "minreg: %s\n", e.msg);
+        warn("%s", e.msg);
         return EXIT_USAGE;
     }
     db_on_busy(d, on_busy, on_busy_cancel, NULL);

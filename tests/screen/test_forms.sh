@@ -38,6 +38,9 @@ is "undo_scope: my change undone, the other clerk's kept" "$(tail -n +2 "$T/out"
 is "undo_scope: the other clerk's remark stands" "$(value 5 remark)" 另一位办事员的备注
 form form_refuse
 is "form_refuse: nothing was deleted" "$("$MINREG" show districts --format tsv | tail -n +2 | wc -l)" 7
+form form_invisible
+is "form_invisible: the look-alike 金矿 was not added" \
+    "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minerals WHERE name LIKE '金矿%'")" 1
 form form_conflict
 is "form_conflict: mine saved over theirs, then theirs taken" "$(value 4 area_km2)" 0.7
 run_minreg log a11 4 --format tsv

@@ -49,6 +49,9 @@ on "summary: a hostile mineral escaped" 10 'pwnC\e]52'
 on "record: hostile links escaped" 11 'pwnK\x08\x08\r\x7f\n'
 on "form: the values being edited escaped" 12 "$utf8"
 on "links in: a hostile district's record escaped" 13 "$bidi"
+on "problems: a key holding U+200B, escaped and named" 7 "'金矿\\u200b' holds the invisible character U+200B"
+on "summary: the look-alike mineral 金矿 + U+200B escaped" 10 '金矿\u200b'
+on "record: format characters and Hangul fillers escaped" 11 'U\u200b\u200c\u200d\u2060\ufeff\u00ad\u0600\u06dd\u206a\ufff9\U000e0001\U000e0041\u115f\u3164\uffa0V'
 on "help drawn" 15 "this help"
 
 # the same keys in a pseudo-terminal, at 200x50

@@ -72,6 +72,42 @@ int main(void)
     free(e);
     is_int(text_width("\x1b"), 2, "width counts the escape as shown");
 
+    /* Unicode format characters (Cf) and the Hangul fillers: invisible, so
+     * shown escaped; each listed in issue 15 item 7, one at a time */
+    static const struct { const char *s, *want; } fmt[] = {
+        {"金矿\xe2\x80\x8b", "金矿\\u200b"},           /* ZERO WIDTH SPACE */
+        {"a\xe2\x80\x8c" "b\xe2\x80\x8d" "c", "a\\u200cb\\u200dc"},   /* ZWNJ, ZWJ */
+        {"\xe2\x81\xa0", "\\u2060"},                  /* WORD JOINER */
+        {"\xef\xbb\xbf" "x", "\\ufeffx"},                /* BOM / ZWNBSP */
+        {"soft\xc2\xad" "hyphen", "soft\\u00adhyphen"},  /* SOFT HYPHEN */
+        {"\xd8\x80\xd8\x85", "\\u0600\\u0605"},          /* Arabic number signs */
+        {"\xd8\x9c\xdb\x9d", "\\u061c\\u06dd"},          /* ALM, end of ayah */
+        {"\xe2\x81\xaa\xe2\x81\xaf", "\\u206a\\u206f"},  /* deprecated format controls */
+        {"\xef\xbf\xb9\xef\xbf\xbb", "\\ufff9\\ufffb"},  /* interlinear annotation */
+        {"\xf3\xa0\x80\x81\xf3\xa0\x81\x81\xf3\xa0\x81\xbf", "\\U000e0001\\U000e0041\\U000e007f"},  /* tags */
+        {"\xe1\x85\x9f\xe1\x85\xa0\xe3\x85\xa4\xef\xbe\xa0", "\\u115f\\u1160\\u3164\\uffa0"},  /* Hangul fillers */
+    };
+    for (size_t i = 0; i < sizeof fmt / sizeof *fmt; i++) {
+        e = esc(fmt[i].s);
+        is_str(e, fmt[i].want, "format character shown escaped: %s", fmt[i].want);
+        is_int(text_width(fmt[i].s), text_width(e),
+               "... and measured as shown (%s)", fmt[i].want);
+        is_int(text_safe_run(fmt[i].s, strlen(fmt[i].s)) < strlen(fmt[i].s), 1,
+               "... and never in a run passed on raw (%s)", fmt[i].want);
+        free(e);
+    }
+    uint32_t cp = 0;
+    ok(text_find_format("金矿\xe2\x80\x8b", strlen("金矿\xe2\x80\x8b"), &cp) && cp == 0x200B,
+       "text_find_format finds U+200B after 金矿");
+    ok(!text_find_format("金矿 “ok” ①·km²\xff", strlen("金矿 “ok” ①·km²\xff"), &cp),
+       "... and nothing in ordinary text (nor in an invalid byte)");
+    ok(cp_is_format(0xAD) && cp_is_format(0x200E) && cp_is_format(0xE0020) && !cp_is_format(0x2028) &&
+       !cp_is_format(0xFE0F) && !cp_is_format(0x4E00) && !cp_is_format('a'),
+       "cp_is_format: Cf and fillers yes; separators, variation selectors, CJK, ASCII no");
+    e = esc("丹东\xe2\x80\xa8");
+    is_str(e, "丹东\\u2028", "a line separator is still escaped");
+    free(e);
+
     size_t off = 99;
     ok(utf8_valid("丹东", strlen("丹东"), &off), "valid UTF-8 is valid");
     ok(!utf8_valid("ab\xe4\xb8", 4, &off) && off == 2, "truncated sequence found at its offset");
