@@ -20,24 +20,22 @@
 
 static void usage_check(FILE *f)
 {
-    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--rules]\n"),
+    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--rules]\n"
+            "                    [--raw-cells]\n"),
           f);
 }
 
-/* CSV fields: exact into a file or pipe, escaped to a terminal. */
-static void csv_field(FILE *f, const char *s, int tty, int first)
+/* CSV fields: exact into a file or pipe, escaped to a terminal, guarded
+ * against spreadsheet formulas (flags: out_cell's). */
+static void csv_field(FILE *f, const char *s, int flags, int first)
 {
     if (!first)
         putc(',', f);
-    if (tty)
-        out_safe(f, s);
-    else
-        csv_write_field(f, s, ',');
+    out_cell(f, FMT_CSV, s, flags);
 }
 
-static void print_rules(out_format fmt)
+static void print_rules(out_format fmt, int flags)
 {
-    int tty = isatty(STDOUT_FILENO);
     if (fmt == FMT_TEXT) {
         text_table *tt = tt_new(4);
         tt_add(tt, _("Rule"));
@@ -57,11 +55,11 @@ static void print_rules(out_format fmt)
         fputs("rule,severity,source,description_zh,description_en\n", stdout);
         for (int i = 0; i < ncheck_rules; i++) {
             const check_rule *r = &check_rules[i];
-            csv_field(stdout, r->id, tty, 1);
-            csv_field(stdout, check_severity_id(r->sev), tty, 0);
-            csv_field(stdout, r->source, tty, 0);
-            csv_field(stdout, r->desc_zh, tty, 0);
-            csv_field(stdout, r->desc_en, tty, 0);
+            csv_field(stdout, r->id, flags, 1);
+            csv_field(stdout, check_severity_id(r->sev), flags, 0);
+            csv_field(stdout, r->source, flags, 0);
+            csv_field(stdout, r->desc_zh, flags, 0);
+            csv_field(stdout, r->desc_en, flags, 0);
             putchar('\n');
         }
     } else {
@@ -115,9 +113,8 @@ static void print_text(const schema *s, const check_result *res)
     printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
 }
 
-static void print_csv(const schema *s, const check_result *res)
+static void print_csv(const schema *s, const check_result *res, int flags)
 {
-    int tty = isatty(STDOUT_FILENO);
     fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
     for (int i = 0; i < res->n; i++) {
         const finding *f = &res->f[i];
@@ -125,14 +122,14 @@ static void print_csv(const schema *s, const check_result *res)
         char rowid[32] = "";
         if (f->rowid >= 0)
             snprintf(rowid, sizeof rowid, "%lld", (long long)f->rowid);
-        csv_field(stdout, check_severity_id(f->rule->sev), tty, 1);
-        csv_field(stdout, f->rule->id, tty, 0);
-        csv_field(stdout, f->source, tty, 0);
-        csv_field(stdout, t->id, tty, 0);
-        csv_field(stdout, f->key, tty, 0);
-        csv_field(stdout, rowid, tty, 0);
-        csv_field(stdout, f->ci >= 0 ? t->cols[f->ci].id : "", tty, 0);
-        csv_field(stdout, f->msg, tty, 0);
+        csv_field(stdout, check_severity_id(f->rule->sev), flags, 1);
+        csv_field(stdout, f->rule->id, flags, 0);
+        csv_field(stdout, f->source, flags, 0);
+        csv_field(stdout, t->id, flags, 0);
+        csv_field(stdout, f->key, flags, 0);
+        csv_field(stdout, rowid, flags | CELL_NUMERIC, 0);
+        csv_field(stdout, f->ci >= 0 ? t->cols[f->ci].id : "", flags, 0);
+        csv_field(stdout, f->msg, flags, 0);
         putchar('\n');
     }
 }
@@ -174,9 +171,10 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"today", required_argument, NULL, 't'},
-        {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int rules = 0, o;
+    int rules = 0, raw_cells = 0, o;
     char today[11];
     check_today(today);
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
@@ -196,12 +194,13 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             memcpy(today, optarg, sizeof today);
             break;
         case 'r': rules = 1; break;
+        case OPT_RAW_CELLS: raw_cells = CELL_RAW; break;
         case 'h': usage_check(stdout); return EXIT_OK;
         default: usage_check(stderr); return EXIT_USAGE;
         }
     }
     if (rules) {
-        print_rules(fmt);
+        print_rules(fmt, raw_cells);
         return EXIT_OK;
     }
     int nt = argc - optind;
@@ -219,7 +218,7 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
         if (fmt == FMT_TEXT)
             print_text(s, &res);
         else if (fmt == FMT_CSV)
-            print_csv(s, &res);
+            print_csv(s, &res, raw_cells);
         else
             print_json(s, &res);
         rc = res.errors ? EXIT_NOTFOUND : EXIT_OK;
