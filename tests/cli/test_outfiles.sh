@@ -66,7 +66,8 @@ is ":export onto a link to it: refused too" "$(grep -c "$refused" "$T/screen")/$
 
 # ---- 2. devices, FIFOs, sockets and descriptors: written in place ----------
 mkfifo "$T/fifo"
-(cat "$T/fifo" >"$T/fifo.out") &
+# (bounded: a FIFO replaced by a file would leave its reader waiting)
+(timeout 30 cat "$T/fifo" >"$T/fifo.out") &
 reader=$!
 run_minreg -f "$R" export a11 -o "$T/fifo"
 wait "$reader"
@@ -88,9 +89,14 @@ if command -v python3 >/dev/null 2>&1; then
     python3 -c '
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)   # a socket replaced by a file would never be connected to
 s.bind(sys.argv[1]); s.listen(1)
 open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
+try:
+    c, _ = s.accept()
+except socket.timeout:
+    sys.exit(1)
+c.settimeout(30)
 with open(sys.argv[2], "wb") as f:
     while True:
         b = c.recv(65536)
