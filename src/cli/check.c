@@ -20,24 +20,22 @@
 
 static void usage_check(FILE *f)
 {
-    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--full] [--rules]\n"),
+    fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--full] [--rules]\n"
+            "                    [--raw-cells]\n"),
           f);
 }
 
-/* CSV fields: exact into a file or pipe, escaped to a terminal. */
-static void csv_field(FILE *f, const char *s, int tty, int first)
+/* CSV fields: exact into a file or pipe, escaped to a terminal, guarded
+ * against spreadsheet formulas (flags: out_cell's). */
+static void csv_field(FILE *f, const char *s, int flags, int first)
 {
     if (!first)
         putc(',', f);
-    if (tty)
-        out_safe(f, s);
-    else
-        csv_write_field(f, s, ',');
+    out_cell(f, FMT_CSV, s, flags);
 }
 
-static void print_rules(out_format fmt)
+static void print_rules(out_format fmt, int flags)
 {
-    int tty = isatty(STDOUT_FILENO);
     if (fmt == FMT_TEXT) {
         text_table *tt = tt_new(4);
         tt_add(tt, _("Rule"));
@@ -57,11 +55,11 @@ static void print_rules(out_format fmt)
         fputs("rule,severity,source,description_zh,description_en\n", stdout);
         for (int i = 0; i < ncheck_rules; i++) {
             const check_rule *r = &check_rules[i];
-            csv_field(stdout, r->id, tty, 1);
-            csv_field(stdout, check_severity_id(r->sev), tty, 0);
-            csv_field(stdout, r->source, tty, 0);
-            csv_field(stdout, r->desc_zh, tty, 0);
-            csv_field(stdout, r->desc_en, tty, 0);
+            csv_field(stdout, r->id, flags, 1);
+            csv_field(stdout, check_severity_id(r->sev), flags, 0);
+            csv_field(stdout, r->source, flags, 0);
+            csv_field(stdout, r->desc_zh, flags, 0);
+            csv_field(stdout, r->desc_en, flags, 0);
             putchar('\n');
         }
     } else {
@@ -93,7 +91,7 @@ static void print_rules(out_format fmt)
 typedef struct printer {
     out_format fmt;
     const schema *s;
-    int tty;
+    int flags;           /* CSV cells: out_cell's flags (--raw-cells) */
     long n;              /* findings printed */
     text_table *tt;      /* the text block being filled */
     int rows;            /* its findings */
@@ -144,20 +142,20 @@ static void print_text(printer *p, const finding *f)
 static void print_csv(printer *p, const finding *f)
 {
     const table *t = f->ti >= 0 ? &p->s->tables[f->ti] : NULL;
-    int tty = p->tty;
+    int flags = p->flags;
     if (p->n++ == 0)
         fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
     char rowid[32] = "";
     if (f->rowid >= 0)
         snprintf(rowid, sizeof rowid, "%lld", (long long)f->rowid);
-    csv_field(stdout, check_severity_id(f->rule->sev), tty, 1);
-    csv_field(stdout, f->rule->id, tty, 0);
-    csv_field(stdout, f->source, tty, 0);
-    csv_field(stdout, t ? t->id : "", tty, 0);
-    csv_field(stdout, f->key, tty, 0);
-    csv_field(stdout, rowid, tty, 0);
-    csv_field(stdout, t && f->ci >= 0 ? t->cols[f->ci].id : "", tty, 0);
-    csv_field(stdout, f->msg, tty, 0);
+    csv_field(stdout, check_severity_id(f->rule->sev), flags, 1);
+    csv_field(stdout, f->rule->id, flags, 0);
+    csv_field(stdout, f->source, flags, 0);
+    csv_field(stdout, t ? t->id : "", flags, 0);
+    csv_field(stdout, f->key, flags, 0);
+    csv_field(stdout, rowid, flags | CELL_NUMERIC, 0);
+    csv_field(stdout, t && f->ci >= 0 ? t->cols[f->ci].id : "", flags, 0);
+    csv_field(stdout, f->msg, flags, 0);
     putchar('\n');
 }
 
@@ -227,9 +225,10 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"today", required_argument, NULL, 't'},
         {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {"full", no_argument, NULL, 'X'}, {NULL, 0, NULL, 0}};
+        {"full", no_argument, NULL, 'X'}, {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
+        {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int rules = 0, full = 0, o;
+    int rules = 0, full = 0, raw_cells = 0, o;
     char today[11];
     check_today(today);
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
@@ -250,12 +249,13 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             break;
         case 'r': rules = 1; break;
         case 'X': full = 1; break;
+        case OPT_RAW_CELLS: raw_cells = CELL_RAW; break;
         case 'h': usage_check(stdout); return EXIT_OK;
         default: usage_check(stderr); return EXIT_USAGE;
         }
     }
     if (rules) {
-        print_rules(fmt);
+        print_rules(fmt, raw_cells);
         return EXIT_OK;
     }
     int nt = argc - optind;
@@ -265,7 +265,7 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             free(tables);
             return e->code;
         }
-    printer p = {.fmt = fmt, .s = db_schema(d), .tty = isatty(STDOUT_FILENO)};
+    printer p = {.fmt = fmt, .s = db_schema(d), .flags = raw_cells};
     check_opts co = {.today = today, .tables = tables, .ntables = nt, .integrity = full ? 2 : 1,
                      .schema = 1, .emit = print_one, .emit_arg = &p};
     check_result res = {0};

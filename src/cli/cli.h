@@ -59,8 +59,14 @@ void out_json_string(FILE *f, const char *s);
 void out_json_number(FILE *f, const char *s);
 /* Print s escaped for the terminal (controls, bidi marks, bad UTF-8). */
 void out_safe(FILE *f, const char *s);
-/* A CSV field (no separator): exact into a file or pipe, escaped to a terminal. */
-void out_csv_field(FILE *f, const char *s);
+/* One CSV or TSV cell (no separator).  A text cell a spreadsheet would run
+ * as a formula gets a guarding apostrophe (csvio.h: Excel safety) unless
+ * flags has CELL_RAW (--raw-cells); CELL_NUMERIC: a number column, whose
+ * valid numbers are left alone.  CSV is exact into a file or pipe and
+ * escaped to a terminal; TSV is always escaped (tabs, newlines). */
+enum { CELL_NUMERIC = 1, CELL_RAW = 2 };
+#define OPT_RAW_CELLS 0x100   /* getopt_long's value for --raw-cells */
+void out_cell(FILE *f, out_format fmt, const char *s, int flags);
 
 /* ---- errors and options (opt.c): every byte to stderr escaped ---- */
 /* "minreg: MSG" on stderr, escaped; keep_lines: each line of a multi-line

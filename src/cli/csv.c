@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -18,7 +19,7 @@ static const char *import_usage(void)
 {
     return _("usage: minreg import TABLE FILE [--replace|--upsert] [--dry-run]\n"
              "         [--skip-bad --rejects FILE] [--encoding utf-8|gb18030|utf-16]\n"
-             "         [--delimiter C] [-m COMMENT]");
+             "         [--delimiter C] [-m COMMENT] [--raw-cells]");
 }
 
 static int on_progress(void *arg, const import_progress *p)
@@ -73,7 +74,7 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         {"dry-run", no_argument, NULL, 'n'}, {"skip-bad", no_argument, NULL, 'S'},
         {"rejects", required_argument, NULL, 'j'}, {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
-        {NULL, 0, NULL, 0}};
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
     import_opts o = {.mode = IMPORT_APPEND};
     int skip_bad = 0, modes = 0, c;
     const char *rejects = NULL;
@@ -86,6 +87,7 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         case 'S': skip_bad = 1; break;
         case 'j': rejects = optarg; break;
         case 'm': o.comment = optarg; break;
+        case OPT_RAW_CELLS: o.csv.raw_cells = 1; break;   /* keep apostrophes; rejects raw */
         case 'E':
             if (!text_enc_parse(optarg, &o.csv.enc)) {
                 err_set(e, EXIT_USAGE, _("unknown encoding '%s' (utf-8, gb18030, utf-16)"), optarg);
@@ -182,7 +184,7 @@ static const char *export_usage(void)
 {
     return _("usage: minreg export TABLE [-o FILE] [--where COL=VALUE]... [--columns A,B]\n"
              "         [--sort COL [--desc]] [--header labels|ids] [--bom]\n"
-             "         [--encoding utf-8|gb18030] [--delimiter C] [--crlf]");
+             "         [--encoding utf-8|gb18030] [--delimiter C] [--crlf] [--raw-cells]");
 }
 
 int cmd_export(db *d, int argc, char **argv, mr_err *e)
@@ -193,7 +195,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         {"desc", no_argument, NULL, 'D'}, {"header", required_argument, NULL, 'H'},
         {"bom", no_argument, NULL, 'B'}, {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'd'}, {"crlf", no_argument, NULL, 'C'},
-        {NULL, 0, NULL, 0}};
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
     export_opts o = {.sort_ci = -1};
     const char *out = NULL, *wheres[32], *cols = NULL, *sort = NULL;
     int nw = 0, c;
@@ -220,6 +222,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
             break;
         case 'B': o.w.bom = 1; break;
         case 'C': o.w.crlf = 1; break;
+        case OPT_RAW_CELLS: o.w.raw_cells = 1; break;
         case 'E':
             if (!text_enc_parse(optarg, &o.w.enc) || (o.w.enc != ENC_UTF8 && o.w.enc != ENC_GB18030)) {
                 err_set(e, EXIT_USAGE, _("--encoding wants utf-8 or gb18030, not '%s'"), optarg);
@@ -273,6 +276,11 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
     free(cis);
     if (rc < 0)
         return e->code;
+    /* no "rows written" line into the data: -o /dev/stdout, /proc/self/fd/1 */
+    struct stat so, fo;
+    if (!to_stdout && fstat(STDOUT_FILENO, &so) == 0 && stat(out, &fo) == 0 &&
+        so.st_dev == fo.st_dev && so.st_ino == fo.st_ino)
+        to_stdout = 1;
     if (!to_stdout) {
         buf b = BUF_INIT;
         buf_printf(&b, _n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows, out);

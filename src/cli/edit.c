@@ -283,7 +283,17 @@ typedef struct log_out {
     out_format fmt;
     text_table *tt;
     int n;
+    int raw_cells;       /* CELL_RAW or 0 */
+    const schema *s;
 } log_out;
+
+/* Is a change's field a number column (its values then need no guard)? */
+static int log_numeric(const log_out *lo, const log_entry *le)
+{
+    const table *t = le->tbl && le->field ? schema_table(lo->s, le->tbl) : NULL;
+    int ci = t ? table_col(t, le->field) : -1;
+    return ci >= 0 && (t->cols[ci].type == COL_INT || t->cols[ci].type == COL_DEC);
+}
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -324,13 +334,12 @@ static void log_row(void *arg, const log_entry *le)
         putchar('}');
     } else {
         char sep = lo->fmt == FMT_CSV ? ',' : '\t';
+        int num = log_numeric(lo, le) ? CELL_NUMERIC : 0;
         for (int i = 0; i < nc; i++) {
             if (i)
                 putchar(sep);
-            if (lo->fmt == FMT_CSV)
-                out_csv_field(stdout, cells[i]);
-            else
-                out_safe(stdout, cells[i]);
+            /* the old and new values are the field's; the rest are text */
+            out_cell(stdout, lo->fmt, cells[i], lo->raw_cells | (i == 7 || i == 8 ? num : 0));
         }
         putchar('\n');
     }
@@ -370,9 +379,10 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {{"since", required_argument, NULL, 's'},
                                          {"format", required_argument, NULL, 'F'},
+                                         {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
                                          {NULL, 0, NULL, 0}};
     const char *since = NULL;
-    log_out lo = {FMT_TEXT, NULL, 0};
+    log_out lo = {FMT_TEXT, NULL, 0, 0, db_schema(d)};
     int o;
     optind = 0;
     while ((o = cli_getopt(argc, argv, "s:F:", opts)) != -1) {
@@ -380,9 +390,12 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
             since = optarg;
         else if (o == 'F' && out_format_parse(optarg, &lo.fmt))
             ;
+        else if (o == OPT_RAW_CELLS)
+            lo.raw_cells = CELL_RAW;
         else {
             err_set(e, EXIT_USAGE, "%s",
-                    _("usage: minreg log [TABLE [KEY]] [--since DATE] [--format text|csv|tsv|json]"));
+                    _("usage: minreg log [TABLE [KEY]] [--since DATE] [--format text|csv|tsv|json] "
+                      "[--raw-cells]"));
             return EXIT_USAGE;
         }
     }

@@ -28,11 +28,13 @@ int cmd_grep(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {{"limit", required_argument, NULL, 'n'},
                                          {"format", required_argument, NULL, 'F'},
+                                         {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
                                          {NULL, 0, NULL, 0}};
-    const char *usage = _("usage: minreg grep [COL:]REGEX [TABLE...] [--limit N] [--format text|tsv|json]");
+    const char *usage = _("usage: minreg grep [COL:]REGEX [TABLE...] [--limit N] [--format text|tsv|json] "
+                          "[--raw-cells]");
     long limit = 50;
     out_format fmt = FMT_TEXT;
-    int o;
+    int o, raw_cells = 0;
     optind = 0;
     while ((o = cli_getopt(argc, argv, "n:F:", opts)) != -1) {
         char *end;
@@ -40,6 +42,10 @@ int cmd_grep(db *d, int argc, char **argv, mr_err *e)
             continue;
         if (o == 'F' && out_format_parse(optarg, &fmt) && fmt != FMT_CSV)
             continue;
+        if (o == OPT_RAW_CELLS) {
+            raw_cells = CELL_RAW;
+            continue;
+        }
         err_set(e, EXIT_USAGE, "%s", usage);
         return EXIT_USAGE;
     }
@@ -106,14 +112,16 @@ int cmd_grep(db *d, int argc, char **argv, mr_err *e)
                 tt_add(tt, buf_str(&h2));
                 tt_add(tt, t->label_ci != t->key_ci ? lab : "");
                 tt_add(tt, buf_str(&b));
-            } else if (fmt == FMT_TSV) {
-                out_safe(stdout, t->id);
+            } else if (fmt == FMT_TSV) {   /* escaped, guarded against formulas */
+                int num = mi >= 0 && (t->cols[mi].type == COL_INT || t->cols[mi].type == COL_DEC);
+                out_cell(stdout, FMT_TSV, t->id, raw_cells);
                 putchar('\t');
-                out_safe(stdout, key ? key : "");
+                out_cell(stdout, FMT_TSV, key ? key : "", raw_cells);
                 putchar('\t');
-                out_safe(stdout, mi >= 0 ? t->cols[mi].id : "");
+                out_cell(stdout, FMT_TSV, mi >= 0 ? t->cols[mi].id : "", raw_cells);
                 putchar('\t');
-                out_safe(stdout, mi >= 0 && cursor_val(c, mi) ? cursor_val(c, mi) : "");
+                out_cell(stdout, FMT_TSV, mi >= 0 && cursor_val(c, mi) ? cursor_val(c, mi) : "",
+                         raw_cells | (num ? CELL_NUMERIC : 0));
                 putchar('\n');
             } else {
                 fputs(first_json ? "\n {" : ",\n {", stdout);

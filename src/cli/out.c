@@ -170,14 +170,30 @@ void out_json_number(FILE *f, const char *s)
         out_json_string(f, s);   /* not a finite number: a string, so the JSON stays valid */
 }
 
-/* A CSV field: exact into a file or a pipe (for other tools), escaped to a
- * terminal like every other output. */
-void out_csv_field(FILE *f, const char *s)
+/* Is f a terminal?  Asked once for standard output (a cell is written
+ * per row and column). */
+static int is_tty(FILE *f)
 {
-    if (isatty(fileno(f)))
-        out_safe(f, s);
-    else
-        csv_write_field(f, s, ',');
+    static int out = -1;
+    if (f != stdout)
+        return isatty(fileno(f));
+    if (out < 0)
+        out = isatty(STDOUT_FILENO);
+    return out;
+}
+
+void out_cell(FILE *f, out_format fmt, const char *s, int flags)
+{
+    if (!s)
+        return;
+    int guard = !(flags & CELL_RAW) && csv_cell_guarded(s, flags & CELL_NUMERIC);
+    if (fmt == FMT_CSV && !is_tty(f)) {   /* exact, for other tools */
+        csv_write_cell(f, s, ',', guard);
+        return;
+    }
+    if (guard)
+        putc('\'', f);
+    out_safe(f, s);
 }
 
 /* The safe runs go out as they are; only what needs an escape is copied

@@ -19,7 +19,7 @@
 #include "core/i18n.h"
 #include "core/summary.h"
 
-static void sec_print(const sum_section *s, out_format fmt, int tty, int first)
+static void sec_print(const sum_section *s, out_format fmt, int raw_cells, int first)
 {
     if (fmt == FMT_TEXT) {
         fputs(first ? "" : "\n", stdout);
@@ -38,20 +38,16 @@ static void sec_print(const sum_section *s, out_format fmt, int tty, int first)
     }
     if (!first)
         fputs("\r\n", stdout);
-    /* the section's title on a line of its own, then its rows */
-    if (tty)
-        out_safe(stdout, s->title);
-    else
-        csv_write_field(stdout, s->title, ',');
+    /* the section's title on a line of its own, then its rows (exact into
+     * a file, escaped to a terminal, guarded against formulas; the figures
+     * are the right-aligned columns) */
+    out_cell(stdout, FMT_CSV, s->title, raw_cells);
     fputs("\r\n", stdout);
     for (int i = 0; i < s->n; i++) {
         for (int c = 0; c < s->ncols; c++) {
             if (c)
                 putchar(',');
-            if (tty)
-                out_safe(stdout, s->lines[i].cells[c]);
-            else
-                csv_write_field(stdout, s->lines[i].cells[c], ',');
+            out_cell(stdout, FMT_CSV, s->lines[i].cells[c], raw_cells | (s->right[c] ? CELL_NUMERIC : 0));
         }
         fputs("\r\n", stdout);
     }
@@ -59,15 +55,16 @@ static void sec_print(const sum_section *s, out_format fmt, int tty, int first)
 
 static void usage_report(FILE *f)
 {
-    fputs(_("usage: minreg report summary [--format text|csv]\n"), f);
+    fputs(_("usage: minreg report summary [--format text|csv] [--raw-cells]\n"), f);
 }
 
 int cmd_report(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
-        {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'},
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int o;
+    int o, raw_cells = 0;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
     while ((o = cli_getopt(argc, argv, "F:h", opts)) != -1) {
         switch (o) {
@@ -77,6 +74,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
                 return EXIT_USAGE;
             }
             break;
+        case OPT_RAW_CELLS: raw_cells = CELL_RAW; break;
         case 'h': usage_report(stdout); return EXIT_OK;
         default: usage_report(stderr); return EXIT_USAGE;
         }
@@ -96,7 +94,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
     sum_section secs[SUM_SECTIONS];
     summary_sections(&sm, csv, secs);
     for (int i = 0; i < SUM_SECTIONS; i++)
-        sec_print(&secs[i], fmt, tty, i == 0);
+        sec_print(&secs[i], fmt, raw_cells, i == 0);
     if (!csv)
         printf("\n%s\n", summary_note());
     summary_sections_free(secs);

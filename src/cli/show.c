@@ -103,7 +103,8 @@ int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err 
 static void usage_show(FILE *f)
 {
     fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--grep [COL:]REGEX]... [--columns A,B]\n"
-            "                   [--sort COL [--desc]] [--limit N] [--format text|csv|tsv|json]\n"), f);
+            "                   [--sort COL [--desc]] [--limit N] [--format text|csv|tsv|json]\n"
+            "                   [--raw-cells]\n"), f);
 }
 
 int cmd_show(db *d, int argc, char **argv, mr_err *e)
@@ -112,10 +113,10 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         {"where", required_argument, NULL, 'w'}, {"limit", required_argument, NULL, 'n'},
         {"format", required_argument, NULL, 'F'}, {"columns", required_argument, NULL, 'c'},
         {"sort", required_argument, NULL, 's'}, {"desc", no_argument, NULL, 'D'},
-        {"grep", required_argument, NULL, 'g'},
+        {"grep", required_argument, NULL, 'g'}, {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *wheres[32], *greps[32];
-    int nw = 0, ng = 0, desc = 0, rc = EXIT_OK;
+    int nw = 0, ng = 0, desc = 0, rc = EXIT_OK, raw_cells = 0;
     long limit = -1;
     out_format fmt = FMT_TEXT;
     const char *cols_arg = NULL, *sort_arg = NULL;
@@ -155,6 +156,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         case 'c': cols_arg = optarg; break;
         case 's': sort_arg = optarg; break;
         case 'D': desc = 1; break;
+        case OPT_RAW_CELLS: raw_cells = CELL_RAW; break;
         case 'h': usage_show(stdout); return EXIT_OK;
         default: usage_show(stderr); return EXIT_USAGE;
         }
@@ -186,7 +188,6 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         return EXIT_USAGE;
     }
 
-    int tty = isatty(STDOUT_FILENO);
     buf v = BUF_INIT, h = BUF_INIT;
     int *w = NULL;
     cursor *c = NULL;
@@ -243,10 +244,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                 putchar(fmt == FMT_CSV ? ',' : '\t');
             buf_reset(&h);
             col_header(&t->cols[cis[i]], &h);
-            if (fmt == FMT_CSV)
-                out_csv_field(stdout, buf_str(&h));
-            else
-                out_safe(stdout, buf_str(&h));
+            out_cell(stdout, fmt, buf_str(&h), raw_cells);
         }
         putchar('\n');
     } else {
@@ -275,18 +273,12 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                 text_cell(&line, buf_str(&v), w[i], is_numeric(col));
                 break;
             case FMT_CSV:
-                if (i)
-                    putchar(',');
-                if (tty && raw)   /* to a terminal: escaped, never raw */
-                    out_safe(stdout, raw);
-                else
-                    csv_write_field(stdout, raw, ',');
-                break;
             case FMT_TSV:
                 if (i)
-                    putchar('\t');
-                if (raw)
-                    out_safe(stdout, raw);
+                    putchar(fmt == FMT_CSV ? ',' : '\t');
+                /* guarded against spreadsheet formulas; to a terminal (and
+                 * TSV always) escaped, never raw */
+                out_cell(stdout, fmt, raw, raw_cells | (is_numeric(col) ? CELL_NUMERIC : 0));
                 break;
             case FMT_JSON:
                 printf("%s", i ? ", " : "");

@@ -33,6 +33,7 @@ struct csv_reader {
     size_t max_field;
     char delim;
     int skip_comments;
+    int raw_cells;       /* keep guarding apostrophes (csvio.h: Excel safety) */
     int header_seen;     /* a record was started: no more '#' notes or sep= line */
     const char *chunk;   /* decoded text from textin: chunk[cpos..clen) not yet fed */
     size_t clen, cpos;
@@ -112,6 +113,11 @@ static void on_field(void *s, size_t len, void *data)
             r->too_big = r->fo_n - r->cur_first + 1;   /* which field */
         len = 0;
     }
+    if (!r->raw_cells && len) {
+        size_t k = csv_cell_unguard(s, len);
+        s = (char *)s + k;
+        len -= k;
+    }
     if (r->alen + len + 1 > r->acap) {
         while (r->alen + len + 1 > r->acap)
             r->acap = r->acap ? r->acap * 2 : 65536;
@@ -174,6 +180,7 @@ csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e)
     r->max_field = o->max_field ? o->max_field : CSV_MAX_FIELD;
     r->delim = o->delim;
     r->skip_comments = o->skip_comments;
+    r->raw_cells = o->raw_cells;
     r->line = 1;
     r->need_start = 1;
     csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
@@ -513,15 +520,68 @@ void csvr_close(csv_reader *r)
     free(r);
 }
 
-void csv_write_field(FILE *f, const char *s, char delim)
+/* ---- Excel safety (see csvio.h) ------------------------------------------ */
+
+#define FORMULA_START "=+-@\t\r"
+
+int csv_is_number(const char *s)
+{
+    const char *p = s + (*s == '+' || *s == '-');
+    size_t d = strspn(p, "0123456789");
+    p += d;
+    if (*p == '.') {
+        size_t f = strspn(p + 1, "0123456789");
+        d += f;
+        p += 1 + f;
+    }
+    if (!d)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        p += *p == '+' || *p == '-';
+        size_t x = strspn(p, "0123456789");
+        if (!x)
+            return 0;
+        p += x;
+    }
+    return *p == '\0';
+}
+
+int csv_cell_guarded(const char *s, int numeric)
+{
+    if (!s)
+        return 0;
+    const char *p = s + strspn(s, "'");
+    if (!*p || !strchr(FORMULA_START, *p))
+        return 0;
+    return !(numeric && p == s && csv_is_number(s));
+}
+
+size_t csv_cell_unguard(const char *s, size_t len)
+{
+    if (len < 2 || s[0] != '\'')
+        return 0;
+    size_t q = 0;
+    while (q < len && s[q] == '\'')
+        q++;
+    return q < len && s[q] && strchr(FORMULA_START, s[q]) ? 1 : 0;
+}
+
+void csv_write_field(FILE *f, const char *s, char delim) { csv_write_cell(f, s, delim, 0); }
+
+void csv_write_cell(FILE *f, const char *s, char delim, int guard)
 {
     if (!s)
         return;
     if (!strchr(s, '"') && !strchr(s, delim) && !strchr(s, '\n') && !strchr(s, '\r')) {
+        if (guard)
+            putc('\'', f);
         fputs(s, f);
         return;
     }
     putc('"', f);
+    if (guard)
+        putc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             putc('"', f);

@@ -7,7 +7,21 @@
  * naming the line and field; so is a field over the size limit.
  *
  * Writing: RFC 4180 with quotes only where needed, optional BOM, CRLF and
- * GB18030 output, into a temporary file renamed into place on success.
+ * GB18030 output, into a file opened by outfile.h (a temporary renamed into
+ * place on success, or a device or pipe written in place).
+ *
+ * Excel safety: a spreadsheet runs a cell that begins with = + - @ (and
+ * TAB or CR, which it skips first) as a formula: =HYPERLINK(...) or
+ * @SUM(1+1)*cmd|' /C calc'!A0 from a register would act on the clerk's
+ * machine.  So CSV and TSV output guards such a text cell with an apostrophe
+ * in front, which Excel and WPS show as a text cell and do not print.  The
+ * rule, exact both ways so that export -> import gives back every byte:
+ *   - a cell that, after any apostrophes it begins with, begins with one of
+ *     = + - @ TAB CR gets one more apostrophe in front ("=1" -> "'=1",
+ *     "'=1" -> "''=1"); a valid number in a number column is left alone
+ *     ("-1.5"), and so is every other cell;
+ *   - reading, a cell of that form with at least one apostrophe loses one.
+ * raw_cells turns both off (the --raw-cells option).
  */
 #ifndef MINREG_CSVIO_H
 #define MINREG_CSVIO_H
@@ -26,6 +40,7 @@ typedef struct csv_opts {
     char delim;          /* 0: detect among comma, tab and semicolon */
     int skip_comments;   /* leading lines that begin with '#' are notes (the seed files) */
     size_t max_field;    /* 0: CSV_MAX_FIELD */
+    int raw_cells;       /* keep a guarding apostrophe (see Excel safety above) */
 } csv_opts;
 
 typedef struct csv_reader csv_reader;
@@ -62,6 +77,17 @@ const char *csv_delim_name(char delim);        /* "comma", "tab", "semicolon", .
 
 /* Write one field to f with RFC 4180 quoting (quotes only when needed). */
 void csv_write_field(FILE *f, const char *s, char delim);
+/* The same, with an apostrophe in front inside the quotes when guard is set. */
+void csv_write_cell(FILE *f, const char *s, char delim, int guard);
+
+/* Does the cell s take the guarding apostrophe?  numeric: it is in a
+ * number column (a valid number there is left alone).  NULL: no. */
+int csv_cell_guarded(const char *s, int numeric);
+/* A decimal number as Excel reads one: [+-]digits[.digits][e[+-]digits]. */
+int csv_is_number(const char *s);
+/* Bytes to drop from the front of a cell read (s[0..len)): 1 for a guarded
+ * cell, else 0. */
+size_t csv_cell_unguard(const char *s, size_t len);
 
 /* ---- the writer (csvout.c) ---- */
 typedef struct csvw_opts {
@@ -69,18 +95,24 @@ typedef struct csvw_opts {
     int crlf;            /* end records with CRLF (Excel's way) instead of LF */
     int bom;             /* start with a UTF-8 byte order mark */
     text_enc enc;        /* ENC_UTF8 (or ENC_AUTO) or ENC_GB18030 */
-    int escape;          /* a terminal reads it: escape control characters */
+    int escape;          /* a terminal reads it: escape control characters (also set
+                            by itself when the output turns out to be a terminal) */
+    int raw_cells;       /* no guarding apostrophes (see Excel safety above) */
+    const char *reg;     /* the open register: the output may not be it (outfile.h) */
 } csvw_opts;
 
 typedef struct csv_writer csv_writer;
 
-/* path NULL or "-": standard output.  Otherwise the output goes to a
- * temporary file beside path that csvw_close renames over it, so a failed
- * or cancelled write never leaves half a file. */
+/* path NULL or "-": standard output.  A regular file is written to a
+ * temporary beside it that csvw_close renames over it, so a failed or
+ * cancelled write never leaves half a file; a device, FIFO or descriptor
+ * is written in place (outfile.h has the rules). */
 csv_writer *csvw_open(const char *path, const csvw_opts *o, mr_err *e);
+/* Field i (0-based) of every record is in a number column. */
+void csvw_numeric(csv_writer *w, int i, int numeric);
 void csvw_field(csv_writer *w, const char *s);   /* NULL: empty */
 void csvw_end(csv_writer *w);                    /* end of record */
 int csvw_close(csv_writer *w, mr_err *e);        /* 0, or -1 with e (the file is dropped) */
-void csvw_abort(csv_writer *w);                  /* drop the temporary file */
+void csvw_abort(csv_writer *w);                  /* drop the temporary file (NULL: nothing) */
 
 #endif

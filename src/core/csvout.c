@@ -2,8 +2,11 @@
  *
  * Fields are appended to one buffer and written with write(2) in large
  * blocks, always at a field boundary so the buffer holds whole UTF-8
- * characters when it is transcoded to GB18030.  A file is written beside
- * its final name and renamed into place only when everything was written.
+ * characters when it is transcoded to GB18030.  The file is opened by
+ * outfile.c: a regular file is written beside its final name and renamed
+ * into place only when everything was written; a device, FIFO or
+ * descriptor is written in place.  Text cells that a spreadsheet would run
+ * as formulas get a guarding apostrophe (csvio.h: Excel safety).
  */
 #include "config.h"
 #include "csvio.h"
@@ -17,17 +20,21 @@
 
 #include "buf.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "text.h"
 
 #define FLUSH_AT (256 * 1024)
 
 struct csv_writer {
     int fd;
-    char *path, *tmp;      /* final and temporary names; NULL for stdout */
+    outfile *out;
     csvw_opts o;
     iconv_t cd;            /* (iconv_t)-1 for UTF-8 */
     buf b, conv, esc;
     int first;             /* next field is the first of its record */
+    int fi;                /* index of the next field in its record */
+    unsigned char *numeric;   /* per field index: in a number column */
+    int nnumeric;
     int err;               /* errno of the first failed write */
     int bad_text;          /* text that cannot be transcoded */
     char special[5];       /* what makes a field need quotes: delimiter, quote, CR, LF */
@@ -51,11 +58,11 @@ csv_writer *csvw_open(const char *path, const csvw_opts *o, mr_err *e)
 {
     csv_writer *w = xcalloc(1, sizeof *w);
     w->o = *o;
+    w->o.reg = NULL;   /* not kept: only outfile_open needs it */
     if (!w->o.delim)
         w->o.delim = ',';
     w->first = 1;
     w->cd = (iconv_t)-1;
-    w->fd = STDOUT_FILENO;
     if (w->o.enc == ENC_GB18030) {
         w->cd = iconv_open("GB18030", "UTF-8");
         if (w->cd == (iconv_t)-1) {
@@ -64,27 +71,33 @@ csv_writer *csvw_open(const char *path, const csvw_opts *o, mr_err *e)
             return NULL;
         }
     }
-    if (path && strcmp(path, "-") != 0) {
-        w->path = xstrdup(path);
-        buf t = BUF_INIT;
-        buf_printf(&t, "%s.tmp%ld", path, (long)getpid());
-        w->tmp = buf_steal(&t);
-        w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (w->fd < 0) {
-            err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
-            if (w->cd != (iconv_t)-1)
-                iconv_close(w->cd);
-            free(w->path);
-            free(w->tmp);
-            free(w);
-            return NULL;
-        }
+    if (!(w->out = outfile_open(path, o->reg, e))) {
+        if (w->cd != (iconv_t)-1)
+            iconv_close(w->cd);
+        free(w);
+        return NULL;
     }
+    w->fd = outfile_fd(w->out);
+    if (isatty(w->fd))   /* -o /dev/tty, /dev/stdout: a terminal all the same */
+        w->o.escape = 1;
     w->special[0] = w->o.delim;
     memcpy(w->special + 1, "\"\r\n", 4);
     if (w->o.bom)
         buf_add(&w->b, "\xEF\xBB\xBF", 3);
     return w;
+}
+
+void csvw_numeric(csv_writer *w, int i, int numeric)
+{
+    if (i < 0)
+        return;
+    if (i >= w->nnumeric) {
+        int n = i + 16;
+        w->numeric = xrealloc(w->numeric, (size_t)n);
+        memset(w->numeric + w->nnumeric, 0, (size_t)(n - w->nnumeric));
+        w->nnumeric = n;
+    }
+    w->numeric[i] = numeric != 0;
 }
 
 static void write_all(csv_writer *w, const char *s, size_t n)
@@ -129,8 +142,11 @@ void csvw_field(csv_writer *w, const char *s)
     if (!w->first)
         *room(w, 1) = w->o.delim, w->b.len++;
     w->first = 0;
+    int fi = w->fi++;
     if (!s || !*s)
         return;
+    int guard = !w->o.raw_cells &&
+                csv_cell_guarded(s, fi < w->nnumeric && w->numeric[fi]);
     if (w->o.escape) {   /* a terminal: never raw control characters */
         buf_reset(&w->esc);
         text_escape(&w->esc, s, strlen(s));
@@ -138,11 +154,16 @@ void csvw_field(csv_writer *w, const char *s)
     }
     size_t n = strlen(s), plain = strcspn(s, w->special);
     if (plain == n) {
-        memcpy(room(w, n), s, n);
+        char *o = room(w, n + 1);
+        if (guard)
+            *o++ = '\'', w->b.len++;
+        memcpy(o, s, n);
         w->b.len += n;
     } else {
-        char *o = room(w, 2 * n + 2), *start = o;
+        char *o = room(w, 2 * n + 3), *start = o;
         *o++ = '"';
+        if (guard)
+            *o++ = '\'';
         for (const char *q; (q = strchr(s, '"')); s = q + 1) {
             memcpy(o, s, (size_t)(q - s) + 1);
             o += q - s + 1;
@@ -166,6 +187,7 @@ void csvw_end(csv_writer *w)
     *o++ = '\n';
     w->b.len = (size_t)(o - w->b.s);
     w->first = 1;
+    w->fi = 0;
     if (w->b.len >= FLUSH_AT)
         flush(w);
 }
@@ -177,8 +199,7 @@ static void release(csv_writer *w)
     buf_free(&w->b);
     buf_free(&w->conv);
     buf_free(&w->esc);
-    free(w->path);
-    free(w->tmp);
+    free(w->numeric);
     free(w);
 }
 
@@ -186,17 +207,14 @@ void csvw_abort(csv_writer *w)
 {
     if (!w)
         return;
-    if (w->tmp) {
-        close(w->fd);
-        unlink(w->tmp);
-    }
+    outfile_abort(w->out);
     release(w);
 }
 
 int csvw_close(csv_writer *w, mr_err *e)
 {
     flush(w);
-    const char *name = w->path ? w->path : _("standard output");
+    const char *name = outfile_name(w->out);
     int rc = 0;
     if (w->bad_text) {
         err_set(e, EXIT_DATA, _("%s: the register holds text that is not valid UTF-8 and cannot "
@@ -206,20 +224,11 @@ int csvw_close(csv_writer *w, mr_err *e)
         err_set(e, EXIT_IO, "%s: %s", name, strerror(w->err));
         rc = -1;
     }
-    if (w->tmp) {
-        /* no fsync: an export can be made again; what matters is that a
-         * failed one never replaces a good file with half of one */
-        if (close(w->fd) != 0 && rc == 0) {
-            err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-            rc = -1;
-        }
-        if (rc == 0 && rename(w->tmp, w->path) != 0) {
-            err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-            rc = -1;
-        }
-        if (rc < 0)
-            unlink(w->tmp);
-    }
+    /* a failed write never replaces a good file with half of one */
+    if (rc < 0)
+        outfile_abort(w->out);
+    else
+        rc = outfile_commit(w->out, e);
     release(w);
     return rc;
 }

@@ -14,7 +14,9 @@ int export_csv(db *d, const table *t, const char *path, const export_opts *o, in
     *rows = 0;
     /* the query first: a bad one must not leave an empty file behind */
     cursor *c = db_select(d, t, o->f, o->nf, o->sort_ci, o->desc, -1, e);
-    csv_writer *w = c ? csvw_open(path, &o->w, e) : NULL;
+    csvw_opts wo = o->w;
+    wo.reg = db_path(d);   /* never written over the register itself */
+    csv_writer *w = c ? csvw_open(path, &wo, e) : NULL;
     if (!w) {
         cursor_free(c);
         free(cis);
@@ -28,6 +30,8 @@ int export_csv(db *d, const table *t, const char *path, const export_opts *o, in
         else
             col_header(&t->cols[cis[i]], &h);
         csvw_field(w, buf_str(&h));
+        /* a valid number in a number column needs no guard against Excel */
+        csvw_numeric(w, i, t->cols[cis[i]].type == COL_INT || t->cols[cis[i]].type == COL_DEC);
     }
     csvw_end(w);
     buf_free(&h);

@@ -70,13 +70,17 @@ static int rejects_open(importer *im)
         return -1;
     }
     /* UTF-8 with a BOM and CRLF: Excel opens it as it is, and so do we */
-    csvw_opts wo = {.delim = csvr_delim(im->rd), .crlf = 1, .bom = 1, .enc = ENC_UTF8};
+    csvw_opts wo = {.delim = csvr_delim(im->rd), .crlf = 1, .bom = 1, .enc = ENC_UTF8,
+                    .raw_cells = im->o->csv.raw_cells, .reg = db_path(im->d)};
     im->rej = csvw_open(path, &wo, im->e);
     if (!im->rej)
         return -1;
-    for (int i = 0; i < im->nh; i++)
-        if (i != im->reason_field)
+    for (int i = 0, k = 0; i < im->nh; i++)
+        if (i != im->reason_field) {
             csvw_field(im->rej, im->hdr[i]);
+            const column *c = im->map[i] >= 0 ? &im->t->cols[im->map[i]] : NULL;
+            csvw_numeric(im->rej, k++, c && (c->type == COL_INT || c->type == COL_DEC));
+        }
     csvw_field(im->rej, IMPORT_REASON_COL);
     csvw_end(im->rej);
     return 0;

@@ -301,6 +301,65 @@ int main(void)
     snprintf(path, sizeof path, "%s/nodir/out.csv", dir);
     ok(csvw_open(path, &wo, &e) == NULL && e.code == EXIT_IO, "an unwritable path is an I/O error");
 
+    /* ---- Excel safety: the guarding apostrophe ---- */
+    static const struct { const char *s; int numeric, guarded; } g[] = {
+        {"=1+1", 0, 1}, {"+1", 0, 1}, {"-1", 0, 1}, {"@SUM(A1)", 0, 1}, {"\t=1", 0, 1},
+        {"\r=1", 0, 1}, {"'=1", 0, 1}, {"'''@x", 0, 1}, {"-1.5", 1, 0}, {"+2", 1, 0},
+        {"-1e5", 1, 0}, {"-.5", 1, 0}, {"-1.5x", 1, 1}, {"-", 1, 1}, {"-e5", 1, 1},
+        {"'-1.5", 1, 1}, {"abc", 0, 0}, {"'abc", 0, 0}, {"'", 0, 0}, {"''", 0, 0},
+        {"", 0, 0}, {"a=1", 0, 0}, {" =1", 0, 0}, {"1.5", 1, 0}, {"金矿", 0, 0},
+    };
+    int gok = 1;
+    for (size_t i = 0; i < sizeof g / sizeof *g; i++)
+        if (csv_cell_guarded(g[i].s, g[i].numeric) != g[i].guarded) {
+            printf("# csv_cell_guarded(\"%s\", %d) != %d\n", g[i].s, g[i].numeric, g[i].guarded);
+            gok = 0;
+        }
+    ok(gok, "guarded: = + - @ TAB CR after any apostrophes; valid numbers in number columns not");
+    ok(!csv_cell_guarded(NULL, 0), "... NULL is not");
+    /* what an import takes off is exactly what an export put on */
+    int uok = 1;
+    for (size_t i = 0; i < sizeof g / sizeof *g; i++) {
+        buf x = BUF_INIT;
+        buf_printf(&x, "%s%s", g[i].guarded ? "'" : "", g[i].s);
+        size_t k = csv_cell_unguard(buf_str(&x), x.len);
+        if (k != (size_t)(g[i].guarded ? 1 : 0)) {
+            printf("# csv_cell_unguard(\"%s\") = %zu\n", buf_str(&x), k);
+            uok = 0;
+        }
+        buf_free(&x);
+    }
+    ok(uok, "unguard undoes the guard and nothing else");
+    csvw_opts wx = {0};
+    snprintf(path, sizeof path, "%s/guard.csv", dir);
+    w = csvw_open(path, &wx, &e);
+    csvw_numeric(w, 1, 1);
+    csvw_field(w, "=a,b");
+    csvw_field(w, "-1.5");
+    csvw_field(w, "-1.5");
+    csvw_end(w);
+    csvw_field(w, "'=x");
+    csvw_field(w, "-x");
+    csvw_field(w, "\t");
+    csvw_end(w);
+    ok(csvw_close(w, &e) == 0, "guarding writer closes");
+    got = slurp(path);
+    is_str(got, "\"'=a,b\",-1.5,'-1.5\n''=x,'-x,'\t\n",
+           "the writer guards inside the quotes; a number column's number is left alone");
+    free(got);
+    reads(path, &any, "1:=a,b|-1.5|-1.5;2:'=x|-x|\t", "... and the reader takes the guards off");
+    csv_opts raw = {.raw_cells = 1};
+    reads(path, &raw, "1:'=a,b|-1.5|'-1.5;2:''=x|'-x|'\t", "... unless it reads raw cells");
+    FILE *mf = fopen(put("cell.txt", "", 0), "w");
+    csv_write_cell(mf, "=x\"y", ',', 1);
+    putc('|', mf);
+    csv_write_cell(mf, "@z", ',', 1);
+    fclose(mf);
+    snprintf(path, sizeof path, "%s/cell.txt", dir);
+    got = slurp(path);
+    is_str(got, "\"'=x\"\"y\"|'@z", "csv_write_cell: the apostrophe inside the quotes");
+    free(got);
+
     read_ahead();
 
     char cmd[300];
