@@ -392,6 +392,22 @@ static int ahead_check(void *arg, char **f, int nf)
     return validator_clean(im->va, im->va_vals);
 }
 
+/* --upsert: a new row needs every required column, which a file updating
+ * only some columns may not have; say so, rather than "is required". */
+static void new_row_lacks(importer *im, vissue *iss, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (iss[i].kind != VI_REQUIRED || iss[i].ci < 0 || im->colpos[iss[i].ci] >= 0)
+            continue;
+        buf h = BUF_INIT;
+        col_header(&im->t->cols[iss[i].ci], &h);
+        snprintf(iss[i].msg, sizeof iss[i].msg,
+                 _("%s: is required, and the file has no such column: a row the file adds "
+                   "(its key is not in the register) needs it"), buf_str(&h));
+        buf_free(&h);
+    }
+}
+
 static int do_row(importer *im, char **f, int nf, long line, int clean)
 {
     const table *t = im->t;
@@ -437,6 +453,8 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
     int n = clean && self < 0 && im->o->mode != IMPORT_UPSERT
                 ? 0 : validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
     if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
+        if (self < 0 && im->o->mode == IMPORT_UPSERT)
+            new_row_lacks(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES);
         bad_row(im, f, nf, line, iss, n, NULL);
         return 0;
     }

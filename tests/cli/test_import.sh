@@ -266,7 +266,30 @@ fails "--upsert: a key twice in the file is an error, not a silent last-one-wins
 grep -qF "twice.csv:5: 区块编号: 'TK07' is on an earlier line of this file too" "$T/err"
 is "... also for a key the file itself adds" "$?" 0
 printf '区块名称,勘查矿种,面积\n甲,金矿,1\n' >"$T/nokey.csv"
-fails "--upsert needs the key column" 3 "missing required columns (--upsert needs the key): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
+fails "--upsert needs the key column" 3 "missing the key column (--upsert needs it): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
+# issue 14.8: --upsert with only some columns updates those, the rest stay
+cp "$T/reg.db" "$T/pre-part.db"; rm -f "$T/reg.db-wal"
+"$MINREG" export a3 >"$T/up-before.csv"
+printf '区块编号,面积（平方公里）\nTK02,7.25\nTK03,0.0001\n' >"$T/part.csv"
+run_minreg import a3 "$T/part.csv" --upsert
+is "--upsert with only the key and one column is accepted" "$rc:$(tail -1 "$T/out")" "0:change 5 recorded: 0 added, 1 updated, 1 unchanged"
+"$MINREG" export a3 >"$T/up-after.csv"
+is "... only that column of that row changed; the columns the file lacks kept their values" \
+    "$(diff "$T/up-before.csv" "$T/up-after.csv" | grep '^[<>]')" \
+    "$(printf '< TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,4.5,2022,2024,省级,振安区,,\n> TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,7.25,2022,2024,省级,振安区,,')"
+run_minreg log --format tsv
+is "... the audit records only the field that changed" "$(awk -F'\t' '$1 == 5 { print $6, $7, $8, $9 }' "$T/out")" "TK02 area_km2 4.5 7.25"
+printf '区块编号,面积\nTK02,8\nTK77,2\n' >"$T/partnew.csv"
+fails "--upsert of some columns: a new row lacking a required column is a row error naming line and column" 1 \
+    "partnew.csv:3: 区块名称: is required, and the file has no such column" import a3 "$T/partnew.csv" --upsert
+grep -qF "partnew.csv:3: 勘查矿种: is required, and the file has no such column" "$T/err"
+is "... each such column named" "$?" 0
+printf '区块编号,区块名称,勘查矿种,面积\nTK02,甲,金矿,8\nTK77,,金矿,2\n' >"$T/partnew2.csv"
+fails "... a new row with the column but no value: is required, as ever" 1 "partnew2.csv:3: 区块名称: is required" import a3 "$T/partnew2.csv" --upsert
+printf '区块编号,区块名称,勘查矿种,面积\nTK02,甲,金矿,8\nTK77,新,金矿,2\n' >"$T/partnew3.csv"
+run_minreg import a3 "$T/partnew3.csv" --upsert
+is "... and with the required columns a new row is added" "$rc:$(tail -1 "$T/out")" "0:change 6 recorded: 1 added, 1 updated, 0 unchanged"
+cp "$T/pre-part.db" "$T/reg.db"; rm -f "$T/reg.db-wal" "$T/reg.db-shm"
 printf '区块编号,区块名称,勘查矿种,面积\nR1,甲,金矿,1\nR2,乙,铁矿,2\n' >"$T/two.csv"
 run_minreg import a3 "$T/two.csv" --replace
 is "--replace: the register's rows replaced" "$(tail -1 "$T/out")" "change 5 recorded: 2 added, 6 deleted"
