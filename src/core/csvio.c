@@ -189,6 +189,8 @@ text_enc csvr_encoding(const csv_reader *r) { return textin_encoding(r->in); }
 int csvr_had_bom(const csv_reader *r) { return textin_had_bom(r->in); }
 long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : textin_offset(r->in); }
 long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
+/* (the read-ahead thread, if any, stopped reading once it met the end) */
+int csvr_unchanged(const csv_reader *r, mr_err *e) { return textin_unchanged(r->in, e); }
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon
  * occurs most often outside quotes (comma when none does). */

@@ -54,6 +54,9 @@ text_enc csvr_encoding(const csv_reader *r);
 int csvr_had_bom(const csv_reader *r);
 long long csvr_offset(const csv_reader *r);    /* bytes of the file read so far */
 long long csvr_size(const csv_reader *r);      /* -1 when unknown */
+/* Once every record was read: textin_unchanged (the file was not changed
+ * while it was read; see textin.h). */
+int csvr_unchanged(const csv_reader *r, mr_err *e);
 void csvr_close(csv_reader *r);
 
 /* "," ";" "tab" or "\t" (also a literal tab): the delimiter, or 0. */

@@ -593,6 +593,15 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+/* Reading stopped on an error (a character or a quoted field cut short):
+ * if the file changed meanwhile, that is the error to report. */
+static void read_failed(importer *im)
+{
+    mr_err changed = {0};
+    if (csvr_unchanged(im->rd, &changed) < 0)
+        *im->e = changed;
+}
+
 /* Everything after the header, inside the transaction. */
 static int load_rows(importer *im, char **f, int nf, long line)
 {
@@ -619,7 +628,11 @@ static int load_rows(importer *im, char **f, int nf, long line)
             return -1;
         got = csvr_next(im->rd, &f, &nf, &line, im->e);
     }
-    if (got < 0 || progress(im) < 0)
+    if (got < 0) {
+        read_failed(im);
+        return -1;
+    }
+    if (progress(im) < 0)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
         return -1;
@@ -667,6 +680,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         csvr_prefetch(im.rd, im.va ? ahead_check : NULL, &im);
     }
     got = first_row(&im, &f, &nf, &line);
+    if (got < 0)
+        read_failed(&im);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: a header but no rows: nothing to import"), im.path);
     if (got <= 0)
@@ -698,6 +713,10 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     if (loaded < 0)
         goto out;   /* rolled back there */
+    /* a file cut short or rewritten while it was read (still being copied
+     * in, saved again from Excel) was imported in part: not committed */
+    if (csvr_unchanged(im.rd, e) < 0)
+        goto out;
     int bad = r->bad_rows > 0 || r->links_broken;
     if (o->dry_run || r->links_broken || (bad && !o->rejects) ||
         r->added + r->updated + r->deleted == 0) {

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,7 +40,10 @@ struct textin {
     size_t out_cap;
     long line;             /* line number of the next chunk's first byte */
     long long size;
-    int eof, started, at_start, bom;
+    long long nread;       /* source bytes read in all */
+    struct stat st;        /* the file as opened (a regular file: checked at the end) */
+    const char *hook;      /* MINREG_TEST_CHANGE_INPUT, done after the first read */
+    int eof, started, at_start, bom, stdin_;
 };
 
 static const struct { const char *name; text_enc enc; } enc_names[] = {
@@ -95,6 +99,11 @@ textin *textin_open(const char *path, text_enc enc, mr_err *e)
     in->line = 1;
     in->at_start = 1;
     in->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    in->st = st;
+    in->stdin_ = stdin_;
+    in->hook = getenv("MINREG_TEST_CHANGE_INPUT");
+    if (in->hook && !*in->hook)
+        in->hook = NULL;
     return in;
 }
 
@@ -308,6 +317,54 @@ static int workbook(textin *in, mr_err *e)
     return 0;
 }
 
+/* A test hook: change the file while it is read, deterministically, after
+ * the first read ($MINREG_TEST_CHANGE_INPUT: "truncate:BYTES" cuts it
+ * there, "touch" moves its modification time a second on). */
+static void test_change(textin *in)
+{
+    const char *h = in->hook;
+    in->hook = NULL;   /* once */
+    if (strncmp(h, "truncate:", 9) == 0) {
+        if (truncate(in->path, (off_t)strtoll(h + 9, NULL, 10)) != 0)
+            fprintf(stderr, "MINREG_TEST_CHANGE_INPUT: %s: %s\n", in->path, strerror(errno));
+    } else if (strcmp(h, "touch") == 0) {
+        struct timespec ts[2] = {in->st.st_atim, in->st.st_mtim};
+        ts[1].tv_sec += 1;
+        if (utimensat(AT_FDCWD, in->path, ts, 0) != 0)
+            fprintf(stderr, "MINREG_TEST_CHANGE_INPUT: %s: %s\n", in->path, strerror(errno));
+    }
+}
+
+int textin_unchanged(const textin *in, mr_err *e)
+{
+    if (!S_ISREG(in->st.st_mode))
+        return 0;   /* a pipe or FIFO: what was read is all there is to know */
+    struct stat now, at;
+    char why[160];
+    why[0] = '\0';
+    if (fstat(in->fd, &now) != 0) {
+        err_set(e, EXIT_IO, "%s: %s", in->path, strerror(errno));
+        return -1;
+    }
+    if (!in->stdin_ && (stat(in->path, &at) != 0 || at.st_dev != in->st.st_dev ||
+                        at.st_ino != in->st.st_ino))
+        snprintf(why, sizeof why, "%s", _("another file is in its place now"));
+    else if (now.st_size != in->st.st_size)
+        snprintf(why, sizeof why, _("its size went from %lld to %lld bytes"),
+                 (long long)in->st.st_size, (long long)now.st_size);
+    else if (now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+             now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
+        snprintf(why, sizeof why, "%s", _("it was modified"));
+    else if (in->eof && in->nread != (long long)in->st.st_size)
+        snprintf(why, sizeof why, _("%lld of its %lld bytes were read"), in->nread,
+                 (long long)in->st.st_size);
+    if (!why[0])
+        return 0;
+    err_set(e, EXIT_DATA, _("%s: the file changed while it was being imported (%s): nothing was "
+                            "written; import it again once it is complete"), in->path, why);
+    return -1;
+}
+
 /* Read more source bytes; -1 on a read error. */
 static int fill(textin *in, mr_err *e)
 {
@@ -328,6 +385,9 @@ static int fill(textin *in, mr_err *e)
         if (n == 0)
             in->eof = 1;
         in->raw_len += (size_t)n;
+        in->nread += n;
+        if (n > 0 && in->hook)
+            test_change(in);
         break;   /* one read: a pipe hands out what it has */
     }
     return 0;

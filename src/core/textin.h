@@ -39,6 +39,12 @@ int textin_had_bom(const textin *in);
 const char *textin_path(const textin *in);
 long long textin_offset(const textin *in);   /* source bytes consumed so far */
 long long textin_size(const textin *in);     /* -1 when unknown (a pipe) */
+/* After the last read: is a regular file still the one opened — same
+ * device and inode (by its name too), size and modification time — and
+ * were exactly its bytes read?  0 if so (and always for a pipe or FIFO,
+ * where nothing can be checked); -1 with e (EXIT_DATA) naming the file if
+ * it changed while it was read. */
+int textin_unchanged(const textin *in, mr_err *e);
 void textin_close(textin *in);
 
 #endif

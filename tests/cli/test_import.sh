@@ -337,6 +337,32 @@ is "Ctrl-C: exit 130" "$?" 130
 is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
 is "... nothing written" "$(rows a3)" 0
 
+# ---- issue 14.9: a file changed while it is imported is not imported in part ----
+# (MINREG_TEST_CHANGE_INPUT changes it after the first 256 KiB read, so the
+# rows before the cut are in and checked, as in a real cut mid-import)
+fresh
+awk 'BEGIN { print "区块编号,区块名称,勘查矿种,面积,备注"
+             for (i = 1; i <= 20000; i++) printf "T%05d,名%d,金矿,1.5,一段较长的备注文字 %d\n", i, i, i }' >"$T/big.csv"
+cp "$T/big.csv" "$T/cut.csv"
+size=$(wc -c <"$T/cut.csv" | tr -d ' ')
+MINREG_TEST_CHANGE_INPUT=truncate:400000 fails "a file truncated while it is imported: exit 3, nothing written" 3 \
+    "cut.csv: the file changed while it was being imported (its size went from $size to 400000 bytes): nothing was written" \
+    import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=truncate:400001 fails "... also when the cut falls inside a character (not called invalid UTF-8)" 3 \
+    "cut.csv: the file changed while it was being imported (its size went from $size to 400001 bytes)" import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=touch fails "... and a file rewritten (its time changed) while it is imported" 3 \
+    "cut.csv: the file changed while it was being imported (it was modified)" import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=truncate:400000 fails "... --upsert too" 3 "the file changed while it was being imported" \
+    import a3 "$T/cut.csv" --upsert
+run_minreg import a3 "$T/big.csv"
+is "the same file left alone imports" "$rc:$(tail -1 "$T/out")" "0:change 1 recorded: 20000 added"
+fresh
+"$MINREG" import a3 - <"$T/big.csv" >"$T/out" 2>"$T/err"
+is "... and from a pipe (where it cannot be checked) as before" "$?:$(tail -1 "$T/out")" "0:change 1 recorded: 20000 added"
+
 # ---- the progress bar: on a terminal only ----
 if command -v script >/dev/null 2>&1; then
     fresh
