@@ -166,7 +166,7 @@ csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e)
     csv_opts def = {0};
     if (!o)
         o = &def;
-    textin *in = textin_open(path, o->enc, e);
+    textin *in = textin_open(path, o->enc, o->stop, o->stop_arg, e);
     if (!in)
         return NULL;
     csv_reader *r = xcalloc(1, sizeof *r);

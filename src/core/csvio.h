@@ -26,6 +26,8 @@ typedef struct csv_opts {
     char delim;          /* 0: detect among comma, tab and semicolon */
     int skip_comments;   /* leading lines that begin with '#' are notes (the seed files) */
     size_t max_field;    /* 0: CSV_MAX_FIELD */
+    textin_stop_fn stop; /* asked while a pipe keeps the reader waiting (textin.h), or NULL */
+    void *stop_arg;
 } csv_opts;
 
 typedef struct csv_reader csv_reader;

@@ -543,6 +543,18 @@ static int tick(void *arg)
     return progress(arg) < 0;
 }
 
+/* The reader waits for a pipe (never on the read-ahead thread: a pipe is
+ * read on this one): ask the progress callback whether to stop. */
+static int read_stop(void *arg)
+{
+    importer *im = arg;
+    import_progress p = {im->r->rows, im->rd ? csvr_offset(im->rd) : 0, -1};
+    if (!im->cancelled && im->o->progress(im->o->progress_arg, &p) == 0)
+        return 0;
+    im->cancelled = 1;
+    return 1;
+}
+
 /* Does the register link to itself (districts: parent)? */
 static int links_itself(db *d, const table *t)
 {
@@ -653,7 +665,12 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         return IMPORT_ERROR;
     }
     importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1, .runs_sorted = 1};
-    im.rd = csvr_open(path, &o->csv, e);
+    csv_opts co = o->csv;
+    if (o->progress) {   /* Ctrl-C while a pipe or FIFO keeps us waiting */
+        co.stop = read_stop;
+        co.stop_arg = &im;
+    }
+    im.rd = csvr_open(path, &co, e);
     if (!im.rd)
         return IMPORT_ERROR;
     im.path = csvr_path(im.rd);
@@ -734,6 +751,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.rej = NULL;
     rc = bad ? IMPORT_INVALID : IMPORT_OK;
 out:
+    if (rc == IMPORT_ERROR && im.cancelled)   /* also while waiting for a pipe */
+        err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     db_rollback(d);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;

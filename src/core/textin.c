@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #define RAW_CHUNK (256 * 1024)
 #define SNIFF_MIN 512          /* bytes after the first non-ASCII one to judge by */
 #define NO_ICONV ((iconv_t)-1)
+#define STOP_POLL_MS 100       /* how often a wait for a pipe asks whether to stop */
 
 struct textin {
     int fd;
@@ -43,6 +45,8 @@ struct textin {
     long long nread;       /* source bytes read in all */
     struct stat st;        /* the file as opened (a regular file: checked at the end) */
     const char *hook;      /* MINREG_TEST_CHANGE_INPUT, done after the first read */
+    textin_stop_fn stop;   /* asked while a pipe keeps us waiting */
+    void *stop_arg;
     int eof, started, at_start, bom, stdin_;
 };
 
@@ -76,10 +80,24 @@ const char *text_enc_name(text_enc enc)
 
 const char *text_enc_iconv(text_enc enc) { return text_enc_name(enc); }
 
-textin *textin_open(const char *path, text_enc enc, mr_err *e)
+static int stopped(const char *path, textin_stop_fn stop, void *arg, mr_err *e)
+{
+    if (!stop || !stop(arg))
+        return 0;
+    err_set(e, EXIT_CANCELLED, _("%s: cancelled while waiting for input"), path);
+    return 1;
+}
+
+textin *textin_open(const char *path, text_enc enc, textin_stop_fn stop, void *stop_arg, mr_err *e)
 {
     int stdin_ = strcmp(path, "-") == 0;
     int fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    /* a FIFO's open waits for a writer: a signal (Ctrl-C) ends the wait */
+    while (fd < 0 && errno == EINTR) {
+        if (stopped(path, stop, stop_arg, e))
+            return NULL;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
     if (fd < 0) {
         err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
         return NULL;
@@ -101,6 +119,8 @@ textin *textin_open(const char *path, text_enc enc, mr_err *e)
     in->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     in->st = st;
     in->stdin_ = stdin_;
+    in->stop = stop;
+    in->stop_arg = stop_arg;
     in->hook = getenv("MINREG_TEST_CHANGE_INPUT");
     if (in->hook && !*in->hook)
         in->hook = NULL;
@@ -365,6 +385,21 @@ int textin_unchanged(const textin *in, mr_err *e)
     return -1;
 }
 
+/* A pipe, FIFO or terminal: wait until it has input (or its writer is
+ * gone), asking stop every STOP_POLL_MS, so Ctrl-C on an import from a
+ * FIFO nobody writes to cancels it.  -1 with e when stopped. */
+static int wait_input(textin *in, mr_err *e)
+{
+    for (;;) {
+        if (stopped(in->path, in->stop, in->stop_arg, e))
+            return -1;
+        struct pollfd p = {.fd = in->fd, .events = POLLIN};
+        int k = poll(&p, 1, STOP_POLL_MS);
+        if (k > 0 || (k < 0 && errno != EINTR))   /* input, its end, or an error read reports */
+            return stopped(in->path, in->stop, in->stop_arg, e) ? -1 : 0;   /* (a signal came first) */
+    }
+}
+
 /* Read more source bytes; -1 on a read error. */
 static int fill(textin *in, mr_err *e)
 {
@@ -375,6 +410,8 @@ static int fill(textin *in, mr_err *e)
         in->raw_used = 0;
     }
     while (!in->eof && in->raw_len < RAW_CHUNK) {
+        if (in->stop && !S_ISREG(in->st.st_mode) && wait_input(in, e) < 0)
+            return -1;
         ssize_t n = read(in->fd, in->raw + in->raw_len, RAW_CHUNK - in->raw_len);
         if (n < 0 && errno == EINTR)
             continue;

@@ -25,8 +25,14 @@ const char *text_enc_iconv(text_enc enc);  /* the iconv name */
 
 typedef struct textin textin;
 
-/* Open path ("-" = standard input).  enc: ENC_AUTO to detect. */
-textin *textin_open(const char *path, text_enc enc, mr_err *e);
+/* Asked while a pipe, FIFO or terminal keeps us waiting (at least every
+ * 100 ms, and when a signal interrupts the wait): nonzero stops the read
+ * with EXIT_CANCELLED.  A regular file never waits, and is not asked. */
+typedef int (*textin_stop_fn)(void *arg);
+
+/* Open path ("-" = standard input).  enc: ENC_AUTO to detect.  stop may be
+ * NULL (then an interrupted wait goes on waiting). */
+textin *textin_open(const char *path, text_enc enc, textin_stop_fn stop, void *stop_arg, mr_err *e);
 
 /* The next chunk of UTF-8 text (valid until the next call): its length,
  * 0 at the end, -1 on an error (e says file:line and byte offset). */

@@ -336,6 +336,18 @@ wait $pid
 is "Ctrl-C: exit 130" "$?" 130
 is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
 is "... nothing written" "$(rows a3)" 0
+# issue 15.8: Ctrl-C while the FIFO gives nothing at all (minreg waits in a
+# read, asking every 100 ms whether to stop): cancelled, not "empty file"
+fresh
+"$MINREG" import a3 "$T/fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+exec 3>"$T/fifo"
+kill -INT $pid
+exec 3>&-   # (then an import that missed the signal ends, as "empty file")
+wait $pid
+is "Ctrl-C on an import from an empty FIFO: exit 130" "$?" 130
+is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
+is "... nothing written" "$(rows a3)" 0
 
 # ---- issue 14.9: a file changed while it is imported is not imported in part ----
 # (MINREG_TEST_CHANGE_INPUT changes it after the first 256 KiB read, so the
