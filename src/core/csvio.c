@@ -191,6 +191,7 @@ long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : text
 long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
 /* (the read-ahead thread, if any, stopped reading once it met the end) */
 int csvr_unchanged(const csv_reader *r, mr_err *e) { return textin_unchanged(r->in, e); }
+text_enc csvr_better_encoding(const csv_reader *r) { return textin_better_encoding(r->in); }
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon
  * occurs most often outside quotes (comma when none does). */

@@ -59,6 +59,8 @@ long long csvr_size(const csv_reader *r);      /* -1 when unknown */
 /* Once every record was read: textin_unchanged (the file was not changed
  * while it was read; see textin.h). */
 int csvr_unchanged(const csv_reader *r, mr_err *e);
+/* After a read error: textin_better_encoding. */
+text_enc csvr_better_encoding(const csv_reader *r);
 void csvr_close(csv_reader *r);
 
 /* "," ";" "tab" or "\t" (also a literal tab): the delimiter, or 0. */

@@ -612,6 +612,8 @@ static void read_failed(importer *im)
     mr_err changed = {0};
     if (csvr_unchanged(im->rd, &changed) < 0)
         *im->e = changed;
+    else
+        im->better = csvr_better_encoding(im->rd);
 }
 
 /* Everything after the header, inside the transaction. */
@@ -655,8 +657,10 @@ static int load_rows(importer *im, char **f, int nf, long line)
     return 0;
 }
 
-int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
-               mr_err *e)
+/* One pass over the file; *retry: an encoding to read it again in (the
+ * start looked like UTF-8, the whole is GB18030), else left alone. */
+static int import_run(db *d, const table *t, const char *path, const import_opts *o,
+                      text_enc enc, text_enc *retry, import_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     if (db_readonly(d)) {
@@ -666,6 +670,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     }
     importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1, .runs_sorted = 1};
     csv_opts co = o->csv;
+    if (enc != ENC_AUTO)
+        co.enc = enc;
     if (o->progress) {   /* Ctrl-C while a pipe or FIFO keeps us waiting */
         co.stop = read_stop;
         co.stop_arg = &im;
@@ -678,6 +684,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     int nf, rc = IMPORT_ERROR;
     long line;
     int got = csvr_next(im.rd, &f, &nf, &line, e);
+    if (got < 0)
+        read_failed(&im);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: empty file: no header row"), im.path);
     if (got <= 0 || import_map_header(&im, f, nf, line) < 0)
@@ -753,10 +761,28 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
 out:
     if (rc == IMPORT_ERROR && im.cancelled)   /* also while waiting for a pipe */
         err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
+    else if (rc == IMPORT_ERROR && im.better != ENC_AUTO)
+        *retry = im.better;
+    if (im.rd)   /* what the whole file turned out to be, not its first lines */
+        r->enc = csvr_encoding(im.rd);
     db_rollback(d);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;
     csvw_abort(im.rej);
     importer_free(&im);
     return rc;
+}
+
+int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
+               mr_err *e)
+{
+    text_enc retry = ENC_AUTO;
+    int rc = import_run(d, t, path, o, ENC_AUTO, &retry, r, e);
+    if (rc != IMPORT_ERROR || retry == ENC_AUTO || strcmp(path, "-") == 0)
+        return rc;
+    /* nothing was written (the transaction was rolled back): read it all
+     * again in the encoding the whole file has */
+    import_result_free(r);
+    err_clear(e);
+    return import_run(d, t, path, o, retry, &retry, r, e);
 }

@@ -42,6 +42,7 @@ typedef struct importer {
     selflink *sl;
     int nsl, capsl;
     int cancelled;       /* the progress callback asked to stop */
+    text_enc better;     /* the file is better read again in this encoding (textin.h) */
     /* the rows added, as runs of row ids in the order added (recorded,
      * sorted and merged, in the audit at the end) */
     struct run { int64_t first, last; } *runs;

@@ -48,6 +48,8 @@ struct textin {
     textin_stop_fn stop;   /* asked while a pipe keeps us waiting */
     void *stop_arg;
     int eof, started, at_start, bom, stdin_;
+    int sniffed;           /* enc was judged from a sample (not forced, no BOM) */
+    text_enc better;       /* judged UTF-8, found invalid, but all of it is GB18030 */
 };
 
 static const struct { const char *name; text_enc enc; } enc_names[] = {
@@ -452,6 +454,54 @@ static int start(textin *in, mr_err *e)
     return start_iconv(in, e);
 }
 
+/* A file judged UTF-8 by its first multibyte characters (GB18030 text
+ * can look like UTF-8 for a while) turned out not to be: is the whole of
+ * it valid GB18030?  Read it again from the start to see; only a regular
+ * file can be.  The caller then reads it again as GB18030
+ * (textin_better_encoding). */
+static int whole_gb18030(const textin *in)
+{
+    if (!S_ISREG(in->st.st_mode))
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == NO_ICONV)
+        return 0;
+    char *raw = xmalloc(RAW_CHUNK), *out = xmalloc(2 * RAW_CHUNK);
+    size_t have = 0;
+    off_t off = 0;
+    int ok = 1;
+    for (;;) {
+        ssize_t n = pread(in->fd, raw + have, RAW_CHUNK - have, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ok = 0;
+            break;
+        }
+        off += n;
+        have += (size_t)n;
+        if (have == 0)
+            break;
+        char *ip = raw, *op = out;
+        size_t il = have, ol = 2 * RAW_CHUNK;
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG &&
+            (errno != EINVAL || n == 0)) {
+            ok = 0;   /* invalid, or cut short at the end */
+            break;
+        }
+        memmove(raw, ip, il);
+        have = il;
+        if (n == 0)
+            break;
+    }
+    free(raw);
+    free(out);
+    iconv_close(cd);
+    return ok;
+}
+
+text_enc textin_better_encoding(const textin *in) { return in->better; }
+
 /* Hand out text[skip..len) after scanning it; 0 if there was nothing yet. */
 static long deliver(textin *in, const char *text, size_t len, int final, const char **data,
                     mr_err *e)
@@ -463,6 +513,8 @@ static long deliver(textin *in, const char *text, size_t len, int final, const c
         in->bom = 1;
     }
     size_t ok = scan((const unsigned char *)text + skip, len - skip, final, &what, &bad);
+    if (what == SCAN_UTF8 && in->sniffed && in->cd == NO_ICONV && whole_gb18030(in))
+        in->better = ENC_GB18030;
     if (what != SCAN_OK) {
         scan_error(in, text, what, skip + bad, e);
         return -1;
@@ -504,6 +556,7 @@ long textin_read(textin *in, const char **data, mr_err *e)
             if (in->raw_len - p < SNIFF_MIN && !in->eof && in->raw_len < RAW_CHUNK)
                 continue;   /* read more before judging */
             in->enc = sniff(in->raw + p, in->raw_len - p);
+            in->sniffed = 1;
             if (start_iconv(in, e) < 0)
                 return -1;
             if (in->cd != NO_ICONV && p > 0) {

@@ -51,6 +51,10 @@ long long textin_size(const textin *in);     /* -1 when unknown (a pipe) */
  * where nothing can be checked); -1 with e (EXIT_DATA) naming the file if
  * it changed while it was read. */
 int textin_unchanged(const textin *in, mr_err *e);
+/* After an "invalid UTF-8" error in a file whose encoding was judged from
+ * its start: ENC_GB18030 when the whole file (read again) is valid GB18030,
+ * so reading it again as that will work; else ENC_AUTO. */
+text_enc textin_better_encoding(const textin *in);
 void textin_close(textin *in);
 
 #endif

@@ -50,6 +50,29 @@ is "--encoding gbk reads GB18030" "$rc" 0
 fresh
 fails "--encoding utf-8 on a GB18030 file: invalid UTF-8 at its first byte" 3 \
     "blocks-gb18030.csv:1: invalid UTF-8 at byte offset 0 (0xc7)" import a3 "$FX/import/blocks-gb18030.csv" --encoding utf-8
+# issue 15.8: the encoding is what the whole file is, and is said
+fresh
+printf 'code,name,minerals,area_km2\nG1,x,金矿,1\n' | iconv -f UTF-8 -t GB18030 >"$T/gb-ascii-head.csv"
+run_minreg import a3 "$T/gb-ascii-head.csv"
+is "GB18030 with an ASCII header and little after it: said to be GB18030" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 1 row"
+fresh
+# 一业为之也习 and 石墨 in GB18030 are valid UTF-8 bytes (d2bb d2b5 ...); 金矿 is not
+printf 'code,name,minerals,area_km2\nG1,一业为之也习,石墨,1\nG2,专业,金矿,2\n' | iconv -f UTF-8 -t GB18030 >"$T/gb-like-u8.csv"
+run_minreg import a3 "$T/gb-like-u8.csv"
+is "GB18030 whose first characters happen to be valid UTF-8: read as GB18030" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 2 rows"
+is "... the values as written" "$("$MINREG" show a3 --columns code,name,minerals --format tsv | tail -n +2 | tr '\t\n' ', ')" "G1,一业为之也习,石墨 G2,专业,金矿 "
+fresh
+{ printf 'code,name,minerals,area_km2\n'
+  awk 'BEGIN { for (i = 1; i <= 12000; i++) printf "A%05d,一业为之也习,石墨,1\n", i }'
+  printf 'Z1,专业,金矿,1\n'; } | iconv -f UTF-8 -t GB18030 >"$T/gb-late.csv"
+run_minreg import a3 "$T/gb-late.csv"
+is "... also when the first 300 KB all look like UTF-8 (the whole file decides)" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 12001 rows"
+is "... every row in" "$(rows a3)" 12001
+fresh
+fails "... but --encoding utf-8 is obeyed: invalid UTF-8 where it is" 3 "gb-late.csv:12002: invalid UTF-8 at byte offset" \
+    import a3 "$T/gb-late.csv" --encoding utf-8
+printf 'code,name,minerals,area_km2\nU1,金矿区,金矿,1\nU2,\344\270,金矿,1\n' >"$T/u8-bad.csv"
+fails "... and UTF-8 with a bad byte is still called invalid UTF-8" 3 "u8-bad.csv:3: invalid UTF-8 at byte offset" import a3 "$T/u8-bad.csv"
 fails "--delimiter tab on a comma file: the header does not fit" 3 "the header does not fit exploration_blocks" \
     import a3 "$FX/import/blocks.csv" --delimiter tab
 run_minreg import a3 "$FX/import/blocks-semicolon.csv" --delimiter ';'
