@@ -130,8 +130,8 @@ static int finish(db *d, int ok, edit_result *r, mr_err *e)
     return r->code = EDIT_OK;
 }
 
-int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
-             edit_result *r, mr_err *e)
+static int add_normal(db *d, const table *t, const char *const *vals, const char *comment,
+                      edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     if (!writable(d, r, e) || db_begin(d, e) < 0)
@@ -162,8 +162,8 @@ void edit_identity_issue(const table *t, vissue *x)
     buf_free(&h);
 }
 
-int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
-             const char *const *vals, const char *comment, edit_result *r, mr_err *e)
+static int set_normal(db *d, const table *t, int64_t rowid, const char *const *seen,
+                      const char *const *vals, const char *comment, edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
@@ -221,6 +221,26 @@ int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
     free_row(now, t->ncols);
     buf_free(&sum);
     return finish(d, ok, r, e);
+}
+
+/* Numbers as the register keeps them (validate.h): "+1" or "1." typed
+ * over 1 is no change, and the audit says what is stored. */
+int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
+             edit_result *r, mr_err *e)
+{
+    char **v = values_normal(t, vals);
+    int rc = add_normal(d, t, (const char *const *)v, comment, r, e);
+    values_free(t, v);
+    return rc;
+}
+
+int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
+             const char *const *vals, const char *comment, edit_result *r, mr_err *e)
+{
+    char **v = values_normal(t, vals);
+    int rc = set_normal(d, t, rowid, seen, (const char *const *)v, comment, r, e);
+    values_free(t, v);
+    return rc;
 }
 
 int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_result *r, mr_err *e)

@@ -430,6 +430,10 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             return 0;
         }
     }
+    /* numbers as the register keeps them: "+1" over 1 is no change */
+    for (int ci = 0; ci < t->ncols; ci++)
+        if (im->vals[ci] && im->numeric[ci])
+            im->vals[ci] = value_normal(&t->cols[ci], im->vals[ci], im->num[ci]);
     int64_t self = -1;
     const char *key = im->vals[t->key_ci];
     if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self)) {
@@ -589,6 +593,8 @@ static void importer_free(importer *im)
         free(im->cur[i]);
     free(im->cur);
     free(im->vals);
+    free(im->num);
+    free(im->numeric);
     for (int i = 0; i < im->nsl; i++)
         free(im->sl[i].value);
     free(im->sl);
@@ -716,6 +722,10 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     im.v = validator_new(d, t);
     validator_defer_unique(im.v, 1);
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    im.num = xcalloc((size_t)t->ncols, sizeof *im.num);
+    im.numeric = xcalloc((size_t)t->ncols, 1);
+    for (int ci = 0; ci < t->ncols; ci++)
+        im.numeric[ci] = t->cols[ci].type == COL_INT || t->cols[ci].type == COL_DEC;
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);
     if (db_begin(d, e) < 0)

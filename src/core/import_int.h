@@ -36,6 +36,8 @@ typedef struct importer {
     int64_t va_version;  /* db_data_version when va read the link targets */
     int va_stale;        /* another clerk wrote since: its marks are not used */
     const char **vals;   /* the row being checked, per column */
+    char (*num)[NUM_MAX];    /* per column: a number's canonical text (value_normal) */
+    char *numeric;       /* per column: an int or dec column */
     char **cur;          /* --upsert: the stored row it replaces */
     csv_writer *rej;
     buf reason;

@@ -2,12 +2,15 @@
 #include "config.h"
 #include "validate.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "num.h"
 #include "rx.h"
 
 /* Link targets found, per column: an open-addressing set of strings,
@@ -197,6 +200,87 @@ int value_is_dec(const char *s)
     return digits > 0;
 }
 
+/* Is s a whole number within SQLite's INTEGER (64 bits)?  A longer one
+ * would be stored as a REAL, rounded. */
+static int int_fits(const char *s)
+{
+    errno = 0;
+    char *end;
+    (void)strtoll(s, &end, 10);
+    return errno != ERANGE && !*end;
+}
+
+/* Already canonical: what the register would give back?  Numbers only;
+ * a cheap look, so an import's million rows are rarely converted. */
+static int canonical(col_type type, const char *s)
+{
+    const char *p = s + (*s == '-');
+    if (*p == '0' && p[1] && p[1] != '.')
+        return 0;                      /* a leading zero */
+    if (*s == '-' && *p == '0' && (!p[1] || strspn(p, "0.") == strlen(p)))
+        return 0;                      /* -0 */
+    int digits = 0, sig = 0, point = 0, zeros = 0;
+    const char *last = p;
+    for (const char *q = p; *q; q++) {
+        if (*q == '.') {
+            point = 1;
+            zeros = 0;
+            continue;
+        }
+        if (*q < '0' || *q > '9')
+            return 0;                  /* +1, or not a number at all */
+        digits++;
+        if (sig || *q != '0')
+            sig++;
+        else if (point)
+            zeros++;                   /* 0.000…: num_format writes below 1e-10 with an exponent */
+        last = q;
+    }
+    if (type == COL_INT)
+        return !point && digits && digits <= 18;
+    if (!digits || p[strlen(p) - 1] == '.' || *p == '.')
+        return 0;                      /* 1. or .5 */
+    if (point && *last == '0')
+        return 0;                      /* 1.50 */
+    return sig <= 15 && zeros < 10 && (point ? (size_t)(strchr(p, '.') - p) : strlen(p)) <= 20;
+}
+
+const char *value_normal(const column *c, const char *s, char *out)
+{
+    if (!s || !*s || (c->type != COL_INT && c->type != COL_DEC) || canonical(c->type, s))
+        return s;
+    if (c->type == COL_INT) {
+        if (!value_is_int(s) || !int_fits(s))
+            return s;                  /* refused by the validator as it is */
+        snprintf(out, NUM_MAX, "%lld", strtoll(s, NULL, 10));
+        return out;
+    }
+    if (!value_is_dec(s))
+        return s;
+    double x = strtod(s, NULL);
+    if (!isfinite(x))
+        return s;
+    num_format(x == 0 ? 0.0 : x, out);   /* -0 is 0 */
+    return strchr(out, 'e') ? s : out;   /* beyond 1e21 or below 1e-10: as typed */
+}
+
+char **values_normal(const table *t, const char *const *vals)
+{
+    char **v = xcalloc((size_t)t->ncols, sizeof(char *));
+    char num[NUM_MAX];
+    for (int i = 0; i < t->ncols; i++)
+        if (vals[i])
+            v[i] = xstrdup(value_normal(&t->cols[i], vals[i], num));
+    return v;
+}
+
+void values_free(const table *t, char **v)
+{
+    for (int i = 0; v && i < t->ncols; i++)
+        free(v[i]);
+    free(v);
+}
+
 /* n ASCII digits at s, their value in *v */
 static int digits(const char *s, int n, int *v)
 {
@@ -287,6 +371,11 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     case COL_INT:
         if (!value_is_int(val)) {
             issue(out, c, ci, VI_TYPE, _("'%s' is not a whole number"), val);
+            return 1;
+        }
+        if (!int_fits(val)) {
+            issue(out, c, ci, VI_RANGE, _("'%s' is too large for a whole number (at most "
+                                          "9223372036854775807 either way)"), val);
             return 1;
         }
         break;

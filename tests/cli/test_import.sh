@@ -412,4 +412,35 @@ if command -v script >/dev/null 2>&1; then
 else
     ok "# SKIP script(1) not available"
 fi
+# ---- issue 15.8: numbers as stored, compared and audited as stored ----
+fresh
+run_minreg set a11 1 area_km2=+0.99150
+is "set: '+0.99150' over 0.9915 is no change" "$(cat "$T/out")" "no change: the values are the same"
+run_minreg set a11 1 area_km2=1.
+run_minreg set a11 1 area_km2=+1
+run_minreg set a11 2 area_km2=1.2345678901234567891
+run_minreg log --format tsv
+is "... '1.' is audited as 1, '+1' over it is no change, 17 digits are kept" \
+    "$(tail -n +2 "$T/out" | cut -f6-9 | tr '\t\n' ' |')" "1 area_km2 0.9915 1|2 area_km2 1.2866 1.2345678901234567|"
+run_minreg add a3 code=N1 name=甲 minerals=金矿 area_km2=+07.50 year_from=2024
+"$MINREG" show a3 --columns code,area_km2 --format tsv >"$T/out"
+is "add: '+07.50' is stored and shown as 7.5" "$(tail -1 "$T/out")" "$(printf 'N1\t7.5')"
+fails "a whole number beyond 64 bits is refused, not rounded into a REAL" 1 "is too large for a whole number" \
+    set a11 1 id=99999999999999999999
+printf '区块编号,区块名称,勘查矿种,面积,投放起始年\nN1,甲,金矿,7.500,2024\nN2,乙,金矿,3.14159265358979323,2024\n' >"$T/nums.csv"
+run_minreg import a3 "$T/nums.csv" --upsert
+is "import --upsert: '7.500' over 7.5 is unchanged" "$rc:$(tail -1 "$T/out")" "0:change 4 recorded: 1 added, 0 updated, 1 unchanged"
+"$MINREG" export a3 >"$T/exp1.csv"
+grep -q ',3.141592653589793,' "$T/exp1.csv"
+is "export writes a REAL typed with 18 digits as the 16 that give it back" "$?" 0
+sqlite3 "$T/reg.db" "UPDATE exploration_blocks SET area_km2 = 0.1 + 0.2 WHERE code = 'N1'"
+"$MINREG" export a3 >"$T/exp2.csv"
+grep -q ',0.30000000000000004,' "$T/exp2.csv"
+is "... and a REAL with 17 significant digits with all 17 (was rounded to 15: 0.3)" "$?" 0
+run_minreg import a3 "$T/exp2.csv" --upsert
+is "export -> import --upsert changes nothing" "$rc:$(tail -1 "$T/out")" "0:no change: every row is already there as it is"
+"$MINREG" export a3 >"$T/exp3.csv"
+cmp -s "$T/exp2.csv" "$T/exp3.csv"
+is "... and exports the same bytes again" "$?" 0
+
 done_testing
