@@ -204,45 +204,48 @@ int value_is_dec(const char *s)
  * would be stored as a REAL, rounded. */
 static int int_fits(const char *s)
 {
+    if (strlen(s + (*s == '-' || *s == '+')) <= 18)
+        return 1;
     errno = 0;
     char *end;
     (void)strtoll(s, &end, 10);
     return errno != ERANGE && !*end;
 }
 
-/* Already canonical: what the register would give back?  Numbers only;
- * a cheap look, so an import's million rows are rarely converted. */
+/* Already canonical: what the register would give back?  A cheap look
+ * (an import makes it for every number of a million rows), so few values
+ * are converted: an optional '-', digits without a leading zero, and for a
+ * decimal a fraction without trailing zeros, 15 significant digits at most. */
 static int canonical(col_type type, const char *s)
 {
-    const char *p = s + (*s == '-');
-    if (*p == '0' && p[1] && p[1] != '.')
-        return 0;                      /* a leading zero */
-    if (*s == '-' && *p == '0' && (!p[1] || strspn(p, "0.") == strlen(p)))
-        return 0;                      /* -0 */
-    int digits = 0, sig = 0, point = 0, zeros = 0;
-    const char *last = p;
-    for (const char *q = p; *q; q++) {
-        if (*q == '.') {
-            point = 1;
-            zeros = 0;
-            continue;
-        }
-        if (*q < '0' || *q > '9')
-            return 0;                  /* +1, or not a number at all */
-        digits++;
-        if (sig || *q != '0')
-            sig++;
-        else if (point)
-            zeros++;                   /* 0.000…: num_format writes below 1e-10 with an exponent */
-        last = q;
+    const unsigned char *p = (const unsigned char *)s;
+    if (*p == '-')
+        p++;
+    if (*p == '0' && p[1] != '.')
+        return !p[1] && p == (const unsigned char *)s;   /* "0", not "-0" or "01" */
+    const unsigned char *d = p;
+    while ((unsigned)(*p - '0') < 10)
+        p++;
+    size_t ilen = (size_t)(p - d);
+    if (!*p)
+        return ilen && ilen <= (type == COL_INT ? 18 : 15);
+    if (type == COL_INT || *p != '.' || !ilen || ilen > 15)
+        return 0;                      /* +1, .5, or not a number */
+    const unsigned char *f = ++p;
+    while ((unsigned)(*p - '0') < 10)
+        p++;
+    if (*p || p == f || p[-1] == '0')
+        return 0;                      /* 1. or 1.50 */
+    size_t sig = ilen + (size_t)(p - f);
+    if (*d == '0') {                   /* 0.000…: below 1e-10 num_format writes an exponent */
+        const unsigned char *q = f;
+        while (*q == '0')
+            q++;
+        if (q - f >= 9)
+            return 0;
+        sig = (size_t)(p - q);
     }
-    if (type == COL_INT)
-        return !point && digits && digits <= 18;
-    if (!digits || p[strlen(p) - 1] == '.' || *p == '.')
-        return 0;                      /* 1. or .5 */
-    if (point && *last == '0')
-        return 0;                      /* 1.50 */
-    return sig <= 15 && zeros < 10 && (point ? (size_t)(strchr(p, '.') - p) : strlen(p)) <= 20;
+    return sig <= 15;
 }
 
 const char *value_normal(const column *c, const char *s, char *out)
