@@ -172,7 +172,7 @@ csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e)
     csv_opts def = {0};
     if (!o)
         o = &def;
-    textin *in = textin_open(path, o->enc, e);
+    textin *in = textin_open(path, o->enc, o->stop, o->stop_arg, e);
     if (!in)
         return NULL;
     csv_reader *r = xcalloc(1, sizeof *r);
@@ -196,6 +196,9 @@ text_enc csvr_encoding(const csv_reader *r) { return textin_encoding(r->in); }
 int csvr_had_bom(const csv_reader *r) { return textin_had_bom(r->in); }
 long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : textin_offset(r->in); }
 long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
+/* (the read-ahead thread, if any, stopped reading once it met the end) */
+int csvr_unchanged(const csv_reader *r, mr_err *e) { return textin_unchanged(r->in, e); }
+text_enc csvr_better_encoding(const csv_reader *r) { return textin_better_encoding(r->in); }
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon
  * occurs most often outside quotes (comma when none does). */

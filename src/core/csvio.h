@@ -41,6 +41,8 @@ typedef struct csv_opts {
     int skip_comments;   /* leading lines that begin with '#' are notes (the seed files) */
     size_t max_field;    /* 0: CSV_MAX_FIELD */
     int raw_cells;       /* keep a guarding apostrophe (see Excel safety above) */
+    textin_stop_fn stop; /* asked while a pipe keeps the reader waiting (textin.h), or NULL */
+    void *stop_arg;
 } csv_opts;
 
 typedef struct csv_reader csv_reader;
@@ -69,6 +71,11 @@ text_enc csvr_encoding(const csv_reader *r);
 int csvr_had_bom(const csv_reader *r);
 long long csvr_offset(const csv_reader *r);    /* bytes of the file read so far */
 long long csvr_size(const csv_reader *r);      /* -1 when unknown */
+/* Once every record was read: textin_unchanged (the file was not changed
+ * while it was read; see textin.h). */
+int csvr_unchanged(const csv_reader *r, mr_err *e);
+/* After a read error: textin_better_encoding. */
+text_enc csvr_better_encoding(const csv_reader *r);
 void csvr_close(csv_reader *r);
 
 /* "," ";" "tab" or "\t" (also a literal tab): the delimiter, or 0. */

@@ -290,8 +290,8 @@ static int links_guard(db *d, const table *t, const char *const *now, const char
     return 0;
 }
 
-int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
-             edit_result *r, mr_err *e)
+static int add_normal(db *d, const table *t, const char *const *vals, const char *comment,
+                      edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     if (!writable(d, r, e) || db_begin(d, e) < 0)
@@ -310,8 +310,9 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
     return finish(d, ok, r, e);
 }
 
-int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
-             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e)
+static int set_normal(db *d, const table *t, int64_t rowid, const char *const *seen,
+                      const char *const *vals, const char *comment, int flags, edit_result *r,
+                      mr_err *e)
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
@@ -378,6 +379,26 @@ int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
     return finish(d, ok, r, e);
 }
 
+/* Numbers as the register keeps them (validate.h): "+1" or "1." typed
+ * over 1 is no change, and the audit says what is stored. */
+int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
+             edit_result *r, mr_err *e)
+{
+    char **v = values_normal(t, vals);
+    int rc = add_normal(d, t, (const char *const *)v, comment, r, e);
+    values_free(t, v);
+    return rc;
+}
+
+int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
+             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e)
+{
+    char **v = values_normal(t, vals);
+    int rc = set_normal(d, t, rowid, seen, (const char *const *)v, comment, flags, r, e);
+    values_free(t, v);
+    return rc;
+}
+
 int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags, edit_result *r,
             mr_err *e)
 {
@@ -432,6 +453,13 @@ typedef struct revert_ctx {
  * the progress handler: between them, ask whether to stop. */
 static int revert_stop(revert_ctx *c)
 {
+    /* a statement the progress handler stopped may have been one whose
+     * failure reads as "nothing found" (a later change, a link): the stop
+     * holds for the whole revert */
+    if (db_interrupted(c->d)) {
+        err_set(c->e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(c->d));
+        return 1;
+    }
     return (++c->rows & 63) == 0 && db_cancel_asked(c->d, c->e);
 }
 
@@ -587,6 +615,10 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
     r->rowid = c.rowid;
     r->reverted = x;
+    if (ok && db_interrupted(d)) {   /* a stop a statement's failure hid */
+        err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
+        ok = 0;
+    }
     ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
     /* redoing (undoing an undo) puts the original change back in effect */
     if (ok && ch.undoes)

@@ -380,6 +380,22 @@ static int ahead_check(void *arg, char **f, int nf)
     return validator_clean(im->va, im->va_vals);
 }
 
+/* --upsert: a new row needs every required column, which a file updating
+ * only some columns may not have; say so, rather than "is required". */
+static void new_row_lacks(importer *im, vissue *iss, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (iss[i].kind != VI_REQUIRED || iss[i].ci < 0 || im->colpos[iss[i].ci] >= 0)
+            continue;
+        buf h = BUF_INIT;
+        col_header(&im->t->cols[iss[i].ci], &h);
+        snprintf(iss[i].msg, sizeof iss[i].msg,
+                 _("%s: is required, and the file has no such column: a row the file adds "
+                   "(its key is not in the register) needs it"), buf_str(&h));
+        buf_free(&h);
+    }
+}
+
 static int do_row(importer *im, char **f, int nf, long line, int clean)
 {
     const table *t = im->t;
@@ -402,6 +418,10 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             return 0;
         }
     }
+    /* numbers as the register keeps them: "+1" over 1 is no change */
+    for (int ci = 0; ci < t->ncols; ci++)
+        if (im->vals[ci] && im->numeric[ci])
+            im->vals[ci] = value_normal(&t->cols[ci], im->vals[ci], im->num[ci]);
     int64_t self = -1;
     const char *key = im->vals[t->key_ci];
     if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self)) {
@@ -425,6 +445,8 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
     int n = clean && self < 0 && im->o->mode != IMPORT_UPSERT
                 ? 0 : validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
     if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
+        if (self < 0 && im->o->mode == IMPORT_UPSERT)
+            new_row_lacks(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES);
         bad_row(im, f, nf, line, iss, n, NULL);
         return 0;
     }
@@ -513,6 +535,18 @@ static int tick(void *arg)
     return progress(arg) < 0;
 }
 
+/* The reader waits for a pipe (never on the read-ahead thread: a pipe is
+ * read on this one): ask the progress callback whether to stop. */
+static int read_stop(void *arg)
+{
+    importer *im = arg;
+    import_progress p = {im->r->rows, im->rd ? csvr_offset(im->rd) : 0, -1};
+    if (!im->cancelled && im->o->progress(im->o->progress_arg, &p) == 0)
+        return 0;
+    im->cancelled = 1;
+    return 1;
+}
+
 /* Does the register link to itself (districts: parent)? */
 static int links_itself(db *d, const table *t)
 {
@@ -547,6 +581,8 @@ static void importer_free(importer *im)
         free(im->cur[i]);
     free(im->cur);
     free(im->vals);
+    free(im->num);
+    free(im->numeric);
     for (int i = 0; i < im->nsl; i++)
         free(im->sl[i].value);
     free(im->sl);
@@ -561,6 +597,17 @@ static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
+}
+
+/* Reading stopped on an error (a character or a quoted field cut short):
+ * if the file changed meanwhile, that is the error to report. */
+static void read_failed(importer *im)
+{
+    mr_err changed = {0};
+    if (csvr_unchanged(im->rd, &changed) < 0)
+        *im->e = changed;
+    else
+        im->better = csvr_better_encoding(im->rd);
 }
 
 /* Everything after the header, inside the transaction. */
@@ -589,7 +636,11 @@ static int load_rows(importer *im, char **f, int nf, long line)
             return -1;
         got = csvr_next(im->rd, &f, &nf, &line, im->e);
     }
-    if (got < 0 || progress(im) < 0)
+    if (got < 0) {
+        read_failed(im);
+        return -1;
+    }
+    if (progress(im) < 0)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
         return -1;
@@ -600,8 +651,10 @@ static int load_rows(importer *im, char **f, int nf, long line)
     return 0;
 }
 
-int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
-               mr_err *e)
+/* One pass over the file; *retry: an encoding to read it again in (the
+ * start looked like UTF-8, the whole is GB18030), else left alone. */
+static int import_run(db *d, const table *t, const char *path, const import_opts *o,
+                      text_enc enc, text_enc *retry, import_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     if (db_readonly(d) && db_readonly_reason(d)) {
@@ -615,7 +668,14 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         return IMPORT_ERROR;
     }
     importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1, .runs_sorted = 1};
-    im.rd = csvr_open(path, &o->csv, e);
+    csv_opts co = o->csv;
+    if (enc != ENC_AUTO)
+        co.enc = enc;
+    if (o->progress) {   /* Ctrl-C while a pipe or FIFO keeps us waiting */
+        co.stop = read_stop;
+        co.stop_arg = &im;
+    }
+    im.rd = csvr_open(path, &co, e);
     if (!im.rd)
         return IMPORT_ERROR;
     im.path = csvr_path(im.rd);
@@ -623,6 +683,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     int nf, rc = IMPORT_ERROR;
     long line;
     int got = csvr_next(im.rd, &f, &nf, &line, e);
+    if (got < 0)
+        read_failed(&im);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: empty file: no header row"), im.path);
     if (got <= 0 || import_map_header(&im, f, nf, line) < 0)
@@ -642,6 +704,8 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         csvr_prefetch(im.rd, im.va ? ahead_check : NULL, &im);
     }
     got = first_row(&im, &f, &nf, &line);
+    if (got < 0)
+        read_failed(&im);
     if (got == 0)
         err_set(e, EXIT_DATA, _("%s: a header but no rows: nothing to import"), im.path);
     if (got <= 0)
@@ -651,6 +715,10 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.v = validator_new(d, t);
     validator_defer_unique(im.v, 1);
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    im.num = xcalloc((size_t)t->ncols, sizeof *im.num);
+    im.numeric = xcalloc((size_t)t->ncols, 1);
+    for (int ci = 0; ci < t->ncols; ci++)
+        im.numeric[ci] = t->cols[ci].type == COL_INT || t->cols[ci].type == COL_DEC;
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);
     if (db_begin(d, e) < 0)
@@ -673,6 +741,10 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
         err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
     if (loaded < 0)
         goto out;   /* rolled back there */
+    /* a file cut short or rewritten while it was read (still being copied
+     * in, saved again from Excel) was imported in part: not committed */
+    if (csvr_unchanged(im.rd, e) < 0)
+        goto out;
     int bad = r->bad_rows > 0 || r->links_broken;
     if (o->dry_run || r->links_broken || (bad && !o->rejects) ||
         r->added + r->updated + r->deleted == 0) {
@@ -690,10 +762,30 @@ int import_csv(db *d, const table *t, const char *path, const import_opts *o, im
     im.rej = NULL;
     rc = bad ? IMPORT_INVALID : IMPORT_OK;
 out:
+    if (rc == IMPORT_ERROR && im.cancelled)   /* also while waiting for a pipe */
+        err_set(e, EXIT_CANCELLED, "%s", _("cancelled: nothing was written"));
+    else if (rc == IMPORT_ERROR && im.better != ENC_AUTO)
+        *retry = im.better;
+    if (im.rd)   /* what the whole file turned out to be, not its first lines */
+        r->enc = csvr_encoding(im.rd);
     db_rollback(d);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;
     csvw_abort(im.rej);
     importer_free(&im);
     return rc;
+}
+
+int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
+               mr_err *e)
+{
+    text_enc retry = ENC_AUTO;
+    int rc = import_run(d, t, path, o, ENC_AUTO, &retry, r, e);
+    if (rc != IMPORT_ERROR || retry == ENC_AUTO || strcmp(path, "-") == 0)
+        return rc;
+    /* nothing was written (the transaction was rolled back): read it all
+     * again in the encoding the whole file has */
+    import_result_free(r);
+    err_clear(e);
+    return import_run(d, t, path, o, retry, &retry, r, e);
 }

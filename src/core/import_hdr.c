@@ -105,7 +105,9 @@ int import_map_header(importer *im, char **f, int nf, long line)
     buf missing = BUF_INIT;
     for (int ci = 0; ci < t->ncols; ci++) {
         const column *c = &t->cols[ci];
-        int need = c->required || (im->o->mode == IMPORT_UPSERT && ci == t->key_ci);
+        /* --upsert updates only the columns the file has: it needs just the
+         * key (a new row lacking a required value is a row error, do_row) */
+        int need = im->o->mode == IMPORT_UPSERT ? ci == t->key_ci : c->required;
         if (need && im->colpos[ci] < 0) {
             buf h = BUF_INIT;
             col_header(c, &h);
@@ -120,7 +122,7 @@ int import_map_header(importer *im, char **f, int nf, long line)
             buf_printf(&m, _("unknown columns: %s"), buf_str(&unknown));
         if (missing.len) {
             sep(&m);
-            buf_printf(&m, im->o->mode == IMPORT_UPSERT ? _("missing required columns (--upsert needs the key): %s")
+            buf_printf(&m, im->o->mode == IMPORT_UPSERT ? _("missing the key column (--upsert needs it): %s")
                                                         : _("missing required columns: %s"),
                        buf_str(&missing));
         }

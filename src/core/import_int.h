@@ -36,12 +36,15 @@ typedef struct importer {
     int64_t va_version;  /* db_data_version when va read the link targets */
     int va_stale;        /* another clerk wrote since: its marks are not used */
     const char **vals;   /* the row being checked, per column */
+    char (*num)[NUM_MAX];    /* per column: a number's canonical text (value_normal) */
+    char *numeric;       /* per column: an int or dec column */
     char **cur;          /* --upsert: the stored row it replaces */
     csv_writer *rej;
     buf reason;
     selflink *sl;
     int nsl, capsl;
     int cancelled;       /* the progress callback asked to stop */
+    text_enc better;     /* the file is better read again in this encoding (textin.h) */
     /* the rows added, as runs of row ids in the order added (recorded,
      * sorted and merged, in the audit at the end) */
     struct run { int64_t first, last; } *runs;

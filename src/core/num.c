@@ -4,8 +4,10 @@
  * time in multi-precision arithmetic.  The fast path scales the value to a
  * 15-digit integer with one exact power of ten: the product is within 1/16
  * of the exact one, so rounding it gives the same digits as printf unless
- * the fraction is near one half — then, and for values outside
- * [1e-4, 1e15), we ask printf.  tests/unit/test_num.c checks the two agree.
+ * the fraction is near one half — then, for values outside [1e-4, 1e15),
+ * and for values 15 digits do not give back exactly (one division says),
+ * we ask printf for 15, 16 or 17 digits.  tests/unit/test_num.c checks the
+ * result against printf's shortest round trip.
  */
 #include "num.h"
 
@@ -45,20 +47,29 @@ static int positional(char *out, int neg, const char *digits, int nd, int x)
     return (int)(o - out);
 }
 
+/* The fewest digits, 15 to 17, that read back as x, written out without an
+ * exponent where printf's %g would use one in [1e-10, 1e21). */
 static int slow(double x, char *out)
 {
-    int n = snprintf(out, NUM_MAX, "%.15g", x);
-    if (!strchr(out, 'e') || !isfinite(x))
+    if (!isfinite(x))
+        return snprintf(out, NUM_MAX, "%.15g", x);
+    char e[NUM_MAX], digits[18];
+    int p = 15;
+    for (; p < 17; p++) {   /* "%.*e" gives the same p rounded digits as "%.*g" */
+        snprintf(e, sizeof e, "%.*e", p - 1, x);
+        if (strtod(e, NULL) == x)
+            break;
+    }
+    int n = snprintf(out, NUM_MAX, "%.*g", p, x);
+    if (!strchr(out, 'e'))
         return n;
-    /* "%.14e" gives the same 15 rounded digits; write them out in full */
-    char e[NUM_MAX], digits[16];
-    snprintf(e, sizeof e, "%.14e", fabs(x));
+    snprintf(e, sizeof e, "%.*e", p - 1, fabs(x));
     int ex = atoi(strchr(e, 'e') + 1);
     if (ex < -10 || ex >= 21)
         return n;   /* beyond any plan's figures: keep the exponent */
     digits[0] = e[0];
-    memcpy(digits + 1, e + 2, 14);
-    return positional(out, x < 0, digits, 15, ex);
+    memcpy(digits + 1, e + 2, (size_t)(p - 1));
+    return positional(out, x < 0, digits, p, ex);
 }
 
 int num_format(double x, char *out)
@@ -82,6 +93,12 @@ int num_format(double x, char *out)
     uint64_t n = (uint64_t)fl + (f >= 0.5);
     if (n < 100000000000000ULL || n >= 1000000000000000ULL)
         return slow(x, out);   /* a power of ten nearby: let printf decide */
+    /* do 15 digits read back as x?  n and 10^(14-ex) are exact doubles and
+     * the division is correctly rounded, so this is the nearest double to
+     * the decimal n * 10^(ex-14), as strtod would read it: when it is not
+     * x, x needs 16 or 17 digits (typed with more than 15) */
+    if ((double)n / p10[14 - ex] != a)
+        return slow(x, out);
     char digits[16];
     for (int i = 14; i >= 0; i--) {
         digits[i] = (char)('0' + n % 10);

@@ -1,10 +1,12 @@
 /* num.h — REAL values as text, the way clerks typed them.
  *
- * A REAL leaves the register with 15 significant digits (the precision
- * every double round-trips decimal text through): 457.2456 stays 457.2456,
- * 100.0 is 100, 0.1+0.2 is 0.3.  Unlike printf's %.15g it never writes an
- * exponent between 1e-10 and 1e21 — 0.00005, not 5e-05 — because minreg
- * reads decimals without exponents; so an export imports back unchanged.
+ * A REAL leaves the register with the fewest significant digits, 15 to 17,
+ * that read back as exactly the value stored: 457.2456 stays 457.2456,
+ * 100.0 is 100, and 3.1415926535897932 (typed with 17 digits) comes back
+ * as typed, so export -> import never changes a stored value.  (A computed
+ * 0.1+0.2 is 0.30000000000000004: what is stored, not what looks nice.)
+ * Unlike printf's %g it never writes an exponent between 1e-10 and 1e21 —
+ * 0.00005, not 5e-05 — because minreg reads decimals without exponents.
  */
 #ifndef MINREG_NUM_H
 #define MINREG_NUM_H

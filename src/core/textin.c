@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,6 +28,7 @@
 #define RAW_CHUNK (256 * 1024)
 #define SNIFF_MIN 512          /* bytes after the first non-ASCII one to judge by */
 #define NO_ICONV ((iconv_t)-1)
+#define STOP_POLL_MS 100       /* how often a wait for a pipe asks whether to stop */
 
 struct textin {
     int fd;
@@ -39,7 +42,14 @@ struct textin {
     size_t out_cap;
     long line;             /* line number of the next chunk's first byte */
     long long size;
-    int eof, started, at_start, bom;
+    long long nread;       /* source bytes read in all */
+    struct stat st;        /* the file as opened (a regular file: checked at the end) */
+    const char *hook;      /* MINREG_TEST_CHANGE_INPUT, done after the first read */
+    textin_stop_fn stop;   /* asked while a pipe keeps us waiting */
+    void *stop_arg;
+    int eof, started, at_start, bom, stdin_;
+    int sniffed;           /* enc was judged from a sample (not forced, no BOM) */
+    text_enc better;       /* judged UTF-8, found invalid, but all of it is GB18030 */
 };
 
 static const struct { const char *name; text_enc enc; } enc_names[] = {
@@ -72,10 +82,24 @@ const char *text_enc_name(text_enc enc)
 
 const char *text_enc_iconv(text_enc enc) { return text_enc_name(enc); }
 
-textin *textin_open(const char *path, text_enc enc, mr_err *e)
+static int stopped(const char *path, textin_stop_fn stop, void *arg, mr_err *e)
+{
+    if (!stop || !stop(arg))
+        return 0;
+    err_set(e, EXIT_CANCELLED, _("%s: cancelled while waiting for input"), path);
+    return 1;
+}
+
+textin *textin_open(const char *path, text_enc enc, textin_stop_fn stop, void *stop_arg, mr_err *e)
 {
     int stdin_ = strcmp(path, "-") == 0;
     int fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    /* a FIFO's open waits for a writer: a signal (Ctrl-C) ends the wait */
+    while (fd < 0 && errno == EINTR) {
+        if (stopped(path, stop, stop_arg, e))
+            return NULL;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
     if (fd < 0) {
         err_set(e, EXIT_IO, "%s: %s", path, strerror(errno));
         return NULL;
@@ -95,6 +119,13 @@ textin *textin_open(const char *path, text_enc enc, mr_err *e)
     in->line = 1;
     in->at_start = 1;
     in->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    in->st = st;
+    in->stdin_ = stdin_;
+    in->stop = stop;
+    in->stop_arg = stop_arg;
+    in->hook = getenv("MINREG_TEST_CHANGE_INPUT");
+    if (in->hook && !*in->hook)
+        in->hook = NULL;
     return in;
 }
 
@@ -308,6 +339,69 @@ static int workbook(textin *in, mr_err *e)
     return 0;
 }
 
+/* A test hook: change the file while it is read, deterministically, after
+ * the first read ($MINREG_TEST_CHANGE_INPUT: "truncate:BYTES" cuts it
+ * there, "touch" moves its modification time a second on). */
+static void test_change(textin *in)
+{
+    const char *h = in->hook;
+    in->hook = NULL;   /* once */
+    if (strncmp(h, "truncate:", 9) == 0) {
+        if (truncate(in->path, (off_t)strtoll(h + 9, NULL, 10)) != 0)
+            fprintf(stderr, "MINREG_TEST_CHANGE_INPUT: %s: %s\n", in->path, strerror(errno));
+    } else if (strcmp(h, "touch") == 0) {
+        struct timespec ts[2] = {in->st.st_atim, in->st.st_mtim};
+        ts[1].tv_sec += 1;
+        if (utimensat(AT_FDCWD, in->path, ts, 0) != 0)
+            fprintf(stderr, "MINREG_TEST_CHANGE_INPUT: %s: %s\n", in->path, strerror(errno));
+    }
+}
+
+int textin_unchanged(const textin *in, mr_err *e)
+{
+    if (!S_ISREG(in->st.st_mode))
+        return 0;   /* a pipe or FIFO: what was read is all there is to know */
+    struct stat now, at;
+    char why[160];
+    why[0] = '\0';
+    if (fstat(in->fd, &now) != 0) {
+        err_set(e, EXIT_IO, "%s: %s", in->path, strerror(errno));
+        return -1;
+    }
+    if (!in->stdin_ && (stat(in->path, &at) != 0 || at.st_dev != in->st.st_dev ||
+                        at.st_ino != in->st.st_ino))
+        snprintf(why, sizeof why, "%s", _("another file is in its place now"));
+    else if (now.st_size != in->st.st_size)
+        snprintf(why, sizeof why, _("its size went from %lld to %lld bytes"),
+                 (long long)in->st.st_size, (long long)now.st_size);
+    else if (now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+             now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
+        snprintf(why, sizeof why, "%s", _("it was modified"));
+    else if (in->eof && in->nread != (long long)in->st.st_size)
+        snprintf(why, sizeof why, _("%lld of its %lld bytes were read"), in->nread,
+                 (long long)in->st.st_size);
+    if (!why[0])
+        return 0;
+    err_set(e, EXIT_DATA, _("%s: the file changed while it was being imported (%s): nothing was "
+                            "written; import it again once it is complete"), in->path, why);
+    return -1;
+}
+
+/* A pipe, FIFO or terminal: wait until it has input (or its writer is
+ * gone), asking stop every STOP_POLL_MS, so Ctrl-C on an import from a
+ * FIFO nobody writes to cancels it.  -1 with e when stopped. */
+static int wait_input(textin *in, mr_err *e)
+{
+    for (;;) {
+        if (stopped(in->path, in->stop, in->stop_arg, e))
+            return -1;
+        struct pollfd p = {.fd = in->fd, .events = POLLIN};
+        int k = poll(&p, 1, STOP_POLL_MS);
+        if (k > 0 || (k < 0 && errno != EINTR))   /* input, its end, or an error read reports */
+            return stopped(in->path, in->stop, in->stop_arg, e) ? -1 : 0;   /* (a signal came first) */
+    }
+}
+
 /* Read more source bytes; -1 on a read error. */
 static int fill(textin *in, mr_err *e)
 {
@@ -318,6 +412,8 @@ static int fill(textin *in, mr_err *e)
         in->raw_used = 0;
     }
     while (!in->eof && in->raw_len < RAW_CHUNK) {
+        if (in->stop && !S_ISREG(in->st.st_mode) && wait_input(in, e) < 0)
+            return -1;
         ssize_t n = read(in->fd, in->raw + in->raw_len, RAW_CHUNK - in->raw_len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -328,6 +424,9 @@ static int fill(textin *in, mr_err *e)
         if (n == 0)
             in->eof = 1;
         in->raw_len += (size_t)n;
+        in->nread += n;
+        if (n > 0 && in->hook)
+            test_change(in);
         break;   /* one read: a pipe hands out what it has */
     }
     return 0;
@@ -355,6 +454,54 @@ static int start(textin *in, mr_err *e)
     return start_iconv(in, e);
 }
 
+/* A file judged UTF-8 by its first multibyte characters (GB18030 text
+ * can look like UTF-8 for a while) turned out not to be: is the whole of
+ * it valid GB18030?  Read it again from the start to see; only a regular
+ * file can be.  The caller then reads it again as GB18030
+ * (textin_better_encoding). */
+static int whole_gb18030(const textin *in)
+{
+    if (!S_ISREG(in->st.st_mode))
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == NO_ICONV)
+        return 0;
+    char *raw = xmalloc(RAW_CHUNK), *out = xmalloc(2 * RAW_CHUNK);
+    size_t have = 0;
+    off_t off = 0;
+    int ok = 1;
+    for (;;) {
+        ssize_t n = pread(in->fd, raw + have, RAW_CHUNK - have, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ok = 0;
+            break;
+        }
+        off += n;
+        have += (size_t)n;
+        if (have == 0)
+            break;
+        char *ip = raw, *op = out;
+        size_t il = have, ol = 2 * RAW_CHUNK;
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG &&
+            (errno != EINVAL || n == 0)) {
+            ok = 0;   /* invalid, or cut short at the end */
+            break;
+        }
+        memmove(raw, ip, il);
+        have = il;
+        if (n == 0)
+            break;
+    }
+    free(raw);
+    free(out);
+    iconv_close(cd);
+    return ok;
+}
+
+text_enc textin_better_encoding(const textin *in) { return in->better; }
+
 /* Hand out text[skip..len) after scanning it; 0 if there was nothing yet. */
 static long deliver(textin *in, const char *text, size_t len, int final, const char **data,
                     mr_err *e)
@@ -366,6 +513,8 @@ static long deliver(textin *in, const char *text, size_t len, int final, const c
         in->bom = 1;
     }
     size_t ok = scan((const unsigned char *)text + skip, len - skip, final, &what, &bad);
+    if (what == SCAN_UTF8 && in->sniffed && in->cd == NO_ICONV && whole_gb18030(in))
+        in->better = ENC_GB18030;
     if (what != SCAN_OK) {
         scan_error(in, text, what, skip + bad, e);
         return -1;
@@ -407,6 +556,7 @@ long textin_read(textin *in, const char **data, mr_err *e)
             if (in->raw_len - p < SNIFF_MIN && !in->eof && in->raw_len < RAW_CHUNK)
                 continue;   /* read more before judging */
             in->enc = sniff(in->raw + p, in->raw_len - p);
+            in->sniffed = 1;
             if (start_iconv(in, e) < 0)
                 return -1;
             if (in->cd != NO_ICONV && p > 0) {

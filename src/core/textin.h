@@ -25,8 +25,14 @@ const char *text_enc_iconv(text_enc enc);  /* the iconv name */
 
 typedef struct textin textin;
 
-/* Open path ("-" = standard input).  enc: ENC_AUTO to detect. */
-textin *textin_open(const char *path, text_enc enc, mr_err *e);
+/* Asked while a pipe, FIFO or terminal keeps us waiting (at least every
+ * 100 ms, and when a signal interrupts the wait): nonzero stops the read
+ * with EXIT_CANCELLED.  A regular file never waits, and is not asked. */
+typedef int (*textin_stop_fn)(void *arg);
+
+/* Open path ("-" = standard input).  enc: ENC_AUTO to detect.  stop may be
+ * NULL (then an interrupted wait goes on waiting). */
+textin *textin_open(const char *path, text_enc enc, textin_stop_fn stop, void *stop_arg, mr_err *e);
 
 /* The next chunk of UTF-8 text (valid until the next call): its length,
  * 0 at the end, -1 on an error (e says file:line and byte offset). */
@@ -39,6 +45,16 @@ int textin_had_bom(const textin *in);
 const char *textin_path(const textin *in);
 long long textin_offset(const textin *in);   /* source bytes consumed so far */
 long long textin_size(const textin *in);     /* -1 when unknown (a pipe) */
+/* After the last read: is a regular file still the one opened — same
+ * device and inode (by its name too), size and modification time — and
+ * were exactly its bytes read?  0 if so (and always for a pipe or FIFO,
+ * where nothing can be checked); -1 with e (EXIT_DATA) naming the file if
+ * it changed while it was read. */
+int textin_unchanged(const textin *in, mr_err *e);
+/* After an "invalid UTF-8" error in a file whose encoding was judged from
+ * its start: ENC_GB18030 when the whole file (read again) is valid GB18030,
+ * so reading it again as that will work; else ENC_AUTO. */
+text_enc textin_better_encoding(const textin *in);
 void textin_close(textin *in);
 
 #endif

@@ -2,12 +2,15 @@
 #include "config.h"
 #include "validate.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "num.h"
 #include "rx.h"
 #include "text.h"
 
@@ -198,6 +201,90 @@ int value_is_dec(const char *s)
     return digits > 0;
 }
 
+/* Is s a whole number within SQLite's INTEGER (64 bits)?  A longer one
+ * would be stored as a REAL, rounded. */
+static int int_fits(const char *s)
+{
+    if (strlen(s + (*s == '-' || *s == '+')) <= 18)
+        return 1;
+    errno = 0;
+    char *end;
+    (void)strtoll(s, &end, 10);
+    return errno != ERANGE && !*end;
+}
+
+/* Already canonical: what the register would give back?  A cheap look
+ * (an import makes it for every number of a million rows), so few values
+ * are converted: an optional '-', digits without a leading zero, and for a
+ * decimal a fraction without trailing zeros, 15 significant digits at most. */
+static int canonical(col_type type, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (*p == '-')
+        p++;
+    if (*p == '0' && p[1] != '.')
+        return !p[1] && p == (const unsigned char *)s;   /* "0", not "-0" or "01" */
+    const unsigned char *d = p;
+    while ((unsigned)(*p - '0') < 10)
+        p++;
+    size_t ilen = (size_t)(p - d);
+    if (!*p)
+        return ilen && ilen <= (type == COL_INT ? 18 : 15);
+    if (type == COL_INT || *p != '.' || !ilen || ilen > 15)
+        return 0;                      /* +1, .5, or not a number */
+    const unsigned char *f = ++p;
+    while ((unsigned)(*p - '0') < 10)
+        p++;
+    if (*p || p == f || p[-1] == '0')
+        return 0;                      /* 1. or 1.50 */
+    size_t sig = ilen + (size_t)(p - f);
+    if (*d == '0') {                   /* 0.000…: below 1e-10 num_format writes an exponent */
+        const unsigned char *q = f;
+        while (*q == '0')
+            q++;
+        if (q - f >= 9)
+            return 0;
+        sig = (size_t)(p - q);
+    }
+    return sig <= 15;
+}
+
+const char *value_normal(const column *c, const char *s, char *out)
+{
+    if (!s || !*s || (c->type != COL_INT && c->type != COL_DEC) || canonical(c->type, s))
+        return s;
+    if (c->type == COL_INT) {
+        if (!value_is_int(s) || !int_fits(s))
+            return s;                  /* refused by the validator as it is */
+        snprintf(out, NUM_MAX, "%lld", strtoll(s, NULL, 10));
+        return out;
+    }
+    if (!value_is_dec(s))
+        return s;
+    double x = strtod(s, NULL);
+    if (!isfinite(x))
+        return s;
+    num_format(x == 0 ? 0.0 : x, out);   /* -0 is 0 */
+    return strchr(out, 'e') ? s : out;   /* beyond 1e21 or below 1e-10: as typed */
+}
+
+char **values_normal(const table *t, const char *const *vals)
+{
+    char **v = xcalloc((size_t)t->ncols, sizeof(char *));
+    char num[NUM_MAX];
+    for (int i = 0; i < t->ncols; i++)
+        if (vals[i])
+            v[i] = xstrdup(value_normal(&t->cols[i], vals[i], num));
+    return v;
+}
+
+void values_free(const table *t, char **v)
+{
+    for (int i = 0; v && i < t->ncols; i++)
+        free(v[i]);
+    free(v);
+}
+
 /* n ASCII digits at s, their value in *v */
 static int digits(const char *s, int n, int *v)
 {
@@ -288,6 +375,11 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     case COL_INT:
         if (!value_is_int(val)) {
             issue(out, c, ci, VI_TYPE, _("'%s' is not a whole number"), val);
+            return 1;
+        }
+        if (!int_fits(val)) {
+            issue(out, c, ci, VI_RANGE, _("'%s' is too large for a whole number (at most "
+                                          "9223372036854775807 either way)"), val);
             return 1;
         }
         break;

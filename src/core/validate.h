@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "num.h"
 
 /* What a value broke: checks report each kind under its own rule. */
 typedef enum vissue_kind {
@@ -70,5 +71,17 @@ int value_is_dec(const char *s);
  * 1.50; NULL and "" alike)? */
 int value_same(const column *c, const char *a, const char *b);
 int value_is_date(const char *s);
+
+/* A number as the register stores and gives it back, so that what is
+ * compared, written and audited is what is there: whole numbers without
+ * '+' or leading zeros ("+007" is 7), decimals as num_format writes them
+ * ("1." and "+1.50" are 1 and 1.5; more than 17 digits are rounded as the
+ * REAL is).  Anything else (text, dates, a value the validator refuses) is
+ * s itself.  out: NUM_MAX bytes, used when the text changes.  Every writer
+ * (set, add, forms through edit.c, import) normalises before comparing. */
+const char *value_normal(const column *c, const char *s, char *out);
+/* The same for a whole row: ncols new strings (NULL stays NULL). */
+char **values_normal(const table *t, const char *const *vals);
+void values_free(const table *t, char **v);
 
 #endif

@@ -50,6 +50,29 @@ is "--encoding gbk reads GB18030" "$rc" 0
 fresh
 fails "--encoding utf-8 on a GB18030 file: invalid UTF-8 at its first byte" 3 \
     "blocks-gb18030.csv:1: invalid UTF-8 at byte offset 0 (0xc7)" import a3 "$FX/import/blocks-gb18030.csv" --encoding utf-8
+# issue 15.8: the encoding is what the whole file is, and is said
+fresh
+printf 'code,name,minerals,area_km2\nG1,x,金矿,1\n' | iconv -f UTF-8 -t GB18030 >"$T/gb-ascii-head.csv"
+run_minreg import a3 "$T/gb-ascii-head.csv"
+is "GB18030 with an ASCII header and little after it: said to be GB18030" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 1 row"
+fresh
+# 一业为之也习 and 石墨 in GB18030 are valid UTF-8 bytes (d2bb d2b5 ...); 金矿 is not
+printf 'code,name,minerals,area_km2\nG1,一业为之也习,石墨,1\nG2,专业,金矿,2\n' | iconv -f UTF-8 -t GB18030 >"$T/gb-like-u8.csv"
+run_minreg import a3 "$T/gb-like-u8.csv"
+is "GB18030 whose first characters happen to be valid UTF-8: read as GB18030" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 2 rows"
+is "... the values as written" "$("$MINREG" show a3 --columns code,name,minerals --format tsv | tail -n +2 | tr '\t\n' ', ')" "G1,一业为之也习,石墨 G2,专业,金矿 "
+fresh
+{ printf 'code,name,minerals,area_km2\n'
+  awk 'BEGIN { for (i = 1; i <= 12000; i++) printf "A%05d,一业为之也习,石墨,1\n", i }'
+  printf 'Z1,专业,金矿,1\n'; } | iconv -f UTF-8 -t GB18030 >"$T/gb-late.csv"
+run_minreg import a3 "$T/gb-late.csv"
+is "... also when the first 300 KB all look like UTF-8 (the whole file decides)" "$rc:$(head -1 "$T/out" | sed 's|.*: ||')" "0:GB18030, comma-separated, 12001 rows"
+is "... every row in" "$(rows a3)" 12001
+fresh
+fails "... but --encoding utf-8 is obeyed: invalid UTF-8 where it is" 3 "gb-late.csv:12002: invalid UTF-8 at byte offset" \
+    import a3 "$T/gb-late.csv" --encoding utf-8
+printf 'code,name,minerals,area_km2\nU1,金矿区,金矿,1\nU2,\344\270,金矿,1\n' >"$T/u8-bad.csv"
+fails "... and UTF-8 with a bad byte is still called invalid UTF-8" 3 "u8-bad.csv:3: invalid UTF-8 at byte offset" import a3 "$T/u8-bad.csv"
 fails "--delimiter tab on a comma file: the header does not fit" 3 "the header does not fit exploration_blocks" \
     import a3 "$FX/import/blocks.csv" --delimiter tab
 run_minreg import a3 "$FX/import/blocks-semicolon.csv" --delimiter ';'
@@ -268,7 +291,30 @@ fails "--upsert: a key twice in the file is an error, not a silent last-one-wins
 grep -qF "twice.csv:5: 区块编号: 'TK07' is on an earlier line of this file too" "$T/err"
 is "... also for a key the file itself adds" "$?" 0
 printf '区块名称,勘查矿种,面积\n甲,金矿,1\n' >"$T/nokey.csv"
-fails "--upsert needs the key column" 3 "missing required columns (--upsert needs the key): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
+fails "--upsert needs the key column" 3 "missing the key column (--upsert needs it): 区块编号 (code)" import a3 "$T/nokey.csv" --upsert
+# issue 14.8: --upsert with only some columns updates those, the rest stay
+cp "$T/reg.db" "$T/pre-part.db"; rm -f "$T/reg.db-wal"
+"$MINREG" export a3 >"$T/up-before.csv"
+printf '区块编号,面积（平方公里）\nTK02,7.25\nTK03,0.0001\n' >"$T/part.csv"
+run_minreg import a3 "$T/part.csv" --upsert
+is "--upsert with only the key and one column is accepted" "$rc:$(tail -1 "$T/out")" "0:change 5 recorded: 0 added, 1 updated, 1 unchanged"
+"$MINREG" export a3 >"$T/up-after.csv"
+is "... only that column of that row changed; the columns the file lacks kept their values" \
+    "$(diff "$T/up-before.csv" "$T/up-after.csv" | grep '^[<>]')" \
+    "$(printf '< TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,4.5,2022,2024,省级,振安区,,\n> TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,7.25,2022,2024,省级,振安区,,')"
+run_minreg log --format tsv
+is "... the audit records only the field that changed" "$(awk -F'\t' '$1 == 5 { print $6, $7, $8, $9 }' "$T/out")" "TK02 area_km2 4.5 7.25"
+printf '区块编号,面积\nTK02,8\nTK77,2\n' >"$T/partnew.csv"
+fails "--upsert of some columns: a new row lacking a required column is a row error naming line and column" 1 \
+    "partnew.csv:3: 区块名称: is required, and the file has no such column" import a3 "$T/partnew.csv" --upsert
+grep -qF "partnew.csv:3: 勘查矿种: is required, and the file has no such column" "$T/err"
+is "... each such column named" "$?" 0
+printf '区块编号,区块名称,勘查矿种,面积\nTK02,甲,金矿,8\nTK77,,金矿,2\n' >"$T/partnew2.csv"
+fails "... a new row with the column but no value: is required, as ever" 1 "partnew2.csv:3: 区块名称: is required" import a3 "$T/partnew2.csv" --upsert
+printf '区块编号,区块名称,勘查矿种,面积\nTK02,甲,金矿,8\nTK77,新,金矿,2\n' >"$T/partnew3.csv"
+run_minreg import a3 "$T/partnew3.csv" --upsert
+is "... and with the required columns a new row is added" "$rc:$(tail -1 "$T/out")" "0:change 6 recorded: 1 added, 1 updated, 0 unchanged"
+cp "$T/pre-part.db" "$T/reg.db"; rm -f "$T/reg.db-wal" "$T/reg.db-shm"
 printf '区块编号,区块名称,勘查矿种,面积\nR1,甲,金矿,1\nR2,乙,铁矿,2\n' >"$T/two.csv"
 run_minreg import a3 "$T/two.csv" --replace
 is "--replace: the register's rows replaced" "$(tail -1 "$T/out")" "change 5 recorded: 2 added, 6 deleted"
@@ -315,6 +361,44 @@ wait $pid
 is "Ctrl-C: exit 130" "$?" 130
 is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
 is "... nothing written" "$(rows a3)" 0
+# issue 15.8: Ctrl-C while the FIFO gives nothing at all (minreg waits in a
+# read, asking every 100 ms whether to stop): cancelled, not "empty file"
+fresh
+"$MINREG" import a3 "$T/fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+exec 3>"$T/fifo"
+kill -INT $pid
+exec 3>&-   # (then an import that missed the signal ends, as "empty file")
+wait $pid
+is "Ctrl-C on an import from an empty FIFO: exit 130" "$?" 130
+is "... saying so" "$(cat "$T/err")" "minreg: cancelled: nothing was written"
+is "... nothing written" "$(rows a3)" 0
+
+# ---- issue 14.9: a file changed while it is imported is not imported in part ----
+# (MINREG_TEST_CHANGE_INPUT changes it after the first 256 KiB read, so the
+# rows before the cut are in and checked, as in a real cut mid-import)
+fresh
+awk 'BEGIN { print "区块编号,区块名称,勘查矿种,面积,备注"
+             for (i = 1; i <= 20000; i++) printf "T%05d,名%d,金矿,1.5,一段较长的备注文字 %d\n", i, i, i }' >"$T/big.csv"
+cp "$T/big.csv" "$T/cut.csv"
+size=$(wc -c <"$T/cut.csv" | tr -d ' ')
+MINREG_TEST_CHANGE_INPUT=truncate:400000 fails "a file truncated while it is imported: exit 3, nothing written" 3 \
+    "cut.csv: the file changed while it was being imported (its size went from $size to 400000 bytes): nothing was written" \
+    import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=truncate:400001 fails "... also when the cut falls inside a character (not called invalid UTF-8)" 3 \
+    "cut.csv: the file changed while it was being imported (its size went from $size to 400001 bytes)" import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=touch fails "... and a file rewritten (its time changed) while it is imported" 3 \
+    "cut.csv: the file changed while it was being imported (it was modified)" import a3 "$T/cut.csv"
+cp "$T/big.csv" "$T/cut.csv"
+MINREG_TEST_CHANGE_INPUT=truncate:400000 fails "... --upsert too" 3 "the file changed while it was being imported" \
+    import a3 "$T/cut.csv" --upsert
+run_minreg import a3 "$T/big.csv"
+is "the same file left alone imports" "$rc:$(tail -1 "$T/out")" "0:change 1 recorded: 20000 added"
+fresh
+"$MINREG" import a3 - <"$T/big.csv" >"$T/out" 2>"$T/err"
+is "... and from a pipe (where it cannot be checked) as before" "$?:$(tail -1 "$T/out")" "0:change 1 recorded: 20000 added"
 
 # ---- the progress bar: on a terminal only ----
 if command -v script >/dev/null 2>&1; then
@@ -330,4 +414,35 @@ if command -v script >/dev/null 2>&1; then
 else
     ok "# SKIP script(1) not available"
 fi
+# ---- issue 15.8: numbers as stored, compared and audited as stored ----
+fresh
+run_minreg set a11 1 area_km2=+0.99150
+is "set: '+0.99150' over 0.9915 is no change" "$(cat "$T/out")" "no change: the values are the same"
+run_minreg set a11 1 area_km2=1.
+run_minreg set a11 1 area_km2=+1
+run_minreg set a11 2 area_km2=1.2345678901234567891
+run_minreg log --format tsv
+is "... '1.' is audited as 1, '+1' over it is no change, 17 digits are kept" \
+    "$(tail -n +2 "$T/out" | cut -f6-9 | tr '\t\n' ' |')" "1 area_km2 0.9915 1|2 area_km2 1.2866 1.2345678901234567|"
+run_minreg add a3 code=N1 name=甲 minerals=金矿 area_km2=+07.50 year_from=2024
+"$MINREG" show a3 --columns code,area_km2 --format tsv >"$T/out"
+is "add: '+07.50' is stored and shown as 7.5" "$(tail -1 "$T/out")" "$(printf 'N1\t7.5')"
+fails "a whole number beyond 64 bits is refused, not rounded into a REAL" 1 "is too large for a whole number" \
+    set a11 1 id=99999999999999999999
+printf '区块编号,区块名称,勘查矿种,面积,投放起始年\nN1,甲,金矿,7.500,2024\nN2,乙,金矿,3.14159265358979323,2024\n' >"$T/nums.csv"
+run_minreg import a3 "$T/nums.csv" --upsert
+is "import --upsert: '7.500' over 7.5 is unchanged" "$rc:$(tail -1 "$T/out")" "0:change 4 recorded: 1 added, 0 updated, 1 unchanged"
+"$MINREG" export a3 >"$T/exp1.csv"
+grep -q ',3.141592653589793,' "$T/exp1.csv"
+is "export writes a REAL typed with 18 digits as the 16 that give it back" "$?" 0
+sqlite3 "$T/reg.db" "UPDATE exploration_blocks SET area_km2 = 0.1 + 0.2 WHERE code = 'N1'"
+"$MINREG" export a3 >"$T/exp2.csv"
+grep -q ',0.30000000000000004,' "$T/exp2.csv"
+is "... and a REAL with 17 significant digits with all 17 (was rounded to 15: 0.3)" "$?" 0
+run_minreg import a3 "$T/exp2.csv" --upsert
+is "export -> import --upsert changes nothing" "$rc:$(tail -1 "$T/out")" "0:no change: every row is already there as it is"
+"$MINREG" export a3 >"$T/exp3.csv"
+cmp -s "$T/exp2.csv" "$T/exp3.csv"
+is "... and exports the same bytes again" "$?" 0
+
 done_testing

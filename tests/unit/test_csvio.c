@@ -149,10 +149,62 @@ static void read_ahead(void)
     buf_free(&want);
 }
 
+/* Read path to its end ahead (a thread, as imports do), doing change()
+ * to the file after the first record; then csvr_unchanged. */
+static int read_changed(const char *path, void (*change)(const char *), mr_err *e)
+{
+    csv_opts any = {0};
+    csv_reader *r = csvr_open(path, &any, e);
+    csvr_prefetch(r, NULL, NULL);
+    char **f;
+    int nf, got, n = 0;
+    long line;
+    while ((got = csvr_next(r, &f, &nf, &line, e)) == 1)
+        if (n++ == 0 && change)
+            change(path);
+    int rc = got < 0 ? -2 : csvr_unchanged(r, e);
+    csvr_close(r);
+    return rc;
+}
+
+static void cut(const char *path) { truncate(path, 300000); }
+static void replace(const char *path)
+{
+    char other[300];
+    snprintf(other, sizeof other, "%s.new", path);
+    FILE *f = fopen(other, "wb");
+    fputs("k,v\n1,2\n", f);
+    fclose(f);
+    rename(other, path);
+}
+
+/* A file changed while it is read (issue 14.9): each way is caught. */
+static void changed_while_read(void)
+{
+    buf big = BUF_INIT;
+    buf_puts(&big, "k,v\n");
+    for (int i = 0; i < 40000; i++)   /* 600 KB: more than one read */
+        buf_printf(&big, "%d,value %d\n", i, i);
+    const char *path = put("grow.csv", buf_str(&big), big.len);
+    char p[256];
+    snprintf(p, sizeof p, "%s", path);
+    mr_err e = {0};
+    ok(read_changed(p, NULL, &e) == 0, "a file read to its end unchanged passes the check");
+    put("grow.csv", buf_str(&big), big.len);
+    ok(read_changed(p, cut, &e) == -1 && strstr(e.msg, "grow.csv: the file changed while it was "
+                                                "being imported (its size went from") &&
+       e.code == EXIT_DATA, "a file truncated while it is read ahead is caught (exit 3)");
+    put("grow.csv", buf_str(&big), big.len);
+    ok(read_changed(p, replace, &e) == -1 && strstr(e.msg, "another file is in its place"),
+       "... and one renamed over while it is read");
+    buf_free(&big);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
         return 1;
+    changed_while_read();
     csv_opts any = {0};
 
     /* ---- structure and line numbers ---- */

@@ -1,4 +1,5 @@
-/* test_num.c — REALs formatted as %.15g would, without exponents, fast. */
+/* test_num.c — REALs formatted as printf's shortest round trip (15 to 17
+ * digits) would, without exponents, fast; and read back exactly. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,15 +18,23 @@ static uint64_t rnd(void)
     return st;
 }
 
-/* Does num_format agree with printf wherever printf writes no exponent?
- * Returns the number of disagreements (the first is printed). */
+/* Does num_format agree with printf's fewest digits (15 to 17) that read
+ * back as x, wherever printf writes no exponent; and does what it writes
+ * read back as x?  Returns 1 if compared (a disagreement counted in *bad,
+ * the first printed). */
 static long agree(double x, long *bad)
 {
     char a[NUM_MAX], b[64];
-    snprintf(b, sizeof b, "%.15g", x);
-    if (strchr(b, 'e'))
-        return 0;
+    for (int p = 15; p <= 17; p++) {
+        snprintf(b, sizeof b, "%.*g", p, x);
+        if (strtod(b, NULL) == x)
+            break;
+    }
     num_format(x, a);
+    if (strtod(a, NULL) != x && (*bad)++ == 0)
+        printf("# %.17g: got %s, which reads back as %.17g\n", x, a, strtod(a, NULL));
+    if (strchr(b, 'e'))
+        return 1;
     if (strcmp(a, b) != 0 && (*bad)++ == 0)
         printf("# %.17g: got %s, printf says %s\n", x, a, b);
     return 1;
@@ -55,7 +64,7 @@ int main(void)
         }
         n += agree(strtod(s, NULL), &bad);
     }
-    is_int(bad, 0, "typed decimals: num_format agrees with %%.15g on %ld values", n);
+    is_int(bad, 0, "typed decimals: num_format agrees with printf's shortest round trip on %ld values", n);
     /* arbitrary doubles in the fast path's range */
     bad = n = 0;
     for (int i = 0; i < 1000000; i++) {
@@ -78,15 +87,19 @@ int main(void)
 
     fmt_is(457.2456, "457.2456");
     fmt_is(100.0, "100");
-    fmt_is(0.1 + 0.2, "0.3");
+    fmt_is(0.1 + 0.2, "0.30000000000000004");   /* what is stored (issue 15.8) */
+    fmt_is(3.1415926535897932, "3.141592653589793");
+    fmt_is(12345678901234567.0, "12345678901234568");
+    fmt_is(0.12345678901234567, "0.12345678901234566");
+    fmt_is(1234567.891234567891, "1234567.8912345679");
     fmt_is(-3.5, "-3.5");
     fmt_is(0.009, "0.009");
     fmt_is(1e-5, "0.00001");
     fmt_is(-5e-5, "-0.00005");
-    fmt_is(1.23456789012345678e-7, "0.000000123456789012346");
+    fmt_is(1.23456789012345678e-7, "0.00000012345678901234568");
     fmt_is(1e15, "1000000000000000");
     fmt_is(1.5e20, "150000000000000000000");
-    fmt_is(123456789012345678.0, "123456789012346000");
+    fmt_is(123456789012345678.0, "123456789012345680");
     fmt_is(1e-11, "1e-11");
     fmt_is(2e21, "2e+21");
     fmt_is(0.0, "0");
