@@ -21,7 +21,7 @@ CREATE TABLE minreg_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO minreg_meta VALUES ('schema_version', '2');
+INSERT INTO minreg_meta VALUES ('schema_version', '3');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
 
 CREATE TABLE minreg_tables (
@@ -123,6 +123,11 @@ CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+-- The highest rid each register has ever given a row (see Registers).
+CREATE TABLE minreg_seq (
+    tbl TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+);
 CREATE TRIGGER minreg_changes_no_delete BEFORE DELETE ON minreg_changes
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_changes_no_update
@@ -132,9 +137,20 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 ------------------------------------------------------------------------------
 -- Registers
 ------------------------------------------------------------------------------
+-- Every register row has an identity, rid, that the audit trail, undo, redo,
+-- forms and screens address it by.  It is never shown and never reused: minreg
+-- gives a new row the next rid after minreg_seq's mark for its register (or
+-- after the highest rid there, if that is higher) and raises the mark when the
+-- write commits, so a deleted row's rid is never given to a later row.  (Not
+-- AUTOINCREMENT: its sqlite_sequence update on every INSERT cost a twelfth of
+-- an import.)  As an INTEGER PRIMARY KEY it is a named column, so .dump,
+-- restore and VACUUM keep it (SQLite renumbers only implicit rowids).  A 序号
+-- a table shows is an ordinary validated column (a whole number
+-- 1..999999999), never the identity.
 
 CREATE TABLE districts (
-    code       TEXT PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    code       TEXT UNIQUE,
     name       TEXT NOT NULL UNIQUE,
     short_name TEXT NOT NULL UNIQUE,
     level      TEXT NOT NULL,
@@ -142,7 +158,8 @@ CREATE TABLE districts (
 );
 
 CREATE TABLE minerals (
-    name           TEXT PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    name           TEXT UNIQUE,
     category       TEXT NOT NULL,
     subcategory    TEXT,
     explore_policy TEXT,
@@ -151,8 +168,9 @@ CREATE TABLE minerals (
 );
 
 CREATE TABLE national_areas (
+    rid        INTEGER PRIMARY KEY,
     seq       INTEGER,
-    code      TEXT PRIMARY KEY,
+    code      TEXT UNIQUE,
     name      TEXT NOT NULL,
     minerals  TEXT NOT NULL,
     area_km2  REAL NOT NULL,
@@ -161,8 +179,9 @@ CREATE TABLE national_areas (
 );
 
 CREATE TABLE exploration_areas (
+    rid        INTEGER PRIMARY KEY,
     seq             INTEGER,
-    code            TEXT PRIMARY KEY,
+    code            TEXT UNIQUE,
     name            TEXT NOT NULL,
     minerals        TEXT NOT NULL,
     area_km2        REAL NOT NULL,
@@ -173,7 +192,8 @@ CREATE TABLE exploration_areas (
 );
 
 CREATE TABLE exploration_blocks (
-    code       TEXT PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    code       TEXT UNIQUE,
     name       TEXT NOT NULL,
     area_code  TEXT REFERENCES exploration_areas(code),
     minerals   TEXT NOT NULL,
@@ -189,8 +209,9 @@ CREATE TABLE exploration_blocks (
 );
 
 CREATE TABLE mining_areas (
+    rid        INTEGER PRIMARY KEY,
     seq              INTEGER,
-    code             TEXT PRIMARY KEY,
+    code             TEXT UNIQUE,
     name             TEXT NOT NULL,
     minerals         TEXT NOT NULL,
     area_km2         REAL NOT NULL,
@@ -201,8 +222,9 @@ CREATE TABLE mining_areas (
 );
 
 CREATE TABLE sand_areas (
+    rid        INTEGER PRIMARY KEY,
     seq             INTEGER,
-    code            TEXT PRIMARY KEY,
+    code            TEXT UNIQUE,
     name            TEXT NOT NULL,
     area_km2        REAL NOT NULL,
     minerals        TEXT NOT NULL,
@@ -214,7 +236,8 @@ CREATE TABLE sand_areas (
 );
 
 CREATE TABLE mining_blocks (
-    code       TEXT PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    code       TEXT UNIQUE,
     name       TEXT NOT NULL,
     area_code  TEXT REFERENCES mining_areas(code),
     sand_code  TEXT REFERENCES sand_areas(code),
@@ -233,8 +256,9 @@ CREATE TABLE mining_blocks (
 );
 
 CREATE TABLE min_scales (
+    rid        INTEGER PRIMARY KEY,
     seq            INTEGER,
-    mineral        TEXT PRIMARY KEY REFERENCES minerals(name),
+    mineral        TEXT UNIQUE REFERENCES minerals(name),
     unit           TEXT NOT NULL,
     large          REAL,
     large_rule     TEXT NOT NULL,
@@ -253,7 +277,8 @@ CREATE TABLE min_scales (
 );
 
 CREATE TABLE deposits (
-    id                INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    id                INTEGER UNIQUE,
     name              TEXT NOT NULL,
     main_mineral      TEXT NOT NULL REFERENCES minerals(name),
     assoc_minerals    TEXT,
@@ -269,7 +294,8 @@ CREATE TABLE deposits (
 );
 
 CREATE TABLE reserves (
-    id                 INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    id                 INTEGER UNIQUE,
     mineral            TEXT NOT NULL REFERENCES minerals(name),
     counted_as         TEXT,
     unit               TEXT,
@@ -283,7 +309,8 @@ CREATE TABLE reserves (
 );
 
 CREATE TABLE exploration_permits (
-    id         INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    id         INTEGER UNIQUE,
     permit_no  TEXT UNIQUE,
     holder     TEXT,
     project    TEXT NOT NULL,
@@ -300,7 +327,8 @@ CREATE TABLE exploration_permits (
 );
 
 CREATE TABLE mining_permits (
-    id          INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    id          INTEGER UNIQUE,
     permit_no   TEXT UNIQUE,
     holder      TEXT,
     mine_name   TEXT NOT NULL,
@@ -323,7 +351,8 @@ CREATE TABLE mining_permits (
 );
 
 CREATE TABLE indicators (
-    seq       INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    seq       INTEGER UNIQUE,
     category  TEXT NOT NULL,
     name      TEXT NOT NULL UNIQUE,
     unit      TEXT NOT NULL,
@@ -333,7 +362,8 @@ CREATE TABLE indicators (
 );
 
 CREATE TABLE quotas (
-    id        INTEGER PRIMARY KEY,
+    rid        INTEGER PRIMARY KEY,
+    id        INTEGER UNIQUE,
     seq       INTEGER,
     mineral   TEXT NOT NULL REFERENCES minerals(name),
     unit      TEXT NOT NULL,
@@ -344,8 +374,9 @@ CREATE TABLE quotas (
 );
 
 CREATE TABLE block_summary (
+    rid        INTEGER PRIMARY KEY,
     seq         INTEGER,
-    category    TEXT PRIMARY KEY,
+    category    TEXT UNIQUE,
     block_count INTEGER NOT NULL,
     area_km2    REAL NOT NULL,
     remark      TEXT
@@ -575,8 +606,10 @@ INSERT INTO minreg_columns (tbl, ord, id, label, label_en, type, unit, required,
  ('block_summary', 4, 'area_km2',    '区块面积', 'Area',     'dec',  '平方公里', 1, '', '', '', '', 0, 4),
  ('block_summary', 5, 'remark',      '备注',     'Remark',   'text', '',         0, '', '', '', '', 0, -1);
 
--- Surrogate keys (INTEGER PRIMARY KEY) are assigned by SQLite when left empty.
-UPDATE minreg_columns SET required = 0
+-- Row numbers (序号) that are a register's key: minreg gives a new row the
+-- highest number plus one when it is left empty.  They are ordinary values,
+-- positive and bounded, not the row's identity (rid).
+UPDATE minreg_columns SET required = 0, range = '1..999999999'
  WHERE (tbl, id) IN (VALUES ('exploration_permits','id'), ('mining_permits','id'),
                             ('deposits','id'), ('reserves','id'), ('quotas','id'),
                             ('indicators','seq'));

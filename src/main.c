@@ -101,26 +101,39 @@ static const char *tui_path;
 
 /* <other CMD ARGS> in a key script: run a command on a second connection to
  * the same file, as another clerk would, while the browser has it open.
- * Arguments are split on spaces (test scripts only). */
+ * Arguments are split on spaces (test scripts only).  A first word USER=NAME
+ * makes the command another clerk's. */
 static int run_other(const char *cmdline)
 {
-    char *copy = xstrdup(cmdline), *save = NULL, *argv[32];
+    char *copy = xstrdup(cmdline), *save = NULL, *argv[32], *me = NULL;
     int argc = 0;
     for (char *p = strtok_r(copy, " ", &save); p && argc < 31; p = strtok_r(NULL, " ", &save))
         argv[argc++] = p;
     argv[argc] = NULL;
+    char **args = argv;
+    if (argc && strncmp(argv[0], "USER=", 5) == 0) {
+        const char *u = getenv("USER");
+        me = xstrdup(u ? u : "");
+        setenv("USER", argv[0] + 5, 1);
+        args++;
+        argc--;
+    }
     int rc = EXIT_USAGE;
     db *d = NULL;
     mr_err e = {0};
     for (size_t i = 0; argc && i < sizeof commands / sizeof *commands; i++)
-        if (commands[i].fn && strcmp(argv[0], commands[i].name) == 0) {
+        if (commands[i].fn && strcmp(args[0], commands[i].name) == 0) {
             if (db_open(tui_path, 0, &d, &e) == 0)
-                rc = commands[i].fn(d, argc, argv, &e);
+                rc = commands[i].fn(d, argc, args, &e);
             break;
         }
     if (rc)
         printf("other: exit %d %s\n", rc, e.msg);
     db_close(d);
+    if (me) {
+        setenv("USER", me, 1);
+        free(me);
+    }
     free(copy);
     return rc;
 }

@@ -12,6 +12,7 @@ trap 'rm -rf "$T"' EXIT
 HOME=$T/home; mkdir -p "$HOME"; export HOME
 unset XDG_STATE_HOME   # drafts of forms go under $HOME/.local/state/minreg
 LC_ALL=C.UTF-8; export LC_ALL
+TZ=UTC; export TZ   # times are shown in local time
 MINREG_LANG=en; export MINREG_LANG
 cp "$builddir/data/register.db" "$T/reg.db"
 # MINREG_VALGRIND=1: every minreg runs under valgrind; an error or a definite

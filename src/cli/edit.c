@@ -82,6 +82,25 @@ static int report(const edit_result *r, mr_err *e)
     return EXIT_OK;
 }
 
+/* After an undo or redo: what it reverted, then the change recorded. */
+static int report_revert(db *d, const char *done, const edit_result *r, mr_err *e)
+{
+    if (r->code == EDIT_OK && r->reverted) {
+        buf b = BUF_INIT;
+        edit_describe(d, r->reverted, 20, &b);
+        printf("%s ", done);
+        /* line by line: out_safe shows a newline inside a value escaped */
+        for (char *p = (char *)buf_str(&b), *nl; *p; p = nl + 1) {
+            nl = strchr(p, '\n');
+            *nl = '\0';
+            out_safe(stdout, p);
+            putchar('\n');
+        }
+        buf_free(&b);
+    }
+    return report(r, e);
+}
+
 static const table *find_row(db *d, const char *tname, const char *key, int64_t *rowid, mr_err *e)
 {
     const table *t = cli_table(d, tname, e);
@@ -123,12 +142,14 @@ int cmd_add(db *d, int argc, char **argv, mr_err *e)
 int cmd_set(db *d, int argc, char **argv, mr_err *e)
 {
     const char *comment,
-        *usage = _("usage: minreg set TABLE KEY COL=VALUE... [--expect COL=VALUE]... [-m COMMENT]");
+        *usage = _("usage: minreg set TABLE KEY COL=VALUE... [--expect COL=VALUE]... [--cascade] "
+                   "[-m COMMENT]");
     static const struct option opts[] = {{"comment", required_argument, NULL, 'm'},
                                          {"expect", required_argument, NULL, 'x'},
+                                         {"cascade", no_argument, NULL, 'c'},
                                          {NULL, 0, NULL, 0}};
     char *expect[64];
-    int nexpect = 0, o;
+    int nexpect = 0, o, flags = 0;
     optind = 0;
     comment = NULL;
     while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
@@ -136,6 +157,8 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
             comment = optarg;
         else if (o == 'x' && nexpect < 64)
             expect[nexpect++] = optarg;
+        else if (o == 'c')
+            flags |= EDIT_CASCADE;
         else {
             err_set(e, EXIT_USAGE, "%s", usage);
             return EXIT_USAGE;
@@ -173,7 +196,8 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
         rc = e->code;
     } else {
         edit_result r;
-        edit_set_opts so = {.expect = nexpect ? (const char *const *)expected : NULL, .read_at = read_at};
+        edit_set_opts so = {.expect = nexpect ? (const char *const *)expected : NULL,
+                            .read_at = read_at, .flags = flags};
         edit_set_ex(d, t, rowid, (const char *const *)seen, (const char *const *)vals, &so,
                     comment, &r, e);
         rc = report(&r, e);
@@ -187,9 +211,22 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
 
 int cmd_rm(db *d, int argc, char **argv, mr_err *e)
 {
-    const char *comment, *usage = _("usage: minreg rm TABLE KEY [-m COMMENT]");
-    if (parse_comment(argc, argv, &comment, usage, e) < 0)
-        return EXIT_USAGE;
+    const char *comment = NULL, *usage = _("usage: minreg rm TABLE KEY [--cascade] [-m COMMENT]");
+    static const struct option opts[] = {{"comment", required_argument, NULL, 'm'},
+                                         {"cascade", no_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    int o, flags = 0;
+    optind = 0;
+    while ((o = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+        if (o == 'm')
+            comment = optarg;
+        else if (o == 'c')
+            flags |= EDIT_CASCADE;
+        else {
+            err_set(e, EXIT_USAGE, "%s", usage);
+            return EXIT_USAGE;
+        }
+    }
     if (argc - optind != 2) {
         err_set(e, EXIT_USAGE, "%s", usage);
         return EXIT_USAGE;
@@ -199,7 +236,7 @@ int cmd_rm(db *d, int argc, char **argv, mr_err *e)
     if (!t)
         return e->code;
     edit_result r;
-    edit_rm(d, t, rowid, comment, &r, e);
+    edit_rm(d, t, rowid, comment, flags, &r, e);
     int rc = report(&r, e);
     edit_result_free(&r);
     return rc;
@@ -224,7 +261,7 @@ int cmd_undo(db *d, int argc, char **argv, mr_err *e)
     }
     edit_result r;
     edit_undo(d, change, comment, &r, e);
-    int rc = report(&r, e);
+    int rc = report_revert(d, _("undone:"), &r, e);
     edit_result_free(&r);
     return rc;
 }
@@ -240,7 +277,7 @@ int cmd_redo(db *d, int argc, char **argv, mr_err *e)
     }
     edit_result r;
     edit_redo(d, comment, &r, e);
-    int rc = report(&r, e);
+    int rc = report_revert(d, _("redone:"), &r, e);
     edit_result_free(&r);
     return rc;
 }

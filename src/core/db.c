@@ -167,20 +167,6 @@ static int load_schema(db *d, mr_err *e)
     }
     sqlite3_finalize(st);
     schema_resolve(s);
-    /* A column that is the rowid (序号: INTEGER PRIMARY KEY) is the row's
-     * identity in the audit trail: SQLite says which, if any */
-    q = "SELECT name FROM pragma_table_info(?1) WHERE pk = 1 AND upper(type) = 'INTEGER'"
-        " AND (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1";
-    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        goto sqlerr;
-    for (int i = 0; i < s->ntables; i++) {
-        table *t = &s->tables[i];
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-        t->rowid_ci = sqlite3_step(st) == SQLITE_ROW
-                          ? table_col(t, (const char *)sqlite3_column_text(st, 0)) : -1;
-    }
-    sqlite3_finalize(st);
     for (int i = 0; i < s->ntables; i++)
         if (s->tables[i].key_ci < 0 || s->tables[i].label_ci < 0) {
             err_set(e, EXIT_DB, "%s: register %s names a key or label column it does not have",
@@ -196,21 +182,6 @@ sqlerr:
 }
 
 /* ---- open / create ----------------------------------------------------- */
-
-/* Migrations from version i to i+1, in order; migrations[0] upgrades 1 -> 2.
- * Each is the part of data/schema.sql that version added. */
-static const char *const migrations[] = {
-    /* 1 -> 2: imports record the rows they add as runs of row ids */
-    "CREATE TABLE minreg_audit_added ("
-    " change_id INTEGER NOT NULL REFERENCES minreg_changes(id), tbl TEXT NOT NULL,"
-    " first_row INTEGER NOT NULL, last_row INTEGER NOT NULL, CHECK (last_row >= first_row));"
-    " CREATE INDEX minreg_audit_added_change ON minreg_audit_added(change_id);"
-    " CREATE INDEX minreg_audit_added_row ON minreg_audit_added(tbl, first_row);"
-    " CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
-    " CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
-    NULL};
 
 static int check_version(db *d, mr_err *e)
 {
@@ -247,28 +218,9 @@ static int check_version(db *d, mr_err *e)
                 d->path, version, MINREG_SCHEMA_VERSION);
         return -1;
     }
-    while (version < MINREG_SCHEMA_VERSION) {
-        const char *sql = migrations[version - 1];
-        if (d->readonly || !sql) {
-            err_set(e, EXIT_DB, "%s: schema version %d needs migrating to %d%s", d->path, version,
-                    MINREG_SCHEMA_VERSION, d->readonly ? ", which a read-only open cannot do" : "");
-            return -1;
-        }
-        char *msg = NULL;
-        buf b = BUF_INIT;
-        buf_printf(&b, "BEGIN IMMEDIATE; %s; UPDATE minreg_meta SET value = '%d' "
-                       "WHERE key = 'schema_version'; COMMIT;", sql, version + 1);
-        if (sqlite3_exec(d->h, buf_str(&b), NULL, NULL, &msg) != SQLITE_OK) {
-            err_set(e, EXIT_DB, "%s: migrating schema %d to %d failed: %s", d->path, version,
-                    version + 1, msg ? msg : "?");
-            sqlite3_free(msg);
-            sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-            buf_free(&b);
-            return -1;
-        }
-        buf_free(&b);
-        version++;
-    }
+    if (db_migrate(d, version, e) < 0)
+        return -1;
+    version = MINREG_SCHEMA_VERSION;
     d->s.version = version;
     return 0;
 }
@@ -656,6 +608,7 @@ void db_close(db *d)
         sqlite3_finalize(d->keyed[i].st);
     sqlite3_close(d->h);
     free(d->counts);
+    free(d->next_rid);
     schema_free(&d->s);
     free(d->path);
     free(d->open_name);
@@ -781,6 +734,7 @@ static int unique_cols(db *d, const table *t, int *out, int max);
 int db_begin(db *d, mr_err *e)
 {
     d->busy_cancelled = 0;
+    db_seq_forget(d);
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
             err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
@@ -797,7 +751,7 @@ int db_begin(db *d, mr_err *e)
 
 int db_commit(db *d, mr_err *e)
 {
-    if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (db_seq_save(d) < 0 || sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         db_error(d, e, "could not write the change, nothing was written");
         db_rollback(d);
         return -1;
@@ -807,6 +761,7 @@ int db_commit(db *d, mr_err *e)
 
 void db_rollback(db *d)
 {
+    db_seq_forget(d);
     if (!sqlite3_get_autocommit(d->h))
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -1277,7 +1232,7 @@ int db_find(db *d, const table *t, const char *key, int64_t *rowid)
             return 1;
     char *end;
     long long r = strtoll(key, &end, 10);
-    if (*key && *end == '\0') {
+    if (*key && *end == '\0' && r > 0) {
         cursor *c = db_select_rowid(d, t, r, NULL);
         int ok = c && cursor_next(c) == 1;
         cursor_free(c);

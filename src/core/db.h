@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 2
+#define MINREG_SCHEMA_VERSION 3
 
 typedef struct db db;
 typedef struct cursor cursor;
@@ -147,8 +147,9 @@ void db_cache_kb(db *d, int kb);
 
 /* Audit rows recording rows of t as they are now: op "insert" puts the row
  * (as JSON) in new, "delete" in old, keyed by the key column.  One
- * statement: rowid >= 0 for that row, -1 for every row of t. */
-int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e);
+ * statement: for row rowid, or (all) for every row of t. */
+int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid, const char *op,
+                  mr_err *e);
 int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
 /* Rows an upsert writes, noted so that a second line with the same key is
  * seen as a repeat: db_added_begin, then db_added_note for each row written
@@ -171,14 +172,18 @@ int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const c
                  const char *op, const char *field, const char *old, const char *new_, mr_err *e);
 int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e);
 
+/* Did change touch row row_id of tbl (any audit row of it, or a run)? */
+int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id);
+
 typedef struct db_change {
     int64_t id, undoes, undone_by;
-    char kind[16], tbl[64];
+    char kind[16], tbl[64], at[32], who[256], summary[512], comment[512];   /* cut to fit */
 } db_change;
 int db_change_get(db *d, int64_t id, db_change *c);
 /* The last change still in effect (undos = 0), or the last undo that can be
- * redone (undos = 1): an undo with nothing newer done since.  0: none. */
-int64_t db_change_last(db *d, int undos);
+ * redone (undos = 1): an undo with nothing newer done since.  user (NULL:
+ * anyone's): only the changes that user made, from any address.  0: none. */
+int64_t db_change_last(db *d, int undos, const char *user);
 
 typedef struct audit_row {
     int64_t id, row_id;

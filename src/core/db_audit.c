@@ -21,9 +21,81 @@ static void build_insert(buf *q, const table *t, int ci, int kind)
         put_ident(q, t->cols[i].id);
     }
     buf_puts(q, ") VALUES (?1");
-    for (int i = 0; i < t->ncols; i++)
-        buf_printf(q, ", ?%d", i + 2);
+    for (int i = 0; i < t->ncols; i++) {
+        /* a row number that is the key, left empty: the highest plus one */
+        if (i == t->key_ci && t->cols[i].type == COL_INT) {
+            buf_printf(q, ", coalesce(?%d, (SELECT coalesce(max(", i + 2);
+            put_ident(q, t->cols[i].id);
+            buf_puts(q, "), 0) + 1 FROM ");
+            put_ident(q, t->id);
+            buf_puts(q, "))");
+        } else {
+            buf_printf(q, ", ?%d", i + 2);
+        }
+    }
     buf_puts(q, ")");
+}
+
+/* A new row's identity is never one given before: the next after the
+ * register's mark in minreg_seq or its highest rid, whichever is higher,
+ * read once per write transaction and counted here; db_commit raises the
+ * mark.  Outside a transaction (a single statement) the mark is written at
+ * once. */
+int64_t db_next_rid(db *d, const table *t)
+{
+    int ti = schema_table_index(&d->s, t);
+    int autocommit = sqlite3_get_autocommit(d->h);
+    if (ti < 0)
+        return 0;
+    if (!d->next_rid)
+        d->next_rid = xcalloc((size_t)d->s.ntables, sizeof *d->next_rid);
+    if (autocommit || !d->next_rid[ti]) {
+        buf q = BUF_INIT;
+        buf_puts(&q, "SELECT max(coalesce((SELECT seq FROM minreg_seq WHERE tbl = ?1), 0),"
+                     " coalesce((SELECT max(rid) FROM ");
+        put_ident(&q, t->id);
+        buf_puts(&q, "), 0)) + 1");
+        sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+        buf_free(&q);
+        if (!st)
+            return 0;
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_TRANSIENT);
+        d->next_rid[ti] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (!d->next_rid[ti])
+            return 0;
+    }
+    int64_t rid = d->next_rid[ti]++;
+    if (autocommit && db_seq_save(d) < 0)
+        return 0;
+    return rid;
+}
+
+int db_seq_save(db *d)
+{
+    if (!d->next_rid)
+        return 0;
+    sqlite3_stmt *st = stmt_cached(d, "INSERT INTO minreg_seq (tbl, seq) VALUES (?1, ?2)"
+                                      " ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)");
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < d->s.ntables; i++) {
+        if (!d->next_rid[i])
+            continue;
+        sqlite3_bind_text(st, 1, d->s.tables[i].id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, d->next_rid[i] - 1);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+        d->next_rid[i] = 0;
+    }
+    return rc;
+}
+
+void db_seq_forget(db *d)
+{
+    if (d->next_rid)
+        memset(d->next_rid, 0, sizeof *d->next_rid * (size_t)d->s.ntables);
 }
 
 int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
@@ -32,8 +104,9 @@ int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid,
     sqlite3_stmt *st = stmt_keyed(d, SK_ROW_INSERT, t, -1, build_insert);
     if (!st)
         return fail(d, e);
-    if (rowid > 0)
-        sqlite3_bind_int64(st, 1, rowid);
+    if (rowid <= 0 && (rowid = db_next_rid(d, t)) == 0)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, rowid);
     for (int i = 0; i < t->ncols; i++)
         if (vals[i] && *vals[i])
             sqlite3_bind_text(st, i + 2, vals[i], -1, SQLITE_STATIC);
@@ -375,18 +448,19 @@ static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, cons
     return stop;
 }
 
-int db_audit_rows(db *d, int64_t change, const table *t, int64_t rowid, const char *op, mr_err *e)
+int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid, const char *op,
+                  mr_err *e)
 {
     int del = strcmp(op, "delete") == 0;
-    int kind = rowid >= 0 ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
-                          : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
+    int kind = !all ? (del ? SK_AUDIT_DELETE : SK_AUDIT_INSERT)
+                    : (del ? SK_AUDIT_DELETE_ALL : SK_AUDIT_INSERT_ALL);
     sqlite3_stmt *st = stmt_keyed(d, kind, t, -1, build_audit);
     if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, change);
     sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
-    if (rowid >= 0)
+    if (!all)
         sqlite3_bind_int64(st, 4, rowid);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -473,10 +547,29 @@ int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
+int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id)
+{
+    sqlite3_stmt *st = stmt_cached(d,
+        "SELECT EXISTS (SELECT 1 FROM minreg_audit WHERE change_id = ?1 AND tbl = ?2"
+        " AND row_id = ?3)"
+        " OR EXISTS (SELECT 1 FROM minreg_audit_added WHERE change_id = ?1 AND tbl = ?2"
+        " AND first_row <= ?3 AND last_row >= ?3)");
+    int yes = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, change);
+        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, row_id);
+        yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+        sqlite3_reset(st);
+    }
+    return yes;
+}
+
 int db_change_get(db *d, int64_t id, db_change *c)
 {
     sqlite3_stmt *st = stmt_cached(d,
-        "SELECT id, kind, tbl, ifnull(undoes, 0), ifnull(undone_by, 0) FROM minreg_changes WHERE id = ?1");
+        "SELECT id, kind, tbl, ifnull(undoes, 0), ifnull(undone_by, 0), at, who, summary, comment"
+        " FROM minreg_changes WHERE id = ?1");
     int found = 0;
     if (st) {
         sqlite3_bind_int64(st, 1, id);
@@ -486,6 +579,10 @@ int db_change_get(db *d, int64_t id, db_change *c)
             snprintf(c->tbl, sizeof c->tbl, "%s", (const char *)sqlite3_column_text(st, 2));
             c->undoes = sqlite3_column_int64(st, 3);
             c->undone_by = sqlite3_column_int64(st, 4);
+            snprintf(c->at, sizeof c->at, "%s", (const char *)sqlite3_column_text(st, 5));
+            snprintf(c->who, sizeof c->who, "%s", (const char *)sqlite3_column_text(st, 6));
+            snprintf(c->summary, sizeof c->summary, "%s", (const char *)sqlite3_column_text(st, 7));
+            snprintf(c->comment, sizeof c->comment, "%s", (const char *)sqlite3_column_text(st, 8));
             found = 1;
         }
         sqlite3_reset(st);
@@ -493,14 +590,21 @@ int db_change_get(db *d, int64_t id, db_change *c)
     return found;
 }
 
-int64_t db_change_last(db *d, int undos)
+int64_t db_change_last(db *d, int undos, const char *user)
 {
+    /* who is "user" or "user@address": the user's own, from any address */
+#define MINE " AND (?1 IS NULL OR who = ?1 OR substr(who, 1, length(?1) + 1) = ?1 || '@')"
     sqlite3_stmt *st = stmt_cached(d, undos
-        ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL"
-          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo')), 0)"
-        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo') AND undone_by IS NULL");
+        ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL" MINE
+          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo')"
+          MINE "), 0)"
+        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo') AND undone_by IS NULL"
+          MINE);
+#undef MINE
     int64_t id = 0;
     if (st) {
+        if (user)
+            sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW)
             id = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);

@@ -39,6 +39,9 @@ struct db {
     /* row counts of whole registers, valid while nothing has changed the
      * file: not this connection (total_changes), nor another (data_version) */
     int64_t *counts;     /* per table, -1: not counted */
+    /* per table: the next rid to give a new row in this write transaction
+     * (0: not read yet), written back to minreg_seq by db_commit */
+    int64_t *next_rid;
     int64_t count_dv, count_tc;
 };
 
@@ -52,6 +55,12 @@ struct cursor {
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
+/* The rid a new row of t gets (db_audit.c); 0 on error. */
+int64_t db_next_rid(db *d, const table *t);
+/* Raise minreg_seq's marks to the rids given in this transaction (before
+ * COMMIT), or forget them (after ROLLBACK). */
+int db_seq_save(db *d);
+void db_seq_forget(db *d);
 /* The statement `build` writes for (kind, t, ci), prepared on first use and
  * returned reset, with no bindings; NULL on error. */
 sqlite3_stmt *stmt_keyed(db *d, int kind, const table *t, int ci, sql_build_fn build);
@@ -63,6 +72,10 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e);
 /* A second connection to d's file, opened as d was, with minreg's SQL
  * functions: for a worker thread. */
 int db_open_same(db *d, sqlite3 **out);
+
+/* db_migrate.c: bring a register of schema `version` up to
+ * MINREG_SCHEMA_VERSION, one transaction per step. */
+int db_migrate(db *d, int version, mr_err *e);
 
 /* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?nf+1 AND ?nf+2
  * ORDER BY rowid [DESC]" with the filters f bound; scan_start splits it

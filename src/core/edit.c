@@ -30,11 +30,7 @@ void edit_result_free(edit_result *r)
 const char *edit_who(void)
 {
     static char who[256];
-    const char *u = getenv("USER");
-    if (!u || !*u)
-        u = getenv("LOGNAME");
-    if (!u || !*u)
-        u = "unknown";
+    const char *u = edit_user();
     const char *ssh = getenv("SSH_CLIENT");
     if (ssh && *ssh) {
         int n = (int)strcspn(ssh, " ");
@@ -43,6 +39,31 @@ const char *edit_who(void)
         snprintf(who, sizeof who, "%s", u);
     }
     return who;
+}
+
+const char *edit_user(void)
+{
+    const char *u = getenv("USER");
+    if (!u || !*u)
+        u = getenv("LOGNAME");
+    return u && *u ? u : "unknown";
+}
+
+/* "2026-11-30T08:00:00Z" as the clerk's local time, "2026-11-30 16:00" */
+const char *edit_local_time(const char *utc)
+{
+    static char out[32];
+    struct tm tm = {0};
+    const char *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end) {
+        snprintf(out, sizeof out, "%s", utc);
+        return out;
+    }
+    time_t t = timegm(&tm);
+    struct tm lt;
+    localtime_r(&t, &lt);
+    strftime(out, sizeof out, "%Y-%m-%d %H:%M", &lt);
+    return out;
 }
 
 const char *edit_now(void)
@@ -57,6 +78,8 @@ const char *edit_now(void)
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return now;
 }
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
 
 static int same(const char *a, const char *b)
 {
@@ -117,12 +140,12 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
 
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    return db_audit_rows(d, change, t, rowid, "insert", e);
+    return db_audit_rows(d, change, t, 0, rowid, "insert", e);
 }
 
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
 {
-    return db_audit_rows(d, change, t, rowid, "delete", e);
+    return db_audit_rows(d, change, t, 0, rowid, "delete", e);
 }
 
 static int finish(db *d, int ok, edit_result *r, mr_err *e)
@@ -136,6 +159,142 @@ static int finish(db *d, int ok, edit_result *r, mr_err *e)
     if (db_commit(d, e) < 0)
         return r->code = EDIT_ERROR;
     return r->code = EDIT_OK;
+}
+
+/* ---- links: a value other rows name is not renamed or removed under them.
+ * One rule for every writer (set, rm, undo, redo; import --upsert refuses a
+ * rename itself): the rows of other registers whose link column names the
+ * value are listed and the write refused, unless the clerk asked to
+ * cascade, which writes the new value (or, for a removal, nothing) into
+ * those rows in the same audited change. */
+typedef struct linkfix {
+    db *d;
+    const char *old, *new_;   /* new_ NULL: the row is removed */
+    int cascade;
+    int64_t change;           /* cascade: the change recording the updates */
+    int64_t own;              /* rows this change touched do not count (undo) */
+    int n;                    /* rows found */
+    buf list;                 /* the first of them, named */
+    mr_err *e;
+} linkfix;
+
+/* item old of a ';'-list replaced by new_ (NULL: dropped) */
+static char *list_replace(const char *list, const char *old, const char *new_)
+{
+    buf b = BUF_INIT;
+    const char *p = list;
+    int first = 1;
+    while (*p) {
+        size_t n = strcspn(p, ";");
+        int same = strlen(old) == n && strncmp(p, old, n) == 0;
+        if (!same || new_) {
+            buf_puts(&b, first ? "" : ";");
+            if (same)
+                buf_puts(&b, new_);
+            else
+                buf_add(&b, p, n);
+            first = 0;
+        }
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    return buf_steal(&b);
+}
+
+static int link_row(void *arg, const table *u, int uci, int64_t rowid)
+{
+    linkfix *l = arg;
+    if (l->own && db_change_touched(l->d, l->own, u->id, rowid))
+        return 0;
+    cursor *c = db_select_rowid(l->d, u, rowid, l->e);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return -1;
+    }
+    const char *key = cursor_val(c, u->key_ci), *v = cursor_val(c, uci);
+    char *keep_key = xstrdup(key ? key : "");
+    char *nv = !v ? NULL : u->cols[uci].multi ? list_replace(v, l->old, l->new_)
+                         : l->new_ ? xstrdup(l->new_) : NULL;
+    char *ov = v ? xstrdup(v) : NULL;
+    cursor_free(c);
+    int rc = 0;
+    if (!l->cascade) {
+        if (l->n < 5)
+            buf_printf(&l->list, "%s%s %s", l->n ? ", " : "", u->id, keep_key);
+        l->n++;
+    } else if ((!nv || !*nv) && u->cols[uci].required) {
+        buf h = BUF_INIT;
+        col_header(&u->cols[uci], &h);
+        err_set(l->e, EXIT_NOTFOUND,
+                _("%s %s: %s is required, so the link to '%s' cannot be cleared; change that row first"),
+                u->id, keep_key, buf_str(&h), l->old);
+        buf_free(&h);
+        rc = 1;
+    } else {
+        const char *w = nv && *nv ? nv : NULL;
+        rc = db_row_update(l->d, u, rowid, uci, w, l->e) < 0 ||
+             db_audit_add(l->d, l->change, u->id, rowid, keep_key, "update", u->cols[uci].id, ov, w,
+                          l->e) < 0 ? -1 : 0;
+        l->n++;
+    }
+    free(keep_key);
+    free(nv);
+    free(ov);
+    return rc;
+}
+
+/* Rows linking to value old of column ci of t: counted and named in l
+ * (cascade 0), or changed to new_ (cascade 1).  Returns 0, 1 when refused
+ * (e says why), -1 on error. */
+static int links_fix(linkfix *l, const table *t, int ci)
+{
+    return links_rows_each(l->d, t, ci, l->old, link_row, l);
+}
+
+/* Refuse a rename or removal of row `key` of t whose linked columns change
+ * from now[] to vals[] (vals NULL: removal) when rows link to them, or,
+ * with cascade, carry the change into those rows (change must be set).
+ * own: rows that change touched are not counted.  reverting: the undo or
+ * redo asking ("undo 5"; NULL for set and rm).  0: go on; else refused (e
+ * set). */
+static int links_guard(db *d, const table *t, const char *const *now, const char *const *vals,
+                       int cascade, int64_t change, int64_t own, const char *reverting, mr_err *e)
+{
+    for (int ci = 0; ci < t->ncols; ci++) {
+        const char *o = now[ci], *nv = vals ? vals[ci] : NULL;
+        if (!o || !*o || (vals && nv && strcmp(o, nv) == 0) || !links_is_target(d, t, ci))
+            continue;
+        linkfix l = {d, o, nv && *nv ? nv : NULL, cascade, change, own, 0, BUF_INIT, e};
+        int rc = links_fix(&l, t, ci);
+        if (rc == 0 && !cascade && l.n) {
+            buf h = BUF_INIT;
+            col_header(&t->cols[ci], &h);
+            const char *k = now[t->key_ci] ? now[t->key_ci] : "";
+            const char *more = l.n > 5 ? " …" : "";
+            if (reverting)   /* later changes made those links: they go first */
+                err_set(e, EXIT_CONFLICT,
+                        _("cannot %s: it would %s %s %s, and %d other rows link to it now: %s%s"),
+                        reverting, vals ? _("change back") : _("remove"), t->id, k, l.n,
+                        buf_str(&l.list), more);
+            else if (vals)
+                err_set(e, EXIT_NOTFOUND, _("%s %s: cannot change %s from '%s', %d other rows link "
+                                            "to it: %s%s (--cascade changes them too)"),
+                        t->id, k, buf_str(&h), o, l.n, buf_str(&l.list), more);
+            else
+                err_set(e, EXIT_NOTFOUND, _("%s: cannot delete %s, %d other rows link to it: %s%s "
+                                            "(--cascade clears their links)"),
+                        t->id, k, l.n, buf_str(&l.list), more);
+            buf_free(&h);
+            rc = 1;
+        } else if (rc < 0 && !e->code) {
+            db_error(d, e, NULL);
+        }
+        buf_free(&l.list);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
@@ -158,18 +317,6 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
     return finish(d, ok, r, e);
 }
 
-void edit_identity_issue(const table *t, vissue *x)
-{
-    buf h = BUF_INIT;
-    col_header(&t->cols[t->rowid_ci], &h);
-    x->ci = t->rowid_ci;
-    x->kind = VI_TYPE;
-    snprintf(x->msg, sizeof x->msg,
-             _("%s: is the row's identity in the audit trail and cannot be changed "
-               "(add the row under the new number and remove this one)"), buf_str(&h));
-    buf_free(&h);
-}
-
 static char *dupz(const char *s) { return s && *s ? xstrdup(s) : NULL; }
 
 static void add_conflict(edit_result *r, int ci, const char *base, const char *mine,
@@ -184,9 +331,10 @@ static void add_conflict(edit_result *r, int ci, const char *base, const char *m
 }
 
 int edit_set(db *d, const table *t, int64_t rowid, const char *const *base,
-             const char *const *vals, const char *comment, edit_result *r, mr_err *e)
+             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e)
 {
-    return edit_set_ex(d, t, rowid, base, vals, NULL, comment, r, e);
+    edit_set_opts o = {.read_at = -1, .flags = flags};
+    return edit_set_ex(d, t, rowid, base, vals, &o, comment, r, e);
 }
 
 int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
@@ -266,11 +414,10 @@ int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
         free_row(now, t->ncols);
         return finish(d, 0, r, e);
     }
-    /* the row's identity: its history, its undo and the runs of rows
-     * imports add are kept by it, so it never changes under them */
-    if (t->rowid_ci >= 0 && !same(merged[t->rowid_ci], now[t->rowid_ci])) {
-        edit_identity_issue(t, &r->issues[r->nissues++]);
-        r->code = EDIT_INVALID;
+    int cascade = o && (o->flags & EDIT_CASCADE);
+    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, 0, 0, NULL, e) != 0 &&
+        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
+        r->code = EDIT_REFUSED;
         free(merged);
         free_row(now, t->ncols);
         return finish(d, 0, r, e);
@@ -289,6 +436,8 @@ int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
         db_rollback(d);
         return r->code = EDIT_OK;   /* nothing to record */
     }
+    if (cascade)
+        db_defer_fks(d);   /* the linking rows follow the row they name, below */
     r->change = db_change_add(d, edit_now(), edit_who(), "set", t->id, buf_str(&sum), comment, 0, e);
     ok = r->change > 0;
     const char *key = merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci];
@@ -297,57 +446,52 @@ int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
             ok = db_row_update(d, t, rowid, i, merged[i], e) == 0 &&
                  db_audit_add(d, r->change, t->id, rowid, key, "update", t->cols[i].id, now[i],
                               merged[i] && *merged[i] ? merged[i] : NULL, e) == 0;
+    if (ok && cascade) {
+        int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1,
+                             r->change, 0, NULL, e);
+        if (rc > 0)
+            r->code = EDIT_REFUSED;
+        ok = rc == 0;
+    }
     free(merged);
     free_row(now, t->ncols);
     buf_free(&sum);
     return finish(d, ok, r, e);
 }
 
-int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_result *r, mr_err *e)
+int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags, edit_result *r,
+            mr_err *e)
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
     if (!writable(d, r, e) || db_begin(d, e) < 0)
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    cursor *c = db_select_rowid(d, t, rowid, e);
-    if (!c || cursor_next(c) != 1) {
-        cursor_free(c);
+    char **now = read_row(d, t, rowid);
+    if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
-    link_in *li;
-    int nli = links_in_get(d, t, c, &li);
-    if (nli) {
-        const schema *s = db_schema(d);
-        buf b = BUF_INIT;
-        for (int i = 0; i < nli; i++) {
-            const table *u = &s->tables[li[i].ti];
-            buf_printf(&b, "%s%s.%s (%lld:", i ? "; " : "", u->id, u->cols[li[i].ci].id,
-                       (long long)li[i].count);
-            db_filter f = {li[i].ci, li[i].value, DBF_EQ};
-            cursor *rc = db_select(d, u, &f, 1, -1, 0, 5, NULL);
-            while (rc && cursor_next(rc) == 1) {
-                const char *k = cursor_val(rc, u->key_ci);
-                buf_printf(&b, " %s", k ? k : "?");
-            }
-            cursor_free(rc);
-            buf_puts(&b, li[i].count > 5 ? " …)" : ")");
-        }
-        err_set(e, EXIT_NOTFOUND, _("%s: cannot delete %s, other rows link to it: %s"), t->id,
-                cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "", buf_str(&b));
-        buf_free(&b);
-        links_in_free(li, nli);
-        cursor_free(c);
+    int cascade = flags & EDIT_CASCADE;
+    if (links_guard(d, t, (const char *const *)now, NULL, 0, 0, 0, NULL, e) != 0 &&
+        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
+        free_row(now, t->ncols);
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
     buf sum = BUF_INIT;
-    buf_printf(&sum, "%s %s", t->id, cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "");
-    cursor_free(c);
+    buf_printf(&sum, "%s %s", t->id, now[t->key_ci] ? now[t->key_ci] : "");
     r->change = db_change_add(d, edit_now(), edit_who(), "rm", t->id, buf_str(&sum), comment, 0, e);
-    int ok = r->change > 0 && edit_audit_delete(d, r->change, t, rowid, e) == 0 &&
-             db_row_delete(d, t, rowid, e) == 0;
+    int ok = r->change > 0;
+    if (ok && cascade) {
+        db_defer_fks(d);   /* SQL's own foreign keys are checked at commit */
+        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, r->change, 0, NULL, e);
+        if (rc > 0)
+            r->code = EDIT_REFUSED;
+        ok = rc == 0;
+    }
+    ok = ok && edit_audit_delete(d, r->change, t, rowid, e) == 0 && db_row_delete(d, t, rowid, e) == 0;
+    free_row(now, t->ncols);
     buf_free(&sum);
     return finish(d, ok, r, e);
 }
@@ -360,21 +504,91 @@ typedef struct revert_ctx {
     int64_t x;          /* the change reverted */
     int64_t change;     /* the undo or redo recording it */
     int64_t rowid;      /* the last row put back */
+    const char *kind;   /* "undo" or "redo", for messages */
     mr_err *e;
 } revert_ctx;
 
-static int check_later(void *arg, const audit_row *a)
+/* Before anything is written: each row the change touched must still be as
+ * the change left it.  A later change still in effect that touched the row
+ * (or the field) is named; a row gone, renamed, holding another value (an
+ * edit made outside minreg), a removed row's key taken by another row, or
+ * rows that link to what the revert would rename or remove, are refused
+ * alike (exit 6), with nothing written. */
+static int check_current(void *arg, const audit_row *a)
 {
     revert_ctx *c = arg;
-    int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id,
-                                   strcmp(a->op, "update") == 0 ? a->field : NULL);
-    if (!later)
-        return 0;
-    err_set(c->e, EXIT_NOTFOUND,
-            _("cannot undo change %lld: change %lld later changed %s %s%s%s; undo that first"),
-            (long long)c->x, (long long)later, a->tbl, a->row_key ? a->row_key : "",
-            a->field ? " " : "", a->field ? a->field : "");
-    return 1;
+    const char *what = c->kind;
+    int upd = strcmp(a->op, "update") == 0;
+    int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL);
+    if (later) {
+        err_set(c->e, EXIT_CONFLICT,
+                _("cannot %s change %lld: change %lld later changed %s %s%s%s; undo that first"),
+                what, (long long)c->x, (long long)later, a->tbl, or_empty(a->row_key),
+                a->field ? " " : "", or_empty(a->field));
+        return 1;
+    }
+    const table *t = schema_table(db_schema(c->d), a->tbl);
+    if (!t)
+        return 0;   /* put_back names it */
+    char **now = read_row(c->d, t, a->row_id);
+    int bad = 0;
+    if (strcmp(a->op, "delete") == 0) {
+        /* the row comes back: its identity and its key must be free */
+        char **v = db_json_values(c->d, t, a->old);
+        int64_t other = 0;
+        if (now) {
+            err_set(c->e, EXIT_CONFLICT, _("cannot %s change %lld: %s %s is there already"), what,
+                    (long long)c->x, a->tbl, or_empty(a->row_key));
+            bad = 1;
+        } else if (v && v[t->key_ci] && db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other) &&
+                   !db_change_touched(c->d, c->x, t->id, other)) {
+            err_set(c->e, EXIT_CONFLICT,
+                    _("cannot %s change %lld: another row of %s now has the key %s; rename or "
+                      "remove it first"), what, (long long)c->x, a->tbl, v[t->key_ci]);
+            bad = 1;
+        }
+        free_row(v, t->ncols);
+        return bad;
+    }
+    if (!now) {
+        err_set(c->e, EXIT_CONFLICT,
+                _("cannot %s change %lld: %s %s is gone (removed outside minreg?)"), what,
+                (long long)c->x, a->tbl, or_empty(a->row_key));
+        return 1;
+    }
+    int ci = upd ? table_col(t, a->field) : -1;
+    buf who = BUF_INIT;
+    buf_printf(&who, "%s %lld", what, (long long)c->x);
+    if (a->row_key && !value_same(&t->cols[t->key_ci], now[t->key_ci], a->row_key) &&
+        !(upd && ci == t->key_ci)) {
+        err_set(c->e, EXIT_CONFLICT,
+                _("cannot %s change %lld: the row it changed in %s is now %s, not %s (changed "
+                  "outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(now[t->key_ci]),
+                a->row_key);
+        bad = 1;
+    } else if (upd && ci >= 0 && !value_same(&t->cols[ci], now[ci], a->new_)) {
+        err_set(c->e, EXIT_CONFLICT,
+                _("cannot %s change %lld: %s %s %s holds '%s', not '%s' as the change left it "
+                  "(changed outside minreg?)"), what, (long long)c->x, a->tbl,
+                or_empty(a->row_key), a->field, or_empty(now[ci]), or_empty(a->new_));
+        bad = 1;
+    } else if (upd && ci >= 0) {
+        /* a value others link to, changed back: they would dangle */
+        char **back = xcalloc((size_t)t->ncols, sizeof *back);
+        for (int i = 0; i < t->ncols; i++)
+            back[i] = now[i];
+        back[ci] = a->old;
+        bad = links_guard(c->d, t, (const char *const *)now, (const char *const *)back, 0, 0, c->x,
+                          buf_str(&who), c->e) != 0;
+        free(back);
+    } else if (!upd) {
+        /* an added row is removed: rows linking to it must go with it */
+        bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, 0, c->x, buf_str(&who),
+                          c->e) != 0;
+    }
+    buf_free(&who);
+    free_row(now, t->ncols);
+    return bad;
 }
 
 /* Put one audited row back; nonzero on failure (e says why). */
@@ -420,8 +634,8 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
-    revert_ctx c = {d, x, 0, 0, e};
-    int rc = db_audit_each(d, x, 0, check_later, &c);
+    revert_ctx c = {d, x, 0, 0, kind, e};
+    int rc = db_audit_each(d, x, 0, check_current, &c);
     if (rc != 0) {
         if (rc < 0)
             err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
@@ -439,6 +653,7 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
     if (rc < 0)
         err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
     r->rowid = c.rowid;
+    r->reverted = x;
     ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
     /* redoing (undoing an undo) puts the original change back in effect */
     if (ok && ch.undoes)
@@ -447,15 +662,19 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
     return finish(d, ok, r, e);
 }
 
+int64_t edit_undo_target(db *d) { return db_change_last(d, 0, edit_user()); }
+int64_t edit_redo_target(db *d) { return db_change_last(d, 1, edit_user()); }
+
 int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     if (!writable(d, r, e) || db_begin(d, e) < 0)
         return r->code ? r->code : (r->code = EDIT_ERROR);
     if (!change)
-        change = db_change_last(d, 0);
+        change = edit_undo_target(d);
     if (!change) {
-        err_set(e, EXIT_NOTFOUND, "%s", _("nothing to undo"));
+        err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to undo; undo N undoes change N, "
+                                    "whoever made it"), edit_user());
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
@@ -467,11 +686,56 @@ int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e)
     memset(r, 0, sizeof *r);
     if (!writable(d, r, e) || db_begin(d, e) < 0)
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    int64_t u = db_change_last(d, 1);
+    int64_t u = edit_redo_target(d);
     if (!u) {
-        err_set(e, EXIT_NOTFOUND, "%s", _("nothing to redo"));
+        err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to redo"), edit_user());
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
     return revert(d, u, "redo", comment, r, e);
+}
+
+/* ---- what a change did, for the clerk who is about to undo it ---------- */
+
+typedef struct describe_ctx {
+    db *d;
+    buf *out;
+    int lines, max;
+    int64_t more;
+} describe_ctx;
+
+static int describe_row(void *arg, const audit_row *a)
+{
+    describe_ctx *c = arg;
+    if (c->lines >= c->max) {
+        c->more++;
+        return 0;
+    }
+    c->lines++;
+    const table *t = schema_table(db_schema(c->d), a->tbl);
+    const char *tname = t ? t->title : a->tbl;
+    if (strcmp(a->op, "update") == 0) {
+        int ci = t ? table_col(t, a->field) : -1;
+        buf_printf(c->out, _("  %s %s, %s: '%s' → '%s'\n"), tname, or_empty(a->row_key),
+                   ci >= 0 ? t->cols[ci].label : a->field, or_empty(a->old), or_empty(a->new_));
+    } else {
+        buf_printf(c->out, strcmp(a->op, "insert") == 0 ? _("  %s %s: row added\n")
+                                                         : _("  %s %s: row removed\n"),
+                   tname, or_empty(a->row_key));
+    }
+    return 0;
+}
+
+int edit_describe(db *d, int64_t change, int max, buf *out)
+{
+    db_change ch;
+    if (!db_change_get(d, change, &ch))
+        return 0;
+    buf_printf(out, _("change %lld by %s at %s: %s%s%s\n"), (long long)ch.id, ch.who,
+               edit_local_time(ch.at), ch.summary, *ch.comment ? " — " : "", ch.comment);
+    describe_ctx c = {d, out, 0, max, 0};
+    db_audit_each(d, change, 0, describe_row, &c);
+    if (c.more)
+        buf_printf(out, _("  … and %lld more\n"), (long long)c.more);
+    return 1;
 }

@@ -17,6 +17,11 @@
 
 enum { EDIT_OK = 0, EDIT_INVALID, EDIT_CONFLICT, EDIT_REFUSED, EDIT_ERROR };
 
+/* flags: a key or linked value other rows name may be renamed (set) or
+ * removed (rm) only with EDIT_CASCADE, which changes those rows too, in the
+ * same audited change; without it the write is refused, naming them. */
+enum { EDIT_CASCADE = 1 };
+
 #define EDIT_MAX_ISSUES 32
 
 /* A field both clerks changed, to different values, since base was read. */
@@ -42,6 +47,7 @@ typedef struct edit_result {
                                          was read (edit_set_opts.read_at for the next try) */
     int64_t rowid;                    /* the row added or changed */
     int64_t change;                   /* the change recorded */
+    int64_t reverted;                 /* undo, redo: the change they reverted */
 } edit_result;
 
 void edit_result_free(edit_result *r);
@@ -50,6 +56,8 @@ void edit_result_free(edit_result *r);
  * address; UTC ISO 8601 ($MINREG_NOW overrides, for tests). */
 const char *edit_who(void);
 const char *edit_now(void);
+const char *edit_user(void);                    /* $USER, without the address */
+const char *edit_local_time(const char *utc);   /* an audit time, local: "2026-11-30 16:00" */
 
 /* Each returns the result code; EDIT_ERROR and EDIT_REFUSED also fill e. */
 int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
@@ -64,7 +72,7 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
  * gone: EDIT_CONFLICT with r->deleted.  The merged row is validated whole;
  * the audit records only the fields written. */
 int edit_set(db *d, const table *t, int64_t rowid, const char *const *base,
-             const char *const *vals, const char *comment, edit_result *r, mr_err *e);
+             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e);
 
 typedef struct edit_set_opts {
     /* ncols values or NULL; each non-NULL one must be what that column holds
@@ -74,24 +82,39 @@ typedef struct edit_set_opts {
      * A later change that deleted the row or put a row in its place makes
      * it EDIT_CONFLICT with r->deleted: never a write into another record. */
     int64_t read_at;
+    int flags;          /* EDIT_CASCADE, as for edit_set */
 } edit_set_opts;
 int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
                 const char *const *vals, const edit_set_opts *o, const char *comment,
                 edit_result *r, mr_err *e);
-/* Refused when other rows link to this one (e lists them). */
-int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, edit_result *r, mr_err *e);
-/* Undo a change (0: the last one still in effect); refused, with the reason,
- * when a later change touched the same fields. */
+/* Refused when other rows link to this one (e lists them), unless
+ * EDIT_CASCADE: then their links to it are cleared (refused where the
+ * link is required). */
+int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags, edit_result *r,
+            mr_err *e);
+/* Undo a change; 0: the current user's own latest change still in effect
+ * (edit_undo_target), whoever changed what since.  Before writing, each row
+ * the change touched must still hold what the change left (its key, each
+ * field's new value; a removed row's key free), no later change in effect
+ * may have touched it, and no row may link to what the undo renames or
+ * removes: otherwise refused, exit 6, naming the later change or the row,
+ * with nothing written. */
 int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e);
-/* Redo: undo the last undo, if nothing was changed since. */
+/* Redo: undo the current user's last undo, if that user changed nothing
+ * since; checked as undo is. */
 int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e);
+/* What edit_undo(0) and edit_redo would revert: a change id, 0 for none. */
+int64_t edit_undo_target(db *d);
+int64_t edit_redo_target(db *d);
+/* Append to out what change did, for a clerk about to undo it: who, when
+ * (local time), the summary and comment, then each field old → new and
+ * each row added or removed, at most max of them (then "… and N more").
+ * 0 if there is no such change. */
+int edit_describe(db *d, int64_t change, int max, buf *out);
 
 /* Audit helpers for bulk writers (import): record a row added or deleted in
  * an open change. */
 int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
-/* The issue a change to t's row number that is its rowid (rowid_ci) gets:
- * the row's identity in the audit trail stays (edit_set, import --upsert). */
-void edit_identity_issue(const table *t, vissue *x);
 int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
 
 #endif

@@ -233,17 +233,6 @@ static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int 
 
 /* ---- writing a row ---------------------------------------------------------- */
 
-static int same_value(const column *c, const char *a, const char *b)
-{
-    if (!a || !*a)
-        return !b || !*b;
-    if (!b || !*b)
-        return 0;
-    if ((c->type == COL_DEC || c->type == COL_INT) && value_is_dec(a) && value_is_dec(b))
-        return strtod(a, NULL) == strtod(b, NULL);
-    return strcmp(a, b) == 0;
-}
-
 /* The stored row (for --upsert) into im->cur. */
 static int load_current(importer *im, int64_t rowid)
 {
@@ -319,15 +308,10 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
         }
         return 1;
     }
-    int ri = t->rowid_ci;
-    if (ri >= 0 && !same_value(&t->cols[ri], im->vals[ri], im->cur[ri])) {
-        edit_identity_issue(t, x);   /* checked before any write */
-        return 0;
-    }
     int changed = 0;
     const char *key = im->cur[t->key_ci];
     for (int ci = 0; ci < t->ncols; ci++) {
-        if (same_value(&t->cols[ci], im->vals[ci], im->cur[ci]))
+        if (value_same(&t->cols[ci], im->vals[ci], im->cur[ci]))
             continue;
         const char *nv = im->vals[ci] && *im->vals[ci] ? im->vals[ci] : NULL;
         if (db_row_update(im->d, t, self, ci, nv, im->e) < 0) {
@@ -588,7 +572,7 @@ static int load_rows(importer *im, char **f, int nf, long line)
     if (r->change <= 0)
         return -1;
     if (o->mode == IMPORT_REPLACE &&
-        (db_audit_rows(im->d, r->change, im->t, -1, "delete", im->e) < 0 ||
+        (db_audit_rows(im->d, r->change, im->t, 1, 0, "delete", im->e) < 0 ||
          db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
         return -1;
     if (o->mode == IMPORT_UPSERT && db_added_begin(im->d, im->e) < 0)

@@ -104,6 +104,52 @@ int links_in_get(db *d, const table *t, cursor *row, link_in **out)
     return n;
 }
 
+int links_is_target(db *d, const table *t, int ci)
+{
+    const schema *s = db_schema(d);
+    int me = schema_table_index(s, t);
+    for (int i = 0; i < s->ntables; i++)
+        for (int j = 0; j < s->tables[i].ncols; j++)
+            if (s->tables[i].cols[j].link_ti == me && s->tables[i].cols[j].link_ci == ci)
+                return 1;
+    return 0;
+}
+
+int links_rows_each(db *d, const table *t, int ci, const char *value, links_row_fn fn, void *arg)
+{
+    const schema *s = db_schema(d);
+    int me = schema_table_index(s, t);
+    if (!value || !*value)
+        return 0;
+    for (int i = 0; i < s->ntables; i++) {
+        const table *u = &s->tables[i];
+        for (int j = 0; j < u->ncols; j++) {
+            if (u->cols[j].link_ti != me || u->cols[j].link_ci != ci)
+                continue;
+            /* the row ids first: fn may write to u */
+            db_filter f = {j, value, DBF_EQ};
+            cursor *c = db_select(d, u, &f, 1, -1, 0, -1, NULL);
+            if (!c)
+                return -1;
+            int64_t *ids = NULL;
+            size_t n = 0;
+            int step;
+            while ((step = cursor_next(c)) == 1) {
+                ids = xrealloc(ids, sizeof *ids * (n + 1));
+                ids[n++] = cursor_rowid(c);
+            }
+            cursor_free(c);
+            int stop = step < 0 ? -1 : 0;
+            for (size_t k = 0; !stop && k < n; k++)
+                stop = fn(arg, u, j, ids[k]);
+            free(ids);
+            if (stop)
+                return stop;
+        }
+    }
+    return 0;
+}
+
 void links_out_free(link_out *l, int n)
 {
     for (int i = 0; i < n; i++) {

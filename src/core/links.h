@@ -32,6 +32,13 @@ typedef struct link_in {
 /* row: a cursor positioned on a row of t. */
 int links_out_get(db *d, const table *t, cursor *row, link_out **out);
 int links_in_get(db *d, const table *t, cursor *row, link_in **out);
+/* Every row of every register whose link column names value, t's column
+ * ci (for a multi-valued column: lists it), to fn with that register, the
+ * column and the row.  fn returns nonzero to stop (returned); -1 on error. */
+typedef int (*links_row_fn)(void *arg, const table *u, int uci, int64_t rowid);
+int links_rows_each(db *d, const table *t, int ci, const char *value, links_row_fn fn, void *arg);
+/* Is column ci of t the target of another register's link? */
+int links_is_target(db *d, const table *t, int ci);
 void links_out_free(link_out *l, int n);
 void links_in_free(link_in *l, int n);
 

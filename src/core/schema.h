@@ -31,7 +31,6 @@ typedef struct table {
     column *cols;
     int ncols;
     int key_ci, label_ci;
-    int rowid_ci;      /* the column that is SQLite's rowid (INTEGER PRIMARY KEY), or -1 */
 } table;
 
 typedef struct total {

@@ -431,3 +431,14 @@ static int check_row(validator *v, const char *const *vals, int64_t self_rowid, 
     }
     return n;
 }
+
+int value_same(const column *c, const char *a, const char *b)
+{
+    if (!a || !*a)
+        return !b || !*b;
+    if (!b || !*b)
+        return 0;
+    if ((c->type == COL_DEC || c->type == COL_INT) && value_is_dec(a) && value_is_dec(b))
+        return strtod(a, NULL) == strtod(b, NULL);
+    return strcmp(a, b) == 0;
+}

@@ -64,6 +64,9 @@ int validator_value(validator *v, int ci, const char *val, vissue *out);
 /* Is s a valid value of the type?  (Also used to normalise input.) */
 int value_is_int(const char *s);
 int value_is_dec(const char *s);
+/* Do a and b hold the same value of column c (numbers by value: 1.5 and
+ * 1.50; NULL and "" alike)? */
+int value_same(const column *c, const char *a, const char *b);
 int value_is_date(const char *s);
 
 #endif

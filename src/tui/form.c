@@ -729,7 +729,7 @@ void edit_action(request req, const table *t, int64_t rowid)
             return;
         mr_err e = {0};
         edit_result r;
-        if (edit_rm(tui_db(), t, rowid, NULL, &r, &e) == EDIT_OK) {
+        if (edit_rm(tui_db(), t, rowid, NULL, 0, &r, &e) == EDIT_OK) {
             tui_data_changed();
             tui_message(_("deleted: change %lld recorded (u undoes it)"), (long long)r.change);
         } else {

@@ -98,9 +98,11 @@ static void hist_request(view *v, request req)
             tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
             break;
         }
-        char q[96];
-        snprintf(q, sizeof q, _("Undo change %lld?"), (long long)h->lines[h->cur].change);
-        if (!tui_confirm(q))
+        buf what = BUF_INIT;
+        edit_describe(tui_db(), h->lines[h->cur].change, 200, &what);
+        int yes = tui_confirm_text(buf_str(&what), _("Undo this change?"));
+        buf_free(&what);
+        if (!yes)
             break;
         mr_err e = {0};
         edit_result r;

@@ -94,6 +94,8 @@ int tui_confirm(const char *question);                               /* y/Y */
 /* Is the program ending without the clerk's word (SIGHUP, SIGTERM, the
  * terminal gone)?  A modal prompt cut short keeps what was typed then. */
 int tui_hanging_up(void);
+/* body (lines, wrapped to the width) over the screen, then question: y/Y */
+int tui_confirm_text(const char *body, const char *question);
 void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn last */
 
 /* Every write bumps the data version; screens re-read when it moved. */

@@ -692,6 +692,71 @@ int tui_confirm(const char *question)
     return r == IN_CHAR && (ch == 'y' || ch == 'Y');
 }
 
+typedef struct confirm_text {
+    const char *body, *question;
+} confirm_text;
+
+/* The body over the screen, each line wrapped to the width (after escaping,
+ * so what is measured is what is drawn), and the question on the last line:
+ * an overlay, so redraws and dumps show it. */
+static void draw_confirm_text(void *arg)
+{
+    const confirm_text *c = arg;
+    int y = 1, last = LINES - 3;
+    for (const char *p = c->body; *p && y <= last;) {
+        size_t n = strcspn(p, "\n");
+        buf line = BUF_INIT;
+        text_escape(&line, p, n);
+        const char *q = buf_str(&line);
+        int first = 1;
+        do {
+            int used, x = first ? 0 : 4, cols = COLS - x;
+            size_t k = cols > 0 ? text_fit(q, cols, &used) : strlen(q);
+            if (k == 0)
+                k = strlen(q);   /* narrower than one character: cut */
+            buf part = BUF_INIT;
+            buf_add(&part, q, k);
+            if (y == last && (q[k] || p[n]))
+                buf_puts(&part, "…");
+            move(y, 0);
+            clrtoeol();
+            draw_text(y, x, cols, buf_str(&part), ATTR_NORMAL, 0);
+            buf_free(&part);
+            q += k;
+            first = 0;
+            y++;
+        } while (*q && y <= last);
+        buf_free(&line);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    for (; y <= LINES - 2; y++) {
+        move(y, 0);
+        clrtoeol();
+    }
+    buf qb = BUF_INIT;
+    buf_printf(&qb, "%s %s ", c->question, _("(y/N)"));
+    draw_text(LINES - 1, 0, COLS, buf_str(&qb), ATTR_MARK, 0);
+    buf_free(&qb);
+}
+
+int tui_confirm_text(const char *body, const char *question)
+{
+    confirm_text c = {body, question};
+    void (*keep)(void *) = T.overlay;
+    void *keep_arg = T.overlay_arg;
+    tui_set_overlay(draw_confirm_text, &c);
+    int r;
+    uint32_t ch;
+    do {
+        draw_all();
+        r = tui_key(&ch);
+    } while (r == IN_KEY && ch == KEY_RESIZE);
+    tui_set_overlay(keep, keep_arg);
+    return r == IN_CHAR && (ch == 'y' || ch == 'Y');
+}
+
 void tui_error_text(const char *msg)
 {
     buf_reset(&T.msg);
@@ -835,9 +900,20 @@ static void handle(request req)
             tui_error_text(_("read-only: opened with -r, or the file or its folder is not writable"));
             break;
         }
+        /* say what would be undone (the clerk's own latest change), and ask */
+        int64_t target = req == REQ_UNDO ? edit_undo_target(T.d) : edit_redo_target(T.d);
+        buf what = BUF_INIT;
+        if (target && edit_describe(T.d, target, 200, &what) &&
+            !tui_confirm_text(buf_str(&what), req == REQ_UNDO ? _("Undo this change of yours?")
+                                                              : _("Redo it (undo this undo)?"))) {
+            buf_free(&what);
+            tui_message("%s", _("nothing was changed"));
+            break;
+        }
+        buf_free(&what);
         mr_err e = {0};
         edit_result r;
-        if ((req == REQ_UNDO ? edit_undo(T.d, 0, NULL, &r, &e) : edit_redo(T.d, NULL, &r, &e)) == EDIT_OK) {
+        if ((req == REQ_UNDO ? edit_undo(T.d, target, NULL, &r, &e) : edit_redo(T.d, NULL, &r, &e)) == EDIT_OK) {
             tui_data_changed();
             tui_message(req == REQ_UNDO ? _("undone: change %lld recorded (^R redoes it)")
                                         : _("redone: change %lld recorded"), (long long)r.change);

@@ -44,7 +44,9 @@ bad "required fields" "矿山名称: is required" set a11 4 mine_name=
 bad "whole numbers" "已设矿权数量(个): '1.5' is not a whole number" set a2 KZ21060000001 permits_existing=1.5
 bad "code pattern" "编号: 'KZ1' does not have the form" set a2 KZ21060000001 code=KZ1
 bad "uniqueness" "'KZ21060000002' is already used by another row" set a2 KZ21060000001 code=KZ21060000002
-bad "the row's number (its rowid) cannot change" "序号: is the row's identity in the audit trail and cannot be changed" set mining_permits 4 id=700
+bad "a row number is positive" "序号: must be between 1 and 999999999" set mining_permits 4 id=-1
+bad "a row number is not zero" "序号: must be between 1 and 999999999" set mining_permits 4 id=0
+bad "a row number is bounded" "序号: must be between 1 and 999999999" add mining_permits id=9223372036854775807 mine_name=x minerals=金矿 area_km2=1 district=振安区
 bad "years in range" "投放起始年: must be between 1900 and 2100" add exploration_blocks code=B1 name=b minerals=金矿 area_km2=1 year_from=1800
 run_minreg add mining_permits nosuch=1
 is "an unknown column is a usage error (exit 2)" "$rc" 2
@@ -59,7 +61,7 @@ is "a permit number is unique" "$(grep -c 'already used by another row' "$T/err"
 # rm: refused while others link to the row, listing them
 run_minreg rm districts 振安区
 is "deleting a linked row is refused" "$rc" 1
-grep -q 'mining_permits.district (10: ' "$T/err"
+grep -q 'cannot delete 210604, 17 other rows link to it: sand_areas CS21060000001, exploration_permits 5' "$T/err"
 is "... naming the rows that link to it" "$?" 0
 run_minreg rm a11 11 -m "entered by mistake"
 is "rm exits 0" "$rc" 0
@@ -81,7 +83,7 @@ run_minreg log --format tsv
 is "undo and redo are themselves audited" "$(cut -f4 "$T/out" | grep -c -E '^(undo|redo) ')" 3
 run_minreg set a11 4 area_km2=0.5
 run_minreg undo 1
-is "undo of an old change whose field changed later is refused" "$rc" 1
+is "undo of an old change whose field changed later is refused (exit 6)" "$rc" 6
 grep -q 'later changed mining_permits 4 area_km2; undo that first' "$T/err"
 is "... explaining the conflict" "$?" 0
 run_minreg undo 2

@@ -171,7 +171,9 @@ is "the import is one change with an audit row per row" "$(cut -f1,4,7 "$T/out" 
 is "... five of them" "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')" 5
 is "... with the comment" "$(tail -1 "$T/out" | cut -f10)" "附表3 from the county"
 run_minreg undo
-is "undo" "$(cat "$T/out")" "change 2 recorded"
+is "undo says what it undid, then records it" "$(sed -n '1p;2p;$p' "$T/out")" "undone: change 1 by clerk at 2026-11-28 12:00: exploration_blocks <- blocks.csv (append) — 附表3 from the county
+  勘查规划区块表 TK01: row added
+change 2 recorded"
 "$MINREG" export a3 >"$T/after.csv"
 cmp -s "$T/before.csv" "$T/after.csv"
 is "... the register is as before" "$?" 0
@@ -214,8 +216,8 @@ run_minreg redo
 cmp -s "$T/imported.csv" "$T/redone.csv"
 is "... and redo brings the rows back as they were imported" "$?" 0
 
-# rows with ids: out of order in the file, one run; around a row already
-# there, two runs that leave it out
+# rows with ids: the 序号 is an ordinary value, not the row's identity; each
+# import's rows get new identities in file order, one run per import
 fresh
 printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n503,丙,金矿,1\n501,甲,金矿,1\n502,乙,金矿,1\n' >"$T/ids.csv"
 run_minreg import mining_permits "$T/ids.csv"
@@ -223,21 +225,21 @@ printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n601,丁,金
 run_minreg import mining_permits "$T/one.csv"
 printf '序号,矿山名称,开采矿种,登记面积(平方公里)\n600,戊,金矿,1\n602,己,金矿,1\n599,庚,金矿,1\n' >"$T/around.csv"
 run_minreg import mining_permits "$T/around.csv"
-is "runs are exact: sorted, merged, split around rows others added" \
+is "runs are exact: one per import, whatever the row numbers" \
    "$(sqlite3 "$T/reg.db" "SELECT group_concat(change_id || ':' || first_row || '-' || last_row, ' ') FROM minreg_audit_added")" \
-   "1:501-503 2:601-601 3:599-600 3:602-602"
+   "1:11-13 2:14-14 3:15-17"
 run_minreg log mining_permits --format tsv
-is "... and the log lists each row of each, in row order" "$(tail -n +2 "$T/out" | cut -f1,6 | tr '\t\n' ': ')" "1:501 1:502 1:503 2:601 3:599 3:600 3:602 "
-# a later import that put a row where a removed one was: undoing the
-# removal is refused (it would collide), as for any later change
+is "... and the log lists each row of each, in the order added" "$(tail -n +2 "$T/out" | cut -f1,6 | tr '\t\n' ': ')" "1:503 1:501 1:502 2:601 3:600 3:602 3:599 "
+# a row removed keeps its identity: a later import does not take its place,
+# so undoing the removal brings it back beside the new row
 fresh
 run_minreg import a3 "$FX/import/blocks.csv"
 "$MINREG" rm a3 TK05 >/dev/null
 printf '区块编号,区块名称,勘查矿种,面积\nTK06,甲,金矿,1\n' >"$T/tk06.csv"
 run_minreg import a3 "$T/tk06.csv"
-is "... (the new row took the removed row's place)" "$(sqlite3 "$T/reg.db" "SELECT rowid FROM exploration_blocks WHERE code = 'TK06'")" 5
+is "... a new row never takes a removed row's identity" "$(sqlite3 "$T/reg.db" "SELECT rid FROM exploration_blocks WHERE code = 'TK06'")" 6
 run_minreg undo 2
-is "undoing a removal whose place a later import took is refused" "$rc/$(cat "$T/err")" "1/minreg: cannot undo change 2: change 3 later changed exploration_blocks TK05; undo that first"
+is "undoing a removal after a later import brings the row back" "$rc/$(sqlite3 "$T/reg.db" "SELECT group_concat(rid || code, ' ') FROM exploration_blocks WHERE code IN ('TK05', 'TK06')")" "0/5TK05 6TK06"
 # a row renamed since: found by the key it was added with; a year changed
 # since is given back as the number it was
 "$MINREG" set a3 TK01 code=TKX >/dev/null

@@ -40,6 +40,10 @@ form form_add
 is "form_add: the new record exists" "$(value 11 mine_name)" 新建矿山
 is "form_add: its area" "$(value 11 area_km2)" 1.25
 is "form_add: the duplicate was deleted and the delete undone" "$(value 12 mine_name)" 新建矿山
+form undo_scope
+run_minreg log --format tsv
+is "undo_scope: my change undone, the other clerk's kept" "$(tail -n +2 "$T/out" | cut -f3,4,6 | tr '\t\n' ', ')" "clerk,set (undone by 3),4 other,set,5 clerk,undo 1,4 "
+is "undo_scope: the other clerk's remark stands" "$(value 5 remark)" 另一位办事员的备注
 form form_refuse
 is "form_refuse: nothing was deleted" "$("$MINREG" show districts --format tsv | tail -n +2 | wc -l)" 7
 form form_conflict

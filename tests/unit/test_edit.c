@@ -59,7 +59,7 @@ static void other_set(int64_t id, int ci, const char *val)
     put(v, ci, val);
     edit_result r;
     mr_err e = {0};
-    edit_set(D, T, id, NULL, (const char *const *)v, "other", &r, &e);
+    edit_set(D, T, id, NULL, (const char *const *)v, "other", 0, &r, &e);
     edit_result_free(&r);
     free_row(v);
 }
@@ -95,7 +95,7 @@ int main(void)
     char **base = row(4), **mine = row(4);
     put(mine, AREA, "0.5");
     other_set(4, REMARK, "复核");
-    edit_set(D, T, 4, (const char *const *)base, (const char *const *)mine, NULL, &r, &e);
+    edit_set(D, T, 4, (const char *const *)base, (const char *const *)mine, NULL, 0, &r, &e);
     is_int(r.code, EDIT_OK, "fields changed by one clerk each: merged, saved");
     is_int(r.kept, 1, "... one field the other clerk changed was kept");
     is_str(now_val(4, AREA), "0.5", "... mine written");
@@ -113,7 +113,7 @@ int main(void)
     other_set(5, REMARK, "他的");
     other_set(5, HOLDER, "某公司");
     const char *area5 = "3";
-    edit_set(D, T, 5, (const char *const *)base, (const char *const *)mine, NULL, &r, &e);
+    edit_set(D, T, 5, (const char *const *)base, (const char *const *)mine, NULL, 0, &r, &e);
     is_int(r.code, EDIT_CONFLICT, "both changed the same fields: a conflict");
     is_int(r.nconflicts, 2, "... two fields listed (not the holder only they changed)");
     ok(r.nconflicts == 2 && r.conflicts[0].ci == AREA && r.conflicts[1].ci == REMARK,
@@ -131,7 +131,7 @@ int main(void)
     /* both changed to the same value: nothing to do */
     put(mine, AREA, "3");
     put(mine, REMARK, "他的");
-    edit_set(D, T, 5, (const char *const *)base, (const char *const *)mine, NULL, &r, &e);
+    edit_set(D, T, 5, (const char *const *)base, (const char *const *)mine, NULL, 0, &r, &e);
     is_int(r.code, EDIT_OK, "both changed to the same values: no conflict");
     is_int(r.change, 0, "... and nothing recorded");
     is_str(now_val(5, HOLDER), "某公司", "... their holder kept");
@@ -142,9 +142,9 @@ int main(void)
     /* deleted since read */
     base = row(8), mine = row(8);
     put(mine, AREA, "9");
-    edit_rm(D, T, 8, NULL, &r, &e);
+    edit_rm(D, T, 8, NULL, 0, &r, &e);
     edit_result_free(&r);
-    edit_set(D, T, 8, (const char *const *)base, (const char *const *)mine, NULL, &r, &e);
+    edit_set(D, T, 8, (const char *const *)base, (const char *const *)mine, NULL, 0, &r, &e);
     ok(r.code == EDIT_CONFLICT && r.deleted, "a deleted record: a conflict, reported deleted");
     is_int(e.code, EXIT_CONFLICT, "... exit status 6");
     edit_result_free(&r);
@@ -155,7 +155,7 @@ int main(void)
     int64_t read_at = db_change_max(D);
     base = row(10), mine = row(10);
     put(mine, AREA, "7");
-    edit_rm(D, T, 10, NULL, &r, &e);
+    edit_rm(D, T, 10, NULL, 0, &r, &e);
     edit_result_free(&r);
     char **other = calloc((size_t)T->ncols, sizeof *other);
     put(other, table_col(T, "id"), "10");
@@ -163,17 +163,22 @@ int main(void)
     put(other, table_col(T, "minerals"), "金矿");
     put(other, AREA, "1");
     edit_add(D, T, (const char *const *)other, NULL, &r, &e);
-    is_int(r.rowid, 10, "another record added in the same place (rowid 10)");
+    int64_t newid = r.rowid;   /* rowid 10 again where rowids are reused, another with rid */
+    is_int(r.code, EDIT_OK, "another record added under 序号 10");
     edit_result_free(&r);
     free_row(other);
     edit_set_opts so = {.read_at = read_at};
     edit_set_ex(D, T, 10, (const char *const *)base, (const char *const *)mine, &so, NULL, &r, &e);
     ok(r.code == EDIT_CONFLICT && r.deleted, "... a save of the old record: reported deleted");
-    is_str(now_val(10, AREA), "1", "... nothing written into the other record");
+    is_str(now_val(newid, AREA), "1", "... nothing written into the other record");
     edit_result_free(&r);
+    free_row(base);
+    free_row(mine);
     so.read_at = db_change_max(D);
-    edit_set_ex(D, T, 10, (const char *const *)base, (const char *const *)mine, &so, NULL, &r, &e);
-    ok(r.code != EDIT_CONFLICT || !r.deleted, "... read after it was put there: not deleted");
+    base = row(newid), mine = row(newid);
+    put(mine, AREA, "7");
+    edit_set_ex(D, T, newid, (const char *const *)base, (const char *const *)mine, &so, NULL, &r, &e);
+    is_int(r.code, EDIT_OK, "... the new record, read after it was added: saved");
     edit_result_free(&r);
     free_row(base);
     free_row(mine);

@@ -1,0 +1,247 @@
+/* db_migrate.c — bringing a register made by an older minreg up to date.
+ *
+ * Part of the db module.  A migration runs once, on the first write-open of
+ * an older register, in one transaction: it either completes, with the
+ * schema version raised, or leaves the file as it was.  Where a migration
+ * rebuilds a table it takes the table's DDL from data/schema.sql itself
+ * (loaded into a private in-memory database), never from a second copy in
+ * C: a migrated register then holds exactly the text a new one does.
+ */
+#include "db_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paths.h"
+
+/* 1 -> 2: imports record the rows they add as runs of row ids. */
+static const char v2_sql[] =
+    "CREATE TABLE minreg_audit_added ("
+    " change_id INTEGER NOT NULL REFERENCES minreg_changes(id), tbl TEXT NOT NULL,"
+    " first_row INTEGER NOT NULL, last_row INTEGER NOT NULL, CHECK (last_row >= first_row));"
+    " CREATE INDEX minreg_audit_added_change ON minreg_audit_added(change_id);"
+    " CREATE INDEX minreg_audit_added_row ON minreg_audit_added(tbl, first_row);"
+    " CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+    " CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END";
+
+static int exec_msg(sqlite3 *h, const char *sql, buf *why)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    buf_puts(why, msg ? msg : sqlite3_errmsg(h));
+    sqlite3_free(msg);
+    return -1;
+}
+
+/* data/schema.sql, as a database of its own to read DDL from. */
+static sqlite3 *schema_db(buf *why)
+{
+    buf p = BUF_INIT, sql = BUF_INIT;
+    buf_printf(&p, "%s/schema.sql", paths_datadir());
+    FILE *f = fopen(buf_str(&p), "rb");
+    sqlite3 *m = NULL;
+    if (!f) {
+        buf_printf(why, "cannot read %s", buf_str(&p));
+        goto out;
+    }
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&sql, chunk, n);
+    fclose(f);
+    if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
+            SQLITE_OK ||
+        exec_msg(m, buf_str(&sql), why) < 0) {
+        if (!why->len)
+            buf_puts(why, "cannot load schema.sql");
+        sqlite3_close(m);
+        m = NULL;
+    }
+out:
+    buf_free(&p);
+    buf_free(&sql);
+    return m;
+}
+
+/* Make object name in h as schema.sql (m) makes it. */
+static int copy_ddl(sqlite3 *h, sqlite3 *m, const char *name, buf *why)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(m, "SELECT sql FROM sqlite_master WHERE name = ?1", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            rc = exec_msg(h, (const char *)sqlite3_column_text(st, 0), why);
+        else
+            buf_printf(why, "schema.sql has no %s", name);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The column names of table name in h, comma-separated and quoted, that
+ * are also columns of the same table in m (the columns a copy keeps). */
+static void common_cols(sqlite3 *h, sqlite3 *m, const char *old, const char *name, buf *out)
+{
+    sqlite3_stmt *a = NULL, *b = NULL;
+    sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?1)", -1, &a, NULL);
+    sqlite3_prepare_v2(m, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &b, NULL);
+    sqlite3_bind_text(a, 1, old, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b, 1, name, -1, SQLITE_STATIC);
+    while (a && b && sqlite3_step(a) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(a, 0);
+        sqlite3_reset(b);
+        sqlite3_bind_text(b, 2, c, -1, SQLITE_TRANSIENT);
+        if (strcmp(c, "rid") != 0 && sqlite3_step(b) == SQLITE_ROW) {
+            buf_puts(out, ", ");
+            put_ident(out, c);
+        }
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+}
+
+/* 2 -> 3: every register row gets its identity, rid (INTEGER PRIMARY KEY),
+ * with the rowid it had, so the audit trail's row ids still name the same
+ * rows.  Each register that schema.sql now describes with a
+ * rid is renamed aside, made again from schema.sql's DDL (with its
+ * indexes), refilled and dropped.  minreg_seq starts above every row id
+ * the table or its history has used, so a deleted row's id is never given
+ * to a new row.  A 序号 that was the rowid becomes an ordinary
+ * bounded number. */
+static int to_v3(sqlite3 *h, buf *why)
+{
+    sqlite3 *m = schema_db(why);
+    if (!m)
+        return -1;
+    sqlite3_stmt *tl = NULL, *ddl = NULL;
+    buf q = BUF_INIT, names = BUF_INIT;
+    int rc = -1, n = 0;
+    char **tbls = NULL;
+    /* the registers this file has that schema.sql gives a rid */
+    if (sqlite3_prepare_v2(h, "SELECT id FROM minreg_tables ORDER BY ord", -1, &tl, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m, "SELECT 1 FROM pragma_table_info(?1) WHERE name = 'rid' AND pk = 1",
+                           -1, &ddl, NULL) != SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(h));
+        goto out;
+    }
+    while (sqlite3_step(tl) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(tl, 0);
+        sqlite3_reset(ddl);
+        sqlite3_bind_text(ddl, 1, t, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(ddl) != SQLITE_ROW)
+            continue;
+        tbls = xrealloc(tbls, sizeof *tbls * (size_t)(n + 1));
+        tbls[n++] = xstrdup(t);
+    }
+    sqlite3_finalize(ddl);
+    ddl = NULL;
+    if (copy_ddl(h, m, "minreg_seq", why) < 0)
+        goto out;
+    /* keep other tables' REFERENCES naming the register, not its old copy */
+    if (exec_msg(h, "PRAGMA legacy_alter_table = ON", why) < 0)
+        goto out;
+    for (int i = 0; i < n; i++) {
+        buf_reset(&q);
+        buf_puts(&q, "ALTER TABLE ");
+        put_ident(&q, tbls[i]);
+        buf_printf(&q, " RENAME TO \"%s__v2\"", tbls[i]);
+        if (exec_msg(h, buf_str(&q), why) < 0)
+            goto out;
+    }
+    if (sqlite3_prepare_v2(m, "SELECT sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL"
+                              " ORDER BY type = 'index', rowid", -1, &ddl, NULL) != SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(m));
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        sqlite3_reset(ddl);
+        sqlite3_bind_text(ddl, 1, tbls[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(ddl) != SQLITE_ROW ||
+            exec_msg(h, (const char *)sqlite3_column_text(ddl, 0), why) < 0)   /* the table */
+            goto out;
+        buf_reset(&q);
+        buf_reset(&names);
+        buf_printf(&q, "%s__v2", tbls[i]);
+        common_cols(h, m, buf_str(&q), tbls[i], &names);
+        buf_reset(&q);
+        buf_puts(&q, "INSERT INTO ");
+        put_ident(&q, tbls[i]);
+        buf_printf(&q, " (rid%s) SELECT rowid%s FROM \"%s__v2\" ORDER BY rowid; DROP TABLE \"%s__v2\";",
+                   buf_str(&names), buf_str(&names), tbls[i], tbls[i]);
+        /* the rid mark: above every row id in use or in the history (a row
+         * deleted, or added by an import and removed) */
+        sqlite3_str *lit = sqlite3_str_new(NULL);
+        sqlite3_str_appendf(lit, "%Q", tbls[i]);
+        char *tq = sqlite3_str_finish(lit);
+        buf_printf(&q, "INSERT OR REPLACE INTO minreg_seq (tbl, seq) SELECT %s,"
+                       " max(coalesce((SELECT max(rid) FROM ", tq);
+        put_ident(&q, tbls[i]);
+        buf_printf(&q, "), 0), coalesce((SELECT max(row_id) FROM minreg_audit WHERE tbl = %s), 0),"
+                       " coalesce((SELECT max(last_row) FROM minreg_audit_added WHERE tbl = %s), 0))",
+                   tq, tq);
+        sqlite3_free(tq);
+        if (exec_msg(h, buf_str(&q), why) < 0)
+            goto out;
+        /* its indexes, once the old table has taken the old ones with it */
+        while (sqlite3_step(ddl) == SQLITE_ROW)
+            if (exec_msg(h, (const char *)sqlite3_column_text(ddl, 0), why) < 0)
+                goto out;
+    }
+    /* a row number that was the rowid is now a bounded value like any other */
+    if (exec_msg(h, "UPDATE minreg_columns SET range = '1..999999999'"
+                    " WHERE range = '' AND type = 'int' AND (tbl, id) IN"
+                    " (SELECT id, key_col FROM minreg_tables)", why) < 0 ||
+        exec_msg(h, "PRAGMA legacy_alter_table = OFF", why) < 0)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_exec(h, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+    sqlite3_finalize(tl);
+    sqlite3_finalize(ddl);
+    for (int i = 0; i < n; i++)
+        free(tbls[i]);
+    free(tbls);
+    buf_free(&q);
+    buf_free(&names);
+    sqlite3_close(m);
+    return rc;
+}
+
+int db_migrate(db *d, int version, mr_err *e)
+{
+    while (version < MINREG_SCHEMA_VERSION) {
+        if (d->readonly) {
+            err_set(e, EXIT_DB, "%s: schema version %d needs migrating to %d, which a read-only "
+                                "open cannot do", d->path, version, MINREG_SCHEMA_VERSION);
+            return -1;
+        }
+        buf why = BUF_INIT, b = BUF_INIT;
+        int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
+        if (ok)
+            ok = version == 1 ? exec_msg(d->h, v2_sql, &why) == 0
+               : version == 2 ? to_v3(d->h, &why) == 0
+                              : (buf_puts(&why, "no migration known"), 0);
+        if (ok) {
+            buf_printf(&b, "UPDATE minreg_meta SET value = '%d' WHERE key = 'schema_version'; COMMIT",
+                       version + 1);
+            ok = exec_msg(d->h, buf_str(&b), &why) == 0;
+        }
+        if (!ok) {
+            err_set(e, EXIT_DB, "%s: migrating schema %d to %d failed: %s", d->path, version,
+                    version + 1, buf_str(&why));
+            sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        }
+        buf_free(&why);
+        buf_free(&b);
+        if (!ok)
+            return -1;
+        version++;
+    }
+    return 0;
+}
