@@ -36,7 +36,7 @@ static const struct command {
     {"set", cmd_set, N_("change fields of a record: set TABLE KEY COL=VALUE... [-m COMMENT]")},
     {"rm", cmd_rm, N_("delete a record nothing links to: rm TABLE KEY [-m COMMENT]")},
     {"log", cmd_log, N_("the audit trail: log [TABLE [KEY]] [--since DATE] [--format F]")},
-    {"undo", cmd_undo, N_("undo the last change, or change N: undo [N] [-m COMMENT]")},
+    {"undo", cmd_undo, N_("undo your own last change, or change N: undo [N] [-m COMMENT]")},
     {"redo", cmd_redo, N_("redo the last undone change")},
     {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},
     {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},

@@ -517,7 +517,7 @@ typedef struct revert_ctx {
 static int check_current(void *arg, const audit_row *a)
 {
     revert_ctx *c = arg;
-    const char *what = c->kind;
+    const char *what = strcmp(c->kind, "undo") == 0 ? _("undo") : _("redo");
     int upd = strcmp(a->op, "update") == 0;
     int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL);
     if (later) {
