@@ -10,6 +10,7 @@ export MINREG_DATA_DIR
 T=$(mktemp -d "${TMPDIR:-/tmp}/minreg-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 HOME=$T/home; mkdir -p "$HOME"; export HOME
+unset XDG_STATE_HOME   # drafts of forms go under $HOME/.local/state/minreg
 LC_ALL=C.UTF-8; export LC_ALL
 TZ=UTC; export TZ   # times are shown in local time
 MINREG_LANG=en; export MINREG_LANG

@@ -174,6 +174,7 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
     const table *t = find_row(d, argv[optind], argv[optind + 1], &rowid, e);
     if (!t)
         return e->code;
+    int64_t read_at = db_change_max(d);   /* before the row: see edit_set_opts */
     cursor *c = db_select_rowid(d, t, rowid, e);
     if (!c || cursor_next(c) != 1) {
         cursor_free(c);
@@ -181,6 +182,7 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
     }
     char **seen = xcalloc((size_t)t->ncols, sizeof(char *));
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    char **expected = xcalloc((size_t)t->ncols, sizeof(char *));
     for (int i = 0; i < t->ncols; i++) {
         const char *v = cursor_val(c, i);
         seen[i] = v ? xstrdup(v) : NULL;
@@ -188,17 +190,22 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
     }
     cursor_free(c);
     int rc;
-    /* --expect: the values the script read; a difference is a conflict */
+    /* --expect: the values the script read; a column that no longer holds
+     * one is a conflict.  The row just read is the base of the merge: a
+     * field someone else changes meanwhile is kept, not reverted. */
     if (assign(t, argv + optind + 2, argc - optind - 2, vals, e) < 0 ||
-        assign(t, expect, nexpect, seen, e) < 0) {
+        assign(t, expect, nexpect, expected, e) < 0) {
         rc = e->code;
     } else {
         edit_result r;
-        edit_set(d, t, rowid, (const char *const *)seen, (const char *const *)vals, comment, flags,
-                 &r, e);
+        edit_set_opts so = {.expect = nexpect ? (const char *const *)expected : NULL,
+                            .read_at = read_at, .flags = flags};
+        edit_set_ex(d, t, rowid, (const char *const *)seen, (const char *const *)vals, &so,
+                    comment, &r, e);
         rc = report(&r, e);
         edit_result_free(&r);
     }
+    free_vals(expected, t->ncols);
     free_vals(seen, t->ncols);
     free_vals(vals, t->ncols);
     return rc;

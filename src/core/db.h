@@ -234,6 +234,12 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
 /* The first change after `change`, still in effect, that touched the same
  * row (the same field, when field is given); 0 if none. */
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);
+/* The newest change recorded (0: none): a form notes it when it reads a row. */
+int64_t db_change_max(db *d);
+/* The first change after `after` (undo and redo included) that deleted row
+ * row_id of tbl or put a row at that place; 0 if none.  A form read the row
+ * after change `after`: then the row there now is another record. */
+int64_t db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id);
 
 typedef struct log_entry {
     int64_t change_id, undoes, undone_by, row_id;

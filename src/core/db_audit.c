@@ -800,3 +800,37 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
     sqlite3_finalize(st);
     return 0;
 }
+
+int64_t db_change_max(db *d)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT ifnull(max(id), 0) FROM minreg_changes");
+    int64_t id = 0;
+    if (st) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return id;
+}
+
+int64_t db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id)
+{
+    /* any change after `after` (undo and redo too) that deleted the row or
+     * put a row there: the row read then is not the row there now */
+    sqlite3_stmt *st = stmt_cached(d,
+        "SELECT min(x) FROM ("
+        " SELECT min(change_id) AS x FROM minreg_audit"
+        " WHERE change_id > ?1 AND tbl = ?2 AND row_id = ?3 AND op IN ('insert','delete')"
+        " UNION ALL SELECT min(change_id) FROM minreg_audit_added"
+        " WHERE change_id > ?1 AND tbl = ?2 AND first_row <= ?3 AND last_row >= ?3)");
+    int64_t id = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, after);
+        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, row_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return id;
+}

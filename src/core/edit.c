@@ -17,6 +17,14 @@ void edit_result_free(edit_result *r)
     free(r->theirs);
     r->theirs = NULL;
     r->ntheirs = 0;
+    for (int i = 0; i < r->nconflicts; i++) {
+        free(r->conflicts[i].base);
+        free(r->conflicts[i].mine);
+        free(r->conflicts[i].theirs);
+    }
+    free(r->conflicts);
+    r->conflicts = NULL;
+    r->nconflicts = 0;
 }
 
 const char *edit_who(void)
@@ -310,49 +318,120 @@ static int add_normal(db *d, const table *t, const char *const *vals, const char
     return finish(d, ok, r, e);
 }
 
-static int set_normal(db *d, const table *t, int64_t rowid, const char *const *seen,
-                      const char *const *vals, const char *comment, int flags, edit_result *r,
-                      mr_err *e)
+static char *dupz(const char *s) { return s && *s ? xstrdup(s) : NULL; }
+
+static void add_conflict(edit_result *r, int ci, const char *base, const char *mine,
+                         const char *theirs)
+{
+    r->conflicts = xrealloc(r->conflicts, sizeof *r->conflicts * (size_t)(r->nconflicts + 1));
+    edit_conflict *c = &r->conflicts[r->nconflicts++];
+    c->ci = ci;
+    c->base = dupz(base);
+    c->mine = dupz(mine);
+    c->theirs = dupz(theirs);
+}
+
+int edit_set(db *d, const table *t, int64_t rowid, const char *const *base,
+             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e)
+{
+    edit_set_opts o = {.read_at = -1, .flags = flags};
+    return edit_set_ex(d, t, rowid, base, vals, &o, comment, r, e);
+}
+
+static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const *base,
+                         const char *const *vals, const edit_set_opts *o, const char *comment,
+                         edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
     if (!writable(d, r, e) || db_begin(d, e) < 0)
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = read_row(d, t, rowid);
-    if (!now) {
-        err_set(e, EXIT_CONFLICT, _("%s: the row was deleted by someone else"), t->id);
+    /* the place may hold another record now: the form's row was deleted and
+     * a row put there after the form read it (the audit trail says so) */
+    int64_t gone = o && o->read_at >= 0 && now ? db_row_replaced(d, o->read_at, t->id, rowid) : 0;
+    if (!now || gone) {
+        const char *key = base && base[t->key_ci] ? base[t->key_ci] : "";
+        if (gone)
+            err_set(e, EXIT_CONFLICT,
+                    _("%s %s: the record was deleted by someone else (change %lld); nothing was written"),
+                    t->id, key, (long long)gone);
+        else
+            err_set(e, EXIT_CONFLICT, _("%s %s: the record was deleted by someone else; nothing was written"),
+                    t->id, key);
+        free_row(now, t->ncols);
         r->code = EDIT_CONFLICT;
+        r->deleted = 1;
         return finish(d, 0, r, e);
     }
-    int ok = 1;
-    for (int i = 0; seen && i < t->ncols; i++)
-        if (!same(seen[i], now[i])) {
-            r->code = EDIT_CONFLICT;
-            r->theirs = now;
-            r->ntheirs = t->ncols;
-            err_set(e, EXIT_CONFLICT, _("%s: someone else changed this row since you read it (%s: now '%s'); nothing was written"),
-                    t->id, t->cols[i].label, now[i] ? now[i] : "");
-            return finish(d, 0, r, e);
+    /* set --expect: each expected column must hold what the script read */
+    int first = -1;
+    for (int i = 0; o && o->expect && i < t->ncols; i++)
+        if (o->expect[i] && !same(o->expect[i], now[i])) {
+            add_conflict(r, i, o->expect[i], vals[i], now[i]);
+            if (first < 0)
+                first = i;
         }
-    if (!validate(d, t, vals, rowid, r)) {
+    if (first >= 0) {
+        err_set(e, EXIT_CONFLICT, _("%s: someone else changed this row since you read it (%s: now '%s'); nothing was written"),
+                t->id, t->cols[first].label, now[first] ? now[first] : "");
+        r->code = EDIT_CONFLICT;
+        r->theirs = now;
+        r->ntheirs = t->ncols;
+        return finish(d, 0, r, e);
+    }
+    /* the three-way merge: what the clerk changed over what is there now,
+     * the rest as it is now */
+    const char **merged = xcalloc((size_t)t->ncols, sizeof *merged);
+    for (int i = 0; i < t->ncols; i++) {
+        int mine = !base || !same(vals[i], base[i]);
+        int theirs = base && !same(now[i], base[i]);
+        merged[i] = mine ? vals[i] : now[i];
+        if (mine && theirs && !same(vals[i], now[i])) {
+            add_conflict(r, i, base[i], vals[i], now[i]);
+            if (first < 0)
+                first = i;
+        } else if (theirs && !mine) {
+            r->kept++;
+        }
+    }
+    if (first >= 0) {
+        err_set(e, EXIT_CONFLICT,
+                _("%s %s: %d field(s) changed both by you and by someone else since you read it "
+                  "(%s: yours '%s', now '%s'); nothing was written"),
+                t->id, now[t->key_ci] ? now[t->key_ci] : "", r->nconflicts, t->cols[first].label,
+                vals[first] ? vals[first] : "", now[first] ? now[first] : "");
+        free(merged);
+        r->kept = 0;
+        r->code = EDIT_CONFLICT;
+        r->theirs = now;
+        r->ntheirs = t->ncols;
+        r->read_at = db_change_max(d);   /* in the transaction theirs was read in */
+        return finish(d, 0, r, e);
+    }
+    if (!validate(d, t, (const char *const *)merged, rowid, r)) {
         r->code = EDIT_INVALID;
+        free(merged);
         free_row(now, t->ncols);
         return finish(d, 0, r, e);
     }
-    int cascade = flags & EDIT_CASCADE;
-    if (links_guard(d, t, (const char *const *)now, vals, 0, 0, 0, NULL, e) != 0 &&
+    int cascade = o && (o->flags & EDIT_CASCADE);
+    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, 0, 0, NULL, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
         r->code = EDIT_REFUSED;
+        free(merged);
         free_row(now, t->ncols);
         return finish(d, 0, r, e);
     }
+    /* only the fields written are recorded, in the summary and the audit */
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s:", t->id, now[t->key_ci] ? now[t->key_ci] : "");
-    int changed = 0;
+    int changed = 0, ok;
     for (int i = 0; i < t->ncols; i++)
-        if (!same(vals[i], now[i]))
+        if (!same(merged[i], now[i]))
             buf_printf(&sum, "%s%s", changed++ ? "," : " ", t->cols[i].id);
     if (!changed) {
+        free(merged);
         free_row(now, t->ncols);
         buf_free(&sum);
         db_rollback(d);
@@ -362,18 +441,20 @@ static int set_normal(db *d, const table *t, int64_t rowid, const char *const *s
         db_defer_fks(d);   /* the linking rows follow the row they name, below */
     r->change = db_change_add(d, edit_now(), edit_who(), "set", t->id, buf_str(&sum), comment, 0, e);
     ok = r->change > 0;
+    const char *key = merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci];
     for (int i = 0; ok && i < t->ncols; i++)
-        if (!same(vals[i], now[i]))
-            ok = db_row_update(d, t, rowid, i, vals[i], e) == 0 &&
-                 db_audit_add(d, r->change, t->id, rowid,
-                              vals[t->key_ci] ? vals[t->key_ci] : now[t->key_ci], "update",
-                              t->cols[i].id, now[i], vals[i] && *vals[i] ? vals[i] : NULL, e) == 0;
+        if (!same(merged[i], now[i]))
+            ok = db_row_update(d, t, rowid, i, merged[i], e) == 0 &&
+                 db_audit_add(d, r->change, t->id, rowid, key, "update", t->cols[i].id, now[i],
+                              merged[i] && *merged[i] ? merged[i] : NULL, e) == 0;
     if (ok && cascade) {
-        int rc = links_guard(d, t, (const char *const *)now, vals, 1, r->change, 0, NULL, e);
+        int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1,
+                             r->change, 0, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
     }
+    free(merged);
     free_row(now, t->ncols);
     buf_free(&sum);
     return finish(d, ok, r, e);
@@ -390,11 +471,12 @@ int edit_add(db *d, const table *t, const char *const *vals, const char *comment
     return rc;
 }
 
-int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
-             const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e)
+int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
+                const char *const *vals, const edit_set_opts *o, const char *comment,
+                edit_result *r, mr_err *e)
 {
     char **v = values_normal(t, vals);
-    int rc = set_normal(d, t, rowid, seen, (const char *const *)v, comment, flags, r, e);
+    int rc = set_ex_normal(d, t, rowid, base, (const char *const *)v, o, comment, r, e);
     values_free(t, v);
     return rc;
 }

@@ -3,8 +3,9 @@
  * Forms, the CLI (add/set/rm/undo/redo) and imports all come through here,
  * so every change is validated the same way and lands in the audit trail
  * with who, when, old and new.  A change someone else made after a form was
- * opened is never overwritten: edit_set compares what the clerk saw with
- * what is there now and refuses on any difference.
+ * opened is never overwritten: edit_set merges field by field what the
+ * clerk read (base), what the clerk wants (mine) and what is there now
+ * (theirs), and refuses only where both changed the same field.
  */
 #ifndef MINREG_EDIT_H
 #define MINREG_EDIT_H
@@ -23,12 +24,27 @@ enum { EDIT_CASCADE = 1 };
 
 #define EDIT_MAX_ISSUES 32
 
+/* A field both clerks changed, to different values, since base was read. */
+typedef struct edit_conflict {
+    int ci;
+    char *base, *mine, *theirs;       /* NULL: empty */
+} edit_conflict;
+
 typedef struct edit_result {
     int code;
     vissue issues[EDIT_MAX_ISSUES];   /* EDIT_INVALID: what is wrong, per field */
     int nissues;
-    char **theirs;                    /* EDIT_CONFLICT: the row as it is now (ncols) */
+    char **theirs;                    /* EDIT_CONFLICT: the row as it is now (ncols);
+                                         NULL when it was deleted */
     int ntheirs;
+    edit_conflict *conflicts;         /* EDIT_CONFLICT: the fields both changed */
+    int nconflicts;
+    int deleted;                      /* EDIT_CONFLICT: the record is gone (deleted,
+                                         or another row now in its place) */
+    int kept;                         /* EDIT_OK: fields only someone else had changed,
+                                         left as they made them */
+    int64_t read_at;                  /* EDIT_CONFLICT: the newest change when theirs
+                                         was read (edit_set_opts.read_at for the next try) */
     int64_t rowid;                    /* the row added or changed */
     int64_t change;                   /* the change recorded */
     int64_t reverted;                 /* undo, redo: the change they reverted */
@@ -46,9 +62,31 @@ const char *edit_local_time(const char *utc);   /* an audit time, local: "2026-1
 /* Each returns the result code; EDIT_ERROR and EDIT_REFUSED also fill e. */
 int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
              edit_result *r, mr_err *e);
-/* seen: the row as the clerk read it (NULL: no conflict check). */
-int edit_set(db *d, const table *t, int64_t rowid, const char *const *seen,
+/* Change a row by a three-way merge.  base: the row as the clerk read it
+ * (NULL: no check, every field of vals that differs from now is written);
+ * vals: the row as the clerk wants it.  Per field: changed only by the clerk
+ * (vals != base, now == base): written; only by someone else: kept as now;
+ * by both to the same value: nothing to do; by both to different values: a
+ * conflict.  Any conflict: EDIT_CONFLICT, r->conflicts lists each with base,
+ * mine and theirs, r->theirs is the row now, nothing is written.  The row
+ * gone: EDIT_CONFLICT with r->deleted.  The merged row is validated whole;
+ * the audit records only the fields written. */
+int edit_set(db *d, const table *t, int64_t rowid, const char *const *base,
              const char *const *vals, const char *comment, int flags, edit_result *r, mr_err *e);
+
+typedef struct edit_set_opts {
+    /* ncols values or NULL; each non-NULL one must be what that column holds
+     * now, else a conflict (set --expect: the script's read-modify-write) */
+    const char *const *expect;
+    /* the newest change (db_change_max) when base was read, -1: not known.
+     * A later change that deleted the row or put a row in its place makes
+     * it EDIT_CONFLICT with r->deleted: never a write into another record. */
+    int64_t read_at;
+    int flags;          /* EDIT_CASCADE, as for edit_set */
+} edit_set_opts;
+int edit_set_ex(db *d, const table *t, int64_t rowid, const char *const *base,
+                const char *const *vals, const edit_set_opts *o, const char *comment,
+                edit_result *r, mr_err *e);
 /* Refused when other rows link to this one (e lists them), unless
  * EDIT_CASCADE: then their links to it are cleared (refused where the
  * link is required). */

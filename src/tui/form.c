@@ -2,9 +2,15 @@
  *
  * A form edits a copy of the row; nothing is written until `w` saves, and
  * then through edit.c in one transaction, validated as the CLI validates.
- * The values the clerk saw when the form opened go along, so a row another
- * clerk changed meanwhile is never overwritten: the form shows both
- * versions and the clerk chooses.
+ * The values the form opened with (base) go along, and edit_set merges
+ * field by field: what another clerk changed meanwhile is kept, what this
+ * clerk changed is written, and a field both changed is shown with base,
+ * mine and theirs for the clerk to choose, one field at a time.  A record
+ * deleted meanwhile is said to be so, with an offer to add it anew.
+ *
+ * Nothing typed is lost: leaving or quitting with changes asks, and when
+ * the session ends without the clerk (SIGHUP, SIGTERM) the input is kept
+ * as a draft (draft.h), offered the next time the record is opened.
  */
 #include "config.h"
 
@@ -13,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/draft.h"
 #include "core/edit.h"
 #include "core/i18n.h"
 #include "core/text.h"
@@ -22,11 +29,16 @@
 typedef struct fview {
     const table *t;
     int64_t rowid;        /* the row edited, or -1 for a new one */
-    char **seen;          /* the row as it was read (edit) */
+    int64_t read_at;      /* the newest change when seen was read */
+    char **seen;          /* the base: the row as it was read (edit) */
     char **vals;          /* the form's values */
-    char **msgs;          /* per field: a problem, or "theirs" in a conflict */
+    char **msgs;          /* per field: a problem, or the other versions in a
+                             conflict (lines separated by \n) */
     int cur, top;
     int dirty;
+    const char *ask;      /* a question's keys, on the status line while asked */
+    char *draft;          /* this form's draft file (NULL: nowhere to keep one) */
+    int draft_owned;      /* recovered from it: removed when saved or discarded */
     validator *v;
 } fview;
 
@@ -188,7 +200,7 @@ static int pick_value(const column *c, buf *out)
                 p.cur = p.cur + 10 < p.n ? p.cur + 10 : (p.n ? p.n - 1 : 0);
             continue;
         }
-        if (ch == 27)
+        if (ch == 27 || ch == 3)
             break;
         if (ch == '\r' || ch == '\n') {
             if (p.n) {
@@ -223,18 +235,26 @@ static int label_width(const fview *f)
     return w > screen_cols() / 2 ? screen_cols() / 2 : w;
 }
 
+static int msg_lines(const char *m)
+{
+    int n = m ? 1 : 0;
+    for (; m && *m; m++)
+        n += *m == '\n';
+    return n;
+}
+
 static void form_draw(view *v)
 {
     fview *f = v->data;
     const table *t = f->t;
     int rows = screen_rows(), cols = screen_cols(), lw = label_width(f);
-    /* each field takes one line, plus one for its message */
+    /* each field takes one line, plus those of its message */
     if (f->cur < f->top)
         f->top = f->cur;
     for (;;) {
         int h = 0;
         for (int i = f->top; i <= f->cur; i++)
-            h += 1 + (f->msgs[i] != NULL);
+            h += 1 + msg_lines(f->msgs[i]);
         if (h <= rows || f->top == f->cur)
             break;
         f->top++;
@@ -257,11 +277,22 @@ static void form_draw(view *v)
             buf_puts(&h, sel ? "  ▾" : "");
         draw_text(y, lw, cols - lw, buf_str(&h), attr, 0);
         y++;
-        if (f->msgs[i] && y <= rows) {
+        if (f->msgs[i] && !strchr(f->msgs[i], '\n') && y <= rows) {
             buf_reset(&h);
             buf_printf(&h, "  ↳ %s", f->msgs[i]);
             draw_text(y, lw, cols - lw, buf_str(&h), ATTR_MARK, 0);
             y++;
+        } else if (f->msgs[i]) {
+            /* the versions of a conflict: a line each, the width of the
+             * screen, so that they read at 40 columns too */
+            const char *p = f->msgs[i];
+            for (int k = 0; *p && y <= rows; k++) {
+                size_t n = strcspn(p, "\n");
+                buf_reset(&h);
+                buf_printf(&h, "%s%.*s", k ? "    " : "  ↳ ", (int)n, p);
+                draw_text(y++, 0, cols, buf_str(&h), ATTR_MARK, 0);
+                p += n + (p[n] == '\n');
+            }
         }
     }
     buf_free(&h);
@@ -295,6 +326,10 @@ static void edit_field(fview *f)
         got = tui_prompt(buf_str(&p), f->vals[f->cur], &out);
         buf_free(&p);
     }
+    /* the session ended while the clerk typed: what was typed goes into the
+     * draft with the rest */
+    if (!got && tui_hanging_up() && strcmp(buf_str(&out), f->vals[f->cur] ? f->vals[f->cur] : ""))
+        got = 1;
     if (got) {
         set_str(&f->vals[f->cur], out.len ? buf_str(&out) : NULL);
         f->dirty = 1;
@@ -313,18 +348,91 @@ static void load_seen(fview *f)
     cursor_free(c);
 }
 
-/* Another clerk changed the row: show theirs under each field that differs. */
-static void show_conflict(fview *f, char **theirs)
+static int same_val(const char *a, const char *b)
 {
-    for (int i = 0; i < f->t->ncols; i++) {
-        const char *a = f->seen[i] ? f->seen[i] : "", *b = theirs[i] ? theirs[i] : "";
-        if (strcmp(a, b) != 0) {
-            buf m = BUF_INIT;
-            buf_printf(&m, _("theirs: %s"), *b ? b : _("(empty)"));
-            set_str(&f->msgs[i], buf_str(&m));
-            buf_free(&m);
-        }
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Wait for one key of a question (a resize redraws); 0 for anything but a
+ * character, and when the program is ending. */
+static uint32_t ask_key(fview *f, const char *keys)
+{
+    uint32_t ch = 0;
+    int r;
+    f->ask = keys;
+    tui_redraw();
+    while ((r = tui_key(&ch)) == TK_KEY && ch == KEY_RESIZE)
+        tui_redraw();
+    f->ask = NULL;
+    return r == TK_CHAR ? ch : 0;
+}
+
+static void show_versions(fview *f, const edit_conflict *c, int full)
+{
+    buf m = BUF_INIT;
+    const char *empty = _("(empty)");
+    if (full) {
+        buf_printf(&m, _("base: %s"), c->base ? c->base : empty);
+        buf_puts(&m, "\n");
+        buf_printf(&m, _("mine: %s"), c->mine ? c->mine : empty);
+        buf_puts(&m, "\n");
     }
+    buf_printf(&m, _("theirs: %s"), c->theirs ? c->theirs : empty);
+    set_str(&f->msgs[c->ci], buf_str(&m));
+    buf_free(&m);
+}
+
+/* Both clerks changed some fields: for each, the form goes to it and shows
+ * base, mine and theirs; the clerk keeps mine or takes theirs.  All chosen:
+ * the form is based on the row as it is now (what only the other clerk
+ * changed comes in), returns 1, and the save is tried again, checked
+ * again.  Stopped: 0, the form stays as it was based, so the next save
+ * asks again. */
+static int resolve(fview *f, const edit_result *r)
+{
+    for (int k = 0; k < r->nconflicts; k++) {
+        const edit_conflict *c = &r->conflicts[k];
+        show_versions(f, c, 1);
+        f->cur = c->ci;
+        tui_message(_("Field %d of %d changed by both"), k + 1, r->nconflicts);
+        uint32_t ch = ask_key(f, _("m: keep mine  t: take theirs  Esc: edit"));
+        if (ch == 'm' || ch == 't') {
+            if (ch == 't')
+                set_str(&f->vals[c->ci], c->theirs);
+            set_str(&f->msgs[c->ci], NULL);
+            continue;
+        }
+        for (int j = k; j < r->nconflicts; j++)
+            show_versions(f, &r->conflicts[j], 0);
+        tui_message("%s", _("not saved: w saves, and asks again for each field changed by both"));
+        return 0;
+    }
+    for (int i = 0; i < f->t->ncols; i++) {
+        if (same_val(f->vals[i], f->seen[i]))
+            set_str(&f->vals[i], r->theirs[i]);
+        set_str(&f->seen[i], r->theirs[i]);
+    }
+    f->read_at = r->read_at;
+    return 1;
+}
+
+/* The record was deleted since the form opened: never written into another
+ * row; the clerk may add it anew (1: the form is now a new record's). */
+static int offer_add(fview *f)
+{
+    tui_error_text(_("Deleted meanwhile by someone else."));
+    uint32_t ch = ask_key(f, _("a: add as a new record  other: edit"));
+    if (ch != 'a') {
+        tui_message("%s", _("not saved: the record is gone; w offers again to add it as new"));
+        return 0;
+    }
+    if (f->draft_owned)
+        draft_remove(f->draft);
+    free(f->draft);
+    f->rowid = -1;
+    f->draft = draft_path(db_path(tui_db()), f->t, -1);
+    f->draft_owned = 0;
+    return 1;
 }
 
 static void save(view *v)
@@ -332,21 +440,29 @@ static void save(view *v)
     fview *f = v->data;
     mr_err e = {0};
     edit_result r;
-    if (f->rowid < 0)
+    if (f->rowid < 0) {
         edit_add(tui_db(), f->t, (const char *const *)f->vals, NULL, &r, &e);
-    else
-        edit_set(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
-                 (const char *const *)f->vals, NULL, 0, &r, &e);
+    } else {
+        edit_set_opts so = {.read_at = f->read_at};
+        edit_set_ex(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
+                    (const char *const *)f->vals, &so, NULL, &r, &e);
+    }
     for (int i = 0; i < f->t->ncols; i++)
         set_str(&f->msgs[i], NULL);
     switch (r.code) {
     case EDIT_OK: {
         int64_t change = r.change;
+        int kept = r.kept;
         edit_result_free(&r);
         tui_data_changed();
+        if (f->draft_owned)
+            draft_remove(f->draft);
         f->dirty = 0;   /* saved: leaving asks nothing */
         view_pop();
-        if (change)
+        if (change && kept)
+            tui_message(_("saved: change %lld recorded; %d field(s) someone else changed meanwhile kept"),
+                        (long long)change, kept);
+        else if (change)
             tui_message(_("saved: change %lld recorded"), (long long)change);
         else
             tui_message("%s", _("nothing changed"));
@@ -365,44 +481,13 @@ static void save(view *v)
         tui_message(_("%d problem(s): nothing was written"), r.nissues);
         break;
     }
-    case EDIT_CONFLICT: {
-        if (!r.theirs) {   /* deleted meanwhile */
-            tui_error(&e);
-            break;
-        }
-        show_conflict(f, r.theirs);
-        tui_redraw();
-        buf q = BUF_INIT;
-        int r2 = 0;
-        uint32_t ch = 0;
-        buf_printf(&q, "%s", _("Changed meanwhile by someone else. m: save mine  t: take theirs  "
-                               "other: edit"));
-        tui_error_text(buf_str(&q));
-        tui_redraw();
-        buf_free(&q);
-        while ((r2 = tui_key(&ch)) == TK_KEY && ch == KEY_RESIZE)
-            tui_redraw();
-        if (r2 == TK_CHAR && ch == 't') {
-            for (int i = 0; i < f->t->ncols; i++) {
-                set_str(&f->vals[i], r.theirs[i]);
-                set_str(&f->seen[i], r.theirs[i]);
-                set_str(&f->msgs[i], NULL);
-            }
-            f->dirty = 0;
-            tui_message("%s", _("took their version"));
-        } else {
-            /* from now on the form is based on their version */
-            for (int i = 0; i < f->t->ncols; i++)
-                set_str(&f->seen[i], r.theirs[i]);
-            if (r2 == TK_CHAR && ch == 'm') {
-                edit_result_free(&r);
-                save(v);
-                return;
-            }
-            tui_message("%s", _("their version is shown under the fields; w saves yours over it"));
+    case EDIT_CONFLICT:
+        if (r.deleted ? offer_add(f) : resolve(f, &r)) {
+            edit_result_free(&r);
+            save(v);
+            return;
         }
         break;
-    }
     default:
         tui_error(&e);
     }
@@ -434,7 +519,33 @@ static void form_request(view *v, request req)
 static int form_leave(view *v)
 {
     fview *f = v->data;
-    return !f->dirty || tui_confirm(_("Discard the changes in this form?"));
+    if (f->dirty && !tui_confirm(_("Discard the changes in this form?")))
+        return 0;
+    if (f->draft_owned)
+        draft_remove(f->draft);   /* discarded, by the clerk's word */
+    return 1;
+}
+
+static int form_unsaved(view *v) { return ((fview *)v->data)->dirty; }
+
+/* The program ends: on a hangup the input is kept as a draft; when the
+ * clerk quit, discarding it, a draft it came from goes too. */
+static void form_ending(view *v, int how)
+{
+    fview *f = v->data;
+    if (how == VIEW_END_QUIT) {
+        if (f->draft_owned)
+            draft_remove(f->draft);
+        return;
+    }
+    if (!f->dirty || !f->draft)
+        return;
+    draft d = {.rowid = f->rowid, .read_at = f->read_at, .ncols = f->t->ncols,
+               .base = f->rowid >= 0 ? f->seen : NULL, .mine = f->vals};
+    snprintf(d.at, sizeof d.at, "%s", edit_now());
+    mr_err e = {0};
+    if (draft_save(f->draft, db_path(tui_db()), f->t, &d, &e) < 0)
+        fprintf(stderr, "minreg: %s\n", e.msg);   /* after the screen is gone */
 }
 
 static void form_title(view *v, buf *out)
@@ -449,6 +560,10 @@ static void form_title(view *v, buf *out)
 static void form_status(view *v, buf *out)
 {
     fview *f = v->data;
+    if (f->ask) {
+        buf_puts(out, f->ask);
+        return;
+    }
     buf_printf(out, "%s  %s", f->t->id, _("Enter: change field  w: save  q: cancel  * required"));
 }
 
@@ -463,6 +578,7 @@ static void form_free(view *v)
     free(f->seen);
     free(f->vals);
     free(f->msgs);
+    free(f->draft);
     validator_free(f->v);
     free(f);
     free(v);
@@ -475,6 +591,8 @@ static const view_ops form_ops = {
     .status = form_status,
     .title = form_title,
     .leave = form_leave,
+    .unsaved = form_unsaved,
+    .ending = form_ending,
     .free = form_free,
 };
 
@@ -483,11 +601,15 @@ view *form_new(const table *t, int64_t rowid, int duplicate)
     fview *f = xcalloc(1, sizeof *f);
     f->t = t;
     f->rowid = rowid;
+    f->read_at = -1;
     f->seen = xcalloc((size_t)t->ncols, sizeof(char *));
     f->vals = xcalloc((size_t)t->ncols, sizeof(char *));
     f->msgs = xcalloc((size_t)t->ncols, sizeof(char *));
     f->v = validator_new(tui_db(), t);
     if (rowid >= 0) {
+        /* the newest change first, then the row: a row deleted and put
+         * back in between is seen as replaced, never merged into */
+        f->read_at = db_change_max(tui_db());
         load_seen(f);
         for (int i = 0; i < t->ncols; i++)
             set_str(&f->vals[i], f->seen[i]);
@@ -501,10 +623,73 @@ view *form_new(const table *t, int64_t rowid, int duplicate)
                 f->dirty = 1;
             }
     }
+    f->draft = draft_path(db_path(tui_db()), t, f->rowid);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &form_ops;
     v->data = f;
     return v;
+}
+
+/* A draft kept when a session ended: shown under the fields it changes,
+ * and the clerk chooses, as vim offers its swap file: recover it, discard
+ * it, or open the form without it (it stays for next time). */
+static void offer_draft(view *v)
+{
+    fview *f = v->data;
+    draft d;
+    int got = f->draft ? draft_load(f->draft, db_path(tui_db()), f->t, &d) : 0;
+    if (got < 0) {
+        tui_error_text(_("a draft for this record cannot be read; it was left as it is"));
+        return;
+    }
+    if (!got)
+        return;
+    const table *t = f->t;
+    int first = -1;
+    buf m = BUF_INIT;
+    for (int i = 0; i < t->ncols; i++) {
+        /* what the clerk typed: mine where it differs from the draft's base */
+        int typed = f->rowid < 0 ? !same_val(d.mine[i], NULL) : !same_val(d.mine[i], d.base[i]);
+        if (!typed || same_val(d.mine[i], f->vals[i]))
+            continue;
+        buf_reset(&m);
+        buf_printf(&m, _("draft: %s"), d.mine[i] ? d.mine[i] : _("(empty)"));
+        set_str(&f->msgs[i], buf_str(&m));
+        if (first < 0)
+            first = i;
+    }
+    buf_free(&m);
+    if (first >= 0)
+        f->cur = first;
+    tui_message(f->rowid < 0 ? _("Draft of a new record kept %s") : _("Draft of this record kept %s"), d.at);
+    uint32_t ch = ask_key(f, _("r: recover  d: discard  o: without it"));
+    for (int i = 0; i < t->ncols; i++)
+        set_str(&f->msgs[i], NULL);
+    if (ch == 'r') {
+        for (int i = 0; i < t->ncols; i++) {
+            if (f->rowid < 0) {
+                set_str(&f->vals[i], d.mine[i]);
+                continue;
+            }
+            /* the base is the draft's: the save merges from there; a field
+             * the clerk left shows as it is now */
+            if (!same_val(d.mine[i], d.base[i]))
+                set_str(&f->vals[i], d.mine[i]);
+            set_str(&f->seen[i], d.base[i]);
+        }
+        if (f->rowid >= 0)
+            f->read_at = d.read_at;
+        f->dirty = 1;
+        f->draft_owned = 1;
+        f->cur = first >= 0 ? first : f->cur;
+        tui_message("%s", _("draft recovered: w saves it, q discards it"));
+    } else if (ch == 'd') {
+        draft_remove(f->draft);
+        tui_message("%s", _("draft discarded"));
+    } else {
+        tui_message("%s", _("opened without the draft; it is kept for next time"));
+    }
+    draft_free(&d);
 }
 
 /* ---- actions on a record from the table and record screens ------------------------ */
@@ -519,6 +704,7 @@ void edit_action(request req, const table *t, int64_t rowid)
         return;
     if (req == REQ_ADD) {
         view_push(form_new(t, -1, 0));
+        offer_draft(view_top());
         return;
     }
     if (rowid < 0) {
@@ -527,6 +713,8 @@ void edit_action(request req, const table *t, int64_t rowid)
     }
     if (req == REQ_EDIT || req == REQ_DUPLICATE) {
         view_push(form_new(t, rowid, req == REQ_DUPLICATE));
+        if (req == REQ_EDIT)
+            offer_draft(view_top());
         return;
     }
     if (req == REQ_DELETE) {

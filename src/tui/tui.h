@@ -38,6 +38,11 @@ typedef struct view_ops {
     void (*title)(view *v, buf *out);           /* the top line's text */
     int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
     int (*leave)(view *v);                      /* may Back leave? (unsaved form); NULL = yes */
+    int (*unsaved)(view *v);                    /* has input not saved (a changed form)? */
+    /* The program ends: how is VIEW_END_QUIT (the clerk quit, discarding what
+     * is unsaved) or VIEW_END_HANGUP (SIGHUP, SIGTERM, the terminal gone:
+     * keep what was typed, as a draft).  Called on every screen of the stack. */
+    void (*ending)(view *v, int how);
     /* Work put off so the screen shows at once (a large register's count):
      * do one piece of it, return 1, or 0 when none is left.  Called while
      * no key is waiting, and in a key script before each dump. */
@@ -50,6 +55,8 @@ struct view {
     view *prev;          /* the screen under this one (Back returns to it) */
     void *data;          /* the screen's own state */
 };
+
+enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
 /* ---- shared state (view.c) ---- */
 typedef struct tui_opts {
@@ -86,6 +93,9 @@ int tui_prompt(const char *prefix, const char *initial, buf *out);   /* 1 Enter,
 int tui_prompt_live(const char *prefix, const char *initial, buf *out,
                     void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */
+/* Is the program ending without the clerk's word (SIGHUP, SIGTERM, the
+ * terminal gone)?  A modal prompt cut short keeps what was typed then. */
+int tui_hanging_up(void);
 /* body (lines, wrapped to the width) over the screen, then question: y/Y */
 int tui_confirm_text(const char *body, const char *question);
 void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn last */

@@ -46,6 +46,7 @@ static struct {
     int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
     int cancel_armed;          /* <cancel>: the next check for Esc finds one */
     const char *prompt;        /* the prompt line being edited, drawn last */
+    int term_gone;             /* the terminal's input ended (a dropped link) */
 } T;
 
 static volatile sig_atomic_t got_signal;
@@ -72,6 +73,11 @@ static int ascii_glyphs(void) { return T.o.ascii || text_ambiguous_wide(); }
 const char *glyph_vline(void) { return ascii_glyphs() ? "|" : "│"; }
 const char *glyph_sort(int desc) { return ascii_glyphs() ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
 const char *glyph_pending(void) { return ascii_glyphs() ? "..." : "…"; }
+
+int tui_hanging_up(void)
+{
+    return got_signal == SIGHUP || got_signal == SIGTERM || T.term_gone;
+}
 
 /* ---- terminal setup and restore ----------------------------------------- */
 
@@ -400,7 +406,7 @@ static void dump_screen(int pending)
 /* ---- input: the terminal or a key script ------------------------------------------ */
 
 enum { IN_KEY = TK_KEY, IN_CHAR = TK_CHAR, IN_EOF = TK_EOF, IN_SIGNAL = TK_SIGNAL, IN_DUMP,
-       IN_DUMP_PENDING, IN_RESIZE, IN_CLICK };
+       IN_DUMP_PENDING, IN_RESIZE, IN_CLICK, IN_NONE };
 
 static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
@@ -463,6 +469,14 @@ static int script_next(uint32_t *ch, int *rw, int *rh)
                     }
                     if (sscanf(name, "resize %dx%d", rw, rh) == 2)
                         return IN_RESIZE;
+                    /* <signal HUP|TERM|INT>: the signal itself, raised, so
+                     * the handler and the loop take the real path */
+                    if (strncmp(name, "signal ", 7) == 0) {
+                        const char *sn = name + 7;
+                        raise(strcmp(sn, "HUP") == 0 ? SIGHUP : strcmp(sn, "TERM") == 0 ? SIGTERM
+                                                                                          : SIGINT);
+                        return IN_NONE;
+                    }
                     /* <click Y>, <dclick Y>: the mouse on screen line Y */
                     if (sscanf(name, "click %d", &T.click_y) == 1 ||
                         sscanf(name, "dclick %d", &T.click_y) == 1) {
@@ -552,10 +566,18 @@ static void idle_work(void)
         draw_all();
 }
 
-/* Wait for the next key.  Returns IN_KEY (a KEY_* code) or IN_CHAR. */
+/* Wait for the next key.  Returns IN_KEY (a KEY_* code) or IN_CHAR.  Ctrl-C
+ * (SIGINT, the terminal being in cbreak mode) comes as the character ^C, so
+ * the screen under it decides: a prompt is cancelled, a form with changes
+ * asks before the program quits. */
 static int next_input(uint32_t *ch)
 {
     for (;;) {
+        if (got_signal == SIGINT) {
+            got_signal = 0;
+            *ch = 3;
+            return IN_CHAR;
+        }
         if (got_signal)
             return IN_SIGNAL;
         if (T.script) {
@@ -570,6 +592,8 @@ static int next_input(uint32_t *ch)
                 *ch = KEY_RESIZE;
                 return IN_KEY;
             }
+            if (r == IN_NONE)
+                continue;
             return r;
         }
         wint_t wc;
@@ -580,6 +604,7 @@ static int next_input(uint32_t *ch)
             if (errno == EINTR)
                 continue;
             /* the terminal is gone (EOF on a dropped link) */
+            T.term_gone = 1;
             return IN_EOF;
         }
         *ch = (uint32_t)wc;
@@ -663,6 +688,18 @@ int tui_prompt_live(const char *prefix, const char *initial, buf *out,
     return rc;
 }
 
+/* Quitting with a form's input not saved asks first (every way out: Q,
+ * :q, Ctrl-C). */
+static int quit_ok(void)
+{
+    for (view *v = T.top; v; v = v->prev)
+        if (v->ops->unsaved && v->ops->unsaved(v))
+            return tui_confirm(_("Quit minreg and discard the changes in the form?"));
+    return 1;
+}
+
+static int quitting;   /* the clerk chose to quit (drafts of what was discarded go) */
+
 static void go_home(void)
 {
     while (T.top->prev) {
@@ -677,14 +714,19 @@ int tui_confirm(const char *question)
 {
     buf q = BUF_INIT;
     buf_printf(&q, "%s %s ", question, _("(y/N)"));
+    /* the question is the message line while it is asked: every redraw
+     * (a resize, a screen dump) shows it */
+    buf_reset(&T.msg);
+    buf_puts(&T.msg, buf_str(&q));
+    T.msg_error = 1;
     draw_all();
-    draw_text(LINES - 1, 0, COLS, buf_str(&q), ATTR_MARK, 0);
-    refresh();
     buf_free(&q);
     uint32_t ch;
     int r;
     while ((r = tui_key(&ch)) == IN_KEY && ch == KEY_RESIZE)
         draw_all();
+    buf_reset(&T.msg);
+    T.msg_error = 0;
     return r == IN_CHAR && (ch == 'y' || ch == 'Y');
 }
 
@@ -827,7 +869,8 @@ static void run_command(const char *line)
     while (*arg == ' ')
         arg++;
     if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0) {
-        T.running = 0;
+        if (quit_ok())
+            T.running = 0, quitting = 1;
         return;
     }
     if (strcmp(cmd, "help") == 0) {
@@ -876,7 +919,8 @@ static void handle(request req)
 {
     switch (req) {
     case REQ_QUIT:
-        T.running = 0;
+        if (quit_ok())
+            T.running = 0, quitting = 1;
         break;
     case REQ_BACK:
         view_pop();
@@ -1043,10 +1087,27 @@ int tui_main(db *d, const tui_opts *o)
             }
             continue;
         }
+        if (r == IN_CHAR && ch == 3) {   /* Ctrl-C: quit, status 130 */
+            if (quit_ok()) {
+                quitting = 1;
+                rc = 130;
+                break;
+            }
+            continue;
+        }
         request req = key_request(r == IN_KEY, ch);
         if (req != REQ_NONE)
             handle(req);
     }
+    /* a signal may have ended a modal prompt, which then left the loop */
+    if (!rc && got_signal)
+        rc = 128 + got_signal;
+    /* what the screens keep or let go: a dropped link keeps the forms'
+     * input as drafts (file I/O here, in the loop, never in the handler) */
+    int hangup = tui_hanging_up();
+    for (view *v = T.top; v && (hangup || quitting); v = v->prev)
+        if (v->ops->ending)
+            v->ops->ending(v, hangup ? VIEW_END_HANGUP : VIEW_END_QUIT);
     while (T.top) {
         view *v = T.top;
         T.top = v->prev;

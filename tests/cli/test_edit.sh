@@ -126,6 +126,14 @@ run_minreg log a11 5 --format tsv
 is "... and exactly 81 audited changes of the field" "$(tail -n +2 "$T/out" | wc -l)" 81
 run_minreg set a11 5 scale=1 --expect scale=3
 is "a stale --expect is a conflict (exit 6)" "$rc" 6
+# --expect keeps its meaning beside the merge: a stale expected column that
+# the command does not set is a conflict too, and nothing is written
+before=$(field a11 5 remark)
+run_minreg set a11 5 remark=脚本 --expect area_km2=999
+is "a stale --expect on a column not set is a conflict (exit 6)" "$rc" 6
+is "... nothing written" "$(field a11 5 remark)" "$before"
+run_minreg log a11 5 --format tsv
+is "... nor audited" "$(tail -n +2 "$T/out" | cut -f7 | grep -c remark)" 0
 # another writer holding the register: minreg waits (busy timeout), then writes.
 # locked: wait (bounded) until the background writer holds the lock.  The
 # probe holds it for an instant itself: the writer has a busy timeout

@@ -76,15 +76,56 @@ for sig in HUP TERM INT; do
 done
 # a dropped link with a form open: nothing half-written, the file intact
 start_pty
-printf ':a11\rjjjejjjjjjjjj\r\0250.5\r' >&3    # a form open, a field changed, not saved
-wait_log 'editing'
-is "a form open (the dropped-link test)" "$?" 0
+wait_log 'registers'   # keys only once the terminal is in cbreak mode (^U, \r raw)
+printf ':a11\rjjjejjjjjjjjj\r\025-1\r' >&3    # a form open, a field changed, not saved
+wait_log 'greater than 0'   # the value entered and checked: drawn once, after the rest
+is "a form open, a field changed (the dropped-link test)" "$?" 0
 [ -n "$mp" ] && kill -HUP "$mp"
 stop_pty 20
 is "SIGHUP with a form open: exit 129" "$st" 129
 is "... the terminal is restored" "$(restored "$T/log")" yes
 is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
 is "... the file passes integrity_check" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+# ... and what was typed is kept as a draft, for this register file and
+# record, mode 0600 in a folder 0700 (written by the loop after the signal)
+state=$HOME/.local/state/minreg
+d=$(ls "$state"/*.draft 2>/dev/null)
+is "... the form's input was kept as a draft of permit 4" "$(basename "${d:-none}" | sed 's/^[0-9a-f]*\.//')" mining_permits.4.draft
+is "... mode 0600" "$(stat -c %a "$d" 2>/dev/null)" 600
+is "... in a folder 0700" "$(stat -c %a "$state" 2>/dev/null)" 700
+grep -q '^mine	area_km2	-1$' "$d" 2>/dev/null
+is "... holding the value typed" "$?" 0
+# SIGTERM while a value is half typed (its prompt open): kept as typed
+rm -rf "$state"
+start_pty
+wait_log 'registers'   # keys only once the terminal is in cbreak mode (^U, \r raw)
+printf ':a11\rjjjeG\r\025备注草稿' >&3    # the remark's prompt open, not entered
+wait_log '稿'   # typed last, drawn last
+is "a value half typed (the SIGTERM test)" "$?" 0
+[ -n "$mp" ] && kill -TERM "$mp"
+stop_pty 20
+is "SIGTERM with a form open: exit 143" "$st" 143
+is "... the terminal is restored" "$(restored "$T/log")" yes
+d=$(ls "$state"/*.draft 2>/dev/null)
+grep -q '^mine	remark	备注草稿$' "$d" 2>/dev/null
+is "... the half-typed value is in the draft" "$?" 0
+is "... mode 0600" "$(stat -c %a "$d" 2>/dev/null)" 600
+is "... nothing was written" "$("$MINREG" log --format tsv | tail -n +2 | wc -l)" 0
+# the next time the clerk opens permit 4 the draft is offered; r recovers it
+start_pty
+wait_log 'registers'   # keys only once the terminal is in cbreak mode (^U, \r raw)
+printf ':a11\rjjje' >&3
+wait_log 'Draft of this record'
+is "... offered when the record is opened again" "$?" 0
+printf 'r' >&3
+wait_log 'draft recovered'
+is "... r recovers it" "$?" 0
+printf 'wQ' >&3
+stop_pty 20
+is "... w saves it: exit 0" "$st" 0
+is "... the recovered value is saved" "$("$MINREG" show a11 --where id=4 --columns remark --format tsv | tail -1)" 备注草稿
+is "... and its draft is gone" "$(ls "$state" | wc -l)" 0
+rm -f "$T/reg.db-wal" "$T/reg.db-shm"; cp "$builddir/data/register.db" "$T/reg.db"   # as it was
 # a dropped link while a save is waiting for another writer's lock: the
 # save is given up at once (it must not go through later, unseen), nothing
 # is written, and the other writer's change is kept.  Deterministic: the
@@ -103,6 +144,7 @@ while [ $i -lt 200 ] && ! sqlite3 "$T/reg.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>&1 
     sleep 0.05; i=$((i + 1))
 done
 start_pty
+wait_log 'registers'   # keys only once the terminal is in cbreak mode (^U, \r raw)
 printf ':a11\rjjjejjjjjjjjj\r\0250.5\rw' >&3    # change a field and save
 wait_log "waiting for another clerk"
 is "save during another writer's lock: the browser says it is waiting" "$?" 0
