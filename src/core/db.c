@@ -1109,7 +1109,9 @@ int db_begin(db *d, mr_err *e)
 
 int db_commit(db *d, mr_err *e)
 {
+    d->commit_constraint = 0;
     if (db_seq_save(d) < 0 || sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        d->commit_constraint = db_last_was_constraint(d);   /* deferred foreign keys */
         db_error(d, e, "could not write the change, nothing was written");
         db_rollback(d);
         return -1;

@@ -198,6 +198,8 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
 /* Did the last failed write break a constraint (UNIQUE, NOT NULL ...) rather
  * than fail for another reason?  Then it is the row's fault, not the disk's. */
 int db_last_was_constraint(db *d);
+/* Did the last db_commit fail on a constraint (a deferred foreign key)? */
+int db_commit_was_constraint(const db *d);
 
 int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,
                       const char *summary, const char *comment, int64_t undoes, mr_err *e);

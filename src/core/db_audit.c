@@ -41,30 +41,36 @@ static void build_insert(buf *q, const table *t, int ci, int kind)
  * read once per write transaction and counted here; db_commit raises the
  * mark.  Outside a transaction (a single statement) the mark is written at
  * once. */
+/* The register's next rid into d->next_rid, once per transaction (before a
+ * delete too: the mark written at commit then covers the rows deleted, so a
+ * register emptied, as --replace does, does not start again at 1). */
+static int rid_load(db *d, const table *t, int ti, int force)
+{
+    if (!d->next_rid)
+        d->next_rid = xcalloc((size_t)d->s.ntables, sizeof *d->next_rid);
+    if (d->next_rid[ti] && !force)
+        return 0;
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT max(coalesce((SELECT seq FROM minreg_seq WHERE tbl = ?1), 0),"
+                 " coalesce((SELECT max(rid) FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, "), 0)) + 1");
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+    buf_free(&q);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, t->id, -1, SQLITE_TRANSIENT);
+    d->next_rid[ti] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return d->next_rid[ti] ? 0 : -1;
+}
+
 int64_t db_next_rid(db *d, const table *t)
 {
     int ti = schema_table_index(&d->s, t);
     int autocommit = sqlite3_get_autocommit(d->h);
-    if (ti < 0)
+    if (ti < 0 || rid_load(d, t, ti, autocommit) < 0)
         return 0;
-    if (!d->next_rid)
-        d->next_rid = xcalloc((size_t)d->s.ntables, sizeof *d->next_rid);
-    if (autocommit || !d->next_rid[ti]) {
-        buf q = BUF_INIT;
-        buf_puts(&q, "SELECT max(coalesce((SELECT seq FROM minreg_seq WHERE tbl = ?1), 0),"
-                     " coalesce((SELECT max(rid) FROM ");
-        put_ident(&q, t->id);
-        buf_puts(&q, "), 0)) + 1");
-        sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-        buf_free(&q);
-        if (!st)
-            return 0;
-        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_TRANSIENT);
-        d->next_rid[ti] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_reset(st);
-        if (!d->next_rid[ti])
-            return 0;
-    }
     int64_t rid = d->next_rid[ti]++;
     if (autocommit && db_seq_save(d) < 0)
         return 0;
@@ -153,7 +159,8 @@ static void build_delete(buf *q, const table *t, int ci, int kind)
 int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e)
 {
     sqlite3_stmt *st = stmt_keyed(d, SK_ROW_DELETE, t, -1, build_delete);
-    if (!st)
+    int ti = schema_table_index(&d->s, t);
+    if (!st || (ti >= 0 && !sqlite3_get_autocommit(d->h) && rid_load(d, t, ti, 0) < 0))
         return fail(d, e);
     sqlite3_bind_int64(st, 1, rowid);
     int rc = sqlite3_step(st);
@@ -469,6 +476,9 @@ int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid,
 
 int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e)
 {
+    int ti = schema_table_index(&d->s, t);
+    if (ti >= 0 && !sqlite3_get_autocommit(d->h) && rid_load(d, t, ti, 0) < 0)
+        return fail(d, e);
     buf q = BUF_INIT;
     buf_puts(&q, "DELETE FROM ");
     put_ident(&q, t->id);
@@ -480,6 +490,8 @@ int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e)
         *deleted = sqlite3_changes(d->h);
     return 0;
 }
+
+int db_commit_was_constraint(const db *d) { return d->commit_constraint; }
 
 int db_last_was_constraint(db *d)
 {

@@ -42,6 +42,7 @@ struct db {
     /* per table: the next rid to give a new row in this write transaction
      * (0: not read yet), written back to minreg_seq by db_commit */
     int64_t *next_rid;
+    int commit_constraint;   /* the last db_commit failed on a constraint */
     int64_t count_dv, count_tc;
     /* the one progress handler (db.c progress): a scoped tick function
      * (db_ticks, sorts, searches), called every tick_every handler calls,

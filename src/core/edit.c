@@ -529,6 +529,7 @@ typedef struct revert_ctx {
     const char *kind;   /* "undo" or "redo", for messages */
     mr_err *e;
     unsigned rows;      /* audit rows gone through: asked to stop every 64 */
+    int constraint;     /* a row put back broke a UNIQUE or other constraint */
 } revert_ctx;
 
 /* An undo of a large import is many short statements, each too short for
@@ -621,9 +622,22 @@ static int check_current(void *arg, const audit_row *a)
                           buf_str(&who), c->e) != 0;
         free(back);
     } else if (!upd) {
-        /* an added row is removed: rows linking to it must go with it */
-        bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, 0, c->x, buf_str(&who),
-                          c->e) != 0;
+        /* an added row is removed: it must be as it was added (a later undo
+         * or redo may have changed it), and rows linking to it must go
+         * with it */
+        char **added = a->new_ ? db_json_values(c->d, t, a->new_) : NULL;
+        for (int i = 0; added && i < t->ncols && !bad; i++)
+            if (!value_same(&t->cols[i], now[i], added[i])) {
+                err_set(c->e, EXIT_CONFLICT,
+                        _("cannot %s change %lld: %s %s %s holds '%s', not '%s' as the change left it "
+                          "(changed outside minreg?)"), what, (long long)c->x, a->tbl,
+                        or_empty(a->row_key), t->cols[i].id, or_empty(now[i]), or_empty(added[i]));
+                bad = 1;
+            }
+        free_row(added, t->ncols);
+        if (!bad)
+            bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, 0, c->x, buf_str(&who),
+                              c->e) != 0;
     }
     buf_free(&who);
     free_row(now, t->ncols);
@@ -657,6 +671,8 @@ static int put_back(void *arg, const audit_row *a)
                           a->new_, a->old, c->e) == 0;
     }
     c->rowid = a->row_id;
+    if (!ok && db_last_was_constraint(c->d))
+        c->constraint = 1;
     return !ok;
 }
 
@@ -675,7 +691,7 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
-    revert_ctx c = {d, x, 0, 0, kind, e, 0};
+    revert_ctx c = {d, x, 0, 0, kind, e, 0, 0};
     int rc = db_audit_each(d, x, 0, check_current, &c);
     if (rc != 0) {
         if (rc < 0 && db_interrupted(d))
@@ -703,10 +719,42 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
     }
     ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
     /* redoing (undoing an undo) puts the original change back in effect */
-    if (ok && ch.undoes)
-        ok = db_change_set_undone(d, ch.undoes, 0, e) == 0;
+    if (ok && ch.undoes) {
+        /* the undo or redo x reverted is in effect again, and so is what
+         * that one did: the change it had reverted is undone by it again */
+        db_change u;
+        ok = db_change_set_undone(d, ch.undoes, 0, e) == 0 &&
+             (!db_change_get(d, ch.undoes, &u) || !u.undoes ||
+              db_change_set_undone(d, u.undoes, u.id, e) == 0);
+    }
     buf_free(&sum);
-    return finish(d, ok, r, e);
+    if (!ok) {
+        /* a value put back that another row now holds, or a row brought
+         * back whose link target is gone: SQLite refused it; say so as a
+         * conflict, as the checks above do */
+        if (r->code == EDIT_OK && c.constraint) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e->msg);
+            err_set(e, EXIT_CONFLICT,
+                    _("cannot %s change %lld: what it puts back breaks a rule of the register "
+                      "now (%s); nothing was written"),
+                    strcmp(kind, "undo") == 0 ? _("undo") : _("redo"), (long long)x, why);
+            r->code = EDIT_CONFLICT;
+        }
+        return finish(d, 0, r, e);
+    }
+    if (db_commit(d, e) < 0) {
+        if (!db_commit_was_constraint(d))
+            return r->code = EDIT_ERROR;
+        char why[sizeof e->msg];
+        snprintf(why, sizeof why, "%s", e->msg);
+        err_set(e, EXIT_CONFLICT,
+                _("cannot %s change %lld: a row it brings back links to a row that is gone "
+                  "(%s); nothing was written"),
+                strcmp(kind, "undo") == 0 ? _("undo") : _("redo"), (long long)x, why);
+        return r->code = EDIT_CONFLICT;
+    }
+    return r->code = EDIT_OK;
 }
 
 int64_t edit_undo_target(db *d) { return db_change_last(d, 0, edit_user()); }
