@@ -42,7 +42,14 @@ static void vfound_add(check_ctx *c, int ti, int64_t rowid, const char *key, con
     if (c->o->emit && !c->vf_file)
         c->vf_file = tmpfile();   /* NULL: kept in memory after all */
     if (c->vf_file) {
-        struct vrec h = {ti, is->ci, (int)is->kind, rowid, strlen(key), strlen(is->msg)};
+        struct vrec h;
+        memset(&h, 0, sizeof h);   /* its padding is written too: no uninitialised bytes */
+        h.ti = ti;
+        h.ci = is->ci;
+        h.kind = (int)is->kind;
+        h.rowid = rowid;
+        h.nkey = strlen(key);
+        h.nmsg = strlen(is->msg);
         if (fwrite(&h, sizeof h, 1, c->vf_file) != 1 || fwrite(key, 1, h.nkey, c->vf_file) != h.nkey ||
             fwrite(is->msg, 1, h.nmsg, c->vf_file) != h.nmsg)
             ctx_fail(c, NULL, strerror(errno));
