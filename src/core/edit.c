@@ -676,6 +676,23 @@ static int put_back(void *arg, const audit_row *a)
     return !ok;
 }
 
+/* SQLite's refusal in e restated as a conflict of reverting x: a value put
+ * back that another row holds (at_commit 0), or a row brought back whose
+ * link target is gone (at_commit 1, a deferred foreign key). */
+static int as_conflict(mr_err *e, int at_commit, const char *kind, int64_t x)
+{
+    char why[sizeof e->msg];
+    const char *verb = strcmp(kind, "undo") == 0 ? _("undo") : _("redo");
+    snprintf(why, sizeof why, "%s", e->msg);
+    if (at_commit)
+        err_set(e, EXIT_CONFLICT, _("cannot %s change %lld: a row it brings back links to a row "
+                                    "that is gone (%s); nothing was written"), verb, (long long)x, why);
+    else
+        err_set(e, EXIT_CONFLICT, _("cannot %s change %lld: what it puts back breaks a rule of the "
+                                    "register now (%s); nothing was written"), verb, (long long)x, why);
+    return EDIT_CONFLICT;
+}
+
 /* Revert the audit rows of change x as change `kind` (undo or redo). */
 static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
 {
@@ -732,28 +749,14 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         /* a value put back that another row now holds, or a row brought
          * back whose link target is gone: SQLite refused it; say so as a
          * conflict, as the checks above do */
-        if (r->code == EDIT_OK && c.constraint) {
-            char why[sizeof e->msg];
-            snprintf(why, sizeof why, "%s", e->msg);
-            err_set(e, EXIT_CONFLICT,
-                    _("cannot %s change %lld: what it puts back breaks a rule of the register "
-                      "now (%s); nothing was written"),
-                    strcmp(kind, "undo") == 0 ? _("undo") : _("redo"), (long long)x, why);
-            r->code = EDIT_CONFLICT;
-        }
+        if (r->code == EDIT_OK && c.constraint)
+            r->code = as_conflict(e, 0, kind, x);
         return finish(d, 0, r, e);
     }
-    if (db_commit(d, e) < 0) {
-        if (!db_commit_was_constraint(d))
-            return r->code = EDIT_ERROR;
-        char why[sizeof e->msg];
-        snprintf(why, sizeof why, "%s", e->msg);
-        err_set(e, EXIT_CONFLICT,
-                _("cannot %s change %lld: a row it brings back links to a row that is gone "
-                  "(%s); nothing was written"),
-                strcmp(kind, "undo") == 0 ? _("undo") : _("redo"), (long long)x, why);
-        return r->code = EDIT_CONFLICT;
-    }
+    if (db_commit(d, e) < 0)
+        return r->code = !db_commit_was_constraint(d)
+                             ? EDIT_ERROR
+                             : as_conflict(e, 1, kind, x);
     return r->code = EDIT_OK;
 }
 
