@@ -21,7 +21,7 @@ CREATE TABLE minreg_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO minreg_meta VALUES ('schema_version', '3');
+INSERT INTO minreg_meta VALUES ('schema_version', '4');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
 
 CREATE TABLE minreg_tables (
@@ -86,7 +86,7 @@ CREATE TABLE minreg_changes (
     id        INTEGER PRIMARY KEY,
     at        TEXT NOT NULL,             -- UTC, ISO 8601
     who       TEXT NOT NULL,             -- $USER, plus the SSH_CLIENT address
-    kind      TEXT NOT NULL CHECK (kind IN ('add','set','rm','import','undo','redo')),
+    kind      TEXT NOT NULL CHECK (kind IN ('add','set','rm','import','undo','redo','seal')),
     tbl       TEXT NOT NULL DEFAULT '',
     summary   TEXT NOT NULL DEFAULT '',
     comment   TEXT NOT NULL DEFAULT '',
@@ -128,6 +128,36 @@ CREATE TABLE minreg_seq (
     tbl TEXT PRIMARY KEY,
     seq INTEGER NOT NULL
 );
+-- The history is chained (tamper-evident; `minreg verify`).  Each change's
+-- digest is SHA-256 over the digest before it and a canonical encoding of the
+-- change (its fields but undone_by), its audit rows, its runs of added rows
+-- and its row sums (src/core/db_chain.c), written in the change's own
+-- transaction.  minreg_sums holds, for the rows an import added (and, for the
+-- 'seal' change that starts the chain, every row there was), 8 bytes of
+-- SHA-256 per row over its values as written, in rid order from first_row,
+-- so verify can tell which row was changed outside minreg.  undone_by is not
+-- chained: verify derives what it must be from the chained undoes.  A new
+-- register's chain starts at change_id 0, which is no change: the rows
+-- init loaded, their sums under change_id 0.
+CREATE TABLE minreg_chain (
+    change_id INTEGER PRIMARY KEY,
+    digest    BLOB NOT NULL
+);
+CREATE TRIGGER minreg_chain_no_update BEFORE UPDATE ON minreg_chain
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_chain_no_delete BEFORE DELETE ON minreg_chain
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TABLE minreg_sums (
+    change_id INTEGER NOT NULL,
+    tbl       TEXT NOT NULL,
+    first_row INTEGER NOT NULL,
+    sums      BLOB NOT NULL              -- 8 bytes for each row from first_row
+);
+CREATE INDEX minreg_sums_row ON minreg_sums(tbl, first_row);
+CREATE TRIGGER minreg_sums_no_update BEFORE UPDATE ON minreg_sums
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_sums_no_delete BEFORE DELETE ON minreg_sums
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_changes_no_delete BEFORE DELETE ON minreg_changes
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_changes_no_update

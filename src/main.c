@@ -41,6 +41,7 @@ static const struct command {
     {"redo", cmd_redo, N_("redo the last undone change")},
     {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},
     {"check", cmd_check, N_("check the register against the plan's rules (--rules lists them); exit 1 on errors")},
+    {"verify", cmd_verify, N_("check the history and every row against the chained digests: verify [--head DIGEST]")},
     {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
     {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},

@@ -20,6 +20,7 @@
 
 static void rule_integrity(check_ctx *c, const check_rule *r);
 static void rule_schema(check_ctx *c, const check_rule *r);
+static void rule_history(check_ctx *c, const check_rule *r);
 
 const check_rule check_rules[] = {
     /* ---- the file: sound, and made by minreg (`minreg check` only) ---- */
@@ -31,6 +32,10 @@ const check_rule check_rules[] = {
      "登记簿的表、索引、触发器和视图均为 minreg 所建（否则只读打开）",
      "Every table, index, trigger and view of the register is one minreg made (else it opens read-only)",
      rule_schema, 0, ""},
+    {"R-HISTORY", SEV_ERROR, "第九章（变更可追溯）",
+     "历史记录与其链式摘要一致，每一行都与历史所记相符（minreg verify）",
+     "The history matches its chained digests and every row is what the history says (minreg verify)",
+     rule_history, 0, ""},
 
     /* ---- fields: the schema's rules, through the one validation path.
      * (Uniqueness has no rule: the validator holds unique exactly the
@@ -261,6 +266,27 @@ static void rule_schema(check_ctx *c, const check_rule *r)
                 items[i]);
     if (c->o->schema && db_schema_note(c->d))
         ctx_add(c, r, NULL, -1, NULL, -1, NULL, NULL, "%s", db_schema_note(c->d));
+}
+
+static int history_found(void *arg, const db_finding *f)
+{
+    check_ctx *c = arg;
+    const check_rule *r = &check_rules[2];
+    const table *t = f->tbl ? ctx_table(c, f->tbl) : NULL;
+    if (t && !ctx_wants(c, t, NULL))
+        return 0;
+    ctx_add(c, r, t, -1, f->key, t && f->field ? table_col(t, f->field) : -1, NULL, NULL, "%s",
+            f->msg);
+    return 0;
+}
+
+/* R-HISTORY: what `minreg verify` finds (db_verify.c) */
+static void rule_history(check_ctx *c, const check_rule *r)
+{
+    (void)r;
+    db_verify_result res;
+    if (c->o->integrity && db_verify(c->d, NULL, history_found, c, &res, c->e) < 0)
+        c->failed = 1;
 }
 
 void ctx_row_key(const table *t, cursor *cur, buf *out)

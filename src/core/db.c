@@ -931,6 +931,11 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
     if (!d->readonly)
         sqlite3_exec(d->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    /* a history without its chain gets one on the first write-open */
+    if (!d->readonly && !(flags & DB_NOSEAL) && db_chain_start(d, e) < 0) {
+        db_close(d);
+        return -1;
+    }
     *out = d;
     return 0;
 }
@@ -1035,7 +1040,7 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
         goto out;
     }
     sqlite3_close(h);
-    if (db_open(buf_str(&tmp), 0, &d, e) < 0)
+    if (db_open(buf_str(&tmp), DB_NOSEAL, &d, e) < 0)
         goto out;
     free(d->path);   /* messages name the register being made, not its temporary file */
     d->path = xstrdup(path);
@@ -1059,6 +1064,9 @@ int db_create(const char *path, const char *datadir, int empty, mr_err *e)
         if (db_commit(d, e) < 0)
             goto out;
     }
+    /* the chain starts with the plan's rows as loaded */
+    if (db_chain_start(d, e) < 0)
+        goto out;
     /* Leave a single self-contained file: no WAL beside it. */
     sqlite3_exec(d->h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
     db_close(d);
@@ -1110,7 +1118,8 @@ int db_begin(db *d, mr_err *e)
 int db_commit(db *d, mr_err *e)
 {
     d->commit_constraint = 0;
-    if (db_seq_save(d) < 0 || sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (db_chain_pending(d) < 0 || db_seq_save(d) < 0 ||
+        sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         d->commit_constraint = db_last_was_constraint(d);   /* deferred foreign keys */
         db_error(d, e, "could not write the change, nothing was written");
         db_rollback(d);

@@ -13,13 +13,13 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 3
+#define MINREG_SCHEMA_VERSION 4
 
 typedef struct db db;
 typedef struct cursor cursor;
 typedef struct inserter inserter;
 
-enum { DB_READONLY = 1 };
+enum { DB_READONLY = 1, DB_NOSEAL = 2 };   /* NOSEAL: do not start the chain (init) */
 
 enum { DBF_EQ = 0, DBF_RX = 1 };
 
@@ -195,6 +195,42 @@ int db_added_has(db *d, int64_t rowid);   /* was it noted? */
  * give them back as one "insert" audit row per row, with the row as added:
  * as it is now, unwound through the later changes to it. */
 int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e);
+/* ---- the chained history (db_chain.c, db_verify.c) ----
+ * A row sum: 8 bytes of SHA-256 over a row's values as written (vals as
+ * db_row_insert takes them, in column order).  Safe on any thread. */
+#define DB_SUM 8
+void db_row_sum(const table *t, const char *const *vals, unsigned char out[DB_SUM]);
+/* Record the sums of rows first..first+n-1 of tbl added by change. */
+int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
+                size_t n, mr_err *e);
+/* Record the sums of t's rows first..last as they are now, for change
+ * (an import's runs, before its commit). */
+int db_sums_rows(db *d, int64_t change, const table *t, int64_t first, int64_t last, mr_err *e);
+/* On a write-open: a register whose history has no chain yet gets one, as
+ * a 'seal' change holding every row's sum (one transaction). */
+int db_chain_start(db *d, mr_err *e);
+/* What verify found: about register tbl's row key and field (each NULL
+ * when about the history, or the whole row), and the change concerned. */
+typedef struct {
+    const char *tbl, *key, *field;
+    int64_t change;
+    const char *msg;
+} db_finding;
+typedef int (*db_finding_fn)(void *arg, const db_finding *f);   /* nonzero: stop */
+typedef struct {
+    char head[65];           /* the head digest, recomputed (hex; "" when none) */
+    int64_t head_change;     /* the change it is the digest of */
+    int head_found;          /* --head given: found at change head_at */
+    int64_t head_at;
+    int64_t changes, rows, findings;
+} db_verify_result;
+/* Recompute the chain, check undone_by and every register row against it;
+ * each finding to fn.  head (hex, or NULL): a head recorded earlier that
+ * the history must still hold.  0, or -1 with e filled. */
+int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_result *r, mr_err *e);
+/* Is s a well-formed head digest?  0 if so. */
+int db_digest_parse(const char *s);
+
 /* Did the last failed write break a constraint (UNIQUE, NOT NULL ...) rather
  * than fail for another reason?  Then it is the row's fault, not the disk's. */
 int db_last_was_constraint(db *d);

@@ -322,7 +322,7 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
 
 /* What an audit row's old value (text) was as the column stores it, as
  * SQLite's column affinity made it: 1 an integer, 2 a real, 0 text. */
-static int as_stored(col_type type, const char *v)
+int db_as_stored(col_type type, const char *v)
 {
     if (type != COL_INT && type != COL_YEAR && type != COL_DEC)
         return 0;
@@ -379,7 +379,7 @@ static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, bu
             have = 1;
         } else if (have && field) {
             int ci = table_col(t, field);
-            int ty = ci < 0 || !old ? 0 : as_stored(t->cols[ci].type, old);
+            int ty = ci < 0 || !old ? 0 : db_as_stored(t->cols[ci].type, old);
             sqlite3_bind_text(set, 1, buf_str(json), -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(set, 2, field, -1, SQLITE_TRANSIENT);
             if (old)
@@ -624,9 +624,9 @@ int64_t db_change_last(db *d, int undos, const char *user)
 #define MINE " AND (?1 IS NULL OR who = ?1 OR substr(who, 1, length(?1) + 1) = ?1 || '@')"
     sqlite3_stmt *st = stmt_cached(d, undos
         ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL" MINE
-          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo')"
+          " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo','seal')"
           MINE "), 0)"
-        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo') AND undone_by IS NULL"
+        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo','seal') AND undone_by IS NULL"
           MINE);
 #undef MINE
     int64_t id = 0;

@@ -70,6 +70,23 @@ struct cursor {
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
+/* How text v of a column of type `type` is stored, as SQLite's column
+ * affinity makes it: 1 an integer, 2 a real, 0 text (db_audit.c). */
+int db_as_stored(col_type type, const char *v);
+/* db_chain.c: the canonical text of a value a clerk wrote into a column
+ * (text, as the write path binds it) and of a stored value (column i of
+ * st); 0 when NULL (nothing written), 1 a value, 2 the empty string. */
+int canon_text(col_type type, const char *v, buf *out);
+int canon_col(sqlite3_stmt *st, int i, buf *out);
+/* A canonical value as text again (what a clerk typed, for messages). */
+void canon_show(const buf *c, buf *out);
+/* The row sum of canonical values (have[] as canon_* returned). */
+void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[DB_SUM]);
+/* The digest of change id chained after prev (NULL: the first); -1 when
+ * it cannot be read. */
+int db_digest_change(db *d, int64_t id, const unsigned char *prev, unsigned char out[32]);
+/* Chain every change made in this transaction (db_commit, before COMMIT). */
+int db_chain_pending(db *d);
 /* The rid a new row of t gets (db_audit.c); 0 on error. */
 int64_t db_next_rid(db *d, const table *t);
 /* Raise minreg_seq's marks to the rids given in this transaction (before

@@ -213,6 +213,40 @@ out:
     return rc;
 }
 
+/* 3 -> 4: the chained history.  minreg_changes is made again from
+ * schema.sql (its kinds now include 'seal'), its rows copied with their ids,
+ * and the chain's tables made; the first write-open then seals the history
+ * (db_chain.c), which a migration inside db_open's check cannot do yet. */
+static int to_v4(sqlite3 *h, buf *why)
+{
+    sqlite3 *m = schema_db(why);
+    if (!m)
+        return -1;
+    static const char *const made[] = {
+        "minreg_chain", "minreg_chain_no_update", "minreg_chain_no_delete",
+        "minreg_sums", "minreg_sums_row", "minreg_sums_no_update", "minreg_sums_no_delete",
+    };
+    int rc = -1;
+    /* other tables' REFERENCES keep naming minreg_changes, not its old copy */
+    if (exec_msg(h, "PRAGMA legacy_alter_table = ON;"
+                    " DROP TRIGGER minreg_changes_no_delete; DROP TRIGGER minreg_changes_no_update;"
+                    " ALTER TABLE minreg_changes RENAME TO minreg_changes__v3", why) < 0 ||
+        copy_ddl(h, m, "minreg_changes", why) < 0 ||
+        exec_msg(h, "INSERT INTO minreg_changes SELECT * FROM minreg_changes__v3 ORDER BY id;"
+                    " DROP TABLE minreg_changes__v3", why) < 0 ||
+        copy_ddl(h, m, "minreg_changes_no_delete", why) < 0 ||
+        copy_ddl(h, m, "minreg_changes_no_update", why) < 0)
+        goto out;
+    for (size_t i = 0; i < sizeof made / sizeof *made; i++)
+        if (copy_ddl(h, m, made[i], why) < 0)
+            goto out;
+    rc = exec_msg(h, "PRAGMA legacy_alter_table = OFF", why);
+out:
+    sqlite3_exec(h, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+    sqlite3_close(m);
+    return rc;
+}
+
 int db_migrate(db *d, int version, mr_err *e)
 {
     while (version < MINREG_SCHEMA_VERSION) {
@@ -226,6 +260,7 @@ int db_migrate(db *d, int version, mr_err *e)
         if (ok)
             ok = version == 1 ? exec_msg(d->h, v2_sql, &why) == 0
                : version == 2 ? to_v3(d->h, &why) == 0
+               : version == 3 ? to_v4(d->h, &why) == 0
                               : (buf_puts(&why, "no migration known"), 0);
         if (ok) {
             buf_printf(&b, "UPDATE minreg_meta SET value = '%d' WHERE key = 'schema_version'; COMMIT",

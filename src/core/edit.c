@@ -702,6 +702,13 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         r->code = EDIT_REFUSED;
         return finish(d, 0, r, e);
     }
+    if (strcmp(ch.kind, "seal") == 0) {
+        err_set(e, EXIT_NOTFOUND, _("change %lld only starts the chained history; it changed no "
+                                    "row, so there is nothing to %s"), (long long)x,
+                strcmp(kind, "undo") == 0 ? _("undo") : _("redo"));
+        r->code = EDIT_REFUSED;
+        return finish(d, 0, r, e);
+    }
     if (ch.undone_by) {
         err_set(e, EXIT_NOTFOUND, _("change %lld was already undone by change %lld"), (long long)x,
                 (long long)ch.undone_by);

@@ -167,6 +167,8 @@ static int run_cmp(const void *a, const void *b)
     return x->first < y->first ? -1 : x->first > y->first;
 }
 
+static int sums_record(importer *im, int64_t first, int64_t last);
+
 /* The runs into the audit: sorted and merged (every row of a merged run was
  * added by this import, so the record is exact), a few rows for any file. */
 static int added_record(importer *im)
@@ -182,9 +184,12 @@ static int added_record(importer *im)
         else
             im->runs[n++] = im->runs[i];
     }
+    /* each run with its rows' sums, as written: the chained history
+     * (db_chain.c) tells later whether a row was changed outside minreg */
     for (size_t i = 0; i < n; i++)
         if (db_audit_added(im->d, im->r->change, im->t->id, im->runs[i].first, im->runs[i].last,
-                           im->e) < 0)
+                           im->e) < 0 ||
+            sums_record(im, im->runs[i].first, im->runs[i].last) < 0)
             return -1;
     return 0;
 }
@@ -280,6 +285,46 @@ static void constraint_issue(importer *im, vissue *x)
     buf_free(&b);
 }
 
+/* The sum of the row just added as rowid (its values as bound). */
+static void sum_note(importer *im, int64_t rowid)
+{
+    const table *t = im->t;
+    if (!im->sums)
+        im->sum_base = rowid;
+    if (rowid < im->sum_base)
+        return;   /* never: rids only grow in an import; left to the stored row */
+    size_t at = (size_t)(rowid - im->sum_base);
+    if (at >= im->sum_cap) {
+        size_t cap = im->sum_cap ? im->sum_cap : 1024;
+        while (cap <= at)
+            cap *= 2;
+        im->sums = xrealloc(im->sums, cap * DB_SUM);
+        im->sum_ok = xrealloc(im->sum_ok, cap);
+        memset(im->sum_ok + im->sum_cap, 0, cap - im->sum_cap);
+        im->sum_cap = cap;
+    }
+    const char *k = im->vals[t->key_ci];
+    if (t->cols[t->key_ci].type == COL_INT && (!k || !*k))
+        return;   /* the register gave it its 序号: read back at the end */
+    db_row_sum(t, (const char *const *)im->vals, im->sums + at * DB_SUM);
+    im->sum_ok[at] = 1;
+}
+
+/* The sums of rows first..last into the history: from those noted, or
+ * (any not noted) from the stored rows. */
+static int sums_record(importer *im, int64_t first, int64_t last)
+{
+    int noted = im->sums && first >= im->sum_base &&
+                (size_t)(last - im->sum_base) < im->sum_cap;
+    for (int64_t r = first; noted && r <= last; r++)
+        noted = im->sum_ok[r - im->sum_base];
+    if (!noted)
+        return db_sums_rows(im->d, im->r->change, im->t, first, last, im->e);
+    return db_sums_add(im->d, im->r->change, im->t->id, first,
+                       im->sums + (size_t)(first - im->sum_base) * DB_SUM,
+                       (size_t)(last - first + 1), im->e);
+}
+
 /* Insert or update the checked row; 1 written, 0 a constraint broke (x
  * says which), -1 an error. */
 static int write_row(importer *im, int64_t self, long line, vissue *x)
@@ -296,6 +341,7 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
             return 0;
         }
         added_note(im, rowid);   /* audited at the end, as runs */
+        sum_note(im, rowid);
         if (im->o->mode == IMPORT_UPSERT && db_added_note(im->d, rowid, 1, im->e) < 0)
             return -1;
         r->added++;
@@ -587,6 +633,8 @@ static void importer_free(importer *im)
         free(im->sl[i].value);
     free(im->sl);
     free(im->runs);
+    free(im->sums);
+    free(im->sum_ok);
     buf_free(&im->reason);
     validator_free(im->va);
     free(im->va_vals);

@@ -41,10 +41,10 @@ is "... but not the other registers' findings" "$(tail -n +2 "$T/out" | grep -vc
 # the rule table
 run_minreg check --rules
 is "--rules: exit 0" "$rc" 0
-is "--rules lists 26 rules" "$(grep -c '^R-' "$T/out")" 26
+is "--rules lists 27 rules" "$(grep -c '^R-' "$T/out")" 27
 matches_file "--rules pinned" check_rules.txt
 run_minreg check --rules --format csv
-is "--rules --format csv: header and 26 rules" "$(wc -l <"$T/out")" 27
+is "--rules --format csv: header and 27 rules" "$(wc -l <"$T/out")" 28
 
 # usage errors
 run_minreg check --today 2026-02-30
@@ -325,6 +325,12 @@ fresh; sql "CREATE INDEX mining_permits_name ON mining_permits(mine_name)"
 breaks R-SCHEMA - "an index minreg did not make"
 fresh
 passes R-SCHEMA - "the schema minreg made"
+
+# R-HISTORY: what verify finds (tests/cli/test_verify.sh has each kind)
+fresh; sql "UPDATE mining_permits SET remark = 'edited in sqlite3' WHERE id = 2"
+breaks R-HISTORY - "a row changed outside minreg"
+fresh
+passes R-HISTORY - "a register only minreg wrote"
 
 # every rule of the table has been exercised above, both ways
 for r in $("$MINREG" check --rules --format csv | tail -n +2 | cut -d, -f1); do

@@ -64,14 +64,14 @@ else
     ok "# SKIP prlimit(1) not available"
 fi
 
-# ---- disk full for real: a 400 KiB tmpfs (a private mount namespace,
+# ---- disk full for real: a 480 KiB tmpfs (a private mount namespace,
 # through a user namespace when not root); SQLite gets ENOSPC
 mkdir -p "$T/small"
-if unshare -rm sh -c 'mount -t tmpfs -o size=400k tmpfs "$0"' "$T/small" 2>/dev/null; then
+if unshare -rm sh -c 'mount -t tmpfs -o size=480k tmpfs "$0"' "$T/small" 2>/dev/null; then
     # everything runs inside the namespace: the tmpfs exists only there
     unshare -rm sh -c '
         M=$1 T=$2
-        mount -t tmpfs -o size=400k tmpfs "$T/small" || exit 9
+        mount -t tmpfs -o size=480k tmpfs "$T/small" || exit 9
         cp "$T/reg.db" "$T/small/r.db"
         i=0
         while [ $i -lt 400 ] && "$M" -f "$T/small/r.db" add mining_permits mine_name="full-$i" \

@@ -1,0 +1,562 @@
+/* db_verify.c — checking the history and every row against the chain.
+ *
+ * Part of the db module (see db_chain.c for what is chained).  Streams: it
+ * holds two numbers per change (what it undoes and what must have undone
+ * it) and one row at a time, whatever the size of the register.
+ */
+#include "db_int.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+#define DIGEST crypto_hash_sha256_BYTES
+
+typedef struct {
+    db *d;
+    db_finding_fn fn;
+    void *arg;
+    db_verify_result *r;
+    int stop;
+} vctx;
+
+static void found(vctx *v, const char *tbl, const char *key, const char *field, int64_t change,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void found(vctx *v, const char *tbl, const char *key, const char *field, int64_t change,
+                  const char *fmt, ...)
+{
+    if (v->stop)
+        return;
+    buf m = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    db_finding f = {tbl, key, field, change, buf_str(&m)};
+    v->r->findings++;
+    if (v->fn && v->fn(v->arg, &f))
+        v->stop = 1;
+    buf_free(&m);
+}
+
+static void hex(const unsigned char *p, char out[2 * DIGEST + 1])
+{
+    for (size_t i = 0; i < DIGEST; i++)
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+static int unhex(const char *s, unsigned char out[DIGEST])
+{
+    if (!s || strlen(s) != 2 * DIGEST)
+        return -1;
+    for (size_t i = 0; i < DIGEST; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", s[2 * i]) ||
+            !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
+            return -1;
+        out[i] = (unsigned char)v;
+    }
+    return 0;
+}
+
+int db_digest_parse(const char *s) { unsigned char b[DIGEST]; return unhex(s, b); }
+
+/* ---- the chain and undone_by ---------------------------------------------- */
+
+static int64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int b = 7; b >= 0; b--)
+        v = v << 8 | p[b];
+    return (int64_t)v;
+}
+
+static int verify_chain(vctx *v, const unsigned char *want_head, int64_t *seal)
+{
+    db *d = v->d;
+    sqlite3_stmt *st = NULL, *mx = NULL, *ub = NULL, *bl = NULL;
+    int rc = -1;
+    int64_t max = 0;
+    int64_t *und = NULL, *exp = NULL;
+    *seal = 0;
+    /* where the chain starts: the seal change, or 0 (a new register's), or
+     * -1: nowhere */
+    if (sqlite3_prepare_v2(d->h, "SELECT (SELECT max(id) FROM minreg_changes),"
+                                 " coalesce((SELECT max(id) FROM minreg_changes WHERE kind = 'seal'),"
+                                 " (SELECT 0 FROM minreg_chain WHERE change_id = 0), -1)",
+                           -1, &mx, NULL) != SQLITE_OK)
+        goto out;
+    if (sqlite3_step(mx) == SQLITE_ROW) {
+        max = sqlite3_column_int64(mx, 0);
+        *seal = sqlite3_column_int64(mx, 1);
+    }
+    if (max < 0 || max > (int64_t)1 << 32)
+        max = 0;   /* ids minreg never gave: each is reported below */
+    und = xcalloc((size_t)max + 1, sizeof *und);
+    exp = xcalloc((size_t)max + 1, sizeof *exp);
+    if (sqlite3_prepare_v2(d->h,
+            "SELECT c.id, ifnull(c.undoes, 0), c.kind, h.digest FROM minreg_changes c"
+            " LEFT JOIN minreg_chain h ON h.change_id = c.id"
+            " UNION ALL SELECT h.change_id, 0, NULL, h.digest FROM minreg_chain h"
+            " WHERE NOT EXISTS (SELECT 1 FROM minreg_changes c WHERE c.id = h.change_id)"
+            " ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    unsigned char stored[DIGEST], full[DIGEST], cur[DIGEST];
+    int have_stored = 0, have_full = 0;
+    while (!v->stop && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0), x = sqlite3_column_int64(st, 1);
+        const char *kind = (const char *)sqlite3_column_text(st, 2);
+        int chained = sqlite3_column_bytes(st, 3) == DIGEST;
+        const unsigned char *dg = sqlite3_column_blob(st, 3);
+        if (!kind && id == 0 && chained) {   /* the start of a new register's chain */
+            if (db_digest_change(d, 0, NULL, cur) < 0)
+                goto out;
+            if (memcmp(cur, dg, DIGEST) != 0)
+                found(v, NULL, NULL, NULL, 0,
+                      _("the start of the chain does not match its digest: the sums of the rows "
+                        "the register was made with were altered"));
+            memcpy(stored, dg, DIGEST);
+            memcpy(full, cur, DIGEST);
+            have_stored = have_full = 1;
+            if (want_head && !v->r->head_found && memcmp(full, want_head, DIGEST) == 0) {
+                v->r->head_found = 1;
+                v->r->head_at = 0;
+            }
+            continue;
+        }
+        if (!kind) {
+            found(v, NULL, NULL, NULL, id,
+                  _("change %lld was removed from the history (its digest is still in the chain)"),
+                  (long long)id);
+            if (chained) {
+                memcpy(stored, dg, DIGEST);
+                have_stored = 1;
+            }
+            continue;
+        }
+        v->r->changes++;
+        if (id > 0 && id <= max)
+            und[id] = x;
+        if (!chained) {
+            found(v, NULL, NULL, NULL, id,
+                  _("change %lld has no digest: it was added to the history outside minreg"),
+                  (long long)id);
+        } else {
+            unsigned char st_dg[DIGEST];
+            memcpy(st_dg, dg, DIGEST);
+            if (db_digest_change(d, id, have_stored ? stored : NULL, cur) < 0)
+                goto out;
+            if (memcmp(cur, st_dg, DIGEST) != 0)
+                found(v, NULL, NULL, NULL, id,
+                      _("change %lld does not match its digest: its record, its audit rows or "
+                        "its row sums were altered, or a change before it was removed"),
+                      (long long)id);
+            memcpy(stored, st_dg, DIGEST);
+            have_stored = 1;
+        }
+        if (db_digest_change(d, id, have_full ? full : NULL, full) < 0)
+            goto out;
+        have_full = 1;
+        v->r->head_change = id;
+        if (want_head && !v->r->head_found && memcmp(full, want_head, DIGEST) == 0) {
+            v->r->head_found = 1;
+            v->r->head_at = id;
+        }
+        /* what undone_by must be, from the chained undoes (as edit.c's
+         * revert sets it); before the seal, as the seal recorded it */
+        if (id > *seal && x > 0 && x <= max && id <= max) {
+            exp[x] = id;
+            if (und[x] > 0 && und[x] <= max) {
+                int64_t u = und[x];
+                exp[u] = 0;
+                if (und[u] > 0 && und[u] <= max)
+                    exp[und[u]] = u;
+            }
+        }
+    }
+    if (have_full)
+        hex(full, v->r->head);
+    if (v->stop) {
+        rc = 0;
+        goto out;
+    }
+    /* the seal's record of undone_by before it (tbl '') */
+    if (*seal > 0) {
+        if (sqlite3_prepare_v2(d->h, "SELECT sums FROM minreg_sums WHERE change_id = ?1 AND tbl = ''",
+                               -1, &bl, NULL) != SQLITE_OK)
+            goto out;
+        sqlite3_bind_int64(bl, 1, *seal);
+        while (sqlite3_step(bl) == SQLITE_ROW) {
+            const unsigned char *p = sqlite3_column_blob(bl, 0);
+            int n = sqlite3_column_bytes(bl, 0);
+            for (int i = 0; i + 16 <= n; i += 16) {
+                int64_t id = get64(p + i), by = get64(p + i + 8);
+                if (id > 0 && id <= max && id < *seal)
+                    exp[id] = by;
+            }
+        }
+    }
+    if (sqlite3_prepare_v2(d->h, "SELECT id, ifnull(undone_by, 0) FROM minreg_changes ORDER BY id",
+                           -1, &ub, NULL) != SQLITE_OK)
+        goto out;
+    while (!v->stop && sqlite3_step(ub) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ub, 0), by = sqlite3_column_int64(ub, 1);
+        int64_t want = id > 0 && id <= max ? exp[id] : 0;
+        if (by != want) {
+            if (want && !by)
+                found(v, NULL, NULL, NULL, id,
+                      _("change %lld is not marked undone, but the history says change %lld "
+                        "undid it"), (long long)id, (long long)want);
+            else if (want)
+                found(v, NULL, NULL, NULL, id,
+                      _("change %lld is marked undone by %lld, but the history says change %lld "
+                        "undid it"), (long long)id, (long long)by, (long long)want);
+            else
+                found(v, NULL, NULL, NULL, id,
+                      _("change %lld is marked undone by %lld, but no change in the history "
+                        "undid it"), (long long)id, (long long)by);
+        }
+    }
+    rc = 0;
+out:
+    if (rc < 0)
+        db_error(d, NULL, NULL);
+    sqlite3_finalize(mx);
+    sqlite3_finalize(st);
+    sqlite3_finalize(ub);
+    sqlite3_finalize(bl);
+    free(und);
+    free(exp);
+    return rc;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+typedef struct {
+    vctx *v;
+    const table *t;
+    int64_t seal;
+    sqlite3_stmt *aud;    /* a row's audit rows, newest first */
+    sqlite3_stmt *json;   /* an audited add's values */
+    buf *vals, tmp;
+    int *have;
+} rowctx;
+
+static int same_text(const buf *a, const buf *b)
+{
+    return a->len == b->len && (!a->len || memcmp(a->s, b->s, a->len) == 0);
+}
+
+/* A canonical value as a clerk reads it: 'text', or "nothing". */
+static const char *shown(const buf *c, int have, buf *out)
+{
+    buf_reset(out);
+    if (!have)
+        return _("nothing");
+    buf v = BUF_INIT;
+    canon_show(c, &v);
+    buf_printf(out, "'%s'", buf_str(&v));
+    buf_free(&v);
+    return buf_str(out);
+}
+
+static const char *label(const table *t, int ci) { return t->cols[ci].id; }
+
+/* The row's key as the audit trail named it, for a row that is gone */
+static const char *gone_key(const char *k, int64_t rid, buf *b)
+{
+    buf_reset(b);
+    if (k && *k)
+        buf_puts(b, k);
+    else
+        buf_printf(b, "rid %lld", (long long)rid);
+    return buf_str(b);
+}
+
+/* Compare the row as unwound (rc->vals) with an audited add's JSON. */
+static void check_added(rowctx *rc, const char *json, int64_t change, const char *key)
+{
+    const table *t = rc->t;
+    sqlite3_bind_text(rc->json, 1, json, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(rc->json) == SQLITE_ROW) {
+        for (int i = 0; i < t->ncols; i++) {
+            int h = canon_col(rc->json, i, &rc->tmp);
+            int same = h == rc->have[i] && same_text(&rc->tmp, &rc->vals[i]);
+            if (!same && h && rc->have[i] && sqlite3_column_type(rc->json, i) == SQLITE_FLOAT) {
+                /* JSON holds 15 significant digits of a REAL */
+                buf x = BUF_INIT;
+                canon_show(&rc->vals[i], &x);
+                char a[64], b[64];
+                snprintf(a, sizeof a, "%.15g", sqlite3_column_double(rc->json, i));
+                snprintf(b, sizeof b, "%.15g", strtod(buf_str(&x), NULL));
+                same = strcmp(a, b) == 0;
+                buf_free(&x);
+            }
+            if (!same) {
+                buf now = BUF_INIT, was = BUF_INIT;
+                found(rc->v, t->id, key, label(t, i), change,
+                      _("holds %s, but change %lld added the row with %s and no audited change "
+                        "since set it: changed outside minreg"),
+                      shown(&rc->vals[i], rc->have[i], &now), (long long)change,
+                      shown(&rc->tmp, h, &was));
+                buf_free(&now);
+                buf_free(&was);
+            }
+        }
+    }
+    sqlite3_reset(rc->json);
+}
+
+/* One present row: unwind its audited changes after its origin. */
+static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_change,
+                      const unsigned char *sum)
+{
+    const table *t = rc->t;
+    for (int i = 0; i < t->ncols; i++)
+        rc->have[i] = canon_col(row, i + 1, &rc->vals[i]);
+    buf keyb = BUF_INIT;
+    canon_show(&rc->vals[t->key_ci], &keyb);
+    const char *key = buf_str(&keyb);
+    sqlite3_stmt *a = rc->aud;
+    sqlite3_bind_text(a, 1, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(a, 2, rid);
+    int origin = 0;   /* 1 an audited add, 2 a delete after which it came back */
+    while (sqlite3_step(a) == SQLITE_ROW) {
+        int64_t change = sqlite3_column_int64(a, 0);
+        if (sum && change <= sums_change)
+            break;
+        const char *op = (const char *)sqlite3_column_text(a, 1);
+        const char *field = (const char *)sqlite3_column_text(a, 2);
+        if (strcmp(op, "insert") == 0) {
+            check_added(rc, (const char *)sqlite3_column_text(a, 4), change, key);
+            origin = 1;
+            break;
+        }
+        if (strcmp(op, "delete") == 0) {
+            found(rc->v, t->id, key, NULL, change,
+                  _("the row is there, but change %lld deleted it and no audited change brought "
+                    "it back: put back outside minreg"), (long long)change);
+            origin = 2;
+            break;
+        }
+        int ci = field ? table_col(t, field) : -1;
+        if (ci < 0)
+            continue;
+        int h = canon_text(t->cols[ci].type, (const char *)sqlite3_column_text(a, 4), &rc->tmp);
+        int same = h == (rc->have[ci] != 0) && (!h || same_text(&rc->tmp, &rc->vals[ci]));
+        if (!same) {
+            buf now = BUF_INIT, was = BUF_INIT;
+            found(rc->v, t->id, key, label(t, ci), change,
+                  _("holds %s, but change %lld set it to %s and no audited change since: "
+                    "changed outside minreg"),
+                  shown(&rc->vals[ci], rc->have[ci], &now), (long long)change,
+                  shown(&rc->tmp, h, &was));
+            buf_free(&now);
+            buf_free(&was);
+        }
+        rc->have[ci] = canon_text(t->cols[ci].type, (const char *)sqlite3_column_text(a, 3),
+                                  &rc->vals[ci]);
+    }
+    sqlite3_reset(a);
+    if (!origin) {
+        if (sum) {
+            unsigned char now[DB_SUM];
+            db_sum_texts(t, rc->vals, rc->have, now);
+            if (memcmp(now, sum, DB_SUM) != 0)
+                found(rc->v, t->id, key, NULL, sums_change,
+                      _("its values differ from those change %lld wrote, with no audited change "
+                        "since to explain it: changed outside minreg"), (long long)sums_change);
+        } else if (!rc->v->stop) {
+            found(rc->v, t->id, key, NULL, 0,
+                  _("the row is not in the history: added outside minreg"));
+        }
+    }
+    buf_free(&keyb);
+}
+
+/* A row the history says should be there and is not: a later audited
+ * delete must explain it. */
+static void check_gone(rowctx *rc, int64_t rid, int64_t change)
+{
+    sqlite3_stmt *a = rc->aud;
+    sqlite3_bind_text(a, 1, rc->t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(a, 2, rid);
+    int deleted = 0;
+    buf k = BUF_INIT;
+    if (sqlite3_step(a) == SQLITE_ROW) {
+        if (sqlite3_column_int64(a, 0) > change || !change)
+            deleted = strcmp((const char *)sqlite3_column_text(a, 1), "delete") == 0;
+        gone_key((const char *)sqlite3_column_text(a, 5), rid, &k);
+        if (!change)
+            change = sqlite3_column_int64(a, 0);
+    } else {
+        gone_key(NULL, rid, &k);
+    }
+    sqlite3_reset(a);
+    if (!deleted)
+        found(rc->v, rc->t->id, buf_str(&k), NULL, change,
+              _("the row is gone, but no audited change deleted it (change %lld is the last "
+                "to have written it): removed outside minreg"), (long long)change);
+    buf_free(&k);
+}
+
+/* The rids of t's runs of sums in order, each with its sum. */
+typedef struct {
+    sqlite3_stmt *st;
+    unsigned char *blob;
+    int64_t first, n, i, change;
+} runs;
+
+static int64_t run_next(runs *it, const unsigned char **sum)
+{
+    while (it->i >= it->n) {
+        if (sqlite3_step(it->st) != SQLITE_ROW) {
+            *sum = NULL;
+            return INT64_MAX;
+        }
+        free(it->blob);
+        it->n = sqlite3_column_bytes(it->st, 2) / DB_SUM;
+        it->blob = xmalloc((size_t)it->n * DB_SUM + 1);
+        memcpy(it->blob, sqlite3_column_blob(it->st, 2), (size_t)it->n * DB_SUM);
+        it->first = sqlite3_column_int64(it->st, 1);
+        it->change = sqlite3_column_int64(it->st, 0);
+        it->i = 0;
+    }
+    *sum = it->blob + it->i * DB_SUM;
+    return it->first + it->i++;
+}
+
+static int verify_table(vctx *v, const table *t, int64_t seal)
+{
+    db *d = v->d;
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT rid");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_puts(&q, ", ");
+        put_ident(&q, t->cols[i].id);
+    }
+    buf_puts(&q, " FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " ORDER BY rid");
+    sqlite3_stmt *row = NULL, *sums = NULL, *last = NULL;
+    rowctx rc = {v, t, seal, NULL, NULL, NULL, BUF_INIT, NULL};
+    int ok = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &row, NULL) == SQLITE_OK;
+    buf_reset(&q);
+    buf_puts(&q, "SELECT ");
+    for (int i = 0; i < t->ncols; i++)
+        buf_printf(&q, "%sjson_extract(?1, '$.\"%s\"')", i ? ", " : "", t->cols[i].id);
+    ok = ok && sqlite3_prepare_v2(d->h, buf_str(&q), -1, &rc.json, NULL) == SQLITE_OK;
+    ok = ok && sqlite3_prepare_v2(d->h,
+        "SELECT change_id, op, field, old, new, row_key FROM minreg_audit"
+        " WHERE tbl = ?1 AND row_id = ?2 ORDER BY id DESC", -1, &rc.aud, NULL) == SQLITE_OK;
+    ok = ok && sqlite3_prepare_v2(d->h,
+        "SELECT change_id, first_row, sums FROM minreg_sums WHERE tbl = ?1 ORDER BY first_row",
+        -1, &sums, NULL) == SQLITE_OK;
+    /* rows an audited add since the seal made (their last audit row must be
+     * a delete if they are gone) */
+    ok = ok && sqlite3_prepare_v2(d->h,
+        "SELECT DISTINCT row_id FROM minreg_audit WHERE tbl = ?1 AND op = 'insert'"
+        " AND change_id > ?2", -1, &last, NULL) == SQLITE_OK;
+    buf_free(&q);
+    if (!ok)
+        goto out;
+    rc.vals = xcalloc((size_t)t->ncols, sizeof *rc.vals);
+    rc.have = xcalloc((size_t)t->ncols, sizeof *rc.have);
+    sqlite3_bind_text(sums, 1, t->id, -1, SQLITE_STATIC);
+    /* merge the rows with the rids of the runs of sums, both in rid order */
+    runs it = {sums, NULL, 0, 0, 0, 0};
+    const unsigned char *sum = NULL;
+    int64_t s = run_next(&it, &sum);
+    int step = sqlite3_step(row);
+    while (!v->stop && (step == SQLITE_ROW || s != INT64_MAX)) {
+        int64_t rid = step == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
+        if (s < rid) {
+            check_gone(&rc, s, it.change);
+            s = run_next(&it, &sum);
+            continue;
+        }
+        v->r->rows++;
+        if (s == rid) {
+            check_row(&rc, row, rid, it.change, sum);
+            s = run_next(&it, &sum);
+        } else {
+            check_row(&rc, row, rid, 0, NULL);
+        }
+        step = sqlite3_step(row);
+    }
+    free(it.blob);
+    if (step != SQLITE_DONE && step != SQLITE_ROW && !v->stop)
+        ok = 0;
+    /* rows an audited change wrote since the seal that are gone */
+    sqlite3_stmt *there = NULL;
+    q = (buf)BUF_INIT;
+    buf_puts(&q, "SELECT 1 FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " WHERE rid = ?1");
+    ok = ok && sqlite3_prepare_v2(d->h, buf_str(&q), -1, &there, NULL) == SQLITE_OK;
+    buf_free(&q);
+    if (ok) {
+        sqlite3_bind_text(last, 1, t->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(last, 2, seal);
+        while (!v->stop && sqlite3_step(last) == SQLITE_ROW) {
+            int64_t rid = sqlite3_column_int64(last, 0);
+            sqlite3_bind_int64(there, 1, rid);
+            int present = sqlite3_step(there) == SQLITE_ROW;
+            sqlite3_reset(there);
+            if (!present)
+                check_gone(&rc, rid, 0);
+        }
+    }
+    sqlite3_finalize(there);
+out:
+    sqlite3_finalize(row);
+    sqlite3_finalize(sums);
+    sqlite3_finalize(last);
+    sqlite3_finalize(rc.aud);
+    sqlite3_finalize(rc.json);
+    if (rc.vals)
+        for (int i = 0; i < t->ncols; i++)
+            buf_free(&rc.vals[i]);
+    free(rc.vals);
+    free(rc.have);
+    buf_free(&rc.tmp);
+    return ok ? 0 : -1;
+}
+
+int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    unsigned char want[DIGEST];
+    if (head && unhex(head, want) < 0) {
+        err_set(e, EXIT_USAGE, _("%s is not a head digest (64 hexadecimal digits)"), head);
+        return -1;
+    }
+    vctx v = {d, fn, arg, r, 0};
+    int64_t seal = -1;
+    if (verify_chain(&v, head ? want : NULL, &seal) < 0)
+        return db_error(d, e, _("cannot read the history"));
+    if (seal < 0 && !v.stop)
+        found(&v, NULL, NULL, NULL, 0,
+              _("the history is not chained: no change starts the chain (opening the register "
+                "for writing starts it)"));
+    for (int i = 0; !v.stop && seal >= 0 && i < d->s.ntables; i++) {
+        if (verify_table(&v, &d->s.tables[i], seal) < 0) {
+            if (db_interrupted(d)) {
+                err_set(e, EXIT_CANCELLED, _("%s: cancelled"), d->path);
+                return -1;
+            }
+            return db_error(d, e, _("cannot read the register"));
+        }
+    }
+    if (head && !r->head_found && !v.stop)
+        found(&v, NULL, NULL, NULL, 0,
+              _("the head %s recorded earlier is not in this history: changes up to it were "
+                "altered or removed"), head);
+    return 0;
+}

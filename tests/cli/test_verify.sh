@@ -1,0 +1,107 @@
+#!/bin/sh
+# The chained history (minreg verify, check's R-HISTORY): each kind of
+# tampering, made with the sqlite3 shell, is found and named; what minreg
+# itself does (edits, imports, undo, redo, dump and restore, VACUUM) never is.
+. "$srcdir/tests/lib.sh"
+R=$T/r.db
+"$MINREG" init "$R" >/dev/null
+head_of() { sed -n 's/^head \([0-9a-f]\{64\}\) .*/\1/p' "$T/out"; }
+# tamper SQL: run it on a copy of $R with the guards the trail has lifted
+tamper() {
+    cp "$R" "$T/t.db"
+    sqlite3 "$T/t.db" "$1"
+    run_minreg -r -f "$T/t.db" verify
+}
+
+run_minreg -f "$R" verify
+is "a new register verifies" "$rc" 0
+is "... with nothing found, and its head" "$(grep -c 'the history and every row are as the chain says' "$T/out")/$(head_of | wc -c)" 1/65
+H0=$(head_of)
+
+# what minreg does verifies
+run_minreg -f "$R" set a11 1 remark=一 area_km2=2.5
+printf '区块编号,区块名称,勘查矿种,面积\nV1,甲,金矿,1\nV2,乙,铁矿,2.25\n' >"$T/b.csv"
+run_minreg -f "$R" import a3 "$T/b.csv"
+run_minreg -f "$R" set a3 V1 name=甲2
+run_minreg -f "$R" add a11 mine_name=新矿 minerals=金矿 area_km2=1.5 district=振安区
+run_minreg -f "$R" rm a11 2
+run_minreg -f "$R" undo
+run_minreg -f "$R" redo
+run_minreg -f "$R" undo 1
+run_minreg -f "$R" verify
+is "edits, an import, add, rm, undo, redo and undo N verify" "$rc" 0
+H1=$(head_of)
+sqlite3 "$R" .dump | sqlite3 "$T/restored.db"
+run_minreg -r -f "$T/restored.db" verify
+is "... and so does a dump restored, with the same head" "$rc/$(head_of)" "0/$H1"
+cp "$R" "$T/vac.db"
+sqlite3 "$T/vac.db" VACUUM
+run_minreg -r -f "$T/vac.db" verify
+is "... and a VACUUMed copy" "$rc/$(head_of)" "0/$H1"
+run_minreg -f "$R" verify --head "$H0"
+is "the head of the new register is still in the history" "$rc/$(grep -c "the head given is change 0's" "$T/out")" 0/1
+
+# rows changed, added or removed outside minreg
+tamper "UPDATE mining_permits SET area_km2 = 9 WHERE id = 3"
+is "a seed row changed outside minreg: found, exit 1" "$rc" 1
+is "... naming the row" "$(grep -c '^verify: .* 3: its values differ from those change 0 wrote' "$T/out")" 1
+tamper "UPDATE exploration_blocks SET area_km2 = 7 WHERE code = 'V2'"
+is "an imported row changed outside minreg: the row named" "$(grep -c '^verify: .* V2: its values differ from those change 2 wrote' "$T/out")" 1
+tamper "UPDATE exploration_blocks SET name = 'forged' WHERE code = 'V1'"
+is "a field an audited change set, changed after it: register, key and field named" \
+   "$(grep -c "^verify: .* V1 .*: holds 'forged', but change 3 set it to '甲2'" "$T/out")" 1
+tamper "UPDATE mining_permits SET remark = 'x' WHERE mine_name = '新矿'"
+is "a row added by add, changed: the field named" \
+   "$(grep -c "holds 'x', but change 4 added the row with nothing" "$T/out")" 1
+tamper "INSERT INTO districts (code, name, short_name, level) VALUES ('219999', '假区', '假', '县')"
+is "a row inserted outside minreg" "$(grep -c '219999: the row is not in the history' "$T/out")" 1
+tamper "DELETE FROM mining_permits WHERE id = 4"
+is "a row deleted outside minreg" "$(grep -c 'the row is gone, but no audited change deleted it' "$T/out")" 1
+
+# the history itself
+tamper "DROP TRIGGER minreg_audit_no_update; UPDATE minreg_audit SET new = '3' WHERE change_id = 3"
+is "an audit row altered: its change named" "$(grep -c '^verify: change 3 does not match its digest' "$T/out")" 1
+tamper "DROP TRIGGER minreg_changes_no_update; UPDATE minreg_changes SET who = 'someone' WHERE id = 2"
+is "a change's record altered" "$(grep -c '^verify: change 2 does not match its digest' "$T/out")" 1
+tamper "INSERT INTO minreg_changes (at, who, kind, tbl, summary) VALUES ('1999-01-01T00:00:00Z', 'x', 'set', 'mining_permits', 'forged')"
+is "a change inserted outside minreg" "$(grep -c 'has no digest: it was added to the history outside minreg' "$T/out")" 1
+tamper "DROP TRIGGER minreg_audit_no_delete; DROP TRIGGER minreg_changes_no_delete;
+        DELETE FROM minreg_audit WHERE change_id = 3; DELETE FROM minreg_changes WHERE id = 3"
+is "a change removed" "$(grep -c '^verify: change 3 was removed from the history' "$T/out")" 1
+tamper "UPDATE minreg_changes SET undone_by = NULL WHERE id = 1"
+is "undone_by altered: the change named" "$(grep -c '^verify: change 1 is not marked undone, but the history says change' "$T/out")" 1
+tamper "UPDATE minreg_changes SET undone_by = 2 WHERE id = 2"
+is "... or set where nothing undid it" "$(grep -c '^verify: change 2 is marked undone by 2, but no change' "$T/out")" 1
+tamper "DROP TRIGGER minreg_chain_no_update; UPDATE minreg_chain SET digest = zeroblob(32) WHERE change_id = 2"
+is "a digest altered" "$(grep -c '^verify: change 2 does not match its digest' "$T/out")" 1
+
+# a history cut short (its rows put back by hand) keeps no earlier head
+cp "$R" "$T/cut.db"
+was=$(sqlite3 "$T/cut.db" "SELECT ifnull(remark, '') FROM mining_permits WHERE id = 5")
+run_minreg -f "$T/cut.db" set a11 5 remark=切
+run_minreg -f "$T/cut.db" verify
+H2=$(head_of)
+last=$(sqlite3 "$T/cut.db" "SELECT max(id) FROM minreg_changes")
+sqlite3 "$T/cut.db" "DROP TRIGGER minreg_audit_no_delete; DROP TRIGGER minreg_changes_no_delete;
+    DROP TRIGGER minreg_chain_no_delete; DELETE FROM minreg_audit WHERE change_id = $last;
+    DELETE FROM minreg_chain WHERE change_id = $last; DELETE FROM minreg_changes WHERE id = $last;
+    UPDATE mining_permits SET remark = nullif('$was', '') WHERE id = 5"
+run_minreg -r -f "$T/cut.db" verify
+is "a history cut short, its row put back, is consistent in itself" "$rc" 0
+run_minreg -r -f "$T/cut.db" verify --head "$H2"
+is "... but verify --head with the head recorded before fails" "$rc" 1
+is "... saying so" "$(grep -c "the head $H2 recorded earlier is not in this history" "$T/out")" 1
+run_minreg -r -f "$T/cut.db" verify --head "$H1"
+is "... while an older head is still found" "$rc" 0
+run_minreg -f "$R" verify --head nothex
+is "--head with something not a digest: exit 2" "$rc" 2
+
+# check runs it as R-HISTORY
+tamper "UPDATE mining_permits SET area_km2 = 9 WHERE id = 3"
+run_minreg -r -f "$T/t.db" check --format csv
+is "check reports it as R-HISTORY, an error" "$(grep -c '^error,R-HISTORY,' "$T/out")" 1
+run_minreg -f "$R" check --format csv
+is "... and nothing on an untouched register" "$(grep -c 'R-HISTORY' "$T/out")" 0
+# a row's sum is 8 bytes per row, in runs
+is "an import's rows have their sums" "$(sqlite3 "$R" "SELECT length(sums) FROM minreg_sums WHERE change_id = 2")" 16
+done_testing
