@@ -1,6 +1,7 @@
 /* import.c — CSV rows into a register as one audited change (see import.h). */
 #include "config.h"
 #include "import_int.h"
+#include "rowsum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,44 +286,36 @@ static void constraint_issue(importer *im, vissue *x)
     buf_free(&b);
 }
 
-/* The sum of the row just added as rowid (its values as bound). */
+/* The row just added as rowid, to be summed (its values as bound). */
 static void sum_note(importer *im, int64_t rowid)
 {
     const table *t = im->t;
-    if (!im->sums)
-        im->sum_base = rowid;
-    if (rowid < im->sum_base)
-        return;   /* never: rids only grow in an import; left to the stored row */
-    size_t at = (size_t)(rowid - im->sum_base);
-    if (at >= im->sum_cap) {
-        size_t cap = im->sum_cap ? im->sum_cap : 1024;
-        while (cap <= at)
-            cap *= 2;
-        im->sums = xrealloc(im->sums, cap * DB_SUM);
-        im->sum_ok = xrealloc(im->sum_ok, cap);
-        memset(im->sum_ok + im->sum_cap, 0, cap - im->sum_cap);
-        im->sum_cap = cap;
-    }
     const char *k = im->vals[t->key_ci];
     if (t->cols[t->key_ci].type == COL_INT && (!k || !*k))
-        return;   /* the register gave it its 序号: read back at the end */
-    db_row_sum(t, (const char *const *)im->vals, im->sums + at * DB_SUM);
-    im->sum_ok[at] = 1;
+        return;   /* the register gave it its 序号: summed from the stored row */
+    if (!im->sums)
+        im->sums = rowsums_new(t);
+    rowsums_add(im->sums, rowid, (const char *const *)im->vals);
 }
 
-/* The sums of rows first..last into the history: from those noted, or
- * (any not noted) from the stored rows. */
+/* The sums of rows first..last into the history: those made by the
+ * worker, or (any row it has not) from the stored rows. */
 static int sums_record(importer *im, int64_t first, int64_t last)
 {
-    int noted = im->sums && first >= im->sum_base &&
-                (size_t)(last - im->sum_base) < im->sum_cap;
+    if (im->sums)
+        rowsums_finish(im->sums);
+    int noted = im->sums != NULL;
     for (int64_t r = first; noted && r <= last; r++)
-        noted = im->sum_ok[r - im->sum_base];
+        noted = rowsums_get(im->sums, r) != NULL;
     if (!noted)
         return db_sums_rows(im->d, im->r->change, im->t, first, last, im->e);
-    return db_sums_add(im->d, im->r->change, im->t->id, first,
-                       im->sums + (size_t)(first - im->sum_base) * DB_SUM,
-                       (size_t)(last - first + 1), im->e);
+    unsigned char *run = xmalloc((size_t)(last - first + 1) * DB_SUM);
+    for (int64_t r = first; r <= last; r++)
+        memcpy(run + (size_t)(r - first) * DB_SUM, rowsums_get(im->sums, r), DB_SUM);
+    int rc = db_sums_add(im->d, im->r->change, im->t->id, first, run, (size_t)(last - first + 1),
+                         im->e);
+    free(run);
+    return rc;
 }
 
 /* Insert or update the checked row; 1 written, 0 a constraint broke (x
@@ -633,8 +626,7 @@ static void importer_free(importer *im)
         free(im->sl[i].value);
     free(im->sl);
     free(im->runs);
-    free(im->sums);
-    free(im->sum_ok);
+    rowsums_free(im->sums);
     buf_free(&im->reason);
     validator_free(im->va);
     free(im->va_vals);

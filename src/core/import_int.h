@@ -50,12 +50,10 @@ typedef struct importer {
     struct run { int64_t first, last; } *runs;
     size_t nruns, capruns;
     int runs_sorted;     /* each run starts after the one before */
-    /* the rows' sums (db_row_sum) as written, by rid from sum_base; a 0 in
-     * sum_ok: worked out from the stored row at the end instead (a 序号
-     * the register numbered) */
-    unsigned char *sums, *sum_ok;
-    int64_t sum_base;
-    size_t sum_cap;
+    /* the added rows' sums, made on a thread of their own (rowsum.h); a
+     * row not handed over (a 序号 the register numbered) is summed from the
+     * stored row at the end */
+    struct rowsums *sums;
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);
