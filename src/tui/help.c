@@ -60,12 +60,13 @@ static void help_request(view *v, request req)
     hview *h = v->data;
     int rows = screen_rows();
     switch (req) {
-    case REQ_UP: case REQ_PAGE_UP: case REQ_HALF_UP:
-        h->top -= req == REQ_UP ? 1 : rows;
-        break;
-    case REQ_DOWN: case REQ_PAGE_DOWN: case REQ_HALF_DOWN:
-        h->top += req == REQ_DOWN ? 1 : rows;
-        break;
+    case REQ_UP: h->top--; break;
+    case REQ_DOWN: h->top++; break;
+    case REQ_PAGE_UP: h->top -= rows; break;
+    case REQ_PAGE_DOWN: h->top += rows; break;
+    /* half a screen, as on every other screen (it paged a whole one) */
+    case REQ_HALF_UP: h->top -= rows / 2 > 0 ? rows / 2 : 1; break;
+    case REQ_HALF_DOWN: h->top += rows / 2 > 0 ? rows / 2 : 1; break;
     case REQ_FIRST: h->top = 0; break;
     case REQ_LAST: h->top = nlines() - rows; break;
     default: break;
