@@ -227,12 +227,7 @@ int main(int argc, char **argv)
             break;
         case 'K':
             /* the man page's KEYS section, generated from the action table */
-            for (int i = 0; i < nactions; i++) {
-                printf(".TP\n.B %s\n", actions[i].keys);
-                for (const char *p = actions[i].help; *p; p++)
-                    printf(*p == '\\' ? "\\e" : *p == '-' ? "\\-" : "%c", *p);
-                printf("\n");
-            }
+            keys_print_roff();
             return EXIT_OK;
         case 'h':
             i18n_init(lang, paths_localedir());

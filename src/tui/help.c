@@ -1,4 +1,4 @@
-/* help.c — the help screen, generated from the action table in keys.c. */
+/* help.c — the help screen, generated from the request and binding tables in keys.c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -11,15 +11,19 @@ typedef struct hview {
     int top;
 } hview;
 
-static int nlines(void) { return nactions + 5; }
+/* the requests, a blank line, the ":" commands, one line on the rest */
+static int nlines(void) { return nactions + 1 + tui_ncommands + 1; }
 
 static void help_draw(view *v)
 {
     hview *h = v->data;
     int rows = screen_rows(), cols = screen_cols();
     int kw = 16;
+    buf keys = BUF_INIT;
     for (int i = 0; i < nactions; i++) {
-        int w = text_width(actions[i].keys);
+        buf_reset(&keys);
+        action_keys(actions[i].req, &keys);
+        int w = text_width(buf_str(&keys));
         if (w + 2 > kw)
             kw = w + 2;
     }
@@ -28,21 +32,27 @@ static void help_draw(view *v)
     int y = 1;
     for (int i = h->top; i < nlines() && y <= rows; i++, y++) {
         if (i < nactions) {
-            draw_text(y, 0, kw, actions[i].keys, ATTR_HEADER, 0);
+            buf_reset(&keys);
+            action_keys(actions[i].req, &keys);
+            draw_text(y, 0, kw, buf_str(&keys), ATTR_HEADER, 0);
             draw_text(y, kw, cols - kw, _(actions[i].help), ATTR_NORMAL, 0);
-        } else if (i == nactions + 1) {
-            draw_text(y, 0, cols, _(":REGISTER opens a register by id, alias (a2), appendix (附表2) or title;"),
-                      ATTR_DIM, 0);
-        } else if (i == nactions + 2) {
-            draw_text(y, 0, cols, _(":sort COL [desc] sorts, :sort none restores the plan's order."), ATTR_DIM, 0);
-        } else if (i == nactions + 3) {
-            draw_text(y, 0, cols, _(":problems, :summary, and every action by its name (:home, :quit)."),
-                      ATTR_DIM, 0);
-        } else if (i == nactions + 4) {
-            draw_text(y, 0, cols, _(":import FILE adds a CSV file's rows; :export FILE writes the view for Excel."),
+        } else if (i > nactions && i <= nactions + tui_ncommands) {
+            const tui_command *c = &tui_commands[i - nactions - 1];
+            buf_reset(&keys);
+            command_usage(c, &keys);
+            int cw = text_width(buf_str(&keys)) + 2;
+            if (cw < kw)
+                cw = kw;
+            if (cw > cols)
+                cw = cols;
+            draw_text(y, 0, cw, buf_str(&keys), ATTR_HEADER, 0);
+            draw_text(y, cw, cols - cw, _(c->help), ATTR_NORMAL, 0);
+        } else if (i == nactions + 1 + tui_ncommands) {
+            draw_text(y, 0, cols, _(":REGISTER opens a register by id, alias or title; :NAME runs any action above by its name."),
                       ATTR_DIM, 0);
         }
     }
+    buf_free(&keys);
 }
 
 static void help_request(view *v, request req)
@@ -50,12 +60,13 @@ static void help_request(view *v, request req)
     hview *h = v->data;
     int rows = screen_rows();
     switch (req) {
-    case REQ_UP: case REQ_PAGE_UP: case REQ_HALF_UP:
-        h->top -= req == REQ_UP ? 1 : rows;
-        break;
-    case REQ_DOWN: case REQ_PAGE_DOWN: case REQ_HALF_DOWN:
-        h->top += req == REQ_DOWN ? 1 : rows;
-        break;
+    case REQ_UP: h->top--; break;
+    case REQ_DOWN: h->top++; break;
+    case REQ_PAGE_UP: h->top -= rows; break;
+    case REQ_PAGE_DOWN: h->top += rows; break;
+    /* half a screen, as on every other screen (it paged a whole one) */
+    case REQ_HALF_UP: h->top -= rows / 2 > 0 ? rows / 2 : 1; break;
+    case REQ_HALF_DOWN: h->top += rows / 2 > 0 ? rows / 2 : 1; break;
     case REQ_FIRST: h->top = 0; break;
     case REQ_LAST: h->top = nlines() - rows; break;
     default: break;

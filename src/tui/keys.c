@@ -1,13 +1,19 @@
-/* keys.c — the one table of actions: keys, ":" names and help text.
+/* keys.c — the request table and the key bindings, as data.
  *
- * The help screen and the man page's key list are generated from this
- * table; key_request() is the only place a key becomes an action.  No action
- * is reachable only through Alt, Ctrl-Enter or shifted arrows: PuTTY and tmux
- * do not send those reliably.
+ * REQ_INFO (tui.h) lists every request once; bindings[] says which keys
+ * make which request, and with what label the help screen and the man page
+ * show them; sequences[] teaches curses the escape sequences that common
+ * terminals send for Home, End, Ins, Del, PgUp/PgDn and F1–F12 when their
+ * TERM description does not (PuTTY with TERM=xterm sends \e[1~ for Home),
+ * so that none arrives as Esc followed by letters (Esc is Back, '[' and
+ * '1' are actions too).  key_request() is the only place a key becomes a
+ * request.  No action is reachable only through Alt, Ctrl-Enter or shifted
+ * arrows: PuTTY and tmux do not send those reliably.
  */
 #include "config.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/i18n.h"
@@ -15,52 +21,96 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-const action actions[] = {
-    {REQ_UP,          "up",         "↑ k",            N_("move up one row")},
-    {REQ_DOWN,        "down",       "↓ j",            N_("move down one row")},
-    {REQ_LEFT,        "left",       "← h",            N_("previous column")},
-    {REQ_RIGHT,       "right",      "→ l",            N_("next column")},
-    {REQ_PAGE_UP,     "page-up",    "PgUp ^B",        N_("one screen up")},
-    {REQ_PAGE_DOWN,   "page-down",  "PgDn ^F Space",  N_("one screen down")},
-    {REQ_HALF_UP,     "half-up",    "^U",             N_("half a screen up")},
-    {REQ_HALF_DOWN,   "half-down",  "^D",             N_("half a screen down")},
-    {REQ_FIRST,       "first",      "g Home",         N_("first row")},
-    {REQ_LAST,        "last",       "G End",          N_("last row")},
-    {REQ_LINE_START,  "first-column", "0",            N_("first column")},
-    {REQ_LINE_END,    "last-column",  "$",            N_("last column")},
-    {REQ_ENTER,       "open",       "Enter",          N_("open the register, record or link under the cursor")},
-    {REQ_BACK,        "back",       "q Backspace Esc",    N_("back to the previous screen, where you were")},
-    {REQ_NEXT_RECORD, "next",       "]",              N_("next record of the list you came from")},
-    {REQ_PREV_RECORD, "previous",   "[",              N_("previous record of the list you came from")},
-    {REQ_SORT_ASC,    "sort",       "s",              N_("sort by the current column, ascending")},
-    {REQ_SORT_DESC,   "sort-desc",  "S",              N_("sort by the current column, descending")},
-    {REQ_WIDER,       "wider",      ">",              N_("widen the current column")},
-    {REQ_NARROWER,    "narrower",   "<",              N_("narrow the current column")},
-    {REQ_ADD,         "add",        "a",              N_("add a record (a form)")},
-    {REQ_EDIT,        "edit",       "e",              N_("edit the record under the cursor")},
-    {REQ_DUPLICATE,   "duplicate",  "c",              N_("copy the record under the cursor into a new one")},
-    {REQ_DELETE,      "delete",     "D",              N_("delete the record (refused while others link to it)")},
-    {REQ_SAVE,        "save",       "w",              N_("in a form: save (checked first; nothing is written if invalid)")},
-    {REQ_UNDO,        "undo",       "u",              N_("undo your own last change, after showing it")},
-    {REQ_REDO,        "redo",       "^R",             N_("redo your own last undo, after showing it")},
-    {REQ_HISTORY,     "history",    "L",              N_("the change history of the record or the register")},
-    {REQ_HOME,        "home",       "H",              N_("the list of registers")},
-    {REQ_SEARCH,      "search",     "/",              N_("search forward (a regular expression; as you type)")},
-    {REQ_SEARCH_BACK, "search-back", "?",             N_("search backward")},
-    {REQ_FIND_NEXT,   "next-match", "n",              N_("next match")},
-    {REQ_FIND_PREV,   "prev-match", "N",              N_("previous match")},
-    {REQ_FILTER,      "filter",     "&",              N_("keep rows matching REGEX (any column) or COL:REGEX")},
-    {REQ_FILTER_EQ,   "filter-eq",  "=",              N_("keep rows whose column equals the current cell")},
-    {REQ_UNFILTER,    "unfilter",   "x",              N_("remove the last filter")},
-    {REQ_UNFILTER_ALL, "unfilter-all", "X",           N_("remove every filter")},
-    {REQ_PROBLEMS,    "problems",   "P",              N_("the problems: where the register and the plan disagree")},
-    {REQ_SUMMARY,     "summary",    "R",              N_("the summary: counts and areas, and 专栏一 beside the register")},
-    {REQ_PROMPT,      "prompt",     ":",              N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")},
-    {REQ_HELP,        "help",       "F1",             N_("this help")},
-    {REQ_REDRAW,      "redraw",     "^L",             N_("redraw the screen")},
-    {REQ_QUIT,        "quit",       "Q",              N_("quit minreg")},
-};
+#define REQ_ROW_(id, name, help) {REQ_##id, name, help},
+const action actions[] = {REQ_INFO(REQ_ROW_)};
+#undef REQ_ROW_
 const int nactions = sizeof actions / sizeof *actions;
+
+typedef struct binding {
+    int is_key;         /* code is a curses KEY_* code, else a character */
+    uint32_t code;
+    request req;
+    const char *label;  /* as help shows it; NULL: not shown (a synonym) */
+} binding;
+
+#define K(code, req, label) {1, (uint32_t)(code), req, label}
+#define C(code, req, label) {0, (uint32_t)(code), req, label}
+
+/* For each request, its shown keys in the order help lists them. */
+static const binding bindings[] = {
+    K(KEY_UP, REQ_UP, "↑"),           C('k', REQ_UP, "k"),
+    K(KEY_DOWN, REQ_DOWN, "↓"),       C('j', REQ_DOWN, "j"),
+    K(KEY_LEFT, REQ_LEFT, "←"),       C('h', REQ_LEFT, "h"),
+    K(KEY_RIGHT, REQ_RIGHT, "→"),     C('l', REQ_RIGHT, "l"),
+    K(KEY_PPAGE, REQ_PAGE_UP, "PgUp"), C(CTRL('b'), REQ_PAGE_UP, "^B"),
+    K(KEY_NPAGE, REQ_PAGE_DOWN, "PgDn"), C(CTRL('f'), REQ_PAGE_DOWN, "^F"),
+    C(' ', REQ_PAGE_DOWN, "Space"),
+    C(CTRL('u'), REQ_HALF_UP, "^U"),
+    C(CTRL('d'), REQ_HALF_DOWN, "^D"),
+    C('g', REQ_FIRST, "g"),           K(KEY_HOME, REQ_FIRST, "Home"),
+    C('G', REQ_LAST, "G"),            K(KEY_END, REQ_LAST, "End"),
+    C('0', REQ_LINE_START, "0"),
+    C('$', REQ_LINE_END, "$"),
+    C('\r', REQ_ENTER, "Enter"),      C('\n', REQ_ENTER, NULL), K(KEY_ENTER, REQ_ENTER, NULL),
+    C('q', REQ_BACK, "q"),            K(KEY_BACKSPACE, REQ_BACK, "Backspace"),
+    C(127, REQ_BACK, NULL),           C(CTRL('h'), REQ_BACK, NULL),
+    C(27, REQ_BACK, "Esc"),
+    C(']', REQ_NEXT_RECORD, "]"),
+    C('[', REQ_PREV_RECORD, "["),
+    C('s', REQ_SORT_ASC, "s"),
+    C('S', REQ_SORT_DESC, "S"),
+    C('>', REQ_WIDER, ">"),
+    C('<', REQ_NARROWER, "<"),
+    C('a', REQ_ADD, "a"),
+    C('e', REQ_EDIT, "e"),
+    C('c', REQ_DUPLICATE, "c"),
+    C('D', REQ_DELETE, "D"),
+    C('w', REQ_SAVE, "w"),
+    C('u', REQ_UNDO, "u"),
+    C(CTRL('r'), REQ_REDO, "^R"),
+    C('L', REQ_HISTORY, "L"),
+    C('H', REQ_HOME, "H"),
+    C('/', REQ_SEARCH, "/"),
+    C('?', REQ_SEARCH_BACK, "?"),
+    C('n', REQ_FIND_NEXT, "n"),
+    C('N', REQ_FIND_PREV, "N"),
+    C('&', REQ_FILTER, "&"),
+    C('=', REQ_FILTER_EQ, "="),
+    C('x', REQ_UNFILTER, "x"),
+    C('X', REQ_UNFILTER_ALL, "X"),
+    C('P', REQ_PROBLEMS, "P"),
+    C('R', REQ_SUMMARY, "R"),
+    C(':', REQ_PROMPT, ":"),
+    K(KEY_F(1), REQ_HELP, "F1"),
+    C(CTRL('l'), REQ_REDRAW, "^L"),
+    C('Q', REQ_QUIT, "Q"),
+};
+
+/* Escape sequences of common terminals, whatever TERM says.  Those the
+ * terminal description already has are left as it defines them. */
+static const struct { const char *seq; int code; } sequences[] = {
+    /* Home and End: xterm (normal and application mode), PuTTY, screen,
+     * tmux and the Linux console (\e[1~ \e[4~), rxvt (\e[7~ \e[8~) */
+    {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME}, {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME},
+    {"\033[F", KEY_END}, {"\033OF", KEY_END}, {"\033[4~", KEY_END}, {"\033[8~", KEY_END},
+    {"\033[2~", KEY_IC}, {"\033[3~", KEY_DC},
+    {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
+    /* F1-F4: xterm and screen/tmux (\eOP..), PuTTY and rxvt (\e[11~..),
+     * the Linux console (\e[[A..\e[[E, F5 too) */
+    {"\033OP", KEY_F(1)}, {"\033OQ", KEY_F(2)}, {"\033OR", KEY_F(3)}, {"\033OS", KEY_F(4)},
+    {"\033[11~", KEY_F(1)}, {"\033[12~", KEY_F(2)}, {"\033[13~", KEY_F(3)}, {"\033[14~", KEY_F(4)},
+    {"\033[[A", KEY_F(1)}, {"\033[[B", KEY_F(2)}, {"\033[[C", KEY_F(3)}, {"\033[[D", KEY_F(4)},
+    {"\033[[E", KEY_F(5)},
+    {"\033[15~", KEY_F(5)}, {"\033[17~", KEY_F(6)}, {"\033[18~", KEY_F(7)}, {"\033[19~", KEY_F(8)},
+    {"\033[20~", KEY_F(9)}, {"\033[21~", KEY_F(10)}, {"\033[23~", KEY_F(11)}, {"\033[24~", KEY_F(12)},
+};
+
+void keys_define_sequences(void)
+{
+    for (size_t i = 0; i < sizeof sequences / sizeof *sequences; i++)
+        if (key_defined(sequences[i].seq) == 0)
+            define_key(sequences[i].seq, sequences[i].code);
+}
 
 const action *action_by_name(const char *name)
 {
@@ -72,65 +122,34 @@ const action *action_by_name(const char *name)
 
 request key_request(int is_key_code, uint32_t ch)
 {
-    if (is_key_code) {
-        switch (ch) {
-        case KEY_UP: return REQ_UP;
-        case KEY_DOWN: return REQ_DOWN;
-        case KEY_LEFT: return REQ_LEFT;
-        case KEY_RIGHT: return REQ_RIGHT;
-        case KEY_PPAGE: return REQ_PAGE_UP;
-        case KEY_NPAGE: return REQ_PAGE_DOWN;
-        case KEY_HOME: return REQ_FIRST;
-        case KEY_END: return REQ_LAST;
-        case KEY_ENTER: return REQ_ENTER;
-        case KEY_BACKSPACE: return REQ_BACK;
-        case KEY_F(1): return REQ_HELP;
-        default: return REQ_NONE;
-        }
+    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].is_key == !!is_key_code && bindings[i].code == ch)
+            return bindings[i].req;
+    return REQ_NONE;
+}
+
+void action_keys(request req, buf *out)
+{
+    for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+        if (bindings[i].req == req && bindings[i].label)
+            buf_printf(out, "%s%s", out->len ? " " : "", bindings[i].label);
+}
+
+void keys_print_roff(void)
+{
+    buf k = BUF_INIT;
+    for (int i = 0; i < nactions; i++) {
+        buf_reset(&k);
+        action_keys(actions[i].req, &k);
+        printf(".TP\n.B %s\n", buf_str(&k));
+        for (const char *p = actions[i].help; *p; p++)
+            printf(*p == '\\' ? "\\e" : *p == '-' ? "\\-" : "%c", *p);
+        printf("\n");
     }
-    switch (ch) {
-    case 'k': return REQ_UP;
-    case 'j': return REQ_DOWN;
-    case 'h': return REQ_LEFT;
-    case 'l': return REQ_RIGHT;
-    case CTRL('b'): return REQ_PAGE_UP;
-    case CTRL('f'): case ' ': return REQ_PAGE_DOWN;
-    case CTRL('u'): return REQ_HALF_UP;
-    case CTRL('d'): return REQ_HALF_DOWN;
-    case 'g': return REQ_FIRST;
-    case 'G': return REQ_LAST;
-    case '0': return REQ_LINE_START;
-    case '$': return REQ_LINE_END;
-    case '\n': case '\r': return REQ_ENTER;
-    case 'q': case 127: case CTRL('h'): case 27: return REQ_BACK;
-    case ']': return REQ_NEXT_RECORD;
-    case '[': return REQ_PREV_RECORD;
-    case 's': return REQ_SORT_ASC;
-    case 'S': return REQ_SORT_DESC;
-    case '>': return REQ_WIDER;
-    case '<': return REQ_NARROWER;
-    case 'H': return REQ_HOME;
-    case 'a': return REQ_ADD;
-    case 'e': return REQ_EDIT;
-    case 'c': return REQ_DUPLICATE;
-    case 'D': return REQ_DELETE;
-    case 'w': return REQ_SAVE;
-    case 'u': return REQ_UNDO;
-    case CTRL('r'): return REQ_REDO;
-    case 'L': return REQ_HISTORY;
-    case 'P': return REQ_PROBLEMS;
-    case 'R': return REQ_SUMMARY;
-    case ':': return REQ_PROMPT;
-    case '/': return REQ_SEARCH;
-    case '?': return REQ_SEARCH_BACK;
-    case 'n': return REQ_FIND_NEXT;
-    case 'N': return REQ_FIND_PREV;
-    case '&': return REQ_FILTER;
-    case '=': return REQ_FILTER_EQ;
-    case 'x': return REQ_UNFILTER;
-    case 'X': return REQ_UNFILTER_ALL;
-    case CTRL('l'): return REQ_REDRAW;
-    case 'Q': return REQ_QUIT;
-    default: return REQ_NONE;
-    }
+    buf_free(&k);
+    printf(".SH COMMANDS\n"
+           "Typed after \\fB:\\fR; generated from the command table.  "
+           "\\fB:\\fIREGISTER\\fR opens a register by id, alias or title, and "
+           "\\fB:\\fIname\\fR runs any action above by its name.\n");
+    commands_print_roff();
 }

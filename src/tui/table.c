@@ -793,6 +793,7 @@ static void table_free(view *v)
 
 static const view_ops table_ops = {
     .name = "table",
+    .flags = VIEW_SEARCH,
     .draw = table_draw,
     .request = table_request,
     .status = table_status,

@@ -14,24 +14,68 @@
 #include "core/buf.h"
 #include "core/db.h"
 
+/* Every user action, once: id, name (for ":" and the man page) and help
+ * text.  The enum, the request table and (through the bindings in keys.c)
+ * the help screen and the man page's key list are all made from this list;
+ * the help screen shows them in this order. */
+#define REQ_INFO(_) \
+    _(UP,          "up",           N_("move up one row")) \
+    _(DOWN,        "down",         N_("move down one row")) \
+    _(LEFT,        "left",         N_("previous column")) \
+    _(RIGHT,       "right",        N_("next column")) \
+    _(PAGE_UP,     "page-up",      N_("one screen up")) \
+    _(PAGE_DOWN,   "page-down",    N_("one screen down")) \
+    _(HALF_UP,     "half-up",      N_("half a screen up")) \
+    _(HALF_DOWN,   "half-down",    N_("half a screen down")) \
+    _(FIRST,       "first",        N_("first row")) \
+    _(LAST,        "last",         N_("last row")) \
+    _(LINE_START,  "first-column", N_("first column")) \
+    _(LINE_END,    "last-column",  N_("last column")) \
+    _(ENTER,       "open",         N_("open the register, record or link under the cursor")) \
+    _(BACK,        "back",         N_("back to the previous screen, where you were")) \
+    _(NEXT_RECORD, "next",         N_("next record of the list you came from")) \
+    _(PREV_RECORD, "previous",     N_("previous record of the list you came from")) \
+    _(SORT_ASC,    "sort",         N_("sort by the current column, ascending")) \
+    _(SORT_DESC,   "sort-desc",    N_("sort by the current column, descending")) \
+    _(WIDER,       "wider",        N_("widen the current column")) \
+    _(NARROWER,    "narrower",     N_("narrow the current column")) \
+    _(ADD,         "add",          N_("add a record (a form)")) \
+    _(EDIT,        "edit",         N_("edit the record under the cursor")) \
+    _(DUPLICATE,   "duplicate",    N_("copy the record under the cursor into a new one")) \
+    _(DELETE,      "delete",       N_("delete the record (refused while others link to it)")) \
+    _(SAVE,        "save",         N_("in a form: save (checked first; nothing is written if invalid)")) \
+    _(UNDO,        "undo",         N_("undo your own last change, after showing it")) \
+    _(REDO,        "redo",         N_("redo your own last undo, after showing it")) \
+    _(HISTORY,     "history",      N_("the change history of the record or the register")) \
+    _(HOME,        "home",         N_("the list of registers")) \
+    _(SEARCH,      "search",       N_("search forward (a regular expression; as you type)")) \
+    _(SEARCH_BACK, "search-back",  N_("search backward; on a screen that cannot search, this help")) \
+    _(FIND_NEXT,   "next-match",   N_("next match")) \
+    _(FIND_PREV,   "prev-match",   N_("previous match")) \
+    _(FILTER,      "filter",       N_("keep rows matching REGEX (any column) or COL:REGEX")) \
+    _(FILTER_EQ,   "filter-eq",    N_("keep rows whose column equals the current cell")) \
+    _(UNFILTER,    "unfilter",     N_("remove the last filter")) \
+    _(UNFILTER_ALL, "unfilter-all", N_("remove every filter")) \
+    _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
+    _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
+    _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
+    _(HELP,        "help",         N_("this help")) \
+    _(REDRAW,      "redraw",       N_("redraw the screen")) \
+    _(QUIT,        "quit",         N_("quit minreg"))
+
+#define REQ_ENUM_(id, name, help) REQ_##id,
 typedef enum request {
     REQ_NONE = 0,
-    REQ_UP, REQ_DOWN, REQ_LEFT, REQ_RIGHT,
-    REQ_PAGE_UP, REQ_PAGE_DOWN, REQ_HALF_UP, REQ_HALF_DOWN,
-    REQ_FIRST, REQ_LAST, REQ_LINE_START, REQ_LINE_END,
-    REQ_ENTER, REQ_BACK, REQ_QUIT, REQ_HELP, REQ_PROMPT, REQ_REDRAW,
-    REQ_SORT_ASC, REQ_SORT_DESC, REQ_WIDER, REQ_NARROWER,
-    REQ_NEXT_RECORD, REQ_PREV_RECORD, REQ_HOME, REQ_PROBLEMS, REQ_SUMMARY,
-    REQ_ADD, REQ_EDIT, REQ_DUPLICATE, REQ_DELETE, REQ_UNDO, REQ_REDO, REQ_HISTORY, REQ_SAVE,
-    REQ_SEARCH, REQ_SEARCH_BACK, REQ_FIND_NEXT, REQ_FIND_PREV,
-    REQ_FILTER, REQ_FILTER_EQ, REQ_UNFILTER, REQ_UNFILTER_ALL,
+    REQ_INFO(REQ_ENUM_)
     REQ_COUNT
 } request;
+#undef REQ_ENUM_
 
 typedef struct view view;
 
 typedef struct view_ops {
     const char *name;                          /* "home", "table", ... */
+    unsigned flags;                             /* VIEW_SEARCH: / ? n N search it */
     void (*draw)(view *v);                      /* draw rows 1 .. LINES-2 */
     void (*request)(view *v, request req);      /* handle one action */
     void (*status)(view *v, buf *out);          /* the status line's text */
@@ -56,6 +100,7 @@ struct view {
     void *data;          /* the screen's own state */
 };
 
+enum { VIEW_SEARCH = 1 };
 enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
 /* ---- shared state (view.c) ---- */
@@ -124,14 +169,44 @@ const char *glyph_pending(void);     /* "…" or "...": a count not made yet */
 /* ---- keys.c ---- */
 typedef struct action {
     request req;
-    const char *name;      /* used by ":" and the help screen */
-    const char *keys;      /* how the help screen shows its keys */
+    const char *name;      /* used by ":" and the man page */
     const char *help;      /* N_() text */
 } action;
-extern const action actions[];
+extern const action actions[];   /* REQ_INFO's order; actions[i].req == i + 1 */
 extern const int nactions;
 request key_request(int is_key_code, uint32_t ch);
 const action *action_by_name(const char *name);
+/* The keys bound to req as the help screen shows them ("PgDn ^F Space"). */
+void action_keys(request req, buf *out);
+/* Teach curses the Home, End, Ins, Del, PgUp/PgDn and F1-F12 sequences of
+ * xterm, PuTTY, rxvt, screen/tmux and the Linux console that the terminal's
+ * own description lacks, so none of them arrives as Esc and letters. */
+void keys_define_sequences(void);
+/* The man page's key list and COMMANDS section (roff), from the tables. */
+void keys_print_roff(void);
+
+/* ---- commands.c: the ":" commands ---- */
+typedef struct tui_command {
+    const char *name;      /* ":name" */
+    const char *alias;     /* another name (":q"), or NULL */
+    const char *args;      /* N_() how its arguments are shown; "" for none */
+    const char *help;      /* N_() text */
+    void (*run)(const char *arg);   /* a global command; NULL: the screen's */
+    const char *screen;    /* with run NULL: the screen (ops name) it works on */
+} tui_command;
+extern const tui_command tui_commands[];
+extern const int tui_ncommands;
+const tui_command *command_find(const char *name);
+/* Run the command NAME if the table has it (1), else 0. */
+int command_run(const char *name, const char *arg);
+/* How help shows a command: ":goto :open REGISTER". */
+void command_usage(const tui_command *c, buf *out);
+void commands_print_roff(void);
+
+/* Used by the global commands (view.c). */
+void tui_quit(void);                 /* quit, asking first if a form has changes */
+void tui_go_home(void);
+int tui_open_register(const char *name);   /* 1 if a register by that name (opened or error shown) */
 
 /* ---- screens ---- */
 view *home_new(void);

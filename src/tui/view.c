@@ -160,6 +160,7 @@ static int curses_start(mr_err *e)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    keys_define_sequences();
     set_escdelay(25);
     curs_set(0);
     if (T.o.mouse)
@@ -346,13 +347,18 @@ static void view_free(view *v)
     v->ops->free(v);
 }
 
+static int quitting;   /* the clerk chose to quit (drafts of what was discarded go) */
+
 void view_pop(void)
 {
     view *v = T.top;
     if (v->ops->leave && !v->ops->leave(v))
         return;
     if (!v->prev) {
-        T.running = 0;   /* back from the bottom screen: leave */
+        /* back from the bottom screen leaves the program: asked, as a
+         * stray Esc (or a sequence the terminal garbled) must not quit */
+        if (tui_confirm(_("Quit minreg?")))
+            T.running = 0, quitting = 1;
         return;
     }
     T.top = v->prev;
@@ -698,7 +704,6 @@ static int quit_ok(void)
     return 1;
 }
 
-static int quitting;   /* the clerk chose to quit (drafts of what was discarded go) */
 
 static void go_home(void)
 {
@@ -868,31 +873,7 @@ static void run_command(const char *line)
     const char *arg = sp ? sp + 1 : "";
     while (*arg == ' ')
         arg++;
-    if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0) {
-        if (quit_ok())
-            T.running = 0, quitting = 1;
-        return;
-    }
-    if (strcmp(cmd, "help") == 0) {
-        view_push(help_new());
-        return;
-    }
-    if (strcmp(cmd, "home") == 0) {
-        go_home();
-        return;
-    }
-    if (strcmp(cmd, "grep") == 0) {
-        mr_err e = {0};
-        view *v = *arg ? grep_new(arg, &e) : NULL;
-        if (v)
-            view_push(v);
-        else if (*arg)
-            tui_error(&e);
-        else
-            tui_message("%s", _("usage: :grep REGEX"));
-        return;
-    }
-    if (T.top->ops->command && T.top->ops->command(T.top, cmd, arg))
+    if (command_run(cmd, arg))
         return;
     /* every action by its name (:problems, :summary, :next ...) */
     const action *a = action_by_name(cmd);
@@ -900,19 +881,32 @@ static void run_command(const char *line)
         handle(a->req);
         return;
     }
-    const char *name = strcmp(cmd, "goto") == 0 || strcmp(cmd, "open") == 0 ? arg : line;
-    const table *t = schema_table(db_schema(T.d), name);
-    if (t) {
-        mr_err e = {0};
-        view *v = table_new(t, NULL, 0, &e);
-        if (v)
-            view_push(v);
-        else
-            tui_error(&e);
+    if (tui_open_register(line))
         return;
-    }
     tui_message(_("unknown command or register: %s"), line);
     T.msg_error = 1;
+}
+
+void tui_quit(void)
+{
+    if (quit_ok())
+        T.running = 0, quitting = 1;
+}
+
+void tui_go_home(void) { go_home(); }
+
+int tui_open_register(const char *name)
+{
+    const table *t = schema_table(db_schema(T.d), name);
+    if (!t)
+        return 0;
+    mr_err e = {0};
+    view *v = table_new(t, NULL, 0, &e);
+    if (v)
+        view_push(v);
+    else
+        tui_error(&e);
+    return 1;
 }
 
 static void handle(request req)
@@ -925,6 +919,22 @@ static void handle(request req)
     case REQ_BACK:
         view_pop();
         break;
+    case REQ_SEARCH:
+    case REQ_FIND_NEXT:
+    case REQ_FIND_PREV:
+        if (!(T.top->ops->flags & VIEW_SEARCH)) {
+            tui_message("%s", _("this screen cannot search (a register's table can); ? or F1: help"));
+            break;
+        }
+        T.top->ops->request(T.top, req);
+        break;
+    case REQ_SEARCH_BACK:
+        if (T.top->ops->flags & VIEW_SEARCH) {
+            T.top->ops->request(T.top, req);
+            break;
+        }
+        /* where there is no search, ? is help */
+        /* fall through */
     case REQ_HELP:
         if (strcmp(T.top->ops->name, "help") != 0)
             view_push(help_new());

@@ -203,4 +203,24 @@ raw=$(od -An -tx1 -v "$T/log" | tr -s ' \n' '\n\n' | awk '
 is "... no OSC, BEL, C1 or bidi override reached the terminal" "$raw" 0
 grep -q 'A\\e\]0;pwned\\x07B' "$T/log"
 is "... the name was shown escaped" "$?" 0
+# PuTTY's default sequences under TERM=xterm (whose description has other
+# ones): End (\e[4~) and F1 (\e[11~) on the register list neither quit nor
+# read as Esc and letters; F1 opens help; Home (\e[1~) in a table moves to
+# the first row instead of going back to the register list
+TERM=xterm; export TERM
+start_pty
+wait_log 'registers'
+printf '\033[4~\033[11~' >&3
+wait_log 'keys and commands'
+is "PuTTY F1 (\\e[11~) after End (\\e[4~) on the register list opens help" "$?" 0
+running
+is "... and the browser is still running" "$?" 0
+printf 'q:a11\rG\033[1~' >&3
+printf '\033[2~\033[3~\033[5~\033[6~\033[7~\033[8~\033[24~\033[[A' >&3
+printf 'qQ' >&3
+stop_pty 20
+is "Home, Ins, Del, PgUp, PgDn, rxvt Home/End, F12, console F1 in a table, then q Q: exit 0 (nothing quit early)" "$st" 0
+grep -q 'Mining permits at the base period' "$T/log"
+is "... the table was open" "$?" 0
+TERM=xterm-256color; export TERM
 done_testing

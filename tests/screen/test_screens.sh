@@ -38,6 +38,9 @@ screen record 80x24 -zh --lang zh
 screen help 80x24 -zh --lang zh
 screen problems 80x24 -zh --lang zh --today 2026-01-01
 screen summary 80x24 -zh --lang zh
+screen keys 80x24 ""
+screen help_half 80x24 ""
+screen keys 80x24 -zh --lang zh
 screen record 80x24 -ascii --ascii
 screen sort 80x24 -ascii --ascii
 screen ambiguous 80x24 -wide --ambiguous wide

@@ -1,0 +1,116 @@
+/* commands.c — the ":" commands, as one table (name, arguments, help).
+ *
+ * run_command() in view.c looks a command up here; one that is global runs
+ * here, one that belongs to a screen (a register's table) goes to that
+ * screen's command op, and elsewhere the status line says where it works.
+ * The help screen and the man page's command list are made from the table.
+ * After the table, ":" takes every request by its name (keys.c) and a
+ * register by its id, alias, appendix or title.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/schema.h"
+#include "tui/tui.h"
+
+static void cmd_quit(const char *arg) { (void)arg; tui_quit(); }
+static void cmd_help(const char *arg) { (void)arg; view_push(help_new()); }
+static void cmd_home(const char *arg) { (void)arg; tui_go_home(); }
+
+static void cmd_grep(const char *arg)
+{
+    mr_err e = {0};
+    view *v = *arg ? grep_new(arg, &e) : NULL;
+    if (v)
+        view_push(v);
+    else if (*arg)
+        tui_error(&e);
+    else
+        tui_message("%s", _("usage: :grep REGEX"));
+}
+
+static void cmd_goto(const char *arg)
+{
+    if (!tui_open_register(arg)) {
+        buf m = BUF_INIT;
+        buf_printf(&m, _("unknown command or register: %s"), arg);
+        tui_error_text(buf_str(&m));
+        buf_free(&m);
+    }
+}
+
+const tui_command tui_commands[] = {
+    {"quit", "q", "", N_("quit minreg (asks first when a form has changes)"), cmd_quit, NULL},
+    {"help", NULL, "", N_("this help"), cmd_help, NULL},
+    {"home", NULL, "", N_("the list of registers"), cmd_home, NULL},
+    {"grep", NULL, N_("REGEX"), N_("search every register; the matches as a list"), cmd_grep, NULL},
+    {"goto", "open", N_("REGISTER"), N_("open a register by id, alias (a2), appendix (附表2) or title"),
+     cmd_goto, NULL},
+    {"sort", NULL, N_("COL [desc]|none"), N_("sort by a column; none restores the plan's order"), NULL,
+     "table"},
+    {"filter", NULL, N_("[COL:]REGEX"), N_("keep rows matching REGEX (any column) or COL:REGEX"), NULL,
+     "table"},
+    {"unfilter", NULL, "", N_("remove every filter"), NULL, "table"},
+    {"import", NULL, N_("FILE"), N_("add a CSV file's rows to the register"), NULL, "table"},
+    {"export", NULL, N_("FILE"), N_("write the rows shown as CSV, for Excel"), NULL, "table"},
+};
+const int tui_ncommands = sizeof tui_commands / sizeof *tui_commands;
+
+const tui_command *command_find(const char *name)
+{
+    for (int i = 0; i < tui_ncommands; i++)
+        if (strcmp(tui_commands[i].name, name) == 0 ||
+            (tui_commands[i].alias && strcmp(tui_commands[i].alias, name) == 0))
+            return &tui_commands[i];
+    return NULL;
+}
+
+void command_usage(const tui_command *c, buf *out)
+{
+    buf_printf(out, ":%s", c->name);
+    if (c->alias)
+        buf_printf(out, " :%s", c->alias);
+    if (*c->args)
+        buf_printf(out, " %s", _(c->args));
+}
+
+int command_run(const char *name, const char *arg)
+{
+    const tui_command *c = command_find(name);
+    if (!c)
+        return 0;
+    view *top = view_top();
+    if (c->run)
+        c->run(arg);
+    else if (strcmp(top->ops->name, c->screen) == 0 && top->ops->command)
+        top->ops->command(top, c->name, arg);
+    else {
+        buf m = BUF_INIT;
+        buf_printf(&m, _(":%s works on a register's table"), c->name);
+        tui_error_text(buf_str(&m));
+        buf_free(&m);
+    }
+    return 1;
+}
+
+void commands_print_roff(void)
+{
+    buf u = BUF_INIT;
+    for (int i = 0; i < tui_ncommands; i++) {
+        buf_reset(&u);
+        buf_printf(&u, ":%s", tui_commands[i].name);
+        if (tui_commands[i].alias)
+            buf_printf(&u, ", :%s", tui_commands[i].alias);
+        if (*tui_commands[i].args)
+            printf(".TP\n.BI \"%s \" \"%s\"\n", buf_str(&u), tui_commands[i].args);
+        else
+            printf(".TP\n.B %s\n", buf_str(&u));
+        for (const char *p = tui_commands[i].help; *p; p++)
+            printf(*p == '\\' ? "\\e" : *p == '-' ? "\\-" : "%c", *p);
+        printf("\n");
+    }
+    buf_free(&u);
+}
