@@ -199,7 +199,9 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
  * A row sum: 8 bytes of SHA-256 over a row's values as written (vals as
  * db_row_insert takes them, in column order).  Safe on any thread. */
 #define DB_SUM 8
-void db_row_sum(const table *t, const char *const *vals, unsigned char out[DB_SUM]);
+typedef struct { buf enc, v; } db_sum_scratch;   /* reused between rows; buf_free both */
+void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
+                unsigned char out[DB_SUM]);
 /* Record the sums of rows first..first+n-1 of tbl added by change. */
 int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
                 size_t n, mr_err *e);

@@ -159,16 +159,15 @@ static void sum_done(buf *enc, unsigned char out[DB_SUM])
     memcpy(out, full, DB_SUM);
 }
 
-void db_row_sum(const table *t, const char *const *vals, unsigned char out[DB_SUM])
+void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
+                unsigned char out[DB_SUM])
 {
-    /* kept per thread between calls: no allocation per row */
-    static _Thread_local buf enc, v;
-    buf_reset(&enc);
+    buf_reset(&w->enc);
     for (int i = 0; i < t->ncols; i++) {
-        int have = canon_text(t->cols[i].type, vals[i], &v);
-        sum_value(&enc, have, v.s, v.len);
+        int have = canon_text(t->cols[i].type, vals[i], &w->v);
+        sum_value(&w->enc, have, w->v.s, w->v.len);
     }
-    sum_done(&enc, out);
+    sum_done(&w->enc, out);
 }
 
 /* The sum of canonical values vals[] (have[] as canon_* returned). */

@@ -66,6 +66,7 @@ static void sum_batch(rowsums *q, struct batch *b)
     const table *t = q->t;
     const char **vals = xcalloc((size_t)t->ncols, sizeof *vals);
     const char *p = b->data.s;
+    db_sum_scratch w = {BUF_INIT, BUF_INIT};
     for (int r = 0; r < b->n; r++) {
         for (int i = 0; i < t->ncols; i++) {
             uint32_t len;
@@ -79,9 +80,11 @@ static void sum_batch(rowsums *q, struct batch *b)
             }
         }
         unsigned char sum[DB_SUM];
-        db_row_sum(t, vals, sum);
+        db_row_sum(t, vals, &w, sum);
         put_sum(q, b->rid[r], sum);
     }
+    buf_free(&w.enc);
+    buf_free(&w.v);
     free(vals);
 }
 
