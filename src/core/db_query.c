@@ -308,19 +308,24 @@ static void build_exists_other(buf *q, const table *t, int ci, int kind)
     buf_puts(q, " = ?1 AND rowid <> ?2 LIMIT 1");
 }
 
-int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid)
+int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid, mr_err *e)
 {
     sqlite3_stmt *st = stmt_keyed(d, SK_FIND_BY, t, ci, build_find_by);
-    int found = 0;
-    if (st) {
-        sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            *rowid = sqlite3_column_int64(st, 0);
-            found++;
-        }
-        sqlite3_reset(st);
+    if (!st)
+        return db_error(d, e, t->id);
+    int found = 0, rc;
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *rowid = sqlite3_column_int64(st, 0);
+        found++;
     }
-    return found == 1;
+    if (rc != SQLITE_DONE) {
+        db_error(d, e, t->id);   /* before the reset, which keeps the code but not always the text */
+        sqlite3_reset(st);
+        return DB_ERROR;
+    }
+    sqlite3_reset(st);
+    return found == 1 ? DB_FOUND : DB_NOT_FOUND;
 }
 
 int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
@@ -437,12 +442,12 @@ int db_unique_cols(db *d, const table *t, int *out, int max)
 
 int db_find(db *d, const table *t, const char *key, int64_t *rowid)
 {
-    if (db_find_by(d, t, t->key_ci, key, rowid))
+    if (db_find_by(d, t, t->key_ci, key, rowid, NULL) == DB_FOUND)
         return 1;
     int cis[16];
     int n = db_unique_cols(d, t, cis, 16);
     for (int i = 0; i < n; i++)
-        if (db_find_by(d, t, cis[i], key, rowid))
+        if (db_find_by(d, t, cis[i], key, rowid, NULL) == DB_FOUND)
             return 1;
     char *end;
     long long r = strtoll(key, &end, 10);
