@@ -15,6 +15,19 @@
 
 #define MINREG_SCHEMA_VERSION 4
 
+/* Results.  A lookup says found, not found or failed, never with one value
+ * for two of them:
+ *   DB_FOUND (1) / DB_NOT_FOUND (0) / DB_ERROR (-1, with the error record
+ *   mr_err filled: message and exit code), as db_find_by does.
+ * Other calls return 0 on success and -1 with e filled (db_open, db_begin,
+ * db_commit, db_integrity ...), or a pointer, NULL with e filled (db_select,
+ * cursors).  Callers compare with the names (== DB_FOUND), never test the
+ * value for truth: DB_ERROR is nonzero.  Not all of db.h follows this yet:
+ * db_find (1 found, 0 not found or failed), db_count and db_col_values (-1
+ * on failure, e not filled), db_exists_other and db_sum are still to change;
+ * main.c's db_damage_seen() makes up for what they do not report. */
+enum { DB_ERROR = -1, DB_NOT_FOUND = 0, DB_FOUND = 1 };
+
 typedef struct db db;
 typedef struct cursor cursor;
 typedef struct inserter inserter;
@@ -133,8 +146,10 @@ int db_find(db *d, const table *t, const char *key, int64_t *rowid);
 cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char *text, long limit,
                        mr_err *e);
 
-/* Find the row of t whose column ci equals value (a link target). */
-int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid);
+/* Find the row of t whose column ci equals value (a link target): DB_FOUND
+ * with *rowid set when exactly one row holds it, DB_NOT_FOUND when none or
+ * several do, DB_ERROR with e filled (db_error) when the lookup failed. */
+int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid, mr_err *e);
 /* Changes whenever another connection has committed a change to the file
  * (PRAGMA data_version); -1 on error. */
 int64_t db_data_version(db *d);

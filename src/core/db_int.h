@@ -1,5 +1,5 @@
-/* db_int.h — shared by the files of the db module (db.c, db_audit.c) only.
- * Nothing outside src/core/db*.c includes this: the rest of minreg sees db.h. */
+/* db_int.h — shared by the files of the db module (src/core/db*.c) only.
+ * Nothing outside them includes this: the rest of minreg sees db.h. */
 #ifndef MINREG_DB_INT_H
 #define MINREG_DB_INT_H
 
@@ -132,5 +132,28 @@ void scan_end(cursor *c);
  * (nonzero: stop; cursor_next then fails with "cancelled").  The statements
  * themselves are interrupted by the connection's progress handler. */
 void scan_on_wait(cursor *c, int (*fn)(void *), void *arg);
+
+/* ---- shared between the files of the db module -------------------------- */
+/* db.c: once per process, before the first connection (SQLite's log hook). */
+void db_lib_init(void);
+/* db.c: the system's reason for the last I/O error on h ("No space left on
+ * device"), into out. */
+void db_io_reason(sqlite3 *h, const char *path, char *out, size_t n);
+/* db_load.c: read the register description into d->s; the schema version
+ * check (0, or -1 with e filled; see db_open). */
+int db_load_schema(db *d, mr_err *e);
+int db_check_version(db *d, mr_err *e);
+/* db_func.c: regexp() and mr_rowmatch() on connection h. */
+void db_add_functions(sqlite3 *h);
+/* db_filter.c: "mr_rowmatch(?param, alias.c1, ...)", a pattern over a row. */
+void put_any_rx(buf *q, const table *t, const char *alias, int param);
+/* db_query.c: the key column and single-column UNIQUE columns of t, at most
+ * max, into out: their number. */
+int db_unique_cols(db *d, const table *t, int *out, int max);
+
+/* db_query.c: the rowids a whole-table scan that only regular expressions
+ * filter keeps, in rowid order (desc: reversed), split over threads; NULL
+ * when the filters are not only regular expressions. */
+cursor *rx_rowids(db *d, const table *t, const db_filter *f, int nf, int desc, mr_err *e);
 
 #endif

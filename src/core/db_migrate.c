@@ -6,6 +6,12 @@
  * rebuilds a table it takes the table's DDL from data/schema.sql itself
  * (loaded into a private in-memory database), never from a second copy in
  * C: a migrated register then holds exactly the text a new one does.
+ *
+ * Each step's SQL is a file of its own, data/migrate/v<N>.sql (installed
+ * beside schema.sql, read from paths_datadir() as schema.sql is): v2.sql
+ * adds the tables of runs; v3.sql follows to_v3 below, the one step that
+ * must be generic over the registers a file has and so is C that copies
+ * schema.sql's DDL.
  */
 #include "db_int.h"
 
@@ -14,18 +20,6 @@
 #include <string.h>
 
 #include "paths.h"
-
-/* 1 -> 2: imports record the rows they add as runs of row ids. */
-static const char v2_sql[] =
-    "CREATE TABLE minreg_audit_added ("
-    " change_id INTEGER NOT NULL REFERENCES minreg_changes(id), tbl TEXT NOT NULL,"
-    " first_row INTEGER NOT NULL, last_row INTEGER NOT NULL, CHECK (last_row >= first_row));"
-    " CREATE INDEX minreg_audit_added_change ON minreg_audit_added(change_id);"
-    " CREATE INDEX minreg_audit_added_row ON minreg_audit_added(tbl, first_row);"
-    " CREATE TRIGGER minreg_audit_added_no_update BEFORE UPDATE ON minreg_audit_added"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
-    " CREATE TRIGGER minreg_audit_added_no_delete BEFORE DELETE ON minreg_audit_added"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END";
 
 static int exec_msg(sqlite3 *h, const char *sql, buf *why)
 {
@@ -37,22 +31,45 @@ static int exec_msg(sqlite3 *h, const char *sql, buf *why)
     return -1;
 }
 
-/* data/schema.sql, as a database of its own to read DDL from. */
-static sqlite3 *schema_db(buf *why)
+/* The text of the data file name (paths_datadir()/name) into out; -1 with
+ * why filled when it cannot be read. */
+static int read_data(const char *name, buf *out, buf *why)
 {
-    buf p = BUF_INIT, sql = BUF_INIT;
-    buf_printf(&p, "%s/schema.sql", paths_datadir());
+    buf p = BUF_INIT;
+    buf_printf(&p, "%s/%s", paths_datadir(), name);
     FILE *f = fopen(buf_str(&p), "rb");
-    sqlite3 *m = NULL;
     if (!f) {
         buf_printf(why, "cannot read %s", buf_str(&p));
-        goto out;
+        buf_free(&p);
+        return -1;
     }
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&sql, chunk, n);
+        buf_add(out, chunk, n);
     fclose(f);
+    buf_free(&p);
+    return 0;
+}
+
+/* Run migrate/v<to>.sql, the SQL part of the step to schema `to`. */
+static int run_step_sql(sqlite3 *h, int to, buf *why)
+{
+    buf name = BUF_INIT, sql = BUF_INIT;
+    buf_printf(&name, "migrate/v%d.sql", to);
+    int rc = read_data(buf_str(&name), &sql, why) < 0 ? -1 : exec_msg(h, buf_str(&sql), why);
+    buf_free(&name);
+    buf_free(&sql);
+    return rc;
+}
+
+/* data/schema.sql, as a database of its own to read DDL from. */
+static sqlite3 *schema_db(buf *why)
+{
+    buf sql = BUF_INIT;
+    sqlite3 *m = NULL;
+    if (read_data("schema.sql", &sql, why) < 0)
+        goto out;
     if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
             SQLITE_OK ||
         exec_msg(m, buf_str(&sql), why) < 0) {
@@ -62,7 +79,6 @@ static sqlite3 *schema_db(buf *why)
         m = NULL;
     }
 out:
-    buf_free(&p);
     buf_free(&sql);
     return m;
 }
@@ -112,8 +128,8 @@ static void common_cols(sqlite3 *h, sqlite3 *m, const char *old, const char *nam
  * rid is renamed aside, made again from schema.sql's DDL (with its
  * indexes), refilled and dropped.  minreg_seq starts above every row id
  * the table or its history has used, so a deleted row's id is never given
- * to a new row.  A 序号 that was the rowid becomes an ordinary
- * bounded number. */
+ * to a new row.  migrate/v3.sql then makes a 序号 that was the rowid an
+ * ordinary bounded number. */
 static int to_v3(sqlite3 *h, buf *why)
 {
     sqlite3 *m = schema_db(why);
@@ -193,11 +209,7 @@ static int to_v3(sqlite3 *h, buf *why)
             if (exec_msg(h, (const char *)sqlite3_column_text(ddl, 0), why) < 0)
                 goto out;
     }
-    /* a row number that was the rowid is now a bounded value like any other */
-    if (exec_msg(h, "UPDATE minreg_columns SET range = '1..999999999'"
-                    " WHERE range = '' AND type = 'int' AND (tbl, id) IN"
-                    " (SELECT id, key_col FROM minreg_tables)", why) < 0 ||
-        exec_msg(h, "PRAGMA legacy_alter_table = OFF", why) < 0)
+    if (exec_msg(h, "PRAGMA legacy_alter_table = OFF", why) < 0)
         goto out;
     rc = 0;
 out:
@@ -258,10 +270,11 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version == 1 ? exec_msg(d->h, v2_sql, &why) == 0
-               : version == 2 ? to_v3(d->h, &why) == 0
-               : version == 3 ? to_v4(d->h, &why) == 0
-                              : (buf_puts(&why, "no migration known"), 0);
+            ok = version >= 1 && version <= 3
+                     ? (version != 2 || to_v3(d->h, &why) == 0) &&
+                           (version != 3 || to_v4(d->h, &why) == 0) &&
+                           run_step_sql(d->h, version + 1, &why) == 0
+                     : (buf_puts(&why, "no migration known"), 0);
         if (ok) {
             buf_printf(&b, "UPDATE minreg_meta SET value = '%d' WHERE key = 'schema_version'; COMMIT",
                        version + 1);

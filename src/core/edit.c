@@ -580,7 +580,7 @@ static int check_current(void *arg, const audit_row *a)
             err_set(c->e, EXIT_CONFLICT, _("cannot %s change %lld: %s %s is there already"), what,
                     (long long)c->x, a->tbl, or_empty(a->row_key));
             bad = 1;
-        } else if (v && v[t->key_ci] && db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other) &&
+        } else if (v && v[t->key_ci] && db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other, NULL) == DB_FOUND &&
                    !db_change_touched(c->d, c->x, t->id, other)) {
             err_set(c->e, EXIT_CONFLICT,
                     _("cannot %s change %lld: another row of %s now has the key %s; rename or "

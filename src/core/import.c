@@ -202,7 +202,7 @@ static void explain_unique(importer *im, vissue *x)
     const column *c = &im->t->cols[x->ci];
     const char *val = im->vals[x->ci];
     int64_t rowid;
-    if (c->multi || !val || !db_find_by(im->d, im->t, x->ci, val, &rowid))
+    if (c->multi || !val || db_find_by(im->d, im->t, x->ci, val, &rowid, NULL) != DB_FOUND)
         return;
     buf h = BUF_INIT;
     col_header(c, &h);
@@ -463,7 +463,7 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             im->vals[ci] = value_normal(&t->cols[ci], im->vals[ci], im->num[ci]);
     int64_t self = -1;
     const char *key = im->vals[t->key_ci];
-    if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self)) {
+    if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self, NULL) == DB_FOUND) {
         if (db_added_has(im->d, self)) {   /* which of the two lines should win? */
             buf h = BUF_INIT;
             col_header(&t->cols[t->key_ci], &h);

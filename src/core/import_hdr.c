@@ -173,13 +173,13 @@ static void check_value(void *arg, const char *key, int64_t count, double sum)
     const column *c = &x->u->cols[x->ci];
     int64_t rowid;
     if (!c->multi) {
-        if (!db_find_by(x->im->d, x->im->t, c->link_ci, key, &rowid))
+        if (db_find_by(x->im->d, x->im->t, c->link_ci, key, &rowid, NULL) != DB_FOUND)
             dangling(x->im, x->u, x->ci, key, count);
         return;
     }
     char *copy = xstrdup(key), *save = NULL;
     for (char *p = strtok_r(copy, ";", &save); p; p = strtok_r(NULL, ";", &save))
-        if (!db_find_by(x->im->d, x->im->t, c->link_ci, p, &rowid))
+        if (db_find_by(x->im->d, x->im->t, c->link_ci, p, &rowid, NULL) != DB_FOUND)
             dangling(x->im, x->u, x->ci, p, count);
     free(copy);
 }

@@ -23,7 +23,7 @@ static link_out *add_item(db *d, const column *col, int ci, const char *item, li
     o->ci = ci;
     o->value = xstrdup(item);
     o->ti = col->link_ti;
-    if (!db_find_by(d, lt, col->link_ci, item, &o->rowid))
+    if (db_find_by(d, lt, col->link_ci, item, &o->rowid, NULL) != DB_FOUND)
         return l;
     cursor *c = db_select_rowid(d, lt, o->rowid, NULL);
     if (c && cursor_next(c) == 1) {
@@ -36,7 +36,7 @@ static link_out *add_item(db *d, const column *col, int ci, const char *item, li
             const column *kc = &u->cols[u->key_ci];
             const char *v = kc->link_ti == col->link_ti ? cursor_val(c, kc->link_ci) : NULL;
             int64_t r2;
-            if (u == lt || !v || !db_find_by(d, u, u->key_ci, v, &r2))
+            if (u == lt || !v || db_find_by(d, u, u->key_ci, v, &r2, NULL) != DB_FOUND)
                 continue;
             l = grow(l, *n);
             link_out *x = &l[(*n)++];

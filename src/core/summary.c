@@ -126,7 +126,7 @@ static int group(db *d, const table *t, int gci, int aci, sum_group *g)
     for (int i = 0; i < a.n; i++) {
         int64_t rowid;
         const char *k = a.e[i].row.key;
-        a.e[i].ord = !k ? INT64_MAX : db_find_by(d, dict, gc->link_ci, k, &rowid) ? rowid : INT64_MAX - 1;
+        a.e[i].ord = !k ? INT64_MAX : db_find_by(d, dict, gc->link_ci, k, &rowid, NULL) == DB_FOUND ? rowid : INT64_MAX - 1;
     }
     if (a.n > 1)
         qsort(a.e, (size_t)a.n, sizeof *a.e, by_order);

@@ -434,7 +434,7 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
             v->unsure = 1;
             return 0;
         }
-        if (db_find_by(v->d, lt, c->link_ci, val, &r)) {
+        if (db_find_by(v->d, lt, c->link_ci, val, &r, NULL) == DB_FOUND) {
             if (other)
                 seen_has(&v->found[ci], val, 1);
         } else {

@@ -6,6 +6,7 @@
  * ($MINREG_DATA_DIR, else $srcdir/data, else ./data): whatever the bytes,
  * the import must succeed, refuse the rows, or refuse the file with a
  * message — never crash, leak or change the register. */
+#include "config.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

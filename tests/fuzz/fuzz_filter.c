@@ -4,6 +4,7 @@
  * "COL:REGEX"), the rest a subject.  Any argument must either parse or be
  * refused with a message; matching must return 1, 0 or a clean error (match
  * limits) — never crash or hang. */
+#include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

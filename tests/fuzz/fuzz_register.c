@@ -12,6 +12,7 @@
  * The mutations cannot reach outside the copy: ATTACH (and so VACUUM INTO)
  * is refused, extensions are off, and a statement that runs too long is
  * stopped. */
+#include "config.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

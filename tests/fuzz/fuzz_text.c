@@ -4,6 +4,7 @@
  * character, C1 control or bidi mark left; a cell of N columns is exactly N
  * columns wide, in both ambiguous-width modes.  A violation aborts, which
  * libFuzzer and the replay driver both report. */
+#include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* replay.c — runs a fuzz target over files, without libFuzzer: the corpus
  * becomes a regression test in `make check` on any compiler.  Prints TAP. */
+#include "config.h"
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

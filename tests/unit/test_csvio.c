@@ -1,5 +1,6 @@
 /* test_csvio.c — the CSV reader and writer: encodings, delimiters, quoting,
  * line numbers, chunk boundaries and every kind of bad input. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * row as it is now, field by field; conflicts listed with all three; a
  * record deleted, or replaced in its place, is never written into; set
  * --expect stays strict; the audit records only the fields written. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * deleted but not committed, so the import reads the blocks as they were,
  * then waits for the lock at the start of its write; the busy callback,
  * called while it waits, commits the other connection's delete. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

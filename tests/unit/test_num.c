@@ -1,5 +1,6 @@
 /* test_num.c — REALs formatted as printf's shortest round trip (15 to 17
  * digits) would, without exponents, fast; and read back exactly. */
+#include "config.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* test_plan.c — units as the plan prints them, and the plan's figures as the
  * bundled register holds them (shared by checks and the summary report). */
+#include "config.h"
 #include <stdlib.h>
 #include <string.h>
 

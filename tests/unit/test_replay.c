@@ -26,6 +26,7 @@
  * MINREG_REPLAY_SEED sets the seed (printed), MINREG_SOAK_FULL=1 runs 3000
  * rounds instead of 300, MINREG_REPLAY_ROUNDS any number, and
  * MINREG_REPLAY_VERBOSE=1 prints every operation as a TAP comment. */
+#include "config.h"
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -498,7 +499,7 @@ static void op_open(clerk *c, int g)
         }
         sqlite3_finalize(st);
     }
-    if (!rid && db_find_by(c->d, t, t->key_ci, key, &rid) != 1) {
+    if (!rid && db_find_by(c->d, t, t->key_ci, key, &rid, NULL) != DB_FOUND) {
         snprintf(line, sizeof line, "r%ld %s opens %s %s: not there", round_no, c->user, t->id, key);
         op_note(line);
         return;
@@ -611,7 +612,7 @@ static void op_cli_set(clerk *c, int g)
     const table *t = c->t[g];
     const char *key = pick_of(REGS[g].keys);
     int64_t rid;
-    if (db_find_by(c->d, t, t->key_ci, key, &rid) != 1)
+    if (db_find_by(c->d, t, t->key_ci, key, &rid, NULL) != DB_FOUND)
         return;
     char **seen = row_read(c->d, t, rid);
     if (!seen)

@@ -1,5 +1,6 @@
 /* test_rowsrc.c — paging a register by position: keyset moves from the
  * nearest known row, filtered and sorted views, positions of rows. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* test_rx.c — PCRE2 patterns: the literal prefilter (rx_may_match) only ever
  * names strings every match contains, and the row search gives the same
  * answers with it as without. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

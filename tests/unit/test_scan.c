@@ -1,6 +1,7 @@
 /* test_scan.c — a regex scan split over threads (db_scan.c) gives exactly
  * the rows, order, values and errors of the scan on one connection, and
  * falls back to one connection where another could not see the same rows. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

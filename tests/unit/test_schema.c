@@ -1,4 +1,5 @@
 /* test_schema.c — reading the register description from the bundled register. */
+#include "config.h"
 #include <stdlib.h>
 #include <string.h>
 

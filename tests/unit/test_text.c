@@ -1,4 +1,5 @@
 /* test_text.c — display width, fitting and escaping. */
+#include "config.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* test_validate.c — every validation rule, broken and kept, through the one
  * validation path (validator_row / validator_value) on the bundled register. */
+#include "config.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* test_width.c — ncurses places characters by minreg's widths (src/tui/width.c):
  * with --ambiguous wide, “ takes two columns in ncurses' own screen model, so
  * what follows it is drawn where the terminal will show it. */
+#include "config.h"
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
