@@ -279,6 +279,24 @@ static const char *gone_key(const char *k, int64_t rid, buf *b)
     return buf_str(b);
 }
 
+/* Column ci holds (as unwound) something other than rc->tmp (have h),
+ * which change wrote: when it added the row (added), or set the field. */
+static void field_differs(rowctx *rc, int ci, int h, int64_t change, const char *key, int added)
+{
+    buf now = BUF_INIT, was = BUF_INIT;
+    const char *a = shown(&rc->vals[ci], rc->have[ci], &now), *b = shown(&rc->tmp, h, &was);
+    if (added)
+        found(rc->v, rc->t->id, key, label(rc->t, ci), change,
+              _("holds %s, but change %lld added the row with %s and no audited change "
+                "since set it: changed outside minreg"), a, (long long)change, b);
+    else
+        found(rc->v, rc->t->id, key, label(rc->t, ci), change,
+              _("holds %s, but change %lld set it to %s and no audited change since: "
+                "changed outside minreg"), a, (long long)change, b);
+    buf_free(&now);
+    buf_free(&was);
+}
+
 /* Compare the row as unwound (rc->vals) with an audited add's JSON. */
 static void check_added(rowctx *rc, const char *json, int64_t change, const char *key)
 {
@@ -298,16 +316,8 @@ static void check_added(rowctx *rc, const char *json, int64_t change, const char
                 same = strcmp(a, b) == 0;
                 buf_free(&x);
             }
-            if (!same) {
-                buf now = BUF_INIT, was = BUF_INIT;
-                found(rc->v, t->id, key, label(t, i), change,
-                      _("holds %s, but change %lld added the row with %s and no audited change "
-                        "since set it: changed outside minreg"),
-                      shown(&rc->vals[i], rc->have[i], &now), (long long)change,
-                      shown(&rc->tmp, h, &was));
-                buf_free(&now);
-                buf_free(&was);
-            }
+            if (!same)
+                field_differs(rc, i, h, change, key, 1);
         }
     }
     sqlite3_reset(rc->json);
@@ -350,16 +360,8 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
             continue;
         int h = canon_text(t->cols[ci].type, (const char *)sqlite3_column_text(a, 4), &rc->tmp);
         int same = h == (rc->have[ci] != 0) && (!h || same_text(&rc->tmp, &rc->vals[ci]));
-        if (!same) {
-            buf now = BUF_INIT, was = BUF_INIT;
-            found(rc->v, t->id, key, label(t, ci), change,
-                  _("holds %s, but change %lld set it to %s and no audited change since: "
-                    "changed outside minreg"),
-                  shown(&rc->vals[ci], rc->have[ci], &now), (long long)change,
-                  shown(&rc->tmp, h, &was));
-            buf_free(&now);
-            buf_free(&was);
-        }
+        if (!same)
+            field_differs(rc, ci, h, change, key, 0);
         rc->have[ci] = canon_text(t->cols[ci].type, (const char *)sqlite3_column_text(a, 3),
                                   &rc->vals[ci]);
     }
