@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>   /* strcasecmp */
 
 static const char *const type_names[] = {"text", "int", "dec", "date", "year"};
 
