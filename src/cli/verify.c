@@ -5,6 +5,8 @@
  * and later runs `verify --head` with it, which fails if the history no
  * longer holds it (cut short or rewritten).  Exit 1 when anything is found.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 

@@ -24,6 +24,8 @@
  * The chain has no key: it shows tampering to whoever kept an earlier head,
  * it does not stop someone who can write the file from forging a new one.
  */
+#include "config.h"
+
 #include "db_int.h"
 
 #include <sodium.h>

@@ -4,6 +4,8 @@
  * holds two numbers per change (what it undoes and what must have undone
  * it) and one row at a time, whatever the size of the register.
  */
+#include "config.h"
+
 #include "db_int.h"
 
 #include <sodium.h>

@@ -7,6 +7,8 @@
  * import (callgrind): hashing on the writer cost it a third more
  * instructions; the copy costs it about 3%.
  */
+#include "config.h"
+
 #include "rowsum.h"
 
 #include <pthread.h>
