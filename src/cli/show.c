@@ -45,7 +45,13 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
     for (int i = 0; i < s->ntables; i++) {
         const table *t = &s->tables[i];
         char n[32];
-        snprintf(n, sizeof n, "%lld", (long long)db_count(d, t, NULL, 0));
+        int64_t rows = db_count(d, t, NULL, 0);
+        if (rows < 0) {   /* -1 is an error, never a count to print */
+            tt_free(tt);
+            db_error(d, e, t->id);
+            return e->code;
+        }
+        snprintf(n, sizeof n, "%lld", (long long)rows);
         tt_add(tt, t->appendix);
         tt_add(tt, t->alias);
         tt_add(tt, t->id);
@@ -54,7 +60,6 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
     }
     tt_print(tt, stdout, 1);
     tt_free(tt);
-    (void)e;
     return EXIT_OK;
 }
 
