@@ -172,17 +172,9 @@ int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *su
 typedef void (*db_group_fn)(void *arg, const char *key, int64_t count, double sum);
 int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg);
 
-/* Bulk insert of rows given as text (""/NULL = SQL NULL). */
-inserter *db_inserter_new(db *d, const table *t, const int *cis, int n, mr_err *e);
-int db_insert(inserter *ins, const char *const *values, mr_err *e);
-void db_inserter_free(inserter *ins);
 
-/* ---- writes and the audit trail (db_audit.c); edit.c is their only user ----
- * They run inside the caller's transaction. */
-int db_row_insert(db *d, const table *t, const char *const *vals, int64_t rowid, int64_t *out,
-                  mr_err *e);   /* rowid <= 0: a new one */
-int db_row_update(db *d, const table *t, int64_t rowid, int ci, const char *val, mr_err *e);
-int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e);
+/* The writes of rows and of the audit trail are in db_write.h: change.c is
+ * their only user. */
 int db_row_json(db *d, const table *t, int64_t rowid, buf *out);   /* 1 if the row exists */
 char **db_json_values(db *d, const table *t, const char *json);     /* ncols strings, NULL = null */
 
@@ -193,23 +185,12 @@ void db_defer_fks(db *d);
 /* Page cache for bulk work, in KiB (0: SQLite's default again). */
 void db_cache_kb(db *d, int kb);
 
-/* Audit rows recording rows of t as they are now: op "insert" puts the row
- * (as JSON) in new, "delete" in old, keyed by the key column.  One
- * statement: for row rowid, or (all) for every row of t. */
-int db_audit_rows(db *d, int64_t change, const table *t, int all, int64_t rowid, const char *op,
-                  mr_err *e);
-int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
 /* Rows an upsert writes, noted so that a second line with the same key is
  * seen as a repeat: db_added_begin, then db_added_note for each row written
  * (added = 1 when added); a temporary table, gone with the connection. */
 int db_added_begin(db *d, mr_err *e);
 int db_added_note(db *d, int64_t rowid, int added, mr_err *e);
 int db_added_has(db *d, int64_t rowid);   /* was it noted? */
-/* Rows first..last of tbl, every one added by change: recorded as one run
- * (minreg_audit_added), not an audit row each.  db_audit_each and db_log
- * give them back as one "insert" audit row per row, with the row as added:
- * as it is now, unwound through the later changes to it. */
-int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e);
 /* ---- the chained history (db_chain.c, db_verify.c) ----
  * A row sum: 8 bytes of SHA-256 over a row's values as written (vals as
  * db_row_insert takes them, in column order).  Safe on any thread. */
@@ -217,12 +198,6 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
 typedef struct { buf enc, v; } db_sum_scratch;   /* reused between rows; buf_free both */
 void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
                 unsigned char out[DB_SUM]);
-/* Record the sums of rows first..first+n-1 of tbl added by change. */
-int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
-                size_t n, mr_err *e);
-/* Record the sums of t's rows first..last as they are now, for change
- * (an import's runs, before its commit). */
-int db_sums_rows(db *d, int64_t change, const table *t, int64_t first, int64_t last, mr_err *e);
 /* On a write-open: a register whose history has no chain yet gets one, as
  * a 'seal' change holding every row's sum (one transaction). */
 int db_chain_start(db *d, mr_err *e);
@@ -254,11 +229,6 @@ int db_last_was_constraint(db *d);
 /* Did the last db_commit fail on a constraint (a deferred foreign key)? */
 int db_commit_was_constraint(const db *d);
 
-int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, const char *tbl,
-                      const char *summary, const char *comment, int64_t undoes, mr_err *e);
-int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const char *row_key,
-                 const char *op, const char *field, const char *old, const char *new_, mr_err *e);
-int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e);
 
 /* How many audit rows change has, each row a run added counted. */
 int64_t db_change_rows(db *d, int64_t change);

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "db_write.h"
 #include "num.h"
 
 #define STMT_CACHE 48

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "change.h"
 #include "i18n.h"
 #include "links.h"
 
@@ -139,25 +140,16 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
     return r->nissues == 0;
 }
 
-int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
-{
-    return db_audit_rows(d, change, t, 0, rowid, "insert", e);
-}
-
-int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e)
-{
-    return db_audit_rows(d, change, t, 0, rowid, "delete", e);
-}
-
-static int finish(db *d, int ok, edit_result *r, mr_err *e)
+/* The end of every write: the change committed (ok) or rolled back. */
+static int finish(chg *w, int ok, edit_result *r, mr_err *e)
 {
     if (!ok) {
-        db_rollback(d);
+        chg_abort(w);
         if (r->code == EDIT_OK)
             r->code = EDIT_ERROR;
         return r->code;
     }
-    if (db_commit(d, e) < 0)
+    if (chg_commit(w, e) < 0)
         return r->code = EDIT_ERROR;
     return r->code = EDIT_OK;
 }
@@ -172,7 +164,7 @@ typedef struct linkfix {
     db *d;
     const char *old, *new_;   /* new_ NULL: the row is removed */
     int cascade;
-    int64_t change;           /* cascade: the change recording the updates */
+    chg *w;                   /* cascade: the change recording the updates */
     int64_t own;              /* rows this change touched do not count (undo) */
     int n;                    /* rows found */
     buf list;                 /* the first of them, named */
@@ -234,9 +226,7 @@ static int link_row(void *arg, const table *u, int uci, int64_t rowid)
         rc = 1;
     } else {
         const char *w = nv && *nv ? nv : NULL;
-        rc = db_row_update(l->d, u, rowid, uci, w, l->e) < 0 ||
-             db_audit_add(l->d, l->change, u->id, rowid, keep_key, "update", u->cols[uci].id, ov, w,
-                          l->e) < 0 ? -1 : 0;
+        rc = chg_update(l->w, u, rowid, keep_key, uci, ov, w, l->e) < 0 ? -1 : 0;
         l->n++;
     }
     free(keep_key);
@@ -255,18 +245,18 @@ static int links_fix(linkfix *l, const table *t, int ci)
 
 /* Refuse a rename or removal of row `key` of t whose linked columns change
  * from now[] to vals[] (vals NULL: removal) when rows link to them, or,
- * with cascade, carry the change into those rows (change must be set).
+ * with cascade, carry the change into those rows (w must be set).
  * own: rows that change touched are not counted.  reverting: the undo or
  * redo asking ("undo 5"; NULL for set and rm).  0: go on; else refused (e
  * set). */
 static int links_guard(db *d, const table *t, const char *const *now, const char *const *vals,
-                       int cascade, int64_t change, int64_t own, const char *reverting, mr_err *e)
+                       int cascade, chg *w, int64_t own, const char *reverting, mr_err *e)
 {
     for (int ci = 0; ci < t->ncols; ci++) {
         const char *o = now[ci], *nv = vals ? vals[ci] : NULL;
         if (!o || !*o || (vals && nv && strcmp(o, nv) == 0) || !links_is_target(d, t, ci))
             continue;
-        linkfix l = {d, o, nv && *nv ? nv : NULL, cascade, change, own, 0, BUF_INIT, e};
+        linkfix l = {d, o, nv && *nv ? nv : NULL, cascade, w, own, 0, BUF_INIT, e};
         int rc = links_fix(&l, t, ci);
         if (rc == 0 && !cascade && l.n) {
             buf h = BUF_INIT;
@@ -302,20 +292,19 @@ static int add_normal(db *d, const table *t, const char *const *vals, const char
                       edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
-    if (!writable(d, r, e) || db_begin(d, e) < 0)
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     if (!validate(d, t, vals, -1, r)) {
         r->code = EDIT_INVALID;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s", t->id, vals[t->key_ci] ? vals[t->key_ci] : "");
-    int ok = db_row_insert(d, t, vals, 0, &r->rowid, e) == 0 &&
-             (r->change = db_change_add(d, edit_now(), edit_who(), "add", t->id, buf_str(&sum),
-                                        comment, 0, e)) > 0 &&
-             edit_audit_insert(d, r->change, t, r->rowid, e) == 0;
+    int ok = (r->change = chg_record(w, "add", t->id, buf_str(&sum), comment, 0, e)) > 0 &&
+             chg_insert(w, t, vals, 0, &r->rowid, e) == 0;
     buf_free(&sum);
-    return finish(d, ok, r, e);
+    return finish(w, ok, r, e);
 }
 
 static char *dupz(const char *s) { return s && *s ? xstrdup(s) : NULL; }
@@ -344,7 +333,8 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
-    if (!writable(d, r, e) || db_begin(d, e) < 0)
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = read_row(d, t, rowid);
     /* the place may hold another record now: the form's row was deleted and
@@ -362,7 +352,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         free_row(now, t->ncols);
         r->code = EDIT_CONFLICT;
         r->deleted = 1;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     /* set --expect: each expected column must hold what the script read */
     int first = -1;
@@ -378,7 +368,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->code = EDIT_CONFLICT;
         r->theirs = now;
         r->ntheirs = t->ncols;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     /* the three-way merge: what the clerk changed over what is there now,
      * the rest as it is now */
@@ -407,21 +397,21 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->theirs = now;
         r->ntheirs = t->ncols;
         r->read_at = db_change_max(d);   /* in the transaction theirs was read in */
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     if (!validate(d, t, (const char *const *)merged, rowid, r)) {
         r->code = EDIT_INVALID;
         free(merged);
         free_row(now, t->ncols);
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     int cascade = o && (o->flags & EDIT_CASCADE);
-    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, 0, 0, NULL, e) != 0 &&
+    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, NULL, 0, NULL, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
         r->code = EDIT_REFUSED;
         free(merged);
         free_row(now, t->ncols);
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     /* only the fields written are recorded, in the summary and the audit */
     buf sum = BUF_INIT;
@@ -434,22 +424,20 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         free(merged);
         free_row(now, t->ncols);
         buf_free(&sum);
-        db_rollback(d);
+        chg_abort(w);
         return r->code = EDIT_OK;   /* nothing to record */
     }
     if (cascade)
         db_defer_fks(d);   /* the linking rows follow the row they name, below */
-    r->change = db_change_add(d, edit_now(), edit_who(), "set", t->id, buf_str(&sum), comment, 0, e);
+    r->change = chg_record(w, "set", t->id, buf_str(&sum), comment, 0, e);
     ok = r->change > 0;
     const char *key = merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci];
     for (int i = 0; ok && i < t->ncols; i++)
         if (!same(merged[i], now[i]))
-            ok = db_row_update(d, t, rowid, i, merged[i], e) == 0 &&
-                 db_audit_add(d, r->change, t->id, rowid, key, "update", t->cols[i].id, now[i],
-                              merged[i] && *merged[i] ? merged[i] : NULL, e) == 0;
+            ok = chg_update(w, t, rowid, key, i, now[i], merged[i], e) == 0;
     if (ok && cascade) {
-        int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1,
-                             r->change, 0, NULL, e);
+        int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1, w,
+                             0, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
@@ -457,7 +445,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     free(merged);
     free_row(now, t->ncols);
     buf_free(&sum);
-    return finish(d, ok, r, e);
+    return finish(w, ok, r, e);
 }
 
 /* Numbers as the register keeps them (validate.h): "+1" or "1." typed
@@ -486,36 +474,37 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
 {
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
-    if (!writable(d, r, e) || db_begin(d, e) < 0)
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = read_row(d, t, rowid);
     if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     int cascade = flags & EDIT_CASCADE;
-    if (links_guard(d, t, (const char *const *)now, NULL, 0, 0, 0, NULL, e) != 0 &&
+    if (links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
         free_row(now, t->ncols);
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s", t->id, now[t->key_ci] ? now[t->key_ci] : "");
-    r->change = db_change_add(d, edit_now(), edit_who(), "rm", t->id, buf_str(&sum), comment, 0, e);
+    r->change = chg_record(w, "rm", t->id, buf_str(&sum), comment, 0, e);
     int ok = r->change > 0;
     if (ok && cascade) {
         db_defer_fks(d);   /* SQL's own foreign keys are checked at commit */
-        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, r->change, 0, NULL, e);
+        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, w, 0, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
     }
-    ok = ok && edit_audit_delete(d, r->change, t, rowid, e) == 0 && db_row_delete(d, t, rowid, e) == 0;
+    ok = ok && chg_delete(w, t, rowid, e) == 0;
     free_row(now, t->ncols);
     buf_free(&sum);
-    return finish(d, ok, r, e);
+    return finish(w, ok, r, e);
 }
 
 /* Reverting a change goes through its audit rows twice, streaming them:
@@ -524,7 +513,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
 typedef struct revert_ctx {
     db *d;
     int64_t x;          /* the change reverted */
-    int64_t change;     /* the undo or redo recording it */
+    chg *w;             /* the undo or redo recording it */
     int64_t rowid;      /* the last row put back */
     const char *kind;   /* "undo" or "redo", for messages */
     mr_err *e;
@@ -618,7 +607,7 @@ static int check_current(void *arg, const audit_row *a)
         for (int i = 0; i < t->ncols; i++)
             back[i] = now[i];
         back[ci] = a->old;
-        bad = links_guard(c->d, t, (const char *const *)now, (const char *const *)back, 0, 0, c->x,
+        bad = links_guard(c->d, t, (const char *const *)now, (const char *const *)back, 0, NULL, c->x,
                           buf_str(&who), c->e) != 0;
         free(back);
     } else if (!upd) {
@@ -636,7 +625,7 @@ static int check_current(void *arg, const audit_row *a)
             }
         free_row(added, t->ncols);
         if (!bad)
-            bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, 0, c->x, buf_str(&who),
+            bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, NULL, c->x, buf_str(&who),
                               c->e) != 0;
     }
     buf_free(&who);
@@ -657,18 +646,14 @@ static int put_back(void *arg, const audit_row *a)
         return 1;
     }
     if (strcmp(a->op, "insert") == 0) {
-        ok = edit_audit_delete(c->d, c->change, t, a->row_id, c->e) == 0 &&
-             db_row_delete(c->d, t, a->row_id, c->e) == 0;
+        ok = chg_delete(c->w, t, a->row_id, c->e) == 0;
     } else if (strcmp(a->op, "delete") == 0) {
         char **v = db_json_values(c->d, t, a->old);
-        ok = db_row_insert(c->d, t, (const char *const *)v, a->row_id, NULL, c->e) == 0 &&
-             edit_audit_insert(c->d, c->change, t, a->row_id, c->e) == 0;
+        ok = chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
         free_row(v, t->ncols);
     } else {
         int ci = table_col(t, a->field);
-        ok = ci >= 0 && db_row_update(c->d, t, a->row_id, ci, a->old, c->e) == 0 &&
-             db_audit_add(c->d, c->change, t->id, a->row_id, a->row_key, "update", a->field,
-                          a->new_, a->old, c->e) == 0;
+        ok = ci >= 0 && chg_update(c->w, t, a->row_id, a->row_key, ci, a->new_, a->old, c->e) == 0;
     }
     c->rowid = a->row_id;
     if (!ok && db_last_was_constraint(c->d))
@@ -694,28 +679,28 @@ static int as_conflict(mr_err *e, int at_commit, const char *kind, int64_t x)
 }
 
 /* Revert the audit rows of change x as change `kind` (undo or redo). */
-static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
+static int revert(db *d, chg *w, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
 {
     db_change ch;
     if (!db_change_get(d, x, &ch)) {
         err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     if (strcmp(ch.kind, "seal") == 0) {
         err_set(e, EXIT_NOTFOUND, _("change %lld only starts the chained history; it changed no "
                                     "row, so there is nothing to %s"), (long long)x,
                 strcmp(kind, "undo") == 0 ? _("undo") : _("redo"));
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     if (ch.undone_by) {
         err_set(e, EXIT_NOTFOUND, _("change %lld was already undone by change %lld"), (long long)x,
                 (long long)ch.undone_by);
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
-    revert_ctx c = {d, x, 0, 0, kind, e, 0, 0};
+    revert_ctx c = {d, x, w, 0, kind, e, 0, 0};
     int rc = db_audit_each(d, x, 0, check_current, &c);
     if (rc != 0) {
         if (rc < 0 && db_interrupted(d))
@@ -723,15 +708,14 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         else if (rc < 0)
             err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
         r->code = rc < 0 ? EDIT_ERROR : EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
     /* an undone import or delete may bring back rows others link to
      * only after it removed rows: check foreign keys at the end */
     db_defer_fks(d);
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %lld", kind, (long long)x);
-    r->change = c.change = db_change_add(d, edit_now(), edit_who(), kind, ch.tbl, buf_str(&sum),
-                                         comment, x, e);
+    r->change = chg_record(w, kind, ch.tbl, buf_str(&sum), comment, x, e);
     int ok = r->change > 0 && (rc = db_audit_each(d, x, 1, put_back, &c)) == 0;
     if (rc < 0)
         err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
@@ -741,15 +725,15 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
         err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
         ok = 0;
     }
-    ok = ok && db_change_set_undone(d, x, r->change, e) == 0;
+    ok = ok && chg_set_undone(w, x, r->change, e) == 0;
     /* redoing (undoing an undo) puts the original change back in effect */
     if (ok && ch.undoes) {
         /* the undo or redo x reverted is in effect again, and so is what
          * that one did: the change it had reverted is undone by it again */
         db_change u;
-        ok = db_change_set_undone(d, ch.undoes, 0, e) == 0 &&
+        ok = chg_set_undone(w, ch.undoes, 0, e) == 0 &&
              (!db_change_get(d, ch.undoes, &u) || !u.undoes ||
-              db_change_set_undone(d, u.undoes, u.id, e) == 0);
+              chg_set_undone(w, u.undoes, u.id, e) == 0);
     }
     buf_free(&sum);
     if (!ok) {
@@ -758,9 +742,9 @@ static int revert(db *d, int64_t x, const char *kind, const char *comment, edit_
          * conflict, as the checks above do */
         if (r->code == EDIT_OK && c.constraint)
             r->code = as_conflict(e, 0, kind, x);
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
-    if (db_commit(d, e) < 0)
+    if (chg_commit(w, e) < 0)
         return r->code = !db_commit_was_constraint(d)
                              ? EDIT_ERROR
                              : as_conflict(e, 1, kind, x);
@@ -773,7 +757,8 @@ int64_t edit_redo_target(db *d) { return db_change_last(d, 1, edit_user()); }
 int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
-    if (!writable(d, r, e) || db_begin(d, e) < 0)
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     if (!change)
         change = edit_undo_target(d);
@@ -781,23 +766,24 @@ int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err
         err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to undo; undo N undoes change N, "
                                     "whoever made it"), edit_user());
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
-    return revert(d, change, "undo", comment, r, e);
+    return revert(d, w, change, "undo", comment, r, e);
 }
 
 int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
-    if (!writable(d, r, e) || db_begin(d, e) < 0)
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     int64_t u = edit_redo_target(d);
     if (!u) {
         err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to redo"), edit_user());
         r->code = EDIT_REFUSED;
-        return finish(d, 0, r, e);
+        return finish(w, 0, r, e);
     }
-    return revert(d, u, "redo", comment, r, e);
+    return revert(d, w, u, "redo", comment, r, e);
 }
 
 /* ---- what a change did, for the clerk who is about to undo it ---------- */

@@ -1,11 +1,12 @@
 /* edit.h — the one write path: validate, write, audit, in one transaction.
  *
- * Forms, the CLI (add/set/rm/undo/redo) and imports all come through here,
- * so every change is validated the same way and lands in the audit trail
- * with who, when, old and new.  A change someone else made after a form was
- * opened is never overwritten: edit_set merges field by field what the
- * clerk read (base), what the clerk wants (mine) and what is there now
- * (theirs), and refuses only where both changed the same field.
+ * Forms and the CLI (add/set/rm/undo/redo) come through here, imports
+ * through import.c; both write only through the change object (change.h),
+ * so every change lands in the audit trail with who, when, old and new.
+ * A change someone else made after a form was opened is never overwritten:
+ * edit_set merges field by field what the clerk read (base), what the
+ * clerk wants (mine) and what is there now (theirs), and refuses only
+ * where both changed the same field.
  */
 #ifndef MINREG_EDIT_H
 #define MINREG_EDIT_H
@@ -111,10 +112,5 @@ int64_t edit_redo_target(db *d);
  * each row added or removed, at most max of them (then "… and N more").
  * 0 if there is no such change. */
 int edit_describe(db *d, int64_t change, int max, buf *out);
-
-/* Audit helpers for bulk writers (import): record a row added or deleted in
- * an open change. */
-int edit_audit_insert(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
-int edit_audit_delete(db *d, int64_t change, const table *t, int64_t rowid, mr_err *e);
 
 #endif

@@ -1,7 +1,6 @@
 /* import.c — CSV rows into a register as one audited change (see import.h). */
 #include "config.h"
 #include "import_int.h"
-#include "rowsum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,103 +97,6 @@ static void reject_row(importer *im, char **f, int nf)
     csvw_end(im->rej);
 }
 
-/* ---- the rows added ------------------------------------------------------- */
-
-static void added_note(importer *im, int64_t rowid)
-{
-    if (im->nruns && im->runs[im->nruns - 1].last + 1 == rowid) {
-        im->runs[im->nruns - 1].last = rowid;
-        return;
-    }
-    if (im->nruns == im->capruns) {
-        im->capruns = im->capruns ? im->capruns * 2 : 16;
-        im->runs = xrealloc(im->runs, sizeof *im->runs * im->capruns);
-    }
-    if (im->nruns && rowid < im->runs[im->nruns - 1].first)
-        im->runs_sorted = 0;
-    im->runs[im->nruns++] = (struct run){rowid, rowid};
-}
-
-/* The run holding rowid, or NULL. */
-static struct run *added_find(importer *im, int64_t rowid)
-{
-    if (im->runs_sorted) {
-        size_t lo = 0, hi = im->nruns;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (im->runs[mid].last < rowid)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo < im->nruns && im->runs[lo].first <= rowid ? &im->runs[lo] : NULL;
-    }
-    for (size_t i = 0; i < im->nruns; i++)
-        if (im->runs[i].first <= rowid && rowid <= im->runs[i].last)
-            return &im->runs[i];
-    return NULL;
-}
-
-/* A row added and taken out again (a rejected self-link): out of its run. */
-static void added_forget(importer *im, int64_t rowid)
-{
-    struct run *r = added_find(im, rowid);
-    if (!r)
-        return;
-    if (r->first == r->last) {   /* an empty run: first > last, skipped when recorded */
-        r->first = rowid + 1;
-        r->last = rowid;
-    } else if (rowid == r->first) {
-        r->first++;
-    } else if (rowid == r->last) {
-        r->last--;
-    } else {   /* split in two */
-        struct run tail = {rowid + 1, r->last};
-        size_t at = (size_t)(r - im->runs) + 1;
-        r->last = rowid - 1;
-        if (im->nruns == im->capruns) {
-            im->capruns *= 2;
-            im->runs = xrealloc(im->runs, sizeof *im->runs * im->capruns);
-        }
-        memmove(&im->runs[at + 1], &im->runs[at], sizeof *im->runs * (im->nruns - at));
-        im->runs[at] = tail;
-        im->nruns++;
-    }
-}
-
-static int run_cmp(const void *a, const void *b)
-{
-    const struct run *x = a, *y = b;
-    return x->first < y->first ? -1 : x->first > y->first;
-}
-
-static int sums_record(importer *im, int64_t first, int64_t last);
-
-/* The runs into the audit: sorted and merged (every row of a merged run was
- * added by this import, so the record is exact), a few rows for any file. */
-static int added_record(importer *im)
-{
-    if (!im->runs_sorted)
-        qsort(im->runs, im->nruns, sizeof *im->runs, run_cmp);
-    size_t n = 0;
-    for (size_t i = 0; i < im->nruns; i++) {
-        if (im->runs[i].first > im->runs[i].last)
-            continue;
-        if (n && im->runs[n - 1].last + 1 == im->runs[i].first)
-            im->runs[n - 1].last = im->runs[i].last;
-        else
-            im->runs[n++] = im->runs[i];
-    }
-    /* each run with its rows' sums, as written: the chained history
-     * (db_chain.c) tells later whether a row was changed outside minreg */
-    for (size_t i = 0; i < n; i++)
-        if (db_audit_added(im->d, im->r->change, im->t->id, im->runs[i].first, im->runs[i].last,
-                           im->e) < 0 ||
-            sums_record(im, im->runs[i].first, im->runs[i].last) < 0)
-            return -1;
-    return 0;
-}
-
 /* A value already used: by a row of the register, or by an earlier row of
  * this same file?  Say which — the fixes differ. */
 static void explain_unique(importer *im, vissue *x)
@@ -206,7 +108,7 @@ static void explain_unique(importer *im, vissue *x)
         return;
     buf h = BUF_INIT;
     col_header(c, &h);
-    if (added_find(im, rowid))
+    if (chg_added(im->w, rowid))
         snprintf(x->msg, sizeof x->msg, _("%s: '%s' is already used by an earlier row of this file"),
                  buf_str(&h), val);
     else if (x->ci == im->t->key_ci)
@@ -286,38 +188,6 @@ static void constraint_issue(importer *im, vissue *x)
     buf_free(&b);
 }
 
-/* The row just added as rowid, to be summed (its values as bound). */
-static void sum_note(importer *im, int64_t rowid)
-{
-    const table *t = im->t;
-    const char *k = im->vals[t->key_ci];
-    if (t->cols[t->key_ci].type == COL_INT && (!k || !*k))
-        return;   /* the register gave it its 序号: summed from the stored row */
-    if (!im->sums)
-        im->sums = rowsums_new(t);
-    rowsums_add(im->sums, rowid, (const char *const *)im->vals);
-}
-
-/* The sums of rows first..last into the history: those made by the
- * worker, or (any row it has not) from the stored rows. */
-static int sums_record(importer *im, int64_t first, int64_t last)
-{
-    if (im->sums)
-        rowsums_finish(im->sums);
-    int noted = im->sums != NULL;
-    for (int64_t r = first; noted && r <= last; r++)
-        noted = rowsums_get(im->sums, r) != NULL;
-    if (!noted)
-        return db_sums_rows(im->d, im->r->change, im->t, first, last, im->e);
-    unsigned char *run = xmalloc((size_t)(last - first + 1) * DB_SUM);
-    for (int64_t r = first; r <= last; r++)
-        memcpy(run + (size_t)(r - first) * DB_SUM, rowsums_get(im->sums, r), DB_SUM);
-    int rc = db_sums_add(im->d, im->r->change, im->t->id, first, run, (size_t)(last - first + 1),
-                         im->e);
-    free(run);
-    return rc;
-}
-
 /* Insert or update the checked row; 1 written, 0 a constraint broke (x
  * says which), -1 an error. */
 static int write_row(importer *im, int64_t self, long line, vissue *x)
@@ -326,15 +196,13 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
     import_result *r = im->r;
     if (self < 0) {
         int64_t rowid;
-        if (db_row_insert(im->d, t, im->vals, 0, &rowid, im->e) < 0) {
+        if (chg_insert_bulk(im->w, t, im->vals, &rowid, im->e) < 0) {
             if (!db_last_was_constraint(im->d))
                 return -1;
             constraint_issue(im, x);
             err_clear(im->e);
             return 0;
         }
-        added_note(im, rowid);   /* audited at the end, as runs */
-        sum_note(im, rowid);
         if (im->o->mode == IMPORT_UPSERT && db_added_note(im->d, rowid, 1, im->e) < 0)
             return -1;
         r->added++;
@@ -357,16 +225,13 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
         if (value_same(&t->cols[ci], im->vals[ci], im->cur[ci]))
             continue;
         const char *nv = im->vals[ci] && *im->vals[ci] ? im->vals[ci] : NULL;
-        if (db_row_update(im->d, t, self, ci, nv, im->e) < 0) {
+        if (chg_update(im->w, t, self, key, ci, im->cur[ci], nv, im->e) < 0) {
             if (!db_last_was_constraint(im->d))
                 return -1;
             constraint_issue(im, x);
             err_clear(im->e);
             return 0;
         }
-        if (db_audit_add(im->d, r->change, t->id, self, key, "update", t->cols[ci].id,
-                         im->cur[ci], nv, im->e) < 0)
-            return -1;
         changed = 1;
     }
     if (changed)
@@ -539,10 +404,9 @@ static int check_self_links(importer *im)
                     csvw_field(im->rej, im->map[k] >= 0 ? im->cur[im->map[k]] : NULL);
             csvw_field(im->rej, buf_str(&im->reason));
             csvw_end(im->rej);
-            /* not audited yet (that happens for all added rows at the end) */
-            if (db_row_delete(im->d, t, x->rowid, im->e) < 0)
+            /* not audited yet (the change audits its added rows at commit) */
+            if (chg_unadd(im->w, t, x->rowid, im->e) < 0)
                 return -1;
-            added_forget(im, x->rowid);
             im->r->added--;
             for (int k = 0; k < im->nsl; k++)
                 if (im->sl[k].rowid == x->rowid)
@@ -625,8 +489,6 @@ static void importer_free(importer *im)
     for (int i = 0; i < im->nsl; i++)
         free(im->sl[i].value);
     free(im->sl);
-    free(im->runs);
-    rowsums_free(im->sums);
     buf_free(&im->reason);
     validator_free(im->va);
     free(im->va_vals);
@@ -657,14 +519,12 @@ static int load_rows(importer *im, char **f, int nf, long line)
     const import_opts *o = im->o;
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s <- %s (%s)", im->t->id, base_name(im->path), mode_names[o->mode]);
-    r->change = db_change_add(im->d, edit_now(), edit_who(), "import", im->t->id, buf_str(&sum),
-                              o->comment, 0, im->e);
+    r->change = chg_record(im->w, "import", im->t->id, buf_str(&sum), o->comment, 0, im->e);
     buf_free(&sum);
     if (r->change <= 0)
         return -1;
     if (o->mode == IMPORT_REPLACE &&
-        (db_audit_rows(im->d, r->change, im->t, 1, 0, "delete", im->e) < 0 ||
-         db_delete_all(im->d, im->t, &r->deleted, im->e) < 0))
+        chg_delete_all(im->w, im->t, &r->deleted, im->e) < 0)
         return -1;
     if (o->mode == IMPORT_UPSERT && db_added_begin(im->d, im->e) < 0)
         return -1;
@@ -683,8 +543,6 @@ static int load_rows(importer *im, char **f, int nf, long line)
     if (progress(im) < 0)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
-        return -1;
-    if (added_record(im) < 0)
         return -1;
     if ((r->deleted || r->updated) && import_check_links_in(im) > 0)
         r->links_broken = 1;
@@ -707,7 +565,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
                 db_path(d));
         return IMPORT_ERROR;
     }
-    importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1, .runs_sorted = 1};
+    importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1};
     csv_opts co = o->csv;
     if (enc != ENC_AUTO)
         co.enc = enc;
@@ -761,7 +619,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
         im.numeric[ci] = t->cols[ci].type == COL_INT || t->cols[ci].type == COL_DEC;
     im.cur = xcalloc((size_t)t->ncols, sizeof(char *));
     im.self_links = links_itself(d, t);
-    if (db_begin(d, e) < 0)
+    if (!(im.w = chg_begin(d, e)))
         goto out;
     /* the link targets the read-ahead check read before the write began
      * still hold unless another clerk wrote in between (from now on no one
@@ -788,11 +646,14 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     int bad = r->bad_rows > 0 || r->links_broken;
     if (o->dry_run || r->links_broken || (bad && !o->rejects) ||
         r->added + r->updated + r->deleted == 0) {
-        db_rollback(d);   /* a dry run, a failure, or nothing to record */
+        chg_abort(im.w);   /* a dry run, a failure, or nothing to record */
+        im.w = NULL;
         r->change = 0;
-    } else if (db_commit(d, e) < 0) {
+    } else if (chg_commit(im.w, e) < 0) {
+        im.w = NULL;
         goto out;
     } else {
+        im.w = NULL;
         r->written = 1;
     }
     if (im.rej && csvw_close(im.rej, e) < 0) {
@@ -808,7 +669,7 @@ out:
         *retry = im.better;
     if (im.rd)   /* what the whole file turned out to be, not its first lines */
         r->enc = csvr_encoding(im.rd);
-    db_rollback(d);   /* what was begun and not committed; else nothing */
+    chg_abort(im.w);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;
     csvw_abort(im.rej);

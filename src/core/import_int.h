@@ -3,6 +3,7 @@
 #define MINREG_IMPORT_INT_H
 
 #include "buf.h"
+#include "change.h"
 #include "import.h"
 #include "validate.h"
 
@@ -45,15 +46,7 @@ typedef struct importer {
     int nsl, capsl;
     int cancelled;       /* the progress callback asked to stop */
     text_enc better;     /* the file is better read again in this encoding (textin.h) */
-    /* the rows added, as runs of row ids in the order added (recorded,
-     * sorted and merged, in the audit at the end) */
-    struct run { int64_t first, last; } *runs;
-    size_t nruns, capruns;
-    int runs_sorted;     /* each run starts after the one before */
-    /* the added rows' sums, made on a thread of their own (rowsum.h); a
-     * row not handed over (a 序号 the register numbered) is summed from the
-     * stored row at the end */
-    struct rowsums *sums;
+    chg *w;              /* the change the rows are written in (change.h) */
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);

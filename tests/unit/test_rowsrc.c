@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "core/db.h"
+#include "core/db_write.h"   /* a test of the db layer fills its tables directly */
 #include "tap.h"
 #include "testdb.h"
 

@@ -1,5 +1,7 @@
-/* load.c — CSV rows into a register through the bulk inserter. */
+/* db_seed.c — CSV rows into a new register through the bulk inserter: the
+ * seed tables db_create loads, before the register has a history. */
 #include "load.h"
+#include "db_write.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,280 @@
+/* change.c — the one change object (see change.h): every register row and
+ * audit row minreg writes is written here, inside one transaction that is
+ * one entry of the history. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "change.h"
+#include "db_write.h"
+#include "edit.h"
+#include "i18n.h"
+#include "rowsum.h"
+
+struct chg {
+    db *d;
+    int64_t id;            /* the history entry (0: not recorded yet) */
+    /* bulk adds: runs of row ids in the order added, audited at commit
+     * sorted and merged; their sums made by a worker thread */
+    const table *bulk;     /* the register they were added to */
+    struct run { int64_t first, last; } *runs;
+    size_t nruns, capruns;
+    int runs_sorted;       /* each run starts after the one before */
+    rowsums *sums;
+};
+
+chg *chg_begin(db *d, mr_err *e)
+{
+    if (db_begin(d, e) < 0)
+        return NULL;
+    chg *c = xcalloc(1, sizeof *c);
+    c->d = d;
+    c->runs_sorted = 1;
+    return c;
+}
+
+static void chg_free(chg *c)
+{
+    if (!c)
+        return;
+    free(c->runs);
+    rowsums_free(c->sums);
+    free(c);
+}
+
+void chg_abort(chg *c)
+{
+    if (!c)
+        return;
+    db_rollback(c->d);
+    chg_free(c);
+}
+
+int64_t chg_id(const chg *c) { return c->id; }
+
+/* A row written before the history entry it belongs to would be a write
+ * the history cannot name: refused (a programming error, said plainly). */
+static int recorded(chg *c, mr_err *e)
+{
+    if (c->id > 0)
+        return 1;
+    err_set(e, EXIT_DB, "%s", _("internal error: a row written outside a recorded change"));
+    return 0;
+}
+
+int64_t chg_record(chg *c, const char *kind, const char *tbl, const char *summary,
+                   const char *comment, int64_t reverts, mr_err *e)
+{
+    if (c->id > 0) {
+        err_set(e, EXIT_DB, "%s", _("internal error: a change recorded twice"));
+        return -1;
+    }
+    c->id = db_change_add(c->d, edit_now(), edit_who(), kind, tbl, summary, comment, reverts, e);
+    return c->id > 0 ? c->id : -1;
+}
+
+int chg_insert(chg *c, const table *t, const char *const *vals, int64_t rid, int64_t *out,
+               mr_err *e)
+{
+    int64_t got;
+    if (!recorded(c, e) || db_row_insert(c->d, t, vals, rid, &got, e) < 0 ||
+        db_audit_rows(c->d, c->id, t, 0, got, "insert", e) < 0)
+        return -1;
+    if (out)
+        *out = got;
+    return 0;
+}
+
+/* ---- bulk adds ------------------------------------------------------------- */
+
+static void run_note(chg *c, int64_t rid)
+{
+    if (c->nruns && c->runs[c->nruns - 1].last + 1 == rid) {
+        c->runs[c->nruns - 1].last = rid;
+        return;
+    }
+    if (c->nruns == c->capruns) {
+        c->capruns = c->capruns ? c->capruns * 2 : 16;
+        c->runs = xrealloc(c->runs, sizeof *c->runs * c->capruns);
+    }
+    if (c->nruns && rid < c->runs[c->nruns - 1].first)
+        c->runs_sorted = 0;
+    c->runs[c->nruns++] = (struct run){rid, rid};
+}
+
+int chg_insert_bulk(chg *c, const table *t, const char *const *vals, int64_t *out, mr_err *e)
+{
+    if (!recorded(c, e))
+        return -1;
+    if (c->bulk && c->bulk != t) {
+        err_set(e, EXIT_DB, "%s", _("internal error: bulk rows of two registers in one change"));
+        return -1;
+    }
+    int64_t rid;
+    if (db_row_insert(c->d, t, vals, 0, &rid, e) < 0)
+        return -1;
+    c->bulk = t;
+    run_note(c, rid);   /* audited at commit, as runs */
+    const char *k = vals[t->key_ci];
+    if (t->cols[t->key_ci].type != COL_INT || (k && *k)) {
+        /* summed as bound; a 序号 the register gave: from the stored row */
+        if (!c->sums)
+            c->sums = rowsums_new(t);
+        rowsums_add(c->sums, rid, vals);
+    }
+    if (out)
+        *out = rid;
+    return 0;
+}
+
+/* The run holding rid, or NULL. */
+static struct run *run_find(chg *c, int64_t rid)
+{
+    if (c->runs_sorted) {
+        size_t lo = 0, hi = c->nruns;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->runs[mid].last < rid)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < c->nruns && c->runs[lo].first <= rid ? &c->runs[lo] : NULL;
+    }
+    for (size_t i = 0; i < c->nruns; i++)
+        if (c->runs[i].first <= rid && rid <= c->runs[i].last)
+            return &c->runs[i];
+    return NULL;
+}
+
+int chg_added(chg *c, int64_t rid) { return run_find(c, rid) != NULL; }
+
+int chg_unadd(chg *c, const table *t, int64_t rid, mr_err *e)
+{
+    struct run *r = run_find(c, rid);
+    if (t != c->bulk || !r) {
+        err_set(e, EXIT_DB, "%s", _("internal error: taking out a row this change did not add"));
+        return -1;
+    }
+    if (db_row_delete(c->d, t, rid, e) < 0)
+        return -1;
+    if (r->first == r->last) {   /* an empty run: first > last, skipped when audited */
+        r->first = rid + 1;
+        r->last = rid;
+    } else if (rid == r->first) {
+        r->first++;
+    } else if (rid == r->last) {
+        r->last--;
+    } else {   /* split in two */
+        struct run tail = {rid + 1, r->last};
+        size_t at = (size_t)(r - c->runs) + 1;
+        r->last = rid - 1;
+        if (c->nruns == c->capruns) {
+            c->capruns *= 2;
+            c->runs = xrealloc(c->runs, sizeof *c->runs * c->capruns);
+        }
+        memmove(&c->runs[at + 1], &c->runs[at], sizeof *c->runs * (c->nruns - at));
+        c->runs[at] = tail;
+        c->nruns++;
+    }
+    return 0;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+    const struct run *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The sums of rows first..last into the history: those the worker made,
+ * or (a row it was not given) from the stored rows. */
+static int sums_record(chg *c, int64_t first, int64_t last, mr_err *e)
+{
+    int given = c->sums != NULL;
+    for (int64_t r = first; given && r <= last; r++)
+        given = rowsums_get(c->sums, r) != NULL;
+    if (!given)
+        return db_sums_rows(c->d, c->id, c->bulk, first, last, e);
+    unsigned char *run = xmalloc((size_t)(last - first + 1) * DB_SUM);
+    for (int64_t r = first; r <= last; r++)
+        memcpy(run + (size_t)(r - first) * DB_SUM, rowsums_get(c->sums, r), DB_SUM);
+    int rc = db_sums_add(c->d, c->id, c->bulk->id, first, run, (size_t)(last - first + 1), e);
+    free(run);
+    return rc;
+}
+
+/* The runs into the audit: sorted and merged (every row of a merged run was
+ * added by this change, so the record is exact), a few rows for any file;
+ * each run with its rows' sums, as written, so that the chained history
+ * tells later whether a row was changed outside minreg. */
+static int runs_record(chg *c, mr_err *e)
+{
+    if (!c->nruns)
+        return 0;
+    if (c->sums)
+        rowsums_finish(c->sums);
+    if (!c->runs_sorted)
+        qsort(c->runs, c->nruns, sizeof *c->runs, run_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nruns; i++) {
+        if (c->runs[i].first > c->runs[i].last)
+            continue;
+        if (n && c->runs[n - 1].last + 1 == c->runs[i].first)
+            c->runs[n - 1].last = c->runs[i].last;
+        else
+            c->runs[n++] = c->runs[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (db_audit_added(c->d, c->id, c->bulk->id, c->runs[i].first, c->runs[i].last, e) < 0 ||
+            sums_record(c, c->runs[i].first, c->runs[i].last, e) < 0)
+            return -1;
+    c->nruns = 0;
+    return 0;
+}
+
+/* ---- updates and deletes --------------------------------------------------- */
+
+int chg_update(chg *c, const table *t, int64_t rid, const char *key, int ci, const char *old,
+               const char *val, mr_err *e)
+{
+    const char *nv = val && *val ? val : NULL;
+    return !recorded(c, e) || db_row_update(c->d, t, rid, ci, nv, e) < 0 ||
+                   db_audit_add(c->d, c->id, t->id, rid, key, "update", t->cols[ci].id, old, nv,
+                                e) < 0
+               ? -1
+               : 0;
+}
+
+int chg_delete(chg *c, const table *t, int64_t rid, mr_err *e)
+{
+    return !recorded(c, e) || db_audit_rows(c->d, c->id, t, 0, rid, "delete", e) < 0 ||
+                   db_row_delete(c->d, t, rid, e) < 0
+               ? -1
+               : 0;
+}
+
+int chg_delete_all(chg *c, const table *t, int64_t *deleted, mr_err *e)
+{
+    return !recorded(c, e) || db_audit_rows(c->d, c->id, t, 1, 0, "delete", e) < 0 ||
+                   db_delete_all(c->d, t, deleted, e) < 0
+               ? -1
+               : 0;
+}
+
+int chg_set_undone(chg *c, int64_t x, int64_t by, mr_err *e)
+{
+    return !recorded(c, e) || db_change_set_undone(c->d, x, by, e) < 0 ? -1 : 0;
+}
+
+/* ---- the end --------------------------------------------------------------- */
+
+int chg_commit(chg *c, mr_err *e)
+{
+    int rc = runs_record(c, e) < 0 ? -1 : db_commit(c->d, e);
+    if (rc < 0)
+        db_rollback(c->d);   /* a failed COMMIT may leave the transaction open */
+    chg_free(c);
+    return rc;
+}
