@@ -250,7 +250,8 @@ static int links_fix(linkfix *l, const table *t, int ci)
  * redo asking ("undo 5"; NULL for set and rm).  0: go on; else refused (e
  * set). */
 static int links_guard(db *d, const table *t, const char *const *now, const char *const *vals,
-                       int cascade, chg *w, int64_t own, const char *reverting, mr_err *e)
+                       int cascade, chg *w, int64_t own, const char *reverting, int *linked,
+                       mr_err *e)
 {
     for (int ci = 0; ci < t->ncols; ci++) {
         const char *o = now[ci], *nv = vals ? vals[ci] : NULL;
@@ -259,6 +260,8 @@ static int links_guard(db *d, const table *t, const char *const *now, const char
         linkfix l = {d, o, nv && *nv ? nv : NULL, cascade, w, own, 0, BUF_INIT, e};
         int rc = links_fix(&l, t, ci);
         if (rc == 0 && !cascade && l.n) {
+            if (linked)
+                *linked = l.n;
             buf h = BUF_INIT;
             col_header(&t->cols[ci], &h);
             const char *k = now[t->key_ci] ? now[t->key_ci] : "";
@@ -406,8 +409,9 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         return finish(w, 0, r, e);
     }
     int cascade = o && (o->flags & EDIT_CASCADE);
-    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, NULL, 0, NULL, e) != 0 &&
-        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
+    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, NULL, 0, NULL,
+                    &r->linked, e) != 0 &&
+        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
         r->code = EDIT_REFUSED;
         free(merged);
         free_row(now, t->ncols);
@@ -437,7 +441,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
             ok = chg_update(w, t, rowid, key, i, now[i], merged[i], e) == 0;
     if (ok && cascade) {
         int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1, w,
-                             0, NULL, e);
+                             0, NULL, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
@@ -484,8 +488,8 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
         return finish(w, 0, r, e);
     }
     int cascade = flags & EDIT_CASCADE;
-    if (links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, e) != 0 &&
-        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), 0))) {
+    if (links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, &r->linked, e) != 0 &&
+        (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
         free_row(now, t->ncols);
         r->code = EDIT_REFUSED;
         return finish(w, 0, r, e);
@@ -496,7 +500,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     int ok = r->change > 0;
     if (ok && cascade) {
         db_defer_fks(d);   /* SQL's own foreign keys are checked at commit */
-        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, w, 0, NULL, e);
+        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, w, 0, NULL, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
@@ -608,7 +612,7 @@ static int check_current(void *arg, const audit_row *a)
             back[i] = now[i];
         back[ci] = a->old;
         bad = links_guard(c->d, t, (const char *const *)now, (const char *const *)back, 0, NULL, c->x,
-                          buf_str(&who), c->e) != 0;
+                          buf_str(&who), NULL, c->e) != 0;
         free(back);
     } else if (!upd) {
         /* an added row is removed: it must be as it was added (a later undo
@@ -626,7 +630,7 @@ static int check_current(void *arg, const audit_row *a)
         free_row(added, t->ncols);
         if (!bad)
             bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, NULL, c->x, buf_str(&who),
-                              c->e) != 0;
+                              NULL, c->e) != 0;
     }
     buf_free(&who);
     free_row(now, t->ncols);

@@ -42,6 +42,9 @@ typedef struct edit_result {
     int nconflicts;
     int deleted;                      /* EDIT_CONFLICT: the record is gone (deleted,
                                          or another row now in its place) */
+    int linked;                       /* EDIT_REFUSED: rows that link to what would be
+                                         renamed or removed (again with EDIT_CASCADE
+                                         changes them too); 0: refused for another reason */
     int kept;                         /* EDIT_OK: fields only someone else had changed,
                                          left as they made them */
     int64_t read_at;                  /* EDIT_CONFLICT: the newest change when theirs

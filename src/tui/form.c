@@ -435,7 +435,37 @@ static int offer_add(fview *f)
     return 1;
 }
 
-static void save(view *v)
+/* The refusal's text for a clerk in the browser: without the CLI's hint
+ * "(--cascade …)", which the question after it replaces. */
+static void without_cli_hint(const char *msg, buf *out)
+{
+    const char *hint = strstr(msg, "--cascade");
+    size_t n = strlen(msg);
+    for (size_t i = 0; hint && msg + i < hint; i++)   /* the last "(" or "（" before it */
+        if (msg[i] == '(' || strncmp(msg + i, "（", strlen("（")) == 0)
+            n = i;
+    while (n && msg[n - 1] == ' ')
+        n--;
+    buf_add(out, msg, n);
+}
+
+/* Rows link to the value the save renames: with the clerk's yes they are
+ * changed too, in the same audited change (the CLI's --cascade). */
+static int ask_cascade(const mr_err *e, int linked)
+{
+    buf b = BUF_INIT;
+    without_cli_hint(e->msg, &b);
+    char q[256];
+    snprintf(q, sizeof q, _("Change those %d rows too, in the same change?"), linked);
+    int yes = tui_confirm_text(buf_str(&b), q);
+    buf_free(&b);
+    return yes;
+}
+
+static void save_with(view *v, int flags);
+static void save(view *v) { save_with(v, 0); }
+
+static void save_with(view *v, int flags)
 {
     fview *f = v->data;
     mr_err e = {0};
@@ -443,7 +473,7 @@ static void save(view *v)
     if (f->rowid < 0) {
         edit_add(tui_db(), f->t, (const char *const *)f->vals, NULL, &r, &e);
     } else {
-        edit_set_opts so = {.read_at = f->read_at};
+        edit_set_opts so = {.read_at = f->read_at, .flags = flags};
         edit_set_ex(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
                     (const char *const *)f->vals, &so, NULL, &r, &e);
     }
@@ -484,9 +514,21 @@ static void save(view *v)
     case EDIT_CONFLICT:
         if (r.deleted ? offer_add(f) : resolve(f, &r)) {
             edit_result_free(&r);
-            save(v);
+            save_with(v, flags);
             return;
         }
+        break;
+    case EDIT_REFUSED:
+        if (r.linked && !(flags & EDIT_CASCADE)) {
+            if (ask_cascade(&e, r.linked)) {
+                edit_result_free(&r);
+                save_with(v, flags | EDIT_CASCADE);
+                return;
+            }
+            tui_message("%s", _("not saved: rows link to the old value; w asks again"));
+            break;
+        }
+        tui_error(&e);
         break;
     default:
         tui_error(&e);
@@ -729,7 +771,26 @@ void edit_action(request req, const table *t, int64_t rowid)
             return;
         mr_err e = {0};
         edit_result r;
-        if (edit_rm(tui_db(), t, rowid, NULL, 0, &r, &e) == EDIT_OK) {
+        int rc = edit_rm(tui_db(), t, rowid, NULL, 0, &r, &e);
+        if (rc == EDIT_REFUSED && r.linked) {
+            /* rows link to it: with the clerk's yes their links are cleared
+             * in the same change (refused where the link is required) */
+            buf b = BUF_INIT;
+            without_cli_hint(e.msg, &b);
+            char ask[256];
+            snprintf(ask, sizeof ask, _("Clear the links of those %d rows, in the same change?"),
+                     r.linked);
+            int clear = tui_confirm_text(buf_str(&b), ask);
+            buf_free(&b);
+            edit_result_free(&r);
+            if (!clear) {
+                tui_message("%s", _("not deleted"));
+                return;
+            }
+            err_clear(&e);
+            rc = edit_rm(tui_db(), t, rowid, NULL, EDIT_CASCADE, &r, &e);
+        }
+        if (rc == EDIT_OK) {
             tui_data_changed();
             tui_message(_("deleted: change %lld recorded (u undoes it)"), (long long)r.change);
         } else {

@@ -46,6 +46,10 @@ is "undo_scope: my change undone, the other clerk's kept" "$(tail -n +2 "$T/out"
 is "undo_scope: the other clerk's remark stands" "$(value 5 remark)" 另一位办事员的备注
 form form_refuse
 is "form_refuse: nothing was deleted" "$("$MINREG" show districts --format tsv | tail -n +2 | wc -l)" 7
+form form_cascade
+is "form_cascade: the district renamed" "$("$MINREG" show districts --where code=210604 --columns short_name --format tsv | tail -1)" 振安新区
+is "form_cascade: the permits that named it follow" "$(value 1 district),$(sqlite3 "$T/reg.db" "SELECT count(*) FROM mining_permits WHERE district = '振安区'")" "$(sqlite3 "$builddir/data/register.db" "SELECT CASE WHEN district = '振安区' THEN '振安新区' ELSE district END FROM mining_permits WHERE id = 1"),0"
+is "form_cascade: one change, the rename and the linking rows" "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minreg_changes"),$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minreg_audit WHERE change_id = (SELECT max(id) FROM minreg_changes)")" "1,17"
 form form_invisible
 is "form_invisible: the look-alike 金矿 was not added" \
     "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minerals WHERE name LIKE '金矿%'")" 1
