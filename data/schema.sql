@@ -21,7 +21,7 @@ CREATE TABLE minreg_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO minreg_meta VALUES ('schema_version', '4');
+INSERT INTO minreg_meta VALUES ('schema_version', '5');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
 
 CREATE TABLE minreg_tables (
@@ -134,7 +134,7 @@ CREATE TABLE minreg_seq (
 -- and its row sums (src/core/db_chain.c), written in the change's own
 -- transaction.  minreg_sums holds, for the rows an import added (and, for the
 -- 'seal' change that starts the chain, every row there was), 8 bytes of
--- SHA-256 per row over its values as written, in rid order from first_row,
+-- BLAKE2b per row over its values as written, in rid order from first_row,
 -- so verify can tell which row was changed outside minreg.  undone_by is not
 -- chained: verify derives what it must be from the chained undoes.  A new
 -- register's chain starts at change_id 0, which is no change: the rows
@@ -157,6 +157,21 @@ CREATE INDEX minreg_sums_row ON minreg_sums(tbl, first_row);
 CREATE TRIGGER minreg_sums_no_update BEFORE UPDATE ON minreg_sums
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_sums_no_delete BEFORE DELETE ON minreg_sums
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+-- minreg_fsums: for the same runs (since schema 5), one byte for each field
+-- of each row (FNV-1a of the field's part of the row's encoding, folded).
+-- Not the evidence — the row sums are — but what lets verify name the field
+-- a row changed outside minreg differs in.  Chained with its change.
+CREATE TABLE minreg_fsums (
+    change_id INTEGER NOT NULL,
+    tbl       TEXT NOT NULL,
+    first_row INTEGER NOT NULL,
+    sums      BLOB NOT NULL              -- a byte for each field of each row from first_row
+);
+CREATE INDEX minreg_fsums_run ON minreg_fsums(change_id, tbl, first_row);
+CREATE TRIGGER minreg_fsums_no_update BEFORE UPDATE ON minreg_fsums
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_fsums_no_delete BEFORE DELETE ON minreg_fsums
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_changes_no_delete BEFORE DELETE ON minreg_changes
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;

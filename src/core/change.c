@@ -197,11 +197,15 @@ static int sums_record(chg *c, int64_t first, int64_t last, mr_err *e)
         given = rowsums_get(c->sums, r) != NULL;
     if (!given)
         return db_sums_rows(c->d, c->id, c->bulk, first, last, e);
-    unsigned char *run = xmalloc((size_t)(last - first + 1) * DB_SUM);
-    for (int64_t r = first; r <= last; r++)
+    size_t n = (size_t)(last - first + 1), nc = (size_t)c->bulk->ncols;
+    unsigned char *run = xmalloc(n * DB_SUM), *frun = xmalloc(n * nc);
+    for (int64_t r = first; r <= last; r++) {
         memcpy(run + (size_t)(r - first) * DB_SUM, rowsums_get(c->sums, r), DB_SUM);
-    int rc = db_sums_add(c->d, c->id, c->bulk->id, first, run, (size_t)(last - first + 1), e);
+        memcpy(frun + (size_t)(r - first) * nc, rowsums_fget(c->sums, r), nc);
+    }
+    int rc = db_sums_add(c->d, c->id, c->bulk->id, first, run, frun, nc, n, e);
     free(run);
+    free(frun);
     return rc;
 }
 

@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 4
+#define MINREG_SCHEMA_VERSION 5
 
 /* Results.  A lookup says found, not found or failed, never with one value
  * for two of them:
@@ -192,12 +192,13 @@ int db_added_begin(db *d, mr_err *e);
 int db_added_note(db *d, int64_t rowid, int added, mr_err *e);
 int db_added_has(db *d, int64_t rowid);   /* was it noted? */
 /* ---- the chained history (db_chain.c, db_verify.c) ----
- * A row sum: 8 bytes of SHA-256 over a row's values as written (vals as
- * db_row_insert takes them, in column order).  Safe on any thread. */
+ * A row sum: 8 bytes of BLAKE2b over a row's values as written (vals as
+ * db_row_insert takes them, in column order), and a byte for each field
+ * that says which of them a changed row differs in.  Safe on any thread. */
 #define DB_SUM 8
 typedef struct { buf enc, v; } db_sum_scratch;   /* reused between rows; buf_free both */
 void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
-                unsigned char out[DB_SUM]);
+                unsigned char out[DB_SUM], unsigned char *fout);   /* fout: t->ncols bytes, or NULL */
 /* On a write-open: a register whose history has no chain yet gets one, as
  * a 'seal' change holding every row's sum (one transaction). */
 int db_chain_start(db *d, mr_err *e);

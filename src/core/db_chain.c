@@ -161,23 +161,43 @@ static void sum_done(buf *enc, unsigned char out[DB_SUM])
     memcpy(out, full, DB_SUM);
 }
 
+/* A field's byte: FNV-1a (32 bits, folded to 8) over the field's part of
+ * the row's encoding.  Not evidence — the row sum is — but the way verify
+ * names the field a changed row differs in. */
+static unsigned char field_byte(const buf *enc, size_t from)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = from; i < enc->len; i++)
+        h = (h ^ (unsigned char)enc->s[i]) * 16777619u;
+    return (unsigned char)(h ^ h >> 8 ^ h >> 16 ^ h >> 24);
+}
+
 void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
-                unsigned char out[DB_SUM])
+                unsigned char out[DB_SUM], unsigned char *fout)
 {
     buf_reset(&w->enc);
     for (int i = 0; i < t->ncols; i++) {
         int have = canon_text(t->cols[i].type, vals[i], &w->v);
+        size_t at = w->enc.len;
         sum_value(&w->enc, have, w->v.s, w->v.len);
+        if (fout)
+            fout[i] = field_byte(&w->enc, at);
     }
     sum_done(&w->enc, out);
 }
 
-/* The sum of canonical values vals[] (have[] as canon_* returned). */
-void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[DB_SUM])
+/* The sum of canonical values vals[] (have[] as canon_* returned), and
+ * (fout not NULL) each field's byte. */
+void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[DB_SUM],
+                  unsigned char *fout)
 {
     buf enc = BUF_INIT;
-    for (int i = 0; i < t->ncols; i++)
+    for (int i = 0; i < t->ncols; i++) {
+        size_t at = enc.len;
         sum_value(&enc, have[i], vals[i].s, vals[i].len);
+        if (fout)
+            fout[i] = field_byte(&enc, at);
+    }
     sum_done(&enc, out);
     buf_free(&enc);
 }
@@ -228,6 +248,27 @@ static void digest_rows(crypto_hash_sha256_state *h, sqlite3_stmt *st, int64_t c
     crypto_hash_sha256_update(h, &end, 1);
 }
 
+/* A section only a change that has rows in it adds to its digest (the
+ * field bytes, since schema 5): the digests of changes made before stay
+ * as they were. */
+static void digest_rows_if(crypto_hash_sha256_state *h, sqlite3_stmt *st, int64_t change,
+                           int ncols, unsigned char tag)
+{
+    sqlite3_bind_int64(st, 1, change);
+    int any = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (!any++)
+            crypto_hash_sha256_update(h, &tag, 1);
+        for (int i = 0; i < ncols; i++)
+            digest_col(h, st, i);
+    }
+    sqlite3_reset(st);
+    if (any) {
+        unsigned char end = 0xff;
+        crypto_hash_sha256_update(h, &end, 1);
+    }
+}
+
 /* The digest of change id after prev (32 bytes; NULL: the first).  -1 if
  * there is no such change or the audit trail cannot be read. */
 int db_digest_change(db *d, int64_t id, const unsigned char *prev,
@@ -243,7 +284,9 @@ int db_digest_change(db *d, int64_t id, const unsigned char *prev,
         " ORDER BY tbl, first_row");
     sqlite3_stmt *su = stmt_cached(d,
         "SELECT tbl, first_row, sums FROM minreg_sums WHERE change_id = ?1 ORDER BY tbl, first_row");
-    if (!ch || !au || !ad || !su)
+    sqlite3_stmt *fs = stmt_cached(d,
+        "SELECT tbl, first_row, sums FROM minreg_fsums WHERE change_id = ?1 ORDER BY tbl, first_row");
+    if (!ch || !au || !ad || !su || !fs)
         return -1;
     crypto_hash_sha256_state h;
     crypto_hash_sha256_init(&h);
@@ -262,6 +305,7 @@ int db_digest_change(db *d, int64_t id, const unsigned char *prev,
     digest_rows(&h, au, id, 8);
     digest_rows(&h, ad, id, 3);
     digest_rows(&h, su, id, 3);
+    digest_rows_if(&h, fs, id, 3, 'f');
     crypto_hash_sha256_final(&h, out);
     return 0;
 }
@@ -331,8 +375,23 @@ static int chain_from(db *d, int force)
 int db_chain_pending(db *d) { return chain_from(d, 0); }
 
 int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
-                size_t n, mr_err *e)
+                const unsigned char *fsums, size_t fper, size_t n, mr_err *e)
 {
+    if (fsums && fper) {
+        sqlite3_stmt *f = stmt_cached(d,
+            "INSERT INTO minreg_fsums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)");
+        if (!f)
+            return db_error(d, e, NULL);
+        sqlite3_bind_int64(f, 1, change);
+        sqlite3_bind_text(f, 2, tbl, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(f, 3, first);
+        sqlite3_bind_blob64(f, 4, fsums, (sqlite3_uint64)(n * fper), SQLITE_STATIC);
+        int frc = sqlite3_step(f);
+        sqlite3_reset(f);
+        sqlite3_clear_bindings(f);
+        if (frc != SQLITE_DONE)
+            return db_error(d, e, NULL);
+    }
     sqlite3_stmt *st = stmt_cached(d,
         "INSERT INTO minreg_sums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)");
     if (!st)
@@ -376,22 +435,25 @@ static int sums_of(db *d, const table *t, int64_t change, int64_t lo, int64_t hi
     sqlite3_bind_int64(st, 2, hi);
     buf *vals = xcalloc((size_t)t->ncols, sizeof *vals);
     int *have = xcalloc((size_t)t->ncols, sizeof *have);
-    unsigned char *run = NULL;
-    size_t n = 0, cap = 0;
+    unsigned char *run = NULL, *frun = NULL;
+    size_t n = 0, cap = 0, nc = (size_t)t->ncols;
     int64_t first = 0, next = 0;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         int64_t rid = sqlite3_column_int64(st, 0);
         if (n && (rid != next || n >= 1 << 20)) {   /* a gap, or a run of a million rows */
-            rc = db_sums_add(d, change, t->id, first, run, n, e);
+            rc = db_sums_add(d, change, t->id, first, run, frun, nc, n, e);
             n = 0;
         }
         if (!n)
             first = rid;
         for (int i = 0; i < t->ncols; i++)
             have[i] = canon_col(st, i + 1, &vals[i]);
-        if (n == cap)
-            run = xrealloc(run, DB_SUM * (cap = cap ? cap * 2 : 64));
-        db_sum_texts(t, vals, have, run + n * DB_SUM);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            run = xrealloc(run, DB_SUM * cap);
+            frun = xrealloc(frun, nc * cap);
+        }
+        db_sum_texts(t, vals, have, run + n * DB_SUM, frun + n * nc);
         n++;
         next = rid + 1;
         (*rows)++;
@@ -400,13 +462,14 @@ static int sums_of(db *d, const table *t, int64_t change, int64_t lo, int64_t hi
         sqlite3_errcode(d->h) != SQLITE_OK)
         rc = db_error(d, e, NULL);
     if (rc == 0 && n)
-        rc = db_sums_add(d, change, t->id, first, run, n, e);
+        rc = db_sums_add(d, change, t->id, first, run, frun, nc, n, e);
     sqlite3_finalize(st);
     for (int i = 0; i < t->ncols; i++)
         buf_free(&vals[i]);
     free(vals);
     free(have);
     free(run);
+    free(frun);
     return rc;
 }
 
@@ -438,7 +501,7 @@ static int seal_undone(db *d, int64_t change, mr_err *e)
     sqlite3_reset(st);
     int rc = 0;
     if (n)   /* tbl '' is no register: two sums per pair */
-        rc = db_sums_add(d, change, "", 0, p, n / DB_SUM, e);
+        rc = db_sums_add(d, change, "", 0, p, NULL, 0, n / DB_SUM, e);
     free(p);
     return rc;
 }

@@ -82,7 +82,8 @@ int canon_col(sqlite3_stmt *st, int i, buf *out);
 /* A canonical value as text again (what a clerk typed, for messages). */
 void canon_show(const buf *c, buf *out);
 /* The row sum of canonical values (have[] as canon_* returned). */
-void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[DB_SUM]);
+void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[DB_SUM],
+                  unsigned char *fout);
 /* The digest of change id chained after prev (NULL: the first); -1 when
  * it cannot be read. */
 int db_digest_change(db *d, int64_t id, const unsigned char *prev, unsigned char out[32]);

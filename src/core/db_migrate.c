@@ -259,6 +259,24 @@ out:
     return rc;
 }
 
+/* 4 -> 5: the field bytes beside the row sums (minreg_fsums), so verify
+ * can name the field a row changed outside minreg differs in.  Changes
+ * made before keep their digests: they have no field bytes. */
+static int to_v5(sqlite3 *h, buf *why)
+{
+    sqlite3 *m = schema_db(why);
+    if (!m)
+        return -1;
+    static const char *const made[] = {
+        "minreg_fsums", "minreg_fsums_run", "minreg_fsums_no_update", "minreg_fsums_no_delete",
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof made / sizeof *made; i++)
+        rc = copy_ddl(h, m, made[i], why);
+    sqlite3_close(m);
+    return rc;
+}
+
 int db_migrate(db *d, int version, mr_err *e)
 {
     while (version < MINREG_SCHEMA_VERSION) {
@@ -270,9 +288,10 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version >= 1 && version <= 3
+            ok = version >= 1 && version <= 4
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
+                           (version != 4 || to_v5(d->h, &why) == 0) &&
                            run_step_sql(d->h, version + 1, &why) == 0
                      : (buf_puts(&why, "no migration known"), 0);
         if (ok) {

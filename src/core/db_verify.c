@@ -327,7 +327,7 @@ static void check_added(rowctx *rc, const char *json, int64_t change, const char
 
 /* One present row: unwind its audited changes after its origin. */
 static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_change,
-                      const unsigned char *sum)
+                      const unsigned char *sum, const unsigned char *fsum)
 {
     const table *t = rc->t;
     for (int i = 0; i < t->ncols; i++)
@@ -371,11 +371,26 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
     if (!origin) {
         if (sum) {
             unsigned char now[DB_SUM];
-            db_sum_texts(t, rc->vals, rc->have, now);
-            if (memcmp(now, sum, DB_SUM) != 0)
+            unsigned char *fnow = xmalloc((size_t)t->ncols);
+            db_sum_texts(t, rc->vals, rc->have, now, fnow);
+            int named = 0;
+            /* the field bytes (since schema 5) say which fields differ */
+            for (int i = 0; fsum && memcmp(now, sum, DB_SUM) != 0 && i < t->ncols; i++) {
+                if (fnow[i] == fsum[i])
+                    continue;
+                buf was = BUF_INIT;
+                found(rc->v, t->id, key, label(t, i), sums_change,
+                      _("holds %s, not what change %lld wrote, and no audited change since set "
+                        "it: changed outside minreg"),
+                      shown(&rc->vals[i], rc->have[i], &was), (long long)sums_change);
+                buf_free(&was);
+                named++;
+            }
+            if (!named && memcmp(now, sum, DB_SUM) != 0)
                 found(rc->v, t->id, key, NULL, sums_change,
                       _("its values differ from those change %lld wrote, with no audited change "
                         "since to explain it: changed outside minreg"), (long long)sums_change);
+            free(fnow);
         } else if (!rc->v->stop) {
             found(rc->v, t->id, key, NULL, 0,
                   _("the row is not in the history: added outside minreg"));
@@ -410,29 +425,39 @@ static void check_gone(rowctx *rc, int64_t rid, int64_t change)
     buf_free(&k);
 }
 
-/* The rids of t's runs of sums in order, each with its sum. */
+/* The rids of t's runs of sums in order, each with its sum and (a run
+ * with field bytes) its field bytes. */
 typedef struct {
     sqlite3_stmt *st;
-    unsigned char *blob;
+    unsigned char *blob, *fblob;
     int64_t first, n, i, change;
+    size_t nc;   /* the register's columns: field bytes a row */
 } runs;
 
-static int64_t run_next(runs *it, const unsigned char **sum)
+static int64_t run_next(runs *it, const unsigned char **sum, const unsigned char **fsum)
 {
     while (it->i >= it->n) {
         if (sqlite3_step(it->st) != SQLITE_ROW) {
-            *sum = NULL;
+            *sum = *fsum = NULL;
             return INT64_MAX;
         }
         free(it->blob);
+        free(it->fblob);
         it->n = sqlite3_column_bytes(it->st, 2) / DB_SUM;
         it->blob = xmalloc((size_t)it->n * DB_SUM + 1);
         memcpy(it->blob, sqlite3_column_blob(it->st, 2), (size_t)it->n * DB_SUM);
+        it->fblob = NULL;
+        size_t fb = (size_t)sqlite3_column_bytes(it->st, 3);
+        if (fb && fb == (size_t)it->n * it->nc) {
+            it->fblob = xmalloc(fb);
+            memcpy(it->fblob, sqlite3_column_blob(it->st, 3), fb);
+        }
         it->first = sqlite3_column_int64(it->st, 1);
         it->change = sqlite3_column_int64(it->st, 0);
         it->i = 0;
     }
     *sum = it->blob + it->i * DB_SUM;
+    *fsum = it->fblob ? it->fblob + (size_t)it->i * it->nc : NULL;
     return it->first + it->i++;
 }
 
@@ -460,7 +485,9 @@ static int verify_table(vctx *v, const table *t, int64_t seal)
         "SELECT change_id, op, field, old, new, row_key FROM minreg_audit"
         " WHERE tbl = ?1 AND row_id = ?2 ORDER BY id DESC", -1, &rc.aud, NULL) == SQLITE_OK;
     ok = ok && sqlite3_prepare_v2(d->h,
-        "SELECT change_id, first_row, sums FROM minreg_sums WHERE tbl = ?1 ORDER BY first_row",
+        "SELECT s.change_id, s.first_row, s.sums, f.sums FROM minreg_sums s"
+        " LEFT JOIN minreg_fsums f ON f.change_id = s.change_id AND f.tbl = s.tbl"
+        " AND f.first_row = s.first_row WHERE s.tbl = ?1 ORDER BY s.first_row",
         -1, &sums, NULL) == SQLITE_OK;
     /* rows an audited add since the seal made (their last audit row must be
      * a delete if they are gone) */
@@ -474,27 +501,28 @@ static int verify_table(vctx *v, const table *t, int64_t seal)
     rc.have = xcalloc((size_t)t->ncols, sizeof *rc.have);
     sqlite3_bind_text(sums, 1, t->id, -1, SQLITE_STATIC);
     /* merge the rows with the rids of the runs of sums, both in rid order */
-    runs it = {sums, NULL, 0, 0, 0, 0};
-    const unsigned char *sum = NULL;
-    int64_t s = run_next(&it, &sum);
+    runs it = {sums, NULL, NULL, 0, 0, 0, 0, (size_t)t->ncols};
+    const unsigned char *sum = NULL, *fsum = NULL;
+    int64_t s = run_next(&it, &sum, &fsum);
     int step = sqlite3_step(row);
     while (!v->stop && (step == SQLITE_ROW || s != INT64_MAX)) {
         int64_t rid = step == SQLITE_ROW ? sqlite3_column_int64(row, 0) : INT64_MAX;
         if (s < rid) {
             check_gone(&rc, s, it.change);
-            s = run_next(&it, &sum);
+            s = run_next(&it, &sum, &fsum);
             continue;
         }
         v->r->rows++;
         if (s == rid) {
-            check_row(&rc, row, rid, it.change, sum);
-            s = run_next(&it, &sum);
+            check_row(&rc, row, rid, it.change, sum, fsum);
+            s = run_next(&it, &sum, &fsum);
         } else {
-            check_row(&rc, row, rid, 0, NULL);
+            check_row(&rc, row, rid, 0, NULL, NULL);
         }
         step = sqlite3_step(row);
     }
     free(it.blob);
+    free(it.fblob);
     if (step != SQLITE_DONE && step != SQLITE_ROW && !v->stop)
         ok = 0;
     /* rows an audited change wrote since the seal that are gone */

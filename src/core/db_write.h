@@ -34,9 +34,10 @@ int db_delete_all(db *d, const table *t, int64_t *deleted, mr_err *e);
  * as it is now, unwound through the later changes to it. */
 int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e);
 
-/* Record the sums of rows first..first+n-1 of tbl added by change. */
+/* Record the sums of rows first..first+n-1 of tbl added by change, and
+ * (fsums not NULL) their field bytes, fper (the register's columns) a row. */
 int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
-                size_t n, mr_err *e);
+                const unsigned char *fsums, size_t fper, size_t n, mr_err *e);
 /* Record the sums of t's rows first..last as they are now, for change
  * (an import's runs, before its commit). */
 int db_sums_rows(db *d, int64_t change, const table *t, int64_t first, int64_t last, mr_err *e);

@@ -38,13 +38,14 @@ struct rowsums {
     struct batch *head, *tail, *fill;
     int queued, done, stop;
     /* the worker's: sums by rid - base, known[] when a row was handed over */
-    unsigned char *sums, *known;
+    unsigned char *sums, *fsums, *known;   /* fsums: t->ncols bytes a row */
     int64_t base;
     size_t cap;
 };
 
-static void put_sum(rowsums *q, int64_t rid, const unsigned char *sum)
+static void put_sum(rowsums *q, int64_t rid, const unsigned char *sum, const unsigned char *fsum)
 {
+    size_t nc = (size_t)q->t->ncols;
     if (!q->cap)
         q->base = rid;
     if (rid < q->base)
@@ -55,11 +56,13 @@ static void put_sum(rowsums *q, int64_t rid, const unsigned char *sum)
         while (cap <= at)
             cap *= 2;
         q->sums = xrealloc(q->sums, cap * DB_SUM);
+        q->fsums = xrealloc(q->fsums, cap * nc);
         q->known = xrealloc(q->known, cap);
         memset(q->known + q->cap, 0, cap - q->cap);
         q->cap = cap;
     }
     memcpy(q->sums + at * DB_SUM, sum, DB_SUM);
+    memcpy(q->fsums + at * nc, fsum, nc);
     q->known[at] = 1;
 }
 
@@ -69,6 +72,7 @@ static void sum_batch(rowsums *q, struct batch *b)
     const char **vals = xcalloc((size_t)t->ncols, sizeof *vals);
     const char *p = b->data.s;
     db_sum_scratch w = {BUF_INIT, BUF_INIT};
+    unsigned char *fsum = xmalloc((size_t)t->ncols);
     for (int r = 0; r < b->n; r++) {
         for (int i = 0; i < t->ncols; i++) {
             uint32_t len;
@@ -82,9 +86,10 @@ static void sum_batch(rowsums *q, struct batch *b)
             }
         }
         unsigned char sum[DB_SUM];
-        db_row_sum(t, vals, &w, sum);
-        put_sum(q, b->rid[r], sum);
+        db_row_sum(t, vals, &w, sum, fsum);
+        put_sum(q, b->rid[r], sum, fsum);
     }
+    free(fsum);
     buf_free(&w.enc);
     buf_free(&w.v);
     free(vals);
@@ -208,6 +213,12 @@ const unsigned char *rowsums_get(const rowsums *q, int64_t rid)
     return q->sums + (size_t)(rid - q->base) * DB_SUM;
 }
 
+const unsigned char *rowsums_fget(const rowsums *q, int64_t rid)
+{
+    const unsigned char *sum = rowsums_get(q, rid);
+    return sum ? q->fsums + (size_t)(rid - q->base) * (size_t)q->t->ncols : NULL;
+}
+
 void rowsums_free(rowsums *q)
 {
     if (!q)
@@ -229,6 +240,7 @@ void rowsums_free(rowsums *q)
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
     free(q->sums);
+    free(q->fsums);
     free(q->known);
     free(q);
 }

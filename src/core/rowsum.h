@@ -22,6 +22,8 @@ void rowsums_finish(rowsums *q);
 /* After rowsums_finish: rid's sum (DB_SUM bytes), or NULL if it was not
  * handed over. */
 const unsigned char *rowsums_get(const rowsums *q, int64_t rid);
+/* The same row's field bytes (t->ncols of them), or NULL. */
+const unsigned char *rowsums_fget(const rowsums *q, int64_t rid);
 void rowsums_free(rowsums *q);
 
 #endif

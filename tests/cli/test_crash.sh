@@ -53,7 +53,8 @@ CHECK_SQL="PRAGMA integrity_check;
 REST=$(sqlite3 "$DB" "$CHECK_SQL" | tail -n +3 | cksum)
 verify() {
     f=$1
-    sqlite3 "$f" "$CHECK_SQL" >"$T/check.out" 2>&1
+    # (.timeout: a killed minreg may take an instant to go, and its locks with it)
+    sqlite3 -cmd ".timeout 5000" "$f" "$CHECK_SQL" >"$T/check.out" 2>&1
     integ=$(head -1 "$T/check.out")
     [ "$integ" = ok ] || { echo "integrity_check: $integ"; return; }
     sets=$(sed -n 2p "$T/check.out")

@@ -44,9 +44,9 @@ is "the head of the new register is still in the history" "$rc/$(grep -c "the he
 # rows changed, added or removed outside minreg
 tamper "UPDATE mining_permits SET area_km2 = 9 WHERE id = 3"
 is "a seed row changed outside minreg: found, exit 1" "$rc" 1
-is "... naming the row" "$(grep -c '^verify: .* 3: its values differ from those change 0 wrote' "$T/out")" 1
+is "... naming the row and the field" "$(grep -c "^verify: .* 3 Area: holds '9', not what change 0 wrote" "$T/out")" 1
 tamper "UPDATE exploration_blocks SET area_km2 = 7 WHERE code = 'V2'"
-is "an imported row changed outside minreg: the row named" "$(grep -c '^verify: .* V2: its values differ from those change 2 wrote' "$T/out")" 1
+is "an imported row changed outside minreg: the row and the field named" "$(grep -c "^verify: .* V2 Area: holds '7', not what change 2 wrote" "$T/out")" 1
 tamper "UPDATE exploration_blocks SET name = 'forged' WHERE code = 'V1'"
 is "a field an audited change set, changed after it: register, key and field named" \
    "$(grep -c "^verify: .* V1 .*: holds 'forged', but change 3 set it to '甲2'" "$T/out")" 1
@@ -103,7 +103,27 @@ is "check reports it as R-HISTORY, an error" "$(grep -c '^error,R-HISTORY,' "$T/
 run_minreg -f "$R" check --format csv
 is "... and nothing on an untouched register" "$(grep -c 'R-HISTORY' "$T/out")" 0
 MINREG_LANG=zh run_minreg -r -f "$T/t.db" verify
-is "... and verify says it in Chinese" "$(grep -c '^核验：.* 3: 其值与第 0 号变更写入的不同' "$T/out")" 1
-# a row's sum is 8 bytes per row, in runs
+is "... and verify says it in Chinese" "$(grep -c "^核验：.* 3 登记面积: 现为 '9'，与第 0 号变更写入的不同" "$T/out")" 1
+# a row's sum is 8 bytes per row, in runs, and a byte for each of its fields
 is "an import's rows have their sums" "$(sqlite3 "$R" "SELECT length(sums) FROM minreg_sums WHERE change_id = 2")" 16
+is "... and their field bytes" "$(sqlite3 "$R" "SELECT length(sums) FROM minreg_fsums WHERE change_id = 2")" \
+   "$((2 * $(sqlite3 "$R" "SELECT count(*) FROM minreg_columns WHERE tbl = 'exploration_blocks'")))"
+
+# ---- a register made by the release before (schema 4, no field bytes) ----
+sqlite3 "$T/v4.db" <"$srcdir/tests/fixtures/v4/history.sql"
+V4HEAD=00c3a0103631b1cc42e0e9ae3f059911a0faed48d150cd644b9fa1715b1e389e
+run_minreg -f "$T/v4.db" verify --head $V4HEAD
+is "a schema-4 register migrates and verifies, its head kept" "$rc/$(head_of)" "0/$V4HEAD"
+is "... at version 5" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 5
+cp "$T/v4.db" "$T/v4t.db"
+sqlite3 "$T/v4t.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V41'"
+run_minreg -r -f "$T/v4t.db" verify
+is "... a row its schema-4 import added, changed outside: the row named (no field bytes then)" \
+   "$rc/$(grep -c '^verify: .* V41: its values differ from those change 1 wrote' "$T/out")" 1/1
+printf '区块编号,区块名称,勘查矿种,面积\nV44,丁区块,金矿,4\n' >"$T/v4.csv"
+run_minreg -f "$T/v4.db" import a3 "$T/v4.csv"
+sqlite3 "$T/v4.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V44'"
+run_minreg -r -f "$T/v4.db" verify --head $V4HEAD
+is "... one imported after the migration: the field named, the old head still found" \
+   "$rc/$(grep -c "^verify: .* V44 Name: holds '伪造', not what change 6 wrote" "$T/out")/$(grep -c "the head given is change 5's" "$T/out")" 1/1/1
 done_testing
