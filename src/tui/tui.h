@@ -49,7 +49,7 @@
     _(HISTORY,     "history",      N_("the change history of the record or the register")) \
     _(HOME,        "home",         N_("the list of registers")) \
     _(SEARCH,      "search",       N_("search forward (a regular expression; as you type)")) \
-    _(SEARCH_BACK, "search-back",  N_("search backward; on a screen that cannot search, this help")) \
+    _(SEARCH_BACK, "search-back",  N_("search backward (a regular expression; as you type)")) \
     _(FIND_NEXT,   "next-match",   N_("next match")) \
     _(FIND_PREV,   "prev-match",   N_("previous match")) \
     _(FILTER,      "filter",       N_("keep rows matching REGEX (any column) or COL:REGEX")) \
