@@ -327,6 +327,14 @@ void list_request(list *l, request req)
             l->ops->absolute(l);
         search(l, l->search, req == REQ_FIND_NEXT ? l->search_dir : -l->search_dir, l->cur, 0);
         break;
+    case REQ_NEXT_RECORD:
+    case REQ_PREV_RECORD:
+        /* on a list of records: they step from a record opened here */
+        if (l->ops->record || l->ops->step)
+            tui_message("%s", _("open a record first (Enter)"));
+        else
+            list_not_here(req);
+        break;
     default:
         list_not_here(req);
     }

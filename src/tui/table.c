@@ -589,10 +589,6 @@ static void table_request(view *v, request req)
             view_push(record_new(tv->t, rowid, &tv->l));
         break;
     }
-    case REQ_NEXT_RECORD:
-    case REQ_PREV_RECORD:
-        tui_message(_("open a record first (Enter)"));
-        break;
     case REQ_ADD:
     case REQ_EDIT:
     case REQ_DUPLICATE:

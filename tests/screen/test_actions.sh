@@ -49,6 +49,13 @@ split_dumps() {
     awk -v d="$T/d" '/^--- screen [0-9]+:/ { n++; sub(/^--- screen [0-9]+: /, ""); } { print > (d n) }' "$1"
 }
 
+# The moves: every screen is a list, and each moves the cursor (or the
+# window) from where the prefix left it; the others may say why not.
+is_move() {
+    case $1 in "<Up>"|"<Down>"|"<PgUp>"|"<PgDn>"|"<C-u>"|"<C-d>"|g|G) return 0;; esac
+    return 1
+}
+
 tab=$(printf '\t')
 while IFS='|' read -r screen prefix; do
     # the starting point: the screen shown, no message on its last line
@@ -65,10 +72,14 @@ while IFS='|' read -r screen prefix; do
         "$MINREG" -f "$T/a.db" --script "$T/keys" --size 80x12 --today 2026-01-01 >"$T/out" 2>"$T/err"
         st=$?
         rm -f "$T/d1" "$T/d2"; split_dumps "$T/out"
+        [ -f "$T/d2" ] && sed 13d "$T/d2" >"$T/d2.body"
         if [ $st -ne 0 ]; then
             not_ok "$screen: $key ($help) exits $st"; sed 's/^/#   /' "$T/err" | head -5
         elif [ ! -f "$T/d2" ]; then
             ok "$screen: $key ($help): the program ended"
+        elif is_move "$key" && sed 13d "$T/d1" | cmp -s - "$T/d2.body"; then
+            # the same key does the same thing everywhere: a move moves
+            not_ok "$screen: $key ($help) did not move: $(sed -n 13p "$T/d2")"
         elif ! cmp -s "$T/d1" "$T/d2"; then
             ok "$screen: $key ($help): $(sed -n 13p "$T/d2" | cut -c1-60)"
         elif [ "$key" = "<C-l>" ]; then
