@@ -18,7 +18,8 @@ enum { DETAIL_LINES = 4 };   /* the selected finding: a heading and 3 lines of m
 typedef struct pview {
     check_result res;
     list l;
-    int wr, wt, wk;       /* column widths at this size */
+    int wr, wt, wk;       /* column widths at this size ... */
+    int xr, xt, xk, xm;   /* ... and where the columns start */
     char today[11];
 } pview;
 
@@ -96,7 +97,7 @@ static int problems_line(list *l, int64_t i, int y, int room, int sel)
     const schema *s = db_schema(tui_db());
     const finding *f = &p->res.f[i];
     int cols = screen_cols(), wr = p->wr, wt = p->wt, wk = p->wk, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
-    int xr = 3, xt = xr + (wr ? wr + 1 : 0), xk = xt + (wt ? wt + 1 : 0), xm = xk + (wk ? wk + 1 : 0);
+    int xr = p->xr, xt = p->xt, xk = p->xk, xm = p->xm;
     (void)room;
     draw_fill(y, 0, cols, attr);
     draw_text(y, 0, 2, sev_mark(f->rule->sev), sel ? attr : f->rule->sev == SEV_ERROR ? ATTR_MARK : ATTR_DIM,
@@ -136,12 +137,13 @@ static void problems_draw(view *v)
     const schema *s = db_schema(tui_db());
     int cols = screen_cols(), rows = list_rows(&p->l), wr, wt, wk;
     widths(p, cols, &wr, &wt, &wk);
-    p->wr = wr, p->wt = wt, p->wk = wk;
     if (p->res.n == 0) {
         draw_text(2, 2, cols - 2, _("No problems found."), ATTR_NORMAL, 0);
         return;
     }
     int xr = 3, xt = xr + (wr ? wr + 1 : 0), xk = xt + (wt ? wt + 1 : 0), xm = xk + (wk ? wk + 1 : 0);
+    p->wr = wr, p->wt = wt, p->wk = wk;
+    p->xr = xr, p->xt = xt, p->xk = xk, p->xm = xm;
     draw_text(1, 0, cols, "", ATTR_HEADER, 0);
     draw_text(1, xr, wr, _("Rule"), ATTR_HEADER, 0);
     draw_text(1, xt, wt, _("Register"), ATTR_HEADER, 0);
