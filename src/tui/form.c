@@ -24,7 +24,7 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/validate.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 typedef struct fview {
     const table *t;
@@ -34,7 +34,7 @@ typedef struct fview {
     char **vals;          /* the form's values */
     char **msgs;          /* per field: a problem, or the other versions in a
                              conflict (lines separated by \n) */
-    int cur, top;
+    list l;               /* a line a field (and its message) */
     int dirty;
     const char *ask;      /* a question's keys, on the status line while asked */
     char *draft;          /* this form's draft file (NULL: nowhere to keep one) */
@@ -243,59 +243,71 @@ static int msg_lines(const char *m)
     return n;
 }
 
-static void form_draw(view *v)
+static int form_height(list *l, int64_t i)
 {
-    fview *f = v->data;
-    const table *t = f->t;
-    int rows = screen_rows(), cols = screen_cols(), lw = label_width(f);
-    /* each field takes one line, plus those of its message */
-    if (f->cur < f->top)
-        f->top = f->cur;
-    for (;;) {
-        int h = 0;
-        for (int i = f->top; i <= f->cur; i++)
-            h += 1 + msg_lines(f->msgs[i]);
-        if (h <= rows || f->top == f->cur)
-            break;
-        f->top++;
-    }
+    fview *f = l->data;
+    return 1 + msg_lines(f->msgs[i]);
+}
+
+/* A field: its label and value, and under it its message or the versions
+ * of a conflict. */
+static int form_line(list *l, int64_t i, int y, int room, int sel)
+{
+    fview *f = l->data;
+    const column *c = &f->t->cols[i];
+    int cols = screen_cols(), lw = label_width(f), y0 = y, end = y + room;
+    int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
     buf h = BUF_INIT;
-    int y = 1;
-    for (int i = f->top; i < t->ncols && y <= rows; i++) {
-        const column *c = &t->cols[i];
-        int sel = i == f->cur, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    col_header(c, &h);
+    if (c->required)
+        buf_puts(&h, "*");
+    if (sel)
+        draw_fill(y, 0, cols, attr);
+    draw_text(y, 0, lw, buf_str(&h), sel ? attr : ATTR_HEADER, 0);
+    buf_reset(&h);
+    buf_puts(&h, f->vals[i] ? f->vals[i] : "");
+    if (*c->enum_s || c->link_ti >= 0)
+        buf_puts(&h, sel ? "  ▾" : "");
+    draw_text(y, lw, cols - lw, buf_str(&h), attr, 0);
+    y++;
+    if (f->msgs[i] && !strchr(f->msgs[i], '\n') && y < end) {
         buf_reset(&h);
-        col_header(c, &h);
-        if (c->required)
-            buf_puts(&h, "*");
-        if (sel)
-            draw_fill(y, 0, cols, attr);
-        draw_text(y, 0, lw, buf_str(&h), sel ? attr : ATTR_HEADER, 0);
-        buf_reset(&h);
-        buf_puts(&h, f->vals[i] ? f->vals[i] : "");
-        if (*c->enum_s || c->link_ti >= 0)
-            buf_puts(&h, sel ? "  ▾" : "");
-        draw_text(y, lw, cols - lw, buf_str(&h), attr, 0);
+        buf_printf(&h, "  ↳ %s", f->msgs[i]);
+        draw_text(y, lw, cols - lw, buf_str(&h), ATTR_MARK, 0);
         y++;
-        if (f->msgs[i] && !strchr(f->msgs[i], '\n') && y <= rows) {
+    } else if (f->msgs[i]) {
+        /* the versions of a conflict: a line each, the width of the
+         * screen, so that they read at 40 columns too */
+        const char *p = f->msgs[i];
+        for (int k = 0; *p && y < end; k++) {
+            size_t n = strcspn(p, "\n");
             buf_reset(&h);
-            buf_printf(&h, "  ↳ %s", f->msgs[i]);
-            draw_text(y, lw, cols - lw, buf_str(&h), ATTR_MARK, 0);
-            y++;
-        } else if (f->msgs[i]) {
-            /* the versions of a conflict: a line each, the width of the
-             * screen, so that they read at 40 columns too */
-            const char *p = f->msgs[i];
-            for (int k = 0; *p && y <= rows; k++) {
-                size_t n = strcspn(p, "\n");
-                buf_reset(&h);
-                buf_printf(&h, "%s%.*s", k ? "    " : "  ↳ ", (int)n, p);
-                draw_text(y++, 0, cols, buf_str(&h), ATTR_MARK, 0);
-                p += n + (p[n] == '\n');
-            }
+            buf_printf(&h, "%s%.*s", k ? "    " : "  ↳ ", (int)n, p);
+            draw_text(y++, 0, cols, buf_str(&h), ATTR_MARK, 0);
+            p += n + (p[n] == '\n');
         }
     }
     buf_free(&h);
+    return y - y0;
+}
+
+static void form_text(list *l, int64_t i, buf *out)
+{
+    fview *f = l->data;
+    col_header(&f->t->cols[i], out);
+    buf_printf(out, " %s", f->vals[i] ? f->vals[i] : "");
+}
+
+static const list_ops form_list = {
+    .draw_line = form_line,
+    .height = form_height,
+    .text = form_text,
+};
+
+static void form_draw(view *v)
+{
+    fview *f = v->data;
+    list_draw(&f->l);
 }
 
 static void check_field(fview *f, int ci)
@@ -314,7 +326,7 @@ static void check_field(fview *f, int ci)
 
 static void edit_field(fview *f)
 {
-    const column *c = &f->t->cols[f->cur];
+    const column *c = &f->t->cols[f->l.cur];
     buf out = BUF_INIT;
     int got;
     if (*c->enum_s || (c->link_ti >= 0 && !c->multi)) {
@@ -323,17 +335,17 @@ static void edit_field(fview *f)
         buf p = BUF_INIT;
         col_header(c, &p);
         buf_puts(&p, ": ");
-        got = tui_prompt(buf_str(&p), f->vals[f->cur], &out);
+        got = tui_prompt(buf_str(&p), f->vals[f->l.cur], &out);
         buf_free(&p);
     }
     /* the session ended while the clerk typed: what was typed goes into the
      * draft with the rest */
-    if (!got && tui_hanging_up() && strcmp(buf_str(&out), f->vals[f->cur] ? f->vals[f->cur] : ""))
+    if (!got && tui_hanging_up() && strcmp(buf_str(&out), f->vals[f->l.cur] ? f->vals[f->l.cur] : ""))
         got = 1;
     if (got) {
-        set_str(&f->vals[f->cur], out.len ? buf_str(&out) : NULL);
+        set_str(&f->vals[f->l.cur], out.len ? buf_str(&out) : NULL);
         f->dirty = 1;
-        check_field(f, f->cur);
+        check_field(f, f->l.cur);
     }
     buf_free(&out);
 }
@@ -393,7 +405,7 @@ static int resolve(fview *f, const edit_result *r)
     for (int k = 0; k < r->nconflicts; k++) {
         const edit_conflict *c = &r->conflicts[k];
         show_versions(f, c, 1);
-        f->cur = c->ci;
+        f->l.cur = c->ci;
         tui_message(_("Field %d of %d changed by both"), k + 1, r->nconflicts);
         uint32_t ch = ask_key(f, _("m: keep mine  t: take theirs  Esc: edit"));
         if (ch == 'm' || ch == 't') {
@@ -507,7 +519,7 @@ static void save_with(view *v, int flags)
                 first = r.issues[i].ci;
         }
         if (first >= 0)
-            f->cur = first;
+            f->l.cur = first;
         tui_message(_("%d problem(s): nothing was written"), r.nissues);
         break;
     }
@@ -539,22 +551,11 @@ static void save_with(view *v, int flags)
 static void form_request(view *v, request req)
 {
     fview *f = v->data;
-    int n = f->t->ncols;
     switch (req) {
-    case REQ_UP: f->cur--; break;
-    case REQ_DOWN: f->cur++; break;
-    case REQ_PAGE_UP: case REQ_HALF_UP: f->cur -= screen_rows() / 2; break;
-    case REQ_PAGE_DOWN: case REQ_HALF_DOWN: f->cur += screen_rows() / 2; break;
-    case REQ_FIRST: f->cur = 0; break;
-    case REQ_LAST: f->cur = n - 1; break;
     case REQ_ENTER: case REQ_EDIT: edit_field(f); break;
-    case REQ_SAVE: save(v); return;
-    default: break;
+    case REQ_SAVE: save(v); break;
+    default: list_request(&f->l, req);
     }
-    if (f->cur < 0)
-        f->cur = 0;
-    if (f->cur >= n)
-        f->cur = n - 1;
 }
 
 /* Back from a form with unsaved changes asks first. */
@@ -622,12 +623,14 @@ static void form_free(view *v)
     free(f->msgs);
     free(f->draft);
     validator_free(f->v);
+    list_free(&f->l);
     free(f);
     free(v);
 }
 
 static const view_ops form_ops = {
     .name = "form",
+    .flags = VIEW_SEARCH,
     .draw = form_draw,
     .request = form_request,
     .status = form_status,
@@ -647,6 +650,7 @@ view *form_new(const table *t, int64_t rowid, int duplicate)
     f->seen = xcalloc((size_t)t->ncols, sizeof(char *));
     f->vals = xcalloc((size_t)t->ncols, sizeof(char *));
     f->msgs = xcalloc((size_t)t->ncols, sizeof(char *));
+    list_init(&f->l, &form_list, f, t->ncols);
     f->v = validator_new(tui_db(), t);
     if (rowid >= 0) {
         /* the newest change first, then the row: a row deleted and put
@@ -702,7 +706,7 @@ static void offer_draft(view *v)
     }
     buf_free(&m);
     if (first >= 0)
-        f->cur = first;
+        f->l.cur = first;
     tui_message(f->rowid < 0 ? _("Draft of a new record kept %s") : _("Draft of this record kept %s"), d.at);
     uint32_t ch = ask_key(f, _("r: recover  d: discard  o: without it"));
     for (int i = 0; i < t->ncols; i++)
@@ -723,7 +727,7 @@ static void offer_draft(view *v)
             f->read_at = d.read_at;
         f->dirty = 1;
         f->draft_owned = 1;
-        f->cur = first >= 0 ? first : f->cur;
+        f->l.cur = first >= 0 ? first : f->l.cur;
         tui_message("%s", _("draft recovered: w saves it, q discards it"));
     } else if (ch == 'd') {
         draft_remove(f->draft);

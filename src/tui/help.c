@@ -5,76 +5,102 @@
 
 #include "core/i18n.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 typedef struct hview {
-    int top;
+    list l;
+    int kw;               /* the keys' column */
 } hview;
 
 /* the requests, a blank line, the ":" commands, one line on the rest */
 static int nlines(void) { return nactions + 1 + tui_ncommands + 1; }
 
+static const char *rest_text(void)
+{
+    return _(":REGISTER opens a register by id, alias or title; :NAME runs any action above by its name.");
+}
+
+/* Line i's two parts: the keys (or the command) and what it does. */
+static void parts(int64_t i, buf *keys, const char **help)
+{
+    *help = NULL;
+    if (i < nactions) {
+        action_keys(actions[i].req, keys);
+        *help = _(actions[i].help);
+    } else if (i > nactions && i <= nactions + tui_ncommands) {
+        const tui_command *c = &tui_commands[i - nactions - 1];
+        command_usage(c, keys);
+        *help = _(c->help);
+    } else if (i == nactions + 1 + tui_ncommands) {
+        *help = rest_text();
+    }
+}
+
+static int help_line(list *l, int64_t i, int y, int room, int sel)
+{
+    hview *h = l->data;
+    int cols = screen_cols(), attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    (void)room;
+    buf keys = BUF_INIT;
+    const char *help;
+    parts(i, &keys, &help);
+    if (sel)
+        draw_fill(y, 0, cols, attr);
+    if (i == nactions + 1 + tui_ncommands) {
+        draw_text(y, 0, cols, help, sel ? attr : ATTR_DIM, 0);
+    } else if (help) {
+        int cw = i < nactions ? h->kw : text_width(buf_str(&keys)) + 2;
+        if (cw < h->kw)
+            cw = h->kw;
+        if (cw > cols)
+            cw = cols;
+        draw_text(y, 0, cw, buf_str(&keys), sel ? attr : ATTR_HEADER, 0);
+        draw_text(y, cw, cols - cw, help, attr, 0);
+    }
+    buf_free(&keys);
+    return 1;
+}
+
+static int help_selectable(list *l, int64_t i) { (void)l; return i != nactions; }
+
+static void help_text(list *l, int64_t i, buf *out)
+{
+    (void)l;
+    const char *help;
+    parts(i, out, &help);
+    if (help)
+        buf_printf(out, " %s", help);
+}
+
+static const list_ops help_list = {
+    .draw_line = help_line,
+    .selectable = help_selectable,
+    .text = help_text,
+};
+
 static void help_draw(view *v)
 {
     hview *h = v->data;
-    int rows = screen_rows(), cols = screen_cols();
-    int kw = 16;
+    int cols = screen_cols();
+    h->kw = 16;
     buf keys = BUF_INIT;
     for (int i = 0; i < nactions; i++) {
         buf_reset(&keys);
         action_keys(actions[i].req, &keys);
         int w = text_width(buf_str(&keys));
-        if (w + 2 > kw)
-            kw = w + 2;
-    }
-    if (kw > cols / 2)
-        kw = cols / 2;
-    int y = 1;
-    for (int i = h->top; i < nlines() && y <= rows; i++, y++) {
-        if (i < nactions) {
-            buf_reset(&keys);
-            action_keys(actions[i].req, &keys);
-            draw_text(y, 0, kw, buf_str(&keys), ATTR_HEADER, 0);
-            draw_text(y, kw, cols - kw, _(actions[i].help), ATTR_NORMAL, 0);
-        } else if (i > nactions && i <= nactions + tui_ncommands) {
-            const tui_command *c = &tui_commands[i - nactions - 1];
-            buf_reset(&keys);
-            command_usage(c, &keys);
-            int cw = text_width(buf_str(&keys)) + 2;
-            if (cw < kw)
-                cw = kw;
-            if (cw > cols)
-                cw = cols;
-            draw_text(y, 0, cw, buf_str(&keys), ATTR_HEADER, 0);
-            draw_text(y, cw, cols - cw, _(c->help), ATTR_NORMAL, 0);
-        } else if (i == nactions + 1 + tui_ncommands) {
-            draw_text(y, 0, cols, _(":REGISTER opens a register by id, alias or title; :NAME runs any action above by its name."),
-                      ATTR_DIM, 0);
-        }
+        if (w + 2 > h->kw)
+            h->kw = w + 2;
     }
     buf_free(&keys);
+    if (h->kw > cols / 2)
+        h->kw = cols / 2;
+    list_draw(&h->l);
 }
 
 static void help_request(view *v, request req)
 {
     hview *h = v->data;
-    int rows = screen_rows();
-    switch (req) {
-    case REQ_UP: h->top--; break;
-    case REQ_DOWN: h->top++; break;
-    case REQ_PAGE_UP: h->top -= rows; break;
-    case REQ_PAGE_DOWN: h->top += rows; break;
-    /* half a screen, as on every other screen (it paged a whole one) */
-    case REQ_HALF_UP: h->top -= rows / 2 > 0 ? rows / 2 : 1; break;
-    case REQ_HALF_DOWN: h->top += rows / 2 > 0 ? rows / 2 : 1; break;
-    case REQ_FIRST: h->top = 0; break;
-    case REQ_LAST: h->top = nlines() - rows; break;
-    default: break;
-    }
-    if (h->top > nlines() - rows)
-        h->top = nlines() - rows;
-    if (h->top < 0)
-        h->top = 0;
+    list_request(&h->l, req);
 }
 
 static void help_title(view *v, buf *out)
@@ -91,12 +117,14 @@ static void help_status(view *v, buf *out)
 
 static void help_free(view *v)
 {
+    list_free(&((hview *)v->data)->l);
     free(v->data);
     free(v);
 }
 
 static const view_ops help_ops = {
     .name = "help",
+    .flags = VIEW_SEARCH,
     .draw = help_draw,
     .request = help_request,
     .status = help_status,
@@ -108,6 +136,8 @@ view *help_new(void)
 {
     view *v = xcalloc(1, sizeof *v);
     v->ops = &help_ops;
-    v->data = xcalloc(1, sizeof(hview));
+    hview *h = xcalloc(1, sizeof *h);
+    list_init(&h->l, &help_list, h, nlines());
+    v->data = h;
     return v;
 }

@@ -9,7 +9,7 @@
 #include "core/edit.h"
 #include "core/i18n.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 typedef struct hline {
     int64_t change;
@@ -20,7 +20,8 @@ typedef struct histview {
     const table *t;       /* NULL: every register */
     int64_t rowid;        /* -1: the whole register */
     hline *lines;
-    int n, cur, top;
+    int n;
+    list l;
     unsigned version;
 } histview;
 
@@ -57,56 +58,58 @@ static void load(histview *h)
     h->n = 0;
     db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, NULL, add_line, h);
     h->version = tui_data_version();
-    if (h->cur >= h->n)
-        h->cur = h->n - 1;
-    if (h->cur < 0)
-        h->cur = 0;
+    list_reset(&h->l, h->n);
 }
+
+static int hist_line(list *l, int64_t i, int y, int room, int sel)
+{
+    histview *h = l->data;
+    (void)room;
+    draw_text(y, 0, screen_cols(), h->lines[i].text, sel ? ATTR_SELECTED : ATTR_NORMAL, 0);
+    return 1;
+}
+
+static void hist_text(list *l, int64_t i, buf *out)
+{
+    histview *h = l->data;
+    buf_puts(out, h->lines[i].text);
+}
+
+static const list_ops hist_list = {.draw_line = hist_line, .text = hist_text};
 
 static void hist_draw(view *v)
 {
     histview *h = v->data;
     if (h->version != tui_data_version())
         load(h);
-    int rows = screen_rows(), cols = screen_cols();
-    if (h->cur < h->top)
-        h->top = h->cur;
-    if (h->cur >= h->top + rows)
-        h->top = h->cur - rows + 1;
     if (!h->n)
-        draw_text(1, 0, cols, _("(no changes recorded)"), ATTR_DIM, 0);
-    for (int i = 0; i < rows && h->top + i < h->n; i++)
-        draw_text(1 + i, 0, cols, h->lines[h->top + i].text,
-                  h->top + i == h->cur ? ATTR_SELECTED : ATTR_NORMAL, 0);
+        draw_text(1, 0, screen_cols(), _("(no changes recorded)"), ATTR_DIM, 0);
+    list_draw(&h->l);
 }
 
 static void hist_request(view *v, request req)
 {
     histview *h = v->data;
-    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
+    int64_t cur = h->l.cur;
     switch (req) {
-    case REQ_UP: h->cur--; break;
-    case REQ_DOWN: h->cur++; break;
-    case REQ_PAGE_UP: case REQ_HALF_UP: h->cur -= page; break;
-    case REQ_PAGE_DOWN: case REQ_HALF_DOWN: h->cur += page; break;
-    case REQ_FIRST: h->cur = 0; break;
-    case REQ_LAST: h->cur = h->n - 1; break;
     case REQ_ENTER: {
-        if (!h->n)
+        if (!h->n) {
+            tui_message("%s", _("no change to undo here"));
             break;
+        }
         if (tui_options()->readonly) {
             tui_error_text(tui_readonly_text());
             break;
         }
         buf what = BUF_INIT;
-        edit_describe(tui_db(), h->lines[h->cur].change, 200, &what);
+        edit_describe(tui_db(), h->lines[cur].change, 200, &what);
         int yes = tui_confirm_text(buf_str(&what), _("Undo this change?"));
         buf_free(&what);
         if (!yes)
             break;
         mr_err e = {0};
         edit_result r;
-        if (edit_undo(tui_db(), h->lines[h->cur].change, NULL, &r, &e) == EDIT_OK) {
+        if (edit_undo(tui_db(), h->lines[cur].change, NULL, &r, &e) == EDIT_OK) {
             tui_data_changed();
             tui_message(_("undone: change %lld recorded (^R redoes it)"), (long long)r.change);
         } else {
@@ -116,12 +119,8 @@ static void hist_request(view *v, request req)
         break;
     }
     default:
-        break;
+        list_request(&h->l, req);
     }
-    if (h->cur >= h->n)
-        h->cur = h->n - 1;
-    if (h->cur < 0)
-        h->cur = 0;
 }
 
 static void hist_title(view *v, buf *out)
@@ -150,12 +149,14 @@ static void hist_free(view *v)
     for (int i = 0; i < h->n; i++)
         free(h->lines[i].text);
     free(h->lines);
+    list_free(&h->l);
     free(h);
     free(v);
 }
 
 static const view_ops hist_ops = {
     .name = "history",
+    .flags = VIEW_SEARCH,
     .draw = hist_draw,
     .request = hist_request,
     .status = hist_status,
@@ -168,8 +169,9 @@ view *history_new(const table *t, int64_t rowid)
     histview *h = xcalloc(1, sizeof *h);
     h->t = t;
     h->rowid = t ? rowid : -1;
+    list_init(&h->l, &hist_list, h, 0);
     load(h);
-    h->cur = h->n ? h->n - 1 : 0;   /* the newest change first under the cursor */
+    list_go(&h->l, h->n - 1);   /* the newest change first under the cursor */
     view *v = xcalloc(1, sizeof *v);
     v->ops = &hist_ops;
     v->data = h;

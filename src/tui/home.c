@@ -12,7 +12,7 @@
 
 #include "core/i18n.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 typedef struct item {
     const table *t;       /* NULL for a group heading */
@@ -25,8 +25,7 @@ enum { COUNT_PENDING = -1, COUNT_FAILED = -2 };
 typedef struct home {
     item *items;
     int n;
-    int sel;              /* selected item (never a heading) */
-    int top;              /* first item on screen */
+    list l;               /* the cursor is never on a heading */
     unsigned version;     /* counts read at this data version */
 } home;
 
@@ -42,6 +41,54 @@ static const char *group_name(const char *grp)
     return grp;
 }
 
+static int home_line(list *l, int64_t i, int y, int room, int sel)
+{
+    home *h = l->data;
+    const item *it = &h->items[i];
+    int cols = screen_cols();
+    (void)room;
+    if (!it->t) {
+        draw_text(y, 0, cols, group_name(it->group), ATTR_GROUP, 0);
+        return 1;
+    }
+    int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    char n[32];
+    if (it->rows >= 0)
+        snprintf(n, sizeof n, "%lld", (long long)it->rows);
+    else
+        snprintf(n, sizeof n, "%s", it->rows == COUNT_PENDING ? glyph_pending() : "?");
+    /* appendix 7 | title | id | rows 8; the id is dropped when narrow */
+    int wid = cols >= 70 ? 20 : 0, wn = 9, wa = 8;
+    int wt = cols - 2 - wa - wid - wn;
+    if (wt < 4) {
+        wa = 0;
+        wt = cols - 2 - wn;
+    }
+    draw_fill(y, 0, cols, attr);
+    draw_text(y, 2, wa, it->t->appendix, attr, 0);
+    draw_text(y, 2 + wa, wt - 1, i18n_is_zh() ? it->t->title : it->t->title_en, attr, 0);
+    draw_text(y, 2 + wa + wt, wid, it->t->id, attr == ATTR_NORMAL ? ATTR_DIM : attr, 0);
+    draw_text(y, 2 + wa + wt + wid, wn, n, attr, 1);
+    return 1;
+}
+
+static int home_selectable(list *l, int64_t i) { return ((home *)l->data)->items[i].t != NULL; }
+static int home_heading(list *l, int64_t i) { return !home_selectable(l, i); }
+
+/* A register is found by its appendix, title (both languages) and id. */
+static void home_text(list *l, int64_t i, buf *out)
+{
+    const table *t = ((home *)l->data)->items[i].t;
+    buf_printf(out, "%s %s %s %s", t->appendix, t->title, t->title_en, t->id);
+}
+
+static const list_ops home_list = {
+    .draw_line = home_line,
+    .selectable = home_selectable,
+    .heading = home_heading,
+    .text = home_text,
+};
+
 static void home_draw(view *v)
 {
     home *h = v->data;
@@ -51,39 +98,7 @@ static void home_draw(view *v)
                 h->items[i].rows = COUNT_PENDING;   /* counted again when idle */
         h->version = tui_data_version();
     }
-    int rows = screen_rows(), cols = screen_cols();
-    if (h->sel < h->top)
-        h->top = h->sel;
-    if (h->sel >= h->top + rows)
-        h->top = h->sel - rows + 1;
-    if (h->top > 0 && h->items[h->top - 1].t == NULL && h->sel - (h->top - 1) < rows)
-        h->top--;   /* keep a group's heading in view with its first register */
-    for (int i = 0; i < rows && h->top + i < h->n; i++) {
-        const item *it = &h->items[h->top + i];
-        int y = 1 + i;
-        if (!it->t) {
-            draw_text(y, 0, cols, group_name(it->group), ATTR_GROUP, 0);
-            continue;
-        }
-        int attr = h->top + i == h->sel ? ATTR_SELECTED : ATTR_NORMAL;
-        char n[32];
-        if (it->rows >= 0)
-            snprintf(n, sizeof n, "%lld", (long long)it->rows);
-        else
-            snprintf(n, sizeof n, "%s", it->rows == COUNT_PENDING ? glyph_pending() : "?");
-        /* appendix 7 | title | id | rows 8; the id is dropped when narrow */
-        int wid = cols >= 70 ? 20 : 0, wn = 9, wa = 8;
-        int wt = cols - 2 - wa - wid - wn;
-        if (wt < 4) {
-            wa = 0;
-            wt = cols - 2 - wn;
-        }
-        draw_fill(y, 0, cols, attr);
-        draw_text(y, 2, wa, it->t->appendix, attr, 0);
-        draw_text(y, 2 + wa, wt - 1, i18n_is_zh() ? it->t->title : it->t->title_en, attr, 0);
-        draw_text(y, 2 + wa + wt, wid, it->t->id, attr == ATTR_NORMAL ? ATTR_DIM : attr, 0);
-        draw_text(y, 2 + wa + wt + wid, wn, n, attr, 1);
-    }
+    list_draw(&h->l);
 }
 
 /* Count one register not counted yet: those on screen first, top down. */
@@ -92,7 +107,7 @@ static int home_idle(view *v)
     home *h = v->data;
     int pick = -1;
     for (int i = 0; i < h->n && pick < 0; i++) {
-        int j = (h->top + i) % h->n;   /* from the first line shown, wrapping */
+        int j = (int)((h->l.top + i) % h->n);   /* from the first line shown, wrapping */
         if (h->items[j].t && h->items[j].rows == COUNT_PENDING)
             pick = j;
     }
@@ -103,35 +118,10 @@ static int home_idle(view *v)
     return 1;
 }
 
-static void move_sel(home *h, int delta)
-{
-    int i = h->sel;
-    while (delta) {
-        int step = delta > 0 ? 1 : -1;
-        int j = i + step;
-        while (j >= 0 && j < h->n && !h->items[j].t)
-            j += step;
-        if (j < 0 || j >= h->n)
-            break;
-        i = j;
-        delta -= step;
-    }
-    h->sel = i;
-}
-
 static void home_request(view *v, request req)
 {
     home *h = v->data;
-    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
     switch (req) {
-    case REQ_UP: move_sel(h, -1); break;
-    case REQ_DOWN: move_sel(h, 1); break;
-    case REQ_PAGE_UP: move_sel(h, -page); break;
-    case REQ_PAGE_DOWN: move_sel(h, page); break;
-    case REQ_HALF_UP: move_sel(h, -page / 2 - 1); break;
-    case REQ_HALF_DOWN: move_sel(h, page / 2 + 1); break;
-    case REQ_FIRST: move_sel(h, -h->n); break;
-    case REQ_LAST: move_sel(h, h->n); break;
     case REQ_HISTORY:
         view_push(history_new(NULL, -1));
         break;
@@ -143,7 +133,7 @@ static void home_request(view *v, request req)
         break;
     case REQ_ENTER: {
         mr_err e = {0};
-        view *t = table_new(h->items[h->sel].t, NULL, 0, &e);
+        view *t = table_new(h->items[h->l.cur].t, NULL, 0, &e);
         if (t)
             view_push(t);
         else
@@ -151,7 +141,7 @@ static void home_request(view *v, request req)
         break;
     }
     default:
-        break;
+        list_request(&h->l, req);
     }
 }
 
@@ -168,22 +158,24 @@ static void home_status(view *v, buf *out)
     for (int i = 0; i < h->n; i++)
         if (h->items[i].t) {
             n++;
-            if (i <= h->sel)
+            if (i <= h->l.cur)
                 k++;
         }
-    buf_printf(out, _("%d/%d registers  Enter: open  ?: help  Q: quit"), k, n);
+    buf_printf(out, _("%d/%d registers  Enter: open  F1: help  Q: quit"), k, n);
 }
 
 static void home_free(view *v)
 {
     home *h = v->data;
     free(h->items);
+    list_free(&h->l);
     free(h);
     free(v);
 }
 
 static const view_ops home_ops = {
     .name = "home",
+    .flags = VIEW_SEARCH,
     .draw = home_draw,
     .request = home_request,
     .status = home_status,
@@ -208,7 +200,7 @@ view *home_new(void)
         h->items[h->n].rows = COUNT_PENDING;
         h->n++;
     }
-    h->sel = 1;
+    list_init(&h->l, &home_list, h, h->n);   /* the first register, under its group */
     view *v = xcalloc(1, sizeof *v);
     v->ops = &home_ops;
     v->data = h;

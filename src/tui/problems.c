@@ -11,20 +11,23 @@
 #include "core/check.h"
 #include "core/i18n.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 enum { DETAIL_LINES = 4 };   /* the selected finding: a heading and 3 lines of message */
 
 typedef struct pview {
     check_result res;
-    int cur, top;
+    list l;
+    int wr, wt, wk;       /* column widths at this size ... */
+    int xr, xt, xk, xm;   /* ... and where the columns start */
     char today[11];
 } pview;
 
 /* Lines of the list (under its header) and of the detail at this size. */
 static int detail_rows(void) { return screen_rows() >= 10 ? DETAIL_LINES : 0; }
-static int list_rows(void)
+static int problems_rows(list *l)
 {
+    (void)l;
     int n = screen_rows() - 1 - detail_rows();
     return n > 0 ? n : 1;
 }
@@ -88,42 +91,69 @@ static void draw_wrapped(int y, int n, int cols, const char *s, int attr)
     buf_free(&e);
 }
 
+static int problems_line(list *l, int64_t i, int y, int room, int sel)
+{
+    pview *p = l->data;
+    const schema *s = db_schema(tui_db());
+    const finding *f = &p->res.f[i];
+    int cols = screen_cols(), wr = p->wr, wt = p->wt, wk = p->wk, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    int xr = p->xr, xt = p->xt, xk = p->xk, xm = p->xm;
+    (void)room;
+    draw_fill(y, 0, cols, attr);
+    draw_text(y, 0, 2, sev_mark(f->rule->sev), sel ? attr : f->rule->sev == SEV_ERROR ? ATTR_MARK : ATTR_DIM,
+              0);
+    draw_text(y, xr, wr, f->rule->id, attr, 0);
+    draw_text(y, xt, wt, s->tables[f->ti].id, sel ? attr : ATTR_DIM, 0);
+    /* no register column: a finding about a whole register names it here */
+    draw_text(y, xk, wk, !wt && !*f->key ? s->tables[f->ti].id : f->key, attr, 0);
+    draw_text(y, xm, cols - xm, f->msg, attr, 0);
+    return 1;
+}
+
+static void problems_text(list *l, int64_t i, buf *out)
+{
+    const finding *f = &((pview *)l->data)->res.f[i];
+    buf_printf(out, "%s %s %s %s", f->rule->id, db_schema(tui_db())->tables[f->ti].id, f->key, f->msg);
+}
+
+static int problems_record(list *l, int64_t i, const table **t, int64_t *rowid)
+{
+    const finding *f = &((pview *)l->data)->res.f[i];
+    *t = &db_schema(tui_db())->tables[f->ti];
+    *rowid = f->rowid;
+    return f->rowid >= 0;
+}
+
+static const list_ops problems_list = {
+    .draw_line = problems_line,
+    .text = problems_text,
+    .record = problems_record,
+    .rows = problems_rows,
+};
+
 static void problems_draw(view *v)
 {
     pview *p = v->data;
     const schema *s = db_schema(tui_db());
-    int cols = screen_cols(), rows = list_rows(), wr, wt, wk;
+    int cols = screen_cols(), rows = list_rows(&p->l), wr, wt, wk;
     widths(p, cols, &wr, &wt, &wk);
     if (p->res.n == 0) {
         draw_text(2, 2, cols - 2, _("No problems found."), ATTR_NORMAL, 0);
         return;
     }
-    if (p->cur < p->top)
-        p->top = p->cur;
-    if (p->cur >= p->top + rows)
-        p->top = p->cur - rows + 1;
     int xr = 3, xt = xr + (wr ? wr + 1 : 0), xk = xt + (wt ? wt + 1 : 0), xm = xk + (wk ? wk + 1 : 0);
+    p->wr = wr, p->wt = wt, p->wk = wk;
+    p->xr = xr, p->xt = xt, p->xk = xk, p->xm = xm;
     draw_text(1, 0, cols, "", ATTR_HEADER, 0);
     draw_text(1, xr, wr, _("Rule"), ATTR_HEADER, 0);
     draw_text(1, xt, wt, _("Register"), ATTR_HEADER, 0);
     draw_text(1, xk, wk, _("Record"), ATTR_HEADER, 0);
     draw_text(1, xm, cols - xm, _("Message"), ATTR_HEADER, 0);
-    for (int i = 0; i < rows && p->top + i < p->res.n; i++) {
-        const finding *f = &p->res.f[p->top + i];
-        int y = 2 + i, sel = p->top + i == p->cur, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
-        draw_fill(y, 0, cols, attr);
-        draw_text(y, 0, 2, sev_mark(f->rule->sev), sel ? attr : f->rule->sev == SEV_ERROR ? ATTR_MARK : ATTR_DIM,
-                  0);
-        draw_text(y, xr, wr, f->rule->id, attr, 0);
-        draw_text(y, xt, wt, s->tables[f->ti].id, sel ? attr : ATTR_DIM, 0);
-        /* no register column: a finding about a whole register names it here */
-        draw_text(y, xk, wk, !wt && !*f->key ? s->tables[f->ti].id : f->key, attr, 0);
-        draw_text(y, xm, cols - xm, f->msg, attr, 0);
-    }
+    list_draw(&p->l);
     if (!detail_rows())
         return;
     /* the selected finding in full: rule, severity, clause, register, row, column */
-    const finding *f = &p->res.f[p->cur];
+    const finding *f = &p->res.f[p->l.cur];
     const table *t = &s->tables[f->ti];
     buf h = BUF_INIT;
     buf_printf(&h, "%s · %s · %s · %s", f->rule->id, check_severity_name(f->rule->sev), f->source, t->id);
@@ -139,12 +169,14 @@ static void problems_draw(view *v)
 
 static void open_finding(pview *p)
 {
-    if (p->res.n == 0)
+    if (p->res.n == 0) {
+        tui_message("%s", _("no problems: nothing to open"));
         return;
-    const finding *f = &p->res.f[p->cur];
+    }
+    const finding *f = &p->res.f[p->l.cur];
     const table *t = &db_schema(tui_db())->tables[f->ti];
     if (f->rowid >= 0) {
-        view_push(record_new(t, f->rowid, NULL));
+        view_push(record_new(t, f->rowid, &p->l));
         return;
     }
     /* about the register as a whole (a stated total): open the register */
@@ -159,27 +191,10 @@ static void open_finding(pview *p)
 static void problems_request(view *v, request req)
 {
     pview *p = v->data;
-    int page = list_rows() > 1 ? list_rows() - 1 : 1;
     switch (req) {
-    case REQ_UP: p->cur--; break;
-    case REQ_DOWN: p->cur++; break;
-    case REQ_PAGE_UP: p->cur -= page; p->top -= page; break;
-    case REQ_PAGE_DOWN: p->cur += page; p->top += page; break;
-    case REQ_HALF_UP: p->cur -= page / 2 + 1; break;
-    case REQ_HALF_DOWN: p->cur += page / 2 + 1; break;
-    case REQ_FIRST: p->cur = 0; break;
-    case REQ_LAST: p->cur = p->res.n - 1; break;
     case REQ_ENTER: open_finding(p); break;
-    default: break;
+    default: list_request(&p->l, req);
     }
-    if (p->cur >= p->res.n)
-        p->cur = p->res.n - 1;
-    if (p->cur < 0)
-        p->cur = 0;
-    if (p->top > p->cur)
-        p->top = p->cur;
-    if (p->top < 0)
-        p->top = 0;
 }
 
 static void problems_title(view *v, buf *out)
@@ -192,19 +207,21 @@ static void problems_status(view *v, buf *out)
 {
     pview *p = v->data;
     buf_printf(out, _("%d/%d  errors %d, warnings %d  Enter: open the record  q: back"),
-               p->res.n ? p->cur + 1 : 0, p->res.n, p->res.errors, p->res.warnings);
+               p->res.n ? (int)p->l.cur + 1 : 0, p->res.n, p->res.errors, p->res.warnings);
 }
 
 static void problems_free(view *v)
 {
     pview *p = v->data;
     check_result_free(&p->res);
+    list_free(&p->l);
     free(p);
     free(v);
 }
 
 static const view_ops problems_ops = {
     .name = "problems",
+    .flags = VIEW_SEARCH,
     .draw = problems_draw,
     .request = problems_request,
     .status = problems_status,
@@ -226,6 +243,8 @@ view *problems_new(mr_err *e)
         free(p);
         return NULL;
     }
+    list_init(&p->l, &problems_list, p, p->res.n);
+    p->l.y0 = 2;   /* under the column header */
     view *v = xcalloc(1, sizeof *v);
     v->ops = &problems_ops;
     v->data = p;

@@ -10,7 +10,7 @@
 #include "core/i18n.h"
 #include "core/links.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 enum { L_FIELD, L_HEAD, L_OUT, L_IN, L_BLANK };
 
@@ -26,10 +26,10 @@ typedef struct rline {
 typedef struct rview {
     const table *t;
     int64_t rowid;
-    view *list;          /* the table screen it was opened from, or NULL */
+    list *parent;        /* the list it was opened from, or NULL */
     rline *lines;
     int n;
-    int cur, top;        /* logical lines */
+    list l;
     char *name;          /* key and label, for the title */
     unsigned version;
 } rview;
@@ -177,94 +177,97 @@ static int line_height(const rview *rv, int i, int lw)
     return h;
 }
 
+static int record_height(list *l, int64_t i)
+{
+    rview *rv = l->data;
+    return line_height(rv, (int)i, label_width(rv));
+}
+
+static int record_line(list *ls, int64_t i, int y, int room, int sel)
+{
+    rview *rv = ls->data;
+    const rline *l = &rv->lines[i];
+    int cols = screen_cols(), lw = label_width(rv), vw = cols - lw - 2, y0 = y;
+    int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    switch (l->kind) {
+    case L_BLANK:
+        if (sel)
+            draw_fill(y, 0, cols, attr);
+        return 1;
+    case L_HEAD:
+        draw_text(y, 0, cols, l->label, sel ? attr : ATTR_GROUP, 0);
+        if (*l->value)
+            draw_text(y, text_width(l->label) + 1, cols - text_width(l->label) - 1, l->value,
+                      sel ? attr : ATTR_DIM, 0);
+        return 1;
+    case L_FIELD: {
+        buf e = BUF_INIT;
+        text_escape(&e, l->value, strlen(l->value));
+        const char *p = buf_str(&e);
+        int first = 1;
+        do {
+            int used;
+            size_t k = vw > 0 ? text_fit(p, vw, &used) : strlen(p);
+            if (k == 0 && *p)
+                k = 1;
+            if (sel)
+                draw_fill(y, 0, cols, attr);
+            draw_text(y, 0, lw, first ? l->label : "", sel ? attr : ATTR_HEADER, 0);
+            char *chunk = xstrndup(p, k);
+            /* already escaped: draw as is (escaping is idempotent for safe text) */
+            draw_text(y, lw + 2, vw, chunk, attr, 0);
+            free(chunk);
+            p += k;
+            first = 0;
+            y++;
+        } while (*p && y < y0 + room);
+        buf_free(&e);
+        return y - y0;
+    }
+    default:
+        if (sel)
+            draw_fill(y, 0, cols, attr);
+        draw_text(y, 0, lw, l->label, sel ? attr : ATTR_LINK, 0);
+        draw_text(y, lw + 2, vw, l->value, sel ? attr :
+                  (l->kind == L_OUT && l->rowid < 0) ? ATTR_MARK : ATTR_NORMAL, l->kind == L_IN);
+        return 1;
+    }
+}
+
+static void record_text(list *ls, int64_t i, buf *out)
+{
+    const rline *l = &((rview *)ls->data)->lines[i];
+    buf_printf(out, "%s %s", l->label, l->value);
+}
+
+static const list_ops record_list = {
+    .draw_line = record_line,
+    .height = record_height,
+    .text = record_text,
+};
+
 static void record_draw(view *v)
 {
     rview *rv = v->data;
     if (rv->version != tui_data_version()) {
         load(rv);
         rv->version = tui_data_version();
-        if (rv->cur >= rv->n)
-            rv->cur = rv->n - 1;
+        list_reset(&rv->l, rv->n);
     }
-    int rows = screen_rows(), cols = screen_cols(), lw = label_width(rv);
-    int vw = cols - lw - 2;
-    /* keep the cursor's line on screen */
-    if (rv->cur < rv->top)
-        rv->top = rv->cur;
-    for (;;) {
-        int h = 0;
-        for (int i = rv->top; i <= rv->cur; i++)
-            h += line_height(rv, i, lw);
-        if (h <= rows || rv->top == rv->cur)
-            break;
-        rv->top++;
-    }
-    buf e = BUF_INIT;
-    int y = 1;
-    for (int i = rv->top; i < rv->n && y <= rows; i++) {
-        const rline *l = &rv->lines[i];
-        int sel = i == rv->cur;
-        int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
-        switch (l->kind) {
-        case L_BLANK:
-            if (sel)
-                draw_fill(y, 0, cols, attr);
-            y++;
-            break;
-        case L_HEAD:
-            draw_text(y, 0, cols, l->label, sel ? attr : ATTR_GROUP, 0);
-            if (*l->value)
-                draw_text(y, text_width(l->label) + 1, cols - text_width(l->label) - 1, l->value,
-                          sel ? attr : ATTR_DIM, 0);
-            y++;
-            break;
-        case L_FIELD: {
-            buf_reset(&e);
-            text_escape(&e, l->value, strlen(l->value));
-            const char *p = buf_str(&e);
-            int first = 1;
-            do {
-                int used;
-                size_t k = vw > 0 ? text_fit(p, vw, &used) : strlen(p);
-                if (k == 0 && *p)
-                    k = 1;
-                if (sel)
-                    draw_fill(y, 0, cols, attr);
-                draw_text(y, 0, lw, first ? l->label : "", sel ? attr : ATTR_HEADER, 0);
-                char *chunk = xstrndup(p, k);
-                /* already escaped: draw as is (escaping is idempotent for safe text) */
-                draw_text(y, lw + 2, vw, chunk, attr, 0);
-                free(chunk);
-                p += k;
-                first = 0;
-                y++;
-            } while (*p && y <= rows);
-            break;
-        }
-        default: {
-            if (sel)
-                draw_fill(y, 0, cols, attr);
-            draw_text(y, 0, lw, l->label, sel ? attr : ATTR_LINK, 0);
-            draw_text(y, lw + 2, vw, l->value, sel ? attr :
-                      (l->kind == L_OUT && l->rowid < 0) ? ATTR_MARK : ATTR_NORMAL, l->kind == L_IN);
-            y++;
-        }
-        }
-    }
-    buf_free(&e);
+    list_draw(&rv->l);
 }
 
 static void follow(view *v)
 {
     rview *rv = v->data;
-    const rline *l = &rv->lines[rv->cur];
+    const rline *l = &rv->lines[rv->l.cur];
     const schema *s = db_schema(tui_db());
     if (l->kind == L_FIELD && rv->t->cols[l->ci].link_ti >= 0) {
         /* Enter on a link field: its first link (the only one unless multi-valued) */
         for (int i = 0; i < rv->n; i++)
             if (rv->lines[i].kind == L_OUT && rv->lines[i].ci == l->ci) {
                 if (rv->t->cols[l->ci].multi && strchr(l->value, ';')) {
-                    rv->cur = i;   /* several: let the clerk pick one */
+                    list_go(&rv->l, i);   /* several: let the clerk pick one */
                     tui_message(_("several links: choose one and press Enter"));
                     return;
                 }
@@ -294,16 +297,7 @@ static void follow(view *v)
 static void record_request(view *v, request req)
 {
     rview *rv = v->data;
-    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
     switch (req) {
-    case REQ_UP: rv->cur--; break;
-    case REQ_DOWN: rv->cur++; break;
-    case REQ_PAGE_UP: rv->cur -= page; rv->top -= page; break;
-    case REQ_PAGE_DOWN: rv->cur += page; rv->top += page; break;
-    case REQ_HALF_UP: rv->cur -= page / 2 + 1; break;
-    case REQ_HALF_DOWN: rv->cur += page / 2 + 1; break;
-    case REQ_FIRST: rv->cur = rv->top = 0; break;
-    case REQ_LAST: rv->cur = rv->n - 1; break;
     case REQ_ENTER: follow(v); break;
     case REQ_ADD:
     case REQ_EDIT:
@@ -314,32 +308,25 @@ static void record_request(view *v, request req)
         break;
     case REQ_NEXT_RECORD:
     case REQ_PREV_RECORD: {
+        const table *t;
         int64_t rowid;
-        if (!rv->list) {
+        if (!rv->parent) {
             tui_message(_("this record was not opened from a list"));
             break;
         }
-        if (!table_step_record(rv->list, req == REQ_NEXT_RECORD ? 1 : -1, &rowid)) {
+        if (!list_step_record(rv->parent, req == REQ_NEXT_RECORD ? 1 : -1, &t, &rowid)) {
             tui_message(req == REQ_NEXT_RECORD ? _("this is the last record") : _("this is the first record"));
             break;
         }
+        rv->t = t;
         rv->rowid = rowid;
         load(rv);
-        if (rv->cur >= rv->n)
-            rv->cur = rv->n - 1;
+        list_reset(&rv->l, rv->n);
         break;
     }
     default:
-        break;
+        list_request(&rv->l, req);
     }
-    if (rv->top > rv->n - 1)
-        rv->top = rv->n - 1;
-    if (rv->top < 0)
-        rv->top = 0;
-    if (rv->cur >= rv->n)
-        rv->cur = rv->n - 1;
-    if (rv->cur < 0)
-        rv->cur = 0;
 }
 
 static void record_title(view *v, buf *out)
@@ -355,7 +342,7 @@ static void record_status(view *v, buf *out)
     rview *rv = v->data;
     buf_printf(out, "%s  %s", rv->t->id, _("record"));
     int64_t i, n;
-    if (rv->list && table_position(rv->list, &i, &n))
+    if (rv->parent && list_position(rv->parent, &i, &n))
         buf_printf(out, " %lld/%lld", (long long)i + 1, (long long)n);
     buf_printf(out, "  %s", _("Enter: follow link  [ ]: previous/next  q: back"));
 }
@@ -364,12 +351,14 @@ static void record_free(view *v)
 {
     rview *rv = v->data;
     clear_lines(rv);
+    list_free(&rv->l);
     free(rv);
     free(v);
 }
 
 static const view_ops record_ops = {
     .name = "record",
+    .flags = VIEW_SEARCH,
     .draw = record_draw,
     .request = record_request,
     .status = record_status,
@@ -377,14 +366,15 @@ static const view_ops record_ops = {
     .free = record_free,
 };
 
-view *record_new(const table *t, int64_t rowid, view *list)
+view *record_new(const table *t, int64_t rowid, list *parent)
 {
     rview *rv = xcalloc(1, sizeof *rv);
     rv->t = t;
     rv->rowid = rowid;
-    rv->list = list;
+    rv->parent = parent;
     rv->version = tui_data_version();
     load(rv);
+    list_init(&rv->l, &record_list, rv, rv->n);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &record_ops;
     v->data = rv;

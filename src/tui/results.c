@@ -8,7 +8,7 @@
 
 #include "core/i18n.h"
 #include "core/rx.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 #define PER_TABLE 100
 
@@ -21,7 +21,8 @@ typedef struct rline {
 typedef struct rsview {
     char *pattern;
     rline *lines;
-    int n, cur, top;
+    int n;
+    list l;
     int64_t found;
 } rsview;
 
@@ -34,59 +35,52 @@ static void add(rsview *r, const table *t, int64_t rowid, const char *text)
     r->n++;
 }
 
-static void move(rsview *r, int delta)
+static int rs_line(list *l, int64_t i, int y, int room, int sel)
 {
-    int i = r->cur;
-    int step = delta > 0 ? 1 : -1;
-    while (delta) {
-        int j = i + step;
-        while (j >= 0 && j < r->n && !r->lines[j].t)
-            j += step;
-        if (j < 0 || j >= r->n)
-            break;
-        i = j;
-        delta -= step;
-    }
-    r->cur = i;
+    const rline *ln = &((rsview *)l->data)->lines[i];
+    (void)room;
+    draw_text(y, 0, screen_cols(), ln->text, !ln->t ? ATTR_GROUP : sel ? ATTR_SELECTED : ATTR_NORMAL, 0);
+    return 1;
 }
+
+static int rs_selectable(list *l, int64_t i) { return ((rsview *)l->data)->lines[i].t != NULL; }
+static int rs_heading(list *l, int64_t i) { return !rs_selectable(l, i); }
+
+static void rs_text(list *l, int64_t i, buf *out) { buf_puts(out, ((rsview *)l->data)->lines[i].text); }
+
+static int rs_record(list *l, int64_t i, const table **t, int64_t *rowid)
+{
+    const rline *ln = &((rsview *)l->data)->lines[i];
+    *t = ln->t;
+    *rowid = ln->rowid;
+    return ln->t != NULL;
+}
+
+static const list_ops rs_list = {
+    .draw_line = rs_line,
+    .selectable = rs_selectable,
+    .heading = rs_heading,
+    .text = rs_text,
+    .record = rs_record,
+};
 
 static void rs_draw(view *v)
 {
     rsview *r = v->data;
-    int rows = screen_rows(), cols = screen_cols();
-    if (r->cur < r->top)
-        r->top = r->cur;
-    if (r->cur >= r->top + rows)
-        r->top = r->cur - rows + 1;
-    if (r->top > 0 && !r->lines[r->top - 1].t && r->cur - (r->top - 1) < rows)
-        r->top--;
-    for (int i = 0; i < rows && r->top + i < r->n; i++) {
-        const rline *l = &r->lines[r->top + i];
-        draw_text(1 + i, 0, cols, l->text,
-                  !l->t ? ATTR_GROUP : r->top + i == r->cur ? ATTR_SELECTED : ATTR_NORMAL, 0);
-    }
+    list_draw(&r->l);
     if (!r->n)
-        draw_text(1, 0, cols, _("(nothing matches)"), ATTR_DIM, 0);
+        draw_text(1, 0, screen_cols(), _("(nothing matches)"), ATTR_DIM, 0);
 }
 
 static void rs_request(view *v, request req)
 {
     rsview *r = v->data;
-    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
-    switch (req) {
-    case REQ_UP: move(r, -1); break;
-    case REQ_DOWN: move(r, 1); break;
-    case REQ_PAGE_UP: case REQ_HALF_UP: move(r, -page); break;
-    case REQ_PAGE_DOWN: case REQ_HALF_DOWN: move(r, page); break;
-    case REQ_FIRST: move(r, -r->n); break;
-    case REQ_LAST: move(r, r->n); break;
-    case REQ_ENTER:
-        if (r->n && r->lines[r->cur].t)
-            view_push(record_new(r->lines[r->cur].t, r->lines[r->cur].rowid, NULL));
-        break;
-    default:
-        break;
-    }
+    if (req != REQ_ENTER)
+        list_request(&r->l, req);
+    else if (r->n && r->lines[r->l.cur].t)
+        view_push(record_new(r->lines[r->l.cur].t, r->lines[r->l.cur].rowid, &r->l));
+    else
+        tui_message("%s", _("nothing matches: nothing to open"));
 }
 
 static void rs_title(view *v, buf *out)
@@ -108,12 +102,14 @@ static void rs_free(view *v)
         free(r->lines[i].text);
     free(r->lines);
     free(r->pattern);
+    list_free(&r->l);
     free(r);
     free(v);
 }
 
 static const view_ops rs_ops = {
     .name = "grep",
+    .flags = VIEW_SEARCH,
     .draw = rs_draw,
     .request = rs_request,
     .status = rs_status,
@@ -162,10 +158,7 @@ view *grep_new(const char *pattern, mr_err *e)
         }
     }
     buf_free(&b);
-    r->cur = 0;
-    move(r, 1);
-    if (r->n && !r->lines[0].t && r->n > 1)
-        r->cur = 1;
+    list_init(&r->l, &rs_list, r, r->n);   /* the first matching row */
     view *v = xcalloc(1, sizeof *v);
     v->ops = &rs_ops;
     v->data = r;

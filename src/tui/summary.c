@@ -12,7 +12,7 @@
 #include "core/i18n.h"
 #include "core/summary.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 enum { SL_TITLE = -1, SL_BLANK = -2, SL_NOTE = -3 };
 
@@ -27,7 +27,7 @@ typedef struct sview {
     int *w[SUM_SECTIONS];   /* column widths per section */
     sline *lines;
     int n;
-    int cur, top;           /* cur is always a row with cells beyond a header */
+    list l;                 /* the cursor is always on a row with cells beyond a header */
 } sview;
 
 static void add(sview *sv, int sec, int line)
@@ -74,61 +74,80 @@ static void draw_cells(const sum_section *s, const sum_line *l, const int *natur
     free(w);
 }
 
+static int summary_line(list *ls, int64_t i, int y, int room, int sel)
+{
+    sview *sv = ls->data;
+    const sline *l = &sv->lines[i];
+    int cols = screen_cols();
+    (void)room;
+    if (l->line == SL_TITLE)
+        draw_text(y, 0, cols, sv->sec[l->sec].title, ATTR_GROUP, 0);
+    else if (l->line == SL_NOTE)
+        draw_text(y, 0, cols, summary_note(), ATTR_DIM, 0);
+    else if (l->line >= 0) {
+        const sum_section *s = &sv->sec[l->sec];
+        int attr = l->line == 0 ? ATTR_HEADER : sel ? ATTR_SELECTED : ATTR_NORMAL;
+        if (attr != ATTR_NORMAL)
+            draw_fill(y, 0, cols, attr);
+        draw_cells(s, &s->lines[l->line], sv->w[l->sec], y, cols, attr);
+    }
+    return 1;
+}
+
+static int summary_selectable(list *l, int64_t i) { return is_row(l->data, (int)i); }
+
+/* a section's title and header stay in view with its first rows */
+static int summary_heading(list *l, int64_t i)
+{
+    int k = ((sview *)l->data)->lines[i].line;
+    return k == SL_TITLE || k == 0;
+}
+
+static void summary_text(list *ls, int64_t i, buf *out)
+{
+    sview *sv = ls->data;
+    const sline *l = &sv->lines[i];
+    const sum_section *s = &sv->sec[l->sec];
+    for (int c = 0; c < s->ncols; c++)
+        buf_printf(out, "%s%s", c ? " " : "", s->lines[l->line].cells[c]);
+}
+
+static int summary_record(list *ls, int64_t i, const table **t, int64_t *rowid)
+{
+    sview *sv = ls->data;
+    const sline *l = &sv->lines[i];
+    if (!is_row(sv, (int)i))
+        return 0;
+    const sum_line *r = &sv->sec[l->sec].lines[l->line];
+    *t = r->t;
+    *rowid = r->rowid;
+    return r->t && r->rowid >= 0;
+}
+
+static const list_ops summary_list = {
+    .draw_line = summary_line,
+    .selectable = summary_selectable,
+    .heading = summary_heading,
+    .text = summary_text,
+    .record = summary_record,
+};
+
 static void summary_draw(view *v)
 {
     sview *sv = v->data;
-    int rows = screen_rows(), cols = screen_cols();
-    if (sv->cur < sv->top)
-        sv->top = sv->cur;
-    if (sv->cur >= sv->top + rows)
-        sv->top = sv->cur - rows + 1;
-    /* keep a section's title and header in view with its first rows */
-    while (sv->top > 0 && sv->cur - (sv->top - 1) < rows) {
-        int k = sv->lines[sv->top - 1].line;
-        if (k != SL_TITLE && k != 0)
-            break;
-        sv->top--;
-    }
-    for (int i = 0; i < rows && sv->top + i < sv->n; i++) {
-        const sline *l = &sv->lines[sv->top + i];
-        int y = 1 + i;
-        if (l->line == SL_TITLE)
-            draw_text(y, 0, cols, sv->sec[l->sec].title, ATTR_GROUP, 0);
-        else if (l->line == SL_NOTE)
-            draw_text(y, 0, cols, summary_note(), ATTR_DIM, 0);
-        else if (l->line >= 0) {
-            const sum_section *s = &sv->sec[l->sec];
-            int attr = l->line == 0 ? ATTR_HEADER : sv->top + i == sv->cur ? ATTR_SELECTED : ATTR_NORMAL;
-            if (attr != ATTR_NORMAL)
-                draw_fill(y, 0, cols, attr);
-            draw_cells(s, &s->lines[l->line], sv->w[l->sec], y, cols, attr);
-        }
-    }
-}
-
-static void move(sview *sv, int delta)
-{
-    int i = sv->cur;
-    while (delta) {
-        int step = delta > 0 ? 1 : -1, j = i + step;
-        while (j >= 0 && j < sv->n && !is_row(sv, j))
-            j += step;
-        if (!is_row(sv, j))
-            break;
-        i = j;
-        delta -= step;
-    }
-    sv->cur = i;
+    list_draw(&sv->l);
 }
 
 static void open_row(sview *sv)
 {
-    const sline *l = &sv->lines[sv->cur];
+    const sline *l = &sv->lines[sv->l.cur];
     const sum_line *r = &sv->sec[l->sec].lines[l->line];
-    if (!r->t)
+    if (!r->t) {
+        tui_message("%s", _("there is nothing to open for this row"));
         return;
+    }
     if (r->rowid >= 0) {
-        view_push(record_new(r->t, r->rowid, NULL));
+        view_push(record_new(r->t, r->rowid, &sv->l));
         return;
     }
     db_filter f = {r->fci, r->fval, DBF_EQ};
@@ -143,19 +162,10 @@ static void open_row(sview *sv)
 static void summary_request(view *v, request req)
 {
     sview *sv = v->data;
-    int page = screen_rows() > 1 ? screen_rows() - 1 : 1;
-    switch (req) {
-    case REQ_UP: move(sv, -1); break;
-    case REQ_DOWN: move(sv, 1); break;
-    case REQ_PAGE_UP: move(sv, -page); break;
-    case REQ_PAGE_DOWN: move(sv, page); break;
-    case REQ_HALF_UP: move(sv, -page / 2 - 1); break;
-    case REQ_HALF_DOWN: move(sv, page / 2 + 1); break;
-    case REQ_FIRST: move(sv, -sv->n); break;
-    case REQ_LAST: move(sv, sv->n); break;
-    case REQ_ENTER: open_row(sv); break;
-    default: break;
-    }
+    if (req == REQ_ENTER)
+        open_row(sv);
+    else
+        list_request(&sv->l, req);
 }
 
 static void summary_title(view *v, buf *out)
@@ -167,7 +177,7 @@ static void summary_title(view *v, buf *out)
 static void summary_status(view *v, buf *out)
 {
     sview *sv = v->data;
-    const sline *l = &sv->lines[sv->cur];
+    const sline *l = &sv->lines[sv->l.cur];
     buf_printf(out, "%s  %s", sv->sec[l->sec].title, _("Enter: open what the row is about  q: back"));
 }
 
@@ -179,12 +189,14 @@ static void summary_free_view(view *v)
     for (int i = 0; i < SUM_SECTIONS; i++)
         free(sv->w[i]);
     free(sv->lines);
+    list_free(&sv->l);
     free(sv);
     free(v);
 }
 
 static const view_ops summary_ops = {
     .name = "summary",
+    .flags = VIEW_SEARCH,
     .draw = summary_draw,
     .request = summary_request,
     .status = summary_status,
@@ -218,7 +230,7 @@ view *summary_new(mr_err *e)
     }
     add(sv, SUM_SECTIONS - 1, SL_BLANK);
     add(sv, SUM_SECTIONS - 1, SL_NOTE);
-    sv->cur = 2;   /* the first register, under the title and the header */
+    list_init(&sv->l, &summary_list, sv, sv->n);   /* the first register, under the title and the header */
     view *v = xcalloc(1, sizeof *v);
     v->ops = &summary_ops;
     v->data = sv;

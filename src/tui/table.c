@@ -19,7 +19,7 @@
 #include "core/i18n.h"
 #include "core/rx.h"
 #include "core/text.h"
-#include "tui/tui.h"
+#include "tui/list.h"
 
 #define WIDTH_MAX 30
 #define WIDTH_FIT_ROWS 100   /* about five screens: enough to fit, cheap to read */
@@ -30,7 +30,7 @@ typedef struct tview {
     int nf;
     rowsrc *src;
     int sort_ci, desc;
-    int64_t top, cur;      /* positions of the first shown and the selected row */
+    list l;                /* l.top, l.cur: positions of the first shown and the selected row */
     int end;               /* ... counted from the end (-1: the last row): not counted yet */
     int64_t end_dv;        /* db_data_version when they began to be */
     int cur_col;           /* selected column (index into t->cols) */
@@ -44,11 +44,6 @@ typedef struct tview {
     char **cache;          /* cache_n * ncols formatted cells */
     int64_t *cache_rowid;
     unsigned version;      /* tui_data_version() the view was read at */
-    /* search */
-    char *search;          /* the last pattern searched for */
-    rx *search_rx;         /* ... compiled, for highlighting matches in cells */
-    int search_dir;        /* 1 forward (/), -1 backward (?) */
-    int64_t search_origin; /* where an incremental search started */
 } tview;
 
 static int ncols(const tview *tv) { return tv->t->ncols; }
@@ -148,8 +143,8 @@ static void resolve(tview *tv)
         return;
     }
     tv->end = 0;
-    tv->top += n;
-    tv->cur += n;
+    tv->l.top += n;
+    tv->l.cur += n;
     if (tv->cache_n)
         tv->cache_pos += n;
 }
@@ -173,14 +168,14 @@ static void from_start(tview *tv)
 /* The current row on screen: the window follows it. */
 static void follow(tview *tv, int rows)
 {
-    if (!tv->end && tv->cur < 0)
-        tv->cur = 0;
-    if (tv->end && tv->cur > -1)
-        tv->cur = -1;
-    if (tv->top > tv->cur)
-        tv->top = tv->cur;
-    if (tv->cur >= tv->top + rows)
-        tv->top = tv->cur - rows + 1;
+    if (!tv->end && tv->l.cur < 0)
+        tv->l.cur = 0;
+    if (tv->end && tv->l.cur > -1)
+        tv->l.cur = -1;
+    if (tv->l.top > tv->l.cur)
+        tv->l.top = tv->l.cur;
+    if (tv->l.cur >= tv->l.top + rows)
+        tv->l.top = tv->l.cur - rows + 1;
 }
 
 static void clamp(tview *tv)
@@ -191,27 +186,27 @@ static void clamp(tview *tv)
     if (tv->end) {
         /* the last screen ends at the last row; how far up the rows go is
          * found by reading them (a page past the first row counts them) */
-        if (tv->top > -rows)
-            tv->top = -rows;
+        if (tv->l.top > -rows)
+            tv->l.top = -rows;
         return;
     }
-    if (tv->top < 0)
-        tv->top = 0;
+    if (tv->l.top < 0)
+        tv->l.top = 0;
     /* the end matters only if the rows shown might reach it: not counted,
      * the rows the screen shows are read (a page that ends early gives the
      * count; a full one, that the end is further on) */
     if (rowsrc_count_upto(tv->src, 0) < 0)
-        cache_load(tv, tv->top, rows);
-    int64_t n = rowsrc_count_upto(tv->src, tv->top + rows);
+        cache_load(tv, tv->l.top, rows);
+    int64_t n = rowsrc_count_upto(tv->src, tv->l.top + rows);
     if (n < 0)
         return;
-    if (tv->cur >= n)
-        tv->cur = n - 1;
+    if (tv->l.cur >= n)
+        tv->l.cur = n - 1;
     follow(tv, rows);
-    if (tv->top > n - rows)
-        tv->top = n - rows;
-    if (tv->top < 0)
-        tv->top = 0;
+    if (tv->l.top > n - rows)
+        tv->l.top = n - rows;
+    if (tv->l.top < 0)
+        tv->l.top = 0;
 }
 
 /* Columns that fit from tv->left; make sure the current one is among them. */
@@ -245,8 +240,8 @@ static void draw_cell(tview *tv, int y, int x, int w, const char *text, int attr
 {
     draw_text(y, x, w, text, attr, right);
     size_t so, eo;
-    if (!tv->search_rx || !text || !*text ||
-        rx_search(tv->search_rx, text, strlen(text), &so, &eo, NULL) != 1 || eo == so)
+    if (!tv->l.search_rx || !text || !*text ||
+        rx_search(tv->l.search_rx, text, strlen(text), &so, &eo, NULL) != 1 || eo == so)
         return;
     int tw = text_width(text);
     char *p = xstrndup(text, so);
@@ -264,6 +259,34 @@ static void draw_cell(tview *tv, int y, int x, int w, const char *text, int attr
     free(p);
 }
 
+/* Row i of the view, from the rows read for the screen; 0 past them. */
+static int table_line(list *l, int64_t i, int y, int room, int sel)
+{
+    tview *tv = l->data;
+    const table *t = tv->t;
+    int r = (int)(i - tv->cache_pos), key = t->key_ci, cols = screen_cols();
+    int kw = tv->width[key] < cols ? tv->width[key] : cols;
+    (void)room;
+    if (r < 0 || r >= tv->cache_n)
+        return 0;
+    int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
+    if (sel)
+        draw_fill(y, 0, cols, attr);
+    char **row = tv->cache + r * ncols(tv);
+    int num = t->cols[key].type == COL_INT || t->cols[key].type == COL_DEC;
+    draw_cell(tv, y, 0, kw, row[key], attr, num);
+    draw_text(y, kw, 1, glyph_vline(), sel ? attr : ATTR_DIM, 0);
+    int x = kw + 1;
+    for (int k = tv->left; k < tv->norder && x < cols; k++) {
+        int ci = tv->order[k], w = tv->width[ci];
+        const column *c = &t->cols[ci];
+        int a = sel && ci == tv->cur_col ? ATTR_MARK : attr;
+        draw_cell(tv, y, x, w, row[ci], a, c->type == COL_INT || c->type == COL_DEC);
+        x += w + 1;
+    }
+    return 1;
+}
+
 static void table_draw(view *v)
 {
     tview *tv = v->data;
@@ -277,10 +300,10 @@ static void table_draw(view *v)
     scroll_columns(tv);
     int64_t n;
     for (int pass = 0; pass < 2; pass++) {
-        n = tv->end ? -1 : rowsrc_count_upto(tv->src, tv->top + rows);   /* -1: rows enough */
-        int shown = (int)(n >= 0 && n - tv->top < rows ? n - tv->top : rows);
+        n = tv->end ? -1 : rowsrc_count_upto(tv->src, tv->l.top + rows);   /* -1: rows enough */
+        int shown = (int)(n >= 0 && n - tv->l.top < rows ? n - tv->l.top : rows);
         if (shown > 0)
-            cache_load(tv, tv->top, shown);
+            cache_load(tv, tv->l.top, shown);
         if (!tv->end || rowsrc_count_upto(tv->src, 0) < 0)
             break;
         clamp(tv);   /* reading up from the end reached the first row: counted */
@@ -301,26 +324,7 @@ static void table_draw(view *v)
         x += w + 1;
     }
 
-    /* rows */
-    for (int r = 0; r < tv->cache_n && r < rows; r++) {
-        int y = 2 + r;
-        int sel = tv->top + r == tv->cur;
-        int attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
-        if (sel)
-            draw_fill(y, 0, cols, attr);
-        char **row = tv->cache + r * ncols(tv);
-        int num = t->cols[key].type == COL_INT || t->cols[key].type == COL_DEC;
-        draw_cell(tv, y, 0, kw, row[key], attr, num);
-        draw_text(y, kw, 1, glyph_vline(), sel ? attr : ATTR_DIM, 0);
-        x = kw + 1;
-        for (int i = tv->left; i < tv->norder && x < cols; i++) {
-            int ci = tv->order[i], w = tv->width[ci];
-            const column *c = &t->cols[ci];
-            int a = sel && ci == tv->cur_col ? ATTR_MARK : attr;
-            draw_cell(tv, y, x, w, row[ci], a, c->type == COL_INT || c->type == COL_DEC);
-            x += w + 1;
-        }
-    }
+    list_draw(&tv->l);
     if (n == 0)
         draw_text(2, 0, cols, _("(no rows)"), ATTR_DIM, 0);
     buf_free(&h);
@@ -328,25 +332,25 @@ static void table_draw(view *v)
 
 static void move_cur(tview *tv, int64_t delta)
 {
-    tv->cur += delta;
+    tv->l.cur += delta;
     clamp(tv);
 }
 
 static void move_page(tview *tv, int64_t delta)
 {
     if (tv->end) {
-        tv->top += delta;
-        tv->cur += delta;
+        tv->l.top += delta;
+        tv->l.cur += delta;
         clamp(tv);
         return;
     }
     int64_t n = rowsrc_count_upto(tv->src, 0);   /* not counted: clamp finds the end */
-    tv->top += delta;
-    if (n >= 0 && tv->top > n - data_rows())
-        tv->top = n - data_rows();
-    if (tv->top < 0)
-        tv->top = 0;
-    tv->cur += delta;
+    tv->l.top += delta;
+    if (n >= 0 && tv->l.top > n - data_rows())
+        tv->l.top = n - data_rows();
+    if (tv->l.top < 0)
+        tv->l.top = 0;
+    tv->l.cur += delta;
     clamp(tv);
 }
 
@@ -363,8 +367,8 @@ static int sort_progress(void *arg)
 static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
 {
     int64_t rowid = -1;
-    if (tv->cache_n && tv->cur >= tv->cache_pos && tv->cur < tv->cache_pos + tv->cache_n)
-        rowid = tv->cache_rowid[tv->cur - tv->cache_pos];
+    if (tv->cache_n && tv->l.cur >= tv->cache_pos && tv->l.cur < tv->cache_pos + tv->cache_n)
+        rowid = tv->cache_rowid[tv->l.cur - tv->cache_pos];
     rowsrc *src = db_rowsrc_new(tui_db(), tv->t, tv->f, tv->nf, ci, desc, sort_progress, NULL, e);
     if (!src)
         return -1;
@@ -376,11 +380,11 @@ static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
     tv->end = 0;
     cache_clear(tv);
     int64_t pos = rowid >= 0 ? rowsrc_pos_of(src, rowid) : 0;
-    int64_t off = tv->cur - tv->top;
+    int64_t off = tv->l.cur - tv->l.top;
     if (pos < 0)   /* the row is gone (deleted): the cursor stays where it was */
-        pos = was_end ? rowsrc_count(src) + tv->cur : tv->cur;
-    tv->cur = pos < 0 ? 0 : pos;
-    tv->top = tv->cur - off;
+        pos = was_end ? rowsrc_count(src) + tv->l.cur : tv->l.cur;
+    tv->l.cur = pos < 0 ? 0 : pos;
+    tv->l.top = tv->l.cur - off;
     clamp(tv);
     return 0;
 }
@@ -407,9 +411,9 @@ static void filters_not_applied(const mr_err *e)
 static int64_t cur_rowid(tview *tv)
 {
     clamp(tv);
-    cache_load(tv, tv->top, data_rows());
-    if (tv->cur >= tv->cache_pos && tv->cur < tv->cache_pos + tv->cache_n)
-        return tv->cache_rowid[tv->cur - tv->cache_pos];
+    cache_load(tv, tv->l.top, data_rows());
+    if (tv->l.cur >= tv->cache_pos && tv->l.cur < tv->cache_pos + tv->cache_n)
+        return tv->cache_rowid[tv->l.cur - tv->cache_pos];
     return -1;
 }
 
@@ -428,93 +432,6 @@ static void step_col(tview *tv, int delta)
     tv->cur_col = idx < 0 ? tv->t->key_ci : tv->order[idx];
     if (idx < 0)
         tv->left = 0;
-}
-
-static int search_progress(void *arg)
-{
-    (void)arg;
-    tui_progress(_("searching…"), 0, 0);
-    return tui_cancel_requested();
-}
-
-/* Search from position `from` (exclusive) in direction dir, wrapping once. */
-static void search(tview *tv, const char *pat, int dir, int64_t from, int quiet)
-{
-    mr_err e = {0};
-    int64_t pos = rowsrc_find(tv->src, from, dir, pat, search_progress, NULL, &e);
-    int wrapped = 0;
-    if (pos == -1) {
-        int64_t end = dir > 0 ? -1 : count_now(tv);
-        pos = rowsrc_find(tv->src, end, dir, pat, search_progress, NULL, &e);
-        wrapped = pos >= 0;
-    }
-    if (pos == -2) {
-        tui_error(&e);
-        return;
-    }
-    if (pos < 0) {
-        if (!quiet)
-            tui_message(_("no match for %s"), pat);
-        return;
-    }
-    int64_t off = tv->cur - tv->top;
-    tv->cur = pos;
-    if (tv->cur < tv->top || tv->cur >= tv->top + data_rows())
-        tv->top = tv->cur - off;
-    clamp(tv);
-    if (wrapped && !quiet)
-        tui_message(dir > 0 ? _("search wrapped to the top") : _("search wrapped to the bottom"));
-}
-
-static void set_search(tview *tv, const char *pat)
-{
-    rx_free(tv->search_rx);
-    tv->search_rx = NULL;
-    free(tv->search);
-    tv->search = NULL;
-    if (pat && *pat) {
-        tv->search = xstrdup(pat);
-        tv->search_rx = rx_compile(pat, RX_SMARTCASE, NULL);
-    }
-}
-
-/* As the clerk types: jump to the first match from where the search began. */
-static void search_live(const char *text, void *arg)
-{
-    tview *tv = arg;
-    mr_err e = {0};
-    tv->cur = tv->search_origin;
-    clamp(tv);
-    if (!*text) {
-        set_search(tv, NULL);
-        return;
-    }
-    rx *r = rx_compile(text, RX_SMARTCASE, &e);
-    if (!r) {
-        tui_error(&e);   /* incomplete pattern: say why, keep the place */
-        return;
-    }
-    rx_free(r);
-    set_search(tv, text);
-    search(tv, text, tv->search_dir, tv->search_origin - tv->search_dir, 1);
-}
-
-static void prompt_search(tview *tv, int dir)
-{
-    buf pat = BUF_INIT;
-    from_start(tv);   /* a search runs from positions from the start */
-    tv->search_dir = dir;
-    tv->search_origin = tv->cur;
-    if (tui_prompt_live(dir > 0 ? "/" : "?", NULL, &pat, search_live, tv) && pat.len) {
-        set_search(tv, buf_str(&pat));
-        if (tv->search_rx)
-            search(tv, buf_str(&pat), dir, tv->search_origin - dir, 0);
-    } else {
-        tv->cur = tv->search_origin;   /* Esc: back where the search began */
-        set_search(tv, NULL);
-        clamp(tv);
-    }
-    buf_free(&pat);
 }
 
 static void add_filter(tview *tv, const db_filter *f)
@@ -580,26 +497,72 @@ static void filter_equal(tview *tv, int64_t rowid)
     cursor_free(c);
 }
 
-static void table_request(view *v, request req)
+/* ---- the view as the list layer's virtual line source ---- */
+
+static void table_seek(list *l, int how, int64_t delta)
 {
-    tview *tv = v->data;
-    int rows = data_rows();
-    switch (req) {
-    case REQ_UP: move_cur(tv, -1); break;
-    case REQ_DOWN: move_cur(tv, 1); break;
-    case REQ_PAGE_UP: move_page(tv, -rows); break;
-    case REQ_PAGE_DOWN: move_page(tv, rows); break;
-    case REQ_HALF_UP: move_page(tv, -(rows / 2 ? rows / 2 : 1)); break;
-    case REQ_HALF_DOWN: move_page(tv, rows / 2 ? rows / 2 : 1); break;
-    case REQ_FIRST: tv->end = 0; tv->cur = tv->top = 0; clamp(tv); break;
-    case REQ_LAST:
+    tview *tv = l->data;
+    switch (how) {
+    case LIST_LINE: move_cur(tv, delta); break;
+    case LIST_PAGE: move_page(tv, delta); break;
+    case LIST_FIRST: tv->end = 0; tv->l.cur = tv->l.top = 0; clamp(tv); break;
+    case LIST_LAST:
         /* not counted yet: the last page is read from the end, no count */
         tv->end = rowsrc_count_upto(tv->src, 0) < 0;
         tv->end_dv = db_data_version(tui_db());
-        tv->cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
-        tv->top = tv->cur;
+        tv->l.cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
+        tv->l.top = tv->l.cur;
         clamp(tv);
         break;
+    }
+}
+
+static void table_clamp(list *l) { clamp(l->data); }
+static void table_absolute(list *l) { from_start(l->data); }
+static int64_t table_count(list *l) { return count_now(l->data); }
+static int table_rows(list *l) { (void)l; return data_rows(); }
+
+static int search_progress(void *arg)
+{
+    (void)arg;
+    tui_progress(_("searching…"), 0, 0);
+    return tui_cancel_requested();
+}
+
+static int64_t table_find(list *l, int64_t from, int dir, const char *pat, mr_err *e)
+{
+    tview *tv = l->data;
+    return rowsrc_find(tv->src, from, dir, pat, search_progress, NULL, e);
+}
+
+/* ] and [ on a record opened from here: the next or previous row's. */
+static int table_step(list *l, int delta, const table **t, int64_t *rowid)
+{
+    tview *tv = l->data;
+    int64_t want = tv->l.cur + delta, n = tv->end || want < 0 ? 0 : rowsrc_count_upto(tv->src, want + 1);
+    if (tv->end ? want > -1 : want < 0 || (n >= 0 && want >= n))
+        return 0;
+    move_cur(tv, delta);
+    *t = tv->t;
+    *rowid = cur_rowid(tv);
+    return *rowid >= 0;
+}
+
+static const list_ops table_list = {
+    .draw_line = table_line,
+    .rows = table_rows,
+    .seek = table_seek,
+    .clamp = table_clamp,
+    .absolute = table_absolute,
+    .count = table_count,
+    .find = table_find,
+    .step = table_step,
+};
+
+static void table_request(view *v, request req)
+{
+    tview *tv = v->data;
+    switch (req) {
     case REQ_LEFT: step_col(tv, -1); break;
     case REQ_RIGHT: step_col(tv, 1); break;
     case REQ_LINE_START: step_col(tv, -tv->norder - 1); break;
@@ -623,13 +586,9 @@ static void table_request(view *v, request req)
     case REQ_ENTER: {
         int64_t rowid = cur_rowid(tv);
         if (rowid >= 0)
-            view_push(record_new(tv->t, rowid, v));
+            view_push(record_new(tv->t, rowid, &tv->l));
         break;
     }
-    case REQ_NEXT_RECORD:
-    case REQ_PREV_RECORD:
-        tui_message(_("open a record first (Enter)"));
-        break;
     case REQ_ADD:
     case REQ_EDIT:
     case REQ_DUPLICATE:
@@ -639,17 +598,6 @@ static void table_request(view *v, request req)
     case REQ_HISTORY:
         edit_action(req, tv->t, -1);
         break;
-    case REQ_SEARCH: prompt_search(tv, 1); break;
-    case REQ_SEARCH_BACK: prompt_search(tv, -1); break;
-    case REQ_FIND_NEXT:
-    case REQ_FIND_PREV:
-        if (!tv->search) {
-            tui_message("%s", _("no search yet: / searches"));
-            break;
-        }
-        from_start(tv);
-        search(tv, tv->search, req == REQ_FIND_NEXT ? tv->search_dir : -tv->search_dir, tv->cur, 0);
-        break;
     case REQ_FILTER: filter_prompt(tv); break;
     case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1); break;
     case REQ_UNFILTER:
@@ -658,29 +606,15 @@ static void table_request(view *v, request req)
         else
             tui_message("%s", _("no filter to remove"));
         break;
-    case REQ_UNFILTER_ALL: drop_filters(tv, 0); break;
-    default:
+    case REQ_UNFILTER_ALL:
+        if (tv->nf)
+            drop_filters(tv, 0);
+        else
+            tui_message("%s", _("no filter to remove"));
         break;
+    default:
+        list_request(&tv->l, req);
     }
-}
-
-int table_step_record(view *list, int delta, int64_t *rowid)
-{
-    tview *tv = list->data;
-    int64_t want = tv->cur + delta, n = tv->end || want < 0 ? 0 : rowsrc_count_upto(tv->src, want + 1);
-    if (tv->end ? want > -1 : want < 0 || (n >= 0 && want >= n))
-        return 0;
-    move_cur(tv, delta);
-    *rowid = cur_rowid(tv);
-    return *rowid >= 0;
-}
-
-int table_position(view *list, int64_t *i, int64_t *n)
-{
-    tview *tv = list->data;
-    *n = count_now(tv);   /* the record screen says "record i/N" */
-    *i = tv->cur;
-    return *n > 0;
 }
 
 static int table_command(view *v, const char *cmd, const char *arg)
@@ -754,7 +688,7 @@ static void table_status(view *v, buf *out)
     if (tv->end)   /* from the end: the row's number waits for the count */
         snprintf(at, sizeof at, "%s", glyph_pending());
     else
-        snprintf(at, sizeof at, "%lld", (long long)(n ? tv->cur + 1 : 0));
+        snprintf(at, sizeof at, "%lld", (long long)(n ? tv->l.cur + 1 : 0));
     buf_printf(out, "%s  %s %s/%s", tv->t->id, _("row"), at, all);
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
@@ -786,7 +720,7 @@ static void table_free(view *v)
     free(tv->f);
     free(tv->order);
     free(tv->width);
-    set_search(tv, NULL);
+    list_free(&tv->l);
     free(tv);
     free(v);
 }
@@ -826,6 +760,8 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
             tv->order[tv->norder++] = i;
     tv->cur_col = tv->norder ? tv->order[0] : t->key_ci;
     tv->width = xcalloc((size_t)t->ncols, sizeof(int));
+    list_init(&tv->l, &table_list, tv, 0);
+    tv->l.y0 = 2;   /* under the column headers */
     tv->version = tui_data_version();
     fit_widths(tv);
     view *v = xcalloc(1, sizeof *v);

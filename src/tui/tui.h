@@ -49,7 +49,7 @@
     _(HISTORY,     "history",      N_("the change history of the record or the register")) \
     _(HOME,        "home",         N_("the list of registers")) \
     _(SEARCH,      "search",       N_("search forward (a regular expression; as you type)")) \
-    _(SEARCH_BACK, "search-back",  N_("search backward; on a screen that cannot search, this help")) \
+    _(SEARCH_BACK, "search-back",  N_("search backward (a regular expression; as you type)")) \
     _(FIND_NEXT,   "next-match",   N_("next match")) \
     _(FIND_PREV,   "prev-match",   N_("previous match")) \
     _(FILTER,      "filter",       N_("keep rows matching REGEX (any column) or COL:REGEX")) \
@@ -211,7 +211,9 @@ int tui_open_register(const char *name);   /* 1 if a register by that name (open
 /* ---- screens ---- */
 view *home_new(void);
 view *table_new(const table *t, const db_filter *f, int nf, mr_err *e);
-view *record_new(const table *t, int64_t rowid, view *list);
+struct list;
+/* parent: the list it was opened from (] and [ step along its records), or NULL */
+view *record_new(const table *t, int64_t rowid, struct list *parent);
 view *help_new(void);
 view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a new record */
 view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
@@ -224,9 +226,5 @@ view *summary_new(mr_err *e);
 int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                     const char *arg);
 int tui_import_file(const table *t, const char *arg);
-
-/* For record screens opened from a table: move along its list. */
-int table_step_record(view *list, int delta, int64_t *rowid);
-int table_position(view *list, int64_t *i, int64_t *n);
 
 #endif

@@ -938,8 +938,12 @@ static void handle(request req)
     case REQ_HELP:
         if (strcmp(T.top->ops->name, "help") != 0)
             view_push(help_new());
+        else
+            tui_message("%s", _("this is the help  q: back"));
         break;
     case REQ_HOME:
+        if (!T.top->prev)
+            tui_message("%s", _("this is the list of registers"));
         go_home();
         break;
     case REQ_UNDO:

@@ -27,6 +27,7 @@ for size in 80x24 40x10 160x40; do
     screen summary $size ""
 done
 screen nextprev 80x24 ""
+screen nextprev_lists 80x24 "" --today 2026-01-01
 screen paging 80x12 ""
 screen hscroll 80x24 ""
 screen resize 80x24 ""
