@@ -103,7 +103,7 @@ struct view {
 enum { VIEW_SEARCH = 1 };
 enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
-/* ---- shared state (view.c) ---- */
+/* ---- shared state and screen machinery (view.c, display.c, prompt.c) ---- */
 typedef struct tui_opts {
     const char *script;     /* key script: no terminal, drawing to /dev/null */
     int cols, rows;         /* size in script mode */
