@@ -9,11 +9,14 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/i18n.h"
 #include "core/text.h"
@@ -36,10 +39,10 @@ int screen_cols(void) { return COLS; }
 /* The line and the sort arrows are East Asian ambiguous characters: a
  * terminal that draws those wide (--ambiguous wide) would give them two
  * columns where the layout has one, so there they are ASCII too. */
-static int ascii_glyphs(void) { return T.o.ascii || text_ambiguous_wide(); }
-const char *glyph_vline(void) { return ascii_glyphs() ? "|" : "│"; }
-const char *glyph_sort(int desc) { return ascii_glyphs() ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
-const char *glyph_pending(void) { return ascii_glyphs() ? "..." : "…"; }
+int tui_ascii_glyphs(void) { return T.o.ascii || text_ambiguous_wide(); }
+const char *glyph_vline(void) { return tui_ascii_glyphs() ? "|" : "│"; }
+const char *glyph_sort(int desc) { return tui_ascii_glyphs() ? (desc ? "v" : "^") : (desc ? "▼" : "▲"); }
+const char *glyph_pending(void) { return tui_ascii_glyphs() ? "..." : "…"; }
 
 int tui_hanging_up(void)
 {
@@ -108,7 +111,16 @@ int tui_curses_start(mr_err *e)
         snprintf(v, sizeof v, "%d", T.o.cols);
         setenv("COLUMNS", v, 1);
         T.out = fopen("/dev/null", "w");
-        T.in = fopen("/dev/null", "r");
+        /* the input is a pipe the key script's <raw ...> writes bytes into,
+         * so curses itself decodes the escape sequences terminals send */
+        int fds[2];
+        if (pipe(fds) < 0) {
+            err_set(e, EXIT_IO, "pipe: %s", strerror(errno));
+            return -1;
+        }
+        fcntl(fds[0], F_SETFL, O_NONBLOCK);
+        T.in = fdopen(fds[0], "r");
+        T.raw_fd = fds[1];
         if (!term || !*term || strcmp(term, "dumb") == 0)
             term = "xterm-256color";
     } else {

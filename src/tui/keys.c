@@ -94,6 +94,10 @@ static const struct { const char *seq; int code; } sequences[] = {
     {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME}, {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME},
     {"\033[F", KEY_END}, {"\033OF", KEY_END}, {"\033[4~", KEY_END}, {"\033[8~", KEY_END},
     {"\033[2~", KEY_IC}, {"\033[3~", KEY_DC},
+    /* the arrows in both cursor-key modes: a terminal left in (or put
+     * back to) the normal mode sends \e[D where the description says \eOD */
+    {"\033[A", KEY_UP}, {"\033[B", KEY_DOWN}, {"\033[C", KEY_RIGHT}, {"\033[D", KEY_LEFT},
+    {"\033OA", KEY_UP}, {"\033OB", KEY_DOWN}, {"\033OC", KEY_RIGHT}, {"\033OD", KEY_LEFT},
     {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
     /* F1-F4: xterm and screen/tmux (\eOP..), PuTTY and rxvt (\e[11~..),
      * the Linux console (\e[[A..\e[[E, F5 too) */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "core/i18n.h"
@@ -68,13 +69,34 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
     {"Left", KEY_LEFT, 1}, {"Right", KEY_RIGHT, 1}, {"PgUp", KEY_PPAGE, 1},
     {"PgDn", KEY_NPAGE, 1}, {"Home", KEY_HOME, 1}, {"End", KEY_END, 1},
-    {"BS", KEY_BACKSPACE, 1}, {"Tab", '\t', 0}, {"Space", ' ', 0}, {"lt", '<', 0},
+    {"BS", KEY_BACKSPACE, 1}, {"Del", KEY_DC, 1}, {"Tab", '\t', 0}, {"Space", ' ', 0}, {"lt", '<', 0},
     {"F1", KEY_F(1), 1},
 };
 
+static void raw_write(const char *s)
+{
+    buf b = BUF_INIT;
+    for (; *s; s++) {
+        unsigned v;
+        if (s[0] == '\\' && s[1] == 'e')
+            buf_putc(&b, 27), s++;
+        else if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1)
+            buf_putc(&b, (char)v), s += 3;
+        else if (s[0] == '\\' && s[1] == '\\')
+            buf_putc(&b, '\\'), s++;
+        else
+            buf_putc(&b, *s);
+    }
+    if (b.len && write(T.raw_fd, b.s, b.len) != (ssize_t)b.len)
+        tui_warn("%s", _("key script: <raw> could not be sent"));
+    buf_free(&b);
+}
+
 /* Next event from the key script.  Syntax: literal characters, <Name> for
  * the keys above, <C-x> for control keys, <dump>, <dump pending>,
- * <resize WxH>, <cancel> (the next long operation's first check for Esc
+ * <resize WxH>, <raw BYTES> (bytes as a terminal sends them, such as
+ * \e[1~, decoded by curses), <cursor> (prints the prompt cursor's column),
+ * <cancel> (the next long operation's first check for Esc
  * finds one: a cancel made deterministic); lines that start with '#' are
  * comments; newlines are ignored. */
 int script_next(uint32_t *ch, int *rw, int *rh)
@@ -113,6 +135,20 @@ int script_next(uint32_t *ch, int *rw, int *rh)
                         return IN_DUMP;
                     if (strcmp(name, "dump pending") == 0)
                         return IN_DUMP_PENDING;
+                    /* <cursor>: where the prompt's cursor is */
+                    if (strcmp(name, "cursor") == 0) {
+                        if (T.prompt)
+                            printf("--- prompt cursor at column %d ---\n", T.prompt_cx);
+                        else
+                            printf("--- prompt cursor: no prompt open ---\n");
+                        continue;
+                    }
+                    /* <raw BYTES>: the bytes a terminal would send (\e, \xHH,
+                     * \\), decoded by curses as a terminal's are */
+                    if (strncmp(name, "raw ", 4) == 0) {
+                        raw_write(name + 4);
+                        return IN_RAW;
+                    }
                     if (strcmp(name, "cancel") == 0) {
                         T.cancel_armed = 1;
                         continue;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "core/edit.h"
@@ -131,6 +132,18 @@ int tui_next_input(uint32_t *ch)
         }
         if (got_signal)
             return IN_SIGNAL;
+        if (T.script && T.raw_pending) {
+            /* what a <raw ...> wrote, as curses decodes it (keypad on) */
+            wint_t wc;
+            nodelay(stdscr, TRUE);
+            int r = get_wch(&wc);
+            nodelay(stdscr, FALSE);
+            if (r != ERR) {
+                *ch = (uint32_t)wc;
+                return r == KEY_CODE_YES ? IN_KEY : IN_CHAR;
+            }
+            T.raw_pending = 0;
+        }
         if (T.script) {
             int w, h;
             int r = script_next(ch, &w, &h);
@@ -142,6 +155,10 @@ int tui_next_input(uint32_t *ch)
                 resizeterm(h, w);
                 *ch = KEY_RESIZE;
                 return IN_KEY;
+            }
+            if (r == IN_RAW) {
+                T.raw_pending = 1;
+                continue;
             }
             if (r == IN_NONE)
                 continue;
@@ -371,7 +388,8 @@ static void handle(request req)
         break;
     case REQ_PROMPT: {
         buf line = BUF_INIT;
-        if (tui_prompt(":", NULL, &line))
+        prompt_spec ps = {.kind = PROMPT_COMMAND};
+        if (tui_prompt_ask(":", NULL, &line, &ps))
             run_command(buf_str(&line));
         buf_free(&line);
         break;
@@ -519,9 +537,11 @@ int tui_main(db *d, const tui_opts *o)
         fclose(T.script);
         fclose(T.out);
         fclose(T.in);
+        close(T.raw_fd);
     }
     buf_free(&T.msg);
     buf_free(&T.sline);
+    tui_prompt_histories_free();
     return rc;
 }
 
