@@ -208,8 +208,10 @@ static void complete_command(const char *line, size_t *from, le_cands *out)
             offer(out, tui_commands[i].name, w, suffix);
             offer(out, tui_commands[i].alias, w, suffix);
         }
+        /* an action named as a command is the command (run_command
+         * tries the commands first) */
         for (int i = 0; i < nactions; i++)
-            if (actions[i].req != REQ_PROMPT)
+            if (actions[i].req != REQ_PROMPT && !command_find(actions[i].name))
                 offer(out, actions[i].name, w, "");
         offer_registers(out, w, "");
         return;
