@@ -335,7 +335,8 @@ static void edit_field(fview *f)
         buf p = BUF_INIT;
         col_header(c, &p);
         buf_puts(&p, ": ");
-        got = tui_prompt(buf_str(&p), f->vals[f->l.cur], &out);
+        prompt_spec ps = {.kind = PROMPT_VALUE, .t = f->t, .ci = f->l.cur};
+        got = tui_prompt_ask(buf_str(&p), f->vals[f->l.cur], &out, &ps);
         buf_free(&p);
     }
     /* the session ended while the clerk typed: what was typed goes into the

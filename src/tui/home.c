@@ -161,7 +161,7 @@ static void home_status(view *v, buf *out)
             if (i <= h->l.cur)
                 k++;
         }
-    buf_printf(out, _("%d/%d registers  Enter: open  F1: help  Q: quit"), k, n);
+    buf_printf(out, _("%d/%d registers  Enter: open  ?: help  Q: quit"), k, n);
 }
 
 static void home_free(view *v)

@@ -71,7 +71,6 @@ static const binding bindings[] = {
     C('L', REQ_HISTORY, "L"),
     C('H', REQ_HOME, "H"),
     C('/', REQ_SEARCH, "/"),
-    C('?', REQ_SEARCH_BACK, "?"),
     C('n', REQ_FIND_NEXT, "n"),
     C('N', REQ_FIND_PREV, "N"),
     C('&', REQ_FILTER, "&"),
@@ -81,6 +80,9 @@ static const binding bindings[] = {
     C('P', REQ_PROBLEMS, "P"),
     C('R', REQ_SUMMARY, "R"),
     C(':', REQ_PROMPT, ":"),
+    /* ? is help on every screen, as the home screen's status line says;
+     * N after / searches backward (and :search-back asks for a pattern) */
+    C('?', REQ_HELP, "?"),
     K(KEY_F(1), REQ_HELP, "F1"),
     C(CTRL('l'), REQ_REDRAW, "^L"),
     C('Q', REQ_QUIT, "Q"),
@@ -94,6 +96,10 @@ static const struct { const char *seq; int code; } sequences[] = {
     {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME}, {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME},
     {"\033[F", KEY_END}, {"\033OF", KEY_END}, {"\033[4~", KEY_END}, {"\033[8~", KEY_END},
     {"\033[2~", KEY_IC}, {"\033[3~", KEY_DC},
+    /* the arrows in both cursor-key modes: a terminal left in (or put
+     * back to) the normal mode sends \e[D where the description says \eOD */
+    {"\033[A", KEY_UP}, {"\033[B", KEY_DOWN}, {"\033[C", KEY_RIGHT}, {"\033[D", KEY_LEFT},
+    {"\033OA", KEY_UP}, {"\033OB", KEY_DOWN}, {"\033OC", KEY_RIGHT}, {"\033OD", KEY_LEFT},
     {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
     /* F1-F4: xterm and screen/tmux (\eOP..), PuTTY and rxvt (\e[11~..),
      * the Linux console (\e[[A..\e[[E, F5 too) */
@@ -130,9 +136,14 @@ request key_request(int is_key_code, uint32_t ch)
 
 void action_keys(request req, buf *out)
 {
+    size_t start = out->len;
     for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
         if (bindings[i].req == req && bindings[i].label)
             buf_printf(out, "%s%s", out->len ? " " : "", bindings[i].label);
+    /* an action with no key of its own is run by its name after : */
+    for (int i = 0; out->len == start && i < nactions; i++)
+        if (actions[i].req == req)
+            buf_printf(out, "%s:%s", out->len ? " " : "", actions[i].name);
 }
 
 void keys_print_roff(void)

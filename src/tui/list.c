@@ -293,7 +293,7 @@ void list_not_here(request req)
     buf k = BUF_INIT;
     action_keys(req, &k);
     const action *a = &actions[req - 1];
-    tui_message(_("%s (%s) does nothing on this screen  F1: help"),
+    tui_message(_("%s (%s) does nothing on this screen  ?: help"),
                 k.len ? buf_str(&k) : a->name, a->name);
     buf_free(&k);
 }

@@ -470,7 +470,8 @@ static void drop_filters(tview *tv, int keep)
 static void filter_prompt(tview *tv)
 {
     buf arg = BUF_INIT;
-    if (tui_prompt("&", NULL, &arg) && arg.len) {
+    prompt_spec ps = {.kind = PROMPT_FILTER, .t = tv->t};
+    if (tui_prompt_ask("&", NULL, &arg, &ps) && arg.len) {
         db_filter f;
         mr_err e = {0};
         if (db_filter_parse_rx(tv->t, buf_str(&arg), &f, &e) < 0)
@@ -725,6 +726,8 @@ static void table_free(view *v)
     free(v);
 }
 
+static const table *table_of(view *v) { return ((tview *)v->data)->t; }
+
 static const view_ops table_ops = {
     .name = "table",
     .flags = VIEW_SEARCH,
@@ -734,6 +737,7 @@ static const view_ops table_ops = {
     .title = table_title,
     .command = table_command,
     .idle = table_idle,
+    .table = table_of,
     .free = table_free,
 };
 

@@ -91,6 +91,9 @@ typedef struct view_ops {
      * do one piece of it, return 1, or 0 when none is left.  Called while
      * no key is waiting, and in a key script before each dump. */
     int (*idle)(view *v);
+    /* The register the screen shows (":sort", ":filter" complete its
+     * columns), or NULL; the op may be NULL. */
+    const table *(*table)(view *v);
     void (*free)(view *v);
 } view_ops;
 
@@ -103,7 +106,7 @@ struct view {
 enum { VIEW_SEARCH = 1 };
 enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
-/* ---- shared state (view.c) ---- */
+/* ---- shared state and screen machinery (view.c, display.c, prompt.c) ---- */
 typedef struct tui_opts {
     const char *script;     /* key script: no terminal, drawing to /dev/null */
     int cols, rows;         /* size in script mode */
@@ -133,8 +136,29 @@ void tui_redraw(void);
  * or TK_CHAR; TK_EOF/TK_SIGNAL mean the program is ending. */
 enum { TK_KEY, TK_CHAR, TK_EOF, TK_SIGNAL };
 int tui_key(uint32_t *ch);
-int tui_prompt(const char *prefix, const char *initial, buf *out);   /* 1 Enter, 0 Esc */
-/* The same, calling changed(text, arg) after every edit (incremental search). */
+/* A line editor on the message line (prompt.c): ← → Home End ^A ^E ^B ^F
+ * move, Backspace Del ^W ^U ^K delete, ↑ ↓ recall the session's earlier
+ * lines of the same kind, Tab completes; a long line scrolls.  kind says
+ * what Tab completes and which history ↑ recalls. */
+typedef enum prompt_kind {
+    PROMPT_OTHER,     /* no completion; a history of its own */
+    PROMPT_COMMAND,   /* ":": commands, actions, registers, then their arguments */
+    PROMPT_SEARCH,    /* "/" "?": no completion */
+    PROMPT_FILTER,    /* "&" [COL:]REGEX: t's columns, then an enum or link column's values */
+    PROMPT_VALUE,     /* a field of t: column ci's values (enum, link; a ';' list item) */
+} prompt_kind;
+typedef struct prompt_spec {
+    prompt_kind kind;
+    const table *t;
+    int ci;
+    void (*changed)(const char *text, void *arg);   /* after every edit, or NULL */
+    void *arg;
+} prompt_spec;
+/* 1 on Enter with the line in out, 0 on Esc (or when the input ends). */
+int tui_prompt_ask(const char *prefix, const char *initial, buf *out, const prompt_spec *ps);
+int tui_prompt(const char *prefix, const char *initial, buf *out);   /* PROMPT_OTHER */
+/* The search prompt: calling changed(text, arg) after every edit
+ * (incremental search); the search history. */
 int tui_prompt_live(const char *prefix, const char *initial, buf *out,
                     void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */

@@ -222,5 +222,30 @@ stop_pty 20
 is "Home, Ins, Del, PgUp, PgDn, rxvt Home/End, F12, console F1 in a table, then q Q: exit 0 (nothing quit early)" "$st" 0
 grep -q 'Mining permits at the base period' "$T/log"
 is "... the table was open" "$?" 0
+# ... and at a prompt: ← as a terminal in the cursor keys' normal mode
+# sends it (\e[D, which TERM=xterm's description does not have) moves the
+# cursor instead of cancelling, so ":2", ←, "a" is ":a2" and opens 附表2;
+# PuTTY's Home (\e[1~) and End (\e[4~) edit too: ":" "xploration_permits",
+# Home, "e", End is ":exploration_permits".  Which register opened: the
+# rows :export writes from it.
+# wait_file FILE: wait (at most 10 s) until FILE is there
+wait_file() {
+    i=0
+    while [ $i -lt 200 ] && [ ! -s "$1" ]; do sleep 0.05; i=$((i + 1)); done
+}
+start_pty
+wait_log 'registers'
+printf ':2\033[Da\r:export ~/a.csv\r' >&3
+wait_file "$HOME/a.csv"
+grep -q 'KZ21060000001' "$HOME/a.csv" 2>/dev/null
+is "a prompt under TERM=xterm: ESC [ D moves left (:2 <- a opens a2)" "$?" 0
+printf 'H:xploration_permits\033[1~e\033[4~\r:export ~/b.csv\r' >&3
+wait_file "$HOME/b.csv"
+grep -q '于家堡地区金矿详查' "$HOME/b.csv" 2>/dev/null
+is "... PuTTY's Home and End edit the line (:exploration_permits opens)" "$?" 0
+printf 'Q' >&3
+stop_pty 20
+is "... Q: exit 0" "$st" 0
+rm -f "$HOME/a.csv" "$HOME/b.csv"
 TERM=xterm-256color; export TERM
 done_testing

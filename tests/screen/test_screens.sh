@@ -32,6 +32,18 @@ screen paging 80x12 ""
 screen hscroll 80x24 ""
 screen resize 80x24 ""
 screen prompt 80x24 ""
+# the prompt's line editor: editing in the middle, Home/End as PuTTY and
+# xterm send them (decoded by curses under each TERM: the same screens),
+# history, Tab completion (a file for :export and :import from the home
+# folder), a long CJK value at 80 columns
+for term in xterm xterm-256color screen linux; do
+    TERM=$term screen prompt_edit 80x24 ""
+done
+mkdir -p "$HOME/exports" && : >"$HOME/permits-2026.csv"
+screen prompt_tab 80x24 ""
+rm -rf "$HOME/exports" "$HOME/permits-2026.csv"
+screen prompt_long 80x24 ""
+screen prompt_long 80x24 -wide --ambiguous wide
 screen search 80x24 ""
 screen filter 80x24 ""
 screen home 80x24 -zh --lang zh
