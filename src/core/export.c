@@ -36,12 +36,28 @@ int export_csv(db *d, const table *t, const char *path, const export_opts *o, in
     csvw_end(w);
     buf_free(&h);
     int got;
+    buf v = BUF_INIT;
     while ((got = cursor_next(c)) == 1) {
-        for (int i = 0; i < nc; i++)
-            csvw_field(w, cursor_val(c, cis[i]));
+        for (int i = 0; i < nc; i++) {
+            const column *col = &t->cols[cis[i]];
+            const char *raw = cursor_val(c, cis[i]);
+            if (col->type == COL_DEC && col->scale >= 0 && raw && *raw) {
+                /* the plan's decimals (199.8790), unless a digit would be lost */
+                char *end;
+                double x = strtod(raw, &end);
+                if (*end == '\0') {
+                    buf_reset(&v);
+                    col_format(col, raw, &v);
+                    if (strtod(buf_str(&v), NULL) == x)
+                        raw = buf_str(&v);
+                }
+            }
+            csvw_field(w, raw);
+        }
         csvw_end(w);
         (*rows)++;
     }
+    buf_free(&v);
     int rc = 0;
     if (got < 0) {
         err_set(e, EXIT_DB, "%s: %s", db_path(d), cursor_error(c));
