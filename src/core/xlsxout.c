@@ -136,7 +136,7 @@ static int date_parse(const char *s, lxw_datetime *d)
 
 static int number_parse(const char *s, double *v)
 {
-    if (!*s)
+    if (!*s || strpbrk(s, "xXpPnN"))   /* no hex (0x10), inf or nan: text, as stored */
         return 0;
     char *end;
     errno = 0;

@@ -237,6 +237,17 @@ is "... with the view's rows and columns" "$("$PY" "$T/check.py" cell "$T/a2.bin
 is "to a pipe: the same workbook" "$("$PY" "$T/check.py" cell "$T/pipe.xlsx" 附表1 A1)" \
     "附表1 辽宁省丹东市国家规划矿区表|s|General"
 
+# the browser's :export FILE.xlsx: the view as a workbook, filter and all
+printf ':exploration_areas<Enter>:export %s<Enter>' "$T/tui.xlsx" >"$T/k.keys"
+"$MINREG" --script "$T/k.keys" --size 100x24 >"$T/screen" 2>"$T/err"
+is "the browser's :export FILE.xlsx runs" "$?" 0
+"$PY" "$T/check.py" one "$T/tui.xlsx" "$T/reg.db" exploration_areas "$T/exploration_areas.json" >"$T/res" 2>&1
+tap <"$T/res"
+printf ':exploration_areas<Enter>&宽甸<Enter>:export %s<Enter>' "$T/tui2.xlsx" >"$T/k.keys"
+"$MINREG" --script "$T/k.keys" --size 100x24 >"$T/screen" 2>"$T/err"
+is "... of the filtered view: its rows only" "$("$PY" "$T/check.py" cell "$T/tui2.xlsx" 附表2 B3)/$("$PY" "$T/check.py" cell "$T/tui2.xlsx" 附表2 B4)" \
+    "KZ21060000003|s|@/KZ21060000004|s|@"
+
 # ---- the whole register ----
 run_minreg export --all -o "$T/all.xlsx"
 is "export --all -o FILE.xlsx exits 0" "$rc" 0
