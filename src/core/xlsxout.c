@@ -401,9 +401,9 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
     }
     sheet_finish(&sh, nc, last, widths);
     rc = x->err_code ? -1 : 0;
-    if (x->err_code)
-        err_set(e, x->err_code, "%s", x->err);
 out:
+    if (rc < 0 && x->err_code && !e->code)   /* libxlsxwriter's error, not SQLite's */
+        err_set(e, x->err_code, "%s", x->err);
     cursor_free(c);
     buf_free(&hb);
     buf_free(&title);
