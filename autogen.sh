@@ -13,8 +13,9 @@
 set -e
 
 DEPS="build-essential autoconf automake gettext pkg-config
-      libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev libsodium-dev
-      sqlite3 tmux procps clang libclang-rt-14-dev strace valgrind"
+      libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev libsodium-dev libxlsxwriter-dev
+      sqlite3 tmux procps clang libclang-rt-14-dev strace valgrind
+      python3-openpyxl"
 BENCH_DEPS="visidata time"
 
 missing() {

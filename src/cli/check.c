@@ -21,7 +21,7 @@
 static void usage_check(FILE *f)
 {
     fputs(_("usage: minreg check [TABLE...] [--format text|csv|json] [--today YYYY-MM-DD] [--full] [--rules]\n"
-            "                    [--raw-cells]\n"),
+            "                    [--raw-cells] [-o FILE] [--excel]\n"),
           f);
 }
 
@@ -139,15 +139,42 @@ static void print_text(printer *p, const finding *f)
         text_flush(p);
 }
 
+/* The CSV header: ids for other tools; for Excel, the text table's
+ * headers in the interface language (and no row id). */
+static void csv_header(void)
+{
+    if (!cli_excel) {
+        fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
+        return;
+    }
+    out_bom(stdout);
+    const char *h[] = {_("Severity"), _("Rule"), _("Clause"), _("Register"), _("Record"),
+                       _("Column"), _("Message")};
+    for (int i = 0; i < 7; i++)
+        csv_field(stdout, h[i], 0, i == 0);
+    out_eol(stdout);
+}
+
 static void print_csv(printer *p, const finding *f)
 {
     const table *t = f->ti >= 0 ? &p->s->tables[f->ti] : NULL;
     int flags = p->flags;
     if (p->n++ == 0)
-        fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
+        csv_header();
     char rowid[32] = "";
     if (f->rowid >= 0)
         snprintf(rowid, sizeof rowid, "%lld", (long long)f->rowid);
+    if (cli_excel) {   /* for people: the interface language, the column's label */
+        csv_field(stdout, check_severity_name(f->rule->sev), flags, 1);
+        csv_field(stdout, f->rule->id, flags, 0);
+        csv_field(stdout, f->source, flags, 0);
+        csv_field(stdout, t ? t->id : "", flags, 0);
+        csv_field(stdout, f->key, flags, 0);
+        csv_field(stdout, t && f->ci >= 0 ? t->cols[f->ci].label : "", flags, 0);
+        csv_field(stdout, f->msg, flags, 0);
+        out_eol(stdout);
+        return;
+    }
     csv_field(stdout, check_severity_id(f->rule->sev), flags, 1);
     csv_field(stdout, f->rule->id, flags, 0);
     csv_field(stdout, f->source, flags, 0);
@@ -214,7 +241,7 @@ static void print_end(printer *p, const check_result *res)
         printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
     } else if (p->fmt == FMT_CSV) {
         if (p->n == 0)
-            fputs("severity,rule,source,register,key,rowid,column,message\n", stdout);
+            csv_header();
     } else {
         fputs(p->n ? "\n]\n" : "[]\n", stdout);
     }
@@ -226,14 +253,18 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
         {"format", required_argument, NULL, 'F'}, {"today", required_argument, NULL, 't'},
         {"rules", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
         {"full", no_argument, NULL, 'X'}, {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
+        {"output", required_argument, NULL, 'o'}, {"excel", no_argument, NULL, 'E'},
         {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int rules = 0, full = 0, raw_cells = 0, o;
+    int rules = 0, full = 0, raw_cells = 0, o, excel = 0;
+    const char *out_path = NULL;
     char today[11];
     check_today(today);
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = cli_getopt(argc, argv, "F:t:rh", opts)) != -1) {
+    while ((o = cli_getopt(argc, argv, "F:t:rho:", opts)) != -1) {
         switch (o) {
+        case 'o': out_path = optarg; break;
+        case 'E': excel = 1; break;
         case 'F':
             if (!out_format_parse(optarg, &fmt) || fmt == FMT_TSV) {
                 err_set(e, EXIT_USAGE, _("unknown format '%s' (text, csv, json)"), optarg);
@@ -258,6 +289,7 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
         print_rules(fmt, raw_cells);
         return EXIT_OK;
     }
+    cli_excel = fmt == FMT_CSV && (excel || out_path);
     int nt = argc - optind;
     const table **tables = nt ? xcalloc((size_t)nt, sizeof *tables) : NULL;
     for (int i = 0; i < nt; i++)
@@ -265,6 +297,10 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
             free(tables);
             return e->code;
         }
+    if (out_path && cli_out_open(d, out_path, e) < 0) {
+        free(tables);
+        return e->code;
+    }
     printer p = {.fmt = fmt, .s = db_schema(d), .flags = raw_cells};
     check_opts co = {.today = today, .tables = tables, .ntables = nt, .integrity = full ? 2 : 1,
                      .schema = 1, .emit = print_one, .emit_arg = &p};
@@ -280,5 +316,9 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e)
     }
     check_result_free(&res);
     free(tables);
+    /* findings (exit 1) are a result, not a failure: the file is kept */
+    if (out_path && cli_out_close(rc == EXIT_OK || rc == EXIT_NOTFOUND, e) < 0 &&
+        (rc == EXIT_OK || rc == EXIT_NOTFOUND))
+        rc = e->code;
     return rc;
 }

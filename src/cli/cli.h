@@ -69,6 +69,20 @@ enum { CELL_NUMERIC = 1, CELL_RAW = 2 };
 #define OPT_RAW_CELLS 0x100   /* getopt_long's value for --raw-cells */
 void out_cell(FILE *f, out_format fmt, const char *s, int flags);
 
+/* CSV for Excel (`show`, `check`, `report` with --format csv and -o FILE or
+ * --excel): a UTF-8 byte order mark, CRLF line ends, headers in the
+ * interface language and decimals as the plan prints them. */
+extern int cli_excel;
+void out_eol(FILE *f);   /* CRLF for Excel, else LF */
+void out_bom(FILE *f);   /* the byte order mark, for Excel only */
+/* A column's header: "label(unit)" (for Excel in English: the English label). */
+void cli_col_header(const column *c, buf *out);
+/* -o FILE: standard output goes to FILE, opened by outfile.c (never the
+ * register, a temporary renamed into place), until cli_out_close, which
+ * commits it (ok) or drops it.  0, or -1 with e filled. */
+int cli_out_open(db *d, const char *path, mr_err *e);
+int cli_out_close(int ok, mr_err *e);
+
 /* ---- errors and options (opt.c): every byte to stderr escaped ---- */
 /* "minreg: MSG" on stderr, escaped; keep_lines: each line of a multi-line
  * message (a usage text) on its own line, each escaped. */

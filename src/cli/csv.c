@@ -184,7 +184,17 @@ static const char *export_usage(void)
 {
     return _("usage: minreg export TABLE [-o FILE] [--where COL=VALUE]... [--columns A,B]\n"
              "         [--sort COL [--desc]] [--header labels|ids] [--bom]\n"
-             "         [--encoding utf-8|gb18030] [--delimiter C] [--crlf] [--raw-cells]");
+             "         [--encoding utf-8|gb18030] [--delimiter C] [--crlf] [--raw-cells]\n"
+             "         [--format csv|xlsx]\n"
+             "       minreg export --all -o FILE.xlsx");
+}
+
+static void on_note(void *arg, const char *msg)
+{
+    (void)arg;
+    fputs("minreg: ", stderr);
+    out_safe(stderr, msg);
+    fputc('\n', stderr);
 }
 
 int cmd_export(db *d, int argc, char **argv, mr_err *e)
@@ -195,10 +205,11 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         {"desc", no_argument, NULL, 'D'}, {"header", required_argument, NULL, 'H'},
         {"bom", no_argument, NULL, 'B'}, {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'd'}, {"crlf", no_argument, NULL, 'C'},
-        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
-    export_opts o = {.sort_ci = -1};
-    const char *out = NULL, *wheres[32], *cols = NULL, *sort = NULL;
-    int nw = 0, c;
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {"format", required_argument, NULL, 'F'},
+        {"all", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    export_opts o = {.sort_ci = -1, .note = on_note};
+    const char *out = NULL, *wheres[32], *cols = NULL, *sort = NULL, *format = NULL;
+    int nw = 0, c, all = 0, csv_only = 0;
     optind = 0;
     while ((c = cli_getopt(argc, argv, "o:", opts)) != -1) {
         switch (c) {
@@ -220,16 +231,26 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
             }
             o.header_ids = strcmp(optarg, "ids") == 0;
             break;
-        case 'B': o.w.bom = 1; break;
-        case 'C': o.w.crlf = 1; break;
-        case OPT_RAW_CELLS: o.w.raw_cells = 1; break;
+        case 'B': o.w.bom = 1; csv_only = 1; break;
+        case 'C': o.w.crlf = 1; csv_only = 1; break;
+        case OPT_RAW_CELLS: o.w.raw_cells = 1; csv_only = 1; break;
+        case 'A': all = 1; break;
+        case 'F':
+            if (strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
+                err_set(e, EXIT_USAGE, _("unknown format '%s' (csv, xlsx)"), optarg);
+                return EXIT_USAGE;
+            }
+            format = optarg;
+            break;
         case 'E':
+            csv_only = 1;
             if (!text_enc_parse(optarg, &o.w.enc) || (o.w.enc != ENC_UTF8 && o.w.enc != ENC_GB18030)) {
                 err_set(e, EXIT_USAGE, _("--encoding wants utf-8 or gb18030, not '%s'"), optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'd':
+            csv_only = 1;
             if (!(o.w.delim = csv_delim_parse(optarg))) {
                 err_set(e, EXIT_USAGE, _("--delimiter wants one character (or tab), not '%s'"), optarg);
                 return EXIT_USAGE;
@@ -238,17 +259,46 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         default: err_set(e, EXIT_USAGE, "%s", export_usage()); return EXIT_USAGE;
         }
     }
-    if (argc - optind != 1) {
+    /* the format: --format, else the output's name (.xlsx), else CSV */
+    int xlsx = format ? strcmp(format, "xlsx") == 0 : (out && export_is_xlsx(out));
+    if (argc - optind != (all ? 0 : 1) || (all && (nw || cols || sort))) {
         err_set(e, EXIT_USAGE, "%s", export_usage());
+        return EXIT_USAGE;
+    }
+    if (all && !xlsx) {
+        err_set(e, EXIT_USAGE, "%s", _("--all writes a workbook: give -o FILE.xlsx (or --format xlsx)"));
+        return EXIT_USAGE;
+    }
+    if (xlsx && csv_only) {
+        err_set(e, EXIT_USAGE, "%s",
+                _("--bom, --crlf, --encoding, --delimiter and --raw-cells are for CSV, not for a workbook"));
+        return EXIT_USAGE;
+    }
+    if (xlsx && (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO)) {
+        err_set(e, EXIT_USAGE, "%s", _("a workbook is not for the terminal: give -o FILE.xlsx"));
         return EXIT_USAGE;
     }
     if (o.w.bom && o.w.enc == ENC_GB18030) {
         err_set(e, EXIT_USAGE, "%s", _("--bom is for UTF-8 output; GB18030 files have none"));
         return EXIT_USAGE;
     }
-    const table *t = cli_table(d, argv[optind], e);
-    if (!t)
+    const table *t = all ? NULL : cli_table(d, argv[optind], e);
+    if (!t && !all)
         return e->code;
+    if (all) {
+        int64_t rows;
+        if (export_xlsx(d, NULL, out, &o, &rows, e) < 0)
+            return e->code;
+        if (out && strcmp(out, "-")) {
+            buf b = BUF_INIT;
+            buf_printf(&b, _n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows,
+                       out);
+            out_safe(stdout, buf_str(&b));
+            putchar('\n');
+            buf_free(&b);
+        }
+        return EXIT_OK;
+    }
     db_filter f[32];
     for (int i = 0; i < nw; i++)
         if (cli_parse_where(t, wheres[i], &f[i], e) < 0)
@@ -272,7 +322,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
     if (to_stdout)
         fflush(stdout);
     int64_t rows;
-    int rc = export_csv(d, t, out, &o, &rows, e);
+    int rc = xlsx ? export_xlsx(d, t, out, &o, &rows, e) : export_csv(d, t, out, &o, &rows, e);
     free(cis);
     if (rc < 0)
         return e->code;

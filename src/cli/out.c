@@ -1,12 +1,16 @@
 /* out.c — aligned text tables, JSON strings and safe printing for the CLI. */
+#include "config.h"
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/i18n.h"
+#include "core/outfile.h"
 #include "core/text.h"
 
 int out_format_parse(const char *s, out_format *f)
@@ -209,4 +213,70 @@ void out_safe(FILE *f, const char *s)
     text_escape(&b, s, n);
     fwrite(b.s, 1, b.len, f);
     buf_free(&b);
+}
+
+/* ---- -o FILE and CSV for Excel ---------------------------------------------- */
+
+int cli_excel;
+static outfile *redirect;
+static int saved_stdout = -1;
+
+int cli_out_open(db *d, const char *path, mr_err *e)
+{
+    fflush(stdout);
+    if (!(redirect = outfile_open(path, db_path(d), e)))
+        return -1;
+    saved_stdout = dup(STDOUT_FILENO);
+    if (saved_stdout < 0 || dup2(outfile_fd(redirect), STDOUT_FILENO) < 0) {
+        err_set(e, EXIT_IO, "%s: %s", outfile_name(redirect), strerror(errno));
+        if (saved_stdout >= 0)
+            close(saved_stdout);
+        saved_stdout = -1;
+        outfile_abort(redirect);
+        redirect = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_out_close(int ok, mr_err *e)
+{
+    if (!redirect)
+        return ok ? 0 : -1;
+    int bad = fflush(stdout) != 0 || ferror(stdout), err = errno;
+    dup2(saved_stdout, STDOUT_FILENO);
+    close(saved_stdout);
+    saved_stdout = -1;
+    clearerr(stdout);
+    outfile *f = redirect;
+    redirect = NULL;
+    if (!ok) {
+        outfile_abort(f);
+        return -1;
+    }
+    if (bad) {
+        err_set(e, EXIT_IO, "%s: %s", outfile_name(f), strerror(err ? err : EIO));
+        outfile_abort(f);
+        return -1;
+    }
+    return outfile_commit(f, e);
+}
+
+void out_eol(FILE *f) { fputs(cli_excel ? "\r\n" : "\n", f); }
+
+void out_bom(FILE *f)
+{
+    if (cli_excel)
+        fputs("\xef\xbb\xbf", f);
+}
+
+void cli_col_header(const column *c, buf *out)
+{
+    if (!cli_excel || i18n_is_zh()) {
+        col_header(c, out);
+        return;
+    }
+    buf_puts(out, c->label_en);
+    if (*c->unit)
+        buf_printf(out, "(%s)", c->unit);
 }

@@ -55,19 +55,23 @@ static void sec_print(const sum_section *s, out_format fmt, int raw_cells, int f
 
 static void usage_report(FILE *f)
 {
-    fputs(_("usage: minreg report summary [--format text|csv] [--raw-cells]\n"), f);
+    fputs(_("usage: minreg report summary [--format text|csv] [--raw-cells] [-o FILE] [--excel]\n"), f);
 }
 
 int cmd_report(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'},
-        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {"output", required_argument, NULL, 'o'},
+        {"excel", no_argument, NULL, 'X'}, {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
-    int o, raw_cells = 0;
+    int o, raw_cells = 0, excel = 0;
+    const char *out_path = NULL;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = cli_getopt(argc, argv, "F:h", opts)) != -1) {
+    while ((o = cli_getopt(argc, argv, "F:ho:", opts)) != -1) {
         switch (o) {
+        case 'o': out_path = optarg; break;
+        case 'X': excel = 1; break;
         case 'F':
             if (!out_format_parse(optarg, &fmt) || (fmt != FMT_TEXT && fmt != FMT_CSV)) {
                 err_set(e, EXIT_USAGE, _("unknown format '%s' (text, csv)"), optarg);
@@ -88,8 +92,12 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         summary_free(&sm);
         return e->code;
     }
+    if (out_path && cli_out_open(d, out_path, e) < 0) {
+        summary_free(&sm);
+        return e->code;
+    }
     int tty = isatty(STDOUT_FILENO), csv = fmt == FMT_CSV;
-    if (csv && !tty)
+    if (csv && (!tty || excel))
         fputs("\xef\xbb\xbf", stdout);   /* UTF-8 byte order mark, for Excel */
     sum_section secs[SUM_SECTIONS];
     summary_sections(&sm, csv, secs);
@@ -99,5 +107,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         printf("\n%s\n", summary_note());
     summary_sections_free(secs);
     summary_free(&sm);
+    if (out_path && cli_out_close(1, e) < 0)
+        return e->code;
     return EXIT_OK;
 }

@@ -109,7 +109,7 @@ static void usage_show(FILE *f)
 {
     fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--grep [COL:]REGEX]... [--columns A,B]\n"
             "                   [--sort COL [--desc]] [--limit N] [--format text|csv|tsv|json]\n"
-            "                   [--raw-cells]\n"), f);
+            "                   [--raw-cells] [-o FILE] [--excel]\n"), f);
 }
 
 int cmd_show(db *d, int argc, char **argv, mr_err *e)
@@ -119,16 +119,20 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         {"format", required_argument, NULL, 'F'}, {"columns", required_argument, NULL, 'c'},
         {"sort", required_argument, NULL, 's'}, {"desc", no_argument, NULL, 'D'},
         {"grep", required_argument, NULL, 'g'}, {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *wheres[32], *greps[32];
+        {"help", no_argument, NULL, 'h'}, {"output", required_argument, NULL, 'o'},
+        {"excel", no_argument, NULL, 'X'}, {NULL, 0, NULL, 0}};
+    const char *wheres[32], *greps[32], *out_path = NULL;
+    int excel = 0;
     int nw = 0, ng = 0, desc = 0, rc = EXIT_OK, raw_cells = 0;
     long limit = -1;
     out_format fmt = FMT_TEXT;
     const char *cols_arg = NULL, *sort_arg = NULL;
     int o;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
-    while ((o = cli_getopt(argc, argv, "w:n:F:c:s:Dg:h", opts)) != -1) {
+    while ((o = cli_getopt(argc, argv, "w:n:F:c:s:Dg:ho:", opts)) != -1) {
         switch (o) {
+        case 'o': out_path = optarg; break;
+        case 'X': excel = 1; break;
         case 'g':
             if (ng == 32) {
                 err_set(e, EXIT_USAGE, _("too many --grep options"));
@@ -173,6 +177,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     const table *t = cli_table(d, argv[optind], e);
     if (!t)
         return e->code;
+    cli_excel = fmt == FMT_CSV && (excel || out_path);
     db_filter f[64];
     for (int i = 0; i < nw; i++)
         if (cli_parse_where(t, wheres[i], &f[i], e) < 0)
@@ -196,6 +201,10 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     buf v = BUF_INIT, h = BUF_INIT;
     int *w = NULL;
     cursor *c = NULL;
+    if (out_path && cli_out_open(d, out_path, e) < 0) {
+        out_path = NULL;
+        goto fail;
+    }
     if (fmt == FMT_TEXT) {
         /* First pass: widths.  The second streams the rows, so memory does not
          * grow with the table. */
@@ -244,14 +253,15 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         printf("%s\n", buf_str(&line));
         buf_free(&line);
     } else if (fmt == FMT_CSV || fmt == FMT_TSV) {
+        out_bom(stdout);
         for (int i = 0; i < nc; i++) {
             if (i)
                 putchar(fmt == FMT_CSV ? ',' : '\t');
             buf_reset(&h);
-            col_header(&t->cols[cis[i]], &h);
+            cli_col_header(&t->cols[cis[i]], &h);
             out_cell(stdout, fmt, buf_str(&h), raw_cells);
         }
-        putchar('\n');
+        out_eol(stdout);
     } else {
         putchar('[');
     }
@@ -282,7 +292,13 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                 if (i)
                     putchar(fmt == FMT_CSV ? ',' : '\t');
                 /* guarded against spreadsheet formulas; to a terminal (and
-                 * TSV always) escaped, never raw */
+                 * TSV always) escaped, never raw; for Excel the plan's decimals */
+                if (cli_excel && raw && col->type == COL_DEC) {
+                    buf_reset(&v);
+                    col_format(col, raw, &v);
+                    if (strtod(buf_str(&v), NULL) == strtod(raw, NULL))   /* no digit lost */
+                        raw = buf_str(&v);
+                }
                 out_cell(stdout, fmt, raw, raw_cells | (is_numeric(col) ? CELL_NUMERIC : 0));
                 break;
             case FMT_JSON:
@@ -305,7 +321,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         } else if (fmt == FMT_JSON) {
             putchar('}');
         } else {
-            putchar('\n');
+            out_eol(stdout);
         }
         nrows++;
     }
@@ -321,6 +337,8 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
 fail:
     rc = e->code;
 out:
+    if (out_path && cli_out_close(rc == EXIT_OK, e) < 0 && rc == EXIT_OK)
+        rc = e->code;
     free(cis);
     free(w);
     buf_free(&v);

@@ -3,6 +3,36 @@
 #include "export.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* The plan's decimals: "199.879" with scale 4 is "199.8790".  Only plain
+ * decimals ([-]digits[.digits]) with at most scale decimals are padded,
+ * with zeros, so no digit is lost or changed (and no printf per cell). */
+static int pad(const char *raw, int scale, buf *out)
+{
+    const char *p = raw + (*raw == '-');
+    size_t ints = strspn(p, "0123456789");
+    if (!ints)
+        return 0;
+    const char *dot = p + ints;
+    size_t decs = 0;
+    if (*dot == '.') {
+        decs = strspn(dot + 1, "0123456789");
+        if (!decs || dot[1 + decs])
+            return 0;
+    } else if (*dot) {
+        return 0;
+    }
+    if (decs >= (size_t)scale)
+        return 0;
+    buf_reset(out);
+    buf_puts(out, raw);
+    if (!decs)
+        buf_putc(out, '.');
+    for (size_t i = decs; i < (size_t)scale; i++)
+        buf_putc(out, '0');
+    return 1;
+}
 
 int export_csv(db *d, const table *t, const char *path, const export_opts *o, int64_t *rows,
                mr_err *e)
@@ -36,12 +66,19 @@ int export_csv(db *d, const table *t, const char *path, const export_opts *o, in
     csvw_end(w);
     buf_free(&h);
     int got;
+    buf v = BUF_INIT;
     while ((got = cursor_next(c)) == 1) {
-        for (int i = 0; i < nc; i++)
-            csvw_field(w, cursor_val(c, cis[i]));
+        for (int i = 0; i < nc; i++) {
+            const column *col = &t->cols[cis[i]];
+            const char *raw = cursor_val(c, cis[i]);
+            if (col->type == COL_DEC && col->scale > 0 && raw && *raw && pad(raw, col->scale, &v))
+                raw = buf_str(&v);
+            csvw_field(w, raw);
+        }
         csvw_end(w);
         (*rows)++;
     }
+    buf_free(&v);
     int rc = 0;
     if (got < 0) {
         err_set(e, EXIT_DB, "%s: %s", db_path(d), cursor_error(c));

@@ -28,6 +28,14 @@ static char *expand(const char *arg)
     return buf_steal(&b);
 }
 
+/* the last thing an export had to say (a register continued on a next sheet) */
+static void export_note(void *arg, const char *msg)
+{
+    buf *b = arg;
+    buf_reset(b);
+    buf_puts(b, msg);
+}
+
 int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                     const char *arg)
 {
@@ -36,14 +44,19 @@ int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int
         return 0;
     }
     char *path = expand(arg);
+    buf note = BUF_INIT;
     export_opts o = {.f = f, .nf = nf, .sort_ci = sort_ci, .desc = desc,
-                     .w = {.bom = 1, .crlf = 1, .enc = ENC_UTF8}};
+                     .w = {.bom = 1, .crlf = 1, .enc = ENC_UTF8}, .note = export_note, .note_arg = &note};
     mr_err e = {0};
     int64_t rows;
-    if (export_csv(tui_db(), t, path, &o, &rows, &e) < 0)
+    /* FILE.xlsx: a workbook in the plan's layout, else CSV for Excel */
+    if ((export_is_xlsx(path) ? export_xlsx : export_csv)(tui_db(), t, path, &o, &rows, &e) < 0)
         tui_error(&e);
+    else if (note.len)
+        tui_message("%s", buf_str(&note));
     else
         tui_message(_n("%lld row written to %s", "%lld rows written to %s", rows), (long long)rows, path);
+    buf_free(&note);
     free(path);
     return 0;
 }

@@ -162,7 +162,7 @@ run_minreg import
 is "import without arguments: usage, exit 2, on three lines" "$rc $(wc -l <"$T/err")" "2 3"
 is "... none with an escaped line break" "$(grep -c 'dry-run]\\n' "$T/err")" 0
 run_minreg export
-is "export without arguments: usage on three lines" "$rc $(wc -l <"$T/err")" "2 3"
+is "export without arguments: usage on five lines (CSV, then --all)" "$rc $(wc -l <"$T/err")" "2 5"
 
 # ---- --skip-bad --rejects: good rows in, bad rows out with reasons, fixable ----
 fails "--skip-bad needs --rejects" 2 "--skip-bad and --rejects FILE go together" import a3 "$B/values.csv" --skip-bad
@@ -301,7 +301,7 @@ is "--upsert with only the key and one column is accepted" "$rc:$(tail -1 "$T/ou
 "$MINREG" export a3 >"$T/up-after.csv"
 is "... only that column of that row changed; the columns the file lacks kept their values" \
     "$(diff "$T/up-before.csv" "$T/up-after.csv" | grep '^[<>]')" \
-    "$(printf '< TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,4.5,2022,2024,省级,振安区,,\n> TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,7.25,2022,2024,省级,振安区,,')"
+    "$(printf '< TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,4.5000,2022,2024,省级,振安区,,\n> TK02,五龙億达金矿区块,KZ21060000002,金矿;银矿,贵金属矿产,详查,7.2500,2022,2024,省级,振安区,,')"
 run_minreg log --format tsv
 is "... the audit records only the field that changed" "$(awk -F'\t' '$1 == 5 { print $6, $7, $8, $9 }' "$T/out")" "TK02 area_km2 4.5 7.25"
 printf '区块编号,面积\nTK02,8\nTK77,2\n' >"$T/partnew.csv"
