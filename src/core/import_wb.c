@@ -276,6 +276,7 @@ static int find_header(wbsrc *s, int sheet, int chosen, mr_err *e)
 csv_reader *import_wb_open(importer *im, const char *path)
 {
     mr_err *e = im->e;
+    im->path = path;
     wb *w = wb_open(path, e);
     if (!w)
         return NULL;

@@ -804,7 +804,8 @@ wb *wb_open_xlsx(const char *path, mr_err *e)
         zip_error_t er;
         zip_error_init_with_code(&er, ze);
         if (ze == ZIP_ER_NOZIP)
-            err_set(e, EXIT_DATA, _("%s: not a readable .xlsx workbook (not a zip file)"), path);
+            err_set(e, EXIT_DATA, _("%s: not a readable .xlsx workbook (it has no zip directory: the file is damaged or "
+                                    "cut short)"), path);
         else
             damaged(w, zip_error_strerror(&er), e);
         zip_error_fini(&er);
