@@ -306,6 +306,17 @@ void wb_num_text(double v, char out[64])
     char t[64];
     snprintf(t, sizeof t, "%.14e", v);
     int ex = atoi(strchr(t, 'e') + 1);
+    if (ex >= 15 && ex < 60) {   /* the 15 digits, then zeros: 1.23456789012346e+18 */
+        char *o = out;
+        if (v < 0)
+            *o++ = '-';
+        const char *m = t + (v < 0);
+        *o++ = m[0];
+        for (int i = 0; i < ex; i++)
+            *o++ = i < 14 ? m[2 + i] : '0';
+        *o = '\0';
+        return;
+    }
     int dec = 14 - ex;
     if (dec < 0)
         dec = 0;
