@@ -668,8 +668,10 @@ static int find_merges(wb *w, const char *name, mr_err *e)
 
 static void sheet_close(xlsx *x)
 {
-    if (x->p)
+    if (x->p) {
+        free(XML_GetUserData(x->p));
         XML_ParserFree(x->p);
+    }
     x->p = NULL;
     part_close(&x->sp);
 }
@@ -757,8 +759,6 @@ static void xlsx_close(wb *w)
     xlsx *x = w->impl;
     if (!x)
         return;
-    if (x->p)
-        free(XML_GetUserData(x->p));
     sheet_close(x);
     if (x->z)
         zip_discard(x->z);

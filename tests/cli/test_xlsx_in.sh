@@ -106,6 +106,9 @@ if command -v zip >/dev/null 2>&1; then
         zip -q -r -P secret "$T/enc.xlsx" . )
     fails "a password-protected zip" 3 "enc.xlsx: the workbook is encrypted" import exploration_permits "$T/enc.xlsx"
 fi
+cp "$T/reg.db" "$T/before.db"
+"$MINREG" import exploration_permits - <"$W/permits.xlsx" >"$T/out" 2>"$T/err"; rc=$?
+is "a workbook on standard input: read from its file only" "$rc:$(grep -c 'import reads a workbook from its file' "$T/err")" "3:1"
 # Office's own protection: an OLE2 file with an EncryptedPackage stream (a
 # header and the stream's name are what is looked at)
 printf '\320\317\021\340\241\261\032\341' >"$T/office-enc.xlsx"
