@@ -17,10 +17,12 @@ const char *norm_kind_name(int kind)
     }
 }
 
-/* Bytes of a blank at s (space, tab, U+3000, U+00A0), or 0. */
+/* Bytes of a blank at s (space, U+3000, U+00A0), or 0.  Not a TAB or
+ * CR: a cell may begin with one on purpose (csvio.h: Excel safety), and
+ * export -> import gives it back. */
 static size_t blank_at(const unsigned char *s)
 {
-    if (*s == ' ' || *s == '\t')
+    if (*s == ' ')
         return 1;
     if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
         return 3;
@@ -32,7 +34,7 @@ static size_t blank_at(const unsigned char *s)
 /* A blank ends at s+n (n bytes before it)?  Its length, or 0. */
 static size_t blank_before(const unsigned char *s, size_t n)
 {
-    if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    if (n >= 1 && s[n - 1] == ' ')
         return 1;
     if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80)
         return 3;

@@ -1,8 +1,9 @@
 /* normalise.h — the Excel habits in a cell, undone (every import).
  *
  * What Chinese Excel and WPS leave in cells that mean one plain value:
- *   NORM_SPACE  leading and trailing blanks: spaces, tabs, U+3000
- *               (full-width space) and U+00A0 (no-break space);
+ *   NORM_SPACE  leading and trailing blanks: spaces, U+3000 (full-width
+ *               space) and U+00A0 (no-break space) — not TAB or CR, which
+ *               a cell may hold on purpose;
  *   NORM_WIDTH  full-width digits, signs and points (０-９ ＋ － ．, and
  *               Ａ-Ｚ in codes) in numbers, dates, years and codes (a text
  *               column with a pattern, or the key);
