@@ -12,6 +12,8 @@
 #include "core/export.h"
 #include "core/i18n.h"
 #include "core/import.h"
+#include "core/normalise.h"
+#include "core/wbin.h"
 
 /* ---- import ----------------------------------------------------------------- */
 
@@ -19,7 +21,7 @@ static const char *import_usage(void)
 {
     return _("usage: minreg import TABLE FILE [--replace|--upsert] [--dry-run]\n"
              "         [--skip-bad --rejects FILE] [--encoding utf-8|gb18030|utf-16]\n"
-             "         [--delimiter C] [-m COMMENT] [--raw-cells]");
+             "         [--delimiter C] [-m COMMENT] [--raw-cells] [--sheet NAME|N] [--strict]");
 }
 
 static int on_progress(void *arg, const import_progress *p)
@@ -33,7 +35,12 @@ static void print_issues(const char *path, const import_result *r)
     for (int i = 0; i < r->nissues; i++) {
         const import_issue *x = &r->issues[i];
         buf b = BUF_INIT;
-        if (x->line > 0)
+        if (x->line > 0 && r->sheet) {   /* a workbook: sheet!cell, or sheet!row */
+            char col[4] = "";
+            if (x->field >= 0)
+                wb_col_name(r->col0 + x->field, col);
+            buf_printf(&b, "%s: %s!%s%ld: %s", path, r->sheet, col, x->line, x->msg);
+        } else if (x->line > 0)
             buf_printf(&b, "%s:%ld: %s", path, x->line, x->msg);
         else
             buf_printf(&b, "%s: %s", path, x->msg);
@@ -74,7 +81,8 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         {"dry-run", no_argument, NULL, 'n'}, {"skip-bad", no_argument, NULL, 'S'},
         {"rejects", required_argument, NULL, 'j'}, {"encoding", required_argument, NULL, 'E'},
         {"delimiter", required_argument, NULL, 'd'}, {"comment", required_argument, NULL, 'm'},
-        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {NULL, 0, NULL, 0}};
+        {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {"sheet", required_argument, NULL, 's'},
+        {"strict", no_argument, NULL, 'T'}, {NULL, 0, NULL, 0}};
     import_opts o = {.mode = IMPORT_APPEND};
     int skip_bad = 0, modes = 0, c;
     const char *rejects = NULL;
@@ -87,6 +95,8 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
         case 'S': skip_bad = 1; break;
         case 'j': rejects = optarg; break;
         case 'm': o.comment = optarg; break;
+        case 's': o.sheet = optarg; break;
+        case 'T': o.strict = 1; break;
         case OPT_RAW_CELLS: o.csv.raw_cells = 1; break;   /* keep apostrophes; rejects raw */
         case 'E':
             if (!text_enc_parse(optarg, &o.csv.enc)) {
@@ -130,11 +140,37 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
     }
     /* what the file turned out to be, then what is wrong with it */
     buf b = BUF_INIT;
-    buf_printf(&b, _n("%s: %s, %s-separated, %lld row", "%s: %s, %s-separated, %lld rows", r.rows),
-               name, text_enc_name(r.enc),
-               csv_delim_name(r.delim), (long long)r.rows);
+    if (r.wb_kind)
+        buf_printf(&b, _n("%s: %s workbook, sheet %s, %lld row", "%s: %s workbook, sheet %s, %lld rows",
+                          r.rows),
+                   name, r.wb_kind, r.sheet, (long long)r.rows);
+    else
+        buf_printf(&b, _n("%s: %s, %s-separated, %lld row", "%s: %s, %s-separated, %lld rows", r.rows),
+                   name, text_enc_name(r.enc), csv_delim_name(r.delim), (long long)r.rows);
     out_safe(stdout, buf_str(&b));
     putchar('\n');
+    /* nothing changes silently: the rows left out, the cells normalised */
+    if (r.totals) {
+        buf_reset(&b);
+        buf_printf(&b, _n("%s: %lld total row (合计/小计/总计) left out: row", "%s: %lld total rows "
+                          "(合计/小计/总计) left out: rows", r.totals),
+                   name, (long long)r.totals);
+        for (int i = 0; i < r.ntotal_rows; i++)
+            buf_printf(&b, "%s %ld", i ? "," : "", r.total_rows[i]);
+        if (r.totals > r.ntotal_rows)
+            buf_puts(&b, ", …");
+        out_safe(stdout, buf_str(&b));
+        putchar('\n');
+    }
+    for (int k = 0; k < NORM_KINDS; k++)
+        if (r.norm[k]) {
+            buf_reset(&b);
+            buf_printf(&b, _n("%s: %lld cell written the Excel way was read %s",
+                              "%s: %lld cells written the Excel way were read %s", r.norm[k]),
+                       name, (long long)r.norm[k], norm_kind_name(k));
+            out_safe(stdout, buf_str(&b));
+            putchar('\n');
+        }
     fflush(stdout);
     print_issues(name, &r);
     buf_reset(&b);

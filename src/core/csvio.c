@@ -53,6 +53,8 @@ struct csv_reader {
     char **out;
     int out_cap;
     struct prefetch *pf; /* reading ahead on a thread of its own, or NULL */
+    csvr_source src;     /* records from elsewhere (src.next set), and then in is NULL */
+    char *src_path;
 };
 
 /* ---- reading ahead ----------------------------------------------------------
@@ -190,15 +192,32 @@ csv_reader *csvr_open(const char *path, const csv_opts *o, mr_err *e)
     return r;
 }
 
-const char *csvr_path(const csv_reader *r) { return textin_path(r->in); }
+csv_reader *csvr_from_source(const char *path, const csvr_source *src)
+{
+    csv_reader *r = xcalloc(1, sizeof *r);
+    r->src = *src;
+    r->src_path = xstrdup(path);
+    r->delim = ',';
+    return r;
+}
+
+static long long in_offset(const csv_reader *r)
+{
+    return r->src.next ? r->src.offset(r->src.arg) : textin_offset(r->in);
+}
+
+const char *csvr_path(const csv_reader *r) { return r->in ? textin_path(r->in) : r->src_path; }
 char csvr_delim(const csv_reader *r) { return r->delim; }
-text_enc csvr_encoding(const csv_reader *r) { return textin_encoding(r->in); }
-int csvr_had_bom(const csv_reader *r) { return textin_had_bom(r->in); }
-long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : textin_offset(r->in); }
-long long csvr_size(const csv_reader *r) { return textin_size(r->in); }
+text_enc csvr_encoding(const csv_reader *r) { return r->in ? textin_encoding(r->in) : ENC_UTF8; }
+int csvr_had_bom(const csv_reader *r) { return r->in ? textin_had_bom(r->in) : 0; }
+long long csvr_offset(const csv_reader *r) { return r->pf ? r->pf->offset : in_offset(r); }
+long long csvr_size(const csv_reader *r) { return r->in ? textin_size(r->in) : r->src.size; }
 /* (the read-ahead thread, if any, stopped reading once it met the end) */
-int csvr_unchanged(const csv_reader *r, mr_err *e) { return textin_unchanged(r->in, e); }
-text_enc csvr_better_encoding(const csv_reader *r) { return textin_better_encoding(r->in); }
+int csvr_unchanged(const csv_reader *r, mr_err *e) { return r->in ? textin_unchanged(r->in, e) : 0; }
+text_enc csvr_better_encoding(const csv_reader *r)
+{
+    return r->in ? textin_better_encoding(r->in) : ENC_AUTO;
+}
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon
  * occurs most often outside quotes (comma when none does). */
@@ -331,6 +350,13 @@ static void compact(csv_reader *r)
 
 static int next_record(csv_reader *r, char ***fields, int *nfields, long *line, mr_err *e)
 {
+    if (r->src.next) {
+        long l = 0;
+        int got = r->src.next(r->src.arg, fields, nfields, &l, e);
+        if (line)
+            *line = l;
+        return got;
+    }
     if (r->qpos == r->qn) {
         compact(r);
         while (r->qn == 0) {
@@ -406,7 +432,7 @@ static void *prefetch_main(void *arg)
             batch_add(b, f, nf, line, pf->check ? pf->check(pf->check_arg, f, nf) : 0);
         }
         b->end = end;
-        b->offset = textin_offset(r->in);
+        b->offset = in_offset(r);
         pthread_mutex_lock(&pf->mu);
         pf->full++;
         pthread_cond_signal(&pf->filled);
@@ -514,6 +540,14 @@ void csvr_close(csv_reader *r)
         return;
     if (r->pf)
         prefetch_stop(r);
+    if (r->src.next) {
+        if (r->src.close)
+            r->src.close(r->src.arg);
+        free(r->src_path);
+        free(r->out);
+        free(r);
+        return;
+    }
     csv_free(&r->p);
     textin_close(r->in);
     free(r->arena);

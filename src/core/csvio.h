@@ -65,6 +65,18 @@ typedef int (*csvr_check_fn)(void *arg, char **fields, int nfields);
 int csvr_prefetch(csv_reader *r, csvr_check_fn check, void *arg);
 int csvr_mark(const csv_reader *r);   /* of the record csvr_next gave last */
 
+/* A reader over records that come from elsewhere (a workbook's rows,
+ * import_wb.c): next as csvr_next, offset for progress; close is called
+ * by csvr_close.  Encoding UTF-8, delimiter comma, never a BOM. */
+typedef struct csvr_source {
+    void *arg;
+    int (*next)(void *arg, char ***fields, int *nfields, long *line, mr_err *e);
+    long long (*offset)(void *arg);
+    long long size;      /* -1 when unknown */
+    void (*close)(void *arg);
+} csvr_source;
+csv_reader *csvr_from_source(const char *path, const csvr_source *src);
+
 const char *csvr_path(const csv_reader *r);
 char csvr_delim(const csv_reader *r);          /* known once a record was read */
 text_enc csvr_encoding(const csv_reader *r);

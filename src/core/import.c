@@ -9,6 +9,8 @@
 
 #include "edit.h"
 #include "i18n.h"
+#include "normalise.h"
+#include "wbin.h"
 
 #define PROGRESS_EVERY 4096
 #define VALUE_SHOWN 80           /* bytes of a value quoted in a report */
@@ -26,6 +28,8 @@ void import_result_free(import_result *r)
     free(r->issues);
     r->issues = NULL;
     r->nissues = 0;
+    free(r->sheet);
+    r->sheet = NULL;
 }
 
 /* s cut to at most VALUE_SHOWN bytes on a character boundary, marked "…". */
@@ -54,6 +58,7 @@ void import_problem(importer *im, long line, int ci, const char *value, const ch
     import_issue *x = &r->issues[r->nissues++];
     x->line = line;
     x->ci = ci;
+    x->field = ci >= 0 && im->colpos ? im->colpos[ci] : -1;
     x->value = value && *value ? shorten(value) : NULL;
     x->msg = xstrdup(msg);
 }
@@ -322,6 +327,36 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             return 0;
         }
     }
+    /* the Excel habits (2019/5/1, trailing blanks, full-width digits) undone
+     * and counted, or with --strict refused */
+    int habits = 0;
+    for (int ci = 0; ci < t->ncols; ci++) {
+        unsigned kinds = 0;
+        if (!im->vals[ci] || !im->vals[ci][0] || !norm_cell(t, ci, im->vals[ci], &im->norm[ci], &kinds))
+            continue;
+        if (im->o->strict) {
+            vissue *x = &iss[habits < ROW_ISSUES ? habits : ROW_ISSUES - 1];
+            buf h = BUF_INIT;
+            col_header(&t->cols[ci], &h);
+            x->ci = ci;
+            x->kind = VI_TYPE;
+            snprintf(x->msg, sizeof x->msg, _("%s: '%s' is written the Excel way (the register's "
+                                              "form is '%s'): --strict refuses it"),
+                     buf_str(&h), im->vals[ci], buf_str(&im->norm[ci]));
+            buf_free(&h);
+            habits++;
+            continue;
+        }
+        for (int k = 0; k < NORM_KINDS; k++)
+            if (kinds & (1u << k))
+                im->r->norm[k]++;
+        im->vals[ci] = buf_str(&im->norm[ci]);
+        clean = 0;   /* checked ahead as it was written: again as it is now */
+    }
+    if (habits) {
+        bad_row(im, f, nf, line, iss, habits < ROW_ISSUES ? habits : ROW_ISSUES, NULL);
+        return 0;
+    }
     /* numbers as the register keeps them: "+1" over 1 is no change */
     for (int ci = 0; ci < t->ncols; ci++)
         if (im->vals[ci] && im->numeric[ci])
@@ -484,6 +519,9 @@ static void importer_free(importer *im)
         free(im->cur[i]);
     free(im->cur);
     free(im->vals);
+    for (int i = 0; im->norm && i < im->t->ncols; i++)
+        buf_free(&im->norm[i]);
+    free(im->norm);
     free(im->num);
     free(im->numeric);
     for (int i = 0; i < im->nsl; i++)
@@ -573,7 +611,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
         co.stop = read_stop;
         co.stop_arg = &im;
     }
-    im.rd = csvr_open(path, &co, e);
+    im.rd = wb_sniff(path) ? import_wb_open(&im, path) : csvr_open(path, &co, e);
     if (!im.rd)
         return IMPORT_ERROR;
     im.path = csvr_path(im.rd);
@@ -614,6 +652,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     validator_defer_unique(im.v, 1);
     im.vals = xcalloc((size_t)t->ncols, sizeof(char *));
     im.num = xcalloc((size_t)t->ncols, sizeof *im.num);
+    im.norm = xcalloc((size_t)t->ncols, sizeof *im.norm);
     im.numeric = xcalloc((size_t)t->ncols, 1);
     for (int ci = 0; ci < t->ncols; ci++)
         im.numeric[ci] = t->cols[ci].type == COL_INT || t->cols[ci].type == COL_DEC;

@@ -10,6 +10,10 @@
  * the failed rows are written there instead; a dry run always rolls back.
  * The change is kind 'import', with an audit row per row added, changed or
  * deleted, so `minreg undo` takes the whole import back.
+ *
+ * A workbook (.xlsx or .xls, known by its first bytes) is read the same way
+ * from one of its sheets (import_wb.c).  In every file the Excel habits of
+ * normalise.h are undone and counted, or with strict refused.
  */
 #ifndef MINREG_IMPORT_H
 #define MINREG_IMPORT_H
@@ -29,6 +33,7 @@ typedef enum { IMPORT_APPEND, IMPORT_REPLACE, IMPORT_UPSERT } import_mode;
 typedef struct import_issue {
     long line;
     int ci;              /* the column at fault, -1 for the row as a whole */
+    int field;           /* its field in the file (from 0), -1 when none */
     char *value;         /* the value (shortened), NULL when none */
     char *msg;           /* "登记面积(平方公里): must be greater than 0" */
 } import_issue;
@@ -50,7 +55,11 @@ typedef struct import_opts {
     const char *comment;
     import_progress_fn progress;
     void *progress_arg;
+    const char *sheet;       /* a workbook's sheet: its name or number from 1; NULL the first */
+    int strict;              /* refuse cells written the Excel way (normalise.h) */
 } import_opts;
+
+#define IMPORT_TOTAL_ROWS 8
 
 typedef struct import_result {
     int64_t rows;            /* data rows read */
@@ -65,6 +74,15 @@ typedef struct import_result {
     int written;             /* the register was changed */
     int links_broken;        /* rows elsewhere would link to rows no longer here */
     int64_t key_taken;       /* rows whose key the register already has (append) */
+    /* a workbook (.xlsx, .xls): its kind, else NULL; the sheet read, and the
+     * column (from 0) its header's first field is in; a line is a row */
+    const char *wb_kind;
+    char *sheet;
+    int col0;
+    int64_t totals;          /* 合计/小计/总计 rows left out */
+    long total_rows[IMPORT_TOTAL_ROWS];   /* the first of them */
+    int ntotal_rows;
+    int64_t norm[3];         /* cells written the Excel way and normalised, per kind (normalise.h) */
 } import_result;
 
 enum { IMPORT_OK = 0, IMPORT_INVALID = 1, IMPORT_ERROR = -1 };

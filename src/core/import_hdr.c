@@ -57,6 +57,14 @@ static int header_col(const table *t, const char *cell, char **name)
     return ci;
 }
 
+int import_header_col(const table *t, const char *cell)
+{
+    char *name;
+    int ci = header_col(t, cell, &name);
+    free(name);
+    return ci;
+}
+
 /* "; " between the parts of a message (not before the first) */
 static void sep(buf *b)
 {

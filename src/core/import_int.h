@@ -39,6 +39,7 @@ typedef struct importer {
     const char **vals;   /* the row being checked, per column */
     char (*num)[NUM_MAX];    /* per column: a number's canonical text (value_normal) */
     char *numeric;       /* per column: an int or dec column */
+    buf *norm;           /* per column: the value with its Excel habits undone */
     char **cur;          /* --upsert: the stored row it replaces */
     csv_writer *rej;
     buf reason;
@@ -50,6 +51,13 @@ typedef struct importer {
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);
+/* The column a header cell names (an id or label, with or without the
+ * unit), or -1. */
+int import_header_col(const table *t, const char *cell);
+/* A workbook's sheet as a reader (import_wb.c): the title rows skipped,
+ * the header found by its labels and given as the first record, 合计 rows
+ * left out (counted in im->r).  NULL with im->e. */
+csv_reader *import_wb_open(importer *im, const char *path);
 /* After a replace or upsert: every link into this register must still
  * resolve.  Returns the number of problems recorded. */
 int import_check_links_in(importer *im);

@@ -333,7 +333,7 @@ static int workbook(textin *in, mr_err *e)
     static const unsigned char zip[] = {'P', 'K', 3, 4}, ole[] = {0xD0, 0xCF, 0x11, 0xE0};
     if (in->raw_len >= 4 && (memcmp(in->raw, zip, 4) == 0 || memcmp(in->raw, ole, 4) == 0)) {
         err_set(e, EXIT_DATA, _("%s: this is a spreadsheet workbook (.xlsx/.xls), not CSV: "
-                                "save it as CSV first"), in->path);
+                                "import reads a workbook from its file, not from a pipe"), in->path);
         return 1;
     }
     return 0;
