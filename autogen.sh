@@ -14,7 +14,7 @@ set -e
 
 DEPS="build-essential autoconf automake gettext pkg-config
       libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev libsodium-dev libxlsxwriter-dev
-      libzip-dev libexpat1-dev libfreexl-dev python3-openpyxl
+      libzip-dev libexpat1-dev libfreexl-dev python3-openpyxl libproj-dev libgeos-dev
       sqlite3 tmux procps clang libclang-rt-14-dev strace valgrind"
 BENCH_DEPS="visidata time"
 

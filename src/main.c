@@ -45,6 +45,7 @@ static const struct command {
     {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
     {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
+    {"area", NULL, N_("a coordinate file's official areas (km²) and problems: area FILE [--format F]")},
 };
 
 static void usage(FILE *f)
@@ -254,6 +255,12 @@ int main(int argc, char **argv)
         int rc = cmd_init(argc, argv, &e);
         if (rc)
             cli_error_lines(e.msg, rc == EXIT_USAGE);   /* a path may hold anything: escaped */
+        return rc;
+    }
+    if (!tui && strcmp(argv[0], "area") == 0) {   /* a file, no register */
+        int rc = cmd_area(argc, argv, &e);
+        if (rc && e.msg[0])
+            cli_error_lines(e.msg, rc == EXIT_USAGE);
         return rc;
     }
     const struct command *cmd = NULL;

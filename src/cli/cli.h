@@ -25,6 +25,8 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e);
 int cmd_import(db *d, int argc, char **argv, mr_err *e);
 int cmd_export(db *d, int argc, char **argv, mr_err *e);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
+/* area FILE: needs no register (area.c) */
+int cmd_area(int argc, char **argv, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);
