@@ -374,36 +374,32 @@ static int chain_from(db *d, int force)
 
 int db_chain_pending(db *d) { return chain_from(d, 0); }
 
-int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
-                const unsigned char *fsums, size_t fper, size_t n, mr_err *e)
+/* One run's blob into minreg_sums or minreg_fsums (sql: its INSERT). */
+static int put_run(db *d, const char *sql, int64_t change, const char *tbl, int64_t first,
+                   const unsigned char *blob, size_t len, mr_err *e)
 {
-    if (fsums && fper) {
-        sqlite3_stmt *f = stmt_cached(d,
-            "INSERT INTO minreg_fsums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)");
-        if (!f)
-            return db_error(d, e, NULL);
-        sqlite3_bind_int64(f, 1, change);
-        sqlite3_bind_text(f, 2, tbl, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(f, 3, first);
-        sqlite3_bind_blob64(f, 4, fsums, (sqlite3_uint64)(n * fper), SQLITE_STATIC);
-        int frc = sqlite3_step(f);
-        sqlite3_reset(f);
-        sqlite3_clear_bindings(f);
-        if (frc != SQLITE_DONE)
-            return db_error(d, e, NULL);
-    }
-    sqlite3_stmt *st = stmt_cached(d,
-        "INSERT INTO minreg_sums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)");
+    sqlite3_stmt *st = stmt_cached(d, sql);
     if (!st)
         return db_error(d, e, NULL);
     sqlite3_bind_int64(st, 1, change);
     sqlite3_bind_text(st, 2, tbl, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, first);
-    sqlite3_bind_blob64(st, 4, sums, (sqlite3_uint64)(n * DB_SUM), SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 4, blob, (sqlite3_uint64)len, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? 0 : db_error(d, e, NULL);
+}
+
+int db_sums_add(db *d, int64_t change, const char *tbl, int64_t first, const unsigned char *sums,
+                const unsigned char *fsums, size_t fper, size_t n, mr_err *e)
+{
+    if (fsums && fper &&
+        put_run(d, "INSERT INTO minreg_fsums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)",
+                change, tbl, first, fsums, n * fper, e) < 0)
+        return -1;
+    return put_run(d, "INSERT INTO minreg_sums (change_id, tbl, first_row, sums) VALUES (?1, ?2, ?3, ?4)",
+                   change, tbl, first, sums, n * DB_SUM, e);
 }
 
 /* "SELECT rid, c1, ... FROM t" into q. */
