@@ -67,6 +67,15 @@ static int all_digits(const char *s, size_t n)
 
 /* y m d from "2019/5/1", "2019.5.1", "2019-5-1", "2019年5月1日",
  * "20190501", or a serial number; with a midnight time allowed after. */
+/* A month or a day at p: one or two digits; *end after them. */
+static int month_or_day(const char *p, int *v, char **end)
+{
+    if (*p < '0' || *p > '9')
+        return 0;
+    *v = (int)strtol(p, end, 10);
+    return *end - p <= 2;
+}
+
 static int excel_date(const char *s, int *y, int *m, int *d)
 {
     char tmp[64];
@@ -116,19 +125,9 @@ static int excel_date(const char *s, int *y, int *m, int *d)
     char sep = *end;
     if (!cjk && sep != '/' && sep != '.' && sep != '-')
         return 0;
-    p = end + (cjk ? 3 : 1);
-    if (*p < '0' || *p > '9')
-        return 0;
-    *m = (int)strtol(p, &end, 10);
-    if (end - p > 2)
-        return 0;
-    if (cjk ? strncmp(end, "月", 3) != 0 : *end != sep)
-        return 0;
-    p = end + (cjk ? 3 : 1);
-    if (*p < '0' || *p > '9')
-        return 0;
-    *d = (int)strtol(p, &end, 10);
-    if (end - p > 2)
+    if (!month_or_day(end + (cjk ? 3 : 1), m, &end) ||
+        (cjk ? strncmp(end, "月", 3) != 0 : *end != sep) ||
+        !month_or_day(end + (cjk ? 3 : 1), d, &end))
         return 0;
     if (cjk && strncmp(end, "日", 3) == 0)
         end += 3;
