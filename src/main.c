@@ -32,6 +32,7 @@ static const struct command {
     {"tables", cmd_tables, N_("list the registers with their appendix number, title and row count")},
     {"show", cmd_show, N_("print a register's rows (--where, --columns, --sort, --limit, --format)")},
     {"get", cmd_get, N_("print one record with its links out and the rows that link to it")},
+    {"freq", cmd_freq, N_("each value of a column with its rows, share and area: freq TABLE COLUMN [--where F]")},
     {"grep", cmd_grep, N_("search every register with a regular expression: grep [COL:]REGEX [TABLE...]")},
     {"add", cmd_add, N_("add a record: add TABLE COL=VALUE... [-m COMMENT]")},
     {"set", cmd_set, N_("change fields of a record: set TABLE KEY COL=VALUE... [-m COMMENT]")},

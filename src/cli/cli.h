@@ -25,6 +25,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e);
 int cmd_import(db *d, int argc, char **argv, mr_err *e);
 int cmd_export(db *d, int argc, char **argv, mr_err *e);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
+int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
 /* area FILE: needs no register (area.c) */
 int cmd_area(int argc, char **argv, mr_err *e);
 
@@ -33,6 +34,7 @@ const table *cli_table(db *d, const char *name, mr_err *e);
 
 /* "COL=VALUE" for t into f (value points into arg); 0, or -1 with e. */
 int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e);
+void cli_filters_free(db_filter *f, int n);   /* filters cli_parse_where made */
 /* "A,B,C" into column indexes (cis has room for t->ncols). */
 int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e);
 

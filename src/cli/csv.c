@@ -337,16 +337,20 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
     }
     db_filter f[32];
     for (int i = 0; i < nw; i++)
-        if (cli_parse_where(t, wheres[i], &f[i], e) < 0)
+        if (cli_parse_where(t, wheres[i], &f[i], e) < 0) {
+            cli_filters_free(f, i);
             return e->code;
+        }
     int *cis = xmalloc(sizeof(int) * (size_t)t->ncols), nc = 0;
     if (cols && cli_parse_columns(t, cols, cis, &nc, e) < 0) {
         free(cis);
+        cli_filters_free(f, nw);
         return e->code;
     }
     if (sort && (o.sort_ci = table_col_any(t, sort)) < 0) {
         err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, sort);
         free(cis);
+        cli_filters_free(f, nw);
         return EXIT_USAGE;
     }
     o.f = f;
@@ -360,6 +364,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
     int64_t rows;
     int rc = xlsx ? export_xlsx(d, t, out, &o, &rows, e) : export_csv(d, t, out, &o, &rows, e);
     free(cis);
+    cli_filters_free(f, nw);
     if (rc < 0)
         return e->code;
     /* no "rows written" line into the data: -o /dev/stdout, /proc/self/fd/1 */

@@ -65,25 +65,18 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
 
 /* ---- show --------------------------------------------------------------- */
 
-/* Parse "COL=VALUE" for table t into f.  Returns 0 or fills e. */
+/* Parse a --where filter (db_filter_parse: COL=VALUE, COL<V, COL=A..B,
+ * COL=, !..., COL:REGEX ...) for table t into f, which owns its strings
+ * (cli_filters_free).  Returns 0 or fills e. */
 int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq) {
-        err_set(e, EXIT_USAGE, _("--where wants COL=VALUE, not '%s'"), arg);
-        return -1;
-    }
-    char *col = xstrndup(arg, (size_t)(eq - arg));
-    f->ci = table_col_any(t, col);
-    f->value = eq + 1;
-    f->op = DBF_EQ;
-    if (f->ci < 0) {
-        err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, col);
-        free(col);
-        return -1;
-    }
-    free(col);
-    return 0;
+    return db_filter_parse(t, arg, f, e);
+}
+
+void cli_filters_free(db_filter *f, int n)
+{
+    for (int i = 0; i < n; i++)
+        db_filter_clear(&f[i]);
 }
 
 /* Parse "A,B,C" into column indexes. */
@@ -107,7 +100,7 @@ int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err 
 
 static void usage_show(FILE *f)
 {
-    fputs(_("usage: minreg show TABLE [--where COL=VALUE]... [--grep [COL:]REGEX]... [--columns A,B]\n"
+    fputs(_("usage: minreg show TABLE [--where FILTER]... [--grep [COL:]REGEX]... [--columns A,B]\n"
             "                   [--sort COL [--desc]] [--limit N] [--format text|csv|tsv|json]\n"
             "                   [--raw-cells] [-o FILE] [--excel]\n"), f);
 }
@@ -179,12 +172,17 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         return e->code;
     cli_excel = fmt == FMT_CSV && (excel || out_path);
     db_filter f[64];
+    int nwhere = nw;
     for (int i = 0; i < nw; i++)
-        if (cli_parse_where(t, wheres[i], &f[i], e) < 0)
+        if (cli_parse_where(t, wheres[i], &f[i], e) < 0) {
+            cli_filters_free(f, i);
             return e->code;
+        }
     for (int i = 0; i < ng; i++)
-        if (db_filter_parse_rx(t, greps[i], &f[nw + i], e) < 0)
+        if (db_filter_parse_rx(t, greps[i], &f[nw + i], e) < 0) {
+            cli_filters_free(f, nwhere);
             return EXIT_USAGE;
+        }
     nw += ng;   /* the filters run together: equalities and patterns */
     int *cis = xmalloc(sizeof(int) * (size_t)t->ncols), nc = t->ncols;
     for (int i = 0; i < nc; i++)
@@ -195,6 +193,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
         if (sort_arg && sort_ci < 0)
             err_set(e, EXIT_USAGE, _("%s has no column '%s'"), t->id, sort_arg);
         free(cis);
+        cli_filters_free(f, nwhere);
         return EXIT_USAGE;
     }
 
@@ -343,6 +342,7 @@ out:
     free(w);
     buf_free(&v);
     buf_free(&h);
+    cli_filters_free(f, nwhere);
     return rc;
 }
 
@@ -439,7 +439,7 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
                    (long long)li[i].count);
         out_safe(stdout, buf_str(&b));
         putchar('\n');
-        db_filter f = {li[i].ci, li[i].value, DBF_EQ};
+        db_filter f = {.ci = li[i].ci, .value = li[i].value, .op = DBF_EQ};
         cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
         while (rc && cursor_next(rc) == 1) {
             buf_reset(&b);

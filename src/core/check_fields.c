@@ -322,7 +322,7 @@ void rule_block_summary(check_ctx *c, const check_rule *r)
         if (!k)
             continue;
         double want_n = sc ? atof(sc) : 0, want_a = sa ? atof(sa) : 0, sum = 0;
-        db_filter f = {ecat, k, DBF_EQ};
+        db_filter f = {.ci = ecat, .value = k, .op = DBF_EQ};
         int64_t n = db_count(c->d, eb, &f, 1);
         if (n < 0 || db_sum(c->d, eb, &f, 1, earea, &sum) < 0) {
             ctx_fail(c, eb, "sum");
@@ -361,7 +361,7 @@ static int64_t permits_linked(check_ctx *c, const table *area, cursor *cur, cons
             const char *v = col->link_ti == ti ? cursor_val(cur, col->link_ci) : NULL;
             if (!v || !*v)
                 continue;
-            db_filter f = {ci, v, DBF_EQ};
+            db_filter f = {.ci = ci, .value = v, .op = DBF_EQ};
             int64_t k = db_count(c->d, p, &f, 1);
             if (k < 0) {
                 ctx_fail(c, p, "count");

@@ -60,7 +60,7 @@ static int quota_get(check_ctx *c, const table *qt, const char *mineral, quota *
     if (hi < 0)
         return -1;
     q->has_ind = hi;
-    db_filter f[2] = {{table_col(qt, "mineral"), mineral, DBF_EQ}, {table_col(qt, "attribute"), "约束性", DBF_EQ}};
+    db_filter f[2] = {{.ci = table_col(qt, "mineral"), .value = mineral, .op = DBF_EQ}, {.ci = table_col(qt, "attribute"), .value = "约束性", .op = DBF_EQ}};
     int64_t nb = f[1].ci >= 0 ? db_count(c->d, qt, f, 2) : 0;
     if (nb < 0)
         return -1;
@@ -127,7 +127,7 @@ static void quota_binding(check_ctx *c, const check_rule *r, const table *qt, co
     /* licensed production of the permits, county by county and city-wide */
     int di = table_col(qt, "district"), ai = table_col(qt, "amount");
     const table *mp = ctx_table(c, "mining_permits");
-    db_filter f = {table_col(qt, "mineral"), q->mineral, DBF_EQ};
+    db_filter f = {.ci = table_col(qt, "mineral"), .value = q->mineral, .op = DBF_EQ};
     cursor *cur = di >= 0 && ai >= 0 ? db_select(c->d, qt, &f, 1, -1, 0, -1, c->e) : NULL;
     int got = 0;
     while (cur && (got = cursor_next(cur)) == 1) {
@@ -173,7 +173,7 @@ void rule_mineral_policy(check_ctx *c, const check_rule *r)
         return;
     /* the minerals under this policy: a handful, read once */
     names ns = {0};
-    db_filter pf = {pc, policies[r->arg].value, DBF_EQ};
+    db_filter pf = {.ci = pc, .value = policies[r->arg].value, .op = DBF_EQ};
     cursor *mc = db_select(c->d, mt, &pf, 1, -1, 0, -1, c->e);
     if (!mc) {
         c->failed = 1;
@@ -191,7 +191,7 @@ void rule_mineral_policy(check_ctx *c, const check_rule *r)
             if (t->cols[ci].link_ti != schema_table_index(c->s, mt))
                 continue;
             for (int k = 0; k < ns.n; k++) {
-                db_filter f = {ci, ns.v[k], DBF_EQ};   /* a list column matches any item */
+                db_filter f = {.ci = ci, .value = ns.v[k], .op = DBF_EQ};   /* a list column matches any item */
                 cursor *cur = db_select(c->d, t, &f, 1, -1, 0, -1, c->e);
                 if (!cur) {
                     c->failed = 1;

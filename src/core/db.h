@@ -34,18 +34,41 @@ typedef struct inserter inserter;
 
 enum { DB_READONLY = 1, DB_NOSEAL = 2 };   /* NOSEAL: do not start the chain (init) */
 
-enum { DBF_EQ = 0, DBF_RX = 1 };
+/* Filters.  DBF_EQ and DBF_RX are what minreg's own code makes (a link's
+ * value, a district); the others come from db_filter_parse, the one syntax
+ * of --where and the browser's & (see man/minreg.1, FILTERS):
+ *   [!]COL=VALUE  COL!=VALUE  COL<V  COL<=V  COL>V  COL>=V  COL=A..B
+ *   COL=  (empty)  COL!=  (not empty)  [!]COL:REGEX  [!]REGEX (any column)
+ * Numbers (int, dec, year columns) compare as numbers, dates as dates (a
+ * year or a month stands for its days); a multi-valued column's = matches
+ * a row listing the value.  neg keeps exactly the rows the filter without
+ * it does not. */
+enum { DBF_EQ = 0, DBF_RX = 1, DBF_LT, DBF_LE, DBF_GT, DBF_GE, DBF_RANGE, DBF_EMPTY };
 
 typedef struct db_filter {
     int ci;              /* column index in the table; -1 with DBF_RX: any column */
-    const char *value;   /* DBF_EQ: equals it (multi columns: lists it); DBF_RX: a PCRE2 pattern */
-    int op;              /* DBF_EQ or DBF_RX */
+    const char *value;   /* DBF_EQ: equals it (multi columns: lists it); DBF_RX: a PCRE2 pattern;
+                            DBF_LT..DBF_GE: the bound; DBF_RANGE: the lower bound */
+    int op;              /* DBF_* */
+    const char *value2;  /* DBF_RANGE: the upper bound (inclusive); else NULL */
+    int neg;             /* negated: the rows the filter without it leaves out */
+    const char *text;    /* as typed (the status line shows it), or NULL */
 } db_filter;
 
 /* Parse a filter argument: "REGEX" (any column) or "COL:REGEX" where COL is
  * a column id or label.  The pattern is compiled to check it: a bad one
  * fills e with PCRE2's message and offset.  f->value points into arg. */
 int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e);
+/* Parse any filter (the syntax above) into f, which then owns its strings
+ * (db_filter_clear frees them).  A bad one: -1, and e (EXIT_USAGE) names
+ * the filter, the part at fault and why. */
+int db_filter_parse(const table *t, const char *arg, db_filter *f, mr_err *e);
+/* dst: a copy of src owning its strings. */
+void db_filter_dup(db_filter *dst, const db_filter *src);
+void db_filter_clear(db_filter *f);
+/* The filter as one would type it: its text as typed, else written from
+ * its parts with the column's label ("开采矿种=金矿", "!采矿许可证号="). */
+void db_filter_show(const table *t, const db_filter *f, buf *out);
 
 /* Open an existing register.  Refuses files that are not SQLite, not minreg
  * registers, or from a newer schema version; migrates older ones. */
@@ -171,6 +194,13 @@ int db_is_unique_col(db *d, const table *t, int ci);
 int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum);
 typedef void (*db_group_fn)(void *arg, const char *key, int64_t count, double sum);
 int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg);
+/* The frequency of column ci's values over the rows matching the filters
+ * (the F screen, `minreg freq`): per value — per item of a multi-valued
+ * column, "" for an empty cell — the rows holding it and the total of
+ * column sci over them (sci < 0: 0), the most rows first, then by value.
+ * 0, or -1 with e filled. */
+int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, db_group_fn fn,
+            void *arg, mr_err *e);
 
 
 /* The writes of rows and of the audit trail are in db_write.h: change.c is

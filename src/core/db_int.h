@@ -99,7 +99,13 @@ void db_seq_forget(db *d);
  * returned reset, with no bindings; NULL on error. */
 sqlite3_stmt *stmt_keyed(db *d, int kind, const table *t, int ci, sql_build_fn build);
 void put_ident(buf *b, const char *id);
+/* Each filter takes two parameters, ?2i+1 and ?2i+2 (a range's bounds):
+ * a statement's own parameters come after FILTER_PARAMS(nf). */
+#define FILTER_PARAMS(nf) (2 * (nf))
 void put_where(buf *q, const table *t, const db_filter *f, int nf);
+/* " ORDER BY col [DESC], rowid [DESC]" with empty cells last either way;
+ * sort_ci < 0: by rowid. */
+void put_order(buf *q, const table *t, int sort_ci, int desc);
 void bind_filters(sqlite3_stmt *st, const db_filter *f, int nf);
 void put_select_as(buf *q, const table *t, const char *alias);
 cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e);
@@ -121,7 +127,7 @@ void db_tick_set(db *d, db_progress_fn fn, void *arg, int ops);
 int trust_compare(db *d);
 void trust_free(db *d);
 
-/* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?nf+1 AND ?nf+2
+/* db_scan.c: c->st is sql, which ends "AND rowid BETWEEN ?np+1 AND ?np+2 (np = FILTER_PARAMS(nf))
  * ORDER BY rowid [DESC]" with the filters f bound; scan_start splits it
  * over threads when it can (c->scan set), else binds every rowid. */
 void scan_start(db *d, cursor *c, const char *sql, const db_filter *f, int nf, int desc);

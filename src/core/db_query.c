@@ -105,7 +105,8 @@ static int scan_splits(const db_filter *f, int nf, int sort_ci, long limit)
 static cursor *split_cursor(db *d, const table *t, buf *q, const db_filter *f, int nf, int desc,
                             mr_err *e)
 {
-    buf_printf(q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", nf + 1, nf + 2,
+    buf_printf(q, " AND rowid BETWEEN ?%d AND ?%d ORDER BY rowid%s", FILTER_PARAMS(nf) + 1,
+               FILTER_PARAMS(nf) + 2,
                desc ? " DESC" : "");
     cursor *c = cursor_prepare(d, t, buf_str(q), e);
     if (c) {
@@ -204,13 +205,7 @@ cursor *db_select(db *d, const table *t, const db_filter *f, int nf, int sort_ci
     put_where(&q, t, f, nf);
     if (scan_splits(f, nf, sort_ci, limit))
         return split_cursor(d, t, &q, f, nf, desc, e);
-    buf_puts(&q, " ORDER BY ");
-    if (sort_ci >= 0) {
-        put_ident(&q, t->cols[sort_ci].id);
-        buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
-    } else {
-        buf_puts(&q, desc ? "rowid DESC" : "rowid");
-    }
+    put_order(&q, t, sort_ci, desc);
     if (limit >= 0)
         buf_printf(&q, " LIMIT %ld", limit);
     cursor *c = cursor_prepare(d, t, buf_str(&q), e);
@@ -290,7 +285,7 @@ void cursor_free(cursor *c)
 
 static void build_find_by(buf *q, const table *t, int ci, int kind)
 {
-    db_filter f = {ci, NULL, DBF_EQ};
+    db_filter f = {.ci = ci, .value = NULL, .op = DBF_EQ};
     (void)kind;
     buf_puts(q, "SELECT rowid FROM ");
     put_ident(q, t->id);
@@ -489,4 +484,62 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
     buf_free(&q);
     buf_free(&pat);
     return c;
+}
+
+int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, db_group_fn fn,
+            void *arg, mr_err *e)
+{
+    const column *c = &t->cols[ci];
+    buf q = BUF_INIT, a = BUF_INIT;
+    if (sci >= 0)
+        put_ident(&a, t->cols[sci].id);
+    else
+        buf_puts(&a, "0");
+    if (c->multi) {
+        /* each item of the ';'-list its own value; a row listing one twice
+         * counts once; an empty cell is the value "" */
+        buf_puts(&q, "WITH RECURSIVE s(rid, w, item, rest, a) AS (SELECT rowid, coalesce(");
+        put_ident(&q, c->id);
+        buf_puts(&q, ", ''), NULL, coalesce(");
+        put_ident(&q, c->id);
+        buf_printf(&q, ", '') || ';', %s FROM ", buf_str(&a));
+        put_ident(&q, t->id);
+        put_where(&q, t, f, nf);
+        buf_puts(&q, " UNION ALL SELECT rid, w, trim(substr(rest, 1, instr(rest, ';') - 1)),"
+                     " substr(rest, instr(rest, ';') + 1), a FROM s WHERE rest <> '')"
+                     " SELECT item, count(*), total(a) FROM (SELECT DISTINCT rid, item, a FROM s"
+                     " WHERE item IS NOT NULL AND (item <> '' OR w = '')) GROUP BY 1 ORDER BY 2 DESC, 1");
+    } else {
+        buf_puts(&q, "SELECT coalesce(");
+        put_ident(&q, c->id);
+        buf_printf(&q, ", ''), count(*), total(%s) FROM ", buf_str(&a));
+        put_ident(&q, t->id);
+        put_where(&q, t, f, nf);
+        buf_puts(&q, " GROUP BY 1 ORDER BY 2 DESC, 1");
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    buf_free(&a);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_error(d, e, t->id);
+    }
+    bind_filters(st, f, nf);
+    char num[NUM_MAX];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (sqlite3_column_type(st, 0) == SQLITE_FLOAT) {
+            num_format(sqlite3_column_double(st, 0), num);   /* as cursor_val gives it */
+            v = num;
+        }
+        fn(arg, v ? v : "", sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2));
+    }
+    if (rc != SQLITE_DONE) {
+        db_error(d, e, t->id);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
 }

@@ -164,11 +164,8 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     r->desc = desc;
     r->nf = nf;
     r->f = xmalloc(sizeof(db_filter) * (size_t)(nf ? nf : 1));
-    for (int i = 0; i < nf; i++) {
-        r->f[i].ci = f[i].ci;
-        r->f[i].op = f[i].op;
-        r->f[i].value = xstrdup(f[i].value);
-    }
+    for (int i = 0; i < nf; i++)
+        db_filter_dup(&r->f[i], &f[i]);
     int has_rx = 0;
     for (int i = 0; i < nf; i++)
         has_rx |= f[i].op == DBF_RX;
@@ -207,13 +204,7 @@ rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sor
     buf_printf(&q, "INSERT INTO temp.%s (rid) SELECT rowid FROM ", r->vname);
     put_ident(&q, t->id);
     put_where(&q, t, r->f, nf);
-    buf_puts(&q, " ORDER BY ");
-    if (sort_ci >= 0) {
-        put_ident(&q, t->cols[sort_ci].id);
-        buf_puts(&q, desc ? " DESC, rowid DESC" : ", rowid");
-    } else {
-        buf_puts(&q, desc ? "rowid DESC" : "rowid");
-    }
+    put_order(&q, t, sort_ci, desc);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
     buf_free(&q);
@@ -250,7 +241,7 @@ void db_rowsrc_free(rowsrc *r)
         sqlite3_exec(r->d->h, q, NULL, NULL, NULL);
     }
     for (int i = 0; i < r->nf; i++)
-        free((char *)r->f[i].value);
+        db_filter_clear(&r->f[i]);
     free(r->f);
     free(r->win_ids);
     free(r);
@@ -297,14 +288,14 @@ static int anchor_at(rowsrc *r, const int64_t *bound, int fwd, int64_t skip, int
     put_ident(&q, r->t->id);
     put_where(&q, r->t, r->f, r->nf);
     if (bound)
-        buf_printf(&q, "%s rowid %s ?%d", r->nf ? " AND" : " WHERE", asc ? ">" : "<", r->nf + 1);
+        buf_printf(&q, "%s rowid %s ?%d", r->nf ? " AND" : " WHERE", asc ? ">" : "<", FILTER_PARAMS(r->nf) + 1);
     buf_printf(&q, " ORDER BY rowid %s LIMIT 1 OFFSET %lld", asc ? "ASC" : "DESC", (long long)skip);
     sqlite3_stmt *st = NULL;
     int found = 0;
     if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
         bind_filters(st, r->f, r->nf);
         if (bound)
-            sqlite3_bind_int64(st, r->nf + 1, *bound);
+            sqlite3_bind_int64(st, FILTER_PARAMS(r->nf) + 1, *bound);
         if (sqlite3_step(st) == SQLITE_ROW) {
             *out = sqlite3_column_int64(st, 0);
             found = 1;
@@ -375,11 +366,11 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
         put_ident(&q, r->t->id);
         put_where(&q, r->t, r->f, r->nf);
         buf_printf(&q, "%s rowid %s ?%d ORDER BY rowid %s LIMIT %d", r->nf ? " AND" : " WHERE",
-                   asc ? ">=" : "<=", r->nf + 1, asc ? "ASC" : "DESC", n);
+                   asc ? ">=" : "<=", FILTER_PARAMS(r->nf) + 1, asc ? "ASC" : "DESC", n);
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
             bind_filters(st, r->f, r->nf);
-            sqlite3_bind_int64(st, r->nf + 1, anchor);
+            sqlite3_bind_int64(st, FILTER_PARAMS(r->nf) + 1, anchor);
             while (sqlite3_step(st) == SQLITE_ROW) {
                 if (r->win_n == r->win_cap) {
                     r->win_cap = r->win_cap ? r->win_cap * 2 : 64;
@@ -406,7 +397,7 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
     put_select_as(&q, r->t, NULL);
     put_where(&q, r->t, r->f, r->nf);
     buf_printf(&q, "%s rowid BETWEEN ?%d AND ?%d ORDER BY rowid %s", r->nf ? " AND" : " WHERE",
-               r->nf + 1, r->nf + 2, asc ? "ASC" : "DESC");
+               FILTER_PARAMS(r->nf) + 1, FILTER_PARAMS(r->nf) + 2, asc ? "ASC" : "DESC");
     c = cursor_prepare(r->d, r->t, buf_str(&q), e);
     buf_free(&q);
     if (c) {
@@ -418,8 +409,8 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
             lo = hi;
             hi = tmp;
         }
-        sqlite3_bind_int64(c->st, r->nf + 1, lo);
-        sqlite3_bind_int64(c->st, r->nf + 2, hi);
+        sqlite3_bind_int64(c->st, FILTER_PARAMS(r->nf) + 1, lo);
+        sqlite3_bind_int64(c->st, FILTER_PARAMS(r->nf) + 2, hi);
     }
     return c;
 }
@@ -436,16 +427,16 @@ int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid)
         buf_puts(&q, "SELECT CASE WHEN EXISTS (SELECT 1 FROM ");
         put_ident(&q, r->t->id);
         put_where(&q, r->t, r->f, r->nf);
-        buf_printf(&q, "%s rowid = ?%d) THEN (SELECT count(*) FROM ", r->nf ? " AND" : " WHERE", r->nf + 1);
+        buf_printf(&q, "%s rowid = ?%d) THEN (SELECT count(*) FROM ", r->nf ? " AND" : " WHERE", FILTER_PARAMS(r->nf) + 1);
         put_ident(&q, r->t->id);
         put_where(&q, r->t, r->f, r->nf);   /* same ?1..?nf as above */
         buf_printf(&q, "%s rowid %s ?%d) ELSE -1 END", r->nf ? " AND" : " WHERE",
-                   r->desc ? ">" : "<", r->nf + 1);
+                   r->desc ? ">" : "<", FILTER_PARAMS(r->nf) + 1);
     }
     if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
         if (!r->sorted)
             bind_filters(st, r->f, r->nf);
-        sqlite3_bind_int64(st, r->sorted ? 1 : r->nf + 1, rowid);
+        sqlite3_bind_int64(st, r->sorted ? 1 : FILTER_PARAMS(r->nf) + 1, rowid);
         if (sqlite3_step(st) == SQLITE_ROW)
             pos = sqlite3_column_int64(st, 0);
     }
@@ -458,7 +449,7 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
                     db_progress_fn fn, void *arg, mr_err *e)
 {
     buf q = BUF_INIT;
-    int np = r->nf + 1;   /* the pattern's parameter number */
+    int np = FILTER_PARAMS(r->nf) + 1;   /* the pattern's parameter number */
     int fwd = dir > 0;
     if (r->sorted) {
         buf_printf(&q, "SELECT v.pos - 1 FROM temp.%s AS v JOIN ", r->vname);

@@ -368,8 +368,8 @@ serial:
     /* one chunk: every rowid, on the main connection */
     sqlite3_finalize(pin);
     scan_free(sc);
-    sqlite3_bind_int64(c->st, nf + 1, INT64_MIN);
-    sqlite3_bind_int64(c->st, nf + 2, INT64_MAX);
+    sqlite3_bind_int64(c->st, FILTER_PARAMS(nf) + 1, INT64_MIN);
+    sqlite3_bind_int64(c->st, FILTER_PARAMS(nf) + 2, INT64_MAX);
 }
 
 /* ---- reading ------------------------------------------------------------- */

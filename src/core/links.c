@@ -88,7 +88,7 @@ int links_in_get(db *d, const table *t, cursor *row, link_in **out)
             const char *v = col->link_ti == me ? cursor_val(row, col->link_ci) : NULL;
             if (!v || !*v)
                 continue;
-            db_filter f = {j, v, DBF_EQ};
+            db_filter f = {.ci = j, .value = v, .op = DBF_EQ};
             int64_t cnt = db_count(d, u, &f, 1);
             if (cnt <= 0)
                 continue;
@@ -122,7 +122,7 @@ int links_rows_each(db *d, const table *t, int ci, const char *value, links_row_
             if (u->cols[j].link_ti != me || u->cols[j].link_ci != ci)
                 continue;
             /* the row ids first: fn may write to u */
-            db_filter f = {j, value, DBF_EQ};
+            db_filter f = {.ci = j, .value = value, .op = DBF_EQ};
             cursor *c = db_select(d, u, &f, 1, -1, 0, -1, NULL);
             if (!c)
                 return -1;

@@ -114,7 +114,7 @@ static const total *stated_count(const schema *s, const char *tbl, const char *w
  * a status column, not closed. */
 static int64_t count_open(db *d, const table *t, const char *col, const char *val)
 {
-    db_filter f[2] = {{0, NULL, DBF_EQ}, {0, NULL, DBF_EQ}};
+    db_filter f[2] = {{.ci = 0, .value = NULL, .op = DBF_EQ}, {.ci = 0, .value = NULL, .op = DBF_EQ}};
     int nf = 0, si = table_col(t, "status");
     if (col) {
         f[nf].ci = table_col(t, col);
@@ -198,7 +198,7 @@ int plan_quota_sum(db *d, const char *mineral, double *sum, int64_t *n, char **u
         ui = t ? table_col(t, "unit") : -1;
     if (mi < 0 || ai < 0 || ui < 0)
         return 0;
-    db_filter f = {mi, mineral, DBF_EQ};
+    db_filter f = {.ci = mi, .value = mineral, .op = DBF_EQ};
     cursor *c = db_select(d, t, &f, 1, -1, 0, -1, NULL);
     if (!c)
         return -1;
@@ -263,7 +263,7 @@ static int indicator_find(db *d, const db_filter *f, const unit_info *want, plan
 int plan_indicator_named(db *d, const char *name, plan_indicator *ind)
 {
     const table *t = schema_table(db_schema(d), "indicators");
-    db_filter f = {t ? table_col(t, "name") : -1, name, DBF_EQ};
+    db_filter f = {.ci = t ? table_col(t, "name") : -1, .value = name, .op = DBF_EQ};
     return indicator_find(d, &f, NULL, ind);
 }
 
@@ -274,7 +274,7 @@ int plan_quota_indicator(db *d, const char *mineral, const char *quota_unit, pla
     memset(ind, 0, sizeof *ind);
     if (!unit_parse(quota_unit, &qu))
         return 0;
-    db_filter f = {t ? table_col(t, "mineral") : -1, mineral, DBF_EQ};
+    db_filter f = {.ci = t ? table_col(t, "mineral") : -1, .value = mineral, .op = DBF_EQ};
     return indicator_find(d, &f, &qu, ind);
 }
 
@@ -289,7 +289,7 @@ int plan_production(db *d, const char *mineral, const char *district, const unit
         st = t ? table_col(t, "status") : -1;
     if (mi < 0 || di < 0 || si < 0 || ui < 0)
         return 0;
-    db_filter f[2] = {{mi, mineral, DBF_EQ}, {di, district, DBF_EQ}};
+    db_filter f[2] = {{.ci = mi, .value = mineral, .op = DBF_EQ}, {.ci = di, .value = district, .op = DBF_EQ}};
     cursor *c = db_select(d, t, f, district ? 2 : 1, -1, 0, -1, NULL);
     if (!c)
         return -1;

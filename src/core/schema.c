@@ -27,6 +27,14 @@ int table_col(const table *t, const char *id)
     return -1;
 }
 
+int table_area_col(const table *t)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].type == COL_DEC && t->cols[i].unit && strcmp(t->cols[i].unit, "平方公里") == 0)
+            return i;
+    return -1;
+}
+
 int table_col_any(const table *t, const char *name)
 {
     int i = table_col(t, name);

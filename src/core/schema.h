@@ -55,6 +55,10 @@ int table_col(const table *t, const char *id);   /* index or -1 */
 /* Column by id, Chinese label, or "label(unit)" header form. */
 int table_col_any(const table *t, const char *name);
 
+/* The register's area column: its first decimal column in km² (平方公里),
+ * or -1.  What the summary and the frequency screen sum. */
+int table_area_col(const table *t);
+
 /* "面积(平方公里)": label with unit, as headers show it. */
 void col_header(const column *c, buf *out);
 

@@ -8,14 +8,7 @@
 #include "buf.h"
 #include "i18n.h"
 
-/* The first km² column of t: the area a register's rows cover. */
-static int area_col(const table *t)
-{
-    for (int i = 0; i < t->ncols; i++)
-        if (t->cols[i].type == COL_DEC && strcmp(t->cols[i].unit, "平方公里") == 0)
-            return i;
-    return -1;
-}
+static int area_col(const table *t) { return table_area_col(t); }
 
 /* Dictionaries are what the other registers are grouped by, not registers
  * to sum up themselves. */

@@ -173,21 +173,29 @@ static void offer_files(le_cands *out, const char *word)
 
 /* A filter, [COL:]REGEX, from byte 0 of arg: a column before a ':', then
  * that column's values, quoted for the expression. */
+/* A filter (db_filter_parse): [!]COL, then after its operator (:, =, !=,
+ * <, <=, >, >=) the column's values — quoted after ':', which takes a
+ * pattern. */
 static void complete_filter(const table *t, const char *arg, size_t *from, le_cands *out)
 {
-    const char *colon = strchr(arg, ':');
-    if (colon && t) {
-        char *col = xstrndup(arg, (size_t)(colon - arg));
+    size_t lead = *arg == '!' ? 1 : 0;
+    const char *p = arg + lead;
+    size_t k = strcspn(p, "=<>!:");
+    if (p[k] && t) {
+        char *col = xstrndup(p, k);
         int ci = table_col_any(t, col);
         free(col);
         if (ci >= 0) {
-            *from = (size_t)(colon + 1 - arg);
-            offer_values(out, &t->cols[ci], colon + 1, 1);
+            const char *v = p + k + 1;
+            if (p[k] != ':' && *v == '=')
+                v++;
+            *from = (size_t)(v - arg);
+            offer_values(out, &t->cols[ci], v, p[k] == ':');
             return;
         }
     }
-    *from = 0;
-    offer_columns(out, t, arg, ":");
+    *from = lead;
+    offer_columns(out, t, p, ":");
 }
 
 static const table *top_table(void)

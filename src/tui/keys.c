@@ -77,6 +77,7 @@ static const binding bindings[] = {
     C('=', REQ_FILTER_EQ, "="),
     C('x', REQ_UNFILTER, "x"),
     C('X', REQ_UNFILTER_ALL, "X"),
+    C('F', REQ_FREQ, "F"),
     C('P', REQ_PROBLEMS, "P"),
     C('R', REQ_SUMMARY, "R"),
     C(':', REQ_PROMPT, ":"),

@@ -282,7 +282,7 @@ static void follow(view *v)
         }
         view_push(record_new(&s->tables[l->ti], l->rowid, NULL));
     } else if (l->kind == L_IN) {
-        db_filter f = {l->ci, l->fval, DBF_EQ};
+        db_filter f = {.ci = l->ci, .value = l->fval, .op = DBF_EQ};
         mr_err e = {0};
         view *t = table_new(&s->tables[l->ti], &f, 1, &e);
         if (t)

@@ -150,7 +150,7 @@ static void open_row(sview *sv)
         view_push(record_new(r->t, r->rowid, &sv->l));
         return;
     }
-    db_filter f = {r->fci, r->fval, DBF_EQ};
+    db_filter f = {.ci = r->fci, .value = r->fval, .op = DBF_EQ};
     mr_err e = {0};
     view *t = table_new(r->t, &f, r->fci >= 0, &e);
     if (t)

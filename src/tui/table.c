@@ -437,15 +437,14 @@ static void step_col(tview *tv, int delta)
 static void add_filter(tview *tv, const db_filter *f)
 {
     tv->f = xrealloc(tv->f, sizeof(db_filter) * (size_t)(tv->nf + 1));
-    tv->f[tv->nf] = *f;
-    tv->f[tv->nf].value = xstrdup(f->value);
+    db_filter_dup(&tv->f[tv->nf], f);
     tv->nf++;
     mr_err e = {0};
     if (set_sort_e(tv, tv->sort_ci, tv->desc, &e) < 0) {
         /* the rows shown are still the old filters': so are tv->f (the
          * status line, :export) */
         tv->nf--;
-        free((char *)tv->f[tv->nf].value);
+        db_filter_clear(&tv->f[tv->nf]);
         filters_not_applied(&e);
         return;
     }
@@ -464,7 +463,7 @@ static void drop_filters(tview *tv, int keep)
         return;
     }
     for (int i = keep; i < had; i++)
-        free((char *)tv->f[i].value);
+        db_filter_clear(&tv->f[i]);
 }
 
 static void filter_prompt(tview *tv)
@@ -474,26 +473,25 @@ static void filter_prompt(tview *tv)
     if (tui_prompt_ask("&", NULL, &arg, &ps) && arg.len) {
         db_filter f;
         mr_err e = {0};
-        if (db_filter_parse_rx(tv->t, buf_str(&arg), &f, &e) < 0)
+        if (db_filter_parse(tv->t, buf_str(&arg), &f, &e) < 0) {
             tui_error(&e);
-        else
+        } else {
             add_filter(tv, &f);
+            db_filter_clear(&f);
+        }
     }
     buf_free(&arg);
 }
 
-/* = : keep rows whose current column equals this row's value (as stored). */
+/* = : keep rows whose current column equals this row's value (as stored);
+ * on an empty cell, the rows where it is empty. */
 static void filter_equal(tview *tv, int64_t rowid)
 {
     cursor *c = rowid >= 0 ? db_select_rowid(tui_db(), tv->t, rowid, NULL) : NULL;
     if (c && cursor_next(c) == 1) {
         const char *v = cursor_val(c, tv->cur_col);
-        if (v && *v) {
-            db_filter f = {tv->cur_col, v, DBF_EQ};
-            add_filter(tv, &f);
-        } else {
-            tui_message("%s", _("the cell is empty: nothing to filter by"));
-        }
+        db_filter f = {.ci = tv->cur_col, .value = v, .op = v && *v ? DBF_EQ : DBF_EMPTY};
+        add_filter(tv, &f);
     }
     cursor_free(c);
 }
@@ -600,6 +598,15 @@ static void table_request(view *v, request req)
         edit_action(req, tv->t, -1);
         break;
     case REQ_FILTER: filter_prompt(tv); break;
+    case REQ_FREQ: {
+        mr_err e = {0};
+        view *fv = freq_new(tv->t, tv->cur_col, tv->f, tv->nf, &e);
+        if (fv)
+            view_push(fv);
+        else
+            tui_error(&e);
+        break;
+    }
     case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1); break;
     case REQ_UNFILTER:
         if (tv->nf)
@@ -624,12 +631,14 @@ static int table_command(view *v, const char *cmd, const char *arg)
     if (strcmp(cmd, "filter") == 0) {
         db_filter f;
         mr_err e = {0};
-        if (!*arg)
-            tui_message("%s", _("usage: :filter [COL:]REGEX"));
-        else if (db_filter_parse_rx(tv->t, arg, &f, &e) < 0)
+        if (!*arg) {
+            tui_message("%s", _("usage: :filter FILTER (COL=VALUE, COL<VALUE, COL=A..B, COL=, !..., [COL:]REGEX)"));
+        } else if (db_filter_parse(tv->t, arg, &f, &e) < 0) {
             tui_error(&e);
-        else
+        } else {
             add_filter(tv, &f);
+            db_filter_clear(&f);
+        }
         return 1;
     }
     if (strcmp(cmd, "unfilter") == 0) {
@@ -694,9 +703,8 @@ static void table_status(view *v, buf *out)
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
     for (int i = 0; i < tv->nf; i++) {
-        const db_filter *f = &tv->f[i];
-        buf_printf(out, "  %s %s%s%s", i ? "&" : _("filter:"), f->ci >= 0 ? tv->t->cols[f->ci].label : "",
-                   f->op == DBF_RX ? "~" : "=", f->value);
+        buf_printf(out, "  %s ", i ? "&" : _("filter:"));
+        db_filter_show(tv->t, &tv->f[i], out);
     }
     buf_printf(out, "  %s %s", _("column:"), tv->t->cols[tv->cur_col].label);
 }
@@ -717,7 +725,7 @@ static void table_free(view *v)
     cache_clear(tv);
     db_rowsrc_free(tv->src);
     for (int i = 0; i < tv->nf; i++)
-        free((char *)tv->f[i].value);
+        db_filter_clear(&tv->f[i]);
     free(tv->f);
     free(tv->order);
     free(tv->width);
@@ -753,11 +761,8 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
     tv->cache_pos = -1;
     tv->nf = nf;
     tv->f = xcalloc((size_t)(nf ? nf : 1), sizeof(db_filter));
-    for (int i = 0; i < nf; i++) {
-        tv->f[i].ci = f[i].ci;
-        tv->f[i].value = xstrdup(f[i].value);
-        tv->f[i].op = f[i].op;
-    }
+    for (int i = 0; i < nf; i++)
+        db_filter_dup(&tv->f[i], &f[i]);
     tv->order = xcalloc((size_t)t->ncols, sizeof(int));
     for (int i = 0; i < t->ncols; i++)
         if (i != t->key_ci)

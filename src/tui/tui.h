@@ -52,10 +52,11 @@
     _(SEARCH_BACK, "search-back",  N_("search backward (a regular expression; as you type)")) \
     _(FIND_NEXT,   "next-match",   N_("next match")) \
     _(FIND_PREV,   "prev-match",   N_("previous match")) \
-    _(FILTER,      "filter",       N_("keep rows matching REGEX (any column) or COL:REGEX")) \
+    _(FILTER,      "filter",       N_("keep rows matching a filter: COL=V, COL!=V, COL<V (<= > >=), COL=A..B, COL= (empty), COL!= (not empty), COL:REGEX, REGEX; ! in front negates")) \
     _(FILTER_EQ,   "filter-eq",    N_("keep rows whose column equals the current cell")) \
     _(UNFILTER,    "unfilter",     N_("remove the last filter")) \
     _(UNFILTER_ALL, "unfilter-all", N_("remove every filter")) \
+    _(FREQ,        "freq",         N_("the current column's values with their rows, share and area; Enter: those rows")) \
     _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
     _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
     _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
@@ -244,6 +245,8 @@ view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the
 view *grep_new(const char *pattern, mr_err *e);                /* results of :grep */
 view *problems_new(mr_err *e);   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
+/* The frequency of column ci's values over t's rows the filters keep. */
+view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
 
 /* :export FILE and :import FILE on a table screen (csv.c).  tui_import_file
  * returns 1 when the register changed (the screen then reads it again). */

@@ -1,9 +1,10 @@
-/* fuzz_filter.c — the filter/regex argument parser and the matcher.
+/* fuzz_filter.c — the filter parsers and the matcher.
  *
- * The first line of the input is a filter argument ("REGEX" or
- * "COL:REGEX"), the rest a subject.  Any argument must either parse or be
- * refused with a message; matching must return 1, 0 or a clean error (match
- * limits) — never crash or hang. */
+ * The first line of the input is a filter argument (db_filter_parse's
+ * syntax: "COL<V", "COL=A..B", "!COL=", "COL:REGEX", "REGEX" ...), the rest a
+ * subject.  Any argument must either parse, into a filter whose parts fit
+ * its operator, or be refused with a message, by both parsers; matching must
+ * return 1, 0 or a clean error (match limits) — never crash or hang. */
 #include "config.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,14 +17,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static column cols[2] = {
+    static column cols[4] = {
         {.id = "code", .label = "编号", .unit = "", .enum_s = "", .pattern = "", .link_tbl = "",
          .link_col = "", .range = "", .not_before = "", .link_ti = -1, .not_before_ci = -1},
         {.id = "area_km2", .label = "面积", .unit = "平方公里", .enum_s = "", .pattern = "",
          .link_tbl = "", .link_col = "", .range = "", .not_before = "", .link_ti = -1,
          .not_before_ci = -1, .type = COL_DEC},
+        {.id = "valid_to", .label = "有效期止", .label_en = "Valid to", .unit = "", .enum_s = "",
+         .pattern = "", .link_tbl = "", .link_col = "", .range = "", .not_before = "", .link_ti = -1,
+         .not_before_ci = -1, .type = COL_DATE},
+        {.id = "minerals", .label = "矿种", .unit = "", .enum_s = "", .pattern = "", .link_tbl = "",
+         .link_col = "", .range = "", .not_before = "", .link_ti = -1, .not_before_ci = -1, .multi = 1},
     };
-    static table t = {.id = "t", .cols = cols, .ncols = 2};
+    static table t = {.id = "t", .cols = cols, .ncols = 4};
     char *s = malloc(size + 1);
     if (!s)
         return 0;
@@ -37,6 +43,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     db_filter f;
     mr_err e = {0};
+    if (db_filter_parse(&t, s, &f, &e) == 0) {
+        if (f.op < DBF_EQ || f.op > DBF_EMPTY || f.ci < -1 || f.ci >= t.ncols || !f.text ||
+            (f.ci < 0 && f.op != DBF_RX) || (f.op != DBF_EMPTY && !f.value) ||
+            (f.op == DBF_RANGE) != (f.value2 != NULL))
+            abort();
+        buf b = BUF_INIT;
+        db_filter_show(&t, &f, &b);   /* as typed */
+        const char *typed = f.text;
+        f.text = NULL;                /* written from its parts: any filter can be */
+        db_filter_show(&t, &f, &b);
+        f.text = typed;
+        buf_free(&b);
+        db_filter_clear(&f);
+    } else if (!e.msg[0]) {
+        abort();
+    }
+    memset(&e, 0, sizeof e);
     if (db_filter_parse_rx(&t, s, &f, &e) == 0) {
         if (f.ci < -1 || f.ci >= t.ncols || !f.value)
             abort();
