@@ -18,25 +18,37 @@ typedef struct fview {
     db_filter *f;   /* the table's filters, owned */
     int nf;
     char **cells;   /* (n + 1) * FREQ_COLS cells as shown; row 0 the header */
-    int w[FREQ_COLS];
+    int w[FREQ_COLS];      /* natural widths: headers and cells */
+    int wdata[FREQ_COLS];  /* ... the cells only */
     list l;
 } fview;
 
 static const char *cell(const fview *fv, int row, int c) { return fv->cells[row * FREQ_COLS + c]; }
 
-/* Widths for this screen: the numbers whole, the value column what is left
- * (at least 4 columns). */
+/* Widths for this screen: natural ones (headers and cells) while they fit;
+ * else the value column cut to 10, then the numbers' headers (the last
+ * first) cut to their numbers (never a number cut), then the value column down to 4. */
 static void fit(const fview *fv, int cols, int *w)
 {
-    int nc = freq_ncols(&fv->fq), sum = 0;
+    int nc = freq_ncols(&fv->fq), sum = -2;
     for (int c = 0; c < nc; c++) {
         w[c] = fv->w[c];
-        sum += w[c] + (c ? 2 : 0);
+        sum += w[c] + 2;
     }
-    if (sum > cols) {
-        w[FREQ_VALUE] -= sum - cols;
-        if (w[FREQ_VALUE] < 4)
-            w[FREQ_VALUE] = 4;
+    int over = sum - cols, cut;
+    if (over > 0 && w[FREQ_VALUE] > 10) {
+        cut = w[FREQ_VALUE] - 10 < over ? w[FREQ_VALUE] - 10 : over;
+        w[FREQ_VALUE] -= cut;
+        over -= cut;
+    }
+    for (int c = nc - 1; c >= FREQ_ROWS && over > 0; c--) {   /* the widest header, the area's, first */
+        cut = w[c] - fv->wdata[c] < over ? w[c] - fv->wdata[c] : over;
+        w[c] -= cut;
+        over -= cut;
+    }
+    if (over > 0 && w[FREQ_VALUE] > 4) {
+        cut = w[FREQ_VALUE] - 4 < over ? w[FREQ_VALUE] - 4 : over;
+        w[FREQ_VALUE] -= cut;
     }
 }
 
@@ -181,6 +193,8 @@ view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e)
             int cw = text_width(buf_str(&b));
             if (cw > fv->w[c])
                 fv->w[c] = cw;
+            if (r > 0 && cw > fv->wdata[c])
+                fv->wdata[c] = cw;
         }
     buf_free(&b);
     list_init(&fv->l, &freq_list, fv, fv->fq.n);

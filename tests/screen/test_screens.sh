@@ -46,6 +46,14 @@ screen prompt_long 80x24 ""
 screen prompt_long 80x24 -wide --ambiguous wide
 screen search 80x24 ""
 screen filter 80x24 ""
+# & with comparisons, ranges, empty cells and negation, errors; F, the
+# frequency screen, and Enter on a value (#20)
+for size in 80x24 40x10; do
+    screen filter_cmp $size ""
+    screen freq $size ""
+    screen freq $size -zh --lang zh
+done
+MINREG_LANG=zh screen filter_cmp 80x24 -zh
 screen home 80x24 -zh --lang zh
 screen record 80x24 -zh --lang zh
 screen help 80x24 -zh --lang zh
