@@ -217,7 +217,7 @@ int main(int argc, char **argv)
             }
             topt.today = optarg;
             break;
-        case 'a': topt.ascii = 1; break;
+        case 'a': topt.ascii = 1; text_set_ascii(1); break;
         case 'm': topt.mouse = 1; break;
         case 's': topt.script = optarg; break;
         case 'z':

@@ -197,7 +197,11 @@ void out_cell(FILE *f, out_format fmt, const char *s, int flags)
     }
     if (guard)
         putc('\'', f);
+    /* a data cell: escaped, but its characters as they are, --ascii or not */
+    int ascii = text_ascii();
+    text_set_ascii(0);
     out_safe(f, s);
+    text_set_ascii(ascii);
 }
 
 /* The safe runs go out as they are; only what needs an escape is copied

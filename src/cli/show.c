@@ -441,14 +441,37 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
         putchar('\n');
         db_filter f = {.ci = li[i].ci, .value = li[i].value, .op = DBF_EQ};
         cursor *rc = db_select(d, u, &f, 1, -1, 0, GET_LIST_MAX, e);
-        while (rc && cursor_next(rc) == 1) {
+        /* keys and labels in two columns, aligned by display width (9 and
+         * 10 under each other, right-aligned as numbers are) */
+        char *keys[GET_LIST_MAX], *labels[GET_LIST_MAX];
+        int nrow = 0, kw = 0;
+        const column *kc = &u->cols[u->key_ci];
+        while (rc && nrow < GET_LIST_MAX && cursor_next(rc) == 1) {
             buf_reset(&b);
-            buf_puts(&b, "    ");
-            row_name(u, rc, &b);
-            out_safe(stdout, buf_str(&b));
-            putchar('\n');
+            col_format(kc, cursor_val(rc, u->key_ci), &b);
+            keys[nrow] = xstrdup(buf_str(&b));
+            const char *l = cursor_val(rc, u->label_ci);
+            labels[nrow] = xstrdup(u->label_ci != u->key_ci && l ? l : "");
+            int w = text_width(keys[nrow]);
+            kw = w > kw ? w : kw;
+            nrow++;
         }
         cursor_free(rc);
+        for (int k = 0; k < nrow; k++) {
+            buf_reset(&b);
+            buf_puts(&b, "    ");
+            text_cell(&b, keys[k], kw, kc->type == COL_INT || kc->type == COL_DEC);
+            if (*labels[k]) {
+                buf_puts(&b, "  ");
+                text_escape(&b, labels[k], strlen(labels[k]));
+            }
+            while (b.len && b.s[b.len - 1] == ' ')
+                b.s[--b.len] = '\0';
+            fputs(buf_str(&b), stdout);   /* escaped above */
+            putchar('\n');
+            free(keys[k]);
+            free(labels[k]);
+        }
         if (li[i].count > GET_LIST_MAX)
             printf("    %s\n", _("…"));
     }

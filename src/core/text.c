@@ -95,6 +95,36 @@ static int amb_wide;
 void text_set_ambiguous_wide(int w) { amb_wide = w != 0; }
 int text_ambiguous_wide(void) { return amb_wide; }
 
+/* --ascii: the marks minreg draws with, each East Asian Ambiguous (two
+ * columns wide in PuTTY with a CJK font, so they break alignment), shown as
+ * ASCII wherever they appear, on screen and in the CLI's text output. */
+static int ascii_only;
+void text_set_ascii(int on) { ascii_only = on; }
+int text_ascii(void) { return ascii_only; }
+
+static const char *ascii_glyph(uint32_t cp)
+{
+    if (!ascii_only || (cp < 0x2000 && cp != 0xB7))
+        return NULL;
+    switch (cp) {
+    case 0x00B7: return "|";     /* · */
+    case 0x2192: return "->";    /* → */
+    case 0x21B3: return "`-";    /* ↳ */
+    case 0x2014: return "--";    /* — */
+    case 0x2013: return "-";     /* – */
+    case 0x2026: return "...";   /* … */
+    case 0x2502: return "|";     /* │ */
+    case 0x2500: return "-";     /* ─ */
+    case 0x25B2: return "^";     /* ▲ */
+    case 0x25BC: return "v";     /* ▼ */
+    case 0x25BE: return "v";     /* ▾ */
+    case 0x2205: return "-";     /* ∅ */
+    case 0x201C: case 0x201D: return "\"";   /* “ ” */
+    case 0x2018: case 0x2019: return "'";     /* ‘ ’ */
+    default: return NULL;
+    }
+}
+
 static int in_ranges(uint32_t cp, const range *r, size_t n)
 {
     size_t lo = 0, hi = n;
@@ -266,6 +296,11 @@ static int escape_step(const char *s, size_t n, char esc[ESC_MAX], uint32_t *cp)
         return 1;
     }
     esc[0] = '\0';
+    const char *a = ascii_glyph(*cp);
+    if (a) {
+        strcpy(esc, a);
+        return k;
+    }
     if (cp_unsafe(*cp)) {
         switch (*cp) {
         case '\n': strcpy(esc, "\\n"); break;
@@ -294,7 +329,7 @@ size_t text_safe_run(const char *s, size_t n)
         }
         uint32_t cp;
         int k = utf8_decode(s + i, n - i, &cp);
-        if (k < 0 || cp_unsafe(cp))
+        if (k < 0 || cp_unsafe(cp) || ascii_glyph(cp))
             break;
         i += (size_t)k;
     }
@@ -387,7 +422,7 @@ size_t text_fit(const char *s, int cols, int *used)
     return i;
 }
 
-#define MARKER "\xE2\x80\xA6" /* … */
+#define MARKER (ascii_only ? "~" : "\xE2\x80\xA6") /* …, or tig's ~ */
 
 int text_cell(buf *out, const char *s, int cols, int right)
 {

@@ -20,6 +20,11 @@
 
 void text_set_ambiguous_wide(int wide);
 int  text_ambiguous_wide(void);
+/* --ascii: → ↳ — … · │ ▲ ▼ ▾ ∅ “” ‘’ come out of text_escape (so text_cell,
+ * text_width and every screen) as -> `- -- ... | | ^ v v - " ', and a cut
+ * field ends in ~ instead of …; data written to files is not touched. */
+void text_set_ascii(int on);
+int  text_ascii(void);
 
 /* Decode one code point from s (n bytes available).  Returns the bytes used
  * (1..4); on invalid or truncated UTF-8 returns -1 (skip one byte). */

@@ -38,6 +38,8 @@ typedef struct tview {
     int *order;            /* scrolling columns: every column but the key */
     int norder;
     int *width;
+    int *natural;          /* widest of each column's header and first rows (fit_widths) */
+    int fit_cols;          /* the screen width the widths were laid out for */
     /* the rows on screen */
     int64_t cache_pos;
     int cache_n;
@@ -99,31 +101,64 @@ static void header_text(const tview *tv, int ci, buf *out)
         buf_puts(out, glyph_sort(tv->desc));
 }
 
-/* Widths fitted to the header and the first rows of the view. */
-static void fit_widths(tview *tv)
+/* Widths for this screen from the natural ones: each column at most
+ * WIDTH_MAX or a quarter of a wider screen (a header longer than its values
+ * at most 14, or a tenth of the screen), then whatever room the screen has
+ * left shared out, a column at a time, to the columns cut below their
+ * natural width: at 200 columns a name of 50 and a header of 20 are whole. */
+static void layout_widths(tview *tv)
 {
-    int n = ncols(tv);
-    int *dw = xcalloc((size_t)n, sizeof(int));
-    cache_load(tv, 0, WIDTH_FIT_ROWS);
-    for (int r = 0; r < tv->cache_n; r++)
-        for (int i = 0; i < n; i++) {
-            int w = text_width(tv->cache[r * n + i]);
-            if (w > dw[i])
-                dw[i] = w;
-        }
-    cache_clear(tv);
+    int n = ncols(tv), cols = screen_cols();
+    int wmax = cols / 4 > WIDTH_MAX ? cols / 4 : WIDTH_MAX, hmax = cols / 10 > 14 ? cols / 10 : 14;
     buf h = BUF_INIT;
+    int used = 0;
     for (int i = 0; i < n; i++) {
         buf_reset(&h);
         header_text(tv, i, &h);
         int hw = text_width(buf_str(&h)) + 1;   /* room for a sort marker */
-        int w = dw[i] > (hw < 14 ? hw : 14) ? dw[i] : (hw < 14 ? hw : 14);
-        if (w > WIDTH_MAX)
-            w = WIDTH_MAX;
+        int dw = tv->natural[i] > hw ? tv->natural[i] : 0;   /* the values' width, when wider */
+        int hcut = hw < hmax ? hw : hmax;
+        int w = dw > hcut ? dw : hcut;
+        if (w > wmax)
+            w = wmax;
         tv->width[i] = w < 2 ? 2 : w;
+        used += tv->width[i] + 1;
     }
     buf_free(&h);
-    free(dw);
+    for (int extra = cols - used, grew = 1; extra > 0 && grew;) {
+        grew = 0;
+        for (int i = 0; i < n && extra > 0; i++)
+            if (tv->width[i] < tv->natural[i]) {
+                tv->width[i]++;
+                extra--;
+                grew = 1;
+            }
+    }
+    tv->fit_cols = cols;
+}
+
+/* Widths fitted to the header and the first rows of the view: on opening,
+ * and again whenever the rows change (an edit, an import, a filter, another
+ * clerk's change), so a longer value is not left cut. */
+static void fit_widths(tview *tv)
+{
+    int n = ncols(tv);
+    cache_load(tv, tv->l.top, WIDTH_FIT_ROWS);   /* from the first row shown */
+    buf h = BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        buf_reset(&h);
+        header_text(tv, i, &h);
+        tv->natural[i] = text_width(buf_str(&h)) + 1;
+    }
+    buf_free(&h);
+    for (int r = 0; r < tv->cache_n; r++)
+        for (int i = 0; i < n; i++) {
+            int w = text_width(tv->cache[r * n + i]);
+            if (w > tv->natural[i])
+                tv->natural[i] = w;
+        }
+    cache_clear(tv);
+    layout_widths(tv);
 }
 
 static int set_sort(tview *tv, int ci, int desc);
@@ -292,8 +327,12 @@ static void table_draw(view *v)
     tview *tv = v->data;
     const table *t = tv->t;
     if (tv->version != tui_data_version()) {
-        set_sort(tv, tv->sort_ci, tv->desc);   /* re-read: rows were added, changed or deleted */
+        /* re-read: rows were added, changed or deleted */
+        if (set_sort(tv, tv->sort_ci, tv->desc) == 0)
+            fit_widths(tv);
         tv->version = tui_data_version();
+    } else if (tv->fit_cols != screen_cols()) {
+        layout_widths(tv);   /* a resize: the room shared out again */
     }
     int key = t->key_ci, cols = screen_cols(), rows = data_rows();
     clamp(tv);
@@ -448,6 +487,7 @@ static void add_filter(tview *tv, const db_filter *f)
         filters_not_applied(&e);
         return;
     }
+    fit_widths(tv);
     if (rowsrc_count_upto(tv->src, 1) == 0)
         tui_message("%s", _("no rows match the filters (x removes the last one)"));
 }
@@ -464,6 +504,7 @@ static void drop_filters(tview *tv, int keep)
     }
     for (int i = keep; i < had; i++)
         db_filter_clear(&tv->f[i]);
+    fit_widths(tv);
 }
 
 static void filter_prompt(tview *tv)
@@ -650,8 +691,8 @@ static int table_command(view *v, const char *cmd, const char *arg)
         return 1;
     }
     if (strcmp(cmd, "import") == 0) {
-        if (tui_import_file(tv->t, arg))
-            set_sort(tv, tv->sort_ci, tv->desc);   /* read the rows again */
+        if (tui_import_file(tv->t, arg) && set_sort(tv, tv->sort_ci, tv->desc) == 0)   /* read the rows again */
+            fit_widths(tv);
         return 1;
     }
     if (strcmp(cmd, "sort") != 0)
@@ -729,6 +770,7 @@ static void table_free(view *v)
     free(tv->f);
     free(tv->order);
     free(tv->width);
+    free(tv->natural);
     list_free(&tv->l);
     free(tv);
     free(v);
@@ -769,6 +811,7 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
             tv->order[tv->norder++] = i;
     tv->cur_col = tv->norder ? tv->order[0] : t->key_ci;
     tv->width = xcalloc((size_t)t->ncols, sizeof(int));
+    tv->natural = xcalloc((size_t)t->ncols, sizeof(int));
     list_init(&tv->l, &table_list, tv, 0);
     tv->l.y0 = 2;   /* under the column headers */
     tv->version = tui_data_version();

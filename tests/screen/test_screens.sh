@@ -54,6 +54,12 @@ for size in 80x24 40x10; do
     screen freq $size -zh --lang zh
 done
 MINREG_LANG=zh screen filter_cmp 80x24 -zh
+# widths re-fitted when the rows change (another clerk's edit, a filter),
+# and a wide screen's room used (#20)
+for size in 80x24 200x12; do
+    cp "$T/reg.db" "$T/widths.db"; rm -f "$T/widths.db-wal" "$T/widths.db-shm"
+    screen widths $size "" -f "$T/widths.db"
+done
 screen home 80x24 -zh --lang zh
 screen record 80x24 -zh --lang zh
 screen help 80x24 -zh --lang zh
