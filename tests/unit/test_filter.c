@@ -142,6 +142,41 @@ int main(void)
     is_str(kept(d, NULL, "有效期止", 1), "2 1 4 3", "... and descending");
     is_str(kept(d, NULL, "采矿许可证号", 1), "4 1 3 2", "NULL and '' both last");
 
+    /* keyset paging with filters that take two parameters (a range) and
+     * none (empty): the page's own parameters come after theirs */
+    db_filter fs[2];
+    mr_err e = {0};
+    ok(db_filter_parse(T, "登记面积=0.5..10", &fs[0], &e) == 0, "a range: %s", e.msg);
+    ok(db_filter_parse(T, "采矿许可证号!=", &fs[1], &e) == 0, "a filter without a value");
+    rowsrc *r = db_rowsrc_new(d, T, fs, 2, -1, 0, NULL, NULL, &e);
+    ok(r != NULL, "a view with them: %s", e.msg);
+    if (r) {
+        cursor *c = rowsrc_page(r, -1, 5, &e);   /* the last row, read from the end */
+        ok(c && cursor_next(c) == 1 && strcmp(cursor_val(c, table_col(T, "id")), "4") == 0,
+           "the last page from the end: permit 4");
+        cursor_free(c);
+        c = rowsrc_page(r, 1, 5, &e);
+        ok(c && cursor_next(c) == 1 && strcmp(cursor_val(c, table_col(T, "id")), "4") == 0 && cursor_next(c) == 0,
+           "the second row from the start: permit 4, and no more");
+        cursor_free(c);
+        is_int(rowsrc_count(r), 2, "counted: permits 1 and 4");
+        is_int(rowsrc_pos_of(r, 4), 1, "permit 4 (rowid 4) is at position 1");
+        is_int(rowsrc_find(r, -1, 1, "宽甸", NULL, NULL, &e), 1, "a search finds it there");
+        db_rowsrc_free(r);
+    }
+    r = db_rowsrc_new(d, T, fs, 2, table_col(T, "valid_to"), 1, NULL, NULL, &e);
+    ok(r != NULL, "... sorted by a column: %s", e.msg);
+    if (r) {
+        cursor *c = rowsrc_page(r, 0, 5, &e);
+        ok(c && cursor_next(c) == 1 && strcmp(cursor_val(c, table_col(T, "id")), "1") == 0,
+           "sorted descending: 2023-12-31 before 2022-06-30");
+        cursor_free(c);
+        db_rowsrc_free(r);
+    }
+    db_filter_clear(&fs[0]);
+    db_filter_clear(&fs[1]);
+    is_int(db_count(d, T, fs, 0), 4, "(the register holds 4)");
+
     testdb_close(&td);
     return tap_done();
 }
