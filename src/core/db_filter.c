@@ -1,5 +1,8 @@
-/* db_filter.c — filters: parsing "COL:REGEX" arguments and writing a filter list
- * as a WHERE clause with its bound parameters.
+/* db_filter.c — filters: the one filter syntax of --where and the browser's
+ * & (db_filter_parse, typed by the schema: numbers as numbers, dates as
+ * dates), the pattern-only form of --grep (db_filter_parse_rx), and a filter
+ * list written as a WHERE clause with its values bound, two parameters a
+ * filter (FILTER_PARAMS), and the ORDER BY that puts empty cells last.
  * Part of the db module (db_int.h).
  */
 #include "config.h"
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -23,10 +27,9 @@
 #include "db_int.h"
 #include "i18n.h"
 #include "load.h"
-#include "rx.h"
 #include "normalise.h"
+#include "rx.h"
 #include "validate.h"
-#include <strings.h>
 
 int db_filter_parse_rx(const table *t, const char *arg, db_filter *f, mr_err *e)
 {

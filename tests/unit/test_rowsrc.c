@@ -104,7 +104,7 @@ int main(void)
 
     /* From the end before the count (G): -1 is the last row.  A filtered
      * view, as a whole register's count is known by now (above). */
-    db_filter fe = {table_col(t, "district"), "振安区", DBF_EQ};   /* i % 3 == 2: 2, 5, .. 20000 */
+    db_filter fe = {.ci = table_col(t, "district"), .value = "振安区", .op = DBF_EQ};   /* i % 3 == 2: 2, 5, .. 20000 */
     const int64_t fn = N / 3 + 1;
     r = db_rowsrc_new(d, t, &fe, 1, -1, 0, NULL, NULL, &e);
     page_is(r, t, -5, 5, N - 12, 3, "from the end: the last page, not counted");
@@ -163,7 +163,7 @@ int main(void)
     free(past);
     db_rowsrc_free(r);
 
-    db_filter f = {table_col(t, "district"), "振安区", DBF_EQ};   /* i % 3 == 2 */
+    db_filter f = {.ci = table_col(t, "district"), .value = "振安区", .op = DBF_EQ};   /* i % 3 == 2 */
     r = db_rowsrc_new(d, t, &f, 1, -1, 0, NULL, NULL, &e);
     is_int(rowsrc_count(r), N / 3 + 1, "filtered count (i mod 3 == 2 for i <= 20000)");
     page_is(r, t, 0, 5, 2, 3, "filtered first page");

@@ -160,7 +160,7 @@ int main(void)
     views_same(d, t, "矿山", 0, "2", "3", "... of every row (batches of 4096 ids)");
     views_same(d, t, "district:振安", 1, "4", "1", "... by one column");
     {
-        db_filter fc = {-1, "矿山", DBF_RX};
+        db_filter fc = {.ci = -1, .value = "矿山", .op = DBF_RX};
         setenv("MINREG_THREADS", "2", 1);
         setenv("MINREG_SCAN_CHUNK", "3", 1);
         rowsrc *rc = db_rowsrc_new(d, t, &fc, 1, -1, 0, cancel_now, NULL, &e);
@@ -195,7 +195,7 @@ int main(void)
     db_rollback(d);
 
     /* another statement open: its read may be older than the newest */
-    db_filter all = {-1, ".", DBF_RX};
+    db_filter all = {.ci = -1, .value = ".", .op = DBF_RX};
     setenv("MINREG_THREADS", "1", 1);
     cursor *open = db_select(d, t, &all, 1, -1, 0, -1, &e);
     ok(open && cursor_next(open) == 1, "a statement left open");
@@ -205,7 +205,7 @@ int main(void)
     cursor_free(open);
 
     /* freed early: the workers stop (no hang; ASan and TSan runs check the rest) */
-    db_filter f = {-1, "矿山", DBF_RX};
+    db_filter f = {.ci = -1, .value = "矿山", .op = DBF_RX};
     cursor *c = db_select(d, t, &f, 1, -1, 0, -1, &e);
     is_int(cursor_threads(c), 2, "a split scan");
     ok(cursor_next(c) == 1 && cursor_next(c) == 1, "... two rows read");
