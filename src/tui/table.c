@@ -63,6 +63,8 @@ static void cache_clear(tview *tv)
     tv->cache_pos = -1;
 }
 
+static void layout_widths(tview *tv);
+
 /* Read rows [pos, pos+n) into the cache (formatted for display). */
 static void cache_load(tview *tv, int64_t pos, int n)
 {
@@ -78,12 +80,20 @@ static void cache_load(tview *tv, int64_t pos, int n)
     tv->cache = xcalloc((size_t)n * (size_t)ncols(tv), sizeof(char *));
     tv->cache_rowid = xcalloc((size_t)n, sizeof(int64_t));
     buf b = BUF_INIT;
-    int k = 0;
+    int k = 0, grew = 0;
     while (k < n && cursor_next(c) == 1) {
         tv->cache_rowid[k] = cursor_rowid(c);
         for (int i = 0; i < ncols(tv); i++) {
             buf_reset(&b);
             col_format(&tv->t->cols[i], cursor_val(c, i), &b);
+            /* a value wider than any seen so far (further down than the
+             * rows the widths were fitted to): its column grows, so a
+             * number is never shown cut */
+            int w = text_width(buf_str(&b));
+            if (w > tv->natural[i]) {
+                tv->natural[i] = w;
+                grew = 1;
+            }
             tv->cache[k * ncols(tv) + i] = buf_steal(&b);
         }
         k++;
@@ -92,6 +102,8 @@ static void cache_load(tview *tv, int64_t pos, int n)
     buf_free(&b);
     tv->cache_n = k;
     tv->cache_pos = pos;
+    if (grew && tv->fit_cols)
+        layout_widths(tv);
 }
 
 static void header_text(const tview *tv, int ci, buf *out)
@@ -143,20 +155,16 @@ static void layout_widths(tview *tv)
 static void fit_widths(tview *tv)
 {
     int n = ncols(tv);
-    cache_load(tv, tv->l.top, WIDTH_FIT_ROWS);   /* from the first row shown */
     buf h = BUF_INIT;
     for (int i = 0; i < n; i++) {
         buf_reset(&h);
         header_text(tv, i, &h);
-        tv->natural[i] = text_width(buf_str(&h)) + 1;
+        tv->natural[i] = text_width(buf_str(&h)) + 1;   /* room for a sort marker */
     }
     buf_free(&h);
-    for (int r = 0; r < tv->cache_n; r++)
-        for (int i = 0; i < n; i++) {
-            int w = text_width(tv->cache[r * n + i]);
-            if (w > tv->natural[i])
-                tv->natural[i] = w;
-        }
+    tv->fit_cols = 0;   /* laid out below, once */
+    cache_clear(tv);
+    cache_load(tv, tv->l.top, WIDTH_FIT_ROWS);   /* from the first row shown: natural grows */
     cache_clear(tv);
     layout_widths(tv);
 }

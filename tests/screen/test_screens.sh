@@ -99,6 +99,7 @@ rm -f "$HOME/cancel.csv"
 big; MINREG_THREADS=2 MINREG_SCAN_CHUNK=64 screen cancel 80x12 "" -f "$T/big.db"
 tr -d '\r' <"$HOME/cancel.csv" | cmp -s - "$T/all.csv"
 is "... split over threads: the same" "$?" 0
+big; screen widths_grow 80x12 "" -f "$T/big.db"
 LC_ALL=C MINREG_LANG=zh screen home 80x24 -zhC   # Chinese chrome under plain C too
 
 # the terminal types clerks use: same screens under each
