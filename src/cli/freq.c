@@ -62,7 +62,7 @@ int cmd_freq(db *d, int argc, char **argv, mr_err *e)
             return e->code;
         }
     freq fq;
-    int rc = freq_build(d, t, ci, f, nw, &fq, e);
+    int rc = freq_build(d, t, ci, f, nw, -1, &fq, e);
     cli_filters_free(f, nw);
     if (rc < 0)
         return e->code;

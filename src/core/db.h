@@ -197,10 +197,10 @@ int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
 /* The frequency of column ci's values over the rows matching the filters
  * (the F screen, `minreg freq`): per value — per item of a multi-valued
  * column, "" for an empty cell — the rows holding it and the total of
- * column sci over them (sci < 0: 0), the most rows first, then by value.
- * 0, or -1 with e filled. */
-int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, db_group_fn fn,
-            void *arg, mr_err *e);
+ * column sci over them (sci < 0: 0), the most rows first, then by value;
+ * at most limit values.  0, or -1 with e filled. */
+int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, int64_t limit,
+            db_group_fn fn, void *arg, mr_err *e);   /* limit < 0: every value */
 
 
 /* The writes of rows and of the audit trail are in db_write.h: change.c is

@@ -486,8 +486,8 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
     return c;
 }
 
-int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, db_group_fn fn,
-            void *arg, mr_err *e)
+int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, int64_t limit,
+            db_group_fn fn, void *arg, mr_err *e)
 {
     const column *c = &t->cols[ci];
     buf q = BUF_INIT, a = BUF_INIT;
@@ -509,6 +509,8 @@ int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, 
                      " substr(rest, instr(rest, ';') + 1), a FROM s WHERE rest <> '')"
                      " SELECT item, count(*), total(a) FROM (SELECT DISTINCT rid, item, a FROM s"
                      " WHERE item IS NOT NULL AND (item <> '' OR w = '')) GROUP BY 1 ORDER BY 2 DESC, 1");
+        if (limit >= 0)
+            buf_printf(&q, " LIMIT %lld", (long long)limit);
     } else {
         buf_puts(&q, "SELECT coalesce(");
         put_ident(&q, c->id);
@@ -516,6 +518,8 @@ int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, 
         put_ident(&q, t->id);
         put_where(&q, t, f, nf);
         buf_puts(&q, " GROUP BY 1 ORDER BY 2 DESC, 1");
+        if (limit >= 0)
+            buf_printf(&q, " LIMIT %lld", (long long)limit);
     }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);

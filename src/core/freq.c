@@ -19,7 +19,7 @@ static void freq_add(void *arg, const char *key, int64_t count, double sum)
     fq->r[fq->n++] = (freq_row){xstrdup(key ? key : ""), count, sum};
 }
 
-int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, freq *fq, mr_err *e)
+int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, int max, freq *fq, mr_err *e)
 {
     memset(fq, 0, sizeof *fq);
     fq->t = t;
@@ -28,9 +28,13 @@ int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, freq *
     fq->total = db_count(d, t, f, nf);
     if (fq->total < 0)
         return db_error(d, e, t->id);
-    if (db_freq(d, t, ci, fq->aci, f, nf, freq_add, fq, e) < 0) {
+    if (db_freq(d, t, ci, fq->aci, f, nf, max < 0 ? -1 : (int64_t)max + 1, freq_add, fq, e) < 0) {
         freq_free(fq);
         return -1;
+    }
+    if (max >= 0 && fq->n > max) {   /* the one past the max: there are more */
+        free(fq->r[--fq->n].value);
+        fq->more = 1;
     }
     return 0;
 }

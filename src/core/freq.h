@@ -26,12 +26,15 @@ typedef struct freq {
     int64_t total;   /* rows in the view */
     freq_row *r;     /* the most rows first, then by value */
     int n, cap;
+    int more;        /* there are values past the max asked for */
 } freq;
 
 enum { FREQ_VALUE, FREQ_ROWS, FREQ_SHARE, FREQ_AREA, FREQ_COLS };
 
-/* Count column ci of t over the rows the filters keep.  0, or -1 with e. */
-int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, freq *fq, mr_err *e);
+/* Count column ci of t over the rows the filters keep: at most max values
+ * (the most rows; max < 0: all; more set when there are others).  0, or -1
+ * with e. */
+int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, int max, freq *fq, mr_err *e);
 void freq_free(freq *fq);
 /* Columns shown: FREQ_COLS, or FREQ_AREA without an area column. */
 int freq_ncols(const freq *fq);

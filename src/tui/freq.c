@@ -13,6 +13,11 @@
 #include "core/text.h"
 #include "tui/list.h"
 
+/* Values the screen holds: a key column of a million rows has a million,
+ * and a screen keeps its lines; the most frequent are the ones to read
+ * (minreg freq prints them all). */
+#define FREQ_SCREEN_MAX 10000
+
 typedef struct fview {
     freq fq;
     db_filter *f;   /* the table's filters, owned */
@@ -132,7 +137,10 @@ static void freq_status(view *v, buf *out)
 {
     fview *fv = v->data;
     buf_printf(out, "%s  ", fv->fq.t->id);
-    buf_printf(out, _n("%d value", "%d values", fv->fq.n), fv->fq.n);
+    if (fv->fq.more)
+        buf_printf(out, _("the %d values with the most rows (minreg freq prints all)"), fv->fq.n);
+    else
+        buf_printf(out, _n("%d value", "%d values", fv->fq.n), fv->fq.n);
     buf_puts(out, ", ");
     buf_printf(out, _n("%lld row", "%lld rows", fv->fq.total), (long long)fv->fq.total);
     for (int i = 0; i < fv->nf; i++) {
@@ -173,7 +181,7 @@ static const view_ops freq_ops = {
 view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e)
 {
     fview *fv = xcalloc(1, sizeof *fv);
-    if (freq_build(tui_db(), t, ci, f, nf, &fv->fq, e) < 0) {
+    if (freq_build(tui_db(), t, ci, f, nf, FREQ_SCREEN_MAX, &fv->fq, e) < 0) {
         free(fv);
         return NULL;
     }

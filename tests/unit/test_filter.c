@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "core/db.h"
+#include "core/freq.h"
 #include "core/i18n.h"
 #include "tap.h"
 #include "testdb.h"
@@ -176,6 +177,25 @@ int main(void)
     db_filter_clear(&fs[0]);
     db_filter_clear(&fs[1]);
     is_int(db_count(d, T, fs, 0), 4, "(the register holds 4)");
+
+    /* freq: list items counted each, ties by value, empty as "", a max */
+    freq fq;
+    ok(freq_build(d, T, table_col(T, "minerals"), NULL, 0, -1, &fq, &e) == 0, "freq: %s", e.msg);
+    is_int(fq.n, 3, "freq: three minerals");
+    if (fq.n == 3) {
+        is_str(fq.r[0].value, "金矿", "freq: 金矿 first (2 rows, before 银矿 by value)");
+        is_int(fq.r[0].rows, 2, "freq: 金矿 in 2 rows");
+        ok(fq.r[1].area > 2.99 && fq.r[1].area < 3.01, "freq: 银矿's area, 2 + 1");
+        is_str(fq.r[2].value, "铁矿", "freq: 铁矿 last (1 row)");
+    }
+    is_int(fq.total, 4, "freq: of 4 rows");
+    freq_free(&fq);
+    ok(freq_build(d, T, table_col(T, "minerals"), NULL, 0, 1, &fq, &e) == 0 && fq.n == 1 && fq.more,
+       "freq with a max of 1: one value, and more");
+    freq_free(&fq);
+    ok(freq_build(d, T, table_col(T, "permit_no"), NULL, 0, -1, &fq, &e) == 0 && fq.n == 3 &&
+       strcmp(fq.r[0].value, "") == 0 && fq.r[0].rows == 2, "freq: NULL and '' are one empty value");
+    freq_free(&fq);
 
     testdb_close(&td);
     return tap_done();
