@@ -322,12 +322,17 @@ int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_
 
 /* What an audit row's old value (text) was as the column stores it, as
  * SQLite's column affinity made it: 1 an integer, 2 a real, 0 text. */
-int db_as_stored(col_type type, const char *v)
+int db_as_stored(col_type type, const char *v) { return db_as_stored_num(type, v, NULL); }
+
+int db_as_stored_num(col_type type, const char *v, double *x)
 {
     if (type != COL_INT && type != COL_YEAR && type != COL_DEC)
         return 0;
-    if (value_is_int(v))
+    if (value_is_int(v)) {
+        if (x)
+            *x = type == COL_DEC ? strtod(v, NULL) : 0;
         return type == COL_DEC ? 2 : 1;
+    }
     /* a decimal, or one num_format wrote with an exponent (1e-11) */
     const char *p = v;
     int digits = 0;
@@ -338,8 +343,13 @@ int db_as_stored(col_type type, const char *v)
             return 0;
     }
     char *end;
-    strtod(v, &end);
-    return digits && !*end ? 2 : 0;
+    double r = strtod(v, &end);
+    if (digits && !*end) {
+        if (x)
+            *x = r;
+        return 2;
+    }
+    return 0;
 }
 
 /* Row `rowid` of t as change `change` added it, into json (the form

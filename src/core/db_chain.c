@@ -75,12 +75,13 @@ int canon_text(col_type type, const char *v, buf *out)
     buf_reset(out);
     if (!v || !*v)
         return 0;   /* empty is written as NULL */
-    switch (db_as_stored(type, v)) {
+    double x;
+    switch (db_as_stored_num(type, v, &x)) {
     case 1:
         canon_int(strtoll(v, NULL, 10), out);
         break;
     case 2:
-        canon_real(strtod(v, NULL), out);
+        canon_real(x, out);
         break;
     default:
         buf_putc(out, 't');
@@ -177,9 +178,22 @@ void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
 {
     buf_reset(&w->enc);
     for (int i = 0; i < t->ncols; i++) {
-        int have = canon_text(t->cols[i].type, vals[i], &w->v);
         size_t at = w->enc.len;
-        sum_value(&w->enc, have, w->v.s, w->v.len);
+        col_type ty = t->cols[i].type;
+        if (vals[i] && *vals[i] && ty != COL_INT && ty != COL_YEAR && ty != COL_DEC) {
+            /* text, the most of a row: straight into the encoding, as
+             * canon_text then sum_value would put it */
+            size_t n = strlen(vals[i]) + 1;
+            char hd[10] = {1};
+            for (int k = 0; k < 8; k++)
+                hd[1 + k] = (char)(unsigned char)((uint64_t)n >> (8 * k));
+            hd[9] = 't';
+            buf_add(&w->enc, hd, 10);
+            buf_add(&w->enc, vals[i], n - 1);
+        } else {
+            int have = canon_text(ty, vals[i], &w->v);
+            sum_value(&w->enc, have, w->v.s, w->v.len);
+        }
         if (fout)
             fout[i] = field_byte(&w->enc, at);
     }

@@ -74,6 +74,8 @@ sqlite3_stmt *stmt_cached(db *d, const char *sql);
 /* How text v of a column of type `type` is stored, as SQLite's column
  * affinity makes it: 1 an integer, 2 a real, 0 text (db_audit.c). */
 int db_as_stored(col_type type, const char *v);
+/* the same, and (kind 2, x not NULL) the REAL it is stored as */
+int db_as_stored_num(col_type type, const char *v, double *x);
 /* db_chain.c: the canonical text of a value a clerk wrote into a column
  * (text, as the write path binds it) and of a stored value (column i of
  * st); 0 when NULL (nothing written), 1 a value, 2 the empty string. */
