@@ -34,6 +34,8 @@ const table *cli_table(db *d, const char *name, mr_err *e);
 
 /* "COL=VALUE" for t into f (value points into arg); 0, or -1 with e. */
 int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e);
+/* each of args[0..n) into f[i]; on an error, none made is kept */
+int cli_parse_wheres(const table *t, const char *const *args, int n, db_filter *f, mr_err *e);
 void cli_filters_free(db_filter *f, int n);   /* filters cli_parse_where made */
 /* "A,B,C" into column indexes (cis has room for t->ncols). */
 int cli_parse_columns(const table *t, const char *arg, int *cis, int *n, mr_err *e);

@@ -336,11 +336,8 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         return EXIT_OK;
     }
     db_filter f[32];
-    for (int i = 0; i < nw; i++)
-        if (cli_parse_where(t, wheres[i], &f[i], e) < 0) {
-            cli_filters_free(f, i);
-            return e->code;
-        }
+    if (cli_parse_wheres(t, wheres, nw, f, e) < 0)
+        return e->code;
     int *cis = xmalloc(sizeof(int) * (size_t)t->ncols), nc = 0;
     if (cols && cli_parse_columns(t, cols, cis, &nc, e) < 0) {
         free(cis);

@@ -56,11 +56,8 @@ int cmd_freq(db *d, int argc, char **argv, mr_err *e)
         return EXIT_USAGE;
     }
     db_filter f[32];
-    for (int i = 0; i < nw; i++)
-        if (cli_parse_where(t, wheres[i], &f[i], e) < 0) {
-            cli_filters_free(f, i);
-            return e->code;
-        }
+    if (cli_parse_wheres(t, wheres, nw, f, e) < 0)
+        return e->code;
     freq fq;
     int rc = freq_build(d, t, ci, f, nw, -1, &fq, e);
     cli_filters_free(f, nw);

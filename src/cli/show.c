@@ -68,6 +68,16 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
 /* Parse a --where filter (db_filter_parse: COL=VALUE, COL<V, COL=A..B,
  * COL=, !..., COL:REGEX ...) for table t into f, which owns its strings
  * (cli_filters_free).  Returns 0 or fills e. */
+int cli_parse_wheres(const table *t, const char *const *args, int n, db_filter *f, mr_err *e)
+{
+    for (int i = 0; i < n; i++)
+        if (cli_parse_where(t, args[i], &f[i], e) < 0) {
+            cli_filters_free(f, i);
+            return -1;
+        }
+    return 0;
+}
+
 int cli_parse_where(const table *t, const char *arg, db_filter *f, mr_err *e)
 {
     return db_filter_parse(t, arg, f, e);
@@ -173,11 +183,8 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     cli_excel = fmt == FMT_CSV && (excel || out_path);
     db_filter f[64];
     int nwhere = nw;
-    for (int i = 0; i < nw; i++)
-        if (cli_parse_where(t, wheres[i], &f[i], e) < 0) {
-            cli_filters_free(f, i);
-            return e->code;
-        }
+    if (cli_parse_wheres(t, wheres, nw, f, e) < 0)
+        return e->code;
     for (int i = 0; i < ng; i++)
         if (db_filter_parse_rx(t, greps[i], &f[nw + i], e) < 0) {
             cli_filters_free(f, nwhere);
