@@ -21,7 +21,7 @@ CREATE TABLE minreg_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO minreg_meta VALUES ('schema_version', '5');
+INSERT INTO minreg_meta VALUES ('schema_version', '6');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
 
 CREATE TABLE minreg_tables (
@@ -368,7 +368,18 @@ CREATE TABLE exploration_permits (
     block      TEXT REFERENCES exploration_blocks(code),
     key_area   TEXT REFERENCES exploration_areas(code),
     district   TEXT,
-    remark     TEXT
+    remark     TEXT,
+    -- BEGIN life (columns schema 6 appended; minreg_roles 'appended')
+    credit_code TEXT,
+    surveyor TEXT,
+    project_nature TEXT,
+    grant_method TEXT,
+    reg_type TEXT,
+    issuer_name TEXT,
+    issue_date TEXT,
+    first_issue_date TEXT,
+    first_area REAL
+    -- END life
 );
 
 CREATE TABLE mining_permits (
@@ -392,7 +403,18 @@ CREATE TABLE mining_permits (
     block       TEXT REFERENCES mining_blocks(code),
     key_area    TEXT REFERENCES mining_areas(code),
     district    TEXT,
-    remark      TEXT
+    remark      TEXT,
+    -- BEGIN life (columns schema 6 appended; minreg_roles 'appended')
+    credit_code TEXT,
+    econ_type TEXT,
+    grant_method TEXT,
+    reg_type TEXT,
+    issuer_name TEXT,
+    issue_date TEXT,
+    first_issue_date TEXT,
+    first_area REAL,
+    service_years REAL
+    -- END life
 );
 
 CREATE TABLE indicators (
@@ -673,6 +695,150 @@ UPDATE minreg_columns SET range = '-90..90' WHERE id = 'latitude';
 UPDATE minreg_columns SET not_before = 'valid_from' WHERE id = 'valid_to';
 UPDATE minreg_columns SET not_before = 'year_from' WHERE id = 'year_to';
 UPDATE minreg_columns SET not_before = 'elev_bottom' WHERE id = 'elev_top';
+
+-- BEGIN life ----------------------------------------------------------------
+-- The life of a permit (schema 6).  A permit is issued (新立), extended
+-- (延续), changed (变更; 转让 to another holder), retained (保留) and
+-- cancelled (注销); since 自然资办发〔2020〕32号 each of these but 注销 gives
+-- it a new 证号, so a permit is named by its 序号 and its events keep the
+-- chain of numbers.  permit_events is an ordinary register (forms, import,
+-- export, links all work on it); `minreg event` records an event and the
+-- permit's update in one audited change, by the rules below.
+--
+-- minreg_roles says what a column *is* to the generic code, so no C names
+-- a register's column: on a permit register 'number' (证号), 'holder',
+-- 'start'/'expiry' (有效期), 'area', 'status', 'regtype' (登记类型),
+-- 'district'; 'credit' marks a 统一社会信用代码 (GB 32100-2015: its check
+-- character is validated); on the events register 'event_type',
+-- 'event_date', 'event_doc', 'event_note', 'event_changes', 'event_of' (the
+-- link to the permit), and 'was:ROLE'/'now:ROLE' (the permit's ROLE before
+-- and after).  'appended': a column a migration added to a register that
+-- already had rows; while it is empty it is left out of the row's sum, so
+-- rows written before still verify (src/core/db_chain.c).
+CREATE TABLE minreg_roles (
+    tbl  TEXT NOT NULL,
+    col  TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (tbl, col, role)
+);
+-- What each event type does (minreg event): regtype, the 登记类型 it leaves
+-- on the permit; needs, the roles (';'-list) the event must give a new
+-- value; sets, ROLE=VALUE pairs it writes on the permit (where the permit
+-- has the role); live 1: refused on a cancelled (注销) permit; first 1: only
+-- as the permit's first event.  An event that gives a new expiry must be
+-- dated inside the validity it extends and, filed later than `days` days
+-- before the old expiry, is late (矿产资源开采登记管理办法 第七条).
+CREATE TABLE minreg_event_types (
+    type     TEXT PRIMARY KEY,
+    ord      INTEGER NOT NULL,
+    label_en TEXT NOT NULL,
+    regtype  TEXT NOT NULL DEFAULT '',
+    needs    TEXT NOT NULL DEFAULT '',
+    sets     TEXT NOT NULL DEFAULT '',
+    live     INTEGER NOT NULL DEFAULT 1,
+    first    INTEGER NOT NULL DEFAULT 0,
+    days     INTEGER NOT NULL DEFAULT 0,
+    note     TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO minreg_event_types VALUES
+ ('新立', 1, 'Issued',      '新立', '',       '',            0, 1, 0,  '首次登记'),
+ ('延续', 2, 'Extended',    '延续', 'expiry', '',            1, 0, 30, '有效期届满30日前申请（矿产资源开采登记管理办法 第七条）'),
+ ('变更', 3, 'Changed',     '变更', '',       '',            1, 0, 0,  '范围、主矿种、开采方式、矿业权人名称'),
+ ('转让', 4, 'Transferred', '变更', 'holder', '',            1, 0, 0,  '转让：新的矿业权人'),
+ ('保留', 5, 'Retained',    '保留', '',       '',            1, 0, 0,  '探矿权保留'),
+ ('注销', 6, 'Cancelled',   '注销', '',       'status=关闭', 1, 0, 0,  '含政策性关闭、公告注销');
+
+CREATE TABLE permit_events (
+    rid        INTEGER PRIMARY KEY,
+    id         INTEGER UNIQUE,
+    type       TEXT NOT NULL,
+    date       TEXT NOT NULL,
+    doc        TEXT,
+    exploration_permit INTEGER REFERENCES exploration_permits(id),
+    mining_permit      INTEGER REFERENCES mining_permits(id),
+    old_no     TEXT,
+    new_no     TEXT,
+    old_valid_to   TEXT,
+    new_valid_from TEXT,
+    new_valid_to   TEXT,
+    old_area   REAL,
+    new_area   REAL,
+    old_holder TEXT,
+    new_holder TEXT,
+    changes    TEXT,
+    note       TEXT
+);
+CREATE INDEX permit_events_exploration ON permit_events(exploration_permit);
+CREATE INDEX permit_events_mining ON permit_events(mining_permit);
+CREATE INDEX permit_events_old_no ON permit_events(old_no);
+
+INSERT INTO minreg_tables VALUES
+ ('permit_events', 17, '登记', '', 'ev', '矿业权登记事项', 'Permit registration events',
+  '矿业权登记信息管理办法（自然资办发〔2020〕32号）', 'id', 'type');
+
+INSERT INTO minreg_columns (tbl, ord, id, label, label_en, type, unit, required, enum, pattern,
+                            link_tbl, link_col, multi, scale, range) VALUES
+ ('permit_events',  1, 'id',                 '序号',         'No.',            'int',  '', 0, '', '', '', '', 0, -1, '1..999999999'),
+ ('permit_events',  2, 'type',               '登记事项',     'Event',          'text', '', 1, '新立|延续|变更|转让|保留|注销', '', '', '', 0, -1, ''),
+ ('permit_events',  3, 'date',               '登记日期',     'Date',           'date', '', 1, '', '', '', '', 0, -1, ''),
+ ('permit_events',  4, 'doc',                '批准文号',     'Document no.',   'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events',  5, 'exploration_permit', '探矿权',       'Exploration permit', 'int', '', 0, '', '', 'exploration_permits', 'id', 0, -1, ''),
+ ('permit_events',  6, 'mining_permit',      '采矿权',       'Mining permit',  'int',  '', 0, '', '', 'mining_permits', 'id', 0, -1, ''),
+ ('permit_events',  7, 'old_no',             '原证号',       'Former no.',     'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events',  8, 'new_no',             '新证号',       'New no.',        'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events',  9, 'old_valid_to',       '原有效期止',   'Former valid to', 'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 10, 'new_valid_from',     '新有效期起',   'New valid from', 'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 11, 'new_valid_to',       '新有效期止',   'New valid to',   'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 12, 'old_area',           '原面积',       'Former area',    'dec',  '平方公里', 0, '', '', '', '', 0, 4, '>0'),
+ ('permit_events', 13, 'new_area',           '新面积',       'New area',       'dec',  '平方公里', 0, '', '', '', '', 0, 4, '>0'),
+ ('permit_events', 14, 'old_holder',         '原矿业权人',   'Former holder',  'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 15, 'new_holder',         '新矿业权人',   'New holder',     'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 16, 'changes',            '变更内容',     'Changes',        'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('permit_events', 17, 'note',               '备注',         'Note',           'text', '', 0, '', '', '', '', 0, -1, ''),
+
+ ('exploration_permits', 15, 'credit_code',      '统一社会信用代码', 'Credit code',      'text', '', 0, '', '^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$', '', '', 0, -1, ''),
+ ('exploration_permits', 16, 'surveyor',         '勘查单位',     'Surveying unit',     'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('exploration_permits', 17, 'project_nature',   '项目性质',     'Project nature',     'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('exploration_permits', 18, 'grant_method',     '出让方式',     'Granted by',         'text', '', 0, '招标|拍卖|挂牌|协议|申请在先|其他', '', '', '', 0, -1, ''),
+ ('exploration_permits', 19, 'reg_type',         '登记类型',     'Registration type',  'text', '', 0, '新立|延续|变更|保留|注销', '', '', '', 0, -1, ''),
+ ('exploration_permits', 20, 'issuer_name',      '发证机关名称', 'Issuing authority',  'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('exploration_permits', 21, 'issue_date',       '发证日期',     'Issued on',          'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('exploration_permits', 22, 'first_issue_date', '首次发证日期', 'First issued on',    'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('exploration_permits', 23, 'first_area',       '首次登记面积', 'First area',         'dec',  '平方公里', 0, '', '', '', '', 0, 4, '>0'),
+
+ ('mining_permits', 21, 'credit_code',      '统一社会信用代码', 'Credit code',      'text', '', 0, '', '^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$', '', '', 0, -1, ''),
+ ('mining_permits', 22, 'econ_type',        '经济类型',     'Economic type',      'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('mining_permits', 23, 'grant_method',     '出让方式',     'Granted by',         'text', '', 0, '招标|拍卖|挂牌|协议|申请在先|其他', '', '', '', 0, -1, ''),
+ ('mining_permits', 24, 'reg_type',         '登记类型',     'Registration type',  'text', '', 0, '新立|延续|变更|保留|注销', '', '', '', 0, -1, ''),
+ ('mining_permits', 25, 'issuer_name',      '发证机关名称', 'Issuing authority',  'text', '', 0, '', '', '', '', 0, -1, ''),
+ ('mining_permits', 26, 'issue_date',       '发证日期',     'Issued on',          'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('mining_permits', 27, 'first_issue_date', '首次发证日期', 'First issued on',    'date', '', 0, '', '', '', '', 0, -1, ''),
+ ('mining_permits', 28, 'first_area',       '首次登记面积', 'First area',         'dec',  '平方公里', 0, '', '', '', '', 0, 4, '>0'),
+ ('mining_permits', 29, 'service_years',    '服务年限',     'Service years',      'dec',  '年', 0, '', '', '', '', 0, -1, '>0');
+
+INSERT INTO minreg_roles (tbl, col, role) VALUES
+ ('exploration_permits', 'permit_no', 'number'), ('exploration_permits', 'holder', 'holder'),
+ ('exploration_permits', 'valid_from', 'start'), ('exploration_permits', 'valid_to', 'expiry'),
+ ('exploration_permits', 'area_km2', 'area'), ('exploration_permits', 'reg_type', 'regtype'),
+ ('exploration_permits', 'district', 'district'), ('exploration_permits', 'credit_code', 'credit'),
+ ('mining_permits', 'permit_no', 'number'), ('mining_permits', 'holder', 'holder'),
+ ('mining_permits', 'valid_from', 'start'), ('mining_permits', 'valid_to', 'expiry'),
+ ('mining_permits', 'area_km2', 'area'), ('mining_permits', 'reg_type', 'regtype'),
+ ('mining_permits', 'status', 'status'), ('mining_permits', 'district', 'district'),
+ ('mining_permits', 'credit_code', 'credit'),
+ ('permit_events', 'type', 'event_type'), ('permit_events', 'date', 'event_date'),
+ ('permit_events', 'doc', 'event_doc'), ('permit_events', 'note', 'event_note'),
+ ('permit_events', 'changes', 'event_changes'),
+ ('permit_events', 'exploration_permit', 'event_of'), ('permit_events', 'mining_permit', 'event_of'),
+ ('permit_events', 'old_no', 'was:number'), ('permit_events', 'new_no', 'now:number'),
+ ('permit_events', 'old_valid_to', 'was:expiry'), ('permit_events', 'new_valid_from', 'now:start'),
+ ('permit_events', 'new_valid_to', 'now:expiry'), ('permit_events', 'old_area', 'was:area'),
+ ('permit_events', 'new_area', 'now:area'), ('permit_events', 'old_holder', 'was:holder'),
+ ('permit_events', 'new_holder', 'now:holder');
+INSERT INTO minreg_roles (tbl, col, role)
+ SELECT tbl, id, 'appended' FROM minreg_columns
+  WHERE (tbl = 'exploration_permits' AND ord >= 15) OR (tbl = 'mining_permits' AND ord >= 21);
+-- END life ------------------------------------------------------------------
 
 ------------------------------------------------------------------------------
 -- Totals the plan's text states

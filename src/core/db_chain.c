@@ -173,6 +173,25 @@ static unsigned char field_byte(const buf *enc, size_t from)
     return (unsigned char)(h ^ h >> 8 ^ h >> 16 ^ h >> 24);
 }
 
+/* A column a migration appended (role 'appended', schema 6): while empty
+ * it adds nothing to the row's encoding, so a row written before it
+ * existed keeps its sum; once set it goes in after a tag (3) and its name,
+ * so it cannot be mistaken for another appended column's value. */
+static int appended_skip(buf *enc, const column *c, int have)
+{
+    if (!c->appended)
+        return 0;
+    if (have != 1)
+        return 1;
+    size_t n = strlen(c->id);
+    char hd[9] = {3};
+    for (int k = 0; k < 8; k++)
+        hd[1 + k] = (char)(unsigned char)((uint64_t)n >> (8 * k));
+    buf_add(enc, hd, 9);
+    buf_add(enc, c->id, n);
+    return 0;
+}
+
 void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
                 unsigned char out[DB_SUM], unsigned char *fout)
 {
@@ -180,7 +199,11 @@ void db_row_sum(const table *t, const char *const *vals, db_sum_scratch *w,
     for (int i = 0; i < t->ncols; i++) {
         size_t at = w->enc.len;
         col_type ty = t->cols[i].type;
-        if (vals[i] && *vals[i] && ty != COL_INT && ty != COL_YEAR && ty != COL_DEC) {
+        if (t->cols[i].appended) {
+            int have = canon_text(ty, vals[i], &w->v);
+            if (!appended_skip(&w->enc, &t->cols[i], have))
+                sum_value(&w->enc, have, w->v.s, w->v.len);
+        } else if (vals[i] && *vals[i] && ty != COL_INT && ty != COL_YEAR && ty != COL_DEC) {
             /* text, the most of a row: straight into the encoding, as
              * canon_text then sum_value would put it */
             size_t n = strlen(vals[i]) + 1;
@@ -208,7 +231,8 @@ void db_sum_texts(const table *t, buf *vals, const int *have, unsigned char out[
     buf enc = BUF_INIT;
     for (int i = 0; i < t->ncols; i++) {
         size_t at = enc.len;
-        sum_value(&enc, have[i], vals[i].s, vals[i].len);
+        if (!appended_skip(&enc, &t->cols[i], have[i]))
+            sum_value(&enc, have[i], vals[i].s, vals[i].len);
         if (fout)
             fout[i] = field_byte(&enc, at);
     }

@@ -118,6 +118,53 @@ static int col_bounds(db *d, const table *t, const column *c, long long scale, m
     return 0;
 }
 
+/* What each column is to the generic code (minreg_roles) and the event
+ * types of a permit's life (minreg_event_types), since schema 6; a file
+ * without them has neither. */
+static int load_life(db *d, schema *s)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, "SELECT tbl, col, role FROM minreg_roles ORDER BY tbl, col, role",
+                           -1, &st, NULL) != SQLITE_OK)
+        return strstr(sqlite3_errmsg(d->h), "no such table") ? 0 : -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *tb = (const char *)sqlite3_column_text(st, 0);
+        const char *cl = (const char *)sqlite3_column_text(st, 1);
+        const char *ro = (const char *)sqlite3_column_text(st, 2);
+        table *t = NULL;
+        for (int i = 0; tb && i < s->ntables; i++)
+            if (strcmp(s->tables[i].id, tb) == 0)
+                t = &s->tables[i];
+        int ci = t && cl ? table_col(t, cl) : -1;
+        if (ci < 0 || !ro || strlen(ro) > META_MAX_ID)
+            continue;
+        column *c = &t->cols[ci];
+        buf b = BUF_INIT;
+        if (c->roles && *c->roles)
+            buf_printf(&b, "%s;", c->roles);
+        buf_puts(&b, ro);
+        free(c->roles);
+        c->roles = buf_steal(&b);
+        if (strcmp(ro, "appended") == 0)
+            c->appended = 1;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(d->h, "SELECT type, label_en, regtype, needs, sets, note, ord, live,"
+                                 " first, days FROM minreg_event_types ORDER BY ord",
+                           -1, &st, NULL) != SQLITE_OK)
+        return strstr(sqlite3_errmsg(d->h), "no such table") ? 0 : -1;
+    while (sqlite3_step(st) == SQLITE_ROW && s->nevtypes < META_MAX_TABLES) {
+        s->evtypes = xrealloc(s->evtypes, sizeof *s->evtypes * (size_t)(s->nevtypes + 1));
+        event_type *x = &s->evtypes[s->nevtypes++];
+        x->type = col_dup(st, 0); x->label_en = col_dup(st, 1); x->regtype = col_dup(st, 2);
+        x->needs = col_dup(st, 3); x->sets = col_dup(st, 4); x->note = col_dup(st, 5);
+        x->ord = sqlite3_column_int(st, 6); x->live = sqlite3_column_int(st, 7);
+        x->first = sqlite3_column_int(st, 8); x->days = sqlite3_column_int(st, 9);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 int db_load_schema(db *d, mr_err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -197,6 +244,8 @@ int db_load_schema(db *d, mr_err *e)
         }
     }
     sqlite3_finalize(st);
+    if (load_life(d, s) < 0)
+        goto sqlerr;
     schema_resolve(s);
     for (int i = 0; i < s->ntables; i++)
         if (s->tables[i].key_ci < 0 || s->tables[i].label_ci < 0) {

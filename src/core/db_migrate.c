@@ -277,6 +277,173 @@ static int to_v5(sqlite3 *h, buf *why)
     return rc;
 }
 
+/* The rows of metadata table name that m (schema.sql) has and h lacks,
+ * copied: a row counts as there when its first nkey columns match. */
+static int copy_rows(sqlite3 *h, sqlite3 *m, const char *name, int nkey, buf *why)
+{
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT * FROM ");
+    put_ident(&q, name);
+    sqlite3_stmt *src = NULL, *has = NULL, *ins = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(m, buf_str(&q), -1, &src, NULL) != SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(m));
+        goto out;
+    }
+    int nc = sqlite3_column_count(src);
+    buf_reset(&q);
+    buf_puts(&q, "SELECT 1 FROM ");
+    put_ident(&q, name);
+    for (int i = 0; i < nkey; i++) {
+        buf_puts(&q, i ? " AND " : " WHERE ");
+        put_ident(&q, sqlite3_column_name(src, i));
+        buf_printf(&q, " = ?%d", i + 1);
+    }
+    if (sqlite3_prepare_v2(h, buf_str(&q), -1, &has, NULL) != SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(h));
+        goto out;
+    }
+    buf_reset(&q);
+    buf_puts(&q, "INSERT INTO ");
+    put_ident(&q, name);
+    buf_puts(&q, " (");
+    for (int i = 0; i < nc; i++) {
+        if (i)
+            buf_puts(&q, ", ");
+        put_ident(&q, sqlite3_column_name(src, i));
+    }
+    buf_puts(&q, ") VALUES (");
+    for (int i = 0; i < nc; i++)
+        buf_printf(&q, "%s?%d", i ? ", " : "", i + 1);
+    buf_puts(&q, ")");
+    if (sqlite3_prepare_v2(h, buf_str(&q), -1, &ins, NULL) != SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(h));
+        goto out;
+    }
+    while (sqlite3_step(src) == SQLITE_ROW) {
+        sqlite3_reset(has);
+        for (int i = 0; i < nkey; i++)
+            sqlite3_bind_value(has, i + 1, sqlite3_column_value(src, i));
+        if (sqlite3_step(has) == SQLITE_ROW)
+            continue;
+        sqlite3_reset(ins);
+        for (int i = 0; i < nc; i++)
+            sqlite3_bind_value(ins, i + 1, sqlite3_column_value(src, i));
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            buf_puts(why, sqlite3_errmsg(h));
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(src);
+    sqlite3_finalize(has);
+    sqlite3_finalize(ins);
+    buf_free(&q);
+    return rc;
+}
+
+/* 5 -> 6: the life of a permit.  Generic over what schema.sql now has and
+ * the file lacks, so that no second copy of it is written here: the tables
+ * it lacks (permit_events, minreg_roles, minreg_event_types) made from
+ * schema.sql's DDL with their indexes; the columns schema.sql's registers
+ * have and the file's lack appended (ALTER TABLE ADD COLUMN, the type
+ * alone, which leaves the CREATE text db_trust.c compares as schema.sql
+ * writes it); then the metadata rows it lacks (the new register, its
+ * columns and the permits' new ones, the roles, the event types).  The
+ * appended columns have the role 'appended': empty, they are left out of
+ * the row sums, so every row written before still verifies. */
+static int to_v6(sqlite3 *h, sqlite3 *m, buf *why)
+{
+    sqlite3_stmt *tl = NULL, *ix = NULL, *cols = NULL, *hcol = NULL;
+    buf q = BUF_INIT;
+    int rc = -1;
+    if (sqlite3_prepare_v2(m, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid",
+                           -1, &tl, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m, "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
+                              " AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY rowid",
+                           -1, &ix, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m, "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid", -1,
+                           &cols, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &hcol,
+                           NULL) != SQLITE_OK) {
+        buf_puts(why, "cannot read schema.sql's tables");
+        goto out;
+    }
+    while (sqlite3_step(tl) == SQLITE_ROW) {
+        char *t = xstrdup((const char *)sqlite3_column_text(tl, 0));
+        sqlite3_reset(hcol);
+        sqlite3_bind_text(hcol, 1, t, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(hcol, 2, "", -1, SQLITE_STATIC);
+        sqlite3_stmt *ex = NULL;
+        int there = 0;
+        if (sqlite3_prepare_v2(h, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                               -1, &ex, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(ex, 1, t, -1, SQLITE_TRANSIENT);
+            there = sqlite3_step(ex) == SQLITE_ROW;
+        }
+        sqlite3_finalize(ex);
+        int bad = 0;
+        if (!there) {
+            bad = copy_ddl(h, m, t, why) < 0;
+            sqlite3_reset(ix);
+            sqlite3_bind_text(ix, 1, t, -1, SQLITE_TRANSIENT);
+            while (!bad && sqlite3_step(ix) == SQLITE_ROW)
+                bad = copy_ddl(h, m, (const char *)sqlite3_column_text(ix, 0), why) < 0;
+        } else {
+            sqlite3_reset(cols);
+            sqlite3_bind_text(cols, 1, t, -1, SQLITE_TRANSIENT);
+            while (!bad && sqlite3_step(cols) == SQLITE_ROW) {
+                const char *c = (const char *)sqlite3_column_text(cols, 0);
+                const char *ty = (const char *)sqlite3_column_text(cols, 1);
+                sqlite3_reset(hcol);
+                sqlite3_bind_text(hcol, 1, t, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(hcol, 2, c, -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(hcol) == SQLITE_ROW)
+                    continue;
+                buf_reset(&q);
+                buf_puts(&q, "ALTER TABLE ");
+                put_ident(&q, t);
+                buf_puts(&q, " ADD COLUMN ");
+                buf_puts(&q, c);   /* schema.sql's plain identifier, as it writes it */
+                if (ty && (!strcmp(ty, "TEXT") || !strcmp(ty, "REAL") || !strcmp(ty, "INTEGER")))
+                    buf_printf(&q, " %s", ty);
+                else {
+                    buf_printf(why, "%s.%s: a column of type '%s' cannot be appended", t, c,
+                               ty ? ty : "");
+                    bad = 1;
+                    break;
+                }
+                bad = exec_msg(h, buf_str(&q), why) < 0;
+            }
+        }
+        free(t);
+        if (bad)
+            goto out;
+    }
+    rc = copy_rows(h, m, "minreg_tables", 1, why) < 0 || copy_rows(h, m, "minreg_columns", 2, why) < 0 ||
+                 copy_rows(h, m, "minreg_roles", 3, why) < 0 ||
+                 copy_rows(h, m, "minreg_event_types", 1, why) < 0
+             ? -1 : 0;
+out:
+    sqlite3_finalize(tl);
+    sqlite3_finalize(ix);
+    sqlite3_finalize(cols);
+    sqlite3_finalize(hcol);
+    buf_free(&q);
+    return rc;
+}
+
+static int to_v6_step(sqlite3 *h, buf *why)
+{
+    sqlite3 *m = schema_db(why);
+    if (!m)
+        return -1;
+    int rc = to_v6(h, m, why);
+    sqlite3_close(m);
+    return rc;
+}
+
 int db_migrate(db *d, int version, mr_err *e)
 {
     while (version < MINREG_SCHEMA_VERSION) {
@@ -288,10 +455,11 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version >= 1 && version <= 4
+            ok = version >= 1 && version <= 5
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
                            (version != 4 || to_v5(d->h, &why) == 0) &&
+                           (version != 5 || to_v6_step(d->h, &why) == 0) &&
                            run_step_sql(d->h, version + 1, &why) == 0
                      : (buf_puts(&why, "no migration known"), 0);
         if (ok) {

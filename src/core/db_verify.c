@@ -327,7 +327,7 @@ static void check_added(rowctx *rc, const char *json, int64_t change, const char
 
 /* One present row: unwind its audited changes after its origin. */
 static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_change,
-                      const unsigned char *sum, const unsigned char *fsum)
+                      const unsigned char *sum, const unsigned char *fsum, size_t fnc)
 {
     const table *t = rc->t;
     for (int i = 0; i < t->ncols; i++)
@@ -375,7 +375,7 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
             db_sum_texts(t, rc->vals, rc->have, now, fnow);
             int named = 0;
             /* the field bytes (since schema 5) say which fields differ */
-            for (int i = 0; fsum && memcmp(now, sum, DB_SUM) != 0 && i < t->ncols; i++) {
+            for (int i = 0; fsum && memcmp(now, sum, DB_SUM) != 0 && (size_t)i < fnc; i++) {
                 if (fnow[i] == fsum[i])
                     continue;
                 buf was = BUF_INIT;
@@ -432,6 +432,7 @@ typedef struct {
     unsigned char *blob, *fblob;
     int64_t first, n, i, change;
     size_t nc;   /* the register's columns: field bytes a row */
+    size_t fnc, cur_fnc;   /* field bytes a row in this run (fewer before schema 6's columns) */
 } runs;
 
 static int64_t run_next(runs *it, const unsigned char **sum, const unsigned char **fsum)
@@ -448,7 +449,10 @@ static int64_t run_next(runs *it, const unsigned char **sum, const unsigned char
         memcpy(it->blob, sqlite3_column_blob(it->st, 2), (size_t)it->n * DB_SUM);
         it->fblob = NULL;
         size_t fb = (size_t)sqlite3_column_bytes(it->st, 3);
-        if (fb && fb == (size_t)it->n * it->nc) {
+        /* a run made before a migration appended columns has a byte for
+         * each column there was then: those come first */
+        it->fnc = it->n && fb % (size_t)it->n == 0 ? fb / (size_t)it->n : 0;
+        if (fb && it->fnc && it->fnc <= it->nc) {
             it->fblob = xmalloc(fb);
             memcpy(it->fblob, sqlite3_column_blob(it->st, 3), fb);
         }
@@ -457,7 +461,8 @@ static int64_t run_next(runs *it, const unsigned char **sum, const unsigned char
         it->i = 0;
     }
     *sum = it->blob + it->i * DB_SUM;
-    *fsum = it->fblob ? it->fblob + (size_t)it->i * it->nc : NULL;
+    *fsum = it->fblob ? it->fblob + (size_t)it->i * it->fnc : NULL;
+    it->cur_fnc = it->fblob ? it->fnc : 0;
     return it->first + it->i++;
 }
 
@@ -501,7 +506,7 @@ static int verify_table(vctx *v, const table *t, int64_t seal)
     rc.have = xcalloc((size_t)t->ncols, sizeof *rc.have);
     sqlite3_bind_text(sums, 1, t->id, -1, SQLITE_STATIC);
     /* merge the rows with the rids of the runs of sums, both in rid order */
-    runs it = {sums, NULL, NULL, 0, 0, 0, 0, (size_t)t->ncols};
+    runs it = {.st = sums, .nc = (size_t)t->ncols};
     const unsigned char *sum = NULL, *fsum = NULL;
     int64_t s = run_next(&it, &sum, &fsum);
     int step = sqlite3_step(row);
@@ -514,10 +519,10 @@ static int verify_table(vctx *v, const table *t, int64_t seal)
         }
         v->r->rows++;
         if (s == rid) {
-            check_row(&rc, row, rid, it.change, sum, fsum);
+            check_row(&rc, row, rid, it.change, sum, fsum, it.cur_fnc);
             s = run_next(&it, &sum, &fsum);
         } else {
-            check_row(&rc, row, rid, 0, NULL, NULL);
+            check_row(&rc, row, rid, 0, NULL, NULL, 0);
         }
         step = sqlite3_step(row);
     }

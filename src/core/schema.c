@@ -153,7 +153,7 @@ static void column_free(column *c)
 {
     free(c->id); free(c->label); free(c->label_en); free(c->unit);
     free(c->enum_s); free(c->pattern); free(c->link_tbl); free(c->link_col);
-    free(c->range); free(c->not_before);
+    free(c->range); free(c->not_before); free(c->roles);
 }
 
 void schema_free(schema *s)
@@ -174,5 +174,27 @@ void schema_free(schema *s)
         free(x->where_val); free(x->unit); free(x->source); free(x->note);
     }
     free(s->totals);
+    for (int i = 0; i < s->nevtypes; i++) {
+        event_type *x = &s->evtypes[i];
+        free(x->type); free(x->label_en); free(x->regtype); free(x->needs); free(x->sets);
+        free(x->note);
+    }
+    free(s->evtypes);
     memset(s, 0, sizeof *s);
+}
+
+int table_role(const table *t, const char *role)
+{
+    for (int i = 0; t && i < t->ncols; i++)
+        if (t->cols[i].roles && list_has(t->cols[i].roles, role))
+            return i;
+    return -1;
+}
+
+const event_type *schema_event_type(const schema *s, const char *type)
+{
+    for (int i = 0; type && i < s->nevtypes; i++)
+        if (strcmp(s->evtypes[i].type, type) == 0)
+            return &s->evtypes[i];
+    return NULL;
 }

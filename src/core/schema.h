@@ -23,6 +23,8 @@ typedef struct column {
     int not_before_ci; /* resolved, or -1 */
     int link_ti, link_ci;   /* resolved target (table index, column index) or -1 */
     int linked_in;          /* a column of another register (or this one) links to this one */
+    char *roles;            /* what it is to the generic code (minreg_roles), ';'-list, "" none */
+    int appended;           /* role 'appended': left out of the row's sum while empty */
 } column;
 
 typedef struct table {
@@ -39,8 +41,16 @@ typedef struct total {
     double value;
 } total;
 
+/* An event type of a permit's life (minreg_event_types). */
+typedef struct event_type {
+    char *type, *label_en, *regtype, *needs, *sets, *note;
+    int ord, live, first, days;
+} event_type;
+
 typedef struct schema {
     int version;
+    event_type *evtypes;
+    int nevtypes;
     table *tables;
     int ntables;
     total *totals;
@@ -54,6 +64,11 @@ int schema_table_index(const schema *s, const table *t);
 int table_col(const table *t, const char *id);   /* index or -1 */
 /* Column by id, Chinese label, or "label(unit)" header form. */
 int table_col_any(const table *t, const char *name);
+
+/* The column of t with role (minreg_roles: "expiry", "now:number"), or -1. */
+int table_role(const table *t, const char *role);
+/* The event type named type, or NULL. */
+const event_type *schema_event_type(const schema *s, const char *type);
 
 /* The register's area column: its first decimal column in km² (平方公里),
  * or -1.  What the summary and the frequency screen sum. */
