@@ -114,7 +114,7 @@ sqlite3 "$T/v4.db" <"$srcdir/tests/fixtures/v4/history.sql"
 V4HEAD=00c3a0103631b1cc42e0e9ae3f059911a0faed48d150cd644b9fa1715b1e389e
 run_minreg -f "$T/v4.db" verify --head $V4HEAD
 is "a schema-4 register migrates and verifies, its head kept" "$rc/$(head_of)" "0/$V4HEAD"
-is "... at version 5" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 5
+is "... at version 6" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 6
 cp "$T/v4.db" "$T/v4t.db"
 sqlite3 "$T/v4t.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V41'"
 run_minreg -r -f "$T/v4t.db" verify
@@ -126,4 +126,30 @@ sqlite3 "$T/v4.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = '
 run_minreg -r -f "$T/v4.db" verify --head $V4HEAD
 is "... one imported after the migration: the field named, the old head still found" \
    "$rc/$(grep -c "^verify: .* V44 Name: holds '伪造', not what change 6 wrote" "$T/out")/$(grep -c "the head given is change 5's" "$T/out")" 1/1/1
+# ---- a register made by the release before (schema 5: imports with field bytes) ----
+sqlite3 "$T/v5.db" <"$srcdir/tests/fixtures/v5/history.sql"
+V5HEAD=fedd15d9d08f2c896a18461b453c50c300a07babc4e8f0ed1639c5077b33279d
+run_minreg -f "$T/v5.db" verify --head $V5HEAD
+is "a schema-5 register migrates to 6 and verifies, its head kept" "$rc/$(head_of)" "0/$V5HEAD"
+is "... at version 6, the permits' new columns appended, the events register made" \
+   "$(sqlite3 "$T/v5.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
+       SELECT count(*) FROM pragma_table_info('mining_permits') WHERE name IN ('credit_code', 'service_years');
+       SELECT count(*) FROM minreg_columns WHERE tbl = 'permit_events'")" "6
+2
+17"
+run_minreg -f "$T/v5.db" tables
+is "... its schema is the one minreg makes (not read-only)" "$rc/$(grep -c 'read-only' "$T/err")" 0/0
+run_minreg -f "$T/v5.db" set a11 101 econ_type=私营企业 credit_code=91210600123456789X
+run_minreg -f "$T/v5.db" verify
+is "... an appended column set on a row its schema-5 import added: still verifies" "$rc" 0
+cp "$T/v5.db" "$T/v5t.db"
+sqlite3 "$T/v5t.db" "UPDATE mining_permits SET econ_type = '伪造' WHERE id = 102"
+run_minreg -r -f "$T/v5t.db" verify
+is "... an appended column set outside minreg on such a row: found" \
+   "$rc/$(grep -c '^verify: .* 102: its values differ from those change 3 wrote' "$T/out")" 1/1
+cp "$T/v5.db" "$T/v5t.db"
+sqlite3 "$T/v5t.db" "UPDATE mining_permits SET holder = '伪造' WHERE id = 102"
+run_minreg -r -f "$T/v5t.db" verify
+is "... an old column changed outside: its field named from the schema-5 field bytes" \
+   "$rc/$(grep -c "^verify: .* 102 Holder: holds '伪造', not what change 3 wrote" "$T/out")" 1/1
 done_testing
