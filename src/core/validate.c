@@ -297,6 +297,33 @@ static int digits(const char *s, int n, int *v)
     return 1;
 }
 
+/* GB 32100-2015: 18 characters from the 31 below; the 18th is the check
+ * character, 31 - (sum of value x weight over the first 17) mod 31. */
+static const char credit_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+char credit_code_check(const char *s)
+{
+    static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    if (!s || strlen(s) != 18)
+        return 0;
+    int sum = 0;
+    for (int i = 0; i < 18; i++) {
+        const char *p = s[i] ? strchr(credit_chars, s[i]) : NULL;
+        if (!p)
+            return 0;
+        if (i < 17)
+            sum += (int)(p - credit_chars) * w[i];
+    }
+    int c = 31 - sum % 31;
+    return credit_chars[c == 31 ? 0 : c];
+}
+
+int credit_code_ok(const char *s)
+{
+    char c = credit_code_check(s);
+    return c && s[17] == c;
+}
+
 int value_is_date(const char *s)
 {
     int y, m, d;   /* YYYY-MM-DD, digits only: no signs or blanks inside */
@@ -421,6 +448,18 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
             issue(out, c, ci, VI_PATTERN, _("'%s' does not have the form %s"), val, c->pattern);
             return 1;
         }
+    }
+    if (c->roles && list_has(c->roles, "credit") && !credit_code_ok(val)) {
+        char want = credit_code_check(val);
+        if (want)
+            issue(out, c, ci, VI_PATTERN,
+                  _("'%s': its check character should be %c, not %c (GB 32100-2015): a typo?"),
+                  val, want, val[17]);
+        else
+            issue(out, c, ci, VI_PATTERN,
+                  _("'%s' is not a unified social credit code (18 characters of 0-9 A-H J-N P-R T U "
+                    "W-Y, GB 32100-2015)"), val);
+        return 1;
     }
     if (c->link_ti >= 0) {
         const schema *s = db_schema(v->d);

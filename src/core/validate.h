@@ -71,6 +71,11 @@ int value_is_dec(const char *s);
  * 1.50; NULL and "" alike)? */
 int value_same(const column *c, const char *a, const char *b);
 int value_is_date(const char *s);
+/* A unified social credit code (GB 32100-2015): credit_code_check gives
+ * the check character its first 17 call for (0: not 18 characters of the
+ * code's alphabet); credit_code_ok, whether the 18th is that one. */
+char credit_code_check(const char *s);
+int credit_code_ok(const char *s);
 
 /* A number as the register stores and gives it back, so that what is
  * compared, written and audited is what is there: whole numbers without

@@ -11,13 +11,18 @@ dump() { sqlite3 "$1" .dump; }
 sqlite3 "$T/v2.db" <"$FX/v2/history.sql"
 run_minreg -f "$T/v2.db" log --format csv
 is "a version-2 register opens and migrates" "$rc" 0
-grep -v '^[0-9]*,[^,]*,[^,]*,seal,' "$T/out" >"$T/log.csv"
+# the columns schema 6 appended, empty in every row then: left out of the comparison
+APP=$(sqlite3 "$T/v2.db" "SELECT group_concat(DISTINCT col) FROM minreg_roles WHERE role = 'appended'" | tr , '|')
+grep -v '^[0-9]*,[^,]*,[^,]*,seal,' "$T/out" | sed -E "s/,\"\"($APP)\"\":null//g" >"$T/log.csv"
 cmp -s "$T/log.csv" "$FX/v2/log.csv"
 is "... its whole history reads as before, change by change" "$?" 0
 is "... and ends with the change that starts its chain" \
    "$(tail -n 1 "$T/out" | cut -d, -f1,4)" "11,seal"
 for t in a2 a11; do
-    "$MINREG" -f "$T/v2.db" show $t --format csv >"$T/$t.csv"
+    cols=$(sqlite3 "$T/v2.db" "SELECT group_concat(id) FROM (SELECT c.id FROM minreg_columns c
+        JOIN minreg_tables t ON t.id = c.tbl WHERE t.alias = '$t' AND c.id NOT IN
+        (SELECT col FROM minreg_roles WHERE tbl = c.tbl AND role = 'appended') ORDER BY c.ord)")
+    "$MINREG" -f "$T/v2.db" show $t --columns "$cols" --format csv >"$T/$t.csv"
     cmp -s "$T/$t.csv" "$FX/v2/$t.csv"
     is "... register $t reads as before" "$?" 0
 done
