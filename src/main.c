@@ -38,6 +38,8 @@ static const struct command {
     {"set", cmd_set, N_("change fields of a record: set TABLE KEY COL=VALUE... [-m COMMENT]")},
     {"rm", cmd_rm, N_("delete a record nothing links to: rm TABLE KEY [-m COMMENT]")},
     {"log", cmd_log, N_("the audit trail: log [TABLE [KEY]] [--since DATE] [--format F]")},
+    {"event", cmd_event, N_("record a permit's registration event and apply it: event TABLE KEY TYPE --date D [COL=VALUE...]")},
+    {"expiring", cmd_expiring, N_("permits expiring, expired, or to file their extension now: expiring [--within DAYS] [--today D]")},
     {"undo", cmd_undo, N_("undo your own last change, or change N: undo [N] [-m COMMENT]")},
     {"redo", cmd_redo, N_("redo the last undone change")},
     {"report", cmd_report, N_("report summary: counts and areas by district and mineral, and 专栏一 beside the register")},

@@ -26,6 +26,13 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e);
 int cmd_export(db *d, int argc, char **argv, mr_err *e);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
 int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
+int cmd_event(db *d, int argc, char **argv, mr_err *e);      /* life.c */
+int cmd_expiring(db *d, int argc, char **argv, mr_err *e);   /* life.c */
+/* A row of t by key or, for a permit, by a number it held before (*former
+ * set): DB_FOUND, DB_NOT_FOUND (e: "no row"), DB_ERROR (e filled). */
+int cli_find_record(db *d, const table *t, const char *key, int64_t *rowid, int *former, mr_err *e);
+/* On stderr: key is a former number of the permit; its number now. */
+void cli_former_note(db *d, const table *t, int64_t rowid, const char *key);
 /* area FILE: needs no register (area.c) */
 int cmd_area(int argc, char **argv, mr_err *e);
 

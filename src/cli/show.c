@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/csvio.h"
 #include "core/i18n.h"
+#include "core/life.h"
 #include "core/links.h"
 #include "core/text.h"
 
@@ -368,6 +369,56 @@ static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->
 
 #define GET_LIST_MAX 20
 
+/* A permit's life: its events, oldest first, each a line "date type doc"
+ * and what it changed (number, validity, holder, area, other fields). */
+struct tl {
+    text_table *tt;
+    int n;
+};
+
+static void tl_row(void *arg, const table *ev, const char *const *vals)
+{
+    struct tl *x = arg;
+    static const char *const own[] = {"event_date", "event_type", "event_doc"};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+        int ci = table_role(ev, own[i]);
+        tt_add(x->tt, ci >= 0 && vals[ci] ? vals[ci] : "");
+    }
+    buf b = BUF_INIT;
+    for (int i = 0; i < ev->ncols; i++) {
+        const char *ro = ev->cols[i].roles;
+        if (!vals[i] || !*vals[i] || !ro || !(strstr(ro, "now:") || list_has(ro, "event_changes") ||
+                                               list_has(ro, "event_note")))
+            continue;
+        if (b.len)
+            buf_puts(&b, "; ");
+        if (!list_has(ro, "event_changes"))
+            buf_printf(&b, "%s %s", ev->cols[i].label, vals[i]);
+        else
+            buf_puts(&b, vals[i]);
+    }
+    int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
+    if (was >= 0 && now >= 0 && vals[was] && vals[now])
+        buf_printf(&b, "%s%s %s", b.len ? "; " : "", ev->cols[was].label, vals[was]);
+    tt_add(x->tt, buf_str(&b));
+    buf_free(&b);
+    x->n++;
+}
+
+static void print_timeline(db *d, const table *t, int64_t rowid, mr_err *e)
+{
+    struct tl x = {.tt = tt_new(4)};
+    tt_add(x.tt, _("Date"));
+    tt_add(x.tt, _("Event"));
+    tt_add(x.tt, _("Document"));
+    tt_add(x.tt, _("What changed"));
+    if (life_timeline(d, t, rowid, tl_row, &x, e) > 0) {
+        printf("\n%s\n", _("Timeline:"));
+        tt_print(x.tt, stdout, 1);
+    }
+    tt_free(x.tt);
+}
+
 int cmd_get(db *d, int argc, char **argv, mr_err *e)
 {
     if (argc != 3) {
@@ -378,10 +429,12 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
     if (!t)
         return e->code;
     int64_t rowid;
-    if (!db_find(d, t, argv[2], &rowid)) {
-        err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[2]);
-        return EXIT_NOTFOUND;
-    }
+    int former;
+    int frc = cli_find_record(d, t, argv[2], &rowid, &former, e);
+    if (frc != DB_FOUND)
+        return e->code ? e->code : EXIT_NOTFOUND;
+    if (former)
+        cli_former_note(d, t, rowid, argv[2]);
     cursor *c = db_select_rowid(d, t, rowid, e);
     if (!c || cursor_next(c) != 1) {
         cursor_free(c);
@@ -483,6 +536,7 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
             printf("    %s\n", _("…"));
     }
     links_in_free(li, nli);
+    print_timeline(d, t, rowid, e);
     cursor_free(c);
     buf_free(&b);
     return EXIT_OK;

@@ -1,0 +1,509 @@
+/* life.c — the life of a permit (see life.h).
+ *
+ * An event and the permit's update are one change: the event row is
+ * inserted and each permit field written through the change object, so
+ * the history records both, `undo` takes both back, and verify checks
+ * both.  The change's kind is 'add' (it adds the event row); its summary
+ * names the event ("permit_events 3: mining_permits 101 延续").
+ */
+#include "config.h"
+
+#include "life.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "change.h"
+#include "i18n.h"
+#include "validate.h"
+
+const table *life_events(const schema *s)
+{
+    for (int i = 0; i < s->ntables; i++)
+        if (table_role(&s->tables[i], "event_type") >= 0)
+            return &s->tables[i];
+    return NULL;
+}
+
+int life_event_col(const schema *s, const table *t)
+{
+    const table *ev = life_events(s);
+    for (int i = 0; ev && t && i < ev->ncols; i++)
+        if (ev->cols[i].roles && list_has(ev->cols[i].roles, "event_of") &&
+            strcmp(ev->cols[i].link_tbl, t->id) == 0)
+            return i;
+    return -1;
+}
+
+static int same(const char *a, const char *b)
+{
+    if (!a || !*a)
+        return !b || !*b;
+    return b && strcmp(a, b) == 0;
+}
+
+static char **row_of(db *d, const table *t, int64_t rowid)
+{
+    cursor *c = db_select_rowid(d, t, rowid, NULL);
+    if (!c || cursor_next(c) != 1) {
+        cursor_free(c);
+        return NULL;
+    }
+    char **v = xcalloc((size_t)t->ncols, sizeof *v);
+    for (int i = 0; i < t->ncols; i++)
+        v[i] = cursor_val(c, i) ? xstrdup(cursor_val(c, i)) : NULL;
+    cursor_free(c);
+    return v;
+}
+
+static void row_free(char **v, int n)
+{
+    for (int i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) */
+static long civil_days(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long life_days(const char *a, const char *b, int *ok)
+{
+    int y1, m1, d1, y2, m2, d2;
+    *ok = a && b && value_is_date(a) && value_is_date(b) &&
+          sscanf(a, "%4d-%2d-%2d", &y1, &m1, &d1) == 3 && sscanf(b, "%4d-%2d-%2d", &y2, &m2, &d2) == 3;
+    return *ok ? civil_days(y2, m2, d2) - civil_days(y1, m1, d1) : 0;
+}
+
+/* ---- the timeline and former numbers -------------------------------------- */
+
+int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *arg, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    const table *ev = life_events(s);
+    int eci = life_event_col(s, t);
+    if (!ev || eci < 0)
+        return 0;
+    char **p = row_of(d, t, rowid);
+    if (!p || !p[t->key_ci]) {
+        row_free(p, t->ncols);
+        return 0;
+    }
+    db_filter f = {.ci = eci, .value = p[t->key_ci], .op = DBF_EQ};
+    cursor *c = db_select(d, ev, &f, 1, table_role(ev, "event_date"), 0, -1, e);
+    int n = 0;
+    if (!c) {
+        row_free(p, t->ncols);
+        return -1;
+    }
+    const char **vals = xcalloc((size_t)ev->ncols, sizeof *vals);
+    int rc;
+    while ((rc = cursor_next(c)) == 1) {
+        for (int i = 0; i < ev->ncols; i++)
+            vals[i] = cursor_val(c, i);
+        if (fn)
+            fn(arg, ev, vals);
+        n++;
+    }
+    if (rc < 0) {
+        err_set(e, EXIT_DB, "%s", cursor_error(c) ? cursor_error(c) : "cannot read the events");
+        n = -1;
+    }
+    free(vals);
+    cursor_free(c);
+    row_free(p, t->ncols);
+    return n;
+}
+
+int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    const table *ev = life_events(s);
+    int eci = life_event_col(s, t), was = ev ? table_role(ev, "was:number") : -1;
+    if (!ev || eci < 0 || was < 0 || !number || !*number)
+        return DB_NOT_FOUND;
+    db_filter f[2] = {{.ci = was, .value = number, .op = DBF_EQ},
+                      {.ci = eci, .op = DBF_EMPTY, .neg = 1}};
+    cursor *c = db_select(d, ev, f, 2, -1, 0, 1, e);
+    if (!c)
+        return DB_ERROR;
+    int rc = cursor_next(c);
+    char *key = rc == 1 && cursor_val(c, eci) ? xstrdup(cursor_val(c, eci)) : NULL;
+    cursor_free(c);
+    if (rc < 0)
+        return DB_ERROR;
+    if (!key)
+        return DB_NOT_FOUND;
+    rc = db_find_by(d, t, t->key_ci, key, rowid, e);
+    free(key);
+    return rc;
+}
+
+/* ---- recording an event ----------------------------------------------------- */
+
+static int refused(edit_result *r)
+{
+    r->code = EDIT_REFUSED;
+    return -1;
+}
+
+/* The rules of event type x for permit t, now -> merged (which it may
+ * complete: the 登记类型, what the type sets).  0, or -1 (refused). */
+static int apply_rules(db *d, const table *t, int64_t rowid, const event_type *x,
+                       const char *date, char **now, char **merged, const char *const *given,
+                       edit_result *r, buf *warn, mr_err *e)
+{
+    int rci = table_role(t, "regtype");
+    if (x->first) {
+        int n = life_timeline(d, t, rowid, NULL, NULL, e);
+        if (n < 0)
+            return -1;
+        if (n > 0) {
+            err_set(e, EXIT_NOTFOUND, _("%s: a %s can only be the permit's first event, and it has "
+                                        "events; nothing was written"), t->id, x->type);
+            return refused(r);
+        }
+    }
+    if (x->live && rci >= 0 && same(now[rci], "注销")) {
+        err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s 注销): nothing can be recorded "
+                                    "after it; nothing was written"), t->id, t->cols[rci].label);
+        return refused(r);
+    }
+    /* what the type needs a new value of */
+    for (const char *p = x->needs; p && *p;) {
+        const char *end = strchr(p, ';');
+        char *role = xstrndup(p, end ? (size_t)(end - p) : strlen(p));
+        int ci = table_role(t, role);
+        free(role);
+        if (ci >= 0 && (!given[ci] || same(given[ci], now[ci]))) {
+            err_set(e, EXIT_NOTFOUND, _("a %s needs a new %s (%s=VALUE); nothing was written"),
+                    x->type, t->cols[ci].label, t->cols[ci].id);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    /* what the type sets, where the permit has it and the clerk did not */
+    for (const char *p = x->sets; p && *p;) {
+        const char *end = strchr(p, ';');
+        char *pair = xstrndup(p, end ? (size_t)(end - p) : strlen(p));
+        char *eq = strchr(pair, '=');
+        if (eq) {
+            *eq = 0;
+            int ci = table_role(t, pair);
+            if (ci >= 0 && !given[ci]) {
+                free(merged[ci]);
+                merged[ci] = xstrdup(eq + 1);
+            }
+        }
+        free(pair);
+        p = end ? end + 1 : NULL;
+    }
+    if (rci >= 0 && *x->regtype && !given[rci]) {
+        free(merged[rci]);
+        merged[rci] = xstrdup(x->regtype);
+    }
+    /* an extension: dated inside the validity it extends, and extending it */
+    int xci = table_role(t, "expiry");
+    if (xci >= 0 && x->needs && list_has(x->needs, "expiry") && now[xci] && *now[xci]) {
+        int ok;
+        long late = life_days(now[xci], date, &ok);
+        if (ok && late > 0) {
+            err_set(e, EXIT_NOTFOUND,
+                    _("a %s dated %s is after the validity it extends (ended %s): the permit has "
+                      "lapsed; nothing was written"), x->type, date, now[xci]);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+        long gain = life_days(now[xci], merged[xci], &ok);
+        if (ok && gain <= 0) {
+            err_set(e, EXIT_NOTFOUND,
+                    _("%s: the new %s %s does not extend the validity (it ends %s); nothing was "
+                      "written"), x->type, t->cols[xci].label, merged[xci], now[xci]);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+        long before = life_days(date, now[xci], &ok);
+        if (ok && x->days > 0 && before < x->days)
+            buf_printf(warn, _("%s %s: filed %ld days before the validity ended (%s); the rule asks "
+                               "at least %d (R-RENEWAL)\n"),
+                       t->id, now[t->key_ci] ? now[t->key_ci] : "", before, now[xci], x->days);
+    }
+    return 0;
+}
+
+/* The event row: its own fields, the link, the was:/now: values of every
+ * role that changed, and the other fields changed ("label: old → new"). */
+static char **event_row(const table *ev, int eci, const table *t, const life_event_in *in,
+                        char **now, char **merged)
+{
+    char **v = xcalloc((size_t)ev->ncols, sizeof *v);
+    const char *own[][2] = {{"event_type", in->type}, {"event_date", in->date},
+                            {"event_doc", in->doc}, {"event_note", in->note}};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+        int ci = table_role(ev, own[i][0]);
+        if (ci >= 0 && own[i][1] && *own[i][1])
+            v[ci] = xstrdup(own[i][1]);
+    }
+    v[eci] = xstrdup(now[t->key_ci]);
+    int *covered = xcalloc((size_t)t->ncols, sizeof *covered);
+    for (int i = 0; i < ev->ncols; i++) {
+        const char *ro = ev->cols[i].roles;
+        for (const char *p = ro; p && *p;) {
+            const char *end = strchr(p, ';');
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            int was = n > 4 && strncmp(p, "was:", 4) == 0, is = n > 4 && strncmp(p, "now:", 4) == 0;
+            if (was || is) {
+                char *role = xstrndup(p + 4, n - 4);
+                int pci = table_role(t, role);
+                free(role);
+                if (pci >= 0) {
+                    covered[pci] = 1;
+                    /* the number and the expiry before are kept always: the
+                     * chain of numbers, the validity extended */
+                    int keep = !same(now[pci], merged[pci]) ||
+                               (was && (list_has(t->cols[pci].roles, "number") ||
+                                        list_has(t->cols[pci].roles, "expiry")));
+                    const char *val = was ? now[pci] : merged[pci];
+                    if (keep && val && *val) {
+                        free(v[i]);
+                        v[i] = xstrdup(val);
+                    }
+                }
+            }
+            p = end ? end + 1 : NULL;
+        }
+    }
+    int cci = table_role(ev, "event_changes");
+    int rci = table_role(t, "regtype");
+    buf ch = BUF_INIT;
+    for (int i = 0; cci >= 0 && i < t->ncols; i++)
+        if (!covered[i] && i != rci && !same(now[i], merged[i]))
+            buf_printf(&ch, "%s%s: %s → %s", ch.len ? "; " : "", t->cols[i].label,
+                       now[i] && *now[i] ? now[i] : "—", merged[i] && *merged[i] ? merged[i] : "—");
+    if (cci >= 0 && ch.len)
+        v[cci] = buf_steal(&ch);
+    buf_free(&ch);
+    free(covered);
+    return v;
+}
+
+static int validate_into(db *d, const table *t, const char *const *vals, int64_t self,
+                         edit_result *r)
+{
+    validator *v = validator_new(d, t);
+    int n = validator_row(v, vals, self, r->issues + r->nissues, EDIT_MAX_ISSUES - r->nissues);
+    validator_free(v);
+    r->nissues += n;
+    if (r->nissues > EDIT_MAX_ISSUES)
+        r->nissues = EDIT_MAX_ISSUES;
+    return n == 0;
+}
+
+int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->rowid = in->rowid;
+    const schema *s = db_schema(d);
+    const table *t = in->permit, *ev = life_events(s);
+    int eci = life_event_col(s, t);
+    if (!ev || eci < 0) {
+        err_set(e, EXIT_USAGE, _("%s has no registration events (it is not a permit register)"),
+                t->id);
+        return r->code = EDIT_REFUSED;
+    }
+    const event_type *x = schema_event_type(s, in->type);
+    if (!x) {
+        buf b = BUF_INIT;
+        for (int i = 0; i < s->nevtypes; i++)
+            buf_printf(&b, "%s%s", i ? ", " : "", s->evtypes[i].type);
+        err_set(e, EXIT_USAGE, _("'%s' is not an event type: %s"), in->type ? in->type : "",
+                buf_str(&b));
+        buf_free(&b);
+        return r->code = EDIT_REFUSED;
+    }
+    if (db_readonly(d)) {
+        err_set(e, db_readonly_exit(d), _("%s is open read-only: nothing was changed"), db_path(d));
+        return r->code = EDIT_REFUSED;
+    }
+    chg *w = chg_begin(d, e);
+    if (!w)
+        return r->code = EDIT_ERROR;
+    char **now = row_of(d, t, in->rowid), **merged = NULL, **evv = NULL, **given = NULL;
+    int ok = 0;
+    if (!now) {
+        err_set(e, EXIT_CONFLICT, _("%s: the record was deleted by someone else; nothing was written"),
+                t->id);
+        r->code = EDIT_CONFLICT;
+        goto out;
+    }
+    given = values_normal(t, in->sets);
+    merged = xcalloc((size_t)t->ncols, sizeof *merged);
+    for (int i = 0; i < t->ncols; i++)
+        merged[i] = given[i] ? xstrdup(given[i]) : now[i] ? xstrdup(now[i]) : NULL;
+    if (!in->date || !value_is_date(in->date)) {
+        err_set(e, EXIT_USAGE, _("--date: '%s' is not a date (YYYY-MM-DD)"), in->date ? in->date : "");
+        r->code = EDIT_REFUSED;
+        goto out;
+    }
+    if (apply_rules(d, t, in->rowid, x, in->date, now, merged, (const char *const *)given, r, warn,
+                    e) < 0)
+        goto out;
+    evv = event_row(ev, eci, t, in, now, merged);
+    int good = validate_into(d, ev, (const char *const *)evv, -1, r);
+    good = validate_into(d, t, (const char *const *)merged, in->rowid, r) && good;
+    if (!good) {
+        r->code = EDIT_INVALID;
+        goto out;
+    }
+    buf sum = BUF_INIT;
+    buf_printf(&sum, "%s: %s %s %s", ev->id, t->id, now[t->key_ci] ? now[t->key_ci] : "", x->type);
+    ok = (r->change = chg_record(w, "add", ev->id, buf_str(&sum), in->comment, 0, e)) > 0;
+    buf_free(&sum);
+    int64_t evrid = 0;
+    ok = ok && chg_insert(w, ev, (const char *const *)evv, 0, &evrid, e) == 0;
+    for (int i = 0; ok && i < t->ncols; i++)
+        if (!same(merged[i], now[i]))
+            ok = chg_update(w, t, in->rowid, merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci],
+                            i, now[i], merged[i], e) == 0;
+out:
+    if (!ok) {
+        chg_abort(w);
+        if (r->code == EDIT_OK)
+            r->code = EDIT_ERROR;
+    } else if (chg_commit(w, e) < 0) {
+        r->code = EDIT_ERROR;
+    } else {
+        r->code = EDIT_OK;
+    }
+    row_free(now, t->ncols);
+    row_free(merged, t->ncols);
+    row_free(evv, ev->ncols);
+    if (given)
+        values_free(t, given);
+    return r->code;
+}
+
+/* ---- what expires ------------------------------------------------------------ */
+
+int life_filing_days(const schema *s)
+{
+    for (int i = 0; i < s->nevtypes; i++)
+        if (list_has(s->evtypes[i].needs, "expiry") && s->evtypes[i].days > 0)
+            return s->evtypes[i].days;
+    return 0;
+}
+
+const char *life_state_name(int state)
+{
+    return state == LIFE_EXPIRED ? _("expired, no extension or cancellation recorded")
+           : state == LIFE_FILE_NOW ? _("file the extension now")
+                                    : _("due");
+}
+
+static char *dup_col(char **v, int ci) { return ci >= 0 && v[ci] ? xstrdup(v[ci]) : NULL; }
+
+struct last_ev {
+    buf b;
+    int tci, dci;
+};
+
+static void last_fn(void *arg, const table *ev, const char *const *vals)
+{
+    (void)ev;
+    struct last_ev *l = arg;
+    buf_reset(&l->b);
+    buf_printf(&l->b, "%s %s", vals[l->tci] ? vals[l->tci] : "", vals[l->dci] ? vals[l->dci] : "");
+}
+
+static int due_cmp(const void *a, const void *b)
+{
+    const life_due *x = a, *y = b;
+    if (x->days != y->days)
+        return x->days < y->days ? -1 : 1;
+    int c = strcmp(x->t->id, y->t->id);
+    return c ? c : (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    const table *ev = life_events(s);
+    int window = life_filing_days(s), n = 0, cap = 0;
+    life_due *v = NULL;
+    for (int ti = 0; ti < s->ntables; ti++) {
+        const table *t = &s->tables[ti];
+        int xci = table_role(t, "expiry");
+        if (xci < 0 || life_event_col(s, t) < 0)
+            continue;
+        int rci = table_role(t, "regtype");
+        db_filter f = {.ci = xci, .op = DBF_EMPTY, .neg = 1};
+        cursor *c = db_select(d, t, &f, 1, xci, 0, -1, e);
+        if (!c) {
+            life_due_free(v, n);
+            return -1;
+        }
+        int rc;
+        while ((rc = cursor_next(c)) == 1) {
+            const char *x = cursor_val(c, xci);
+            int ok;
+            long left = life_days(today, x, &ok);
+            if (!ok || left > days || (rci >= 0 && same(cursor_val(c, rci), "注销")))
+                continue;
+            if (n == cap)
+                v = xrealloc(v, sizeof *v * (size_t)(cap = cap ? cap * 2 : 16));
+            life_due *u = &v[n++];
+            memset(u, 0, sizeof *u);
+            char **row = xcalloc((size_t)t->ncols, sizeof *row);
+            for (int i = 0; i < t->ncols; i++)
+                row[i] = (char *)cursor_val(c, i);
+            u->t = t;
+            u->rowid = cursor_rowid(c);
+            u->key = dup_col(row, t->key_ci);
+            u->number = dup_col(row, table_role(t, "number"));
+            u->name = dup_col(row, t->label_ci);
+            u->holder = dup_col(row, table_role(t, "holder"));
+            u->district = dup_col(row, table_role(t, "district"));
+            u->expiry = xstrdup(x);
+            u->days = left;
+            u->state = left < 0 ? LIFE_EXPIRED : left < window ? LIFE_FILE_NOW : LIFE_DUE;
+            free(row);
+        }
+        if (rc < 0) {
+            err_set(e, EXIT_DB, "%s", cursor_error(c) ? cursor_error(c) : "cannot read");
+            cursor_free(c);
+            life_due_free(v, n);
+            return -1;
+        }
+        cursor_free(c);
+    }
+    /* the last event of each (after the scan: one cursor at a time) */
+    for (int i = 0; ev && i < n; i++) {
+        struct last_ev l = {.b = BUF_INIT, .tci = table_role(ev, "event_type"),
+                            .dci = table_role(ev, "event_date")};
+        if (life_timeline(d, v[i].t, v[i].rowid, last_fn, &l, e) > 0)
+            v[i].last_event = buf_steal(&l.b);
+        buf_free(&l.b);
+    }
+    if (n > 1)
+        qsort(v, (size_t)n, sizeof *v, due_cmp);
+    *out = v;
+    return n;
+}
+
+void life_due_free(life_due *v, int n)
+{
+    for (int i = 0; v && i < n; i++) {
+        free(v[i].key); free(v[i].number); free(v[i].name); free(v[i].holder);
+        free(v[i].district); free(v[i].expiry); free(v[i].last_event);
+    }
+    free(v);
+}

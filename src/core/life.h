@@ -1,0 +1,78 @@
+/* life.h — the life of a permit: its registration events, its timeline,
+ * its former numbers, and what expires.
+ *
+ * Generic over the schema: the events register is the one with an
+ * 'event_type' column (minreg_roles), a permit register is one an
+ * 'event_of' column links to, and what an event does is a row of
+ * minreg_event_types.  No C names a register or a column.
+ */
+#ifndef MINREG_LIFE_H
+#define MINREG_LIFE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "db.h"
+#include "edit.h"
+
+/* The events register, or NULL (a file without one). */
+const table *life_events(const schema *s);
+/* The events register's column linking to permit register t, or -1 (t
+ * has no events). */
+int life_event_col(const schema *s, const table *t);
+
+typedef struct life_event_in {
+    const table *permit;        /* the permit register */
+    int64_t rowid;              /* the permit */
+    const char *type;           /* 新立, 延续, ... (minreg_event_types) */
+    const char *date, *doc, *note;
+    const char *const *sets;    /* permit->ncols new values (NULL: unchanged) */
+    const char *comment;
+} life_event_in;
+
+/* Record an event and apply it to the permit in one audited change: the
+ * event row (with the permit's values before and after, by the 'was:' and
+ * 'now:' roles, and the other fields it changed) and the permit's fields
+ * (the ones given, the 登记类型 the type leaves, what it sets).  Refused
+ * (EDIT_REFUSED, e filled, nothing written) where the rules say: a type
+ * not known, a new value the type needs not given, a cancelled permit, a
+ * 新立 after other events, an extension dated after the validity it
+ * extends or not extending it.  Warnings (a late extension) go to warn,
+ * one a line.  Invalid values: EDIT_INVALID with r->issues. */
+int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e);
+
+/* The events of permit rowid of t, oldest first, each to fn with the
+ * events register and its row.  The count, or -1 (e filled). */
+typedef void (*life_event_fn)(void *arg, const table *ev, const char *const *vals);
+int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *arg, mr_err *e);
+
+/* A permit of t found by a number it held before (an event's 'was:number'):
+ * DB_FOUND with *rowid, DB_NOT_FOUND, DB_ERROR (e filled). */
+int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, mr_err *e);
+
+/* Days from date a to date b (YYYY-MM-DD); 0 with *ok 0 when either is not
+ * a date. */
+long life_days(const char *a, const char *b, int *ok);
+
+/* What expires, as of today, within days: a permit whose expiry is set
+ * and whose 登记类型 is not 注销, state LIFE_EXPIRED (past it), LIFE_FILE_NOW
+ * (inside the extension's filing window: the type that gives a new expiry,
+ * its `days`) or LIFE_DUE (within days). */
+enum { LIFE_EXPIRED = 1, LIFE_FILE_NOW, LIFE_DUE };
+typedef struct life_due {
+    const table *t;
+    int64_t rowid;
+    char *key, *number, *name, *holder, *district, *expiry, *last_event;
+    long days;          /* to the expiry; negative: past it */
+    int state;
+} life_due;
+/* Every permit register's such permits, by expiry date then register and
+ * key, into *out (count returned; -1 with e filled). */
+int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e);
+void life_due_free(life_due *v, int n);
+/* The filing window of the type that gives a new expiry (30), 0 if none. */
+int life_filing_days(const schema *s);
+/* "expired", "file the extension now", "due" in the interface language. */
+const char *life_state_name(int state);
+
+#endif
