@@ -76,6 +76,11 @@ int cmd_event(db *d, int argc, char **argv, mr_err *e)
     const table *t = cli_table(d, argv[optind], e);
     if (!t)
         return e->code;
+    if (life_event_col(db_schema(d), t) < 0) {
+        err_set(e, EXIT_USAGE, _("%s has no registration events (it is not a permit register)"),
+                t->id);
+        return EXIT_USAGE;
+    }
     int64_t rowid;
     int former;
     int rc = cli_find_record(d, t, argv[optind + 1], &rowid, &former, e);

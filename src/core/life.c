@@ -404,7 +404,7 @@ int life_filing_days(const schema *s)
 
 const char *life_state_name(int state)
 {
-    return state == LIFE_EXPIRED ? _("expired, no extension or cancellation recorded")
+    return state == LIFE_EXPIRED ? _("expired: no extension or cancellation recorded")
            : state == LIFE_FILE_NOW ? _("file the extension now")
                                     : _("due");
 }

@@ -1,0 +1,125 @@
+#!/bin/sh
+# The life of a permit (#19): `minreg event` records each event type and
+# updates the permit in one audited change (undone as one), by the rules of
+# minreg_event_types; get shows the timeline and finds a permit by a former
+# 证号; `minreg expiring` and its 30-day boundary; the 统一社会信用代码 check.
+. "$srcdir/tests/lib.sh"
+R=$T/reg.db
+q() { sqlite3 "$R" "$1"; }
+NO1=C2106002016017130000001
+NO2=C2106002026107130000002
+NO3=C2106002027017130000003
+run_minreg set a11 1 permit_no=$NO1 holder=甲公司 valid_from=2016-01-01 valid_to=2026-12-31
+is "a permit with a number and a validity" "$rc" 0
+
+# ---- 新立 only first; 延续 ----
+run_minreg event a11 1 新立 --date 2016-01-01 --doc 丹自然资采〔2016〕1号
+is "新立 as the first event" "$rc/$(q "SELECT type, date, doc, mining_permit, old_no FROM permit_events")/$(q "SELECT reg_type FROM mining_permits WHERE id = 1")" \
+   "0/新立|2016-01-01|丹自然资采〔2016〕1号|1|$NO1/新立"
+run_minreg event a11 1 新立 --date 2017-01-01
+is "a second 新立 is refused (exit 1), nothing written" "$rc/$(q "SELECT count(*) FROM permit_events")/$(grep -c "first event" "$T/err")" 1/1/1
+run_minreg event a11 1 延续 --date 2026-10-01
+is "延续 without a new 有效期止: refused, naming it" "$rc/$(grep -c '需\|needs a new 有效期止 (valid_to=VALUE)' "$T/err")" 1/1
+run_minreg event a11 1 延续 --date 2027-01-05 valid_to=2031-12-31
+is "延续 dated after the validity ended: refused, the permit has lapsed" "$rc/$(grep -c 'lapsed' "$T/err")/$(q "SELECT valid_to FROM mining_permits WHERE id = 1")" 1/1/2026-12-31
+run_minreg event a11 1 延续 --date 2026-10-01 valid_to=2026-06-30
+is "延续 whose new 有效期止 does not extend: refused" "$rc/$(grep -c 'does not extend' "$T/err")" 1/1
+run_minreg event a11 1 延续 --date 2026-10-01 --doc 丹自然资采延〔2026〕9号 valid_to=2031-12-31 permit_no=$NO2 -m 延续五年
+is "延续: recorded in one change" "$rc/$(cat "$T/out")" "0/change $(q "SELECT max(id) FROM minreg_changes") recorded"
+is "... the event keeps the numbers and validity before and after" \
+   "$(q "SELECT old_no, new_no, old_valid_to, new_valid_to FROM permit_events WHERE type = '延续'")" "$NO1|$NO2|2026-12-31|2031-12-31"
+is "... the permit has its new number, validity and 登记类型" \
+   "$(q "SELECT permit_no, valid_to, reg_type FROM mining_permits WHERE id = 1")" "$NO2|2031-12-31|延续"
+C=$(q "SELECT max(id) FROM minreg_changes")
+is "... one change: the event added and three fields of the permit, audited" \
+   "$(q "SELECT group_concat(tbl || ':' || op || ':' || coalesce(field, ''), ' ') FROM (SELECT * FROM minreg_audit WHERE change_id = $C ORDER BY id)")" \
+   "permit_events:insert: mining_permits:update:permit_no mining_permits:update:valid_to mining_permits:update:reg_type"
+
+# ---- a former number finds the permit ----
+run_minreg get a11 $NO1
+is "get by a former 证号 finds the permit" "$rc/$(grep -c "^序号 *1$" "$T/out")" 0/1
+is "... and says which number is current" "$(cat "$T/err")" "minreg: $NO1 is a former number of mining_permits 1; its number now is $NO2"
+is "... the timeline lists its events, oldest first" \
+   "$(sed -n '/^Timeline:/,$p' "$T/out" | awk 'NR > 3 { print $1, $2 }' | tr '\n' ' ')" "2016-01-01 新立 2026-10-01 延续 "
+run_minreg get a11 C2106002099017130000099
+is "an unknown number: exit 1" "$rc/$(cat "$T/err")" "1/minreg: mining_permits: no row 'C2106002099017130000099'"
+
+# ---- the 30-day rule: 29 days before is late (a warning), 30 and 31 are not ----
+for d in 29 30 31; do
+    cp "$R" "$T/w.db"
+    day=$(date -u -d "2031-12-31 - $d days" +%F)
+    run_minreg -f "$T/w.db" event a11 1 延续 --date $day valid_to=2036-12-31
+    echo "$d:$rc:$(grep -c 'R-RENEWAL' "$T/err")"
+done >"$T/w"
+is "延续 filed 29 days before expiry warns (R-RENEWAL), 30 and 31 do not" "$(tr '\n' ' ' <"$T/w")" "29:0:1 30:0:0 31:0:0 "
+
+# ---- 变更, 转让, 保留, 注销 ----
+run_minreg event a11 1 变更 --date 2027-03-01 method=地下开采 permit_no=$NO3
+is "变更: the fields changed listed in the event" "$rc/$(q "SELECT changes, old_no, new_no FROM permit_events WHERE type = '变更'")" \
+   "0/开采方式: — → 地下开采|$NO2|$NO3"
+run_minreg event a11 1 转让 --date 2027-04-01
+is "转让 without a new holder: refused" "$rc/$(grep -c '采矿权人' "$T/err")" 1/1
+run_minreg event a11 1 转让 --date 2027-04-01 holder=乙公司
+is "转让: the holders before and after, the permit's holder, 登记类型 变更" \
+   "$rc/$(q "SELECT old_holder, new_holder FROM permit_events WHERE type = '转让'")/$(q "SELECT holder, reg_type FROM mining_permits WHERE id = 1")" \
+   "0/甲公司|乙公司/乙公司|变更"
+run_minreg event a11 1 保留 --date 2027-05-01 --note 暂缓开发
+is "保留" "$rc/$(q "SELECT note FROM permit_events WHERE type = '保留'")/$(q "SELECT reg_type FROM mining_permits WHERE id = 1")" "0/暂缓开发/保留"
+run_minreg event a11 1 注销 --date 2027-06-01 --doc 丹自然资注〔2027〕2号
+is "注销: status 关闭 and 登记类型 注销" "$rc/$(q "SELECT status, reg_type FROM mining_permits WHERE id = 1")" "0/关闭|注销"
+run_minreg event a11 1 变更 --date 2027-07-01 method=露天开采
+is "nothing after a 注销: refused" "$rc/$(grep -c 'cancelled' "$T/err")" 1/1
+run_minreg undo
+is "undo takes the 注销 back as one change: the event and the permit's fields" \
+   "$rc/$(q "SELECT count(*) FROM permit_events WHERE type = '注销'")/$(q "SELECT coalesce(status, ''), reg_type FROM mining_permits WHERE id = 1")" "0/0/|保留"
+run_minreg verify
+is "the register with its events verifies" "$rc" 0
+
+# ---- refusals ----
+run_minreg event a11 1 合并 --date 2027-01-01
+is "an unknown event type: exit 2, listing the types" "$rc/$(grep -c '新立, 延续, 变更, 转让, 保留, 注销' "$T/err")" 2/1
+run_minreg event a11 1 变更
+is "no --date: exit 2" "$rc" 2
+run_minreg event a11 1 变更 --date 2027-13-01
+is "a date that is not one: exit 2" "$rc" 2
+run_minreg event a1 GK00000000001 变更 --date 2027-01-01
+is "a register that is not a permit register: refused" "$rc/$(grep -c 'no registration events' "$T/err")" "2/1"
+run_minreg event a11 999 变更 --date 2027-01-01
+is "a permit that is not there: exit 1" "$rc" 1
+run_minreg event a11 1 变更 --date 2027-01-01 nosuch=1
+is "a column that is not there: exit 2" "$rc" 2
+run_minreg -r event a11 1 变更 --date 2027-01-01 method=露天开采
+is "read-only: exit 4" "$rc" 4
+run_minreg event a11 1 变更 --date 2027-08-01 credit_code=91210600123456789X
+is "a credit code with a wrong check character: refused, naming the right one" \
+   "$rc/$(grep -c "check character should be E, not X" "$T/err")" 1/1
+run_minreg event a11 1 变更 --date 2027-08-01 credit_code=91210600123456789E
+is "... the right one is taken" "$rc/$(q "SELECT credit_code FROM mining_permits WHERE id = 1")" 0/91210600123456789E
+run_minreg set a10 1 credit_code=9121060012345678I9
+is "set checks the credit code too (I is not in its alphabet)" "$rc/$(grep -c 'does not have the form' "$T/err")" 1/1
+
+# ---- what expires: --today, --within, the 30-day window ----
+run_minreg set a11 2 valid_to=2026-01-30
+run_minreg set a11 3 valid_to=2026-01-31
+run_minreg set a11 4 valid_to=2026-02-01
+run_minreg set a11 5 valid_to=2025-12-01
+run_minreg set a10 1 valid_from=2020-01-01 valid_to=2026-03-31
+run_minreg expiring --today 2026-01-01 --format csv
+is "expiring: 29 days left is to file now, 30 and 31 due, past is expired, ordered by date" \
+   "$(cut -d, -f1,2,7,8,9 "$T/out" | tr '\n' ' ')" \
+   "Register,Key,Valid to,Days left,State a11,5,2025-12-01,-31,expired: no extension or cancellation recorded a11,2,2026-01-30,29,file the extension now a11,3,2026-01-31,30,due a11,4,2026-02-01,31,due a10,1,2026-03-31,89,due "
+run_minreg expiring --today 2026-01-01 --within 30 --format json
+is "--within 30, as JSON" "$rc/$(grep -c '"key": ' "$T/out")/$(grep -c '"days": 89' "$T/out")" 0/3/0
+run_minreg expiring --today 2026-01-01
+is "as text, with a count" "$rc/$(tail -n 1 "$T/out")" \
+   "0/5 permit(s) expiring within 90 days of 2026-01-01, expired, or to file their extension now (30 days before expiry)"
+run_minreg expiring --today 2026-02-30
+is "a --today that is not a date: exit 2" "$rc" 2
+run_minreg expiring --within x
+is "a --within that is not a number: exit 2" "$rc" 2
+run_minreg event a11 5 注销 --date 2025-12-15
+run_minreg expiring --today 2026-01-01 --format csv
+is "a cancelled permit no longer expires" "$(grep -c '^a11,5,' "$T/out")" 0
+MINREG_LANG=zh run_minreg expiring --today 2026-01-01 --format csv
+is "in Chinese" "$(head -n 1 "$T/out" | cut -d, -f1-3)" "登记簿,键,许可证号"
+done_testing
