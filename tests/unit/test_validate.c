@@ -123,6 +123,36 @@ static void ahead(void)
     validator_free(va);
 }
 
+/* GB 32100-2015: the check character, codes that pass and codes that do
+ * not, and the rule through the validator of a permit register. */
+static void credit(void)
+{
+    /* published codes: the check character as issued */
+    is_int(credit_code_check("91350100M000100Y43"), '3', "credit code: the check character of 91350100M000100Y4_ is 3");
+    ok(credit_code_ok("91350100M000100Y43"), "credit code: 91350100M000100Y43 passes");
+    ok(credit_code_ok("91110000600007336U"), "credit code: 91110000600007336U passes");
+    ok(credit_code_ok("91210600123456789E"), "credit code: 91210600123456789E passes");
+    ok(!credit_code_ok("91350100M000100Y44"), "credit code: a wrong check character fails");
+    ok(!credit_code_ok("91350100M000100Y4"), "credit code: 17 characters fail");
+    ok(!credit_code_ok("91350100M000100Y433"), "credit code: 19 characters fail");
+    ok(!credit_code_ok("91350100I000100Y43"), "credit code: I is not in its alphabet");
+    ok(!credit_code_ok("91350100m000100Y43"), "credit code: lower case is not");
+    ok(!credit_code_ok(""), "credit code: empty is not one");
+    is_int(credit_code_check("9135010OM00100Y43"), 0, "credit code: O gives no check character");
+    /* a check value of 0 (31 - 0 -> '0'): the first 17 summing to a multiple of 31 */
+    ok(credit_code_ok("000000000000000000"), "credit code: all zeros checks to 0");
+    /* through the schema: the role 'credit' of mining_permits.credit_code */
+    const table *t = schema_table(db_schema(d), "mining_permits");
+    validator *vd = validator_new(d, t);
+    vissue is;
+    int ci = table_col(t, "credit_code");
+    ok(ci >= 0 && t->cols[ci].roles && list_has(t->cols[ci].roles, "credit"), "credit code: the column has the role");
+    is_int(validator_value(vd, ci, "91350100M000100Y43", &is), 0, "credit code: the validator takes a good one");
+    is_int(validator_value(vd, ci, "91350100M000100Y45", &is), 1, "credit code: and refuses a typo");
+    ok(strstr(is.msg, "should be 3, not 5") != NULL, "... naming the check character it should be: %s", is.msg);
+    validator_free(vd);
+}
+
 int main(void)
 {
     const char *bd = getenv("builddir");
@@ -195,6 +225,7 @@ int main(void)
     free_row(t, v);
 
     ahead();
+    credit();
 
     db_close(d);
     buf_free(&path);
