@@ -137,6 +137,11 @@ const check_rule check_rules[] = {
     {"R-EXPIRED", SEV_WARNING, "附表10、附表11 有效期",
      "许可证在有效期内", "Permits are within their validity",
      rule_expired, 0, ""},
+    {"R-RENEWAL", SEV_WARNING, "矿产资源开采登记管理办法 第七条",
+     "有效期届满 30 日前申请延续：已过期未延续或注销、应即申请延续、延续申请迟于届满前 30 日",
+     "An extension (延续) is filed at least 30 days before expiry: expired with no extension or "
+     "cancellation, inside the 30 days, or an extension filed late",
+     rule_renewal, 0, ""},
 
     /* ---- 2025 targets ---- */
     {"R-TARGET-MINES", SEV_WARNING, "专栏一；第三章第二节",

@@ -3,6 +3,7 @@
  * targets.  The minimum-scale rules of 专栏六 are in check_scale.c. */
 #include "config.h"
 #include "check_rules.h"
+#include "life.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -241,6 +242,63 @@ void rule_expired(check_ctx *c, const check_rule *r)
         }
         cursor_free(cur);
     }
+    buf_free(&key);
+}
+
+/* ---- extensions (the life of a permit, life.c) ------------------------------------ */
+
+void rule_renewal(check_ctx *c, const check_rule *r)
+{
+    int window = life_filing_days(c->s);
+    const table *ev = life_events(c->s);
+    if (!window || !ev)
+        return;
+    life_due *v;
+    int n = life_expiring(c->d, c->o->today, window, &v, c->e);
+    if (n < 0) {
+        c->failed = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (v[i].state == LIFE_DUE || !ctx_wants(c, v[i].t, NULL))
+            continue;
+        int xci = table_role(v[i].t, "expiry");
+        if (v[i].state == LIFE_EXPIRED)
+            ctx_add(c, r, v[i].t, v[i].rowid, v[i].key, xci, NULL, NULL,
+                    _("expired on %s, and no extension (延续) or cancellation (注销) is recorded"),
+                    v[i].expiry);
+        else
+            ctx_add(c, r, v[i].t, v[i].rowid, v[i].key, xci, NULL, NULL,
+                    _("expires on %s, in %ld days: its extension (延续) must be filed now (at least "
+                      "%d days before)"), v[i].expiry, v[i].days, window);
+    }
+    life_due_free(v, n);
+    /* extensions recorded as filed late */
+    int tci = table_role(ev, "event_type"), dci = table_role(ev, "event_date"),
+        oci = table_role(ev, "was:expiry");
+    if (tci < 0 || dci < 0 || oci < 0 || !ctx_wants(c, ev, NULL))
+        return;
+    cursor *cur = db_select(c->d, ev, NULL, 0, dci, 0, -1, c->e);
+    if (!cur) {
+        c->failed = 1;
+        return;
+    }
+    buf key = BUF_INIT;
+    while (cursor_next(cur) == 1) {
+        const event_type *x = schema_event_type(c->s, cursor_val(cur, tci));
+        if (!x || !x->days || !list_has(x->needs, "expiry"))
+            continue;
+        int ok;
+        long before = life_days(cursor_val(cur, dci), cursor_val(cur, oci), &ok);
+        if (!ok || before >= x->days)
+            continue;
+        buf_reset(&key);
+        ctx_row_key(ev, cur, &key);
+        ctx_add(c, r, ev, cursor_rowid(cur), buf_str(&key), dci, NULL, NULL,
+                _("a %s dated %s, %ld days before the validity ended (%s): filed later than %d days "
+                  "before"), x->type, cursor_val(cur, dci), before, cursor_val(cur, oci), x->days);
+    }
+    cursor_free(cur);
     buf_free(&key);
 }
 

@@ -77,6 +77,7 @@ void rule_quota_binding(check_ctx *c, const check_rule *r);
 void rule_min_scale(check_ctx *c, const check_rule *r);
 void rule_scale_forbidden(check_ctx *c, const check_rule *r);
 void rule_scale_unit(check_ctx *c, const check_rule *r);
+void rule_renewal(check_ctx *c, const check_rule *r);   /* check_plan.c, over life.c */
 void check_scale_free(check_ctx *c);
 void rule_mineral_policy(check_ctx *c, const check_rule *r);
 void rule_expired(check_ctx *c, const check_rule *r);

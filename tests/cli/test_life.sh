@@ -50,6 +50,7 @@ for d in 29 30 31; do
     day=$(date -u -d "2031-12-31 - $d days" +%F)
     run_minreg -f "$T/w.db" event a11 1 延续 --date $day valid_to=2036-12-31
     echo "$d:$rc:$(grep -c 'R-RENEWAL' "$T/err")"
+    cp "$T/w.db" "$T/w$d.db"
 done >"$T/w"
 is "延续 filed 29 days before expiry warns (R-RENEWAL), 30 and 31 do not" "$(tr '\n' ' ' <"$T/w")" "29:0:1 30:0:0 31:0:0 "
 
@@ -122,4 +123,15 @@ run_minreg expiring --today 2026-01-01 --format csv
 is "a cancelled permit no longer expires" "$(grep -c '^a11,5,' "$T/out")" 0
 MINREG_LANG=zh run_minreg expiring --today 2026-01-01 --format csv
 is "in Chinese" "$(head -n 1 "$T/out" | cut -d, -f1-3)" "登记簿,键,许可证号"
+# ---- check: R-RENEWAL, a warning with the rule's clause ----
+run_minreg -f "$T/w29.db" check --today 2031-12-02 --format csv
+is "check: a 延续 filed 29 days before expiry is reported late" \
+   "$(grep -c '^warning,R-RENEWAL,[^,]*,permit_events,.*filed later than 30 days' "$T/out")" 1
+run_minreg -f "$T/w30.db" check --today 2031-12-02 --format csv
+is "... one filed 30 days before is not" "$(grep -c '^warning,R-RENEWAL,[^,]*,permit_events,' "$T/out")" 0
+run_minreg check --today 2026-01-01 --format csv
+is "check: expired with no 延续 or 注销, and inside the 30 days, as warnings" \
+   "$(grep '^warning,R-RENEWAL,[^,]*,mining_permits,' "$T/out" | cut -d, -f5 | tr '\n' ' ')" "2 "
+run_minreg check --rules
+is "... the rule is listed with its clause" "$(grep -c 'R-RENEWAL.*第七条' "$T/out")" 1
 done_testing
