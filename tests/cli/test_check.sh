@@ -41,10 +41,10 @@ is "... but not the other registers' findings" "$(tail -n +2 "$T/out" | grep -vc
 # the rule table
 run_minreg check --rules
 is "--rules: exit 0" "$rc" 0
-is "--rules lists 27 rules" "$(grep -c '^R-' "$T/out")" 27
+is "--rules lists 28 rules" "$(grep -c '^R-' "$T/out")" 28
 matches_file "--rules pinned" check_rules.txt
 run_minreg check --rules --format csv
-is "--rules --format csv: header and 27 rules" "$(wc -l <"$T/out")" 28
+is "--rules --format csv: header and 28 rules" "$(wc -l <"$T/out")" 29
 
 # usage errors
 run_minreg check --today 2026-02-30
@@ -281,6 +281,17 @@ fresh; sql "UPDATE exploration_permits SET valid_from = '2020-01-01', valid_to =
 passes R-EXPIRED 7 "valid to --today itself"
 fresh; sql "UPDATE mining_permits SET valid_to = '2020-01-01', status = '关闭' WHERE id = 7"
 passes R-EXPIRED 7 "a closed mine's permit"
+
+# R-RENEWAL (the 30 days before expiry of 第七条; the events' side in test_life)
+D29=$(date -u -d "$TODAY + 29 days" +%F) D30=$(date -u -d "$TODAY + 30 days" +%F)
+fresh; sql "UPDATE mining_permits SET valid_from = '2020-01-01', valid_to = '$D29' WHERE id = 7"
+breaks R-RENEWAL 7 "29 days left and no extension filed"
+fresh; sql "UPDATE mining_permits SET valid_from = '2020-01-01', valid_to = '$D30' WHERE id = 7"
+passes R-RENEWAL 7 "30 days left: still in time"
+fresh; sql "UPDATE mining_permits SET valid_from = '2020-01-01', valid_to = '2020-06-01', reg_type = '注销' WHERE id = 7"
+passes R-RENEWAL 7 "a cancelled (注销) permit past its validity"
+fresh; sql "UPDATE mining_permits SET valid_from = '2020-01-01', valid_to = '2020-06-01' WHERE id = 7"
+breaks R-RENEWAL 7 "expired with no 延续 or 注销 recorded"
 
 # findings quote the data: shown escaped, never raw
 fresh; sql "UPDATE mining_permits SET size_class = '小' || char(27) || '[2J' WHERE id = 2"
