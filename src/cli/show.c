@@ -376,8 +376,9 @@ struct tl {
     int n;
 };
 
-static void tl_row(void *arg, const table *ev, const char *const *vals)
+static void tl_row(void *arg, const table *ev, int64_t rid, const char *const *vals)
 {
+    (void)rid;
     struct tl *x = arg;
     static const char *const own[] = {"event_date", "event_type", "event_doc"};
     for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
@@ -385,21 +386,7 @@ static void tl_row(void *arg, const table *ev, const char *const *vals)
         tt_add(x->tt, ci >= 0 && vals[ci] ? vals[ci] : "");
     }
     buf b = BUF_INIT;
-    for (int i = 0; i < ev->ncols; i++) {
-        const char *ro = ev->cols[i].roles;
-        if (!vals[i] || !*vals[i] || !ro || !(strstr(ro, "now:") || list_has(ro, "event_changes") ||
-                                               list_has(ro, "event_note")))
-            continue;
-        if (b.len)
-            buf_puts(&b, "; ");
-        if (!list_has(ro, "event_changes"))
-            buf_printf(&b, "%s %s", ev->cols[i].label, vals[i]);
-        else
-            buf_puts(&b, vals[i]);
-    }
-    int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
-    if (was >= 0 && now >= 0 && vals[was] && vals[now])
-        buf_printf(&b, "%s%s %s", b.len ? "; " : "", ev->cols[was].label, vals[was]);
+    life_event_summary(ev, vals, &b);
     tt_add(x->tt, buf_str(&b));
     buf_free(&b);
     x->n++;

@@ -110,7 +110,7 @@ int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *
         for (int i = 0; i < ev->ncols; i++)
             vals[i] = cursor_val(c, i);
         if (fn)
-            fn(arg, ev, vals);
+            fn(arg, ev, cursor_rowid(c), vals);
         n++;
     }
     if (rc < 0) {
@@ -145,6 +145,25 @@ int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, 
     rc = db_find_by(d, t, t->key_ci, key, rowid, e);
     free(key);
     return rc;
+}
+
+void life_event_summary(const table *ev, const char *const *vals, buf *out)
+{
+    for (int i = 0; i < ev->ncols; i++) {
+        const char *ro = ev->cols[i].roles;
+        if (!vals[i] || !*vals[i] || !ro || !(strstr(ro, "now:") || list_has(ro, "event_changes") ||
+                                               list_has(ro, "event_note")))
+            continue;
+        if (out->len)
+            buf_puts(out, "; ");
+        if (!list_has(ro, "event_changes"))
+            buf_printf(out, "%s %s", ev->cols[i].label, vals[i]);
+        else
+            buf_puts(out, vals[i]);
+    }
+    int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
+    if (was >= 0 && now >= 0 && vals[was] && vals[now])
+        buf_printf(out, "%s%s %s", out->len ? "; " : "", ev->cols[was].label, vals[was]);
 }
 
 /* ---- recording an event ----------------------------------------------------- */
@@ -416,9 +435,10 @@ struct last_ev {
     int tci, dci;
 };
 
-static void last_fn(void *arg, const table *ev, const char *const *vals)
+static void last_fn(void *arg, const table *ev, int64_t rid, const char *const *vals)
 {
     (void)ev;
+    (void)rid;
     struct last_ev *l = arg;
     buf_reset(&l->b);
     buf_printf(&l->b, "%s %s", vals[l->tci] ? vals[l->tci] : "", vals[l->dci] ? vals[l->dci] : "");

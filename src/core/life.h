@@ -42,9 +42,13 @@ typedef struct life_event_in {
 int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e);
 
 /* The events of permit rowid of t, oldest first, each to fn with the
- * events register and its row.  The count, or -1 (e filled). */
-typedef void (*life_event_fn)(void *arg, const table *ev, const char *const *vals);
+ * events register, the event's rid and its row.  The count, or -1 (e filled). */
+typedef void (*life_event_fn)(void *arg, const table *ev, int64_t rid, const char *const *vals);
 int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *arg, mr_err *e);
+
+/* What an event changed, one line: each 'now:' value, the other fields
+ * changed, the note, and the number before when a new one was given. */
+void life_event_summary(const table *ev, const char *const *vals, buf *out);
 
 /* A permit of t found by a number it held before (an event's 'was:number'):
  * DB_FOUND with *rowid, DB_NOT_FOUND, DB_ERROR (e filled). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/life.h"
 #include "core/links.h"
 #include "core/text.h"
 #include "tui/list.h"
@@ -59,6 +60,35 @@ static void clear_lines(rview *rv)
     rv->n = 0;
     free(rv->name);
     rv->name = NULL;
+}
+
+struct tl_ctx {
+    rview *rv;
+    int n;   /* events added */
+};
+
+static void timeline_line(void *arg, const table *ev, int64_t rid, const char *const *vals)
+{
+    struct tl_ctx *x = arg;
+    if (!x->n) {
+        add(x->rv, L_BLANK, "", "");
+        add(x->rv, L_HEAD, _("Timeline:"), "");
+    }
+    int dci = table_role(ev, "event_date"), tci = table_role(ev, "event_type"),
+        nci = table_role(ev, "event_doc");
+    buf l = BUF_INIT, v = BUF_INIT;
+    buf_printf(&l, "%s %s", dci >= 0 && vals[dci] ? vals[dci] : "", tci >= 0 && vals[tci] ? vals[tci] : "");
+    if (nci >= 0 && vals[nci] && *vals[nci])
+        buf_printf(&v, "%s  ", vals[nci]);
+    life_event_summary(ev, vals, &v);
+    add(x->rv, L_OUT, buf_str(&l), buf_str(&v));
+    rline *r = &x->rv->lines[x->rv->n - 1];
+    r->ci = -1;
+    r->ti = schema_table_index(db_schema(tui_db()), ev);
+    r->rowid = rid;
+    x->n++;
+    buf_free(&l);
+    buf_free(&v);
 }
 
 static void load(rview *rv)
@@ -135,6 +165,9 @@ static void load(rview *rv)
     }
     links_in_free(li, nli);
     cursor_free(c);
+    /* the permit's life: its events, oldest first; Enter opens one */
+    struct tl_ctx x = {.rv = rv};
+    life_timeline(d, t, rv->rowid, timeline_line, &x, &e);
     buf_free(&b);
     buf_free(&v);
 }

@@ -108,7 +108,7 @@ int main(void)
     is_str(parsed("备注=a..b"), "EQ remark a..b", "a text column: .. is text");
 
     /* ---- errors: which part, why ---- */
-    is_str(parsed("矿山=1"), "ERR: filter '矿山=1': mining_permits has no column '矿山' (columns: 序号, 采矿许可证号, 采矿权人, 矿山名称, 开采矿种, 开采方式, 生产规模, 规模单位, 矿山规模, 登记面积, 开采标高上限, 开采标高下限, 有效期起, 有效期止, 生产状态, 发证机关, 开采规划区块, 所在重点开采区, 所在行政区, 备注)",
+    is_str(parsed("矿山=1"), "ERR: filter '矿山=1': mining_permits has no column '矿山' (columns: 序号, 采矿许可证号, 采矿权人, 矿山名称, 开采矿种, 开采方式, 生产规模, 规模单位, 矿山规模, 登记面积, 开采标高上限, 开采标高下限, 有效期起, 有效期止, 生产状态, 发证机关, 开采规划区块, 所在重点开采区, 所在行政区, 备注, 统一社会信用代码, 经济类型, 出让方式, 登记类型, 发证机关名称, 发证日期, 首次发证日期, 首次登记面积, 服务年限)",
            "an unknown column");
     is_str(parsed("登记面积>abc"), "ERR: filter '登记面积>abc': 登记面积: 'abc' is not a number", "not a number");
     is_str(parsed("有效期止<2024-13"), "ERR: filter '有效期止<2024-13': 有效期止: '2024-13' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",

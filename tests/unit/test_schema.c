@@ -18,7 +18,7 @@ int main(void)
         return tap_done();
     const schema *s = db_schema(d);
     is_int(s->version, MINREG_SCHEMA_VERSION, "schema version recorded");
-    is_int(s->ntables, 16, "16 registers");
+    is_int(s->ntables, 17, "17 registers");
 
     const table *t = schema_table(s, "exploration_areas");
     ok(t != NULL, "find by id");
