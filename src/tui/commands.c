@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
@@ -32,6 +33,22 @@ static void cmd_grep(const char *arg)
         tui_message("%s", _("usage: :grep REGEX"));
 }
 
+static void cmd_expiring(const char *arg)
+{
+    char *end;
+    long days = *arg ? strtol(arg, &end, 10) : 90;
+    if (*arg && (*end || days < 0 || days > 36500)) {
+        tui_message("%s", _("usage: :expiring [DAYS]"));
+        return;
+    }
+    mr_err e = {0};
+    view *v = expiring_new(days, &e);
+    if (v)
+        view_push(v);
+    else
+        tui_error(&e);
+}
+
 static void cmd_goto(const char *arg)
 {
     if (!tui_open_register(arg)) {
@@ -47,6 +64,8 @@ const tui_command tui_commands[] = {
     {"help", NULL, "", N_("this help"), cmd_help, NULL},
     {"home", NULL, "", N_("the list of registers"), cmd_home, NULL},
     {"grep", NULL, N_("REGEX"), N_("search every register; the matches as a list"), cmd_grep, NULL},
+    {"expiring", NULL, N_("[DAYS]"), N_("permits expiring within DAYS (90), expired, or to file their extension now"),
+     cmd_expiring, NULL},
     {"goto", "open", N_("REGISTER"), N_("open a register by id, alias (a2), appendix (附表2) or title"),
      cmd_goto, NULL},
     {"sort", NULL, N_("COL [desc]|none"), N_("sort by a column; none restores the plan's order"), NULL,

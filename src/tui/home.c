@@ -27,6 +27,8 @@ typedef struct home {
     int n;
     list l;               /* the cursor is never on a heading */
     unsigned version;     /* counts read at this data version */
+    int64_t xat, xver;    /* expiring counted at this newest change and data version */
+    int xcount;           /* permits :expiring lists (within 90 days), -1 unknown */
 } home;
 
 static const char *group_name(const char *grp)
@@ -161,6 +163,17 @@ static void home_status(view *v, buf *out)
             if (i <= h->l.cur)
                 k++;
         }
+    /* the permits to act on, counted again when the register has changed */
+    db *d = tui_db();
+    int64_t at = db_change_max(d), ver = db_data_version(d);
+    if (h->xcount < 0 || at != h->xat || ver != h->xver) {
+        mr_err e = {0};
+        h->xcount = expiring_count(&e);
+        h->xat = at;
+        h->xver = ver;
+    }
+    if (h->xcount > 0)
+        buf_printf(out, _("%d expiring (:expiring)  "), h->xcount);
     buf_printf(out, _("%d/%d registers  Enter: open  ?: help  Q: quit"), k, n);
 }
 
@@ -188,6 +201,7 @@ view *home_new(void)
 {
     const schema *s = db_schema(tui_db());
     home *h = xcalloc(1, sizeof *h);
+    h->xcount = -1;
     h->items = xcalloc((size_t)s->ntables * 2, sizeof(item));
     const char *grp = NULL;
     for (int i = 0; i < s->ntables; i++) {

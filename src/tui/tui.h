@@ -247,6 +247,10 @@ view *problems_new(mr_err *e);   /* runs the checks; NULL with e on a read error
 view *summary_new(mr_err *e);
 /* The frequency of column ci's values over t's rows the filters keep. */
 view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
+/* :expiring [DAYS]: the permits expiring within DAYS of --today (expiring.c);
+ * expiring_count: how many within 90 days (the home screen), -1 on error. */
+view *expiring_new(long within, mr_err *e);
+int expiring_count(mr_err *e);
 
 /* :export FILE and :import FILE on a table screen (csv.c).  tui_import_file
  * returns 1 when the register changed (the screen then reads it again). */

@@ -30,7 +30,7 @@ is "a date the Excel way"               "$(keys --where '有效期止=2023/6/30'
 is "numbers as numbers: > "             "$(keys --where '登记面积>1')" "2 3"
 is "numbers: <= "                       "$(keys --where '登记面积<=0.0458')" "7 8 10"
 is "a range of numbers"                 "$(keys --where '面积=0.1..0.5' 2>/dev/null || true)" \
-    "exit 2: minreg: filter '面积=0.1..0.5': mining_permits has no column '面积' (columns: 序号, 采矿许可证号, 采矿权人, 矿山名称, 开采矿种, 开采方式, 生产规模, 规模单位, 矿山规模, 登记面积, 开采标高上限, 开采标高下限, 有效期起, 有效期止, 生产状态, 发证机关, 开采规划区块, 所在重点开采区, 所在行政区, 备注)"
+    "exit 2: minreg: filter '面积=0.1..0.5': mining_permits has no column '面积' (columns: 序号, 采矿许可证号, 采矿权人, 矿山名称, 开采矿种, 开采方式, 生产规模, 规模单位, 矿山规模, 登记面积, 开采标高上限, 开采标高下限, 有效期起, 有效期止, 生产状态, 发证机关, 开采规划区块, 所在重点开采区, 所在行政区, 备注, 统一社会信用代码, 经济类型, 出让方式, 登记类型, 发证机关名称, 发证日期, 首次发证日期, 首次登记面积, 服务年限)"
 is "a range of numbers (its label)"     "$(keys --where '登记面积=0.1..0.5')" "4 6 9"
 is "by the English label, blanks around" "$(keys --where 'Area >= 1')" "2 3"
 is "COL=VALUE as before"                "$(keys --where '生产状态=生产')" "2"

@@ -256,7 +256,7 @@ mkdir "$T/js"
 import sqlite3, sys
 for (t,) in sqlite3.connect(sys.argv[1]).execute("SELECT id FROM minreg_tables ORDER BY ord"): print(t)' "$T/reg.db" |
     while read -r tid; do "$MINREG" show "$tid" --format json >"$T/js/$tid.json"; done
-is "the registers to compare with" "$(ls "$T/js" | wc -l | tr -d ' ')" 16
+is "the registers to compare with" "$(ls "$T/js" | wc -l | tr -d ' ')" 17
 "$MINREG" check --format json >"$T/findings.json"
 "$PY" "$T/check.py" all "$T/all.xlsx" "$T/reg.db" "$T/js" "$T/findings.json" Findings >"$T/res" 2>&1
 tap <"$T/res"
