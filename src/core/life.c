@@ -149,12 +149,13 @@ int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, 
 
 void life_event_summary(const table *ev, const char *const *vals, buf *out)
 {
+    size_t start = out->len;
     for (int i = 0; i < ev->ncols; i++) {
         const char *ro = ev->cols[i].roles;
         if (!vals[i] || !*vals[i] || !ro || !(strstr(ro, "now:") || list_has(ro, "event_changes") ||
                                                list_has(ro, "event_note")))
             continue;
-        if (out->len)
+        if (out->len > start)
             buf_puts(out, "; ");
         if (!list_has(ro, "event_changes"))
             buf_printf(out, "%s %s", ev->cols[i].label, vals[i]);
@@ -163,7 +164,7 @@ void life_event_summary(const table *ev, const char *const *vals, buf *out)
     }
     int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
     if (was >= 0 && now >= 0 && vals[was] && vals[now])
-        buf_printf(out, "%s%s %s", out->len ? "; " : "", ev->cols[was].label, vals[was]);
+        buf_printf(out, "%s%s %s", out->len > start ? "; " : "", ev->cols[was].label, vals[was]);
 }
 
 /* ---- recording an event ----------------------------------------------------- */

@@ -15,7 +15,7 @@
 #include "core/text.h"
 #include "tui/list.h"
 
-enum { X_DAYS, X_TO, X_REG, X_KEY, X_NAME, X_HOLDER, X_DISTRICT, X_STATE, X_LAST, X_NO, X_COLS };
+enum { X_DAYS, X_STATE, X_TO, X_REG, X_KEY, X_NAME, X_HOLDER, X_DISTRICT, X_LAST, X_NO, X_COLS };
 
 typedef struct xview {
     life_due *v;
@@ -164,8 +164,8 @@ view *expiring_new(long within, mr_err *e)
         return NULL;
     }
     static const char *const head[X_COLS] = {
-        N_("Days left"), N_("Valid to"), N_("Register"), N_("Key"), N_("Name"), N_("Holder"),
-        N_("District"), N_("State"), N_("Last event"), N_("Permit no."),
+        N_("Days left"), N_("State"), N_("Valid to"), N_("Register"), N_("Key"), N_("Name"),
+        N_("Holder"), N_("District"), N_("Last event"), N_("Permit no."),
     };
     x->cells = xcalloc((size_t)(x->n + 1) * X_COLS, sizeof *x->cells);
     for (int r = 0; r <= x->n; r++)
@@ -192,8 +192,10 @@ view *expiring_new(long within, mr_err *e)
             x->cells[r * X_COLS + c] = xstrdup(s ? s : "");
             int cw = text_width(x->cells[r * X_COLS + c]);
             /* the name and the state are cut to 16 columns: the key finds the rest */
-            if ((c == X_NAME || c == X_STATE || c == X_HOLDER) && cw > 16)
+            if ((c == X_NAME || c == X_HOLDER) && cw > 16)
                 cw = 16;
+            if (c == X_STATE && cw > 12)
+                cw = 12;
             if (cw > x->w[c])
                 x->w[c] = cw;
         }

@@ -40,6 +40,8 @@ static const char *group_name(const char *grp)
         return _("Tables in the plan's text (专栏)");
     if (strcmp(grp, "字典") == 0)
         return _("Dictionaries");
+    if (strcmp(grp, "登记") == 0)
+        return _("Registration (登记)");
     return grp;
 }
 
