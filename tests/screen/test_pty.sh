@@ -99,7 +99,7 @@ is "... holding the value typed" "$?" 0
 rm -rf "$state"
 start_pty
 wait_log 'registers'   # keys only once the terminal is in cbreak mode (^U, \r raw)
-printf ':a11\rjjjeG\r\025备注草稿' >&3    # the remark's prompt open, not entered
+printf ':a11\rjjjeGkkkkkkkkk\r\025备注草稿' >&3    # the remark's prompt open, not entered
 wait_log '稿'   # typed last, drawn last
 is "a value half typed (the SIGTERM test)" "$?" 0
 [ -n "$mp" ] && kill -TERM "$mp"
@@ -178,7 +178,7 @@ wait_log '310'
 is "idle counts at a terminal: the home screen's count of 310 permits is filled in, no key pressed" "$?" 0
 grep -q '…' "$T/log"
 is "... after showing it pending (…)" "$?" 0
-printf ':a11\r$h=0G' >&3   # = on the first permit's district: a view not counted yet; G
+printf ':a11\r$hhhhhhhhhh=0G' >&3   # (ten columns left of the last: the district) = on the first permit's district: a view not counted yet; G
 wait_log '测试矿5300'
 is "... G in a view not counted yet shows its last row" "$?" 0
 wait_log "$nd/$nd"
