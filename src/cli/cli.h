@@ -28,6 +28,7 @@ int cmd_verify(db *d, int argc, char **argv, mr_err *e);
 int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
 int cmd_event(db *d, int argc, char **argv, mr_err *e);      /* life.c */
 int cmd_expiring(db *d, int argc, char **argv, mr_err *e);   /* life.c */
+
 /* A row of t by key or, for a permit, by a number it held before (*former
  * set): DB_FOUND, DB_NOT_FOUND (e: "no row"), DB_ERROR (e filled). */
 int cli_find_record(db *d, const table *t, const char *key, int64_t *rowid, int *former, mr_err *e);
@@ -57,6 +58,8 @@ void cli_progress_stop(cli_progress *p);  /* clears the bar, restores the signal
 /* ---- output helpers (out.c) ---- */
 typedef enum { FMT_TEXT, FMT_CSV, FMT_TSV, FMT_JSON } out_format;
 int out_format_parse(const char *s, out_format *f);
+/* report yearly --year YYYY: the year's events per type and district (life.c) */
+int cli_report_yearly(db *d, const char *year, out_format fmt, mr_err *e);
 
 /* A text table: cells are added row by row, then printed aligned by
  * display width with every cell escaped. */

@@ -172,7 +172,7 @@ int cmd_expiring(db *d, int argc, char **argv, mr_err *e)
             snprintf(today, sizeof today, "%s", optarg);
             break;
         case 'F':
-            if (out_format_parse(optarg, &fmt) < 0 || fmt == FMT_TSV) {
+            if (!out_format_parse(optarg, &fmt) || fmt == FMT_TSV) {
                 err_set(e, EXIT_USAGE, _("--format: '%s' is not text, csv or json"), optarg);
                 return EXIT_USAGE;
             }
@@ -261,5 +261,52 @@ int cmd_expiring(db *d, int argc, char **argv, mr_err *e)
         fputs(n ? "\n]\n" : "]\n", stdout);
     }
     life_due_free(v, n);
+    return EXIT_OK;
+}
+
+int cli_report_yearly(db *d, const char *year, out_format fmt, mr_err *e)
+{
+    if (!year || strlen(year) != 4 || strspn(year, "0123456789") != 4) {
+        err_set(e, EXIT_USAGE, _("report yearly needs --year YYYY"));
+        return EXIT_USAGE;
+    }
+    life_count *v;
+    int n = life_yearly(d, year, &v, e);
+    if (n < 0)
+        return e->code ? e->code : EXIT_DB;
+    const char *head[] = {_("Event"), _("District"), _("Events")};
+    int64_t sum = 0;
+    text_table *tt = fmt == FMT_CSV ? NULL : tt_new(3);
+    if (tt) {
+        tt_align_right(tt, 2);
+        for (int i = 0; i < 3; i++)
+            tt_add(tt, head[i]);
+    } else {
+        printf("%s,%s,%s\n", head[0], head[1], head[2]);
+    }
+    for (int i = 0; i < n; i++) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)v[i].n);
+        sum += v[i].n;
+        const char *dist = *v[i].district ? v[i].district : _("(no district)");
+        if (tt) {
+            tt_add(tt, v[i].type);
+            tt_add(tt, dist);
+            tt_add(tt, num);
+        } else {
+            out_cell(stdout, fmt, v[i].type, 0);
+            putchar(',');
+            out_cell(stdout, fmt, dist, 0);
+            printf(",%s\n", num);
+        }
+    }
+    if (tt) {
+        printf(_("Registration events in %s, by type and district\n\n"), year);
+        if (n)
+            tt_print(tt, stdout, 1);
+        tt_free(tt);
+        printf(_("%lld event(s) in %s\n"), (long long)sum, year);
+    }
+    life_count_free(v, n);
     return EXIT_OK;
 }

@@ -56,6 +56,7 @@ static void sec_print(const sum_section *s, out_format fmt, int raw_cells, int f
 static void usage_report(FILE *f)
 {
     fputs(_("usage: minreg report summary [--format text|csv] [--raw-cells] [-o FILE] [--excel]\n"), f);
+    fputs(_("       minreg report yearly --year YYYY [--format text|csv]\n"), f);
 }
 
 int cmd_report(db *d, int argc, char **argv, mr_err *e)
@@ -63,8 +64,10 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'},
         {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {"output", required_argument, NULL, 'o'},
-        {"excel", no_argument, NULL, 'X'}, {NULL, 0, NULL, 0}};
+        {"excel", no_argument, NULL, 'X'}, {"year", required_argument, NULL, 'Y'},
+        {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
+    const char *year = NULL;
     int o, raw_cells = 0, excel = 0;
     const char *out_path = NULL;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
@@ -72,6 +75,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         switch (o) {
         case 'o': out_path = optarg; break;
         case 'X': excel = 1; break;
+        case 'Y': year = optarg; break;
         case 'F':
             if (!out_format_parse(optarg, &fmt) || (fmt != FMT_TEXT && fmt != FMT_CSV)) {
                 err_set(e, EXIT_USAGE, _("unknown format '%s' (text, csv)"), optarg);
@@ -83,7 +87,9 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         default: usage_report(stderr); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1 || strcmp(argv[optind], "summary") != 0) {
+    if (optind == argc - 1 && strcmp(argv[optind], "yearly") == 0)
+        return cli_report_yearly(d, year, fmt, e);   /* life.c */
+    if (optind != argc - 1 || strcmp(argv[optind], "summary") != 0 || year) {
         usage_report(stderr);
         return EXIT_USAGE;
     }

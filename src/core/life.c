@@ -528,3 +528,104 @@ void life_due_free(life_due *v, int n)
     }
     free(v);
 }
+
+/* ---- the year's events ---------------------------------------------------------- */
+
+static const schema *count_schema;
+
+static int count_cmp(const void *a, const void *b)
+{
+    const life_count *x = a, *y = b;
+    const event_type *tx = schema_event_type(count_schema, x->type),
+                     *ty = schema_event_type(count_schema, y->type);
+    int ox = tx ? tx->ord : 1 << 20, oy = ty ? ty->ord : 1 << 20;
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    int c = strcmp(x->type, y->type);
+    return c ? c : strcmp(x->district, y->district);
+}
+
+int life_yearly(db *d, const char *year, life_count **out, mr_err *e)
+{
+    const schema *s = db_schema(d);
+    const table *ev = life_events(s);
+    *out = NULL;
+    if (!ev)
+        return 0;
+    int tci = table_role(ev, "event_type"), dci = table_role(ev, "event_date");
+    char from[16], to[16];
+    snprintf(from, sizeof from, "%.4s-01-01", year);
+    snprintf(to, sizeof to, "%.4s-12-31", year);
+    db_filter f = {.ci = dci, .value = from, .op = DBF_RANGE, .value2 = to};
+    cursor *c = db_select(d, ev, &f, 1, dci, 0, -1, e);
+    if (!c)
+        return -1;
+    /* the events first (one cursor at a time), then their permits' districts */
+    char **types = NULL, **tbl = NULL, **keys = NULL;
+    int n = 0, rc;
+    while ((rc = cursor_next(c)) == 1) {
+        types = xrealloc(types, sizeof *types * (size_t)(n + 1));
+        tbl = xrealloc(tbl, sizeof *tbl * (size_t)(n + 1));
+        keys = xrealloc(keys, sizeof *keys * (size_t)(n + 1));
+        types[n] = xstrdup(cursor_val(c, tci) ? cursor_val(c, tci) : "");
+        tbl[n] = keys[n] = NULL;
+        for (int i = 0; i < ev->ncols; i++)
+            if (ev->cols[i].roles && list_has(ev->cols[i].roles, "event_of") && cursor_val(c, i)) {
+                tbl[n] = xstrdup(ev->cols[i].link_tbl);
+                keys[n] = xstrdup(cursor_val(c, i));
+                break;
+            }
+        n++;
+    }
+    int bad = rc < 0;
+    if (bad)
+        err_set(e, EXIT_DB, "%s", cursor_error(c) ? cursor_error(c) : "cannot read the events");
+    cursor_free(c);
+    life_count *v = NULL;
+    int nv = 0;
+    for (int i = 0; i < n && !bad; i++) {
+        const char *dist = "";
+        char **row = NULL;
+        const table *t = tbl[i] ? schema_table(s, tbl[i]) : NULL;
+        int64_t rid;
+        if (t && db_find_by(d, t, t->key_ci, keys[i], &rid, NULL) == DB_FOUND &&
+            (row = row_of(d, t, rid)) && table_role(t, "district") >= 0 &&
+            row[table_role(t, "district")])
+            dist = row[table_role(t, "district")];
+        int k = 0;
+        while (k < nv && (strcmp(v[k].type, types[i]) || strcmp(v[k].district, dist)))
+            k++;
+        if (k == nv) {
+            v = xrealloc(v, sizeof *v * (size_t)(nv + 1));
+            v[nv++] = (life_count){.type = xstrdup(types[i]), .district = xstrdup(dist)};
+        }
+        v[k].n++;
+        row_free(row, t ? t->ncols : 0);
+    }
+    for (int i = 0; i < n; i++) {
+        free(types[i]);
+        free(tbl[i]);
+        free(keys[i]);
+    }
+    free(types);
+    free(tbl);
+    free(keys);
+    if (bad) {
+        life_count_free(v, nv);
+        return -1;
+    }
+    count_schema = s;
+    if (nv > 1)
+        qsort(v, (size_t)nv, sizeof *v, count_cmp);
+    *out = v;
+    return nv;
+}
+
+void life_count_free(life_count *v, int n)
+{
+    for (int i = 0; v && i < n; i++) {
+        free(v[i].type);
+        free(v[i].district);
+    }
+    free(v);
+}

@@ -74,6 +74,16 @@ typedef struct life_due {
  * key, into *out (count returned; -1 with e filled). */
 int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e);
 void life_due_free(life_due *v, int n);
+
+/* The year's events (their date in year, YYYY) per type and district (of
+ * the permit, by its 'district' role; "" when it has none), in the order of
+ * minreg_event_types then district. */
+typedef struct life_count {
+    char *type, *district;
+    int64_t n;
+} life_count;
+int life_yearly(db *d, const char *year, life_count **out, mr_err *e);
+void life_count_free(life_count *v, int n);
 /* The filing window of the type that gives a new expiry (30), 0 if none. */
 int life_filing_days(const schema *s);
 /* "expired", "file the extension now", "due" in the interface language. */

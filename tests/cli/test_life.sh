@@ -134,4 +134,18 @@ is "check: expired with no 延续 or 注销, and inside the 30 days, as warnings
    "$(grep '^warning,R-RENEWAL,[^,]*,mining_permits,' "$T/out" | cut -d, -f5 | tr '\n' ' ')" "2 "
 run_minreg check --rules
 is "... the rule is listed with its clause" "$(grep -c 'R-RENEWAL.*第七条' "$T/out")" 1
+# ---- report yearly: the year's events per type and district ----
+run_minreg report yearly --year 2027 --format csv
+is "report yearly: the year's events by type (in the types' order) and district" \
+   "$(tr '\n' ' ' <"$T/out")" "Event,District,Events 变更,元宝区,2 转让,元宝区,1 保留,元宝区,1 "
+run_minreg report yearly --year 2027
+is "... as text, with the total" "$rc/$(tail -n 1 "$T/out")" "0/4 event(s) in 2027"
+run_minreg report yearly --year 1999 --format csv
+is "... a year without events: the header alone" "$rc/$(wc -l <"$T/out")" 0/1
+run_minreg report yearly
+is "... without --year: exit 2" "$rc" 2
+run_minreg report summary --year 2027
+is "... --year with summary: exit 2" "$rc" 2
+run_minreg expiring --format xml
+is "expiring --format xml: exit 2" "$rc" 2
 done_testing
