@@ -108,7 +108,10 @@ static const table *find_row(db *d, const char *tname, const char *key, int64_t 
     const table *t = cli_table(d, tname, e);
     if (!t)
         return NULL;
-    if (!db_find(d, t, key, rowid)) {
+    int found = db_find(d, t, key, rowid, e);
+    if (found == DB_ERROR)
+        return NULL;
+    if (found == DB_NOT_FOUND) {
         err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, key);
         return NULL;
     }
@@ -176,9 +179,14 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
         return e->code;
     int64_t read_at = db_change_max(d);   /* before the row: see edit_set_opts */
     cursor *c = db_select_rowid(d, t, rowid, e);
-    if (!c || cursor_next(c) != 1) {
+    int got = c ? cursor_next(c) : -1;
+    if (got != 1) {
+        if (c && got < 0)
+            cursor_fail(c, EXIT_DB, e);
+        else if (c)
+            err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[optind + 1]);
         cursor_free(c);
-        return EXIT_DB;
+        return e->code;
     }
     char **seen = xcalloc((size_t)t->ncols, sizeof(char *));
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
@@ -417,8 +425,13 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
     const char *gone = NULL;
     if (argc - optind >= 1 && !(t = cli_table(d, argv[optind], e)))
         return e->code;
-    if (argc - optind == 2 && !db_find(d, t, argv[optind + 1], &rowid))
-        gone = argv[optind + 1];   /* a deleted row is still in the log under its key */
+    if (argc - optind == 2) {
+        int found = db_find(d, t, argv[optind + 1], &rowid, e);
+        if (found == DB_ERROR)
+            return e->code;
+        if (found == DB_NOT_FOUND)
+            gone = argv[optind + 1];
+    }   /* a deleted row is still in the log under its key */
     if (argc - optind > 2) {
         err_set(e, EXIT_USAGE, "%s", _("usage: minreg log [TABLE [KEY]] [--since DATE]"));
         return EXIT_USAGE;
