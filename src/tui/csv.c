@@ -68,8 +68,9 @@ static int import_progress_cb(void *arg, const import_progress *p)
     return tui_cancel_requested();
 }
 
-int tui_import_file(const table *t, const char *arg)
+int tui_import_file(view *v, const table *t, const char *arg)
 {
+    (void)v;
     if (!*arg) {
         tui_message("%s", _("usage: :import FILE"));
         return 0;

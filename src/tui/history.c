@@ -156,7 +156,6 @@ static void hist_free(view *v)
 
 static const view_ops hist_ops = {
     .name = "history",
-    .flags = VIEW_SEARCH,
     .draw = hist_draw,
     .request = hist_request,
     .status = hist_status,

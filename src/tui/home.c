@@ -181,7 +181,6 @@ static void home_free(view *v)
 
 static const view_ops home_ops = {
     .name = "home",
-    .flags = VIEW_SEARCH,
     .draw = home_draw,
     .request = home_request,
     .status = home_status,

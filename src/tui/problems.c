@@ -221,7 +221,6 @@ static void problems_free(view *v)
 
 static const view_ops problems_ops = {
     .name = "problems",
-    .flags = VIEW_SEARCH,
     .draw = problems_draw,
     .request = problems_request,
     .status = problems_status,

@@ -361,7 +361,6 @@ static void record_free(view *v)
 
 static const view_ops record_ops = {
     .name = "record",
-    .flags = VIEW_SEARCH,
     .draw = record_draw,
     .request = record_request,
     .status = record_status,

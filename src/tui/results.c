@@ -109,7 +109,6 @@ static void rs_free(view *v)
 
 static const view_ops rs_ops = {
     .name = "grep",
-    .flags = VIEW_SEARCH,
     .draw = rs_draw,
     .request = rs_request,
     .status = rs_status,

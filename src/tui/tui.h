@@ -76,12 +76,10 @@ typedef struct view view;
 
 typedef struct view_ops {
     const char *name;                          /* "home", "table", ... */
-    unsigned flags;                             /* VIEW_SEARCH: / ? n N search it */
     void (*draw)(view *v);                      /* draw rows 1 .. LINES-2 */
     void (*request)(view *v, request req);      /* handle one action */
     void (*status)(view *v, buf *out);          /* the status line's text */
     void (*title)(view *v, buf *out);           /* the top line's text */
-    int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
     int (*leave)(view *v);                      /* may Back leave? (unsaved form); NULL = yes */
     int (*unsaved)(view *v);                    /* has input not saved (a changed form)? */
     /* The program ends: how is VIEW_END_QUIT (the clerk quit, discarding what
@@ -104,7 +102,6 @@ struct view {
     void *data;          /* the screen's own state */
 };
 
-enum { VIEW_SEARCH = 1 };
 enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
 /* ---- shared state and screen machinery (view.c, display.c, prompt.c) ---- */
@@ -157,6 +154,10 @@ typedef struct prompt_spec {
 } prompt_spec;
 /* 1 on Enter with the line in out, 0 on Esc (or when the input ends). */
 int tui_prompt_ask(const char *prefix, const char *initial, buf *out, const prompt_spec *ps);
+/* The prompt's keys for the help screen, from prompt.c's key table: the
+ * keys of entry i (0 .. prompt_nkeys-1) and what they do. */
+extern const int prompt_nkeys;
+void prompt_key_help(int i, buf *keys, const char **help);
 int tui_prompt(const char *prefix, const char *initial, buf *out);   /* PROMPT_OTHER */
 /* The search prompt: calling changed(text, arg) after every edit
  * (incremental search); the search history. */
@@ -218,6 +219,7 @@ typedef struct tui_command {
     const char *help;      /* N_() text */
     void (*run)(const char *arg);   /* a global command; NULL: the screen's */
     const char *screen;    /* with run NULL: the screen (ops name) it works on */
+    void (*run_on)(view *v, const char *arg);   /* ... and what it does there */
 } tui_command;
 extern const tui_command tui_commands[];
 extern const int tui_ncommands;
@@ -252,6 +254,15 @@ view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
  * returns 1 when the register changed (the screen then reads it again). */
 int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                     const char *arg);
-int tui_import_file(const table *t, const char *arg);
+int tui_import_file(view *v, const table *t, const char *arg);
+
+/* The table screen's ":" commands (commands.c lists them), and reading its
+ * rows again after the register changed under it. */
+void table_cmd_filter(view *v, const char *arg);
+void table_cmd_unfilter(view *v, const char *arg);
+void table_cmd_export(view *v, const char *arg);
+void table_cmd_import(view *v, const char *arg);
+void table_cmd_sort(view *v, const char *arg);
+void table_reload(view *v);
 
 #endif

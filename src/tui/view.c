@@ -325,22 +325,6 @@ static void handle(request req)
     case REQ_BACK:
         view_pop();
         break;
-    case REQ_SEARCH:
-    case REQ_FIND_NEXT:
-    case REQ_FIND_PREV:
-        if (!(T.top->ops->flags & VIEW_SEARCH)) {
-            tui_message("%s", _("this screen cannot search (a register's table can); ? or F1: help"));
-            break;
-        }
-        T.top->ops->request(T.top, req);
-        break;
-    case REQ_SEARCH_BACK:
-        if (T.top->ops->flags & VIEW_SEARCH) {
-            T.top->ops->request(T.top, req);
-            break;
-        }
-        /* where there is no search, ? is help */
-        /* fall through */
     case REQ_HELP:
         if (strcmp(T.top->ops->name, "help") != 0)
             view_push(help_new());
