@@ -31,6 +31,8 @@ typedef struct list list;
  * follows the cursor), by delta lines with the window moving as far (a
  * page), or to the first or the last line. */
 enum { LIST_LINE, LIST_PAGE, LIST_FIRST, LIST_LAST };
+/* Lines a wheel step (REQ_SCROLL_UP, REQ_SCROLL_DOWN) scrolls. */
+#define LIST_WHEEL 3
 
 typedef struct list_ops {
     /* Draw line i at screen row y (the cursor's line when selected);

@@ -27,6 +27,8 @@
     _(PAGE_DOWN,   "page-down",    N_("one screen down")) \
     _(HALF_UP,     "half-up",      N_("half a screen up")) \
     _(HALF_DOWN,   "half-down",    N_("half a screen down")) \
+    _(SCROLL_UP,   "scroll-up",    N_("scroll three lines up, the cursor keeping its place on screen (the mouse wheel)")) \
+    _(SCROLL_DOWN, "scroll-down",  N_("scroll three lines down, the cursor keeping its place on screen (the mouse wheel)")) \
     _(FIRST,       "first",        N_("first row")) \
     _(LAST,        "last",         N_("last row")) \
     _(LINE_START,  "first-column", N_("first column")) \

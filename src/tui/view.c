@@ -183,7 +183,7 @@ int tui_next_input(uint32_t *ch)
 int tui_key(uint32_t *ch)
 {
     int r = tui_next_input(ch);
-    if (r == IN_CLICK)
+    if (r == IN_CLICK || r == IN_WHEEL)
         r = IN_KEY;   /* KEY_MOUSE: forms and dialogs take no clicks */
     if (r == IN_EOF || r == IN_SIGNAL)
         T.running = 0;
@@ -478,13 +478,17 @@ int tui_main(db *d, const tui_opts *o)
             click(T.click_y, T.click_double);
             continue;
         }
+        if (r == IN_WHEEL) {
+            handle(T.wheel < 0 ? REQ_SCROLL_UP : REQ_SCROLL_DOWN);
+            continue;
+        }
         if (r == IN_KEY && ch == KEY_MOUSE) {
             MEVENT ev;
             if (getmouse(&ev) == OK) {
                 if (ev.bstate & BUTTON4_PRESSED)
-                    handle(REQ_UP), handle(REQ_UP), handle(REQ_UP);
+                    handle(REQ_SCROLL_UP);   /* the screen's list scrolls */
                 else if (ev.bstate & BUTTON5_PRESSED)
-                    handle(REQ_DOWN), handle(REQ_DOWN), handle(REQ_DOWN);
+                    handle(REQ_SCROLL_DOWN);
                 else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
                     click(ev.y, 1);
                 else if (ev.bstate & BUTTON1_CLICKED)
