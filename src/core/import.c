@@ -51,10 +51,11 @@ void import_problem(importer *im, long line, int ci, const char *value, const ch
 {
     import_result *r = im->r;
     r->nproblems++;
-    if (r->nissues >= IMPORT_MAX_ISSUES)
+    int max = im->o->max_issues > 0 ? im->o->max_issues : IMPORT_MAX_ISSUES;
+    if (r->nissues >= max)
         return;
     if (!r->issues)
-        r->issues = xcalloc(IMPORT_MAX_ISSUES, sizeof *r->issues);
+        r->issues = xcalloc((size_t)max, sizeof *r->issues);
     import_issue *x = &r->issues[r->nissues++];
     x->line = line;
     x->ci = ci;

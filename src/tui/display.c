@@ -328,6 +328,21 @@ int tui_confirm(const char *question)
     return r == IN_CHAR && (ch == 'y' || ch == 'Y');
 }
 
+int tui_choose(const char *question, const char *keys)
+{
+    buf_reset(&T.msg);
+    buf_puts(&T.msg, question);
+    T.msg_error = 1;
+    tui_draw_all();
+    uint32_t ch;
+    int r;
+    while ((r = tui_key(&ch)) == IN_KEY && ch == KEY_RESIZE)
+        tui_draw_all();
+    buf_reset(&T.msg);
+    T.msg_error = 0;
+    return r == IN_CHAR && ch > 0 && ch < 128 && strchr(keys, (int)ch) ? (int)ch : 0;
+}
+
 typedef struct confirm_text {
     const char *body, *question;
 } confirm_text;

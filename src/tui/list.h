@@ -95,6 +95,10 @@ int list_step_record(list *parent, int delta, const table **t, int64_t *rowid);
 /* The position of the cursor's record among the list's records (0-based). */
 int list_position(list *parent, int64_t *i, int64_t *n);
 
+/* Text over at most n lines from y (problems.c): broken at a space in
+ * English, anywhere in Chinese; the last line cut with a marker. */
+void draw_wrapped(int y, int n, int cols, const char *s, int attr);
+
 /* The message for a request a screen does not take. */
 void list_not_here(request req);
 

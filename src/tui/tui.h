@@ -166,6 +166,8 @@ int tui_prompt(const char *prefix, const char *initial, buf *out);   /* PROMPT_O
 int tui_prompt_live(const char *prefix, const char *initial, buf *out,
                     void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */
+/* question on the message line; the key pressed if it is one of keys, else 0. */
+int tui_choose(const char *question, const char *keys);
 /* Is the program ending without the clerk's word (SIGHUP, SIGTERM, the
  * terminal gone)?  A modal prompt cut short keeps what was typed then. */
 int tui_hanging_up(void);
@@ -257,6 +259,11 @@ view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
 int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                     const char *arg);
 int tui_import_file(view *v, const table *t, const char *arg);
+/* The problems of an import that wrote nothing (imports.c): every one in a
+ * list, then write the good rows with a rejects file, or cancel.  Takes
+ * r; tv is the table screen to read again after a write. */
+struct import_result;
+view *imports_new(view *tv, const table *t, const char *path, struct import_result *r);
 
 /* The table screen's ":" commands (commands.c lists them), and reading its
  * rows again after the register changed under it. */
