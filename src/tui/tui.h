@@ -262,6 +262,8 @@ int tui_import_file(view *v, const table *t, const char *arg);
 /* The problems of an import that wrote nothing (imports.c): every one in a
  * list, then write the good rows with a rejects file, or cancel.  Takes
  * r; tv is the table screen to read again after a write. */
+/* A text to read, a line a list line (textview.c). */
+view *textview_new(const char *title, const char *text, const char *status);
 struct import_result;
 view *imports_new(view *tv, const table *t, const char *path, struct import_result *r);
 

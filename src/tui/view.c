@@ -337,6 +337,12 @@ static void handle(request req)
         go_home();
         break;
     case REQ_UNDO:
+        if (strcmp(T.top->ops->name, "history") == 0) {
+            /* there u undoes the change under the cursor */
+            T.top->ops->request(T.top, req);
+            break;
+        }
+        /* fall through */
     case REQ_REDO: {
         if (T.o.readonly) {
             tui_error_text(tui_readonly_text());
