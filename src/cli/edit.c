@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/edit.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/validate.h"
 
 /* Options common to the write commands: -m/--comment. Leaves optind at the
@@ -294,6 +295,9 @@ int cmd_redo(db *d, int argc, char **argv, mr_err *e)
 
 /* ---- log ---------------------------------------------------------------- */
 
+/* The columns `log` gives an old or new value in its text table. */
+#define LOG_VALUE_COLS 30
+
 typedef struct log_out {
     out_format fmt;
     text_table *tt;
@@ -336,8 +340,22 @@ static void log_row(void *arg, const log_entry *le)
                            new_, nz(le->comment)};
     int nc = (int)(sizeof cells / sizeof *cells);
     if (lo->fmt == FMT_TEXT) {
-        for (int i = 0; i < nc; i++)
-            tt_add(lo->tt, cells[i]);
+        /* lines that fit a terminal: a row added or deleted (its whole row
+         * as JSON) summarised, a long value cut; --format gives them whole */
+        for (int i = 0; i < nc; i++) {
+            const char *c = cells[i];
+            if ((i == 7 || i == 8) && *c && le->op && strcmp(le->op, "update") != 0) {
+                tt_add(lo->tt, _("(the whole row: --format tsv)"));
+            } else if ((i == 7 || i == 8) && text_width(c) > LOG_VALUE_COLS) {
+                buf b = BUF_INIT;
+                buf_add(&b, c, text_fit(c, LOG_VALUE_COLS - 1, NULL));
+                buf_puts(&b, "…");
+                tt_add(lo->tt, buf_str(&b));
+                buf_free(&b);
+            } else {
+                tt_add(lo->tt, c);
+            }
+        }
     } else if (lo->fmt == FMT_JSON) {
         static const char *const keys[] = {"change", "at", "who", "kind", "table", "key",
                                            "field", "old", "new", "comment"};
