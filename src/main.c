@@ -299,15 +299,6 @@ int main(int argc, char **argv)
         warn_untrusted(d);
         rc = cmd->fn(d, argc, argv, &e);
     }
-    if (db_damage_seen()) {
-        /* what failed may have looked like "no row" or a bad pattern: the
-         * cause is the file */
-        rc = EXIT_DB;
-        err_set(&e, EXIT_DB,
-                _("%s: the register file is damaged (SQLite found a malformed page): what was "
-                  "read may be incomplete; restore it from a backup"),
-                path);
-    }
     if (rc && e.msg[0])   /* escaped; a usage message (ours) keeps its lines, each escaped */
         cli_error_lines(e.msg, rc == EXIT_USAGE);
     db_close(d);

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/edit.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/validate.h"
 
 /* Options common to the write commands: -m/--comment. Leaves optind at the
@@ -108,7 +109,10 @@ static const table *find_row(db *d, const char *tname, const char *key, int64_t 
     const table *t = cli_table(d, tname, e);
     if (!t)
         return NULL;
-    if (!db_find(d, t, key, rowid)) {
+    int found = db_find(d, t, key, rowid, e);
+    if (found == DB_ERROR)
+        return NULL;
+    if (found == DB_NOT_FOUND) {
         err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, key);
         return NULL;
     }
@@ -176,9 +180,14 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
         return e->code;
     int64_t read_at = db_change_max(d);   /* before the row: see edit_set_opts */
     cursor *c = db_select_rowid(d, t, rowid, e);
-    if (!c || cursor_next(c) != 1) {
+    int got = c ? cursor_next(c) : -1;
+    if (got != 1) {
+        if (c && got < 0)
+            cursor_fail(c, EXIT_DB, e);
+        else if (c)
+            err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[optind + 1]);
         cursor_free(c);
-        return EXIT_DB;
+        return e->code;
     }
     char **seen = xcalloc((size_t)t->ncols, sizeof(char *));
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
@@ -286,6 +295,9 @@ int cmd_redo(db *d, int argc, char **argv, mr_err *e)
 
 /* ---- log ---------------------------------------------------------------- */
 
+/* The columns `log` gives an old or new value in its text table. */
+#define LOG_VALUE_COLS 30
+
 typedef struct log_out {
     out_format fmt;
     text_table *tt;
@@ -328,8 +340,22 @@ static void log_row(void *arg, const log_entry *le)
                            new_, nz(le->comment)};
     int nc = (int)(sizeof cells / sizeof *cells);
     if (lo->fmt == FMT_TEXT) {
-        for (int i = 0; i < nc; i++)
-            tt_add(lo->tt, cells[i]);
+        /* lines that fit a terminal: a row added or deleted (its whole row
+         * as JSON) summarised, a long value cut; --format gives them whole */
+        for (int i = 0; i < nc; i++) {
+            const char *c = cells[i];
+            if ((i == 7 || i == 8) && *c && le->op && strcmp(le->op, "update") != 0) {
+                tt_add(lo->tt, _("(the whole row: --format tsv)"));
+            } else if ((i == 7 || i == 8) && text_width(c) > LOG_VALUE_COLS) {
+                buf b = BUF_INIT;
+                buf_add(&b, c, text_fit(c, LOG_VALUE_COLS - 1, NULL));
+                buf_puts(&b, "…");
+                tt_add(lo->tt, buf_str(&b));
+                buf_free(&b);
+            } else {
+                tt_add(lo->tt, c);
+            }
+        }
     } else if (lo->fmt == FMT_JSON) {
         static const char *const keys[] = {"change", "at", "who", "kind", "table", "key",
                                            "field", "old", "new", "comment"};
@@ -417,8 +443,13 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
     const char *gone = NULL;
     if (argc - optind >= 1 && !(t = cli_table(d, argv[optind], e)))
         return e->code;
-    if (argc - optind == 2 && !db_find(d, t, argv[optind + 1], &rowid))
-        gone = argv[optind + 1];   /* a deleted row is still in the log under its key */
+    if (argc - optind == 2) {
+        int found = db_find(d, t, argv[optind + 1], &rowid, e);
+        if (found == DB_ERROR)
+            return e->code;
+        if (found == DB_NOT_FOUND)
+            gone = argv[optind + 1];
+    }   /* a deleted row is still in the log under its key */
     if (argc - optind > 2) {
         err_set(e, EXIT_USAGE, "%s", _("usage: minreg log [TABLE [KEY]] [--since DATE]"));
         return EXIT_USAGE;

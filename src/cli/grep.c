@@ -79,10 +79,9 @@ int cmd_grep(db *d, int argc, char **argv, mr_err *e)
             rc = EXIT_USAGE;
             break;
         }
-        int64_t n = db_count(d, t, &f, 1);
-        if (n < 0) {
-            err_set(e, EXIT_NOTFOUND, _("%s: the pattern failed (too much backtracking?)"), t->id);
-            rc = EXIT_NOTFOUND;
+        int64_t n;
+        if (db_count(d, t, &f, 1, &n, e) < 0) {   /* a pattern that stopped, or the file */
+            rc = e->code;
             break;
         }
         if (n == 0)

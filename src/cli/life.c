@@ -18,9 +18,10 @@
 int cli_find_record(db *d, const table *t, const char *key, int64_t *rowid, int *former, mr_err *e)
 {
     *former = 0;
-    if (db_find(d, t, key, rowid))
-        return DB_FOUND;
-    int rc = life_find_former(d, t, key, rowid, e);
+    int rc = db_find(d, t, key, rowid, e);
+    if (rc != DB_NOT_FOUND)
+        return rc;
+    rc = life_find_former(d, t, key, rowid, e);
     if (rc == DB_FOUND)
         *former = 1;
     else if (rc == DB_NOT_FOUND)

@@ -46,10 +46,9 @@ int cmd_tables(db *d, int argc, char **argv, mr_err *e)
     for (int i = 0; i < s->ntables; i++) {
         const table *t = &s->tables[i];
         char n[32];
-        int64_t rows = db_count(d, t, NULL, 0);
-        if (rows < 0) {   /* -1 is an error, never a count to print */
+        int64_t rows;
+        if (db_count(d, t, NULL, 0, &rows, e) < 0) {   /* an error, never a count to print */
             tt_free(tt);
-            db_error(d, e, t->id);
             return e->code;
         }
         snprintf(n, sizeof n, "%lld", (long long)rows);
@@ -234,7 +233,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
                     w[i] = cw;
             }
         if (got1 < 0) {
-            err_set(e, EXIT_NOTFOUND, "%s", cursor_error(c));
+            cursor_fail(c, EXIT_NOTFOUND, e);
             cursor_free(c);
             goto fail;
         }
@@ -336,8 +335,7 @@ int cmd_show(db *d, int argc, char **argv, mr_err *e)
     if (fmt == FMT_JSON)
         fputs(nrows ? "\n]\n" : "]\n", stdout);
     if (got < 0) {
-        err_set(e, EXIT_NOTFOUND, "%s", cursor_error(c));
-        rc = EXIT_NOTFOUND;
+        rc = cursor_fail(c, EXIT_NOTFOUND, e);
     }
     cursor_free(c);
     goto out;
@@ -423,9 +421,14 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
     if (former)
         cli_former_note(d, t, rowid, argv[2]);
     cursor *c = db_select_rowid(d, t, rowid, e);
-    if (!c || cursor_next(c) != 1) {
+    int got = c ? cursor_next(c) : -1;
+    if (got != 1) {
+        if (c && got < 0)
+            cursor_fail(c, EXIT_DB, e);
+        else if (c)
+            err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), t->id, argv[2]);
         cursor_free(c);
-        return EXIT_DB;
+        return e->code;
     }
     const schema *s = db_schema(d);
     buf b = BUF_INIT;
@@ -476,7 +479,12 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
 
     /* Links in: every column of every register that points at this one. */
     link_in *li;
-    int nli = links_in_get(d, t, c, &li);
+    int nli = links_in_get(d, t, c, &li, e);
+    if (nli < 0) {
+        cursor_free(c);
+        buf_free(&b);
+        return e->code;
+    }
     if (nli)
         printf("\n%s\n", _("Referenced by:"));
     for (int i = 0; i < nli; i++) {

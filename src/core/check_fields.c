@@ -212,8 +212,7 @@ static int tot_get(check_ctx *c, const total *x, tot *o)
     o->ci = *x->col ? table_col(o->t, x->col) : -1;
     if (strcmp(x->measure, "sum") == 0 && o->ci < 0)
         return 0;
-    o->rows = db_count(c->d, o->t, &o->f, o->nf);
-    if (o->rows < 0) {
+    if (db_count(c->d, o->t, &o->f, o->nf, &o->rows, NULL) < 0) {
         ctx_fail(c, o->t, "count");
         return 0;
     }
@@ -300,8 +299,8 @@ void rule_block_summary(check_ctx *c, const check_rule *r)
     if (cat < 0 || cnt < 0 || area < 0 || ecat < 0 || earea < 0)
         return;
     double stated_all;
-    int64_t entered = db_count(c->d, eb, NULL, 0);
-    if (entered < 0 || db_sum(c->d, bs, NULL, 0, cnt, &stated_all) < 0) {
+    int64_t entered;
+    if (db_count(c->d, eb, NULL, 0, &entered, NULL) < 0 || db_sum(c->d, bs, NULL, 0, cnt, &stated_all) < 0) {
         ctx_fail(c, bs, "count");
         return;
     }
@@ -323,8 +322,8 @@ void rule_block_summary(check_ctx *c, const check_rule *r)
             continue;
         double want_n = sc ? atof(sc) : 0, want_a = sa ? atof(sa) : 0, sum = 0;
         db_filter f = {.ci = ecat, .value = k, .op = DBF_EQ};
-        int64_t n = db_count(c->d, eb, &f, 1);
-        if (n < 0 || db_sum(c->d, eb, &f, 1, earea, &sum) < 0) {
+        int64_t n;
+        if (db_count(c->d, eb, &f, 1, &n, NULL) < 0 || db_sum(c->d, eb, &f, 1, earea, &sum) < 0) {
             ctx_fail(c, eb, "sum");
             break;
         }
@@ -362,8 +361,8 @@ static int64_t permits_linked(check_ctx *c, const table *area, cursor *cur, cons
             if (!v || !*v)
                 continue;
             db_filter f = {.ci = ci, .value = v, .op = DBF_EQ};
-            int64_t k = db_count(c->d, p, &f, 1);
-            if (k < 0) {
+            int64_t k;
+            if (db_count(c->d, p, &f, 1, &k, NULL) < 0) {
                 ctx_fail(c, p, "count");
                 return 0;
             }

@@ -62,8 +62,8 @@ static int quota_get(check_ctx *c, const table *qt, const char *mineral, quota *
         return -1;
     q->has_ind = hi;
     db_filter f[2] = {{.ci = table_col(qt, "mineral"), .value = mineral, .op = DBF_EQ}, {.ci = table_col(qt, "attribute"), .value = "约束性", .op = DBF_EQ}};
-    int64_t nb = f[1].ci >= 0 ? db_count(c->d, qt, f, 2) : 0;
-    if (nb < 0)
+    int64_t nb = 0;
+    if (f[1].ci >= 0 && db_count(c->d, qt, f, 2, &nb, NULL) < 0)
         return -1;
     q->binding = nb > 0 || (hi && strcmp(q->ind.attribute, "约束性") == 0);
     return 0;

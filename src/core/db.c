@@ -12,7 +12,6 @@
 #include "db.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -188,20 +187,21 @@ static char *dir_of(const char *path)
     return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 }
 
-/* SQLite reports damage it meets (a malformed page, a truncated file) to the
- * error log, whichever query met it: remember it so main can say the file is
- * damaged instead of what the failed lookup looked like ("no row"). */
-static atomic_int corruption_seen;   /* a worker thread's query may report it */
-
-static void sqlite_log(void *arg, int code, const char *msg)
+/* A code SQLite gives for a damaged file (a malformed page, a truncated or
+ * overwritten file): what failed is then the file, not the query. */
+int db_code_damaged(int code)
 {
-    (void)arg;
-    (void)msg;
-    if ((code & 0xff) == SQLITE_CORRUPT)
-        corruption_seen = 1;
+    code &= 0xff;
+    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
 }
 
-int db_damage_seen(void) { return corruption_seen; }
+void db_err_damaged(const char *path, mr_err *e)
+{
+    err_set(e, EXIT_DB,
+            _("%s: the register file is damaged (SQLite found a malformed page): what was "
+              "read may be incomplete; restore it from a backup"),
+            path);
+}
 
 int db_integrity(db *d, int full, void (*fn)(void *arg, const char *msg), void *arg, mr_err *e)
 {
@@ -253,6 +253,10 @@ int db_error(db *d, mr_err *e, const char *what)
     int code = sqlite3_errcode(d->h) & 0xff;
     const char *sep = what ? ": " : "";
     what = what ? what : "";
+    if (db_code_damaged(code)) {
+        db_err_damaged(d->path, e);
+        return -1;
+    }
     if (code == SQLITE_INTERRUPT) {
         err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), d->path);
         return -1;
@@ -310,7 +314,6 @@ void db_lib_init(void)
      * SQLite's own shared state keeps its locks */
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
 }
 
 /* Does path-SUFFIX exist (mode F_OK) or is it writable (W_OK)? */

@@ -22,10 +22,11 @@
  * Other calls return 0 on success and -1 with e filled (db_open, db_begin,
  * db_commit, db_integrity ...), or a pointer, NULL with e filled (db_select,
  * cursors).  Callers compare with the names (== DB_FOUND), never test the
- * value for truth: DB_ERROR is nonzero.  Not all of db.h follows this yet:
- * db_find (1 found, 0 not found or failed), db_count and db_col_values (-1
- * on failure, e not filled), db_exists_other and db_sum are still to change;
- * main.c's db_damage_seen() makes up for what they do not report. */
+ * value for truth: DB_ERROR is nonzero.  A damaged file (a malformed page,
+ * a truncated file) is always said as such, whichever query met it
+ * (db_error, cursor_fail): never as "no row" or a bad pattern.  Not all of
+ * db.h follows this yet: db_col_values (-1 on failure, e not filled),
+ * db_exists_other and db_sum are still to change. */
 enum { DB_ERROR = -1, DB_NOT_FOUND = 0, DB_FOUND = 1 };
 
 typedef struct db db;
@@ -119,8 +120,6 @@ int db_error(db *d, mr_err *e, const char *what);
  * none when the file is sound.  0, or -1 with e filled when it could not
  * run. */
 int db_integrity(db *d, int full, void (*fn)(void *arg, const char *msg), void *arg, mr_err *e);
-/* Has SQLite met a damaged page or a truncated file in this process? */
-int db_damage_seen(void);
 
 /* While another clerk's write holds the lock, minreg waits up to
  * DB_BUSY_TIMEOUT_MS, calling fn (if set) with the milliseconds waited so
@@ -140,7 +139,9 @@ int db_begin(db *d, mr_err *e);
 int db_commit(db *d, mr_err *e);
 void db_rollback(db *d);
 
-int64_t db_count(db *d, const table *t, const db_filter *f, int nf);
+/* The rows of t matching all filters into *n: 0, or -1 with e filled
+ * (db_error; e may be NULL). */
+int db_count(db *d, const table *t, const db_filter *f, int nf, int64_t *n, mr_err *e);
 /* t's whole count if db_count has it from before and the file has not
  * changed since, else -1: never counts. */
 int64_t db_count_cached(db *d, const table *t);
@@ -154,6 +155,9 @@ int cursor_next(cursor *c);                 /* 1 row, 0 done, -1 error */
 const char *cursor_val(cursor *c, int ci);  /* NULL for SQL NULL */
 int64_t cursor_rowid(cursor *c);
 const char *cursor_error(cursor *c);
+/* Fill e from c's failure: the damaged-file message with EXIT_DB when the
+ * file is damaged, else cursor_error's text with code.  Returns e's code. */
+int cursor_fail(const cursor *c, int code, mr_err *e);
 void cursor_free(cursor *c);
 /* Threads reading c's rows: more than 1 when a scan that only regular
  * expressions filter, of a large table in rowid order, is split over the
@@ -162,8 +166,9 @@ void cursor_free(cursor *c);
 int cursor_threads(const cursor *c);
 
 /* Find the row named by key: the key column, any other unique column, or
- * the rowid.  Returns 1 and sets *rowid, 0 when not found. */
-int db_find(db *d, const table *t, const char *key, int64_t *rowid);
+ * the rowid.  DB_FOUND with *rowid set, DB_NOT_FOUND, or DB_ERROR with e
+ * filled (e may be NULL). */
+int db_find(db *d, const table *t, const char *key, int64_t *rowid, mr_err *e);
 
 /* Rows where any of the columns cis contains text (for pick lists). */
 cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char *text, long limit,

@@ -65,12 +65,18 @@ struct cursor {
     sqlite3_stmt *st;
     const table *t;
     char err[256];
+    int code;               /* the SQLite code of the failure err describes */
+    const char *path;       /* the register's file, for the error record */
     char (*num)[NUM_MAX];   /* per column: REAL values formatted by us */
     struct scan *scan;      /* a scan split over threads (db_scan.c), or NULL */
     sqlite3_stmt *pin;      /* holds its snapshot open */
 };
 
 sqlite3_stmt *stmt_cached(db *d, const char *sql);
+/* Is an SQLite code one of a damaged file?  db_err_damaged fills e with
+ * what to tell the clerk then (EXIT_DB). */
+int db_code_damaged(int code);
+void db_err_damaged(const char *path, mr_err *e);
 /* How text v of a column of type `type` is stored, as SQLite's column
  * affinity makes it: 1 an integer, 2 a real, 0 text (db_audit.c). */
 int db_as_stored(col_type type, const char *v);

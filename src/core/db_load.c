@@ -255,8 +255,11 @@ int db_load_schema(db *d, mr_err *e)
         }
     return 0;
 sqlerr:
-    err_set(e, EXIT_DB, "%s: cannot read the register description: %s", d->path,
-            sqlite3_errmsg(d->h));
+    if (db_code_damaged(sqlite3_errcode(d->h)))
+        db_err_damaged(d->path, e);
+    else
+        err_set(e, EXIT_DB, "%s: cannot read the register description: %s", d->path,
+                sqlite3_errmsg(d->h));
     sqlite3_finalize(st);
     return -1;
 }
@@ -277,7 +280,7 @@ int db_check_version(db *d, mr_err *e)
             err_set(e, EXIT_DB, "%s: an SQLite file, but not a minreg register (no minreg_meta table)",
                     d->path);
         else
-            err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+            db_error(d, e, NULL);   /* a damaged file says so */
         sqlite3_finalize(st);
         return -1;
     }

@@ -131,33 +131,41 @@ cursor *rx_rowids(db *d, const table *t, const db_filter *f, int nf, int desc, m
     return split_cursor(d, t, &q, f, nf, desc, e);
 }
 
-int64_t db_count(db *d, const table *t, const db_filter *f, int nf)
+int db_count(db *d, const table *t, const db_filter *f, int nf, int64_t *n, mr_err *e)
 {
-    cursor *c = rx_rowids(d, t, f, nf, 0, NULL);
+    *n = 0;
+    cursor *c = rx_rowids(d, t, f, nf, 0, e);
     if (c) {
         /* every row matched against a pattern: over the processors */
-        int64_t n = 0;
+        int64_t k = 0;
         int rc;
         while ((rc = cursor_next(c)) == 1)
-            n++;
+            k++;
+        if (rc < 0)
+            cursor_fail(c, EXIT_NOTFOUND, e);
         cursor_free(c);
-        return rc < 0 ? -1 : n;
+        if (rc < 0)
+            return -1;
+        *n = k;
+        return 0;
     }
 
     /* A whole register's count is asked for by the registers screen and
      * again by the table it opens (row i/N): at a million rows each count
      * reads every page of an index, so it is kept until the file changes. */
     int64_t *slot = nf == 0 ? count_slot(d, t) : NULL;
-    if (slot && *slot >= 0)
-        return *slot;
+    if (slot && *slot >= 0) {
+        *n = *slot;
+        return 0;
+    }
     sqlite3_stmt *st = aggregate(d, t, -1, f, nf);
     if (!st)
-        return -1;
-    int64_t n = sqlite3_column_int64(st, 0);
+        return db_error(d, e, t->id);
+    *n = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (slot)
-        *slot = n;
-    return n;
+        *slot = *n;
+    return 0;
 }
 
 int64_t db_count_cached(db *d, const table *t)
@@ -188,8 +196,9 @@ cursor *cursor_prepare(db *d, const table *t, const char *sql, mr_err *e)
 {
     cursor *c = xcalloc(1, sizeof *c);
     c->t = t;
+    c->path = d->path;
     if (sqlite3_prepare_v2(d->h, sql, -1, &c->st, NULL) != SQLITE_OK) {
-        err_set(e, EXIT_DB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+        db_error(d, e, NULL);
         sqlite3_finalize(c->st);
         free(c);
         return NULL;
@@ -236,6 +245,7 @@ int cursor_next(cursor *c)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
+    c->code = rc;
     snprintf(c->err, sizeof c->err, "%s", sqlite3_errmsg(sqlite3_db_handle(c->st)));
     return -1;
 }
@@ -271,6 +281,15 @@ int64_t cursor_rowid(cursor *c)
 }
 
 const char *cursor_error(cursor *c) { return c->err; }
+
+int cursor_fail(const cursor *c, int code, mr_err *e)
+{
+    if (db_code_damaged(c->code))
+        db_err_damaged(c->path, e);
+    else
+        err_set(e, code, "%s", c->err);
+    return e ? e->code : code;
+}
 
 void cursor_free(cursor *c)
 {
@@ -435,27 +454,34 @@ int db_unique_cols(db *d, const table *t, int *out, int max)
     return n;
 }
 
-int db_find(db *d, const table *t, const char *key, int64_t *rowid)
+int db_find(db *d, const table *t, const char *key, int64_t *rowid, mr_err *e)
 {
-    if (db_find_by(d, t, t->key_ci, key, rowid, NULL) == DB_FOUND)
-        return 1;
+    int rc = db_find_by(d, t, t->key_ci, key, rowid, e);
+    if (rc != DB_NOT_FOUND)
+        return rc;
     int cis[16];
     int n = db_unique_cols(d, t, cis, 16);
     for (int i = 0; i < n; i++)
-        if (db_find_by(d, t, cis[i], key, rowid, NULL) == DB_FOUND)
-            return 1;
+        if ((rc = db_find_by(d, t, cis[i], key, rowid, e)) != DB_NOT_FOUND)
+            return rc;
     char *end;
     long long r = strtoll(key, &end, 10);
     if (*key && *end == '\0' && r > 0) {
-        cursor *c = db_select_rowid(d, t, r, NULL);
-        int ok = c && cursor_next(c) == 1;
+        cursor *c = db_select_rowid(d, t, r, e);
+        if (!c)
+            return DB_ERROR;
+        int got = cursor_next(c);
+        if (got < 0)
+            cursor_fail(c, EXIT_DB, e);
         cursor_free(c);
-        if (ok) {
+        if (got < 0)
+            return DB_ERROR;
+        if (got == 1) {
             *rowid = r;
-            return 1;
+            return DB_FOUND;
         }
     }
-    return 0;
+    return DB_NOT_FOUND;
 }
 
 cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char *text, long limit,

@@ -260,8 +260,8 @@ int64_t rowsrc_count(rowsrc *r)
 {
     if (r->count < 0) {
         /* a whole register's count may be cached (the registers screen) */
-        int64_t n = db_count(r->d, r->t, r->f, r->nf);
-        counted(r, n < 0 ? r->seen : n);   /* the count failed: what is known to be there */
+        int64_t n;
+        counted(r, db_count(r->d, r->t, r->f, r->nf, &n, NULL) < 0 ? r->seen : n);   /* the count failed: what is known to be there */
     }
     return r->count;
 }

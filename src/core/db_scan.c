@@ -50,6 +50,7 @@ typedef struct slot {
     size_t *row_at;      /* each row's offset in data */
     int nrows, cap;
     int failed;          /* the chunk's statement failed after nrows rows */
+    int code;            /* its SQLite code */
     char err[256];
 } slot;
 
@@ -173,6 +174,7 @@ static void read_chunk(struct scan *sc, slot *s, sqlite3 *h, sqlite3_stmt *st, i
      * sees; the chunks after it are at most SCAN_WINDOW of work */
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         s->failed = 1;
+        s->code = rc;
         snprintf(s->err, sizeof s->err, "%s", sqlite3_errmsg(h));
     }
     sqlite3_reset(st);
@@ -406,6 +408,7 @@ int scan_next(cursor *c)
             if (rc == SQLITE_ROW)
                 return 1;
             if (rc != SQLITE_DONE) {
+                c->code = rc;
                 snprintf(c->err, sizeof c->err, "%s", sqlite3_errmsg(sqlite3_db_handle(c->st)));
                 return -1;
             }
@@ -415,6 +418,7 @@ int scan_next(cursor *c)
                 return 1;
             }
             if (sc->cur->failed) {
+                c->code = sc->cur->code;
                 snprintf(c->err, sizeof c->err, "%s", sc->cur->err);
                 return -1;
             }

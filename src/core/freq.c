@@ -25,9 +25,8 @@ int freq_build(db *d, const table *t, int ci, const db_filter *f, int nf, int ma
     fq->t = t;
     fq->ci = ci;
     fq->aci = table_area_col(t);
-    fq->total = db_count(d, t, f, nf);
-    if (fq->total < 0)
-        return db_error(d, e, t->id);
+    if (db_count(d, t, f, nf, &fq->total, e) < 0)
+        return -1;
     if (db_freq(d, t, ci, fq->aci, f, nf, max < 0 ? -1 : (int64_t)max + 1, freq_add, fq, e) < 0) {
         freq_free(fq);
         return -1;

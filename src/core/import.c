@@ -51,10 +51,11 @@ void import_problem(importer *im, long line, int ci, const char *value, const ch
 {
     import_result *r = im->r;
     r->nproblems++;
-    if (r->nissues >= IMPORT_MAX_ISSUES)
+    int max = im->o->max_issues > 0 ? im->o->max_issues : IMPORT_MAX_ISSUES;
+    if (r->nissues >= max)
         return;
     if (!r->issues)
-        r->issues = xcalloc(IMPORT_MAX_ISSUES, sizeof *r->issues);
+        r->issues = xcalloc((size_t)max, sizeof *r->issues);
     import_issue *x = &r->issues[r->nissues++];
     x->line = line;
     x->ci = ci;
@@ -91,14 +92,17 @@ static int rejects_open(importer *im)
     return 0;
 }
 
-/* One rejected row: its fields as read, then why. */
+/* One rejected row: its fields as read under the header's columns (a short
+ * row padded), then why, always under the reason's header; the fields of a
+ * row longer than the header follow the reason, kept but never in its place. */
 static void reject_row(importer *im, char **f, int nf)
 {
-    int n = nf > im->nh ? nf : im->nh;   /* short rows are padded to line up */
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < im->nh; i++)
         if (i != im->reason_field)
             csvw_field(im->rej, i < nf ? f[i] : NULL);
     csvw_field(im->rej, buf_str(&im->reason));
+    for (int i = im->nh; i < nf; i++)
+        csvw_field(im->rej, f[i]);
     csvw_end(im->rej);
 }
 

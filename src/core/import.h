@@ -57,6 +57,7 @@ typedef struct import_opts {
     void *progress_arg;
     const char *sheet;       /* a workbook's sheet: its name or number from 1; NULL the first */
     int strict;              /* refuse cells written the Excel way (normalise.h) */
+    int max_issues;          /* problems kept in the result; 0: IMPORT_MAX_ISSUES */
 } import_opts;
 
 #define IMPORT_TOTAL_ROWS 8
@@ -65,7 +66,7 @@ typedef struct import_result {
     int64_t rows;            /* data rows read */
     int64_t added, updated, unchanged, deleted;
     int64_t bad_rows;        /* rows with problems (rejected, with a rejects file) */
-    int64_t nproblems;       /* problems in all; the first IMPORT_MAX_ISSUES are in issues */
+    int64_t nproblems;       /* problems in all; the first max_issues are in issues */
     import_issue *issues;
     int nissues;
     int64_t change;          /* the change recorded, 0 if none */

@@ -76,7 +76,7 @@ int links_out_get(db *d, const table *t, cursor *row, link_out **out)
     return n;
 }
 
-int links_in_get(db *d, const table *t, cursor *row, link_in **out)
+int links_in_get(db *d, const table *t, cursor *row, link_in **out, mr_err *e)
 {
     const schema *s = db_schema(d);
     int me = schema_table_index(s, t), n = 0;
@@ -89,8 +89,13 @@ int links_in_get(db *d, const table *t, cursor *row, link_in **out)
             if (!v || !*v)
                 continue;
             db_filter f = {.ci = j, .value = v, .op = DBF_EQ};
-            int64_t cnt = db_count(d, u, &f, 1);
-            if (cnt <= 0)
+            int64_t cnt;
+            if (db_count(d, u, &f, 1, &cnt, e) < 0) {
+                links_in_free(l, n);
+                *out = NULL;
+                return -1;
+            }
+            if (cnt == 0)
                 continue;
             l = xrealloc(l, sizeof *l * (size_t)(n + 1));
             l[n].ti = i;

@@ -31,7 +31,9 @@ typedef struct link_in {
 
 /* row: a cursor positioned on a row of t. */
 int links_out_get(db *d, const table *t, cursor *row, link_out **out);
-int links_in_get(db *d, const table *t, cursor *row, link_in **out);
+/* links_in_get: how many entries *out holds, or -1 with e filled (a count
+ * failed: never "nothing links here"). */
+int links_in_get(db *d, const table *t, cursor *row, link_in **out, mr_err *e);
 /* Every row of every register whose link column names value, t's column
  * ci (for a multi-valued column: lists it), to fn with that register, the
  * column and the row.  fn returns nonzero to stop (returned); -1 on error. */

@@ -120,13 +120,14 @@ static int64_t count_open(db *d, const table *t, const char *col, const char *va
         f[nf].ci = table_col(t, col);
         f[nf++].value = val;
     }
-    int64_t all = db_count(d, t, f, nf);
-    if (all < 0 || si < 0)
+    int64_t all, closed;
+    if (db_count(d, t, f, nf, &all, NULL) < 0)
+        return -1;
+    if (si < 0)
         return all;
     f[nf].ci = si;
     f[nf].value = "关闭";
-    int64_t closed = db_count(d, t, f, nf + 1);
-    return closed < 0 ? -1 : all - closed;
+    return db_count(d, t, f, nf + 1, &closed, NULL) < 0 ? -1 : all - closed;
 }
 
 /* ---- figures ---------------------------------------------------------------- */
@@ -138,8 +139,8 @@ int plan_mines(db *d, plan_figure *f)
     memset(f, 0, sizeof *f);
     if (!t)
         return 0;
-    int64_t all = db_count(d, t, NULL, 0), open = count_open(d, t, NULL, NULL);
-    if (all < 0 || open < 0)
+    int64_t all, open = count_open(d, t, NULL, NULL);
+    if (db_count(d, t, NULL, 0, &all, NULL) < 0 || open < 0)
         return -1;
     const total *st = stated_count(s, t->id, "", "");
     f->known = 1;
@@ -165,8 +166,8 @@ int plan_large_share(db *d, plan_figure *f)
     if (!t || table_col(t, "size_class") < 0)
         return 0;
     int64_t large = count_open(d, t, "size_class", "大型"), medium = count_open(d, t, "size_class", "中型"),
-            small = count_open(d, t, "size_class", "小型"), rows = db_count(d, t, NULL, 0);
-    if (large < 0 || medium < 0 || small < 0 || rows < 0)
+            small = count_open(d, t, "size_class", "小型"), rows;
+    if (large < 0 || medium < 0 || small < 0 || db_count(d, t, NULL, 0, &rows, NULL) < 0)
         return -1;
     f->rows = rows;
     const total *st = stated_count(s, t->id, "", ""), *sl = stated_count(s, t->id, "size_class", "大型"),

@@ -35,9 +35,8 @@ static int build_regs(db *d, summary *out)
             continue;
         sum_reg *r = &out->regs[out->nregs++];
         r->t = t;
-        r->rows = db_count(d, t, NULL, 0);
         r->aci = area_col(t);
-        if (r->rows < 0 || (r->aci >= 0 && db_sum(d, t, NULL, 0, r->aci, &r->area) < 0))
+        if (db_count(d, t, NULL, 0, &r->rows, NULL) < 0 || (r->aci >= 0 && db_sum(d, t, NULL, 0, r->aci, &r->area) < 0))
             return -1;
         r->count = stated(s, t, "count", "");
         r->sum = r->aci >= 0 ? stated(s, t, "sum", t->cols[r->aci].id) : NULL;
@@ -146,7 +145,12 @@ static int build_groups(db *d, const char *dict, sum_group **out, int *n)
         for (int k = 0; k < t->ncols && gci < 0; k++)
             if (t->cols[k].link_ti == schema_table_index(s, dt))
                 gci = k;
-        if (is_dictionary(t) || aci < 0 || gci < 0 || db_count(d, t, NULL, 0) <= 0)
+        int64_t rows;
+        if (is_dictionary(t) || aci < 0 || gci < 0)
+            continue;
+        if (db_count(d, t, NULL, 0, &rows, NULL) < 0)
+            return -1;   /* a failure, not an empty register */
+        if (rows == 0)
             continue;
         int rc = group(d, t, gci, aci, &(*out)[*n]);
         (*n)++;   /* counted even when it failed: summary_free frees what it holds */
@@ -243,8 +247,8 @@ static int build_indicators(db *d, summary *out)
         vi = table_col(t, "value"), ai = table_col(t, "attribute"), mi = table_col(t, "mineral");
     if (si < 0 || ni < 0 || ui < 0 || vi < 0 || ai < 0)
         return 0;
-    int64_t n = db_count(d, t, NULL, 0);
-    if (n < 0)
+    int64_t n;
+    if (db_count(d, t, NULL, 0, &n, NULL) < 0)
         return -1;
     out->ind = xcalloc((size_t)n + 1, sizeof *out->ind);
     cursor *c = db_select(d, t, NULL, 0, -1, 0, -1, NULL);

@@ -1,8 +1,8 @@
 /* commands.c — the ":" commands, as one table (name, arguments, help).
  *
  * run_command() in view.c looks a command up here; one that is global runs
- * here, one that belongs to a screen (a register's table) goes to that
- * screen's command op, and elsewhere the status line says where it works.
+ * here, one that belongs to a screen (a register's table) runs its run_on
+ * on that screen, and elsewhere the status line says where it works.
  * The help screen and the man page's command list are made from the table.
  * After the table, ":" takes every request by its name (keys.c) and a
  * register by its id, alias, appendix or title.
@@ -60,21 +60,26 @@ static void cmd_goto(const char *arg)
 }
 
 const tui_command tui_commands[] = {
-    {"quit", "q", "", N_("quit minreg (asks first when a form has changes)"), cmd_quit, NULL},
-    {"help", NULL, "", N_("this help"), cmd_help, NULL},
-    {"home", NULL, "", N_("the list of registers"), cmd_home, NULL},
-    {"grep", NULL, N_("REGEX"), N_("search every register; the matches as a list"), cmd_grep, NULL},
-    {"expiring", NULL, N_("[DAYS]"), N_("permits expiring within DAYS (90), expired, or to file their extension now"),
-     cmd_expiring, NULL},
-    {"goto", "open", N_("REGISTER"), N_("open a register by id, alias (a2), appendix (附表2) or title"),
-     cmd_goto, NULL},
-    {"sort", NULL, N_("COL [desc]|none"), N_("sort by a column; none restores the plan's order"), NULL,
-     "table"},
-    {"filter", NULL, N_("[COL:]REGEX"), N_("keep rows matching REGEX (any column) or COL:REGEX"), NULL,
-     "table"},
-    {"unfilter", NULL, "", N_("remove every filter"), NULL, "table"},
-    {"import", NULL, N_("FILE"), N_("add a CSV file's rows to the register"), NULL, "table"},
-    {"export", NULL, N_("FILE"), N_("write the rows shown as CSV, for Excel"), NULL, "table"},
+    {.name = "quit", .alias = "q", .args = "", .help = N_("quit minreg (asks first when a form has changes)"),
+     .run = cmd_quit},
+    {.name = "help", .args = "", .help = N_("this help"), .run = cmd_help},
+    {.name = "home", .args = "", .help = N_("the list of registers"), .run = cmd_home},
+    {.name = "grep", .args = N_("REGEX"), .help = N_("search every register; the matches as a list"),
+     .run = cmd_grep},
+    {.name = "expiring", .args = N_("[DAYS]"),
+     .help = N_("permits expiring within DAYS (90), expired, or to file their extension now"), .run = cmd_expiring},
+    {.name = "goto", .alias = "open", .args = N_("REGISTER"),
+     .help = N_("open a register by id, alias (a2), appendix (附表2) or title"), .run = cmd_goto},
+    {.name = "sort", .args = N_("COL [desc]|none"), .help = N_("sort by a column; none restores the plan's order"),
+     .screen = "table", .run_on = table_cmd_sort},
+    {.name = "filter", .args = N_("[COL:]REGEX"), .help = N_("keep rows matching REGEX (any column) or COL:REGEX"),
+     .screen = "table", .run_on = table_cmd_filter},
+    {.name = "unfilter", .args = "", .help = N_("remove every filter"), .screen = "table",
+     .run_on = table_cmd_unfilter},
+    {.name = "import", .args = N_("FILE"), .help = N_("add a CSV file's rows to the register"), .screen = "table",
+     .run_on = table_cmd_import},
+    {.name = "export", .args = N_("FILE"), .help = N_("write the rows shown as CSV, for Excel"), .screen = "table",
+     .run_on = table_cmd_export},
 };
 const int tui_ncommands = sizeof tui_commands / sizeof *tui_commands;
 
@@ -104,8 +109,8 @@ int command_run(const char *name, const char *arg)
     view *top = view_top();
     if (c->run)
         c->run(arg);
-    else if (strcmp(top->ops->name, c->screen) == 0 && top->ops->command)
-        top->ops->command(top, c->name, arg);
+    else if (strcmp(top->ops->name, c->screen) == 0)
+        c->run_on(top, arg);
     else {
         buf m = BUF_INIT;
         buf_printf(&m, _(":%s works on a register's table"), c->name);

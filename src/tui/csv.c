@@ -2,7 +2,7 @@
  *
  * The same core as `minreg import` and `minreg export`; what differs is how
  * it reports: progress and the outcome on the message line, Esc or Ctrl-C
- * to cancel.  An export writes the view as the screen shows it (filters and
+ * to cancel; an import with problems opens the import screen (imports.c).  An export writes the view as the screen shows it (filters and
  * sort) in the form Excel opens directly: UTF-8 with a BOM, CRLF.
  */
 #include "config.h"
@@ -68,7 +68,10 @@ static int import_progress_cb(void *arg, const import_progress *p)
     return tui_cancel_requested();
 }
 
-int tui_import_file(const table *t, const char *arg)
+/* Lines the import screen holds: every problem of a file of some thousand rows. */
+#define IMPORT_SCREEN_MAX 10000
+
+int tui_import_file(view *v, const table *t, const char *arg)
 {
     if (!*arg) {
         tui_message("%s", _("usage: :import FILE"));
@@ -82,7 +85,7 @@ int tui_import_file(const table *t, const char *arg)
         return 0;
     }
     char *path = expand(arg);
-    import_opts o = {.mode = IMPORT_APPEND, .progress = import_progress_cb};
+    import_opts o = {.mode = IMPORT_APPEND, .progress = import_progress_cb, .max_issues = IMPORT_SCREEN_MAX};
     import_result r;
     mr_err e = {0};
     int rc = import_csv(tui_db(), t, path, &o, &r, &e);
@@ -95,19 +98,9 @@ int tui_import_file(const table *t, const char *arg)
     } else if (rc == IMPORT_OK) {
         tui_message("%s", _("no change: every row is already there as it is"));
     } else {
-        /* the first problem here; `minreg import --dry-run` lists them all */
-        buf b = BUF_INIT;
-        buf_printf(&b, _n("%lld of %lld row has problems; nothing was written",
-                          "%lld of %lld rows have problems; nothing was written", r.rows),
-                   (long long)r.bad_rows, (long long)r.rows);
-        if (r.nissues) {
-            const import_issue *x = &r.issues[0];
-            buf_printf(&b, _(" — line %ld: %s"), x->line, x->msg);
-        }
-        mr_err m = {0};
-        err_set(&m, EXIT_NOTFOUND, "%s", buf_str(&b));
-        tui_error(&m);
-        buf_free(&b);
+        /* every problem in a list, and there the choice: the good rows
+         * with a rejects file, or nothing */
+        view_push(imports_new(v, t, path, &r));
     }
     int changed = r.written;
     import_result_free(&r);

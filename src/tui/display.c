@@ -308,24 +308,30 @@ int tui_cancel_requested(void)
     return cancel;
 }
 
-int tui_confirm(const char *question)
+/* the question is the message line while it is asked: every redraw (a
+ * resize, a screen dump) shows it */
+int tui_choose(const char *question, const char *keys)
 {
-    buf q = BUF_INIT;
-    buf_printf(&q, "%s %s ", question, _("(y/N)"));
-    /* the question is the message line while it is asked: every redraw
-     * (a resize, a screen dump) shows it */
     buf_reset(&T.msg);
-    buf_puts(&T.msg, buf_str(&q));
+    buf_puts(&T.msg, question);
     T.msg_error = 1;
     tui_draw_all();
-    buf_free(&q);
     uint32_t ch;
     int r;
     while ((r = tui_key(&ch)) == IN_KEY && ch == KEY_RESIZE)
         tui_draw_all();
     buf_reset(&T.msg);
     T.msg_error = 0;
-    return r == IN_CHAR && (ch == 'y' || ch == 'Y');
+    return r == IN_CHAR && ch > 0 && ch < 128 && strchr(keys, (int)ch) ? (int)ch : 0;
+}
+
+int tui_confirm(const char *question)
+{
+    buf q = BUF_INIT;
+    buf_printf(&q, "%s %s ", question, _("(y/N)"));
+    int yes = tui_choose(buf_str(&q), "yY") != 0;
+    buf_free(&q);
+    return yes;
 }
 
 typedef struct confirm_text {

@@ -126,7 +126,6 @@ static void x_free(view *v)
 
 static const view_ops x_ops = {
     .name = "expiring",
-    .flags = VIEW_SEARCH,
     .draw = x_draw,
     .request = x_request,
     .status = x_status,

@@ -631,7 +631,6 @@ static void form_free(view *v)
 
 static const view_ops form_ops = {
     .name = "form",
-    .flags = VIEW_SEARCH,
     .draw = form_draw,
     .request = form_request,
     .status = form_status,

@@ -169,7 +169,6 @@ static const table *freq_table(view *v) { return ((fview *)v->data)->fq.t; }
 
 static const view_ops freq_ops = {
     .name = "freq",
-    .flags = VIEW_SEARCH,
     .draw = freq_draw,
     .request = freq_request,
     .status = freq_status,

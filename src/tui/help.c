@@ -12,8 +12,11 @@ typedef struct hview {
     int kw;               /* the keys' column */
 } hview;
 
-/* the requests, a blank line, the ":" commands, one line on the rest */
-static int nlines(void) { return nactions + 1 + tui_ncommands + 1; }
+/* the requests, a blank line, the ":" commands, one line on the rest, a
+ * blank line, the prompt's keys */
+#define L_REST (nactions + 1 + tui_ncommands)
+#define L_PROMPT (L_REST + 2)
+static int nlines(void) { return L_PROMPT + prompt_nkeys; }
 
 static const char *rest_text(void)
 {
@@ -31,8 +34,10 @@ static void parts(int64_t i, buf *keys, const char **help)
         const tui_command *c = &tui_commands[i - nactions - 1];
         command_usage(c, keys);
         *help = _(c->help);
-    } else if (i == nactions + 1 + tui_ncommands) {
+    } else if (i == L_REST) {
         *help = rest_text();
+    } else if (i >= L_PROMPT) {
+        prompt_key_help((int)(i - L_PROMPT), keys, help);
     }
 }
 
@@ -46,10 +51,10 @@ static int help_line(list *l, int64_t i, int y, int room, int sel)
     parts(i, &keys, &help);
     if (sel)
         draw_fill(y, 0, cols, attr);
-    if (i == nactions + 1 + tui_ncommands) {
+    if (i == L_REST) {
         draw_text(y, 0, cols, help, sel ? attr : ATTR_DIM, 0);
     } else if (help) {
-        int cw = i < nactions ? h->kw : text_width(buf_str(&keys)) + 2;
+        int cw = i < nactions || i >= L_PROMPT ? h->kw : text_width(buf_str(&keys)) + 2;
         if (cw < h->kw)
             cw = h->kw;
         if (cw > cols)
@@ -61,7 +66,7 @@ static int help_line(list *l, int64_t i, int y, int room, int sel)
     return 1;
 }
 
-static int help_selectable(list *l, int64_t i) { (void)l; return i != nactions; }
+static int help_selectable(list *l, int64_t i) { (void)l; return i != nactions && i != L_REST + 1; }
 
 static void help_text(list *l, int64_t i, buf *out)
 {
@@ -124,7 +129,6 @@ static void help_free(view *v)
 
 static const view_ops help_ops = {
     .name = "help",
-    .flags = VIEW_SEARCH,
     .draw = help_draw,
     .request = help_request,
     .status = help_status,

@@ -117,8 +117,14 @@ static int home_idle(view *v)
     }
     if (pick < 0)
         return 0;
-    int64_t n = db_count(tui_db(), h->items[pick].t, NULL, 0);
-    h->items[pick].rows = n >= 0 ? n : COUNT_FAILED;
+    int64_t n;
+    mr_err e = {0};
+    if (db_count(tui_db(), h->items[pick].t, NULL, 0, &n, &e) < 0) {
+        h->items[pick].rows = COUNT_FAILED;
+        tui_error_text(e.msg);   /* why the row shows no count */
+    } else {
+        h->items[pick].rows = n;
+    }
     return 1;
 }
 
@@ -190,7 +196,6 @@ static void home_free(view *v)
 
 static const view_ops home_ops = {
     .name = "home",
-    .flags = VIEW_SEARCH,
     .draw = home_draw,
     .request = home_request,
     .status = home_status,

@@ -47,6 +47,8 @@ static const binding bindings[] = {
     C(' ', REQ_PAGE_DOWN, "Space"),
     C(CTRL('u'), REQ_HALF_UP, "^U"),
     C(CTRL('d'), REQ_HALF_DOWN, "^D"),
+    C(CTRL('y'), REQ_SCROLL_UP, "^Y"),
+    C(CTRL('e'), REQ_SCROLL_DOWN, "^E"),
     C('g', REQ_FIRST, "g"),           K(KEY_HOME, REQ_FIRST, "Home"),
     C('G', REQ_LAST, "G"),            K(KEY_END, REQ_LAST, "End"),
     C('0', REQ_LINE_START, "0"),

@@ -169,6 +169,12 @@ int script_next(uint32_t *ch, int *rw, int *rh)
                                                                                           : SIGINT);
                         return IN_NONE;
                     }
+                    /* <wheel up>, <wheel down>: a step of the mouse wheel */
+                    if (strcmp(name, "wheel up") == 0 || strcmp(name, "wheel down") == 0) {
+                        T.wheel = name[6] == 'u' ? -1 : 1;
+                        *ch = KEY_MOUSE;
+                        return IN_WHEEL;
+                    }
                     /* <click Y>, <dclick Y>: the mouse on screen line Y */
                     if (sscanf(name, "click %d", &T.click_y) == 1 ||
                         sscanf(name, "dclick %d", &T.click_y) == 1) {

@@ -308,6 +308,8 @@ void list_request(list *l, request req)
     case REQ_PAGE_DOWN: move(l, LIST_PAGE, rows); break;
     case REQ_HALF_UP: move(l, LIST_PAGE, -half); break;
     case REQ_HALF_DOWN: move(l, LIST_PAGE, half); break;
+    case REQ_SCROLL_UP: move(l, LIST_PAGE, -LIST_WHEEL); break;
+    case REQ_SCROLL_DOWN: move(l, LIST_PAGE, LIST_WHEEL); break;
     case REQ_FIRST: move(l, LIST_FIRST, 0); break;
     case REQ_LAST: move(l, LIST_LAST, 0); break;
     case REQ_SEARCH:

@@ -31,6 +31,8 @@ typedef struct list list;
  * follows the cursor), by delta lines with the window moving as far (a
  * page), or to the first or the last line. */
 enum { LIST_LINE, LIST_PAGE, LIST_FIRST, LIST_LAST };
+/* Lines a wheel step (REQ_SCROLL_UP, REQ_SCROLL_DOWN) scrolls. */
+#define LIST_WHEEL 3
 
 typedef struct list_ops {
     /* Draw line i at screen row y (the cursor's line when selected);
@@ -92,6 +94,10 @@ void list_go(list *l, int64_t i);
 int list_step_record(list *parent, int delta, const table **t, int64_t *rowid);
 /* The position of the cursor's record among the list's records (0-based). */
 int list_position(list *parent, int64_t *i, int64_t *n);
+
+/* Text over at most n lines from y (problems.c): broken at a space in
+ * English, anywhere in Chinese; the last line cut with a marker. */
+void draw_wrapped(int y, int n, int cols, const char *s, int attr);
 
 /* The message for a request a screen does not take. */
 void list_not_here(request req);

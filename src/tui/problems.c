@@ -66,7 +66,7 @@ static void widths(const pview *p, int cols, int *wr, int *wt, int *wk)
 /* Draw text over at most n lines from y, breaking at a space when one is
  * in the second half of the line (English), else anywhere (Chinese has no
  * spaces and may break between any two characters). */
-static void draw_wrapped(int y, int n, int cols, const char *s, int attr)
+void draw_wrapped(int y, int n, int cols, const char *s, int attr)
 {
     buf e = BUF_INIT;
     text_escape(&e, s, strlen(s));
@@ -221,7 +221,6 @@ static void problems_free(view *v)
 
 static const view_ops problems_ops = {
     .name = "problems",
-    .flags = VIEW_SEARCH,
     .draw = problems_draw,
     .request = problems_request,
     .status = problems_status,

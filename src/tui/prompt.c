@@ -21,28 +21,72 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-/* The editing keys.  Emacs keys as in a shell, so that a terminal that
- * sends none of the arrows or Home/End still edits. */
-static const struct { int is_key; uint32_t code; le_op op; } edit_keys[] = {
-    {1, KEY_LEFT, LE_LEFT},   {0, CTRL('b'), LE_LEFT},
-    {1, KEY_RIGHT, LE_RIGHT}, {0, CTRL('f'), LE_RIGHT},
-    {1, KEY_HOME, LE_HOME},   {0, CTRL('a'), LE_HOME},
-    {1, KEY_END, LE_END},     {0, CTRL('e'), LE_END},
-    {1, KEY_BACKSPACE, LE_BACKSPACE}, {0, 127, LE_BACKSPACE}, {0, CTRL('h'), LE_BACKSPACE},
-    {1, KEY_DC, LE_DELETE},
-    {0, CTRL('w'), LE_KILL_WORD},
-    {0, CTRL('u'), LE_KILL_START},
-    {0, CTRL('k'), LE_KILL_END},
+/* What a key does in a prompt: one of lineedit's edits, or the prompt's own. */
+enum {
+    PK_OLDER = LE_KILL_END + 1,   /* the history, one older */
+    PK_NEWER,                      /* ... one newer */
+    PK_COMPLETE,                   /* Tab */
+    PK_ACCEPT,                     /* Enter */
+    PK_CANCEL,                     /* Esc, ^C */
 };
 
-static int edit_op(int r, uint32_t ch, le_op *op)
+/* The prompt's keys: the one table that recognises them and that the help
+ * screen lists.  Emacs keys as in a shell, so that a terminal that sends
+ * none of the arrows or Home/End still edits. */
+static const struct pkey { int is_key; uint32_t code; const char *name; int act; } prompt_keys[] = {
+    {1, KEY_LEFT, "←", LE_LEFT},   {0, CTRL('b'), "^B", LE_LEFT},
+    {1, KEY_RIGHT, "→", LE_RIGHT}, {0, CTRL('f'), "^F", LE_RIGHT},
+    {1, KEY_HOME, "Home", LE_HOME}, {0, CTRL('a'), "^A", LE_HOME},
+    {1, KEY_END, "End", LE_END},    {0, CTRL('e'), "^E", LE_END},
+    {1, KEY_BACKSPACE, "Backspace", LE_BACKSPACE}, {0, 127, NULL, LE_BACKSPACE},
+    {0, CTRL('h'), "^H", LE_BACKSPACE},
+    {1, KEY_DC, "Del", LE_DELETE},
+    {0, CTRL('w'), "^W", LE_KILL_WORD},
+    {0, CTRL('u'), "^U", LE_KILL_START},
+    {0, CTRL('k'), "^K", LE_KILL_END},
+    {1, KEY_UP, "↑", PK_OLDER},
+    {1, KEY_DOWN, "↓", PK_NEWER},
+    {0, '\t', "Tab", PK_COMPLETE},
+    {0, '\r', "Enter", PK_ACCEPT}, {0, '\n', NULL, PK_ACCEPT}, {1, KEY_ENTER, NULL, PK_ACCEPT},
+    {0, 27, "Esc", PK_CANCEL}, {0, 3, "^C", PK_CANCEL},
+};
+
+/* What each does, in the order help lists them. */
+static const struct { int act; const char *help; } prompt_acts[] = {
+    {LE_LEFT, N_("prompt: cursor one character left")},
+    {LE_RIGHT, N_("prompt: cursor one character right")},
+    {LE_HOME, N_("prompt: cursor to the start")},
+    {LE_END, N_("prompt: cursor to the end")},
+    {LE_BACKSPACE, N_("prompt: delete the character before the cursor")},
+    {LE_DELETE, N_("prompt: delete the character under the cursor")},
+    {LE_KILL_WORD, N_("prompt: delete the word before the cursor")},
+    {LE_KILL_START, N_("prompt: delete everything before the cursor")},
+    {LE_KILL_END, N_("prompt: delete everything from the cursor on")},
+    {PK_OLDER, N_("prompt: the line typed before (this session, this kind of prompt)")},
+    {PK_NEWER, N_("prompt: the line typed after it")},
+    {PK_COMPLETE, N_("prompt: complete a register, column, value or file (again: the next)")},
+    {PK_ACCEPT, N_("prompt: done")},
+    {PK_CANCEL, N_("prompt: cancel")},
+};
+
+const int prompt_nkeys = sizeof prompt_acts / sizeof *prompt_acts;
+
+void prompt_key_help(int i, buf *keys, const char **help)
 {
-    for (size_t i = 0; i < sizeof edit_keys / sizeof *edit_keys; i++)
-        if (edit_keys[i].is_key == (r == IN_KEY) && edit_keys[i].code == ch) {
-            *op = edit_keys[i].op;
-            return 1;
-        }
-    return 0;
+    int n = 0;
+    for (size_t k = 0; k < sizeof prompt_keys / sizeof *prompt_keys; k++)
+        if (prompt_keys[k].act == prompt_acts[i].act && prompt_keys[k].name)
+            buf_printf(keys, "%s%s", n++ ? " " : "", prompt_keys[k].name);
+    *help = _(prompt_acts[i].help);
+}
+
+/* The prompt key r/ch is (IN_KEY or IN_CHAR), or -1. */
+static int prompt_act(int r, uint32_t ch)
+{
+    for (size_t i = 0; i < sizeof prompt_keys / sizeof *prompt_keys; i++)
+        if (prompt_keys[i].is_key == (r == IN_KEY) && prompt_keys[i].code == ch)
+            return prompt_keys[i].act;
+    return -1;
 }
 
 /* ---- histories: one per kind (a form's: one per column), for the session ---- */
@@ -203,11 +247,12 @@ int tui_prompt_ask(const char *prefix, const char *initial, buf *out, const prom
         }
         if (r == IN_KEY && ch == KEY_RESIZE)
             continue;
-        if ((r == IN_CHAR && (ch == '\r' || ch == '\n')) || (r == IN_KEY && ch == KEY_ENTER)) {
+        int act = r == IN_KEY || r == IN_CHAR ? prompt_act(r, ch) : -1;
+        if (act == PK_ACCEPT) {
             rc = 1;
             break;
         }
-        if (r == IN_CHAR && (ch == 27 || ch == 3))
+        if (act == PK_CANCEL)
             break;
         if (said) {   /* the list Tab showed goes with the next key */
             buf_reset(&T.msg);
@@ -215,16 +260,15 @@ int tui_prompt_ask(const char *prefix, const char *initial, buf *out, const prom
             said = 0;
         }
         int edited = 0;
-        le_op op;
-        if (r == IN_CHAR && ch == '\t') {
+        if (act == PK_COMPLETE) {
             edited = complete(&le, ps, &cp, &said);
         } else {
             comp_reset(&cp);
-            if (edit_op(r, ch, &op))
-                edited = le_do(&le, op);
-            else if (r == IN_KEY && (ch == KEY_UP || ch == KEY_DOWN))
-                edited = le_history_step(&le, h, ch == KEY_UP ? -1 : 1);
-            else if (r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
+            if (act >= 0 && act <= LE_KILL_END)
+                edited = le_do(&le, (le_op)act);
+            else if (act == PK_OLDER || act == PK_NEWER)
+                edited = le_history_step(&le, h, act == PK_OLDER ? -1 : 1);
+            else if (act < 0 && r == IN_CHAR && ch >= 0x20 && ch != 0x7f) {
                 le_insert(&le, ch);
                 edited = 1;
             }

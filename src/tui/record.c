@@ -99,9 +99,12 @@ static void load(rview *rv)
     clear_lines(rv);
     mr_err e = {0};
     cursor *c = db_select_rowid(d, t, rv->rowid, &e);
-    if (!c || cursor_next(c) != 1) {
+    int got = c ? cursor_next(c) : -1;
+    if (got != 1) {
+        if (c && got < 0)
+            cursor_fail(c, EXIT_DB, &e);   /* the file, not a deleted record */
         cursor_free(c);
-        add(rv, L_HEAD, _("(this record no longer exists)"), "");
+        add(rv, L_HEAD, got == 0 ? _("(this record no longer exists)") : e.msg, "");
         rv->name = xstrdup("");
         return;
     }
@@ -149,9 +152,9 @@ static void load(rview *rv)
     links_out_free(lo, nlo);
 
     link_in *li;
-    int nli = links_in_get(d, t, c, &li);
+    int nli = links_in_get(d, t, c, &li, &e);
     add(rv, L_BLANK, "", "");
-    add(rv, L_HEAD, _("Referenced by:"), nli ? "" : _("(nothing links here)"));
+    add(rv, L_HEAD, _("Referenced by:"), nli > 0 ? "" : nli < 0 ? e.msg : _("(nothing links here)"));
     for (int i = 0; i < nli; i++) {
         const table *u = &s->tables[li[i].ti];
         buf_reset(&b);
@@ -391,7 +394,6 @@ static void record_free(view *v)
 
 static const view_ops record_ops = {
     .name = "record",
-    .flags = VIEW_SEARCH,
     .draw = record_draw,
     .request = record_request,
     .status = record_status,

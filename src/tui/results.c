@@ -109,7 +109,6 @@ static void rs_free(view *v)
 
 static const view_ops rs_ops = {
     .name = "grep",
-    .flags = VIEW_SEARCH,
     .draw = rs_draw,
     .request = rs_request,
     .status = rs_status,
@@ -129,11 +128,9 @@ view *grep_new(const char *pattern, mr_err *e)
         db_filter f;
         if (db_filter_parse_rx(t, pattern, &f, e) < 0)
             goto fail;
-        int64_t n = db_count(d, t, &f, 1);
-        if (n < 0) {
-            err_set(e, EXIT_NOTFOUND, _("%s: the pattern failed (too much backtracking?)"), t->id);
+        int64_t n;
+        if (db_count(d, t, &f, 1, &n, e) < 0)   /* a pattern that stopped, or the file */
             goto fail;
-        }
         if (n == 0)
             continue;
         r->found += n;

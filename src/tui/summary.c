@@ -196,7 +196,6 @@ static void summary_free_view(view *v)
 
 static const view_ops summary_ops = {
     .name = "summary",
-    .flags = VIEW_SEARCH,
     .draw = summary_draw,
     .request = summary_request,
     .status = summary_status,

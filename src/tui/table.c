@@ -674,40 +674,56 @@ static void table_request(view *v, request req)
     }
 }
 
-static int table_command(view *v, const char *cmd, const char *arg)
+/* ---- the table's ":" commands (the command table in commands.c names them) ---- */
+
+void table_cmd_filter(view *v, const char *arg)
 {
     tview *tv = v->data;
-    if (strcmp(cmd, "filter") == 0) {
-        db_filter f;
-        mr_err e = {0};
-        if (!*arg) {
-            tui_message("%s", _("usage: :filter FILTER (COL=VALUE, COL<VALUE, COL=A..B, COL=, !..., [COL:]REGEX)"));
-        } else if (db_filter_parse(tv->t, arg, &f, &e) < 0) {
-            tui_error(&e);
-        } else {
-            add_filter(tv, &f);
-            db_filter_clear(&f);
-        }
-        return 1;
+    db_filter f;
+    mr_err e = {0};
+    if (!*arg) {
+        tui_message("%s", _("usage: :filter FILTER (COL=VALUE, COL<VALUE, COL=A..B, COL=, !..., [COL:]REGEX)"));
+    } else if (db_filter_parse(tv->t, arg, &f, &e) < 0) {
+        tui_error(&e);
+    } else {
+        add_filter(tv, &f);
+        db_filter_clear(&f);
     }
-    if (strcmp(cmd, "unfilter") == 0) {
-        drop_filters(tv, 0);
-        return 1;
-    }
-    if (strcmp(cmd, "export") == 0) {
-        tui_export_view(tv->t, tv->f, tv->nf, tv->sort_ci, tv->desc, arg);
-        return 1;
-    }
-    if (strcmp(cmd, "import") == 0) {
-        if (tui_import_file(tv->t, arg) && set_sort(tv, tv->sort_ci, tv->desc) == 0)   /* read the rows again */
-            fit_widths(tv);
-        return 1;
-    }
-    if (strcmp(cmd, "sort") != 0)
-        return 0;
+}
+
+void table_cmd_unfilter(view *v, const char *arg)
+{
+    (void)arg;
+    drop_filters(v->data, 0);
+}
+
+void table_cmd_export(view *v, const char *arg)
+{
+    tview *tv = v->data;
+    tui_export_view(tv->t, tv->f, tv->nf, tv->sort_ci, tv->desc, arg);
+}
+
+/* The register has changed under the table (an import): read its rows again. */
+void table_reload(view *v)
+{
+    tview *tv = v->data;
+    if (set_sort(tv, tv->sort_ci, tv->desc) == 0)
+        fit_widths(tv);
+}
+
+void table_cmd_import(view *v, const char *arg)
+{
+    tview *tv = v->data;
+    if (tui_import_file(v, tv->t, arg))
+        table_reload(v);
+}
+
+void table_cmd_sort(view *v, const char *arg)
+{
+    tview *tv = v->data;
     if (!*arg || strcmp(arg, "none") == 0) {
         set_sort(tv, -1, 0);
-        return 1;
+        return;
     }
     char col[128];
     int desc = 0;
@@ -720,11 +736,10 @@ static int table_command(view *v, const char *cmd, const char *arg)
     int ci = table_col_any(tv->t, col);
     if (ci < 0) {
         tui_message(_("%s has no column '%s'"), tv->t->id, col);
-        return 1;
+        return;
     }
     tv->cur_col = ci;
     set_sort(tv, ci, desc);
-    return 1;
 }
 
 static void table_title(view *v, buf *out)
@@ -788,12 +803,10 @@ static const table *table_of(view *v) { return ((tview *)v->data)->t; }
 
 static const view_ops table_ops = {
     .name = "table",
-    .flags = VIEW_SEARCH,
     .draw = table_draw,
     .request = table_request,
     .status = table_status,
     .title = table_title,
-    .command = table_command,
     .idle = table_idle,
     .table = table_of,
     .free = table_free,

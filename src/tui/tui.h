@@ -27,6 +27,8 @@
     _(PAGE_DOWN,   "page-down",    N_("one screen down")) \
     _(HALF_UP,     "half-up",      N_("half a screen up")) \
     _(HALF_DOWN,   "half-down",    N_("half a screen down")) \
+    _(SCROLL_UP,   "scroll-up",    N_("scroll three lines up, the cursor keeping its place on screen (the mouse wheel)")) \
+    _(SCROLL_DOWN, "scroll-down",  N_("scroll three lines down, the cursor keeping its place on screen (the mouse wheel)")) \
     _(FIRST,       "first",        N_("first row")) \
     _(LAST,        "last",         N_("last row")) \
     _(LINE_START,  "first-column", N_("first column")) \
@@ -76,12 +78,10 @@ typedef struct view view;
 
 typedef struct view_ops {
     const char *name;                          /* "home", "table", ... */
-    unsigned flags;                             /* VIEW_SEARCH: / ? n N search it */
     void (*draw)(view *v);                      /* draw rows 1 .. LINES-2 */
     void (*request)(view *v, request req);      /* handle one action */
     void (*status)(view *v, buf *out);          /* the status line's text */
     void (*title)(view *v, buf *out);           /* the top line's text */
-    int (*command)(view *v, const char *cmd, const char *arg); /* ":" commands; 1 if handled */
     int (*leave)(view *v);                      /* may Back leave? (unsaved form); NULL = yes */
     int (*unsaved)(view *v);                    /* has input not saved (a changed form)? */
     /* The program ends: how is VIEW_END_QUIT (the clerk quit, discarding what
@@ -104,7 +104,6 @@ struct view {
     void *data;          /* the screen's own state */
 };
 
-enum { VIEW_SEARCH = 1 };
 enum { VIEW_END_QUIT, VIEW_END_HANGUP };
 
 /* ---- shared state and screen machinery (view.c, display.c, prompt.c) ---- */
@@ -157,12 +156,18 @@ typedef struct prompt_spec {
 } prompt_spec;
 /* 1 on Enter with the line in out, 0 on Esc (or when the input ends). */
 int tui_prompt_ask(const char *prefix, const char *initial, buf *out, const prompt_spec *ps);
+/* The prompt's keys for the help screen, from prompt.c's key table: the
+ * keys of entry i (0 .. prompt_nkeys-1) and what they do. */
+extern const int prompt_nkeys;
+void prompt_key_help(int i, buf *keys, const char **help);
 int tui_prompt(const char *prefix, const char *initial, buf *out);   /* PROMPT_OTHER */
 /* The search prompt: calling changed(text, arg) after every edit
  * (incremental search); the search history. */
 int tui_prompt_live(const char *prefix, const char *initial, buf *out,
                     void (*changed)(const char *text, void *arg), void *arg);
 int tui_confirm(const char *question);                               /* y/Y */
+/* question on the message line; the key pressed if it is one of keys, else 0. */
+int tui_choose(const char *question, const char *keys);
 /* Is the program ending without the clerk's word (SIGHUP, SIGTERM, the
  * terminal gone)?  A modal prompt cut short keeps what was typed then. */
 int tui_hanging_up(void);
@@ -218,6 +223,7 @@ typedef struct tui_command {
     const char *help;      /* N_() text */
     void (*run)(const char *arg);   /* a global command; NULL: the screen's */
     const char *screen;    /* with run NULL: the screen (ops name) it works on */
+    void (*run_on)(view *v, const char *arg);   /* ... and what it does there */
 } tui_command;
 extern const tui_command tui_commands[];
 extern const int tui_ncommands;
@@ -256,6 +262,22 @@ int expiring_count(mr_err *e);
  * returns 1 when the register changed (the screen then reads it again). */
 int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                     const char *arg);
-int tui_import_file(const table *t, const char *arg);
+int tui_import_file(view *v, const table *t, const char *arg);
+/* The problems of an import that wrote nothing (imports.c): every one in a
+ * list, then write the good rows with a rejects file, or cancel.  Takes
+ * r; tv is the table screen to read again after a write. */
+/* A text to read, a line a list line (textview.c). */
+view *textview_new(const char *title, const char *text, const char *status);
+struct import_result;
+view *imports_new(view *tv, const table *t, const char *path, struct import_result *r);
+
+/* The table screen's ":" commands (commands.c lists them), and reading its
+ * rows again after the register changed under it. */
+void table_cmd_filter(view *v, const char *arg);
+void table_cmd_unfilter(view *v, const char *arg);
+void table_cmd_export(view *v, const char *arg);
+void table_cmd_import(view *v, const char *arg);
+void table_cmd_sort(view *v, const char *arg);
+void table_reload(view *v);
 
 #endif

@@ -34,6 +34,7 @@ struct tui_state {
     unsigned data_version;     /* bumped by every write: screens re-read */
     int64_t file_version;      /* db_data_version last seen: another clerk's commits */
     int click_y, click_double; /* the last <click Y> or <dclick Y> of a key script */
+    int wheel;                 /* the last <wheel up|down> of a key script: -1 up, 1 down */
     int cancel_armed;          /* <cancel>: the next check for Esc finds one */
     const char *prompt;        /* the prompt line being edited, drawn last */
     int prompt_cx;             /* the cursor's column on it */
@@ -48,7 +49,7 @@ extern volatile sig_atomic_t got_signal;   /* set by the signal handler only (di
 /* What the next input is: a key (a KEY_* code), a character, or the end;
  * the others come only from a key script. */
 enum { IN_KEY = TK_KEY, IN_CHAR = TK_CHAR, IN_EOF = TK_EOF, IN_SIGNAL = TK_SIGNAL, IN_DUMP,
-       IN_DUMP_PENDING, IN_RESIZE, IN_CLICK, IN_RAW, IN_NONE };
+       IN_DUMP_PENDING, IN_RESIZE, IN_CLICK, IN_WHEEL, IN_RAW, IN_NONE };
 
 /* ---- display.c ---- */
 int tui_curses_start(mr_err *e);

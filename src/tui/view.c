@@ -183,7 +183,7 @@ int tui_next_input(uint32_t *ch)
 int tui_key(uint32_t *ch)
 {
     int r = tui_next_input(ch);
-    if (r == IN_CLICK)
+    if (r == IN_CLICK || r == IN_WHEEL)
         r = IN_KEY;   /* KEY_MOUSE: forms and dialogs take no clicks */
     if (r == IN_EOF || r == IN_SIGNAL)
         T.running = 0;
@@ -325,22 +325,6 @@ static void handle(request req)
     case REQ_BACK:
         view_pop();
         break;
-    case REQ_SEARCH:
-    case REQ_FIND_NEXT:
-    case REQ_FIND_PREV:
-        if (!(T.top->ops->flags & VIEW_SEARCH)) {
-            tui_message("%s", _("this screen cannot search (a register's table can); ? or F1: help"));
-            break;
-        }
-        T.top->ops->request(T.top, req);
-        break;
-    case REQ_SEARCH_BACK:
-        if (T.top->ops->flags & VIEW_SEARCH) {
-            T.top->ops->request(T.top, req);
-            break;
-        }
-        /* where there is no search, ? is help */
-        /* fall through */
     case REQ_HELP:
         if (strcmp(T.top->ops->name, "help") != 0)
             view_push(help_new());
@@ -353,6 +337,12 @@ static void handle(request req)
         go_home();
         break;
     case REQ_UNDO:
+        if (strcmp(T.top->ops->name, "history") == 0) {
+            /* there u undoes the change under the cursor */
+            T.top->ops->request(T.top, req);
+            break;
+        }
+        /* fall through */
     case REQ_REDO: {
         if (T.o.readonly) {
             tui_error_text(tui_readonly_text());
@@ -494,13 +484,17 @@ int tui_main(db *d, const tui_opts *o)
             click(T.click_y, T.click_double);
             continue;
         }
+        if (r == IN_WHEEL) {
+            handle(T.wheel < 0 ? REQ_SCROLL_UP : REQ_SCROLL_DOWN);
+            continue;
+        }
         if (r == IN_KEY && ch == KEY_MOUSE) {
             MEVENT ev;
             if (getmouse(&ev) == OK) {
                 if (ev.bstate & BUTTON4_PRESSED)
-                    handle(REQ_UP), handle(REQ_UP), handle(REQ_UP);
+                    handle(REQ_SCROLL_UP);   /* the screen's list scrolls */
                 else if (ev.bstate & BUTTON5_PRESSED)
-                    handle(REQ_DOWN), handle(REQ_DOWN), handle(REQ_DOWN);
+                    handle(REQ_SCROLL_DOWN);
                 else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
                     click(ev.y, 1);
                 else if (ev.bstate & BUTTON1_CLICKED)

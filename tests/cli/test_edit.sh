@@ -171,4 +171,20 @@ grep -q "another clerk's write held the register" "$T/err"
 is "... saying so" "$?" 0
 is "... nothing written" "$(field a11 4 remark)" waited
 is "integrity_check after all this" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
+
+# log fits a terminal (#20): an added row summarised, a long value cut;
+# --format gives them whole
+cp "$T/reg.db" "$T/log.db"
+"$MINREG" -f "$T/log.db" add a11 id=777 mine_name=测试矿 minerals=金矿 area_km2=1 >/dev/null
+long=一段很长很长很长很长很长很长很长很长的备注文字用来看日志是否截断
+"$MINREG" -f "$T/log.db" set a11 777 remark=$long >/dev/null
+"$MINREG" -f "$T/log.db" log a11 777 >"$T/log.txt"
+is "log: the added row summarised" "$(grep -c '(row added) *(the whole row: --format tsv)' "$T/log.txt")" 1
+is "... a long value cut" "$(grep -c '一段很长很长很长很长很长很长…' "$T/log.txt")" 1
+wide=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/log.txt")
+[ "$wide" -le 160 ]
+is "... no line longer than 160 characters ($wide)" "$?" 0
+"$MINREG" -f "$T/log.db" log a11 777 --format tsv >"$T/log.tsv"
+is "... --format tsv gives the row whole" "$(grep -c '"mine_name":"测试矿"' "$T/log.tsv")" 1
+is "... and the value whole" "$(grep -c "$long" "$T/log.tsv")" 1
 done_testing

@@ -183,6 +183,15 @@ sed -e 's/,面积为负,金矿,-2,/,面积为负,金矿,2,/' -e 's/,阶段不对
 run_minreg import a3 "$T/fixed.csv" --skip-bad --rejects "$T/rejects2.csv"
 is "fixed rows go in on the next try" "$(rows a3)" 3
 is "... the rest are rejected again" "$(grep -c . "$T/rejects2.csv")" 10
+# a row with an extra column: its reason stays under the reason's header,
+# the extra value after it (issue 20)
+printf '区块编号,区块名称,勘查矿种,面积(平方公里)\nTX01,多一列,金矿,1.5,多出来的\nTX02,好的,金矿,2\n' >"$T/extra.csv"
+run_minreg import a3 "$T/extra.csv" --skip-bad --rejects "$T/rejects3.csv"
+is "an extra column: the good row goes in, the long one is rejected" "$rc $(grep -c . "$T/rejects3.csv")" "1 2"
+is "... the header: the file's columns, then the reason" "$(head -1 "$T/rejects3.csv" | tr -d '\r')" "$(printf '\357\273\277区块编号,区块名称,勘查矿种,面积(平方公里),导入问题')"
+row=$(sed -n 2p "$T/rejects3.csv" | tr -d '\r')
+case $row in 'TX01,多一列,金矿,1.5,"line 2: '*'",多出来的') r=0;; *) r=1;; esac
+is "... the row: its fields, its reason under the reason header, the extra value after it ($row)" "$r" 0
 
 # ---- undo takes the whole import back ----
 fresh

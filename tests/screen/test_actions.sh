@@ -52,7 +52,7 @@ split_dumps() {
 # The moves: every screen is a list, and each moves the cursor (or the
 # window) from where the prefix left it; the others may say why not.
 is_move() {
-    case $1 in "<Up>"|"<Down>"|"<PgUp>"|"<PgDn>"|"<C-u>"|"<C-d>"|g|G) return 0;; esac
+    case $1 in "<Up>"|"<Down>"|"<PgUp>"|"<PgDn>"|"<C-u>"|"<C-d>"|"<C-y>"|"<C-e>"|g|G) return 0;; esac
     return 1
 }
 

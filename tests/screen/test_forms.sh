@@ -33,6 +33,21 @@ form form_edit
 is "form_edit: the saved value, undone and redone" "$(value 4 area_km2)" 0.31
 run_minreg log --format tsv
 is "form_edit: set, undo, redo in the audit trail" "$(tail -n +2 "$T/out" | cut -f4 | tr '\n' ' ')" "set undo 1 (undone by 3) redo 2 "
+# the history screen at 80x24 and 40x10 in both languages, times in
+# Shanghai's zone (#20)
+for SIZE in 80x24 40x10; do
+    for lang in en zh; do
+        tag=; [ $lang = zh ] && tag=-zh
+        cp "$builddir/data/register.db" "$T/reg.db"
+        TZ=Asia/Shanghai "$MINREG" --lang $lang --script "$KEYS/history.keys" --size $SIZE >"$T/screen" 2>"$T/err"
+        out=$SEXP/history-$SIZE$tag.txt
+        if [ "${MINREG_BLESS:-}" = 1 ]; then cp "$T/screen" "$out"; fi
+        if cmp -s "$T/screen" "$out"; then ok "history $SIZE$tag"; else
+            not_ok "history $SIZE$tag"; diff -u "$out" "$T/screen" | head -40 | sed 's/^/#   /'; fi
+        is "... u undid the change ($SIZE$tag)" "$(value 4 area_km2)" 0.3035
+    done
+done
+SIZE=
 form form_pick
 is "form_pick: the enumeration value was saved" "$(value 4 method)" 地下开采
 is "form_pick: the district picked from the list was saved" "$(value 4 district)" 凤城市

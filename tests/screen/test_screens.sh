@@ -26,6 +26,11 @@ for size in 80x24 40x10 160x40; do
     screen problems $size "" --today 2026-01-01
     screen summary $size ""
 done
+# the mouse wheel on every list screen (#16)
+for size in 80x24 40x10; do
+    screen wheel $size ""
+    screen wheel $size -zh --lang zh
+done
 screen nextprev 80x24 ""
 screen nextprev_lists 80x24 "" --today 2026-01-01
 screen paging 80x12 ""

@@ -176,7 +176,7 @@ int main(void)
     }
     db_filter_clear(&fs[0]);
     db_filter_clear(&fs[1]);
-    is_int(db_count(d, T, fs, 0), 4, "(the register holds 4)");
+    is_int(testdb_count(d, T, fs, 0), 4, "(the register holds 4)");
 
     /* freq: list items counted each, ties by value, empty as "", a max */
     freq fq;

@@ -200,21 +200,21 @@ int main(void)
 
     /* a whole register's count is kept, and is counted again as soon as
      * the file changes: by this connection or by another clerk's */
-    is_int(db_count(d, t, NULL, 0), N, "count: %d rows", N);
-    is_int(db_count(d, t, NULL, 0), N, "... asked again (kept)");
+    is_int(testdb_count(d, t, NULL, 0), N, "count: %d rows", N);
+    is_int(testdb_count(d, t, NULL, 0), N, "... asked again (kept)");
     sqlite3 *other;
     ok(sqlite3_open(td.path, &other) == SQLITE_OK, "another connection");
     sqlite3_exec(other, "INSERT INTO mining_permits (id, mine_name, area_km2, minerals) "
                         "VALUES (999999, '他人之矿', 1, '金矿')", NULL, NULL, NULL);
-    is_int(db_count(d, t, NULL, 0), N + 1, "... a row added by another connection is counted");
+    is_int(testdb_count(d, t, NULL, 0), N + 1, "... a row added by another connection is counted");
     db_begin(d, &e);
     ins = db_inserter_new(d, t, cis, 5, &e);
     const char *v2[5] = {"1000000", "本人之矿", "2", "元宝区", "金矿"};
     db_insert(ins, v2, &e);
     db_inserter_free(ins);
-    is_int(db_count(d, t, NULL, 0), N + 2, "... and one added by this connection");
+    is_int(testdb_count(d, t, NULL, 0), N + 2, "... and one added by this connection");
     db_rollback(d);
-    is_int(db_count(d, t, NULL, 0), N + 1, "... and one rolled back is gone again");
+    is_int(testdb_count(d, t, NULL, 0), N + 1, "... and one rolled back is gone again");
     sqlite3_close(other);
 
     testdb_close(&td);

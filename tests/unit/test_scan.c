@@ -68,7 +68,7 @@ static char *view(db *d, const table *t, const char *pattern, int desc, int64_t 
     mr_err e = {0};
     if (db_filter_parse_rx(t, pattern, &f, &e) < 0)
         return strdup(e.msg);
-    *count = db_count(d, t, &f, 1);
+    *count = testdb_count(d, t, &f, 1);
     rowsrc *r = db_rowsrc_new(d, t, &f, 1, -1, desc, NULL, NULL, &e);
     if (!r)
         return strdup(e.msg);

@@ -15,7 +15,7 @@ static char **row_of(const table *t, const char *key)
 {
     int64_t rowid;
     char **v = calloc((size_t)t->ncols, sizeof(char *));
-    if (!db_find(d, t, key, &rowid))
+    if (db_find(d, t, key, &rowid, NULL) != DB_FOUND)
         return v;
     cursor *c = db_select_rowid(d, t, rowid, NULL);
     if (c && cursor_next(c) == 1)
@@ -46,7 +46,7 @@ static int check(const char *tname, const char *key, const char *col, const char
     const table *t = schema_table(db_schema(d), tname);
     char **v = row_of(t, key);
     int64_t self = -1;
-    db_find(d, t, key, &self);
+    db_find(d, t, key, &self, NULL);
     if (col)
         set(t, v, col, val);
     validator *vd = validator_new(d, t);

@@ -36,6 +36,13 @@ static db *testdb_open(testdb *td, const char *name, int empty, const char *what
 }
 
 /* Close the register and remove its folder; -1 when it could not be. */
+/* db_count's rows, or -1 when it failed (for is_int). */
+static inline int64_t testdb_count(db *d, const table *t, const db_filter *f, int nf)
+{
+    int64_t n;
+    return db_count(d, t, f, nf, &n, NULL) < 0 ? -1 : n;
+}
+
 static int testdb_close(testdb *td)
 {
     char cmd[96];
