@@ -179,7 +179,7 @@ int db_load_schema(db *d, mr_err *e)
     }
     sqlite3_finalize(st);
 
-    q = "SELECT tbl, measure, col, where_col, where_val, value, unit, source, note"
+    q = "SELECT tbl, measure, col, where_col, where_val, value, unit, source, note, kind, with_tbl"
         " FROM minreg_totals ORDER BY rowid";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
@@ -190,8 +190,25 @@ int db_load_schema(db *d, mr_err *e)
         x->where_col = col_dup(st, 3); x->where_val = col_dup(st, 4);
         x->value = sqlite3_column_double(st, 5);
         x->unit = col_dup(st, 6); x->source = col_dup(st, 7); x->note = col_dup(st, 8);
+        x->kind = col_dup(st, 9); x->with_tbl = col_dup(st, 10);
         if (s->ntotals > META_MAX_TOTALS) {
             meta_refuse(d, e, "", "", _("stated totals"), s->ntotals, META_MAX_TOTALS);
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
+
+    q = "SELECT tbl, note FROM minreg_sources ORDER BY tbl, ord";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        s->notes = xrealloc(s->notes, sizeof *s->notes * (size_t)(s->nnotes + 1));
+        source_note *n = &s->notes[s->nnotes++];
+        n->tbl = col_dup(st, 0);
+        n->note = col_dup(st, 1);
+        if (s->nnotes > META_MAX_TOTALS) {
+            meta_refuse(d, e, "", "", _("source notes"), s->nnotes, META_MAX_TOTALS);
             sqlite3_finalize(st);
             return -1;
         }

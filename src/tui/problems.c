@@ -35,7 +35,7 @@ static int problems_rows(list *l)
 static const char *sev_mark(check_severity s)
 {
     /* one glyph two columns wide in Chinese, a letter and a space otherwise */
-    return s == SEV_ERROR ? _("E ") : _("W ");
+    return s == SEV_ERROR ? _("E ") : s == SEV_WARNING ? _("W ") : _("I ");
 }
 
 /* Column widths.  On narrow screens the rule goes first (the detail below

@@ -65,4 +65,14 @@ run_minreg report nosuch
 is "unknown report: exit 2" "$rc" 2
 run_minreg report summary --format json
 is "report --format json: exit 2" "$rc" 2
+
+# "Stated" only for what the plan's text states (#20): not a table's own rows
+run_minreg report summary --format csv
+is "min_scales: 26 rows, none stated (专栏六 only lists them)" "$(grep '^附表6,' "$T/out" | cut -d, -f5)" ""
+is "sand_areas: nothing stated for the whole register" "$(grep '^附表7,' "$T/out" | cut -d, -f5)" ""
+is "indicators: 15 rows, none stated" "$(grep '^专栏一,' "$T/out" | cut -d, -f5)" ""
+is "mining_permits: 330 stated, in 第一章第一节" "$(grep '^附表11,' "$T/out" | cut -d, -f5,8 | tr -d '\r')" "330,第一章第一节"
+is "national_areas: 749.3 stated in 第四章第三节" "$(grep '^附表1,' "$T/out" | cut -d, -f7,8 | tr -d '\r')" "749.3,第四章第三节"
+run_minreg --lang zh report summary
+is "in Chinese: the clause column" "$(sed -n 3p "$T/out" | grep -c '所述条款')" 1
 done_testing
