@@ -240,7 +240,7 @@ int db_check_version(db *d, mr_err *e)
     }
     if (rc != SQLITE_OK) {
         if (sqlite3_errcode(d->h) == SQLITE_BUSY)
-            err_set(e, EXIT_DB, "%s: locked by another process", d->path);
+            err_set(e, EXIT_DB, _("%s: locked by another process"), d->path);
         else if (strstr(sqlite3_errmsg(d->h), "no such table"))
             err_set(e, EXIT_DB, "%s: an SQLite file, but not a minreg register (no minreg_meta table)",
                     d->path);
