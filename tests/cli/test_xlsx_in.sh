@@ -82,8 +82,8 @@ fails "a bad value: Sheet1!E5" 1 "bad-value.xlsx: Sheet1!E5: 登记面积(平方
     import exploration_permits "$W/bad-value.xlsx" --replace
 run_minreg import exploration_permits "$W/bad-value.xlsx" --replace --skip-bad --rejects "$T/rej.csv"
 is "--skip-bad: the good rows in" "$rc:$(tail -2 "$T/out" | head -1)" "1:change 1 recorded: 2 added, 10 deleted"
-is "... the bad row in the rejects file with its reason" \
-    "$(tail -1 "$T/rej.csv" | tr -d '\r' | sed 's/.*,//')" "line 5: 登记面积(平方公里): must be greater than 0"
+is "... the bad row in the rejects file with its reason, naming the cell as Excel does" \
+    "$(tail -1 "$T/rej.csv" | tr -d '\r' | sed 's/.*,//')" "Sheet1!E5: 登记面积(平方公里): must be greater than 0"
 
 # ---- .xls (FreeXL) ----
 fresh
