@@ -174,6 +174,127 @@ static int run_other(const char *cmdline)
     return rc;
 }
 
+
+/* ---- global options anywhere --------------------------------------------
+ * `minreg show a11 --lang zh` as well as `minreg --lang zh show a11`: the
+ * global options that mean the same to every command (the register, the
+ * language, the characters) are moved in front of the command before
+ * parsing.  Options the browser alone reads stay where they must be; -r
+ * stays after `check`, whose -r is --rules; "--" ends the search. */
+static const struct global_opt {
+    const char *lng;    /* "--file" */
+    char shrt;          /* 'f', or 0 */
+    int arg;            /* takes a value */
+} global_opts[] = {
+    {"--file", 'f', 1}, {"--read-only", 'r', 0}, {"--lang", 0, 1},
+    {"--ascii", 0, 0},  {"--ambiguous", 0, 1},
+};
+
+/* How many elements argv[i] (and its value) take as a global option, or 0. */
+static int global_at(int argc, char **argv, int i, const char *cmd)
+{
+    const char *a = argv[i];
+    for (size_t k = 0; k < sizeof global_opts / sizeof *global_opts; k++) {
+        const struct global_opt *g = &global_opts[k];
+        size_t n = strlen(g->lng);
+        if (strncmp(a, g->lng, n) == 0 && (a[n] == '\0' || (g->arg && a[n] == '=')))
+            return g->arg && a[n] == '\0' ? (i + 1 < argc ? 2 : 0) : 1;
+        if (g->shrt && a[0] == '-' && a[1] == g->shrt && a[2] == '\0' &&
+            !(g->shrt == 'r' && strcmp(cmd, "check") == 0))
+            return g->arg ? (i + 1 < argc ? 2 : 0) : 1;
+    }
+    return 0;
+}
+
+/* The index of the command in argv (past the leading options), or argc. */
+static int command_index(int argc, char **argv)
+{
+    static const char *const valued[] = {"-f", "--file", "--lang", "--ambiguous", "--script",
+                                         "--size", "--today"};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return i + 1;
+        if (a[0] != '-' || !a[1])
+            return i;
+        for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
+            if (strcmp(a, valued[k]) == 0) {
+                i++;
+                break;
+            }
+    }
+    return argc;
+}
+
+/* argv with the global options after the command moved before it. */
+static char **globals_first(int argc, char **argv)
+{
+    char **out = xcalloc((size_t)argc + 1, sizeof *out);
+    int ci = command_index(argc, argv), n = 0;
+    for (int i = 0; i < ci && i < argc; i++)
+        out[n++] = argv[i];
+    if (ci >= argc) {
+        memcpy(out, argv, sizeof *out * (size_t)argc);
+        return out;
+    }
+    int end = argc;
+    for (int i = ci + 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0) {
+            end = i;
+            break;
+        }
+    for (int i = ci + 1; i < end;) {   /* the globals, in their order */
+        int k = global_at(argc, argv, i, argv[ci]);
+        for (int j = 0; j < k; j++)
+            out[n++] = argv[i + j];
+        i += k ? k : 1;
+    }
+    out[n++] = argv[ci];
+    for (int i = ci + 1; i < argc;) {   /* the rest */
+        int k = i < end ? global_at(argc, argv, i, argv[ci]) : 0;
+        if (!k)
+            out[n++] = argv[i];
+        i += k ? k : 1;
+    }
+    return out;
+}
+
+/* Commands whose own parser answers --help (with their whole usage). */
+static int own_help(const char *name)
+{
+    static const char *const own[] = {"show", "check", "report", "freq", "area"};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (strcmp(name, own[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* --help (or -h) among a command's arguments, before any "--". */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+/* A command's help: its usage where it has a long one, else its line of the
+ * command list; then where the global options go. */
+static void command_help(const char *name, FILE *f)
+{
+    const char *u = strcmp(name, "import") == 0   ? cli_import_usage()
+                    : strcmp(name, "export") == 0 ? cli_export_usage()
+                                                  : NULL;
+    if (u)
+        fprintf(f, "%s\n", u);
+    else
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            if (strcmp(commands[i].name, name) == 0)
+                fprintf(f, _("usage: minreg %s — %s\n"), name, _(commands[i].help));
+    fputs(_("Global options (-f FILE, -r, --lang zh|en, --ascii, --ambiguous) may come before or\n"
+            "after the command; see minreg --help.\n"), f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -200,6 +321,8 @@ int main(int argc, char **argv)
     const char *cs = nl_langinfo(CODESET);
     if (!cs || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0))
         setlocale(LC_CTYPE, "C.UTF-8");
+    char **args = globals_first(argc, argv);
+    argv = args;
     while ((o = cli_getopt(argc, argv, "+f:rhV", opts)) != -1) {
         switch (o) {
         case 'f': file = optarg; break;
@@ -253,6 +376,24 @@ int main(int argc, char **argv)
     if (!tui && strcmp(argv[0], "help") == 0) {
         usage(stdout);
         return EXIT_OK;
+    }
+    /* --help needs no register: the commands that answer it themselves
+     * do so while parsing their options, before they touch one */
+    if (!tui && wants_help(argc, argv)) {
+        const struct command *h = NULL;
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            if (strcmp(argv[0], commands[i].name) == 0)
+                h = &commands[i];
+        if (h && own_help(argv[0]) && h->fn) {
+            int rc = h->fn(NULL, argc, argv, &e);
+            if (rc && e.msg[0])
+                cli_error_lines(e.msg, rc == EXIT_USAGE);
+            return rc;
+        }
+        if (h && !own_help(argv[0])) {
+            command_help(argv[0], stdout);
+            return EXIT_OK;
+        }
     }
     if (!tui && strcmp(argv[0], "init") == 0) {
         int rc = cmd_init(argc, argv, &e);

@@ -238,7 +238,11 @@ static void print_end(printer *p, const check_result *res)
             return;
         }
         putchar('\n');
-        printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
+        if (res->infos)
+            printf(_("Errors: %d, warnings: %d, information: %d\n"), res->errors, res->warnings,
+                   res->infos);
+        else
+            printf(_("Errors: %d, warnings: %d\n"), res->errors, res->warnings);
     } else if (p->fmt == FMT_CSV) {
         if (p->n == 0)
             csv_header();

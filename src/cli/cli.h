@@ -109,4 +109,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * for every error.  Never pass a leading ':' in shortopts. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
+/* The import and export commands' usage, in the interface language. */
+const char *cli_import_usage(void);
+const char *cli_export_usage(void);
+
 #endif

@@ -17,7 +17,7 @@
 
 /* ---- import ----------------------------------------------------------------- */
 
-static const char *import_usage(void)
+const char *cli_import_usage(void)
 {
     return _("usage: minreg import TABLE FILE [--replace|--upsert] [--dry-run]\n"
              "         [--skip-bad --rejects FILE] [--encoding utf-8|gb18030|utf-16]\n"
@@ -110,11 +110,11 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
                 return EXIT_USAGE;
             }
             break;
-        default: err_set(e, EXIT_USAGE, "%s", import_usage()); return EXIT_USAGE;
+        default: err_set(e, EXIT_USAGE, "%s", cli_import_usage()); return EXIT_USAGE;
         }
     }
     if (argc - optind != 2 || modes > 1) {
-        err_set(e, EXIT_USAGE, "%s", import_usage());
+        err_set(e, EXIT_USAGE, "%s", cli_import_usage());
         return EXIT_USAGE;
     }
     if (skip_bad != (rejects != NULL)) {
@@ -216,7 +216,7 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
 
 /* ---- export ----------------------------------------------------------------- */
 
-static const char *export_usage(void)
+const char *cli_export_usage(void)
 {
     return _("usage: minreg export TABLE [-o FILE] [--where COL=VALUE]... [--columns A,B]\n"
              "         [--sort COL [--desc]] [--header labels|ids] [--bom]\n"
@@ -292,13 +292,13 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
                 return EXIT_USAGE;
             }
             break;
-        default: err_set(e, EXIT_USAGE, "%s", export_usage()); return EXIT_USAGE;
+        default: err_set(e, EXIT_USAGE, "%s", cli_export_usage()); return EXIT_USAGE;
         }
     }
     /* the format: --format, else the output's name (.xlsx), else CSV */
     int xlsx = format ? strcmp(format, "xlsx") == 0 : (out && export_is_xlsx(out));
     if (argc - optind != (all ? 0 : 1) || (all && (nw || cols || sort))) {
-        err_set(e, EXIT_USAGE, "%s", export_usage());
+        err_set(e, EXIT_USAGE, "%s", cli_export_usage());
         return EXIT_USAGE;
     }
     if (all && !xlsx) {

@@ -138,6 +138,22 @@ int cmd_add(db *d, int argc, char **argv, mr_err *e)
     } else {
         edit_result r;
         edit_add(d, t, (const char *const *)vals, comment, &r, e);
+        if (r.code == EDIT_OK && r.change) {
+            /* the key it made (a 序号 or id the register assigned), to name
+             * the record in the next set or get */
+            mr_err ke = {0};
+            cursor *c = db_select_rowid(d, t, r.rowid, &ke);
+            if (c && cursor_next(c) == 1) {
+                buf k = BUF_INIT, line = BUF_INIT;
+                col_format(&t->cols[t->key_ci], cursor_val(c, t->key_ci), &k);
+                buf_printf(&line, _("added %s %s"), t->id, buf_str(&k));
+                out_safe(stdout, buf_str(&line));
+                putchar('\n');
+                buf_free(&k);
+                buf_free(&line);
+            }
+            cursor_free(c);
+        }
         rc = report(&r, e);
         edit_result_free(&r);
     }

@@ -451,6 +451,21 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
     tt_print(tt, stdout, 0);
     tt_free(tt);
 
+    /* Where the row comes from: the register's clause of the plan, the notes
+     * of its transcription about it, and what the plan states about it. */
+    char *src[80];
+    int si = table_col(t, "seq");
+    int nsrc = schema_row_sources(s, t, cursor_val(c, t->key_ci), si >= 0 ? cursor_val(c, si) : NULL,
+                                  src, 80);
+    printf("\n%s\n", _("Source:"));
+    for (int i = 0; i < nsrc; i++) {
+        buf_reset(&b);
+        buf_printf(&b, "  %s", src[i]);
+        out_safe(stdout, buf_str(&b));
+        putchar('\n');
+        free(src[i]);
+    }
+
     /* Links out: each names the row it points at. */
     link_out *lo;
     int nlo = links_out_get(d, t, c, &lo);

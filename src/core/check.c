@@ -144,22 +144,25 @@ const check_rule check_rules[] = {
      rule_renewal, 0, ""},
 
     /* ---- 2025 targets ---- */
-    {"R-TARGET-MINES", SEV_WARNING, "专栏一；第三章第二节",
-     "矿山数量不超过规划目标（320 个）", "The number of mines is within the target (320)",
+    {"R-TARGET-MINES", SEV_INFO, "专栏一；第三章第二节",
+     "矿山数量与 2025 年规划目标（320 个）对照", "The number of mines beside the 2025 target (320)",
      rule_target_mines, 0, "indicators"},
-    {"R-TARGET-SHARE", SEV_WARNING, "专栏一；第六章第二节三",
-     "大中型矿山比例达到规划目标（12%）", "Large and medium mines reach the target share (12%)",
+    {"R-TARGET-SHARE", SEV_INFO, "专栏一；第六章第二节三",
+     "大中型矿山比例与 2025 年规划目标（12%）对照", "The share of large and medium mines beside the 2025 target (12%)",
      rule_target_share, 0, "indicators"},
 };
 const int ncheck_rules = sizeof check_rules / sizeof *check_rules;
 
 const char *check_rule_desc(const check_rule *r) { return i18n_is_zh() ? r->desc_zh : r->desc_en; }
 
-const char *check_severity_id(check_severity s) { return s == SEV_ERROR ? "error" : "warning"; }
+const char *check_severity_id(check_severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
+}
 
 const char *check_severity_name(check_severity s)
 {
-    return s == SEV_ERROR ? _("error") : _("warning");
+    return s == SEV_ERROR ? _("error") : s == SEV_WARNING ? _("warning") : _("info");
 }
 
 const check_rule *check_rule_find(const char *id)
@@ -238,8 +241,10 @@ void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, c
     f->msg = b.s ? buf_steal(&b) : xstrdup("");
     if (r->sev == SEV_ERROR)
         res->errors++;
-    else
+    else if (r->sev == SEV_WARNING)
         res->warnings++;
+    else
+        res->infos++;
     if (f == &one) {
         c->o->emit(c->o->emit_arg, f);
         free(one.key);

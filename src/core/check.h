@@ -15,7 +15,9 @@
 #include "db.h"
 #include "err.h"
 
-typedef enum check_severity { SEV_ERROR, SEV_WARNING } check_severity;
+/* SEV_INFO: a figure shown beside another for a reader (the base year
+ * beside the 2025 target), not a fault; it never changes the exit status. */
+typedef enum check_severity { SEV_ERROR, SEV_WARNING, SEV_INFO } check_severity;
 
 typedef struct check_ctx check_ctx;
 typedef struct check_rule check_rule;
@@ -35,8 +37,8 @@ extern const check_rule check_rules[];
 extern const int ncheck_rules;
 
 const char *check_rule_desc(const check_rule *r);        /* interface language */
-const char *check_severity_name(check_severity s);       /* "error"/"错误" */
-const char *check_severity_id(check_severity s);         /* "error"/"warning" */
+const char *check_severity_name(check_severity s);       /* "error"/"错误", "info"/"提示" */
+const char *check_severity_id(check_severity s);         /* "error"/"warning"/"info" */
 const check_rule *check_rule_find(const char *id);
 
 typedef struct finding {
@@ -53,7 +55,7 @@ typedef struct finding {
 typedef struct check_result {
     finding *f;
     int n, cap;
-    int errors, warnings;
+    int errors, warnings, infos;
 } check_result;
 
 typedef void (*check_emit_fn)(void *arg, const finding *f);

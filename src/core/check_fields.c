@@ -183,14 +183,47 @@ void check_fields_free(check_ctx *c)
 /* A stated total resolved against the schema, with the rows it covers. */
 typedef struct tot {
     const total *x;
-    const table *t;
-    db_filter f;
+    const table *t, *t2;    /* t2: the register counted with t (with_tbl), or NULL */
+    db_filter f, f2;
     int nf;
-    int ci;             /* summed column, for sums */
-    int64_t rows;
+    int ci;             /* summed column, for sums; counted column, for distinct counts */
+    int64_t rows;       /* rows of t (and t2) */
     const total *count; /* the count stated for the same rows, if any */
     char scope[256];    /* "所在行政区 = 振安区: " or "" */
+    char pat[256];      /* where_val a|b as a pattern */
 } tot;
+
+/* The filter where_col = where_val on t (a|b: either); 0 when t has no such column. */
+static int tot_filter(const total *x, const table *t, db_filter *f, char *pat, size_t npat)
+{
+    f->ci = table_col(t, x->where_col);
+    if (f->ci < 0)
+        return 0;
+    if (strchr(x->where_val, '|')) {
+        /* the values are the schema's words, no pattern syntax in them */
+        snprintf(pat, npat, "^(%s)$", x->where_val);
+        f->value = pat;
+        f->op = DBF_RX;
+    } else {
+        f->value = x->where_val;
+        f->op = DBF_EQ;
+    }
+    return 1;
+}
+
+/* "省级以上": the values of a|b in words: "部级或省级" */
+static void alt_words(const char *v, char *out, size_t n)
+{
+    buf b = BUF_INIT;
+    for (const char *p = v; *p; p++) {
+        if (*p == '|')
+            buf_puts(&b, i18n_is_zh() ? "或" : " or ");
+        else
+            buf_putc(&b, *p);
+    }
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_free(&b);
+}
 
 /* Resolve x; 0 when it is not about a register asked for (or not in the schema). */
 static int tot_get(check_ctx *c, const total *x, tot *o)
@@ -200,47 +233,80 @@ static int tot_get(check_ctx *c, const total *x, tot *o)
     o->t = ctx_table(c, x->tbl);
     if (!o->t || !ctx_wants(c, o->t, NULL))
         return 0;
+    if (x->with_tbl && *x->with_tbl && !(o->t2 = ctx_table(c, x->with_tbl)))
+        return 0;
     if (*x->where_col) {
-        o->f.ci = table_col(o->t, x->where_col);
-        o->f.value = x->where_val;
-        if (o->f.ci < 0)
+        if (!tot_filter(x, o->t, &o->f, o->pat, sizeof o->pat) ||
+            (o->t2 && !tot_filter(x, o->t2, &o->f2, o->pat, sizeof o->pat)))
             return 0;
         o->nf = 1;
+        char words[200];
+        alt_words(x->where_val, words, sizeof words);
         snprintf(o->scope, sizeof o->scope, i18n_is_zh() ? "%s = %s：" : "%s = %s: ",
-                 o->t->cols[o->f.ci].label, x->where_val);
+                 o->t->cols[o->f.ci].label, words);
     }
     o->ci = *x->col ? table_col(o->t, x->col) : -1;
-    if (strcmp(x->measure, "sum") == 0 && o->ci < 0)
+    if (*x->col && (o->ci < 0 || (o->t2 && table_col(o->t2, x->col) < 0)))
         return 0;
-    if (db_count(c->d, o->t, &o->f, o->nf, &o->rows, NULL) < 0) {
+    int64_t r2 = 0;
+    if (db_count(c->d, o->t, &o->f, o->nf, &o->rows, NULL) < 0 ||
+        (o->t2 && db_count(c->d, o->t2, &o->f2, o->nf, &r2, NULL) < 0)) {
         ctx_fail(c, o->t, "count");
         return 0;
     }
+    o->rows += r2;
     for (int i = 0; i < c->s->ntotals; i++) {
         const total *y = &c->s->totals[i];
-        if (strcmp(y->measure, "count") == 0 && strcmp(y->tbl, x->tbl) == 0 &&
-            strcmp(y->where_col, x->where_col) == 0 && strcmp(y->where_val, x->where_val) == 0)
+        if (strcmp(y->measure, "count") == 0 && strcmp(y->tbl, x->tbl) == 0 && !*y->col &&
+            !*y->with_tbl && strcmp(y->where_col, x->where_col) == 0 &&
+            strcmp(y->where_val, x->where_val) == 0)
             o->count = y;
     }
     return 1;
 }
 
+/* "the plan states 51 个" or, for a figure only its table lists, "the
+ * plan's table lists 26 个" (both registers named when two count). */
+static const char *says(const tot *o, char *out, size_t n)
+{
+    char v[40];
+    plan_num(o->x->value, v);
+    if (total_is_stated(o->x))
+        snprintf(out, n, _("the plan states %s %s"), v, o->x->unit);
+    else
+        snprintf(out, n, _("the plan's table lists %s %s"), v, o->x->unit);
+    return out;
+}
+
+/* The registers behind o: "采矿权 + 探矿权: " when two count together. */
+static const char *regs(const tot *o, char *out, size_t n)
+{
+    if (!o->t2)
+        *out = '\0';
+    else if (i18n_is_zh())
+        snprintf(out, n, "%s + %s：", o->t->title, o->t2->title);
+    else
+        snprintf(out, n, "%s + %s: ", o->t->id, o->t2->id);
+    return out;
+}
+
 void rule_total_rows(check_ctx *c, const check_rule *r)
 {
-    char n1[40];
+    char n1[40], sy[160], rg[400];
     for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
         tot o;
         if (!tot_get(c, &c->s->totals[i], &o))
             continue;
         const total *x = o.x;
+        regs(&o, rg, sizeof rg);
         if (strcmp(x->measure, "count") == 0 && o.rows == 0 && x->value > 0)
-            ctx_add(c, r, o.t, -1, NULL, -1, NULL, x->source,
-                    _("%srows not entered: the plan states %s %s, the register holds none"), o.scope,
-                    plan_num(x->value, n1), x->unit);
-        else if (strcmp(x->measure, "count") == 0 && (double)o.rows < x->value)
-            ctx_add(c, r, o.t, -1, NULL, -1, NULL, x->source,
-                    _("%srows not entered: the plan states %s %s, the register holds %lld"), o.scope,
-                    plan_num(x->value, n1), x->unit, (long long)o.rows);
+            ctx_add(c, r, o.t, -1, NULL, o.ci, o.t2, x->source,
+                    _("%s%srows not entered: %s, the register holds none"), rg, o.scope,
+                    says(&o, sy, sizeof sy));
+        else if (strcmp(x->measure, "count") == 0 && !*x->col && (double)o.rows < x->value)
+            ctx_add(c, r, o.t, -1, NULL, -1, o.t2, x->source,
+                    _("%s%srows not entered: %s, the register holds %lld"), rg, o.scope,
+                    says(&o, sy, sizeof sy), (long long)o.rows);
         else if (strcmp(x->measure, "sum") == 0 && o.rows == 0 && !o.count)
             ctx_add(c, r, o.t, -1, NULL, o.ci, NULL, x->source,
                     _("%srows not entered: the plan states a total %s of %s %s, "
@@ -249,17 +315,73 @@ void rule_total_rows(check_ctx *c, const check_rule *r)
     }
 }
 
+/* The distinct items of column col over the rows of t matching f (nf 0 or 1),
+ * added to the set v (n of them; items of a list apart). */
+static int distinct_items(check_ctx *c, const table *t, const db_filter *f, int nf, const char *col,
+                          char ***v, int *n)
+{
+    int ci = table_col(t, col);
+    cursor *cur = db_select(c->d, t, f, nf, -1, 0, -1, c->e);
+    if (!cur)
+        return -1;
+    int got;
+    while ((got = cursor_next(cur)) == 1) {
+        const char *val = cursor_val(cur, ci);
+        if (!val || !*val)
+            continue;
+        char *items = xstrdup(val), *save = NULL;
+        for (char *it = t->cols[ci].multi ? strtok_r(items, ";", &save) : items; it;
+             it = t->cols[ci].multi ? strtok_r(NULL, ";", &save) : NULL) {
+            int k;
+            for (k = 0; k < *n && strcmp((*v)[k], it) != 0; k++)
+                ;
+            if (k == *n) {
+                *v = xrealloc(*v, sizeof **v * (size_t)(*n + 1));
+                (*v)[(*n)++] = xstrdup(it);
+            }
+        }
+        free(items);
+    }
+    cursor_free(cur);
+    return got < 0 ? -1 : 0;
+}
+
+/* A count of distinct items (金矿, 地热, 花岗岩: "3 个矿产种类"). */
+static void total_distinct(check_ctx *c, const check_rule *r, const tot *o)
+{
+    char **v = NULL, n1[40], rg[400];
+    int n = 0;
+    if (distinct_items(c, o->t, &o->f, o->nf, o->x->col, &v, &n) < 0 ||
+        (o->t2 && distinct_items(c, o->t2, &o->f2, o->nf, o->x->col, &v, &n) < 0))
+        ctx_fail(c, o->t, "distinct");
+    else if (o->rows > 0 && (double)n != o->x->value) {
+        buf list = BUF_INIT;
+        for (int k = 0; k < n; k++)
+            buf_printf(&list, "%s%s", k ? (i18n_is_zh() ? "、" : ", ") : "", v[k]);
+        ctx_add(c, r, o->t, -1, NULL, o->ci, o->t2, o->x->source,
+                _("%s%s%s: %d different (%s), the plan states %s (%s)"), regs(o, rg, sizeof rg),
+                o->scope, o->t->cols[o->ci].label, n, buf_str(&list), plan_num(o->x->value, n1),
+                o->x->note);
+        buf_free(&list);
+    }
+    for (int k = 0; k < n; k++)
+        free(v[k]);
+    free(v);
+}
+
 void rule_total_count(check_ctx *c, const check_rule *r)
 {
-    char n1[40];
+    char sy[160], rg[400];
     for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
         tot o;
         if (!tot_get(c, &c->s->totals[i], &o) || strcmp(o.x->measure, "count") != 0)
             continue;
-        if ((double)o.rows > o.x->value)
-            ctx_add(c, r, o.t, -1, NULL, -1, NULL, o.x->source,
-                    _("%sthe register holds %lld rows, the plan states %s %s"), o.scope,
-                    (long long)o.rows, plan_num(o.x->value, n1), o.x->unit);
+        if (*o.x->col)
+            total_distinct(c, r, &o);
+        else if ((double)o.rows > o.x->value)
+            ctx_add(c, r, o.t, -1, NULL, -1, o.t2, o.x->source,
+                    _("%s%sthe register holds %lld rows, %s"), regs(&o, rg, sizeof rg), o.scope,
+                    (long long)o.rows, says(&o, sy, sizeof sy));
     }
 }
 
@@ -268,7 +390,7 @@ void rule_total_sum(check_ctx *c, const check_rule *r)
     char n1[40], n2[40];
     for (int i = 0; i < c->s->ntotals && !c->failed; i++) {
         tot o;
-        if (!tot_get(c, &c->s->totals[i], &o) || strcmp(o.x->measure, "sum") != 0)
+        if (!tot_get(c, &c->s->totals[i], &o) || strcmp(o.x->measure, "sum") != 0 || o.t2)
             continue;
         /* no rows, or fewer than the plan counts: R-TOTAL-ROWS says so */
         if (o.rows == 0 || (o.count && (double)o.rows < o.count->value))

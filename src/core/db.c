@@ -603,10 +603,12 @@ int db_begin(db *d, mr_err *e)
     d->interrupted = 0;
     if (sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY && d->busy_cancelled)
-            err_set(e, EXIT_DB, "%s: stopped waiting for another clerk's write; nothing was written",
+            err_set(e, EXIT_DB, _("%s: stopped waiting for another clerk's write; nothing was written"),
                     d->path);
         else if ((sqlite3_errcode(d->h) & 0xff) == SQLITE_BUSY)
-            err_set(e, EXIT_DB, "%s: another clerk's write held the register for over %d s; nothing was written, try again",
+            err_set(e, EXIT_DB,
+                    _("%s: another clerk's write held the register for over %d s; nothing was "
+                      "written, try again"),
                     d->path, DB_BUSY_TIMEOUT_MS / 1000);
         else
             db_error(d, e, "cannot start a write");

@@ -226,7 +226,7 @@ int db_load_schema(db *d, mr_err *e)
     }
     sqlite3_finalize(st);
 
-    q = "SELECT tbl, measure, col, where_col, where_val, value, unit, source, note"
+    q = "SELECT tbl, measure, col, where_col, where_val, value, unit, source, note, kind, with_tbl"
         " FROM minreg_totals ORDER BY rowid";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
         goto sqlerr;
@@ -237,6 +237,7 @@ int db_load_schema(db *d, mr_err *e)
         x->where_col = col_dup(st, 3); x->where_val = col_dup(st, 4);
         x->value = sqlite3_column_double(st, 5);
         x->unit = col_dup(st, 6); x->source = col_dup(st, 7); x->note = col_dup(st, 8);
+        x->kind = col_dup(st, 9); x->with_tbl = col_dup(st, 10);
         if (s->ntotals > META_MAX_TOTALS) {
             meta_refuse(d, e, "", "", _("stated totals"), s->ntotals, META_MAX_TOTALS);
             sqlite3_finalize(st);
@@ -246,6 +247,22 @@ int db_load_schema(db *d, mr_err *e)
     sqlite3_finalize(st);
     if (load_life(d, s) < 0)
         goto sqlerr;
+
+    q = "SELECT tbl, note FROM minreg_sources ORDER BY tbl, ord";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        goto sqlerr;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        s->notes = xrealloc(s->notes, sizeof *s->notes * (size_t)(s->nnotes + 1));
+        source_note *n = &s->notes[s->nnotes++];
+        n->tbl = col_dup(st, 0);
+        n->note = col_dup(st, 1);
+        if (s->nnotes > META_MAX_TOTALS) {
+            meta_refuse(d, e, "", "", _("source notes"), s->nnotes, META_MAX_TOTALS);
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
     schema_resolve(s);
     for (int i = 0; i < s->ntables; i++)
         if (s->tables[i].key_ci < 0 || s->tables[i].label_ci < 0) {
@@ -275,7 +292,7 @@ int db_check_version(db *d, mr_err *e)
     }
     if (rc != SQLITE_OK) {
         if (sqlite3_errcode(d->h) == SQLITE_BUSY)
-            err_set(e, EXIT_DB, "%s: locked by another process", d->path);
+            err_set(e, EXIT_DB, _("%s: locked by another process"), d->path);
         else if (strstr(sqlite3_errmsg(d->h), "no such table"))
             err_set(e, EXIT_DB, "%s: an SQLite file, but not a minreg register (no minreg_meta table)",
                     d->path);

@@ -11,7 +11,8 @@
  * beside schema.sql, read from paths_datadir() as schema.sql is): v2.sql
  * adds the tables of runs; v3.sql follows to_v3 below, the one step that
  * must be generic over the registers a file has and so is C that copies
- * schema.sql's DDL.
+ * schema.sql's DDL.  v6.sql is the block of schema.sql that made schema 6
+ * (stated totals told from table counts, minreg_sources), run as it is.
  */
 #include "db_int.h"
 
@@ -459,8 +460,9 @@ int db_migrate(db *d, int version, mr_err *e)
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
                            (version != 4 || to_v5(d->h, &why) == 0) &&
-                           (version != 5 || to_v6_step(d->h, &why) == 0) &&
-                           run_step_sql(d->h, version + 1, &why) == 0
+                           run_step_sql(d->h, version + 1, &why) == 0 &&
+                           /* after v6.sql: its exact ALTERs come first */
+                           (version != 5 || to_v6_step(d->h, &why) == 0)
                      : (buf_puts(&why, "no migration known"), 0);
         if (ok) {
             buf_printf(&b, "UPDATE minreg_meta SET value = '%d' WHERE key = 'schema_version'; COMMIT",

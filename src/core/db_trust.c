@@ -196,7 +196,7 @@ static const char *skip_space(const char *p)
     }
 }
 
-/* Run the statements of sql that make the schema — its CREATEs, and the
+/* Run the statements of sql that make the schema — its CREATEs and ALTERs, and the
  * schema_version row — leaving out the hundreds of rows describing the
  * registers, which the comparison does not need (a few ms on every open).
  * *msg: SQLite's error, to sqlite3_free. */
@@ -206,6 +206,7 @@ static int run_ddl(sqlite3 *h, const char *sql, char **msg)
         sqlite3_stmt *st = NULL;
         const char *tail = NULL;
         int wanted = sqlite3_strnicmp(p, "CREATE", 6) == 0 ||
+                     sqlite3_strnicmp(p, "ALTER", 5) == 0 ||
                      sqlite3_strnicmp(p, "INSERT INTO minreg_meta", 23) == 0;
         if (!wanted && sqlite3_strnicmp(p, "INSERT", 6) == 0) {
             /* not even prepared: to its ';', past literals and comments */

@@ -131,7 +131,13 @@ static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int 
 {
     im->r->bad_rows++;
     buf_reset(&im->reason);
-    buf_printf(&im->reason, _("line %ld: "), line);
+    /* a workbook's reasons name each cell as Excel does (Sheet1!E5), a
+     * text file's the line */
+    const char *sheet = im->r->sheet;
+    if (sheet && row_msg)
+        buf_printf(&im->reason, "%s!%ld: ", sheet, line);
+    else if (!sheet)
+        buf_printf(&im->reason, _("line %ld: "), line);
     if (row_msg) {
         import_problem(im, line, -1, NULL, row_msg);
         buf_puts(&im->reason, row_msg);
@@ -145,8 +151,17 @@ static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int 
             import_problem(im, line, iss[i].ci, val, iss[i].msg);
         else
             im->r->nproblems++;
-        if (i < ROW_ISSUES)
-            buf_printf(&im->reason, "%s%s", i ? "; " : "", iss[i].msg);
+        if (i >= ROW_ISSUES)
+            continue;
+        buf_puts(&im->reason, i || row_msg ? "; " : "");
+        if (sheet) {
+            char col[4] = "";
+            int field = iss[i].ci >= 0 && im->colpos ? im->colpos[iss[i].ci] : -1;
+            if (field >= 0)
+                wb_col_name(im->r->col0 + field, col);
+            buf_printf(&im->reason, "%s!%s%ld: ", sheet, col, line);
+        }
+        buf_puts(&im->reason, iss[i].msg);
     }
     if (im->rej && f)
         reject_row(im, f, nf);

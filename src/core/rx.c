@@ -1,5 +1,6 @@
 /* rx.c — PCRE2 wrapper (see rx.h). */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "config.h"
 #include "rx.h"
 
 #include <pcre2.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "text.h"
 
 #define MATCH_LIMIT 1000000
@@ -276,6 +278,38 @@ int rx_may_match_parts(const rx *r, const char *const *s, const size_t *n, int n
 
 int rx_has_literal(const rx *r) { return r->nlit > 0; }
 
+
+/* PCRE2's own messages are English; those a clerk's typo meets, in the
+ * interface language (the rest as PCRE2 words them). */
+static const char *const pcre_words[] = {
+    N_("missing closing parenthesis"),
+    N_("unmatched closing parenthesis"),
+    N_("missing terminating ] for character class"),
+    N_("quantifier does not follow a repeatable item"),
+    N_("numbers out of order in {} quantifier"),
+    N_("\\ at end of pattern"),
+    N_("\\c at end of pattern"),
+    N_("number too big in {} quantifier"),
+    N_("range out of order in character class"),
+    N_("unrecognized character after (? or (?-"),
+    N_("unknown property after \\P or \\p"),
+    N_("syntax error in subpattern name (missing terminator?)"),
+    N_("two named subpatterns have the same name (PCRE2_DUPNAMES not set)"),
+    N_("lookbehind assertion is not fixed length"),
+    N_("\\k is not followed by a braced, angle-bracketed, or quoted name"),
+    N_("match limit exceeded"),
+    N_("matching depth limit exceeded"),
+};
+
+static const char *pcre_message(int code, PCRE2_UCHAR *msg, size_t n)
+{
+    pcre2_get_error_message(code, msg, n);
+    for (size_t i = 0; i < sizeof pcre_words / sizeof *pcre_words; i++)
+        if (strcmp((const char *)msg, pcre_words[i]) == 0)
+            return _(pcre_words[i]);
+    return (const char *)msg;
+}
+
 rx *rx_compile(const char *pattern, int flags, mr_err *e)
 {
     /* MATCH_INVALID_UTF: a register may hold invalid UTF-8 (a file written
@@ -292,9 +326,8 @@ rx *rx_compile(const char *pattern, int flags, mr_err *e)
                                      &off, NULL);
     if (!code) {
         PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(errcode, msg, sizeof msg);
-        err_set(e, EXIT_USAGE, "bad pattern '%s' at offset %zu: %s", pattern, (size_t)off,
-                (const char *)msg);
+        err_set(e, EXIT_USAGE, _("bad pattern '%s' at offset %zu: %s"), pattern, (size_t)off,
+                pcre_message(errcode, msg, sizeof msg));
         return NULL;
     }
     /* JIT, falling back to the interpreter if unavailable.  MINREG_NO_JIT
@@ -328,11 +361,11 @@ int rx_search(rx *r, const char *s, size_t n, size_t *so, size_t *eo, mr_err *e)
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(rc, msg, sizeof msg);
+    const char *why = pcre_message(rc, msg, sizeof msg);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
-        err_set(e, EXIT_NOTFOUND, "pattern stopped: too much backtracking (%s)", (const char *)msg);
+        err_set(e, EXIT_NOTFOUND, _("pattern stopped: too much backtracking (%s)"), why);
     else
-        err_set(e, EXIT_NOTFOUND, "pattern match failed: %s", (const char *)msg);
+        err_set(e, EXIT_NOTFOUND, _("pattern match failed: %s"), why);
     return -1;
 }
 

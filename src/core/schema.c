@@ -1,9 +1,13 @@
 /* schema.c — lookups over the register description (see schema.h). */
+#include "config.h"
 #include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>   /* strcasecmp */
+#include <stdio.h>
+
+#include "i18n.h"
 
 static const char *const type_names[] = {"text", "int", "dec", "date", "year"};
 
@@ -172,6 +176,7 @@ void schema_free(schema *s)
         total *x = &s->totals[i];
         free(x->tbl); free(x->measure); free(x->col); free(x->where_col);
         free(x->where_val); free(x->unit); free(x->source); free(x->note);
+        free(x->kind); free(x->with_tbl);
     }
     free(s->totals);
     for (int i = 0; i < s->nevtypes; i++) {
@@ -180,7 +185,69 @@ void schema_free(schema *s)
         free(x->note);
     }
     free(s->evtypes);
+
+    for (int i = 0; i < s->nnotes; i++) {
+        free(s->notes[i].tbl);
+        free(s->notes[i].note);
+    }
+    free(s->notes);
     memset(s, 0, sizeof *s);
+}
+
+int total_is_stated(const total *x) { return !x->kind || strcmp(x->kind, "table") != 0; }
+
+/* Does note name 序号N for a number other than seq (NULL: any number)? 1 it
+ * names seq, -1 another one, 0 none. */
+static int note_names(const char *note, const char *seq)
+{
+    static const char mark[] = "序号";
+    int other = 0;
+    for (const char *p = strstr(note, mark); p; p = strstr(p + 1, mark)) {
+        const char *q = p + strlen(mark);
+        size_t n = strspn(q, "0123456789");
+        if (!n)
+            continue;
+        if (seq && strlen(seq) == n && strncmp(q, seq, n) == 0)
+            return 1;
+        other = 1;
+    }
+    return other ? -1 : 0;
+}
+
+int schema_notes(const schema *s, const table *t, const char *seq, const char **out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < s->nnotes && n < max; i++) {
+        if (strcmp(s->notes[i].tbl, t->id) != 0)
+            continue;
+        int named = note_names(s->notes[i].note, seq && *seq ? seq : NULL);
+        if (named >= 0)
+            out[n++] = s->notes[i].note;
+    }
+    return n;
+}
+
+int schema_row_sources(const schema *s, const table *t, const char *key, const char *seq,
+                       char **out, int max)
+{
+    const char *notes[64];
+    int nn = schema_notes(s, t, seq, notes, 64), n = 0;
+    char line[1024];
+    /* the register's clause, unless its first note says it already */
+    if (n < max && (!nn || strncmp(notes[0], "来源", strlen("来源")) != 0))
+        out[n++] = xstrdup(t->source);
+    for (int i = 0; i < nn && n < max; i++)
+        out[n++] = xstrdup(notes[i]);
+    /* figures the plan's text states about this very row */
+    for (int i = 0; key && i < s->ntotals && n < max; i++) {
+        const total *x = &s->totals[i];
+        if (strcmp(x->tbl, t->id) != 0 || strcmp(x->where_col, t->cols[t->key_ci].id) != 0 ||
+            strcmp(x->where_val, key) != 0 || !total_is_stated(x))
+            continue;
+        snprintf(line, sizeof line, _("stated (%s): %s"), x->source, x->note);
+        out[n++] = xstrdup(line);
+    }
+    return n;
 }
 
 int table_role(const table *t, const char *role)

@@ -38,6 +38,8 @@ typedef struct table {
 
 typedef struct total {
     char *tbl, *measure, *col, *where_col, *where_val, *unit, *source, *note;
+    char *kind;         /* "text": the plan states it; "table": rows a table of it lists */
+    char *with_tbl;     /* a second register counted with tbl ("" none) */
     double value;
 } total;
 
@@ -47,6 +49,14 @@ typedef struct event_type {
     int ord, live, first, days;
 } event_type;
 
+/* Does the plan's text state x (not only list as many rows)? */
+int total_is_stated(const total *x);
+
+/* A seed file's note (minreg_sources): "来源: ..." or a transcription note. */
+typedef struct source_note {
+    char *tbl, *note;
+} source_note;
+
 typedef struct schema {
     int version;
     event_type *evtypes;
@@ -55,6 +65,8 @@ typedef struct schema {
     int ntables;
     total *totals;
     int ntotals;
+    source_note *notes;
+    int nnotes;
 } schema;
 
 /* Find a register by id, alias (a2), appendix (附表2, 附表 2, 专栏一) or its
@@ -88,5 +100,17 @@ int col_type_parse(const char *s, col_type *t);
 
 void schema_resolve(schema *s);   /* fill index fields after loading */
 void schema_free(schema *s);
+
+/* The seed notes about a row of t whose 序号 is seq (NULL: the register's
+ * own): the register's general notes and those naming 序号seq, in order, at
+ * most max into out (strings the schema owns).  Returns how many. */
+int schema_notes(const schema *s, const table *t, const char *seq, const char **out, int max);
+
+/* A row's source, as lines to show on its record: the register's clause
+ * (or the seed's 来源 note), the notes about the row (schema_notes), and the
+ * figures the plan states about the row whose key is key.  At most max
+ * lines into out, each to free.  Returns how many. */
+int schema_row_sources(const schema *s, const table *t, const char *key, const char *seq,
+                       char **out, int max);
 
 #endif

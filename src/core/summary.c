@@ -18,8 +18,9 @@ static const total *stated(const schema *s, const table *t, const char *measure,
 {
     for (int i = 0; i < s->ntotals; i++) {
         const total *x = &s->totals[i];
+        /* only what the plan states: not the rows its own table lists */
         if (strcmp(x->tbl, t->id) == 0 && strcmp(x->measure, measure) == 0 &&
-            strcmp(x->col, col) == 0 && !*x->where_col)
+            strcmp(x->col, col) == 0 && !*x->where_col && !*x->with_tbl && total_is_stated(x))
             return x;
     }
     return NULL;

@@ -43,20 +43,28 @@ static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->
 
 static void registers(const summary *sm, sum_section *s)
 {
-    static const int right[] = {0, 0, 0, 1, 1, 1, 1};
-    char n[40], c[40], a[40], sa[40];
+    /* the title before the figures, the register's id (for the command
+     * line) last: a narrow screen cuts the id, not the title (#20) */
+    static const int right[] = {0, 0, 1, 1, 1, 1, 0, 0};
+    char n[40], c[40], a[40], sa[40], cl[200];
     s->title = _("Registers");
-    s->ncols = 7;
+    s->ncols = 8;
     s->right = right;
-    line_add(s, (const char *[]){_("Appendix"), _("Register"), _("Title"), _("Rows"), _("Stated"),
-                                 _("Area (km²)"), _("Stated area")});
+    line_add(s, (const char *[]){_("Appendix"), _("Title"), _("Rows"), _("Stated"), _("Area (km²)"),
+                                 _("Stated area"), _("Stated in"), _("Register")});
     for (int i = 0; i < sm->nregs; i++) {
         const sum_reg *r = &sm->regs[i];
         int sc = r->aci >= 0 ? r->t->cols[r->aci].scale : -1;
         snprintf(n, sizeof n, "%lld", (long long)r->rows);
+        /* the clause of what is stated: once when count and area share it */
+        if (r->count && r->sum && strcmp(r->count->source, r->sum->source) != 0)
+            snprintf(cl, sizeof cl, "%s；%s", r->count->source, r->sum->source);
+        else
+            snprintf(cl, sizeof cl, "%s", r->count ? r->count->source : r->sum ? r->sum->source : "");
         sum_line *l = line_add(s, (const char *[]){
-            r->t->appendix, r->t->id, ttitle(r->t), n, r->count ? plan_num(r->count->value, c) : NULL,
-            r->aci >= 0 ? num(r->area, sc, a) : NULL, r->sum ? plan_num(r->sum->value, sa) : NULL});
+            r->t->appendix, ttitle(r->t), n, r->count ? plan_num(r->count->value, c) : NULL,
+            r->aci >= 0 ? num(r->area, sc, a) : NULL, r->sum ? plan_num(r->sum->value, sa) : NULL, cl,
+            r->t->id});
         l->t = r->t;
     }
 }
@@ -76,7 +84,7 @@ static void groups(const sum_group *g, int ng, const char *title, const char *wh
             const sum_row *r = k < g[i].n ? &g[i].r[k] : NULL;
             snprintf(n, sizeof n, "%lld", (long long)(r ? r->rows : g[i].rows));
             sum_line *l = line_add(s, (const char *[]){
-                k == 0 || repeat ? g[i].t->id : NULL,
+                k == 0 || repeat ? ttitle(g[i].t) : NULL,   /* a title, as a person reads it */
                 !r ? _("Total") : r->key ? r->key : _("(not given)"), n,
                 num(r ? r->area : g[i].area, sc, a)});
             l->t = g[i].t;

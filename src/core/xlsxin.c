@@ -795,6 +795,13 @@ wb *wb_open_xlsx(const char *path, mr_err *e)
 {
     int ze = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* libxlsxwriter's (minizip's) local headers leave sizes to a data
+     * descriptor, which ZIP_CHECKCONS calls inconsistent: Excel and openpyxl
+     * read such files, and so must minreg read its own exports.  The
+     * central directory is then trusted; each part's CRC is still checked
+     * as it is read, and its uncompressed size bounded as always. */
+    if (!z && ze == ZIP_ER_INCONS)
+        z = zip_open(path, ZIP_RDONLY, &ze);
     wb *w = xcalloc(1, sizeof *w);
     w->path = xstrdup(path);
     w->kind = "xlsx";

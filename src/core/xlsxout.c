@@ -15,7 +15,9 @@
  * are text cells (a code of digits stays a code; "=x" is text, never a
  * formula), numbers are numbers with the decimals the schema's scale gives
  * (199.8790), dates are Excel dates.  A register the plan states a total for
- * (minreg_totals, a sum over all its rows) ends with a 合计 row.
+ * (minreg_totals, a sum over all its rows) ends with a 合计 row, and one the
+ * plan states per value of a column (the quotas' 合计 per mineral) with one
+ * 合计 row per value.
  */
 #include "config.h"
 #include "export.h"
@@ -293,6 +295,54 @@ static int totalled(const schema *s, const table *t, int ci)
     return 0;
 }
 
+/* A total the plan states for the rows of one value of a column (第六章第一节's
+ * 开采控制量 合计 per mineral): its place in the exported columns and the
+ * sum of the rows written. */
+typedef struct group_total {
+    const total *x;
+    int gi, si;         /* exported column of where_col, of the summed column */
+    double sum;
+} group_total;
+
+static int group_totals(const schema *s, const table *t, const int *cis, int nc, group_total **out)
+{
+    int n = 0;
+    *out = NULL;
+    for (int i = 0; i < s->ntotals; i++) {
+        const total *tt = &s->totals[i];
+        if (strcmp(tt->tbl, t->id) != 0 || strcmp(tt->measure, "sum") != 0 || !*tt->where_col ||
+            *tt->with_tbl || strchr(tt->where_val, '|') || !total_is_stated(tt))
+            continue;
+        int gi = -1, si = -1;
+        for (int k = 0; k < nc; k++) {
+            if (strcmp(t->cols[cis[k]].id, tt->where_col) == 0)
+                gi = k;
+            if (strcmp(t->cols[cis[k]].id, tt->col) == 0)
+                si = k;
+        }
+        /* a total about one row (CS21060000001's area) is no 合计 row */
+        if (gi < 0 || si < 0 || cis[gi] == t->key_ci)
+            continue;
+        *out = xrealloc(*out, sizeof **out * (size_t)(n + 1));
+        (*out)[n++] = (group_total){.x = tt, .gi = gi, .si = si, .sum = 0};
+    }
+    return n;
+}
+
+/* Does the value v (a list when multi) hold item? */
+static int holds(const column *c, const char *v, const char *item)
+{
+    if (!v)
+        return 0;
+    if (!c->multi)
+        return strcmp(v, item) == 0;
+    size_t n = strlen(item);
+    for (const char *p = v; p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL)
+        if (strncmp(p, item, n) == 0 && (p[n] == ';' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
 static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64_t *rows, mr_err *e)
 {
     const schema *s = db_schema(d);
@@ -309,6 +359,8 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
         tot[i] = (char)totalled(s, t, cis[i]);
         any_total |= tot[i];
     }
+    group_total *gt = NULL;
+    int ngt = group_totals(s, t, cis, nc, &gt);
     /* header texts, kept apart ("label(unit)"; ids with --header ids) */
     size_t *off = xmalloc(sizeof(size_t) * (size_t)(nc ? nc : 1));
     for (int i = 0; i < nc; i++) {
@@ -353,6 +405,12 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
             double num;
             if (tot[i] && v && number_parse(v, &num))
                 sums[i] += num;
+        }
+        for (int k = 0; k < ngt; k++) {
+            double num;
+            const char *gv = cursor_val(c, cis[gt[k].gi]), *sv = cursor_val(c, cis[gt[k].si]);
+            if (holds(&t->cols[cis[gt[k].gi]], gv, gt[k].x->where_val) && sv && number_parse(sv, &num))
+                gt[k].sum += num;
         }
         if (x->err_code)
             break;
@@ -399,12 +457,52 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
         }
         sh.row++;
     }
+    /* 合计 per group the plan prints one for: "合计" where the group's value
+     * was, the group's value beside it, its sum (a SUMIF over the sheet's
+     * rows when they are all on it) */
+    for (int k = 0; k < ngt && !x->err_code; k++) {
+        if ((int64_t)sh.row >= x->sheet_rows)
+            break;   /* no room: the rows' own sums stand */
+        sheet_filter(&sh, nc, last);
+        int label_at = -1;
+        for (int i = 0; i < nc && label_at < 0; i++)
+            if (i != gt[k].gi && i != gt[k].si && !tot[i])
+                label_at = i;
+        if (label_at >= 0)
+            worksheet_write_string(sh.ws, sh.row, (lxw_col_t)label_at, "合计", x->total);
+        failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)gt[k].gi,
+                                         clean(x, gt[k].x->where_val), x->total), "write");
+        /* the total's unit where the rows give theirs (矿石，亿吨（62%）) */
+        for (int i = 0; i < nc; i++)
+            if (strcmp(t->cols[cis[i]].id, "unit") == 0 && *gt[k].x->unit && i != label_at)
+                failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)i, clean(x, gt[k].x->unit),
+                                                 x->text), "write");
+        lxw_format *f = col_fmt(x, &t->cols[cis[gt[k].si]], 1);
+        if (part == 1 && last >= 2 && !t->cols[cis[gt[k].gi]].multi &&
+            !strpbrk(gt[k].x->where_val, "\"*?~")) {
+            char formula[512], g1[16], g2[16], s1[16], s2[16];
+            lxw_rowcol_to_cell(g1, 2, (lxw_col_t)gt[k].gi);
+            lxw_rowcol_to_cell(g2, last, (lxw_col_t)gt[k].gi);
+            lxw_rowcol_to_cell(s1, 2, (lxw_col_t)gt[k].si);
+            lxw_rowcol_to_cell(s2, last, (lxw_col_t)gt[k].si);
+            snprintf(formula, sizeof formula, "=SUMIF(%s:%s,\"%s\",%s:%s)", g1, g2,
+                     gt[k].x->where_val, s1, s2);
+            failed(x, worksheet_write_formula_num(sh.ws, sh.row, (lxw_col_t)gt[k].si, formula, f,
+                                                  gt[k].sum),
+                   "write");
+        } else {
+            failed(x, worksheet_write_number(sh.ws, sh.row, (lxw_col_t)gt[k].si, gt[k].sum, f),
+                   "write");
+        }
+        sh.row++;
+    }
     sheet_finish(&sh, nc, last, widths);
     rc = x->err_code ? -1 : 0;
 out:
     if (rc < 0 && x->err_code && !e->code)   /* libxlsxwriter's error, not SQLite's */
         err_set(e, x->err_code, "%s", x->err);
     cursor_free(c);
+    free(gt);
     buf_free(&hb);
     buf_free(&title);
     free(off);

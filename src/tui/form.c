@@ -767,7 +767,8 @@ void edit_action(request req, const table *t, int64_t rowid)
         cursor *c = db_select_rowid(tui_db(), t, rowid, NULL);
         buf q = BUF_INIT;
         if (c && cursor_next(c) == 1)
-            buf_printf(&q, _("Delete %s %s?"), t->id, cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "");
+            buf_printf(&q, _("Delete %s %s?"), i18n_is_zh() ? t->title : t->title_en,
+                       cursor_val(c, t->key_ci) ? cursor_val(c, t->key_ci) : "");
         cursor_free(c);
         int yes = tui_confirm(buf_str(&q));
         buf_free(&q);

@@ -32,10 +32,17 @@ static int problems_rows(list *l)
     return n > 0 ? n : 1;
 }
 
+/* A register as a person reads it: its title in the interface language. */
+static const char *reg_title(int ti)
+{
+    const table *t = &db_schema(tui_db())->tables[ti];
+    return i18n_is_zh() ? t->title : t->title_en;
+}
+
 static const char *sev_mark(check_severity s)
 {
     /* one glyph two columns wide in Chinese, a letter and a space otherwise */
-    return s == SEV_ERROR ? _("E ") : _("W ");
+    return s == SEV_ERROR ? _("E ") : s == SEV_WARNING ? _("W ") : _("I ");
 }
 
 /* Column widths.  On narrow screens the rule goes first (the detail below
@@ -43,11 +50,10 @@ static const char *sev_mark(check_severity s)
  * least a third of the line. */
 static void widths(const pview *p, int cols, int *wr, int *wt, int *wk)
 {
-    const schema *s = db_schema(tui_db());
     *wr = *wt = *wk = 0;
     for (int i = 0; i < p->res.n; i++) {
         const finding *f = &p->res.f[i];
-        int a = text_width(f->rule->id), b = text_width(s->tables[f->ti].id), c = text_width(f->key);
+        int a = text_width(f->rule->id), b = text_width(reg_title(f->ti)), c = text_width(f->key);
         *wr = a > *wr ? a : *wr;
         *wt = b > *wt ? b : *wt;
         *wk = c > *wk ? c : *wk;
@@ -94,7 +100,6 @@ void draw_wrapped(int y, int n, int cols, const char *s, int attr)
 static int problems_line(list *l, int64_t i, int y, int room, int sel)
 {
     pview *p = l->data;
-    const schema *s = db_schema(tui_db());
     const finding *f = &p->res.f[i];
     int cols = screen_cols(), wr = p->wr, wt = p->wt, wk = p->wk, attr = sel ? ATTR_SELECTED : ATTR_NORMAL;
     int xr = p->xr, xt = p->xt, xk = p->xk, xm = p->xm;
@@ -103,9 +108,9 @@ static int problems_line(list *l, int64_t i, int y, int room, int sel)
     draw_text(y, 0, 2, sev_mark(f->rule->sev), sel ? attr : f->rule->sev == SEV_ERROR ? ATTR_MARK : ATTR_DIM,
               0);
     draw_text(y, xr, wr, f->rule->id, attr, 0);
-    draw_text(y, xt, wt, s->tables[f->ti].id, sel ? attr : ATTR_DIM, 0);
+    draw_text(y, xt, wt, reg_title(f->ti), sel ? attr : ATTR_DIM, 0);
     /* no register column: a finding about a whole register names it here */
-    draw_text(y, xk, wk, !wt && !*f->key ? s->tables[f->ti].id : f->key, attr, 0);
+    draw_text(y, xk, wk, !wt && !*f->key ? reg_title(f->ti) : f->key, attr, 0);
     draw_text(y, xm, cols - xm, f->msg, attr, 0);
     return 1;
 }
@@ -113,7 +118,7 @@ static int problems_line(list *l, int64_t i, int y, int room, int sel)
 static void problems_text(list *l, int64_t i, buf *out)
 {
     const finding *f = &((pview *)l->data)->res.f[i];
-    buf_printf(out, "%s %s %s %s", f->rule->id, db_schema(tui_db())->tables[f->ti].id, f->key, f->msg);
+    buf_printf(out, "%s %s %s %s", f->rule->id, reg_title(f->ti), f->key, f->msg);
 }
 
 static int problems_record(list *l, int64_t i, const table **t, int64_t *rowid)
@@ -156,7 +161,8 @@ static void problems_draw(view *v)
     const finding *f = &p->res.f[p->l.cur];
     const table *t = &s->tables[f->ti];
     buf h = BUF_INIT;
-    buf_printf(&h, "%s · %s · %s · %s", f->rule->id, check_severity_name(f->rule->sev), f->source, t->id);
+    buf_printf(&h, "%s · %s · %s · %s", f->rule->id, check_severity_name(f->rule->sev), f->source,
+               i18n_is_zh() ? t->title : t->title_en);
     if (*f->key)
         buf_printf(&h, " %s", f->key);
     if (f->ci >= 0)

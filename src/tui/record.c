@@ -167,6 +167,20 @@ static void load(rview *rv)
         rv->lines[rv->n - 1].fval = xstrdup(li[i].value);
     }
     links_in_free(li, nli);
+    /* last, where the row comes from: the clause, the transcription's notes
+     * about it and what the plan states about it */
+    char *src[80];
+    int si = table_col(t, "seq");
+    int nsrc = schema_row_sources(s, t, cursor_val(c, t->key_ci), si >= 0 ? cursor_val(c, si) : NULL,
+                                  src, 80);
+    add(rv, L_BLANK, "", "");
+    add(rv, L_HEAD, _("Source:"), "");
+    for (int i = 0; i < nsrc; i++) {
+        buf_reset(&b);
+        buf_printf(&b, "  %s", src[i]);
+        add(rv, L_HEAD, buf_str(&b), "");
+        free(src[i]);
+    }
     cursor_free(c);
     /* the permit's life: its events, oldest first; Enter opens one */
     struct tl_ctx x = {.rv = rv};

@@ -38,8 +38,10 @@ static void add(sview *sv, int sec, int line)
 
 static int is_row(const sview *sv, int i) { return i >= 0 && i < sv->n && sv->lines[i].line > 0; }
 
-/* Widths for this screen: the natural ones, with the widest text column
- * cut (down to 8) until the line fits, so numbers stay in view. */
+/* Widths for this screen: the natural ones, with the rightmost text column
+ * cut (down to 8) until the line fits, then the one before it, so numbers
+ * stay in view and a title (left) is cut last, after the register's id,
+ * clause or basis (right). */
 static void fit(const sum_section *s, const int *natural, int cols, int *w)
 {
     int sum = -2;
@@ -50,7 +52,7 @@ static void fit(const sum_section *s, const int *natural, int cols, int *w)
     while (sum > cols) {
         int widest = -1;
         for (int c = 0; c < s->ncols; c++)
-            if (!s->right[c] && w[c] > 8 && (widest < 0 || w[c] > w[widest]))
+            if (!s->right[c] && w[c] > 8)
                 widest = c;
         if (widest < 0)
             break;

@@ -131,8 +131,8 @@ passes R-ORDER 5 "valid for one day"
 # R-TOTAL-ROWS: fewer rows than stated, or a stated sum with no rows
 fresh; sql "DELETE FROM sand_areas WHERE seq = 21"
 is "R-TOTAL-ROWS broken: 20 of the 21 sand areas of 专栏八" "$(hits R-TOTAL-ROWS - sand_areas)" 1
-grep -q 'the plan states 21 个, the register holds 20' "$T/out"
-is "... says how many are missing" "$?" 0
+grep -q "the plan's table lists 21 个, the register holds 20" "$T/out"
+is "... says how many are missing, and that the plan's table lists them (not its text)" "$?" 0
 fresh; sql "DELETE FROM quotas WHERE mineral = '硼矿'"
 is "R-TOTAL-ROWS broken: no 硼矿 quotas while the plan states their total" \
     "$(hits R-TOTAL-ROWS - quotas)" 1
@@ -300,23 +300,66 @@ fresh; sql "UPDATE mining_permits SET size_class = '小' || char(27) || '[2J' WH
 is "a value with an escape sequence is shown escaped" "$(grep '小\\e\[2J' "$T/out" | grep -vc 'changed outside minreg')" 1
 is "... and never raw" "$(grep -c "$(printf '\033')" "$T/out")" 0
 
-# R-TARGET-MINES / R-TARGET-SHARE (专栏一)
+# R-TARGET-MINES / R-TARGET-SHARE (专栏一): the 2020 base year beside the 2025
+# target is information with both figures, never a fault
+sev() { awk -F, -v r="$1" '$2 == r { print $1 }' "$T/out"; }
 fresh
-breaks R-TARGET-MINES 10 "330 mines at the base period (第一章第一节) above 320"
-breaks R-TARGET-SHARE 15 "10.3% large and medium at the base period, below 12%"
+breaks R-TARGET-MINES 10 "330 mines at the base period (第一章第一节) beside 320"
+is "... as information" "$(sev R-TARGET-MINES)" info
+grep -q 'base year 2020: 330 mines (第一章第一节; the register holds 10 mining permits); target for 2025: 320 (预期性)' "$T/out"
+is "... with both figures" "$?" 0
+breaks R-TARGET-SHARE 15 "10.3% large and medium at the base period, beside 12%"
+is "... as information" "$(sev R-TARGET-SHARE)" info
+grep -q 'base year 2020: large and medium mines 10.3% (第一章第一节); target for 2025: 12% (预期性)' "$T/out"
+is "... with both figures" "$?" 0
+"$MINREG" -f "$T/c.db" check indicators --today $TODAY >"$T/out" 2>&1
+is "information alone does not fail check" "$?" 0
+is "... and is counted apart" "$(tail -1 "$T/out")" "Errors: 0, warnings: 1, information: 2"
+MINREG_LANG=zh "$MINREG" -f "$T/c.db" check indicators --today $TODAY >"$T/out" 2>&1
+is "... in Chinese" "$(grep -c '^提示  R-TARGET-MINES .*2020 年基期：矿山 330 个（第一章第一节；登记簿中有采矿权 10 个）；2025 年目标：320 个（预期性）' "$T/out")" 1
+is "... counted in Chinese" "$(tail -1 "$T/out")" "错误 0 个，警告 1 个，提示 2 个"
 complete="UPDATE minreg_totals SET value = 10 WHERE tbl = 'mining_permits' AND measure = 'count' AND where_col = ''"
-fresh; sql "$complete"
-passes R-TARGET-MINES 10 "a complete register of 10 mines"
+fresh; sql "UPDATE indicators SET name = '矿山个数' WHERE seq = 10"
+passes R-TARGET-MINES 10 "no 矿山数量 indicator: nothing to set beside"
 fresh; sql "$complete"; sql "UPDATE indicators SET value = 5 WHERE seq = 10"
 breaks R-TARGET-MINES 10 "10 mines in a complete register, target 5"
-grep -q '10 mines in the register (not closed)' "$T/out"
+grep -q 'the register: 10 mines (not closed); target for 2025: 5 (预期性)' "$T/out"
 is "... counted from the register" "$?" 0
 fresh; sql "$complete"; sql "UPDATE mining_permits SET size_class = CASE WHEN id <= 2 THEN '中型' ELSE '小型' END"
-passes R-TARGET-SHARE 15 "2 medium of 10 mines: 20%"
-fresh; sql "$complete"; sql "UPDATE mining_permits SET size_class = CASE WHEN id <= 1 THEN '大型' ELSE '小型' END"
-breaks R-TARGET-SHARE 15 "1 large of 10 mines: 10%"
+breaks R-TARGET-SHARE 15 "2 medium of 10 mines: 20%"
+grep -q 'the register: large and medium mines 20.0% of the mines with a size class; target for 2025: 12% (预期性)' "$T/out"
+is "... counted from the register" "$?" 0
 fresh; sql "$complete"
 passes R-TARGET-SHARE 15 "no size classes entered: no share to compare"
+
+# stated figures the plan's text gives (第五章第四节, 第八章)
+fresh
+sql "INSERT INTO exploration_blocks (code, name, minerals, area_km2, authority) VALUES
+     ('B1', '甲', '金矿', 1, '省级'), ('B2', '乙', '金矿', 1, '部级')"
+hits R-TOTAL-ROWS - exploration_blocks >/dev/null
+grep -q '出让登记权限 = 部级 or 省级: rows not entered: the plan states 10 个, the register holds 2' "$T/out"
+is "R-TOTAL-ROWS: 2 of the 10 省级以上 blocks (部级 or 省级) entered" "$?" 0
+fresh; sql "UPDATE sand_areas SET area_km2 = 0.8312 WHERE code = 'CS21060000001'"
+# (the bundled data has one R-TOTAL-SUM: national_areas' 749.3)
+breaks R-TOTAL-SUM - "CS21060000001 is 0.8213 km² (第八章第三节), not 0.8312" 2
+grep -q '编号 = CS21060000001: 面积 of the 1 rows adds up to 0.8312 平方公里, the plan states 0.8213 平方公里' "$T/out"
+is "... naming the row and both figures" "$?" 0
+fresh; sql "UPDATE sand_areas SET min_scale = 10 WHERE code = 'CS21060000001'"
+breaks R-TOTAL-SUM - "CS21060000001's minimum scale is 20 (第八章第三节), not 10" 2
+fresh
+hits R-TOTAL-SUM - >/dev/null
+is "R-TOTAL-SUM kept: the bundled CS21060000001 as the plan states it" "$(grep -c CS21060000001 "$T/out")" 0
+passes R-TOTAL-COUNT - "振安区: 15 矿业权 of 地热、金矿、花岗岩; 振兴区: 3, all 探矿权"
+fresh; sql "UPDATE mining_permits SET minerals = '铜矿' WHERE id = 2"
+breaks R-TOTAL-COUNT - "a 4th mineral among 振安区's permits (the plan: 3)"
+grep -q 'mining_permits + exploration_permits: 所在行政区 = 振安区: 开采矿种: 4 different (.*铜矿.*), the plan states 3 (涉及地热、金矿及花岗岩 3 个矿产种类)' "$T/out"
+is "... naming the minerals found" "$?" 0
+fresh; sql "UPDATE mining_permits SET district = '振兴区' WHERE id = 2"
+hits R-TOTAL-COUNT - >/dev/null
+is "a 采矿权 in 振兴区 (the plan: all 探矿权), and 振兴区's 矿业权 4, not 3" \
+   "$(grep -c '所在行政区 = 振兴区: the register holds' "$T/out")" 2
+grep -q 'mining_permits + exploration_permits: 所在行政区 = 振兴区: the register holds 4 rows, the plan states 3 处' "$T/out"
+is "... the 矿业权 counted over both registers" "$?" 0
 
 # R-INTEGRITY: PRAGMA quick_check first.  A -wal left from another register
 # (here: the same register grown by 100 pages, then its header rewritten in

@@ -14,4 +14,7 @@ for cmd in $("$MINREG" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0
 done
 grep -q -- '<!-- test-command -->' "$srcdir/README.md"
 is "README marks its test command for .ci/run" "$?" 0
+# one word for "change" in the Chinese interface (#20): 修改, never 变更
+is "zh_CN.po: 修改 for change, no 变更 in any translation" \
+   "$(awk '/^msgstr/ { m = 1 } /^msgid/ { m = 0 } m && /变更/' "$srcdir/po/zh_CN.po" | wc -l)" 0
 done_testing

@@ -164,11 +164,14 @@ lock=$!
 locked
 is "(the other writer holds the lock again)" "$?" 0
 run_minreg set a11 4 remark=gave-up
+cp "$T/err" "$T/err_en"; rc_en=$rc
+run_minreg --lang zh set a11 4 remark=gave-up
 touch "$T/release"
 wait $lock
-is "a lock held past the busy timeout: exit 4" "$rc" 4
-grep -q "another clerk's write held the register" "$T/err"
+is "a lock held past the busy timeout: exit 4" "$rc_en" 4
+grep -q "another clerk's write held the register" "$T/err_en"
 is "... saying so" "$?" 0
+is "... in Chinese too (#20)" "$(grep -c '他人的写入占用登记簿超过 [0-9]* 秒；未写入任何内容，请重试' "$T/err")" 1
 is "... nothing written" "$(field a11 4 remark)" waited
 is "integrity_check after all this" "$(sqlite3 "$T/reg.db" 'PRAGMA integrity_check')" ok
 

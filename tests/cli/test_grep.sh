@@ -32,6 +32,10 @@ is "--grep combines with --where" "$(tsv_rows)" 2
 run_minreg grep 'x('
 is "a bad pattern exits 2" "$rc" 2
 is "... with PCRE2's message and the offset" "$(cat "$T/err")" "minreg: bad pattern 'x(' at offset 2: missing closing parenthesis"
+run_minreg --lang zh grep 'x('
+is "... in Chinese (#20): the message and PCRE2's reason" "$(cat "$T/err")" "minreg: 正则表达式“x(”在第 2 字节处有误：缺少右括号 )"
+MINREG_LANG=zh run_minreg grep '[ab'
+is "... MINREG_LANG=zh: a character class left open" "$(cat "$T/err")" "minreg: 正则表达式“[ab”在第 3 字节处有误：字符类缺少结尾的 ]"
 run_minreg show a2 --grep '名称:[z-a]'
 is "a bad pattern in show --grep exits 2" "$rc" 2
 grep -q 'range out of order' "$T/err"

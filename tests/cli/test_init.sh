@@ -53,11 +53,36 @@ run_minreg -f "$T/future.db" tables
 is "a register from a newer minreg is refused (exit 4)" "$rc" 4
 grep -q 'newer minreg (schema version 99' "$T/err"
 is "... naming both versions" "$?" 0
+# schema 6 undone (as a version-5 register was): its stated totals without
+# kind or with_tbl, and no minreg_sources
+UNDO_V6="DELETE FROM minreg_totals WHERE rowid > 31; DROP TABLE minreg_sources;
+    ALTER TABLE minreg_totals DROP COLUMN with_tbl; ALTER TABLE minreg_totals DROP COLUMN kind;"
+cp "$T/new.db" "$T/v5.db"
+sqlite3 "$T/v5.db" "$UNDO_V6 UPDATE minreg_meta SET value = '5' WHERE key = 'schema_version'"
+run_minreg -f "$T/v5.db" tables
+is "a version-5 register opens for writing" "$rc" 0
+is "... migrated to version 6: the table counts told from the stated figures" \
+   "$(sqlite3 "$T/v5.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
+      SELECT tbl || ' ' || value FROM minreg_totals WHERE kind = 'table' ORDER BY rowid;
+      SELECT count(*) FROM minreg_totals WHERE with_tbl = 'exploration_permits'")" "6
+min_scales 26.0
+sand_areas 21.0
+indicators 15.0
+mining_permits 9.0
+exploration_permits 6.0
+districts 7.0
+4"
+is "... its minreg_totals made as a new register's" \
+   "$(sqlite3 "$T/v5.db" "SELECT sql FROM sqlite_master WHERE name IN ('minreg_totals', 'minreg_sources') ORDER BY name")" \
+   "$(sqlite3 "$T/new.db" "SELECT sql FROM sqlite_master WHERE name IN ('minreg_totals', 'minreg_sources') ORDER BY name")"
+run_minreg -f "$T/v5.db" check --rules
+is "... and trusted: not opened read-only" "$(grep -c 'read-only' "$T/err")" 0
+
 # a version-1 register (before minreg_audit_added) is brought up to date on
 # the first write-open, and left alone, with a message, by a read-only one
 cp "$T/new.db" "$T/v1.db"
 sqlite3 "$T/v1.db" "DROP TABLE minreg_audit_added; DROP TABLE minreg_seq; DROP TABLE minreg_chain;
-    DROP TABLE minreg_sums; DROP TABLE minreg_fsums; UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
+    DROP TABLE minreg_sums; DROP TABLE minreg_fsums; $UNDO_V6 UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
 run_minreg -r -f "$T/v1.db" tables
 is "a version-1 register opened read-only: exit 4" "$rc" 4
 is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 6, which a read-only open cannot do"

@@ -274,7 +274,7 @@ sqlite3 "$T/k.db" "UPDATE exploration_areas SET code = '=1+1' WHERE rowid = (SEL
 "$MINREG" -f "$T/k.db" check a2 --format csv >"$T/out"
 is "check --format csv: a key cell guarded" "$(grep -c "^error,R-FORMAT,[^,]*,exploration_areas,'=1+1," "$T/out")" 1
 "$MINREG" -f "$T/k.db" report summary --format csv >"$T/out"
-is "report summary --format csv: a district cell guarded" "$(grep -c "^mining_permits,'@cmd," "$T/out")" 1
+is "report summary --format csv: a district cell guarded" "$(grep -c "^Mining permits at the base period,'@cmd," "$T/out")" 1
 # the rejects file: guarded cells, fixed and imported back as they were
 printf '序号,矿山名称,开采矿种,开采标高下限(米),登记面积(平方公里),备注\n905,=BAD(),金矿,-1.5,-3,@x\n' >"$T/bad.csv"
 cp "$T/reg.db" "$T/j.db"

@@ -19,16 +19,18 @@ tr -d '\r' <"$T/out" | sed '1s/^\xef\xbb\xbf//' >"$T/plain.csv"
 # row ROW_PREFIX: the CSV line starting with it, fields after the prefix
 row() { grep "^$1," "$T/plain.csv" | head -1 | cut -d, -f"$2"; }
 is "registers: national areas 2 rows, 955.7575 km² against the stated 749.3" \
-    "$(row 附表1,national_areas 4,6,7)" "2,955.7575,749.3"
-is "registers: 10 mining permits of the 330 stated" "$(row '附表11,mining_permits' 4,5)" "10,330"
-is "by district: national areas in 凤城市 (both list it)" "$(row national_areas,凤城市 3,4)" "2,955.7575"
-is "by district: 宽甸县 counted from the list 凤城市;宽甸县" "$(row national_areas,宽甸县 3,4)" "1,358.8516"
-is "by district: the register's total counts each area once" "$(row national_areas,Total 3,4)" "2,955.7575"
-is "by district: sand areas in 凤城市" "$(row sand_areas,凤城市 3,4)" "10,8.3394"
-is "by district: mining areas have no district" "$(row 'mining_areas,(not given)' 3,4)" "2,284.1107"
-is "by mineral: 5 boron key exploration areas" "$(row exploration_areas,硼矿 3,4)" "5,2009.4894"
-is "by mineral: 钽矿, the middle item of 铌矿;钽矿;稀土矿" "$(row exploration_areas,钽矿 3,4)" "1,421.9491"
-is "by mineral: the key exploration areas' total is 13, 3548.4861" "$(row exploration_areas,Total 3,4)" "13,3548.4861"
+    "$(row "附表1,National planned mining areas" 3,5,6)" "2,955.7575,749.3"
+is "registers: 10 mining permits of the 330 stated" "$(row '附表11,Mining permits at the base period' 3,4)" "10,330"
+is "registers: the id last, for the command line" "$(row '附表11,Mining permits at the base period' 8)" "mining_permits"
+# the groups name their register by its title, as a person reads it (#20)
+is "by district: national areas in 凤城市 (both list it)" "$(row "National planned mining areas,凤城市" 3,4)" "2,955.7575"
+is "by district: 宽甸县 counted from the list 凤城市;宽甸县" "$(row "National planned mining areas,宽甸县" 3,4)" "1,358.8516"
+is "by district: the register's total counts each area once" "$(row "National planned mining areas,Total" 3,4)" "2,955.7575"
+is "by district: sand areas in 凤城市" "$(row "Sand and gravel concentrated mining areas,凤城市" 3,4)" "10,8.3394"
+is "by district: mining areas have no district" "$(row 'Key mining areas,(not given)' 3,4)" "2,284.1107"
+is "by mineral: 5 boron key exploration areas" "$(row "Key exploration areas,硼矿" 3,4)" "5,2009.4894"
+is "by mineral: 钽矿, the middle item of 铌矿;钽矿;稀土矿" "$(row "Key exploration areas,钽矿" 3,4)" "1,421.9491"
+is "by mineral: the key exploration areas' total is 13, 3548.4861" "$(row "Key exploration areas,Total" 3,4)" "13,3548.4861"
 # indicators' units hold commas (quoted): match whole lines
 has() { grep -q "^$2" "$T/plain.csv"; is "$1" "$?" 0; }
 has "专栏一: iron 0.02 beside the county quotas' 0.026" '11,铁矿年开采总量,"矿石, 亿吨(62%)",0.02,预期性,0.026,'
@@ -65,4 +67,14 @@ run_minreg report nosuch
 is "unknown report: exit 2" "$rc" 2
 run_minreg report summary --format json
 is "report --format json: exit 2" "$rc" 2
+
+# "Stated" only for what the plan's text states (#20): not a table's own rows
+run_minreg report summary --format csv
+is "min_scales: 26 rows, none stated (专栏六 only lists them)" "$(grep '^附表6,' "$T/out" | cut -d, -f3,4)" "26,"
+is "sand_areas: nothing stated for the whole register" "$(grep '^附表7,' "$T/out" | cut -d, -f4)" ""
+is "indicators: 15 rows, none stated" "$(grep '^专栏一,' "$T/out" | cut -d, -f3,4)" "15,"
+is "mining_permits: 330 stated, in 第一章第一节" "$(grep '^附表11,' "$T/out" | cut -d, -f4,7)" "330,第一章第一节"
+is "national_areas: 749.3 stated in 第四章第三节" "$(grep '^附表1,' "$T/out" | cut -d, -f6,7)" "749.3,第四章第三节"
+run_minreg --lang zh report summary
+is "in Chinese: the clause column" "$(sed -n 3p "$T/out" | grep -c '所述条款')" 1
 done_testing

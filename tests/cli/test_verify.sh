@@ -103,7 +103,7 @@ is "check reports it as R-HISTORY, an error" "$(grep -c '^error,R-HISTORY,' "$T/
 run_minreg -f "$R" check --format csv
 is "... and nothing on an untouched register" "$(grep -c 'R-HISTORY' "$T/out")" 0
 MINREG_LANG=zh run_minreg -r -f "$T/t.db" verify
-is "... and verify says it in Chinese" "$(grep -c "^核验：.* 3 登记面积: 现为 '9'，与第 0 号变更写入的不同" "$T/out")" 1
+is "... and verify says it in Chinese" "$(grep -c "^核验：.* 3 登记面积: 现为 '9'，与第 0 号修改写入的不同" "$T/out")" 1
 # a row's sum is 8 bytes per row, in runs, and a byte for each of its fields
 is "an import's rows have their sums" "$(sqlite3 "$R" "SELECT length(sums) FROM minreg_sums WHERE change_id = 2")" 16
 is "... and their field bytes" "$(sqlite3 "$R" "SELECT length(sums) FROM minreg_fsums WHERE change_id = 2")" \

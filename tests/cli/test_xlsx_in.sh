@@ -82,8 +82,8 @@ fails "a bad value: Sheet1!E5" 1 "bad-value.xlsx: Sheet1!E5: 登记面积(平方
     import exploration_permits "$W/bad-value.xlsx" --replace
 run_minreg import exploration_permits "$W/bad-value.xlsx" --replace --skip-bad --rejects "$T/rej.csv"
 is "--skip-bad: the good rows in" "$rc:$(tail -2 "$T/out" | head -1)" "1:change 1 recorded: 2 added, 10 deleted"
-is "... the bad row in the rejects file with its reason" \
-    "$(tail -1 "$T/rej.csv" | tr -d '\r' | sed 's/.*,//')" "line 5: 登记面积(平方公里): must be greater than 0"
+is "... the bad row in the rejects file with its reason, naming the cell as Excel does" \
+    "$(tail -1 "$T/rej.csv" | tr -d '\r' | sed 's/.*,//')" "Sheet1!E5: 登记面积(平方公里): must be greater than 0"
 
 # ---- .xls (FreeXL) ----
 fresh
@@ -99,6 +99,12 @@ fails "no header that fits" 3 "no-header.xlsx: sheet Sheet: no row among its fir
 fails "XML with an external entity: refused, never read" 3 \
     "xxe.xlsx: xl/worksheets/sheet1.xml has a DOCTYPE (entity declarations): refused" import exploration_permits "$W/xxe.xlsx"
 fails "a zip bomb: refused by its sizes" 3 "refused as a zip bomb" import exploration_permits "$W/bomb.xlsx"
+fails "bad XML in a sheet: the part named, nothing written" 3 \
+    "bad-xml.xlsx: xl/worksheets/sheet1.xml: bad XML at line 1" import exploration_permits "$W/bad-xml.xlsx"
+fails "a shared strings table that is not XML" 3 \
+    "bad-sst.xlsx: xl/sharedStrings.xml: bad XML at line 1" import exploration_permits "$W/bad-sst.xlsx"
+fails "a shared string index past the table: its sheet!cell" 3 \
+    "bad-index.xlsx: Sheet1!B2: shared string 99999 is not in the workbook" import exploration_permits "$W/bad-index.xlsx"
 fails "a truncated zip" 3 "truncated.xlsx: not a readable .xlsx workbook" import exploration_permits "$W/truncated.xlsx"
 fails "a corrupt zip" 3 "corrupt.xlsx: not a readable .xlsx workbook" import exploration_permits "$W/corrupt.xlsx"
 if command -v zip >/dev/null 2>&1; then
