@@ -277,6 +277,37 @@ static int to_v5(sqlite3 *h, buf *why)
     return rc;
 }
 
+/* 5 -> 6: the exchange tables (xchg.c): the site, its partners, the
+ * origin of the changes applied from them and the conflicts left. */
+static int to_v6(sqlite3 *h, buf *why)
+{
+    sqlite3 *m = schema_db(why);
+    if (!m)
+        return -1;
+    static const char *const made[] = {
+        "minreg_site", "minreg_partners", "minreg_xchg_origin", "minreg_xchg_origin_site",
+        "minreg_xchg_origin_no_update", "minreg_xchg_origin_no_delete", "minreg_xchg_conflicts",
+        "minreg_xchg_conflicts_row",
+    };
+    int rc = 0;
+    sqlite3_stmt *has = NULL;
+    if (sqlite3_prepare_v2(h, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &has, NULL) !=
+        SQLITE_OK) {
+        buf_puts(why, sqlite3_errmsg(h));
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < sizeof made / sizeof *made; i++) {
+        /* a register taken back to an older version by hand may have them */
+        sqlite3_reset(has);
+        sqlite3_bind_text(has, 1, made[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(has) != SQLITE_ROW)
+            rc = copy_ddl(h, m, made[i], why);
+    }
+    sqlite3_finalize(has);
+    sqlite3_close(m);
+    return rc;
+}
+
 int db_migrate(db *d, int version, mr_err *e)
 {
     while (version < MINREG_SCHEMA_VERSION) {
@@ -288,10 +319,11 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version >= 1 && version <= 4
+            ok = version >= 1 && version <= 5
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
                            (version != 4 || to_v5(d->h, &why) == 0) &&
+                           (version != 5 || to_v6(d->h, &why) == 0) &&
                            run_step_sql(d->h, version + 1, &why) == 0
                      : (buf_puts(&why, "no migration known"), 0);
         if (ok) {
