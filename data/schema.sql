@@ -209,14 +209,17 @@ CREATE TABLE minreg_partners (
     applied_at TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE minreg_xchg_origin (
-    change_id INTEGER PRIMARY KEY REFERENCES minreg_changes(id),
     site      INTEGER NOT NULL,             -- the partner's code
     their_id  INTEGER NOT NULL,             -- the change's id there
+    change_id INTEGER NOT NULL REFERENCES minreg_changes(id),   -- the change here that applied it
     their_at  TEXT NOT NULL,
     their_who TEXT NOT NULL,
-    digest    TEXT NOT NULL                 -- its chain digest there
+    kind      TEXT NOT NULL,
+    summary   TEXT NOT NULL,
+    digest    TEXT NOT NULL,                -- its chain digest there
+    PRIMARY KEY (site, their_id)
 );
-CREATE INDEX minreg_xchg_origin_site ON minreg_xchg_origin(site, their_id);
+CREATE INDEX minreg_xchg_origin_change ON minreg_xchg_origin(change_id);
 CREATE TRIGGER minreg_xchg_origin_no_update BEFORE UPDATE ON minreg_xchg_origin
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER minreg_xchg_origin_no_delete BEFORE DELETE ON minreg_xchg_origin
@@ -226,7 +229,7 @@ CREATE TABLE minreg_xchg_conflicts (
     site       INTEGER NOT NULL,            -- the partner whose change it was
     their_id   INTEGER NOT NULL,
     change_id  INTEGER NOT NULL,            -- the change here that applied the rest
-    what       TEXT NOT NULL CHECK (what IN ('field','deleted_here','deleted_there','owner')),
+    what       TEXT NOT NULL CHECK (what IN ('field','deleted_here','deleted_there','owner','duplicate')),
     tbl        TEXT NOT NULL,
     row_id     INTEGER NOT NULL,
     row_key    TEXT,

@@ -285,7 +285,7 @@ static int to_v6(sqlite3 *h, buf *why)
     if (!m)
         return -1;
     static const char *const made[] = {
-        "minreg_site", "minreg_partners", "minreg_xchg_origin", "minreg_xchg_origin_site",
+        "minreg_site", "minreg_partners", "minreg_xchg_origin", "minreg_xchg_origin_change",
         "minreg_xchg_origin_no_update", "minreg_xchg_origin_no_delete", "minreg_xchg_conflicts",
         "minreg_xchg_conflicts_row",
     };
