@@ -1100,7 +1100,7 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
     body[signed_len] = 0;
     char *lines = fl, *nl;
     char *f[12];
-    int64_t base = -1, head = -1, ack = -1, nlines = 0, endn = -1;
+    int64_t base = -1, head = -1, ack = -1, nlines = 1, endn = -1;   /* the magic line */
     char base_dg[80] = "", head_dg[80] = "", ack_dg[80] = "";
     int to = 0;
     char *changes = NULL;   /* the first C line */
@@ -1108,11 +1108,11 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         nl = strchr(p, '\n');
         if (!nl)
             REFUSE(_("%s: the change file was cut short; nothing was applied"), path);
-        nlines++;
         if (p[0] == 'C' && p[1] == '\t') {
             changes = p;
             break;
         }
+        nlines++;
         *nl = 0;
         int n = split(p, f, 12);
         nl++;
