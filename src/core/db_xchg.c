@@ -736,7 +736,7 @@ static int agreed(app_ctx *a, const table *t, int64_t rid, const char *field, mr
     sqlite3_stmt *st = stmt_cached(a->d, "UPDATE minreg_xchg_conflicts SET resolved = 'agreed',"
                                          " resolved_by = ?4, resolved_at = ?5"
                                          " WHERE tbl = ?1 AND row_id = ?2 AND resolved IS NULL"
-                                         " AND (?3 IS NULL OR field = ?3 OR field IS NULL)");
+                                         " AND (?3 IS NULL OR field = ?3)");
     if (!st)
         return db_error(a->d, e, "exchange apply");
     sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
@@ -1402,7 +1402,21 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
         goto out;
     app_ctx a = {.d = d, .c = c, .st = &(xchg_stats){0}};
     char **cur = row_vals(d, t, rid);
-    if (field) {
+    if (field && !cur) {
+        /* the row is gone here since: it stays gone (mine), as a whole row */
+        if (how && strcmp(how, "mine") == 0) {
+            sqlite3_stmt *u = stmt_cached(d, "UPDATE minreg_xchg_conflicts SET field = NULL WHERE id = ?1");
+            if (!u)
+                goto out;
+            sqlite3_bind_int64(u, 1, id);
+            sqlite3_step(u);
+            sqlite3_reset(u);
+        } else {
+            err_set(e, EXIT_USAGE, _("exchange conflict %lld: the row is no longer here; only mine "
+                                     "(it stays deleted) resolves it"), (long long)id);
+            goto out;
+        }
+    } else if (field) {
         const char *want = how && !strcmp(how, "mine") ? (cur ? cur[ci] : NULL)
                            : how                       ? theirs
                                                        : value;

@@ -197,14 +197,14 @@ echo "# exchange random seed $seed (MINREG_XCHG_SEED=$seed to repeat)"
 ops() {
     ids=$(q "$1" "SELECT group_concat(id, ' ') FROM mining_permits")
     kids=$(q "$1" "SELECT group_concat(id, ' ') FROM mining_permits WHERE district = '宽甸县'")
-    awk -v seed="$seed$2$3" -v site="$3" -v ids="$ids" -v kids="$kids" -v r="$2" 'BEGIN {
+    awk -v seed="$(( (seed % 100000) * 100 + $2 * 10 + ${#3} ))" -v site="$3" -v ids="$ids" -v kids="$kids" -v r="$2" 'BEGIN {
         srand(seed); na = split(ids, a, " "); nk = split(kids, k, " ")
         for (i = 1; i <= 6; i++) {
             x = rand()
-            pick = (site == "k" && nk > 0 && rand() < 0.85) ? k[1 + int(rand() * nk)] : a[1 + int(rand() * na)]
+            pick = (site == "kd" && nk > 0 && rand() < 0.85) ? k[1 + int(rand() * nk)] : a[1 + int(rand() * na)]
             if (x < 0.45)      printf "set a11 %s remark=%s%d_%d\n", pick, site, r, i
             else if (x < 0.65) printf "set a11 %s scale=%d\n", pick, 1 + int(rand() * 99)
-            else if (x < 0.80) printf "add a11 id=%d mine_name=%s%d_%d minerals=金矿 area_km2=%d district=宽甸县\n", (site == "k" ? 5000 : 7000) + r * 10 + i, site, r, i, 1 + int(rand() * 9)
+            else if (x < 0.80) printf "add a11 id=%d mine_name=%s%d_%d minerals=金矿 area_km2=%d district=宽甸县\n", (site == "kd" ? 5000 : 7000) + r * 10 + i, site, r, i, 1 + int(rand() * 9)
             else if (x < 0.88) printf "rm a11 %s\n", pick
             else               printf "set a11 %s holder=%s%d\n", pick, site, r
         }
@@ -225,7 +225,7 @@ masked() {   # the rows outside any open conflict at either site
 }
 for r in 1 2 3 4 5; do
     edits "$RC" "$r" c
-    edits "$RK" "$r" k
+    edits "$RK" "$r" kd
     if [ $((seed % 2)) = 0 ]; then order="c k"; else order="k c"; fi
     for s in $order; do
         if [ "$s" = c ]; then src=$RC dst=$RK to=210624; else src=$RK dst=$RC to=210600; fi
@@ -266,4 +266,5 @@ unexplained=$(q "$RC" "ATTACH '$RK' AS k; ATTACH '$T/reg.db' AS i;
       AND NOT EXISTS (SELECT 1 FROM main.minreg_audit a WHERE a.tbl = 'mining_permits' AND a.row_id = m.rid)
       AND NOT EXISTS (SELECT 1 FROM k.minreg_audit a WHERE a.tbl = 'mining_permits' AND a.row_id = m.rid)")
 is "... and every row's origin is in the histories" "$unexplained" 0
+[ -n "${XCHG_KEEP:-}" ] && cp "$RC" "$RK" "$XCHG_KEEP"/
 echo "1..$n"
