@@ -387,9 +387,42 @@ static int find_partner(db *d, const char *site, xchg_site *p, mr_err *e)
 
 /* ---- export ---------------------------------------------------------------- */
 
+/* The file as it is written: in pieces of 256 KiB, each signed (Ed25519ph,
+ * streamed) as it goes out, so memory does not grow with the file. */
+typedef struct {
+    int fd;
+    crypto_sign_state sign;
+    const char *name;
+    int failed;
+} wr;
+
+static void wr_flush(wr *w, buf *b, mr_err *e)
+{
+    if (w->failed || !b->len)
+        return;
+    crypto_sign_update(&w->sign, (const unsigned char *)b->s, b->len);
+    const char *s = b->s;
+    size_t left = b->len;
+    while (left) {
+        ssize_t n = write(w->fd, s, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err_set(e, EXIT_IO, _("%s: cannot write: %s"), w->name, strerror(errno));
+            w->failed = 1;
+            return;
+        }
+        s += n;
+        left -= (size_t)n;
+    }
+    buf_reset(b);
+}
+
 typedef struct {
     buf *b;
     int64_t rows, lines;
+    wr *w;
+    mr_err *e;
 } exp_ctx;
 
 static int on_audit(void *arg, const audit_row *r)
@@ -410,6 +443,11 @@ static int on_audit(void *arg, const audit_row *r)
     buf_putc(x->b, '\n');
     x->rows++;
     x->lines++;
+    if (x->w && x->b->len > (256u << 10)) {
+        wr_flush(x->w, x->b, x->e);
+        if (x->w->failed)
+            return 1;
+    }
     return 0;
 }
 
@@ -490,6 +528,13 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     if (since < 0)
         since = p.acked;
     snprintf(st->site, sizeof st->site, "%s", p.name);
+    outfile *of = outfile_open(path, d->path, e);
+    if (!of) {
+        sodium_memzero(sk, sizeof sk);
+        return -1;
+    }
+    wr w = {.fd = outfile_fd(of), .name = outfile_name(of)};
+    crypto_sign_init(&w.sign);
     buf b = BUF_INIT;
     exp_ctx x = {.b = &b};
     char dg[80], their[80] = "";
@@ -499,8 +544,7 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     buf_printf(&b, "\nto\t%d\n", p.code);
     digest_of(d, since, dg, sizeof dg);
     buf_printf(&b, "base\t%lld\t%s\n", (long long)since, dg);
-    x.lines = 4;
-    /* the partner's changes applied here, to acknowledge */
+    /* the partner's changes applied here, acknowledged */
     sqlite3_stmt *q = stmt_cached(d, "SELECT applied_digest FROM minreg_partners WHERE code = ?1");
     if (q) {
         sqlite3_bind_int(q, 1, p.code);
@@ -508,8 +552,8 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
             snprintf(their, sizeof their, "%s", col_text(q, 0));
         sqlite3_reset(q);
     }
-    buf body = BUF_INIT;   /* the changes, after head and ack */
-    x.b = &body;
+    buf_printf(&b, "ack\t%lld\t%s\n", (long long)p.applied, their);
+    x.lines = 5;
     int64_t head = since;
     sqlite3_stmt *cs = NULL;
     if (sqlite3_prepare_v2(d->h,
@@ -527,17 +571,21 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     int rc;
     while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(cs, 0);
-        buf_printf(&body, "C\t%lld", (long long)id);
+        buf_printf(&b, "C\t%lld", (long long)id);
         for (int i = 1; i <= 7; i++)
-            esc(&body, col_text(cs, i));
-        buf_putc(&body, '\n');
+            esc(&b, col_text(cs, i));
+        buf_putc(&b, '\n');
         x.lines++;
         st->changes++;
-        if (resolutions(d, id, &x) == 0 &&
-            db_audit_each(d, id, 0, on_audit, &x) != 0) {
-            err_set(e, EXIT_DB, _("%s: cannot read change %lld's rows"), d->path, (long long)id);
+        x.w = &w;
+        x.e = e;
+        if (resolutions(d, id, &x) == 0 && db_audit_each(d, id, 0, on_audit, &x) != 0) {
+            if (!w.failed)
+                err_set(e, EXIT_DB, _("%s: cannot read change %lld's rows"), d->path, (long long)id);
             goto fail;
         }
+        if (w.failed)
+            goto fail;
         head = id;
     }
     if (rc != SQLITE_DONE) {
@@ -548,35 +596,26 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     cs = NULL;
     digest_of(d, head, dg, sizeof dg);
     buf_printf(&b, "head\t%lld\t%s\n", (long long)head, dg);
-    buf_printf(&b, "ack\t%lld\t%s\n", (long long)p.applied, their);
-    x.lines += 2;
-    buf_add(&b, body.s ? body.s : "", body.len);
+    x.lines++;
     buf_printf(&b, "end\t%lld\n", (long long)x.lines);
+    wr_flush(&w, &b, e);
+    if (w.failed)
+        goto fail;
     unsigned char sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, NULL, (const unsigned char *)b.s, b.len, sk);
+    crypto_sign_final_create(&w.sign, sig, NULL, sk);
     sodium_memzero(sk, sizeof sk);
     char sighex[2 * crypto_sign_BYTES + 1];
     sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
     buf_printf(&b, "sig\t%s\n", sighex);
-    outfile *of = outfile_open(path, d->path, e);
-    if (!of)
+    crypto_sign_init(&w.sign);   /* the sig line itself is not signed */
+    wr_flush(&w, &b, e);
+    if (w.failed)
         goto fail;
-    const char *s = b.s;
-    size_t left = b.len;
-    while (left) {
-        ssize_t w = write(outfile_fd(of), s, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            err_set(e, EXIT_IO, _("%s: cannot write: %s"), outfile_name(of), strerror(errno));
-            outfile_abort(of);
-            goto fail;
-        }
-        s += w;
-        left -= (size_t)w;
+    if (outfile_commit(of, e) < 0) {
+        of = NULL;
+        goto fail;
     }
-    if (outfile_commit(of, e) < 0)
-        goto fail;
+    of = NULL;
     st->rows = x.rows;
     st->from = since;
     st->to = head;
@@ -594,13 +633,12 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     if (db_commit(d, e) < 0)
         goto fail;
     buf_free(&b);
-    buf_free(&body);
     return 0;
 fail:
     sodium_memzero(sk, sizeof sk);
     sqlite3_finalize(cs);
+    outfile_abort(of);
     buf_free(&b);
-    buf_free(&body);
     return -1;
 }
 
@@ -966,27 +1004,6 @@ static int apply_resolved(app_ctx *a, const table *t, int64_t rid, const char *k
     return rc < 0 ? -1 : agreed(a, t, rid, field, e);
 }
 
-static int read_all(const char *path, buf *out, mr_err *e)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        err_set(e, EXIT_IO, _("%s: cannot read: %s"), path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(out, chunk, n);
-    int bad = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        err_set(e, EXIT_IO, _("%s: cannot read: %s"), path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 /* The digest change their_id of site had when it was applied here ("": not applied here). */
 static void origin_digest(db *d, int site, int64_t their_id, char *out, size_t n)
 {
@@ -1027,6 +1044,23 @@ static int origin_add(app_ctx *a, char **f, mr_err *e)
         goto out;                                                                                  \
     } while (0)
 
+/* Pass 1 over a change file: the signature (streamed: memory does not grow
+ * with the file), the header and the line count.  The SHA-256 of what was
+ * signed in *sum, for pass 2 to check the file did not change meanwhile. */
+typedef struct {
+    int to;
+    int64_t base, head, ack, endn, nlines;
+    char base_dg[80], head_dg[80], ack_dg[80];
+    unsigned char sum[crypto_hash_sha256_BYTES];
+} hdr;
+
+static char *line_at(char *l, ssize_t n)
+{
+    if (n > 0 && l[n - 1] == '\n')
+        l[n - 1] = 0;
+    return l;
+}
+
 int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
 {
     xchg_site me;
@@ -1037,39 +1071,35 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         err_set(e, EXIT_INTERNAL, "%s", _("libsodium could not be initialised"));
         return -1;
     }
-    buf file = BUF_INIT;
     app_ctx a = {.d = d, .st = st};
     int rc = -1;
-    char *body = NULL;
-    if (read_all(path, &file, e) < 0)
-        goto out;
-    body = buf_steal(&file);
-    size_t len = strlen(body);
-    if (len < sizeof MAGIC - 1 || memcmp(body, MAGIC, sizeof MAGIC - 1) != 0)
-        REFUSE(_("%s: not a minreg change file; nothing was applied"), path);
-    /* the signature: the last line, over everything before it */
-    char *sigl = NULL;
-    if (len >= 2 && body[len - 1] == '\n') {
-        char *p = body + len - 1;
-        while (p > body && p[-1] != '\n')
-            p--;
-        if (strncmp(p, "sig\t", 4) == 0)
-            sigl = p;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    char *f[12];
+    hdr h = {.base = -1, .head = -1, .ack = -1, .endn = -1};
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        err_set(e, EXIT_IO, _("%s: cannot read: %s"), path, strerror(errno));
+        return -1;
     }
-    if (!sigl)
-        REFUSE(_("%s: the change file is not signed, or was cut short; nothing was applied"), path);
-    size_t signed_len = (size_t)(sigl - body);
+    /* ---- pass 1 */
+    crypto_sign_state vs;
+    crypto_hash_sha256_state hs;
+    crypto_hash_sha256_init(&hs);
     unsigned char sig[crypto_sign_BYTES];
-    size_t got = 0;
-    if (sodium_hex2bin(sig, sizeof sig, sigl + 4, strcspn(sigl + 4, "\n"), NULL, &got, NULL) != 0 ||
-        got != sizeof sig)
-        REFUSE(_("%s: the change file's signature is damaged; nothing was applied"), path);
-    /* who sent it: the from line, read before the signature is checked
-     * only to find the key to check it with */
-    char *fl = body + sizeof MAGIC - 1;
-    if (strncmp(fl, "from\t", 5) != 0)
+    int have_sig = 0, after_sig = 0, seen_c = 0;
+    n = getline(&line, &cap, in);
+    if (n != (ssize_t)(sizeof MAGIC - 1) || memcmp(line, MAGIC, sizeof MAGIC - 1) != 0)
         REFUSE(_("%s: not a minreg change file; nothing was applied"), path);
-    int from = atoi(fl + 5);
+    char magic[sizeof MAGIC];
+    memcpy(magic, line, sizeof MAGIC);
+    n = getline(&line, &cap, in);
+    if (n < 6 || strncmp(line, "from\t", 5) != 0)
+        REFUSE(_("%s: not a minreg change file; nothing was applied"), path);
+    /* who sent it: read before the signature is checked only to find the
+     * key to check it with */
+    int from = atoi(line + 5);
     if (from == me.code)
         REFUSE(_("%s: the change file comes from this register's own site (%s); nothing was applied"),
                path, me.name);
@@ -1077,11 +1107,65 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         REFUSE(_("%s: the change file comes from site %d, which is not a partner of this register; "
                  "nothing was applied"), path, from);
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    if (sodium_hex2bin(pk, sizeof pk, a.from.pub, strlen(a.from.pub), NULL, &got, NULL) != 0 ||
-        crypto_sign_verify_detached(sig, (const unsigned char *)body, signed_len, pk) != 0)
+    size_t got = 0;
+    if (sodium_hex2bin(pk, sizeof pk, a.from.pub, strlen(a.from.pub), NULL, &got, NULL) != 0)
+        REFUSE(_("%s: %s's registered key is damaged"), path, a.from.name);
+    crypto_sign_init(&vs);
+    crypto_sign_update(&vs, (const unsigned char *)magic, sizeof MAGIC - 1);
+    crypto_hash_sha256_update(&hs, (const unsigned char *)magic, sizeof MAGIC - 1);
+    h.nlines = 1;
+    do {
+        if (have_sig) {
+            after_sig = 1;
+            break;
+        }
+        if (n >= 4 && strncmp(line, "sig\t", 4) == 0) {
+            if (line[n - 1] != '\n' ||
+                sodium_hex2bin(sig, sizeof sig, line + 4, (size_t)n - 5, NULL, &got, NULL) != 0 ||
+                got != sizeof sig)
+                REFUSE(_("%s: the change file's signature is damaged; nothing was applied"), path);
+            have_sig = 1;
+            continue;
+        }
+        crypto_sign_update(&vs, (const unsigned char *)line, (size_t)n);
+        crypto_hash_sha256_update(&hs, (const unsigned char *)line, (size_t)n);
+        if (line[n - 1] != '\n')
+            REFUSE(_("%s: the change file is not signed, or was cut short; nothing was applied"), path);
+        if (line[0] == 'C' && line[1] == '\t')
+            seen_c = 1;
+        if (!seen_c || !strncmp(line, "head\t", 5) || !strncmp(line, "end\t", 4)) {
+            int k = split(line_at(line, n), f, 12);
+            if (!strcmp(f[0], "to") && k >= 2)
+                h.to = atoi(f[1] ? f[1] : "0");
+            else if (!strcmp(f[0], "base") && k >= 3)
+                h.base = num64(f[1]), snprintf(h.base_dg, sizeof h.base_dg, "%s", f[2] ? f[2] : "");
+            else if (!strcmp(f[0], "head") && k >= 3)
+                h.head = num64(f[1]), snprintf(h.head_dg, sizeof h.head_dg, "%s", f[2] ? f[2] : "");
+            else if (!strcmp(f[0], "ack") && k >= 3)
+                h.ack = num64(f[1]), snprintf(h.ack_dg, sizeof h.ack_dg, "%s", f[2] ? f[2] : "");
+            else if (!strcmp(f[0], "end") && k >= 2) {
+                h.endn = num64(f[1]);
+                continue;
+            }
+        }
+        h.nlines++;
+    } while ((n = getline(&line, &cap, in)) > 0);
+    if (ferror(in))
+        REFUSE(_("%s: cannot read: %s"), path, strerror(errno));
+    if (!have_sig)
+        REFUSE(_("%s: the change file is not signed, or was cut short; nothing was applied"), path);
+    if (crypto_sign_final_verify(&vs, sig, pk) != 0)
         REFUSE(_("%s: the signature does not verify against %s's key: the file was changed after it "
                  "was signed, or %s did not sign it; nothing was applied"),
                path, a.from.name, a.from.name);
+    if (after_sig)
+        REFUSE(_("%s: the change file has lines after its signature; nothing was applied"), path);
+    crypto_hash_sha256_final(&hs, h.sum);
+    if (h.base < 0 || h.head < 0 || h.ack < 0 || h.endn < 0)
+        REFUSE(_("%s: not a minreg change file (no base, head, ack or end); nothing was applied"), path);
+    if (h.endn != h.nlines)
+        REFUSE(_("%s: the change file says %lld lines but has %lld; nothing was applied"), path,
+               (long long)h.endn, (long long)h.nlines);
     snprintf(st->site, sizeof st->site, "%s", a.from.name);
     a.county = strcmp(a.from.role, "county") == 0;
     {
@@ -1096,52 +1180,16 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
             sqlite3_reset(q);
         }
     }
-    /* the header: to, base, head, ack */
-    body[signed_len] = 0;
-    char *lines = fl, *nl;
-    char *f[12];
-    int64_t base = -1, head = -1, ack = -1, nlines = 1, endn = -1;   /* the magic line */
-    char base_dg[80] = "", head_dg[80] = "", ack_dg[80] = "";
-    int to = 0;
-    char *changes = NULL;   /* the first C line */
-    for (char *p = lines; *p; p = nl) {
-        nl = strchr(p, '\n');
-        if (!nl)
-            REFUSE(_("%s: the change file was cut short; nothing was applied"), path);
-        if (p[0] == 'C' && p[1] == '\t') {
-            changes = p;
-            break;
-        }
-        nlines++;
-        *nl = 0;
-        int n = split(p, f, 12);
-        nl++;
-        if (!strcmp(f[0], "to") && n >= 2)
-            to = atoi(f[1] ? f[1] : "0");
-        else if (!strcmp(f[0], "base") && n >= 3)
-            base = num64(f[1]), snprintf(base_dg, sizeof base_dg, "%s", f[2] ? f[2] : "");
-        else if (!strcmp(f[0], "head") && n >= 3)
-            head = num64(f[1]), snprintf(head_dg, sizeof head_dg, "%s", f[2] ? f[2] : "");
-        else if (!strcmp(f[0], "ack") && n >= 3)
-            ack = num64(f[1]), snprintf(ack_dg, sizeof ack_dg, "%s", f[2] ? f[2] : "");
-        else if (!strcmp(f[0], "end") && n >= 2) {
-            endn = num64(f[1]);
-            nlines--;
-            break;
-        }
-    }
-    if (base < 0 || head < 0 || ack < 0)
-        REFUSE(_("%s: not a minreg change file (no base, head or ack); nothing was applied"), path);
-    if (to != me.code)
+    if (h.to != me.code)
         REFUSE(_("%s: the change file is for site %d, not this register (%s, %d); nothing was applied"),
-               path, to, me.name, me.code);
+               path, h.to, me.name, me.code);
     /* continuity with what was applied from this partner before */
-    if (base > a.from.applied)
+    if (h.base > a.from.applied)
         REFUSE(_("%s: the file starts after %s's change %lld, but only changes up to %lld are applied "
                  "here: the changes %lld..%lld are missing (apply the file that has them, or ask for "
                  "one with --since %lld); nothing was applied"),
-               path, a.from.name, (long long)base, (long long)a.from.applied,
-               (long long)a.from.applied + 1, (long long)base, (long long)a.from.applied);
+               path, a.from.name, (long long)h.base, (long long)a.from.applied,
+               (long long)a.from.applied + 1, (long long)h.base, (long long)a.from.applied);
     char applied_dg[80] = "";
     {
         sqlite3_stmt *q = stmt_cached(d, "SELECT applied_digest FROM minreg_partners WHERE code = ?1");
@@ -1152,65 +1200,49 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
             sqlite3_reset(q);
         }
     }
-    if (head < a.from.applied && head > 0) {
+    if (h.head < a.from.applied && h.head > 0) {
         /* an older file again: nothing to do, if it is the history applied */
         char was[80];
-        origin_digest(d, a.from.code, head, was, sizeof was);
-        if (*was && strcmp(was, head_dg) != 0)
+        origin_digest(d, a.from.code, h.head, was, sizeof was);
+        if (*was && strcmp(was, h.head_dg) != 0)
             REFUSE(_("%s: %s's change %lld is not the one applied here (its history was rewritten, or "
                      "its register restored from an old backup); nothing was applied"),
-                   path, a.from.name, (long long)head);
+                   path, a.from.name, (long long)h.head);
     }
-    if (base == a.from.applied && base > 0 && strcmp(base_dg, applied_dg) != 0)
+    if ((h.base == a.from.applied && h.base > 0 && strcmp(h.base_dg, applied_dg) != 0) ||
+        (h.head == a.from.applied && h.head > 0 && strcmp(h.head_dg, applied_dg) != 0))
         REFUSE(_("%s: %s's change %lld is not the one applied here (its history was rewritten, or its "
                  "register restored from an old backup); nothing was applied"),
-               path, a.from.name, (long long)base);
-    if (head == a.from.applied && head > 0 && strcmp(head_dg, applied_dg) != 0)
-        REFUSE(_("%s: %s's change %lld is not the one applied here (its history was rewritten, or its "
-                 "register restored from an old backup); nothing was applied"),
-               path, a.from.name, (long long)head);
+               path, a.from.name, (long long)a.from.applied);
     /* its acknowledgement of this site's changes */
-    if (ack > 0) {
+    if (h.ack > 0) {
         char mine_dg[80];
-        digest_of(d, ack, mine_dg, sizeof mine_dg);
-        if (strcmp(mine_dg, ack_dg) != 0)
+        digest_of(d, h.ack, mine_dg, sizeof mine_dg);
+        if (strcmp(mine_dg, h.ack_dg) != 0)
             REFUSE(_("%s: %s acknowledges change %lld of this register, which this register does not "
                      "have as it was sent (was it restored from an old backup?); nothing was applied"),
-                   path, a.from.name, (long long)ack);
+                   path, a.from.name, (long long)h.ack);
     }
-    /* the changes, in one change here: all or nothing */
+    /* ---- pass 2: the changes, in one change here: all or nothing */
+    rewind(in);
+    crypto_hash_sha256_init(&hs);
     if (!(a.c = chg_begin(d, e)))
         goto out;
-    int recorded = 0;
-    const table *t = NULL;
+    int recorded = 0, want = 0;
     int64_t first = 0, last = 0;
-    int want = 0;   /* the current change is to be applied */
-    for (char *p = changes; p && *p; p = nl) {
-        nl = strchr(p, '\n');
-        if (!nl) {
-            err_set(e, EXIT_DATA, _("%s: the change file was cut short; nothing was applied"), path);
-            goto rollback;
-        }
-        *nl = 0;
-        nlines++;
-        int n = split(p, f, 12);
-        nl++;
-        if (!strcmp(f[0], "end")) {
-            endn = num64(f[1]);
-            nlines--;
+    const table *t = NULL;
+    while ((n = getline(&line, &cap, in)) > 0) {
+        if (strncmp(line, "sig\t", 4) == 0)
             break;
-        }
-        if (!strcmp(f[0], "C") && n >= 9) {
+        crypto_hash_sha256_update(&hs, (const unsigned char *)line, (size_t)n);
+        if (!strncmp(line, "head\t", 5) || !strncmp(line, "end\t", 4) || !strncmp(line, "from\t", 5) ||
+            !strncmp(line, "to\t", 3) || !strncmp(line, "base\t", 5) || !strncmp(line, "ack\t", 4) ||
+            !strncmp(line, "MINREG-EXCHANGE\t", 16))
+            continue;
+        int k = split(line_at(line, n), f, 12);
+        if (!strcmp(f[0], "C") && k >= 9) {
             a.their_id = num64(f[1]);
             want = a.their_id > a.from.applied;
-            if (a.their_id == a.from.applied && a.their_id > 0 && strcmp(f[8] ? f[8] : "", applied_dg))
-                {
-                err_set(e, EXIT_DATA,
-                        _("%s: %s's change %lld is not the one applied here (its history was rewritten, "
-                          "or its register restored from an old backup); nothing was applied"),
-                        path, a.from.name, (long long)a.their_id);
-                goto rollback;
-            }
             if (!want) {
                 /* applied before: it must be the same change */
                 char was[80];
@@ -1244,17 +1276,17 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         }
         if (!want)
             continue;
-        if (n < 5 || !(t = line_table(&a, f[1], e)))
+        if (k < 5 || !(t = line_table(&a, f[1], e)))
             goto bad;
         int64_t rid = num64(f[2]);
         int r;
-        if (f[0][0] == 'I' && n == 5)
+        if (f[0][0] == 'I' && k == 5)
             r = apply_insert(&a, t, rid, f[3], f[4], e);
-        else if (f[0][0] == 'D' && n == 5)
+        else if (f[0][0] == 'D' && k == 5)
             r = apply_delete(&a, t, rid, f[3], f[4], e);
-        else if (f[0][0] == 'U' && n == 7)
+        else if (f[0][0] == 'U' && k == 7)
             r = apply_update(&a, t, rid, f[3], f[4], f[5], f[6], e);
-        else if (f[0][0] == 'R' && n == 6)
+        else if (f[0][0] == 'R' && k == 6)
             r = apply_resolved(&a, t, rid, f[3], f[4], f[5], e);
         else
             goto bad;
@@ -1263,10 +1295,14 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         if (db_interrupted(d) || db_cancel_asked(d, e))
             goto rollback;
     }
-    if (endn != nlines) {
-        err_set(e, EXIT_DATA, _("%s: the change file says %lld lines but has %lld; nothing was applied"),
-                path, (long long)endn, (long long)nlines);
-        goto rollback;
+    {
+        unsigned char sum2[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256_final(&hs, sum2);
+        if (memcmp(sum2, h.sum, sizeof sum2) != 0) {
+            err_set(e, EXIT_DATA, _("%s: the change file changed while it was applied; nothing was applied"),
+                    path);
+            goto rollback;
+        }
     }
     {
         sqlite3_stmt *u = stmt_cached(d, "UPDATE minreg_partners SET acked = max(acked, ?2),"
@@ -1280,9 +1316,9 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
             goto rollback;
         }
         sqlite3_bind_int(u, 1, a.from.code);
-        sqlite3_bind_int64(u, 2, ack);
-        sqlite3_bind_int64(u, 3, head);
-        sqlite3_bind_text(u, 4, head_dg, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(u, 2, h.ack);
+        sqlite3_bind_int64(u, 3, h.head);
+        sqlite3_bind_text(u, 4, h.head_dg, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(u, 5, edit_now(), -1, SQLITE_TRANSIENT);
         int ok = sqlite3_step(u) == SQLITE_DONE;
         sqlite3_reset(u);
@@ -1308,9 +1344,8 @@ rollback:
     chg_abort(a.c);
     a.c = NULL;
 out:
-    free(body);
-    buf_free(&file);
-    buf_free(&a.scratch);
+    free(line);
+    fclose(in);
     return rc;
 }
 
