@@ -11,11 +11,13 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/buf.h"
 #include "core/i18n.h"
 #include "core/xchg.h"
 
@@ -26,6 +28,27 @@ static const char usage[] = N_(
     "                       | apply FILE\n"
     "                       | conflicts [--all] [--format text|csv|tsv|json]\n"
     "                       | resolve ID mine|theirs|VALUE [-m COMMENT]]");
+
+/* A message with names in it (a site's name, a path: anything a clerk
+ * typed), each line escaped for the terminal. */
+static void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(FILE *f, const char *fmt, ...)
+{
+    buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *all = buf_steal(&b), *line = all, *nl;
+    while ((nl = strchr(line, '\n'))) {
+        *nl = 0;
+        out_safe(f, line);
+        fputc('\n', f);
+        line = nl + 1;
+    }
+    out_safe(f, line);
+    free(all);
+}
 
 static int bad_usage(mr_err *e)
 {
@@ -59,7 +82,7 @@ static int status(db *d, mr_err *e)
                 db_path(d));
         return EXIT_NOTFOUND;
     }
-    printf(_("Site: %s (%d, %s)\nPublic key: %s\n\n"), me.name, me.code,
+    say(stdout, _("Site: %s (%d, %s)\nPublic key: %s\n\n"), me.name, me.code,
            strcmp(me.role, "city") == 0 ? _("city") : _("county"), me.pub);
     text_table *t = tt_new(8);
     static const char *const hd[] = {N_("Partner"), N_("Code"), N_("Role"), N_("Last sent"),
@@ -113,7 +136,7 @@ static int do_init(db *d, int argc, char **argv, mr_err *e)
     }
     xchg_site me;
     xchg_self(d, &me);
-    printf(_("This register is now site %s (%d, %s); its secret key is in %s.key.\n"
+    say(stdout, _("This register is now site %s (%d, %s); its secret key is in %s.key.\n"
              "Hand this public key to each partner (exchange partner %d KEY there):\n%s\n"),
            me.name, me.code, strcmp(me.role, "city") == 0 ? _("city") : _("county"), db_path(d),
            me.code, buf_str(&pub));
@@ -135,7 +158,7 @@ static int do_partner(db *d, int argc, char **argv, mr_err *e)
         return bad_usage(e);
     if (xchg_partner_add(d, site, role, name, key, e) < 0)
         return e->code ? e->code : EXIT_DB;
-    printf(_("%s is now a partner of this register.\n"), site);
+    say(stdout, _("%s is now a partner of this register.\n"), site);
     return EXIT_OK;
 }
 
@@ -169,7 +192,7 @@ static int do_export(db *d, int argc, char **argv, mr_err *e)
     xchg_stats st;
     if (xchg_export(d, to, since, out, &st, e) < 0)
         return e->code ? e->code : EXIT_DB;
-    fprintf(stderr, _("exchange: %lld changes (%lld rows) for %s, after change %lld up to %lld\n"),
+    say(stderr, _("exchange: %lld changes (%lld rows) for %s, after change %lld up to %lld\n"),
             (long long)st.changes, (long long)st.rows, st.site, (long long)st.from, (long long)st.to);
     return EXIT_OK;
 }
@@ -182,10 +205,10 @@ static int do_apply(db *d, int argc, char **argv, mr_err *e)
     if (xchg_apply(d, argv[1], &st, e) < 0)
         return e->code ? e->code : EXIT_DB;
     if (!st.changes)
-        printf(_("exchange: nothing new from %s (%lld changes applied before)\n"), st.site,
+        say(stdout, _("exchange: nothing new from %s (%lld changes applied before)\n"), st.site,
                (long long)st.skipped);
     else
-        printf(_("exchange: %lld changes from %s (%lld..%lld) applied: %lld rows written, %lld "
+        say(stdout, _("exchange: %lld changes from %s (%lld..%lld) applied: %lld rows written, %lld "
                  "conflicts left (exchange conflicts), %lld changes applied before\n"),
                (long long)st.changes, st.site, (long long)st.from, (long long)st.to,
                (long long)st.rows, (long long)st.conflicts, (long long)st.skipped);
@@ -326,7 +349,7 @@ static int do_resolve(db *d, int argc, char **argv, mr_err *e)
         return bad_usage(e);
     if (xchg_resolve(d, id, how, value, comment, e) < 0)
         return e->code ? e->code : EXIT_DB;
-    printf(_("exchange conflict %lld resolved (%s); the next file to the partner carries it.\n"), id,
+    say(stdout, _("exchange conflict %lld resolved (%s); the next file to the partner carries it.\n"), id,
            how ? how : value);
     return EXIT_OK;
 }
