@@ -179,6 +179,73 @@ CREATE TRIGGER minreg_changes_no_update
 BEFORE UPDATE OF id, at, who, kind, tbl, summary, comment, undoes ON minreg_changes
 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 
+-- BEGIN xchg
+-- Exchange between the city's and the counties' registers (minreg exchange;
+-- src/core/xchg.c).  minreg_site: which site this register is, by its admin
+-- code (new rows get rids code * 10^9 + n, so rows made at two sites never
+-- collide), and its Ed25519 public key (the secret key is in REGISTER.key
+-- beside the file, never in it).  minreg_partners: the sites files come from
+-- and go to, with what was sent, acknowledged and applied.  minreg_xchg_origin:
+-- the changes applied from a partner, with their origin.  minreg_xchg_conflicts:
+-- what a file could not apply silently, until resolved.
+CREATE TABLE minreg_site (
+    one     INTEGER PRIMARY KEY CHECK (one = 1),
+    name    TEXT NOT NULL,
+    code    INTEGER NOT NULL CHECK (code BETWEEN 100000 AND 999999),
+    role    TEXT NOT NULL CHECK (role IN ('city','county')),
+    pubkey  TEXT NOT NULL,
+    made_at TEXT NOT NULL
+);
+CREATE TABLE minreg_partners (
+    name      TEXT PRIMARY KEY,
+    code      INTEGER NOT NULL UNIQUE CHECK (code BETWEEN 100000 AND 999999),
+    role      TEXT NOT NULL CHECK (role IN ('city','county')),
+    pubkey    TEXT NOT NULL UNIQUE,
+    acked     INTEGER NOT NULL DEFAULT 0,   -- our last change the partner has applied
+    sent      INTEGER NOT NULL DEFAULT 0,   -- our last change in the last file sent
+    sent_at   TEXT NOT NULL DEFAULT '',
+    applied   INTEGER NOT NULL DEFAULT 0,   -- the partner's last change applied here
+    applied_digest TEXT NOT NULL DEFAULT '',  -- its chain digest, as the partner sent it
+    applied_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE minreg_xchg_origin (
+    site      INTEGER NOT NULL,             -- the partner's code
+    their_id  INTEGER NOT NULL,             -- the change's id there
+    change_id INTEGER NOT NULL REFERENCES minreg_changes(id),   -- the change here that applied it
+    their_at  TEXT NOT NULL,
+    their_who TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    summary   TEXT NOT NULL,
+    digest    TEXT NOT NULL,                -- its chain digest there
+    PRIMARY KEY (site, their_id)
+);
+CREATE INDEX minreg_xchg_origin_change ON minreg_xchg_origin(change_id);
+CREATE TRIGGER minreg_xchg_origin_no_update BEFORE UPDATE ON minreg_xchg_origin
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER minreg_xchg_origin_no_delete BEFORE DELETE ON minreg_xchg_origin
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TABLE minreg_xchg_conflicts (
+    id         INTEGER PRIMARY KEY,
+    site       INTEGER NOT NULL,            -- the partner whose change it was
+    their_id   INTEGER NOT NULL,
+    change_id  INTEGER NOT NULL,            -- the change here that applied the rest
+    what       TEXT NOT NULL CHECK (what IN ('field','deleted_here','deleted_there','owner','duplicate')),
+    tbl        TEXT NOT NULL,
+    row_id     INTEGER NOT NULL,
+    row_key    TEXT,
+    field      TEXT,                        -- NULL: the whole row
+    base       TEXT,                        -- the value before, as the partner had it
+    mine       TEXT,
+    theirs     TEXT,
+    made_at    TEXT NOT NULL,
+    resolved   TEXT CHECK (resolved IN ('mine','theirs','value','agreed')),
+    resolved_value TEXT,
+    resolved_by INTEGER,                    -- the change that resolved it
+    resolved_at TEXT
+);
+CREATE INDEX minreg_xchg_conflicts_row ON minreg_xchg_conflicts(tbl, row_id);
+-- END xchg
+
 ------------------------------------------------------------------------------
 -- Registers
 ------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ static const struct command {
     {"verify", cmd_verify, N_("check the history and every row against the chained digests: verify [--head DIGEST]")},
     {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
     {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
+    {"exchange", cmd_exchange, N_("keep the city's and the counties' registers in step: exchange init|partner|export|apply|conflicts|resolve")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
     {"area", NULL, N_("a coordinate file's official areas (km²) and problems: area FILE [--format F]")},
 };

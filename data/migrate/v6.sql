@@ -2,7 +2,9 @@
 -- block "BEGIN rep"; then db_migrate's to_v6 (src/core/db_migrate.c) makes
 -- what else schema.sql has and the file lacks from schema.sql's own DDL (the
 -- life of a permit: permit_events, minreg_roles, minreg_event_types, the
--- permits' appended columns and their metadata rows).
+-- permits' appended columns and their metadata rows; the exchange's
+-- minreg_site, minreg_partners, minreg_xchg_origin, minreg_xchg_conflicts
+-- with their indexes and guards).
 ------------------------------------------------------------------------------
 -- Schema 6: what the plan states, told from what its tables merely list, and
 -- the seed files' notes (data/migrate/v6.sql holds the same statements).

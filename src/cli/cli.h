@@ -25,6 +25,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e);
 int cmd_import(db *d, int argc, char **argv, mr_err *e);
 int cmd_export(db *d, int argc, char **argv, mr_err *e);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
+int cmd_exchange(db *d, int argc, char **argv, mr_err *e);   /* exchange.c */
 int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
 int cmd_event(db *d, int argc, char **argv, mr_err *e);      /* life.c */
 int cmd_expiring(db *d, int argc, char **argv, mr_err *e);   /* life.c */

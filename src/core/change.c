@@ -104,7 +104,15 @@ static void run_note(chg *c, int64_t rid)
     c->runs[c->nruns++] = (struct run){rid, rid};
 }
 
+int chg_bulk_table(const chg *c, const table *t) { return !c->bulk || c->bulk == t; }
+
 int chg_insert_bulk(chg *c, const table *t, const char *const *vals, int64_t *out, mr_err *e)
+{
+    return chg_insert_bulk_at(c, t, vals, 0, out, e);
+}
+
+int chg_insert_bulk_at(chg *c, const table *t, const char *const *vals, int64_t at, int64_t *out,
+                       mr_err *e)
 {
     if (!recorded(c, e))
         return -1;
@@ -113,7 +121,7 @@ int chg_insert_bulk(chg *c, const table *t, const char *const *vals, int64_t *ou
         return -1;
     }
     int64_t rid;
-    if (db_row_insert(c->d, t, vals, 0, &rid, e) < 0)
+    if (db_row_insert(c->d, t, vals, at, &rid, e) < 0)
         return -1;
     c->bulk = t;
     run_note(c, rid);   /* audited at commit, as runs */

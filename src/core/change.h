@@ -43,6 +43,12 @@ int chg_insert(chg *c, const table *t, const char *const *vals, int64_t rid, int
  * register.  vals are summed as given (a row whose 序号 the register gave
  * is summed from the stored row at commit). */
 int chg_insert_bulk(chg *c, const table *t, const char *const *vals, int64_t *out, mr_err *e);
+/* The same at identity rid (rows that arrive from another site, which
+ * keep the identity they were given there: xchg.h). */
+int chg_insert_bulk_at(chg *c, const table *t, const char *const *vals, int64_t rid, int64_t *out,
+                       mr_err *e);
+/* May chg_insert_bulk rows of t be added to c (none of another register)? */
+int chg_bulk_table(const chg *c, const table *t);
 /* Did chg_insert_bulk add row rid in this change (and it is still in)? */
 int chg_added(chg *c, int64_t rid);
 /* A row chg_insert_bulk added taken out again, before it was audited (an

@@ -51,10 +51,16 @@ static int rid_load(db *d, const table *t, int ti, int force)
     if (d->next_rid[ti] && !force)
         return 0;
     buf q = BUF_INIT;
-    buf_puts(&q, "SELECT max(coalesce((SELECT seq FROM minreg_seq WHERE tbl = ?1), 0),"
-                 " coalesce((SELECT max(rid) FROM ");
+    /* a register that is an exchange site (minreg_site) gives rids in its
+     * own range, its admin code * 10^9 + n, so that rows made at two sites
+     * never collide; the rows that arrived from others are above or below */
+    buf_puts(&q, "WITH s(lo, hi) AS (SELECT coalesce((SELECT code * 1000000000 FROM minreg_site), 0),"
+                 " coalesce((SELECT code * 1000000000 + 999999999 FROM minreg_site),"
+                 " 9223372036854775807))"
+                 " SELECT max(coalesce((SELECT seq FROM minreg_seq, s WHERE tbl = ?1"
+                 " AND seq BETWEEN lo AND hi), 0), coalesce((SELECT max(rid) FROM s, ");
     put_ident(&q, t->id);
-    buf_puts(&q, "), 0)) + 1");
+    buf_puts(&q, " WHERE rid BETWEEN lo AND hi), 0), (SELECT lo FROM s)) + 1");
     sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
     buf_free(&q);
     if (!st)

@@ -377,6 +377,9 @@ static void handle(request req)
     case REQ_SUMMARY:
         open_computed("summary", summary_new);
         break;
+    case REQ_EXCHANGE:
+        open_computed("exchange", exchange_new);
+        break;
     case REQ_REDRAW:
         clearok(curscr, TRUE);
         break;
