@@ -45,6 +45,7 @@ static const struct command {
     {"verify", cmd_verify, N_("check the history and every row against the chained digests: verify [--head DIGEST]")},
     {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
     {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
+    {"boundary", cmd_boundary, N_("a record's boundary: boundary TABLE KEY FILE sets it, boundary TABLE KEY prints it (--format)")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
     {"area", NULL, N_("a coordinate file's official areas (km²) and problems: area FILE [--format F]")},
 };

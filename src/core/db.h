@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 5
+#define MINREG_SCHEMA_VERSION 6
 
 /* Results.  A lookup says found, not found or failed, never with one value
  * for two of them:
@@ -343,5 +343,19 @@ int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in th
 int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
                     db_progress_fn progress, void *arg, mr_err *e);
 void db_rowsrc_free(rowsrc *r);
+
+/* ---- boundaries (db_shape.c; boundary.h) ---- */
+/* Can t's records hold a boundary (minreg_boundary_tables)? */
+int db_has_boundary(db *d, const char *tbl);
+/* Record rid's boundary as canonical text (malloc'd), or NULL: none. */
+char *db_shape_text(db *d, const char *tbl, int64_t rid);
+/* The records of tbl that have a boundary, by rid; 0 or -1. */
+int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n);
+/* verify: each record whose shape and last audited boundary differ
+ * (have_shape / have_audit say which of the two exists; change: the last
+ * audited change, 0 none).  The number found, or -1. */
+typedef void (*db_shape_fn)(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit,
+                            int64_t change);
+int db_shape_verify(db *d, db_shape_fn fn, void *arg);
 
 #endif

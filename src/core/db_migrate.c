@@ -288,7 +288,7 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version >= 1 && version <= 4
+            ok = version >= 1 && version <= 5
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
                            (version != 4 || to_v5(d->h, &why) == 0) &&
