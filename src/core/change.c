@@ -291,7 +291,15 @@ static int boundary_goes(chg *c, const table *t, int64_t rid, mr_err *e)
     if (!db_has_boundary(c->d, t->id))
         return 0;
     char *old = db_shape_text(c->d, t->id, rid);
-    int rc = old ? chg_set_boundary(c, t, rid, NULL, NULL, e) : 0;
+    int rc = 0;
+    if (old) {
+        cursor *cu = db_select_rowid(c->d, t, rid, NULL);
+        const char *key = cu && cursor_next(cu) == 1 ? cursor_val(cu, t->key_ci) : NULL;
+        char *k = key ? xstrdup(key) : NULL;
+        cursor_free(cu);
+        rc = chg_set_boundary(c, t, rid, k, NULL, e);
+        free(k);
+    }
     free(old);
     return rc;
 }

@@ -592,6 +592,18 @@ static int check_current(void *arg, const audit_row *a)
     const table *t = schema_table(db_schema(c->d), a->tbl);
     if (!t)
         return 0;   /* put_back names it */
+    if (upd && a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
+        /* a boundary: it must be as the change left it (its row may
+         * come back only later in the same revert) */
+        char *cur = db_shape_text(c->d, t->id, a->row_id);
+        int differs = !same(cur, a->new_);
+        if (differs)
+            err_set(c->e, EXIT_CONFLICT,
+                    _("cannot %s change %lld: the boundary of %s %s is not as the change left it "
+                      "(changed outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(a->row_key));
+        free(cur);
+        return differs;
+    }
     char **now = read_row(c->d, t, a->row_id);
     int bad = 0;
     if (strcmp(a->op, "delete") == 0) {
@@ -617,18 +629,6 @@ static int check_current(void *arg, const audit_row *a)
                 _("cannot %s change %lld: %s %s is gone (removed outside minreg?)"), what,
                 (long long)c->x, a->tbl, or_empty(a->row_key));
         return 1;
-    }
-    if (upd && a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
-        /* a boundary: it must be as the change left it */
-        char *cur = db_shape_text(c->d, t->id, a->row_id);
-        int differs = !same(cur, a->new_);
-        if (differs)
-            err_set(c->e, EXIT_CONFLICT,
-                    _("cannot %s change %lld: the boundary of %s %s is not as the change left it "
-                      "(changed outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(a->row_key));
-        free(cur);
-        free_row(now, t->ncols);
-        return differs;
     }
     int ci = upd ? table_col(t, a->field) : -1;
     buf who = BUF_INIT;

@@ -57,14 +57,15 @@ is "... naming both versions" "$?" 0
 # the first write-open, and left alone, with a message, by a read-only one
 cp "$T/new.db" "$T/v1.db"
 sqlite3 "$T/v1.db" "DROP TABLE minreg_audit_added; DROP TABLE minreg_seq; DROP TABLE minreg_chain;
-    DROP TABLE minreg_sums; DROP TABLE minreg_fsums; UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
+    DROP TABLE minreg_sums; DROP TABLE minreg_fsums; DROP TABLE minreg_shape_box; DROP TABLE minreg_rings;
+    DROP TABLE minreg_shapes; DROP TABLE minreg_boundary_tables; UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
 run_minreg -r -f "$T/v1.db" tables
 is "a version-1 register opened read-only: exit 4" "$rc" 4
-is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 5, which a read-only open cannot do"
+is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 6, which a read-only open cannot do"
 run_minreg -f "$T/v1.db" tables
 is "a version-1 register opens for writing" "$rc" 0
-is "... migrated to version 5, with the runs table and its guards" \
-   "$(sqlite3 "$T/v1.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'; SELECT count(*) FROM sqlite_master WHERE tbl_name = 'minreg_audit_added'")" "5
+is "... migrated to version 6, with the runs table and its guards" \
+   "$(sqlite3 "$T/v1.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'; SELECT count(*) FROM sqlite_master WHERE tbl_name = 'minreg_audit_added'")" "6
 5"
 printf '区块编号,区块名称,勘查矿种,面积\nV1,甲,金矿,1\n' >"$T/v1.csv"
 run_minreg -f "$T/v1.db" import a3 "$T/v1.csv"

@@ -114,7 +114,7 @@ sqlite3 "$T/v4.db" <"$srcdir/tests/fixtures/v4/history.sql"
 V4HEAD=00c3a0103631b1cc42e0e9ae3f059911a0faed48d150cd644b9fa1715b1e389e
 run_minreg -f "$T/v4.db" verify --head $V4HEAD
 is "a schema-4 register migrates and verifies, its head kept" "$rc/$(head_of)" "0/$V4HEAD"
-is "... at version 5" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 5
+is "... at version 6" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 6
 cp "$T/v4.db" "$T/v4t.db"
 sqlite3 "$T/v4t.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V41'"
 run_minreg -r -f "$T/v4t.db" verify
