@@ -27,6 +27,8 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
 int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
 int cmd_boundary(db *d, int argc, char **argv, mr_err *e);   /* boundary.c */
+int cmd_overlaps(db *d, int argc, char **argv, mr_err *e);   /* overlaps.c */
+int cmd_near(db *d, int argc, char **argv, mr_err *e);       /* overlaps.c */
 /* area FILE: needs no register (area.c) */
 int cmd_area(int argc, char **argv, mr_err *e);
 

@@ -357,5 +357,14 @@ int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n);
 typedef void (*db_shape_fn)(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit,
                             int64_t change);
 int db_shape_verify(db *d, db_shape_fn fn, void *arg);
+/* Shape id's text (malloc'd) and its record (tbl malloc'd), or NULL. */
+char *db_shape_text_id(db *d, int64_t id, char **tbl, int64_t *rid);
+/* Pairs of shapes whose bounding boxes (grown by the pads, degrees) meet,
+ * found by the R*Tree: with rid > 0 record rid of tbl against every other
+ * shape; with tbl, its shapes against every other (each pair once); else
+ * every pair once.  fn returns nonzero to stop.  0, or -1. */
+typedef int (*db_pair_fn)(void *arg, int64_t a, int64_t b);
+int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
+                        db_pair_fn fn, void *arg);
 
 #endif

@@ -202,3 +202,53 @@ int db_shape_verify(db *d, db_shape_fn fn, void *arg)
     sqlite3_finalize(st);
     return n;
 }
+
+char *db_shape_text_id(db *d, int64_t id, char **tbl, int64_t *rid)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT text, tbl, rid FROM minreg_shapes WHERE id = ?1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    char *t = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        t = xstrdup((const char *)sqlite3_column_text(st, 0));
+        if (tbl)
+            *tbl = xstrdup((const char *)sqlite3_column_text(st, 1));
+        if (rid)
+            *rid = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return t;
+}
+
+int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
+                        db_pair_fn fn, void *arg)
+{
+    /* the R*Tree finds the boxes that meet each box (grown by the pads);
+     * with a record, every other shape near it; with a register, each pair
+     * once (both in it: the lower id first) */
+    sqlite3_stmt *st = NULL;
+    const char *q =
+        "SELECT a.id, b.id FROM minreg_shapes a CROSS JOIN minreg_shape_box ab"
+        " CROSS JOIN minreg_shape_box bb CROSS JOIN minreg_shapes b"
+        " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 IS NULL OR a.rid = ?2) AND ab.id = a.id"
+        " AND bb.min_lon <= ab.max_lon + ?3 AND bb.max_lon >= ab.min_lon - ?3"
+        " AND bb.min_lat <= ab.max_lat + ?4 AND bb.max_lat >= ab.min_lat - ?4"
+        " AND b.id = bb.id AND b.id != a.id"
+        " AND (?2 IS NOT NULL OR b.id > a.id OR (?1 IS NOT NULL AND b.tbl != ?1))"
+        " ORDER BY a.id, b.id";
+    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (tbl)
+        sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
+    if (rid > 0)
+        sqlite3_bind_int64(st, 2, rid);
+    sqlite3_bind_double(st, 3, pad_lon);
+    sqlite3_bind_double(st, 4, pad_lat);
+    int rc = 0;
+    while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+    int ok = rc == SQLITE_DONE || rc == 0;
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
+}
