@@ -48,6 +48,9 @@ static const struct command {
     {"import", cmd_import, N_("load a CSV file into a register: import TABLE FILE [--replace|--upsert] [--dry-run]")},
     {"export", cmd_export, N_("write a register as CSV: export TABLE [-o FILE] [--where COL=VALUE] [--bom]")},
     {"exchange", cmd_exchange, N_("keep the city's and the counties' registers in step: exchange init|partner|export|apply|conflicts|resolve")},
+    {"boundary", cmd_boundary, N_("a record's boundary: boundary TABLE KEY FILE sets it, boundary TABLE KEY prints it (--format)")},
+    {"overlaps", cmd_overlaps, N_("overlapping boundaries with their overlap area, largest first: overlaps [TABLE [KEY]]")},
+    {"near", cmd_near, N_("the boundaries within a distance of a record's: near TABLE KEY --within METRES")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
     {"area", NULL, N_("a coordinate file's official areas (km²) and problems: area FILE [--format F]")},
 };

@@ -282,7 +282,7 @@ int cmd_area(int argc, char **argv, mr_err *e)
         case 'z': {
             char *end;
             long z = strtol(optarg, &end, 10);
-            if (*end || z < 1 || z > 120) {
+            if (*end || z < 10 || z > 99) {   /* the 2 digits a prefix on Y holds */
                 err_set(e, EXIT_USAGE, _("--zone wants a 3-degree zone number (41, 42)"));
                 return EXIT_USAGE;
             }

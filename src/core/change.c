@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boundary.h"
 #include "buf.h"
 #include "change.h"
 #include "db_write.h"
@@ -259,17 +260,83 @@ int chg_update(chg *c, const table *t, int64_t rid, const char *key, int ci, con
                : 0;
 }
 
+/* ---- boundaries ----------------------------------------------------------- */
+
+int chg_set_boundary(chg *c, const table *t, int64_t rid, const char *key, const char *text,
+                     mr_err *e)
+{
+    if (!recorded(c, e))
+        return -1;
+    if (!db_has_boundary(c->d, t->id)) {
+        err_set(e, EXIT_USAGE, _("%s: its records hold no boundary"), t->id);
+        return -1;
+    }
+    if (text && !*text)
+        text = NULL;
+    char *old = db_shape_text(c->d, t->id, rid);
+    if ((!old && !text) || (old && text && strcmp(old, text) == 0)) {
+        free(old);
+        return 0;   /* the same: nothing to write */
+    }
+    geo_shape s;
+    int rc = text ? boundary_decode(text, &s, e) : 0;
+    if (rc == 0) {
+        rc = db_shape_put(c->d, t->id, rid, text ? &s : NULL, text, e) < 0 ||
+                     db_audit_add(c->d, c->id, t->id, rid, key, "update", BOUNDARY_FIELD, old, text, e) < 0
+                 ? -1
+                 : 0;
+        if (text)
+            geo_shape_free(&s);
+    }
+    free(old);
+    return rc;
+}
+
+/* A row's boundary goes with it, audited before the row (an undo, newest
+ * first, brings the row back, then its boundary). */
+static int boundary_goes(chg *c, const table *t, int64_t rid, mr_err *e)
+{
+    if (!db_has_boundary(c->d, t->id))
+        return 0;
+    char *old = db_shape_text(c->d, t->id, rid);
+    int rc = 0;
+    if (old) {
+        cursor *cu = db_select_rowid(c->d, t, rid, NULL);
+        const char *key = cu && cursor_next(cu) == 1 ? cursor_val(cu, t->key_ci) : NULL;
+        char *k = key ? xstrdup(key) : NULL;
+        cursor_free(cu);
+        rc = chg_set_boundary(c, t, rid, k, NULL, e);
+        free(k);
+    }
+    free(old);
+    return rc;
+}
+
 int chg_delete(chg *c, const table *t, int64_t rid, mr_err *e)
 {
-    return !recorded(c, e) || db_audit_rows(c->d, c->id, t, 0, rid, "delete", e) < 0 ||
+    return !recorded(c, e) || boundary_goes(c, t, rid, e) < 0 ||
+                   db_audit_rows(c->d, c->id, t, 0, rid, "delete", e) < 0 ||
                    db_row_delete(c->d, t, rid, e) < 0
                ? -1
                : 0;
 }
 
+static int boundaries_go(chg *c, const table *t, mr_err *e)
+{
+    if (!db_has_boundary(c->d, t->id))
+        return 0;
+    int64_t *rids;
+    int n, rc = db_shape_rids(c->d, t->id, &rids, &n);
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = chg_set_boundary(c, t, rids[i], NULL, NULL, e);
+    free(rids);
+    return rc;
+}
+
 int chg_delete_all(chg *c, const table *t, int64_t *deleted, mr_err *e)
 {
-    return !recorded(c, e) || db_audit_rows(c->d, c->id, t, 1, 0, "delete", e) < 0 ||
+    return !recorded(c, e) || boundaries_go(c, t, e) < 0 ||
+                   db_audit_rows(c->d, c->id, t, 1, 0, "delete", e) < 0 ||
                    db_delete_all(c->d, t, deleted, e) < 0
                ? -1
                : 0;

@@ -62,6 +62,12 @@ int chg_update(chg *c, const table *t, int64_t rid, const char *key, int ci, con
 int chg_delete(chg *c, const table *t, int64_t rid, mr_err *e);
 /* Every row of t deleted (import --replace), each kept in the audit. */
 int chg_delete_all(chg *c, const table *t, int64_t *deleted, mr_err *e);
+/* Record rid's boundary set to text (canonical, boundary.h; NULL or "":
+ * none), audited as field BOUNDARY_FIELD with the old text; the same text
+ * again writes nothing.  A register minreg_boundary_tables does not name
+ * is refused. */
+int chg_set_boundary(chg *c, const table *t, int64_t rid, const char *key, const char *text,
+                     mr_err *e);
 /* Change x is now undone by this change (by 0: in effect again). */
 int chg_set_undone(chg *c, int64_t x, int64_t by, mr_err *e);
 

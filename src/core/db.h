@@ -349,4 +349,27 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
                     db_progress_fn progress, void *arg, mr_err *e);
 void db_rowsrc_free(rowsrc *r);
 
+/* ---- boundaries (db_shape.c; boundary.h) ---- */
+/* Can t's records hold a boundary (minreg_boundary_tables)? */
+int db_has_boundary(db *d, const char *tbl);
+/* Record rid's boundary as canonical text (malloc'd), or NULL: none. */
+char *db_shape_text(db *d, const char *tbl, int64_t rid);
+/* The records of tbl that have a boundary, by rid; 0 or -1. */
+int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n);
+/* verify: each record whose shape and last audited boundary differ
+ * (have_shape / have_audit say which of the two exists; change: the last
+ * audited change, 0 none).  The number found, or -1. */
+typedef void (*db_shape_fn)(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit,
+                            int64_t change);
+int db_shape_verify(db *d, db_shape_fn fn, void *arg);
+/* Shape id's text (malloc'd) and its record (tbl malloc'd), or NULL. */
+char *db_shape_text_id(db *d, int64_t id, char **tbl, int64_t *rid);
+/* Pairs of shapes whose bounding boxes (grown by the pads, degrees) meet,
+ * found by the R*Tree: with rid > 0 record rid of tbl against every other
+ * shape; with tbl, its shapes against every other (each pair once); else
+ * every pair once.  fn returns nonzero to stop.  0, or -1. */
+typedef int (*db_pair_fn)(void *arg, int64_t a, int64_t b);
+int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
+                        db_pair_fn fn, void *arg);
+
 #endif

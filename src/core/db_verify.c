@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "db_int.h"
+#include "boundary.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -566,6 +567,33 @@ out:
     return ok ? 0 : -1;
 }
 
+/* A record's boundary (db_shape.c) that is not what its last audited
+ * change to it left: written or removed outside minreg. */
+static void shape_differs(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit,
+                          int64_t change)
+{
+    vctx *v = arg;
+    const table *t = schema_table(&v->d->s, tbl);
+    buf key = BUF_INIT;
+    cursor *c = t ? db_select_rowid(v->d, t, rid, NULL) : NULL;
+    if (c && cursor_next(c) == 1 && cursor_val(c, t->key_ci))
+        buf_puts(&key, cursor_val(c, t->key_ci));
+    else
+        buf_printf(&key, "#%lld", (long long)rid);
+    cursor_free(c);
+    if (have_shape && !have_audit)
+        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+              _("the record has a boundary no audited change gave it: written outside minreg"));
+    else if (have_shape)
+        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+              _("the boundary is not the one change %lld set: changed outside minreg"), (long long)change);
+    else
+        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+              _("change %lld set a boundary the record no longer has: removed outside minreg"),
+              (long long)change);
+    buf_free(&key);
+}
+
 int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_result *r, mr_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -591,6 +619,8 @@ int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_re
             return db_error(d, e, _("cannot read the register"));
         }
     }
+    if (!v.stop && seal >= 0 && db_shape_verify(d, shape_differs, &v) < 0)
+        return db_error(d, e, _("cannot read the boundaries"));
     if (head && !r->head_found && !v.stop)
         found(&v, NULL, NULL, NULL, 0,
               _("the head %s recorded earlier is not in this history: changes up to it were "

@@ -9,6 +9,7 @@
 #define MINREG_DB_WRITE_H
 
 #include "db.h"
+#include "geo.h"
 
 /* rows */
 /* Bulk insert (the seed tables of a new register, db_seed.c) of rows given as text (""/NULL = SQL NULL). */
@@ -47,5 +48,10 @@ int64_t db_change_add(db *d, const char *at, const char *who, const char *kind, 
 int db_audit_add(db *d, int64_t change, const char *tbl, int64_t row_id, const char *row_key,
                  const char *op, const char *field, const char *old, const char *new_, mr_err *e);
 int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e);
+
+/* Record rid's boundary: shape s (one parcel) with its canonical text, its
+ * rings and its box; s NULL: none.  Not audited here: chg_set_boundary. */
+int db_shape_put(db *d, const char *tbl, int64_t rid, const geo_shape *s, const char *text,
+                 mr_err *e);
 
 #endif

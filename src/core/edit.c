@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boundary.h"
 #include "change.h"
 #include "i18n.h"
 #include "links.h"
@@ -511,6 +512,34 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     return finish(w, ok, r, e);
 }
 
+int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, const char *comment,
+                      edit_result *r, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->rowid = rowid;
+    chg *w;
+    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
+        return r->code ? r->code : (r->code = EDIT_ERROR);
+    char **now = read_row(d, t, rowid);
+    if (!now) {
+        err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
+        r->code = EDIT_REFUSED;
+        return finish(w, 0, r, e);
+    }
+    char *old = db_shape_text(d, t->id, rowid);
+    int ok = 1;
+    if (!same(old, text)) {
+        buf sum = BUF_INIT;
+        buf_printf(&sum, "%s %s %s", t->id, or_empty(now[t->key_ci]), text && *text ? _("boundary") : _("boundary removed"));
+        ok = (r->change = chg_record(w, "set", t->id, buf_str(&sum), comment, 0, e)) > 0 &&
+             chg_set_boundary(w, t, rowid, now[t->key_ci], text, e) == 0;
+        buf_free(&sum);
+    }
+    free(old);
+    free_row(now, t->ncols);
+    return finish(w, ok, r, e);
+}
+
 /* Reverting a change goes through its audit rows twice, streaming them:
  * first to find a later change that touched the same rows (then nothing is
  * done), then newest first to put each back. */
@@ -563,6 +592,18 @@ static int check_current(void *arg, const audit_row *a)
     const table *t = schema_table(db_schema(c->d), a->tbl);
     if (!t)
         return 0;   /* put_back names it */
+    if (upd && a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
+        /* a boundary: it must be as the change left it (its row may
+         * come back only later in the same revert) */
+        char *cur = db_shape_text(c->d, t->id, a->row_id);
+        int differs = !same(cur, a->new_);
+        if (differs)
+            err_set(c->e, EXIT_CONFLICT,
+                    _("cannot %s change %lld: the boundary of %s %s is not as the change left it "
+                      "(changed outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(a->row_key));
+        free(cur);
+        return differs;
+    }
     char **now = read_row(c->d, t, a->row_id);
     int bad = 0;
     if (strcmp(a->op, "delete") == 0) {
@@ -655,6 +696,8 @@ static int put_back(void *arg, const audit_row *a)
         char **v = db_json_values(c->d, t, a->old);
         ok = chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
         free_row(v, t->ncols);
+    } else if (a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
+        ok = chg_set_boundary(c->w, t, a->row_id, a->row_key, a->old, c->e) == 0;
     } else {
         int ci = table_col(t, a->field);
         ok = ci >= 0 && chg_update(c->w, t, a->row_id, a->row_key, ci, a->new_, a->old, c->e) == 0;

@@ -116,4 +116,10 @@ int64_t edit_redo_target(db *d);
  * 0 if there is no such change. */
 int edit_describe(db *d, int64_t change, int max, buf *out);
 
+/* Record rowid's boundary set to canonical text (boundary.h; NULL: none):
+ * one audited change, undone like any other; the same text again records
+ * nothing (r->change 0). */
+int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, const char *comment,
+                      edit_result *r, mr_err *e);
+
 #endif

@@ -265,6 +265,11 @@ static int finish(build *b, rd *r, const geo_read_opts *o)
                     swaps++;
                 }
                 p->x = a;
+                /* an easting is below 10^6 m; with its zone prefix (1–120, at
+                 * most 2 digits in Dandong's part of the world) 10^7–10^8 */
+                if (c >= 1e8 || c < 0 || (c >= 1e6 && c < 1e7))
+                    return fail(r, p->line, _("Y '%s' is no easting: an easting is below 1000000 m, "
+                                              "with its zone prefix 2 digits more"), yt);
                 if (c >= 1e7) {
                     p->zone = (int)floor(c / 1e6);
                     p->y = c - p->zone * 1e6;
@@ -325,8 +330,11 @@ static int read_pointlist(rd *r, build *b)
             g = NULL;
             continue;
         }
-        if (!is_number(f0, NULL) && !seen_point)
-            continue;   /* a header: 拐点,X(起标高),Y(止标高) */
+        /* a header: 拐点,X(起标高),Y(止标高) — told by its X and Y, not by
+         * its first cell: a point may be named J1 */
+        if (!seen_point && !is_number(f0, NULL) &&
+            !(c->n >= 3 && is_number(c->f[1], NULL) && is_number(c->f[2], NULL)))
+            continue;
         if (c->n < 3)
             return fail(r, c->line, _("not a point line (点号,X,Y) nor a ring's end (*,top,bottom,name,flag)"));
         if (!g)
@@ -375,13 +383,13 @@ static int read_exchange(rd *r, build *b)
             s->keys[s->nattr] = xstrndup(f0, (size_t)(eq - f0));
             s->vals[s->nattr] = xstrdup(trim(v.s ? v.s : (char[]){0}));
             buf_free(&v);
-            if (strcmp(s->keys[s->nattr], "带号") == 0 && !s->zone) {
+            s->nattr++;   /* counted at once: geo_shape_free frees it on a failure below */
+            if (strcmp(s->keys[s->nattr - 1], "带号") == 0 && !s->zone) {
                 double z;
-                if (!is_number(s->vals[s->nattr], &z) || z < 1 || z > 120 || z != floor(z))
-                    return fail(r, c->line, _("带号 '%s' is not a zone number"), s->vals[s->nattr]);
+                if (!is_number(s->vals[s->nattr - 1], &z) || z < 10 || z > 99 || z != floor(z))   /* 2 digits, as on Y */
+                    return fail(r, c->line, _("带号 '%s' is not a zone number"), s->vals[s->nattr - 1]);
                 s->zone = (int)z;
             }
-            s->nattr++;
             continue;
         }
         /* [地块坐标]: a parcel's header line ends in @ */
@@ -392,7 +400,7 @@ static int read_exchange(rd *r, build *b)
             p = new_parcel(s, c->line);
             g = NULL;
             double v;
-            if (!is_number(f0, &v) || v < 0 || v != floor(v))
+            if (!is_number(f0, &v) || v < 0 || v > 1e9 || v != floor(v))
                 return fail(r, c->line, _("a parcel's header begins with its point count, not '%s'"), f0);
             p->declared_points = (int)v;
             p->declared_line = c->line;
@@ -412,7 +420,7 @@ static int read_exchange(rd *r, build *b)
         if (c->n < 4)
             return fail(r, c->line, _("not a point line 点号,圈号,X,Y"));
         double ring;
-        if (!is_number(c->f[1], &ring) || ring < 1 || ring != floor(ring))
+        if (!is_number(c->f[1], &ring) || ring < 1 || ring > 1e9 || ring != floor(ring))
             return fail(r, c->line, _("圈号 '%s' is not a ring number"), c->f[1]);
         if (!g || g->no != (int)ring) {
             g = new_ring(p, c->line);
@@ -473,7 +481,7 @@ static int read_jtable(rd *r, build *b)
         int no = 1;
         if (ring >= 0 && ring < c->n) {
             double v;
-            if (!is_number(c->f[ring], &v) || v < 1 || v != floor(v))
+            if (!is_number(c->f[ring], &v) || v < 1 || v > 1e9 || v != floor(v))
                 return fail(r, c->line, _("圈号 '%s' is not a ring number"), c->f[ring]);
             no = (int)v;
         }

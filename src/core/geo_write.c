@@ -54,6 +54,18 @@ static void plane_xy(const geo_point *p, buf *b, const char *sep)
         buf_printf(b, "%.2f%s%.2f", p->x, sep, p->y);
 }
 
+/* A point's own name can be written as the point list's first cell: not a
+ * ring's end ('*'), no separator or quote, nothing a reader trims away. */
+static int id_ok(const char *id)
+{
+    if (!id || !*id || *id == '*' || *id == ' ' || *id == '\t')
+        return 0;
+    if (strpbrk(id, ",\"\r\n"))
+        return 0;
+    size_t n = strlen(id);
+    return id[n - 1] != ' ' && id[n - 1] != '\t';
+}
+
 static int write_pointlist(const geo_shape *s, buf *b, mr_err *e)
 {
     if (s->geodetic) {
@@ -70,12 +82,20 @@ static int write_pointlist(const geo_shape *s, buf *b, mr_err *e)
     for (int ri = 0; ri < p->nrings; ri++) {
         const geo_ring *r = &p->rings[ri];
         for (int i = 0; i < r->n; i++, k++) {
-            if (r->pts[i].id)
+            if (id_ok(r->pts[i].id))
                 buf_puts(b, r->pts[i].id);
             else
                 buf_printf(b, "%d", k);
             buf_putc(b, ',');
             plane_xy(&r->pts[i], b, ",");
+            buf_puts(b, ",,,\r\n");
+        }
+        /* a ring whose last point is its first (a duplicate the checks
+         * report) gets the first once more, or a reader would take the
+         * last for the closing repeat and lose it */
+        if (r->n >= 2 && r->pts[0].x == r->pts[r->n - 1].x && r->pts[0].y == r->pts[r->n - 1].y) {
+            buf_printf(b, "%d,", k++);
+            plane_xy(&r->pts[0], b, ",");
             buf_puts(b, ",,,\r\n");
         }
         buf_putc(b, '*');
@@ -105,8 +125,10 @@ static int write_exchange(const geo_shape *s, buf *b, mr_err *e)
             for (int ri = 0; ri < s->parcels[pi].nrings && !zone; ri++)
                 if (s->parcels[pi].rings[ri].n)
                     zone = s->parcels[pi].rings[ri].pts[0].zone;
-        buf_printf(b, "坐标系=2000国家大地坐标系\r\n几度分带=3\r\n投影类型=高斯克吕格\r\n计量单位=米\r\n"
-                      "带号=%d\r\n精度=0.01\r\n", zone);
+        buf_puts(b, "坐标系=2000国家大地坐标系\r\n几度分带=3\r\n投影类型=高斯克吕格\r\n计量单位=米\r\n");
+        if (zone)   /* no zone known: no 带号 (0 is none, and a reader refuses it) */
+            buf_printf(b, "带号=%d\r\n", zone);
+        buf_puts(b, "精度=0.01\r\n");
     }
     buf_puts(b, "[地块坐标]\r\n");
     for (int pi = 0; pi < s->nparcels; pi++) {
@@ -123,7 +145,7 @@ static int write_exchange(const geo_shape *s, buf *b, mr_err *e)
         for (int ri = 0; ri < p->nrings; ri++) {
             const geo_ring *r = &p->rings[ri];
             int first = k;
-            for (int i = 0; i <= r->n; i++) {
+            for (int i = 0; r->n && i <= r->n; i++) {
                 const geo_point *pt = &r->pts[i % r->n];
                 buf_printf(b, "J%d,%d,", i < r->n ? k++ : first, ri + 1);
                 plane_xy(pt, b, ",");

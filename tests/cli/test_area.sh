@@ -123,6 +123,22 @@ assert sum(1 for p in ps if len(p["rings"])==3)==7 and all(p["area_km2"]>0 for p
 is "geo_gen 300: 300 parcels, the six bow-ties the only problems, mines with holes" "$?" 0
 is "geo_gen: parcels in both zones" "$(grep -c ',42[0-9]\{6\}\.' "$T/syn1.txt" | awk '{print ($1 > 0)}')$(grep -c ',41[0-9]\{6\}\.' "$T/syn1.txt" | awk '{print ($1 > 0)}')" 11
 
+# a point list whose points are named J1…: the names are no header (fuzz_geo)
+run_minreg area --to pointlist "$G/jtable.csv"
+cp "$T/out" "$T/named.txt"
+is "J table as a point list: the points keep their names" "$(grep -c '^J[1-4],' "$T/named.txt")" 4
+run_minreg area --format csv "$T/named.txt"
+grep -q '^1,,.*,parcel,,,,0\.9997,' "$T/out"
+is "J-named point list: read back whole, 0.9997 km²" "$?" 0
+# an easting without its prefix cannot be 7 digits; a prefix is 2 digits
+printf '4450000.00,1532000.00;4450000.00,1533000.00;4451000.00,1533000.00\n' >"$T/y7.txt"
+run_minreg area --zone 41 "$T/y7.txt"
+is "7-digit easting without prefix: exit 3" "$rc" 3
+grep -q "1:.*Y '1532000.00' is no easting" "$T/err"
+is "7-digit easting: the line and the reason" "$?" 0
+run_minreg area --zone 8 "$G/xy.txt"
+is "--zone 8: usage (a prefix is 2 digits)" "$rc" 2
+
 # Chinese
 run_minreg --lang zh area "$G/wrong_zone.txt"
 grep -q '带号\|分带\|不符' "$T/out"

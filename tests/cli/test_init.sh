@@ -56,7 +56,8 @@ is "... naming both versions" "$?" 0
 # schema 6 undone (as a version-5 register was): its stated totals without
 # kind or with_tbl, and no minreg_sources
 UNDO_V6="DELETE FROM minreg_totals WHERE rowid > 31; DROP TABLE minreg_sources;
-    ALTER TABLE minreg_totals DROP COLUMN with_tbl; ALTER TABLE minreg_totals DROP COLUMN kind;"
+    ALTER TABLE minreg_totals DROP COLUMN with_tbl; ALTER TABLE minreg_totals DROP COLUMN kind;
+    DROP TABLE minreg_shape_box; DROP TABLE minreg_rings; DROP TABLE minreg_shapes; DROP TABLE minreg_boundary_tables;"
 cp "$T/new.db" "$T/v5.db"
 sqlite3 "$T/v5.db" "$UNDO_V6 UPDATE minreg_meta SET value = '5' WHERE key = 'schema_version'"
 run_minreg -f "$T/v5.db" tables

@@ -1,0 +1,300 @@
+/* overlap.c — overlapping pairs and near shapes (overlap.h).  No SQL: the
+ * shapes and the R*Tree's candidates come from db_shape.c. */
+#include "config.h"
+
+#include "core/overlap.h"
+
+#include <geos_c.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/boundary.h"
+#include "core/geo.h"
+#include "core/i18n.h"
+
+typedef struct ent {
+    int64_t id;
+    int zone;
+    GEOSGeometry *g;           /* NULL: cannot be made (a point PROJ refused) */
+    const GEOSPreparedGeometry *pg;
+    char *tbl;
+    int64_t rid;
+    int home;                  /* the shape's own zone */
+    struct ent *next;
+} ent;
+
+typedef struct ctx {
+    db *d;
+    GEOSContextHandle_t h;
+    ent **tab;
+    size_t mask;
+    size_t n;
+    ov_hits *out;
+    double within;             /* near: metres; overlaps: < 0 */
+    mr_err *e;
+    int failed;
+} ctx;
+
+static void geos_quiet(const char *fmt, ...) { (void)fmt; }
+
+/* The zone whose plane a shape is compared in: its own, or for degrees the
+ * 3-degree zone of its first point. */
+static int home_zone(const geo_shape *s)
+{
+    int z = boundary_zone(s);
+    if (z)
+        return z;
+    for (int ri = 0; s->nparcels && ri < s->parcels[0].nrings; ri++)
+        if (s->parcels[0].rings[ri].n)
+            return (int)floor(s->parcels[0].rings[ri].pts[0].y / 3.0 + 0.5);
+    return 41;
+}
+
+static GEOSGeometry *ring_in(ctx *c, const geo_shape *s, const geo_ring *r, int zone)
+{
+    if (r->n < 3)
+        return NULL;
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(c->h, (unsigned)r->n + 1, 2);
+    for (int i = 0; i <= r->n; i++) {
+        double lat, lon, x, east;
+        if (geo_point_latlon(s, &r->pts[i % r->n], &lat, &lon) < 0 ||
+            geo_forward(zone, lat, lon, &x, &east) < 0) {
+            GEOSCoordSeq_destroy_r(c->h, cs);
+            return NULL;
+        }
+        GEOSCoordSeq_setXY_r(c->h, cs, (unsigned)i, east, x);
+    }
+    GEOSGeometry *lr = GEOSGeom_createLinearRing_r(c->h, cs);
+    if (!lr)
+        return NULL;
+    GEOSGeometry *p = GEOSGeom_createPolygon_r(c->h, lr, NULL, 0);
+    if (!p)
+        return NULL;
+    if (!GEOSisValid_r(c->h, p)) {   /* a bow-tie: its valid parts */
+        GEOSGeometry *v = GEOSMakeValid_r(c->h, p);
+        GEOSGeom_destroy_r(c->h, p);
+        p = v;
+    }
+    return p;
+}
+
+/* The shape as one geometry in zone's plane: its included rings joined,
+ * less its excluded ones. */
+static GEOSGeometry *shape_in(ctx *c, const geo_shape *s, int zone)
+{
+    const geo_parcel *p = &s->parcels[0];
+    GEOSGeometry *in = NULL, *out = NULL;
+    for (int ri = 0; ri < p->nrings; ri++) {
+        GEOSGeometry *g = ring_in(c, s, &p->rings[ri], zone);
+        if (!g)
+            continue;
+        GEOSGeometry **acc = p->rings[ri].hole ? &out : &in;
+        if (!*acc) {
+            *acc = g;
+        } else {
+            GEOSGeometry *u = GEOSUnion_r(c->h, *acc, g);
+            GEOSGeom_destroy_r(c->h, *acc);
+            GEOSGeom_destroy_r(c->h, g);
+            *acc = u;
+        }
+    }
+    if (in && out) {
+        GEOSGeometry *dgeom = GEOSDifference_r(c->h, in, out);
+        GEOSGeom_destroy_r(c->h, in);
+        in = dgeom;
+    }
+    if (out)
+        GEOSGeom_destroy_r(c->h, out);
+    return in;
+}
+
+static ent *get(ctx *c, int64_t id, int zone)
+{
+    size_t k = ((size_t)id * 2654435761u + (size_t)zone) & c->mask;
+    for (ent *x = c->tab[k]; x; x = x->next)
+        if (x->id == id && (zone == 0 || x->zone == zone))
+            return x;
+    ent *x = xcalloc(1, sizeof *x);
+    x->id = id;
+    char *text = db_shape_text_id(c->d, id, &x->tbl, &x->rid);
+    geo_shape s;
+    mr_err e = {0};
+    if (text && boundary_decode(text, &s, &e) == 0) {
+        x->home = home_zone(&s);
+        x->zone = zone ? zone : x->home;
+        x->g = shape_in(c, &s, x->zone);
+        if (x->g)
+            x->pg = GEOSPrepare_r(c->h, x->g);
+        geo_shape_free(&s);
+    } else {
+        x->zone = zone;
+    }
+    free(text);
+    k = ((size_t)id * 2654435761u + (size_t)x->zone) & c->mask;
+    x->next = c->tab[k];
+    c->tab[k] = x;
+    return x;
+}
+
+/* The official area (km²) of geometry g, lying in zone's plane. */
+static double official_km2(ctx *c, const GEOSGeometry *g, int zone)
+{
+    double sum = 0;
+    int ng = GEOSGetNumGeometries_r(c->h, g);
+    for (int gi = 0; gi < ng; gi++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(c->h, g, gi);
+        if (GEOSGeomTypeId_r(c->h, p) != GEOS_POLYGON)
+            continue;
+        int nh = GEOSGetNumInteriorRings_r(c->h, p);
+        geo_parcel par = {.declared_points = -1};
+        par.rings = xcalloc((size_t)nh + 1, sizeof *par.rings);
+        par.nrings = par.cap = nh + 1;
+        for (int ri = 0; ri <= nh; ri++) {
+            const GEOSGeometry *lr = ri == 0 ? GEOSGetExteriorRing_r(c->h, p)
+                                             : GEOSGetInteriorRingN_r(c->h, p, ri - 1);
+            const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(c->h, lr);
+            unsigned n = 0;
+            GEOSCoordSeq_getSize_r(c->h, cs, &n);
+            geo_ring *r = &par.rings[ri];
+            r->hole = ri > 0;
+            r->n = n > 0 ? (int)n - 1 : 0;   /* GEOS repeats the first point */
+            r->pts = xcalloc((size_t)(r->n ? r->n : 1), sizeof *r->pts);
+            for (int i = 0; i < r->n; i++) {
+                double east, x;
+                GEOSCoordSeq_getXY_r(c->h, cs, (unsigned)i, &east, &x);
+                r->pts[i] = (geo_point){.x = x, .y = east, .zone = zone, .prefixed = 1};
+            }
+        }
+        geo_shape s = {.fmt = GEO_FMT_POINTLIST, .zone = zone, .parcels = &par, .nparcels = 1, .cap = 1};
+        double a = geo_parcel_area(&s, &par);
+        if (a > 0)
+            sum += a;
+        for (int ri = 0; ri <= nh; ri++)
+            free(par.rings[ri].pts);
+        free(par.rings);
+    }
+    return sum;
+}
+
+static void hit_add(ctx *c, const ent *a, const ent *b, double km2, double m)
+{
+    ov_hits *o = c->out;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 16;
+        o->v = xrealloc(o->v, sizeof *o->v * (size_t)o->cap);
+    }
+    o->v[o->n++] = (ov_hit){.tbl_a = xstrdup(a->tbl), .rid_a = a->rid, .tbl_b = xstrdup(b->tbl),
+                            .rid_b = b->rid, .km2 = km2, .metres = m};
+}
+
+static int pair(void *arg, int64_t ia, int64_t ib)
+{
+    ctx *c = arg;
+    ent *a = get(c, ia, 0);
+    if (!a->g)
+        return 0;
+    ent *b = get(c, ib, a->zone);   /* b in a's plane */
+    if (!b->g)
+        return 0;
+    if (c->within < 0) {
+        /* interiors meet: more than a shared edge */
+        if (GEOSPreparedIntersects_r(c->h, a->pg, b->g) != 1 || GEOSPreparedTouches_r(c->h, a->pg, b->g) == 1)
+            return 0;
+        GEOSGeometry *i = GEOSIntersection_r(c->h, a->g, b->g);
+        if (!i)
+            return 0;
+        double km2 = official_km2(c, i, a->zone);
+        GEOSGeom_destroy_r(c->h, i);
+        if (km2 > 0)
+            hit_add(c, a, b, km2, 0);
+        return 0;
+    }
+    double m;
+    if (GEOSDistance_r(c->h, a->g, b->g, &m) == 1 && m <= c->within)
+        hit_add(c, a, b, 0, m);
+    return 0;
+}
+
+static int run(db *d, const char *tbl, int64_t rid, double within, ov_hits *out, mr_err *e)
+{
+    memset(out, 0, sizeof *out);
+    ctx c = {.d = d, .out = out, .within = within, .e = e, .mask = 4095};
+    c.h = GEOS_init_r();
+    if (!c.h) {
+        err_set(e, EXIT_INTERNAL, _("GEOS could not be started"));
+        return -1;
+    }
+    GEOSContext_setNoticeHandler_r(c.h, geos_quiet);
+    GEOSContext_setErrorHandler_r(c.h, geos_quiet);
+    c.tab = xcalloc(c.mask + 1, sizeof *c.tab);
+    /* a metre is 1/111 km of latitude; of longitude at Dandong's 41°N at
+     * most 1/(111·cos 42°) km: the pads keep every candidate */
+    double plat = within > 0 ? within / 111000.0 * 1.01 : 0;
+    double plon = within > 0 ? within / (111000.0 * cos(42.0 * M_PI / 180)) * 1.01 : 0;
+    int rc = db_shape_candidates(d, tbl, rid, plon, plat, pair, &c);
+    for (size_t k = 0; k <= c.mask; k++)
+        for (ent *x = c.tab[k], *nx; x; x = nx) {
+            nx = x->next;
+            if (x->pg)
+                GEOSPreparedGeom_destroy_r(c.h, x->pg);
+            if (x->g)
+                GEOSGeom_destroy_r(c.h, x->g);
+            free(x->tbl);
+            free(x);
+        }
+    free(c.tab);
+    GEOS_finish_r(c.h);
+    if (rc < 0) {
+        db_error(d, e, _("cannot read the boundaries"));
+        return -1;
+    }
+    return 0;
+}
+
+static int by_area(const void *x, const void *y)
+{
+    const ov_hit *a = x, *b = y;
+    if (a->km2 != b->km2)
+        return a->km2 < b->km2 ? 1 : -1;
+    int t = strcmp(a->tbl_a, b->tbl_a);
+    return t ? t : a->rid_a != b->rid_a ? (a->rid_a < b->rid_a ? -1 : 1) : (a->rid_b < b->rid_b ? -1 : a->rid_b > b->rid_b);
+}
+
+static int by_distance(const void *x, const void *y)
+{
+    const ov_hit *a = x, *b = y;
+    if (a->metres != b->metres)
+        return a->metres < b->metres ? -1 : 1;
+    int t = strcmp(a->tbl_b, b->tbl_b);
+    return t ? t : (a->rid_b < b->rid_b ? -1 : a->rid_b > b->rid_b);
+}
+
+int overlaps_find(db *d, const char *tbl, int64_t rid, ov_hits *out, mr_err *e)
+{
+    if (run(d, tbl, rid, -1, out, e) < 0)
+        return -1;
+    if (out->n > 1)
+        qsort(out->v, (size_t)out->n, sizeof *out->v, by_area);
+    return 0;
+}
+
+int near_find(db *d, const char *tbl, int64_t rid, double metres, ov_hits *out, mr_err *e)
+{
+    if (run(d, tbl, rid, metres, out, e) < 0)
+        return -1;
+    if (out->n > 1)
+        qsort(out->v, (size_t)out->n, sizeof *out->v, by_distance);
+    return 0;
+}
+
+void ov_hits_free(ov_hits *h)
+{
+    for (int i = 0; i < h->n; i++) {
+        free(h->v[i].tbl_a);
+        free(h->v[i].tbl_b);
+    }
+    free(h->v);
+    memset(h, 0, sizeof *h);
+}
