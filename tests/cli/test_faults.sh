@@ -64,14 +64,16 @@ else
     ok "# SKIP prlimit(1) not available"
 fi
 
-# ---- disk full for real: a 480 KiB tmpfs (a private mount namespace,
-# through a user namespace when not root); SQLite gets ENOSPC
+# ---- disk full for real: a tmpfs 100 KiB larger than the register (a
+# private mount namespace, through a user namespace when not root); SQLite
+# gets ENOSPC
 mkdir -p "$T/small"
-if unshare -rm sh -c 'mount -t tmpfs -o size=480k tmpfs "$0"' "$T/small" 2>/dev/null; then
+SMALL=$(( $(wc -c <"$T/reg.db") / 1024 + 100 ))k
+if unshare -rm sh -c 'mount -t tmpfs -o size=$1 tmpfs "$0"' "$T/small" "$SMALL" 2>/dev/null; then
     # everything runs inside the namespace: the tmpfs exists only there
     unshare -rm sh -c '
         M=$1 T=$2
-        mount -t tmpfs -o size=480k tmpfs "$T/small" || exit 9
+        mount -t tmpfs -o size=$3 tmpfs "$T/small" || exit 9
         cp "$T/reg.db" "$T/small/r.db"
         i=0
         while [ $i -lt 400 ] && "$M" -f "$T/small/r.db" add mining_permits mine_name="full-$i" \
@@ -81,7 +83,7 @@ if unshare -rm sh -c 'mount -t tmpfs -o size=480k tmpfs "$0"' "$T/small" 2>/dev/
             SELECT count(*) FROM mining_permits WHERE mine_name LIKE '"'"'full-%'"'"';
             SELECT count(*) FROM minreg_changes;
             SELECT remark = '"'"'over'"'"' FROM mining_permits WHERE id = 4" | tr "\n" " ")"
-    ' sh "$MINREG" "$T" >"$T/enospc.out" 2>&1
+    ' sh "$MINREG" "$T" "$SMALL" >"$T/enospc.out" 2>&1
     read -r i st integ nrows nchanges over <"$T/enospc.out"
     if [ "${i:-0}" -lt 400 ]; then ok "a full file system stops an add after ${i:-?} adds"; else
         not_ok "a full file system stops an add"; sed 's/^/#   /' "$T/enospc.out"; fi
