@@ -33,8 +33,11 @@ int table_col(const table *t, const char *id)
 
 int table_area_col(const table *t)
 {
+    /* an event's former or new area (roles was:area, now:area) is not the
+     * extent of the register's rows: such a register has no area */
     for (int i = 0; i < t->ncols; i++)
-        if (t->cols[i].type == COL_DEC && t->cols[i].unit && strcmp(t->cols[i].unit, "平方公里") == 0)
+        if (t->cols[i].type == COL_DEC && t->cols[i].unit && strcmp(t->cols[i].unit, "平方公里") == 0 &&
+            !(t->cols[i].roles && (strstr(t->cols[i].roles, "was:") || strstr(t->cols[i].roles, "now:"))))
             return i;
     return -1;
 }

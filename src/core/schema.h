@@ -82,7 +82,8 @@ int table_role(const table *t, const char *role);
 /* The event type named type, or NULL. */
 const event_type *schema_event_type(const schema *s, const char *type);
 
-/* The register's area column: its first decimal column in km² (平方公里),
+/* The register's area column: its first decimal column in km² (平方公里)
+ * that is not an event's former or new area (roles was:, now:),
  * or -1.  What the summary and the frequency screen sum. */
 int table_area_col(const table *t);
 
