@@ -239,6 +239,39 @@ static void print_json(const char *path, const geo_shape *s, const geo_problems 
     fputs("]}\n", stdout);
 }
 
+/* The options a coordinate file is read with (--from, --degrees, --zone;
+ * area and boundary alike) into ro: 1 taken, 0 not one of them, -1 refused
+ * (e filled). */
+int cli_geo_read_opt(int c, const char *arg, geo_read_opts *ro, mr_err *e)
+{
+    switch (c) {
+    case 'i':
+        if (!geo_format_parse(arg, &ro->fmt) || ro->fmt == GEO_FMT_WKT || ro->fmt == GEO_FMT_GEOJSON) {
+            err_set(e, EXIT_USAGE, _("unknown input format '%s' (pointlist, exchange, jtable, xy)"), arg);
+            return -1;
+        }
+        return 1;
+    case 'd':
+        if (!geo_degrees_parse(arg, &ro->deg)) {
+            err_set(e, EXIT_USAGE, _("--degrees wants decimal, dmmss or dddmmss"));
+            return -1;
+        }
+        return 1;
+    case 'z': {
+        char *end;
+        long z = strtol(arg, &end, 10);
+        if (*end || z < 10 || z > 99) {   /* the 2 digits a prefix on Y holds */
+            err_set(e, EXIT_USAGE, _("--zone wants a 3-degree zone number (41, 42)"));
+            return -1;
+        }
+        ro->zone = (int)z;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
 int cmd_area(int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
@@ -261,10 +294,10 @@ int cmd_area(int argc, char **argv, mr_err *e)
             }
             break;
         case 'i':
-            if (!geo_format_parse(optarg, &ro.fmt) || ro.fmt == GEO_FMT_WKT || ro.fmt == GEO_FMT_GEOJSON) {
-                err_set(e, EXIT_USAGE, _("unknown input format '%s' (pointlist, exchange, jtable, xy)"), optarg);
+        case 'd':
+        case 'z':
+            if (cli_geo_read_opt(o, optarg, &ro, e) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'o':
             if (!geo_format_parse(optarg, &to) || to == GEO_FMT_AUTO || to == GEO_FMT_JTABLE ||
@@ -273,22 +306,6 @@ int cmd_area(int argc, char **argv, mr_err *e)
                 return EXIT_USAGE;
             }
             break;
-        case 'd':
-            if (!geo_degrees_parse(optarg, &ro.deg)) {
-                err_set(e, EXIT_USAGE, _("--degrees wants decimal, dmmss or dddmmss"));
-                return EXIT_USAGE;
-            }
-            break;
-        case 'z': {
-            char *end;
-            long z = strtol(optarg, &end, 10);
-            if (*end || z < 10 || z > 99) {   /* the 2 digits a prefix on Y holds */
-                err_set(e, EXIT_USAGE, _("--zone wants a 3-degree zone number (41, 42)"));
-                return EXIT_USAGE;
-            }
-            ro.zone = (int)z;
-            break;
-        }
         case 'R': {
             char *end;
             registered = strtod(optarg, &end);

@@ -64,27 +64,11 @@ int cmd_boundary(db *d, int argc, char **argv, mr_err *e)
             fmt_given = 1;
             break;
         case 'i':
-            if (!geo_format_parse(optarg, &ro.fmt) || ro.fmt == GEO_FMT_WKT || ro.fmt == GEO_FMT_GEOJSON) {
-                err_set(e, EXIT_USAGE, _("unknown input format '%s' (pointlist, exchange, jtable, xy)"), optarg);
-                return EXIT_USAGE;
-            }
-            break;
         case 'd':
-            if (!geo_degrees_parse(optarg, &ro.deg)) {
-                err_set(e, EXIT_USAGE, _("--degrees wants decimal, dmmss or dddmmss"));
+        case 'z':
+            if (cli_geo_read_opt(o, optarg, &ro, e) < 0)
                 return EXIT_USAGE;
-            }
             break;
-        case 'z': {
-            char *end;
-            long z = strtol(optarg, &end, 10);
-            if (*end || z < 10 || z > 99) {
-                err_set(e, EXIT_USAGE, _("--zone wants a 3-degree zone number (41, 42)"));
-                return EXIT_USAGE;
-            }
-            ro.zone = (int)z;
-            break;
-        }
         case 'm': comment = optarg; break;
         case 'r': remove = 1; break;
         case 'h': usage_boundary(stdout); return EXIT_OK;

@@ -9,6 +9,7 @@
 #include "core/db.h"
 #include "core/csvio.h"
 #include "core/err.h"
+#include "core/geo.h"
 
 int cmd_tables(db *d, int argc, char **argv, mr_err *e);
 int cmd_show(db *d, int argc, char **argv, mr_err *e);
@@ -40,6 +41,9 @@ int cli_find_record(db *d, const table *t, const char *key, int64_t *rowid, int 
 void cli_former_note(db *d, const table *t, int64_t rowid, const char *key);
 /* area FILE: needs no register (area.c) */
 int cmd_area(int argc, char **argv, mr_err *e);
+/* --from, --degrees, --zone (c: i, d, z) into ro: 1 taken, 0 not one, -1
+ * refused with e filled (area.c) */
+int cli_geo_read_opt(int c, const char *arg, geo_read_opts *ro, mr_err *e);
 
 /* Resolve TABLE or fill e with a message listing the registers. */
 const table *cli_table(db *d, const char *name, mr_err *e);

@@ -221,21 +221,6 @@ typedef struct {
     int64_t n;
 } cout;
 
-static const char *what_text(const char *w)
-{
-    if (!strcmp(w, "field"))
-        return _("changed on both sides");
-    if (!strcmp(w, "deleted_here"))
-        return _("deleted here, changed there");
-    if (!strcmp(w, "deleted_there"))
-        return _("deleted there, changed here");
-    if (!strcmp(w, "owner"))
-        return _("not the sender's row");
-    if (!strcmp(w, "duplicate"))
-        return _("the same key here");
-    return w;
-}
-
 static void on_conflict(void *arg, const xchg_conflict *c)
 {
     cout *o = arg;
@@ -243,7 +228,7 @@ static void on_conflict(void *arg, const xchg_conflict *c)
     snprintf(id, sizeof id, "%lld", (long long)c->id);
     snprintf(ch, sizeof ch, "%lld", (long long)c->their_id);
     const char *cells[] = {id, c->site, ch, c->tbl, c->row_key ? c->row_key : "",
-                           c->field ? c->field : _("(row)"), what_text(c->what),
+                           c->field ? c->field : _("(row)"), xchg_what_text(c->what),
                            c->base ? c->base : "", c->mine ? c->mine : _("(none)"),
                            c->theirs ? c->theirs : _("(none)"), c->resolved ? c->resolved : ""};
     static const char *const keys[] = {"id", "partner", "their_change", "register", "key", "field",

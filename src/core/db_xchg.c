@@ -1547,3 +1547,19 @@ out:
     free(final);
     return rc;
 }
+
+/* A conflict's kind (minreg_xchg_conflicts.what) in the clerk's words. */
+const char *xchg_what_text(const char *w)
+{
+    if (!strcmp(w, "field"))
+        return _("changed on both sides");
+    if (!strcmp(w, "deleted_here"))
+        return _("deleted here, changed there");
+    if (!strcmp(w, "deleted_there"))
+        return _("deleted there, changed here");
+    if (!strcmp(w, "owner"))
+        return _("not the sender's row");
+    if (!strcmp(w, "duplicate"))
+        return _("the same key here");
+    return w;
+}

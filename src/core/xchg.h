@@ -68,6 +68,9 @@ typedef struct xchg_conflict {
 } xchg_conflict;
 typedef void (*xchg_conflict_fn)(void *arg, const xchg_conflict *c);
 /* The conflicts (all: the resolved ones too), oldest first. */
+/* A conflict's kind (field, deleted_here, deleted_there, owner, duplicate)
+ * in the clerk's words; an unknown kind as it is. */
+const char *xchg_what_text(const char *what);
 int xchg_conflicts(db *d, int all, xchg_conflict_fn fn, void *arg);
 /* Resolve conflict id: how "mine", "theirs", or NULL with value (a field's
  * new value).  Audited as a change of its own, sent to the partner. */

@@ -63,21 +63,6 @@ static void on_partner(void *arg, const xchg_site *p)
     x->npartners++;
 }
 
-static const char *what_text(const char *w)
-{
-    if (!strcmp(w, "field"))
-        return _("changed on both sides");
-    if (!strcmp(w, "deleted_here"))
-        return _("deleted here, changed there");
-    if (!strcmp(w, "deleted_there"))
-        return _("deleted there, changed here");
-    if (!strcmp(w, "owner"))
-        return _("not the sender's row");
-    if (!strcmp(w, "duplicate"))
-        return _("the same key here");
-    return w;
-}
-
 static void on_conflict(void *arg, const xchg_conflict *c)
 {
     xview *x = arg;
@@ -95,7 +80,7 @@ static void on_conflict(void *arg, const xchg_conflict *c)
             label = t->cols[ci].label;
     }
     col(&b, label, 8);
-    buf_printf(&b, "%s · %s: %s · %s: %s · %s", what_text(c->what), _("Mine"),
+    buf_printf(&b, "%s · %s: %s · %s: %s · %s", xchg_what_text(c->what), _("Mine"),
                c->mine ? c->mine : _("(none)"), _("Theirs"), c->theirs ? c->theirs : _("(none)"),
                c->site);
     add(x, L_CONFLICT, &b, t, c->row_id);
