@@ -24,8 +24,13 @@
  * cursors).  Callers compare with the names (== DB_FOUND), never test the
  * value for truth: DB_ERROR is nonzero.  A damaged file (a malformed page,
  * a truncated file) is always said as such, whichever query met it
- * (db_error, cursor_fail): never as "no row" or a bad pattern.  The calls
- * below that do not take an mr_err still mix (see the note by each). */
+ * (db_error, cursor_fail): never as "no row" or a bad pattern.  Still on
+ * the old convention (a failed query reads as "none", 0, -1 or NULL, with
+ * no error record): db_data_version, db_is_unique_col, db_group, db_row_json,
+ * db_json_values, db_added_has, db_change_rows, db_change_touched,
+ * db_change_get, db_change_last, db_audit_later, db_change_max,
+ * db_row_replaced, db_audit_each, db_log, rowsrc_count, rowsrc_pos_of and
+ * the db_shape_* calls and db_has_boundary. */
 enum { DB_ERROR = -1, DB_NOT_FOUND = 0, DB_FOUND = 1 };
 
 typedef struct db db;
