@@ -90,6 +90,11 @@ static void validate_all(check_ctx *c)
             for (int ci = 0; ci < t->ncols; ci++)
                 vals[ci] = cursor_val(cur, ci);
             int n = validator_row(v, vals, cursor_rowid(cur), is, ISSUES_PER_ROW);
+            if (n < 0) {   /* a lookup failed: the check cannot say, and e says why */
+                validator_error(v, c->e);
+                c->failed = 1;
+                break;
+            }
             if (n > ISSUES_PER_ROW)
                 n = ISSUES_PER_ROW;   /* a row cannot have more issues than columns */
             buf_reset(&key);
@@ -396,8 +401,8 @@ void rule_total_sum(check_ctx *c, const check_rule *r)
         if (o.rows == 0 || (o.count && (double)o.rows < o.count->value))
             continue;
         double sum;
-        if (db_sum(c->d, o.t, &o.f, o.nf, o.ci, &sum) < 0) {
-            ctx_fail(c, o.t, "sum");
+        if (db_sum(c->d, o.t, &o.f, o.nf, o.ci, &sum, c->e) < 0) {
+            c->failed = 1;   /* e says why: a damaged file as such */
             return;
         }
         if (!same(sum, o.x->value))
@@ -422,8 +427,9 @@ void rule_block_summary(check_ctx *c, const check_rule *r)
         return;
     double stated_all;
     int64_t entered;
-    if (db_count(c->d, eb, NULL, 0, &entered, NULL) < 0 || db_sum(c->d, bs, NULL, 0, cnt, &stated_all) < 0) {
-        ctx_fail(c, bs, "count");
+    if (db_count(c->d, eb, NULL, 0, &entered, c->e) < 0 ||
+        db_sum(c->d, bs, NULL, 0, cnt, &stated_all, c->e) < 0) {
+        c->failed = 1;   /* e says why */
         return;
     }
     /* none entered: R-TOTAL-ROWS says so; some: per-category shortfalls are
@@ -445,8 +451,8 @@ void rule_block_summary(check_ctx *c, const check_rule *r)
         double want_n = sc ? atof(sc) : 0, want_a = sa ? atof(sa) : 0, sum = 0;
         db_filter f = {.ci = ecat, .value = k, .op = DBF_EQ};
         int64_t n;
-        if (db_count(c->d, eb, &f, 1, &n, NULL) < 0 || db_sum(c->d, eb, &f, 1, earea, &sum) < 0) {
-            ctx_fail(c, eb, "sum");
+        if (db_count(c->d, eb, &f, 1, &n, c->e) < 0 || db_sum(c->d, eb, &f, 1, earea, &sum, c->e) < 0) {
+            c->failed = 1;   /* e says why */
             break;
         }
         if ((double)n > want_n || (complete && (double)n < want_n))

@@ -24,9 +24,13 @@
  * cursors).  Callers compare with the names (== DB_FOUND), never test the
  * value for truth: DB_ERROR is nonzero.  A damaged file (a malformed page,
  * a truncated file) is always said as such, whichever query met it
- * (db_error, cursor_fail): never as "no row" or a bad pattern.  Not all of
- * db.h follows this yet: db_col_values (-1 on failure, e not filled),
- * db_exists_other and db_sum are still to change. */
+ * (db_error, cursor_fail): never as "no row" or a bad pattern.  Still on
+ * the old convention (a failed query reads as "none", 0, -1 or NULL, with
+ * no error record): db_data_version, db_is_unique_col, db_group, db_row_json,
+ * db_json_values, db_added_has, db_change_rows, db_change_touched,
+ * db_change_get, db_change_last, db_audit_later, db_change_max,
+ * db_row_replaced, db_audit_each, db_log, rowsrc_count, rowsrc_pos_of and
+ * the db_shape_* calls and db_has_boundary. */
 enum { DB_ERROR = -1, DB_NOT_FOUND = 0, DB_FOUND = 1 };
 
 typedef struct db db;
@@ -182,21 +186,23 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid,
  * (PRAGMA data_version); -1 on error. */
 int64_t db_data_version(db *d);
 /* Every value db_find_by would find in column ci (those in exactly one
- * row), to fn: their number, or -1 when there are more than max (fn was
- * given the first max: the caller drops them) or the column is
- * multi-valued. */
-int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
-                      void *arg);
+ * row), to fn: DB_FOUND with their number in *n; DB_NOT_FOUND when there
+ * are more than max (fn was given the first max: the caller drops them) or
+ * the column is multi-valued; DB_ERROR with e filled (e may be NULL). */
+int db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
+                  void *arg, int64_t *n, mr_err *e);
 
-/* Does another row than self_rowid hold value in column ci? */
-int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid);
+/* Does another row than self_rowid hold value in column ci?  DB_FOUND,
+ * DB_NOT_FOUND, or DB_ERROR with e filled (e may be NULL). */
+int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid, mr_err *e);
 /* Is column ci the key or a single-column UNIQUE column? */
 int db_is_unique_col(db *d, const table *t, int ci);
 
 /* Aggregates for checks and reports.  db_sum: total of column ci over the
- * rows matching the filters.  db_group: per distinct value of column gci,
- * the row count and the total of column sci (sci < 0: 0), in value order. */
-int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum);
+ * rows matching the filters into *sum: 0, or -1 with e filled (e may be
+ * NULL).  db_group: per distinct value of column gci, the row count and
+ * the total of column sci (sci < 0: 0), in value order. */
+int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum, mr_err *e);
 typedef void (*db_group_fn)(void *arg, const char *key, int64_t count, double sum);
 int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg);
 /* The frequency of column ci's values over the rows matching the filters

@@ -27,7 +27,7 @@
 
 /* SELECT count(*) (ci < 0) or total(col) FROM t WHERE filters, stepped to
  * its one row: the statement to read (then sqlite3_reset), or NULL. */
-static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f, int nf)
+static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f, int nf, mr_err *e)
 {
     buf q = BUF_INIT;
     if (ci < 0) {
@@ -42,10 +42,13 @@ static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f
     put_where(&q, t, f, nf);
     sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
     buf_free(&q);
-    if (!st)
+    if (!st) {
+        db_error(d, e, t->id);
         return NULL;
+    }
     bind_filters(st, f, nf);
     if (sqlite3_step(st) != SQLITE_ROW) {
+        db_error(d, e, t->id);   /* before the reset, which keeps the code but not always the text */
         sqlite3_reset(st);
         return NULL;
     }
@@ -158,9 +161,9 @@ int db_count(db *d, const table *t, const db_filter *f, int nf, int64_t *n, mr_e
         *n = *slot;
         return 0;
     }
-    sqlite3_stmt *st = aggregate(d, t, -1, f, nf);
+    sqlite3_stmt *st = aggregate(d, t, -1, f, nf, e);
     if (!st)
-        return db_error(d, e, t->id);
+        return -1;
     *n = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (slot)
@@ -342,11 +345,12 @@ int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid,
     return found == 1 ? DB_FOUND : DB_NOT_FOUND;
 }
 
-int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
-                      void *arg)
+int db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *arg, const char *v),
+                  void *arg, int64_t *n, mr_err *e)
 {
+    *n = 0;
     if (t->cols[ci].multi)
-        return -1;
+        return DB_NOT_FOUND;
     /* the values db_find_by finds: in exactly one row */
     buf q = BUF_INIT;
     buf_puts(&q, "SELECT ");
@@ -360,26 +364,38 @@ int64_t db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(voi
     int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
     buf_free(&q);
     if (rc != SQLITE_OK)
-        return -1;
+        return db_error(d, e, t->id);
     sqlite3_bind_int64(st, 1, max + 1);
-    int64_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && ++n <= max)
+    int64_t k = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++k <= max)
         fn(arg, (const char *)sqlite3_column_text(st, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_error(d, e, t->id);
+        sqlite3_finalize(st);
+        return DB_ERROR;
+    }
     sqlite3_finalize(st);
-    return n <= max ? n : -1;
+    if (k > max)
+        return DB_NOT_FOUND;
+    *n = k;
+    return DB_FOUND;
 }
 
-int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid)
+int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid, mr_err *e)
 {
     sqlite3_stmt *st = stmt_keyed(d, SK_EXISTS_OTHER, t, ci, build_exists_other);
-    int found = 0;
-    if (st) {
-        sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, self_rowid);
-        found = sqlite3_step(st) == SQLITE_ROW;
+    if (!st)
+        return db_error(d, e, t->id);
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, self_rowid);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_error(d, e, t->id);
         sqlite3_reset(st);
+        return DB_ERROR;
     }
-    return found;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_FOUND : DB_NOT_FOUND;
 }
 
 int db_is_unique_col(db *d, const table *t, int ci)
@@ -394,9 +410,10 @@ int db_is_unique_col(db *d, const table *t, int ci)
     return 0;
 }
 
-int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum)
+int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum, mr_err *e)
 {
-    sqlite3_stmt *st = aggregate(d, t, ci, f, nf);
+    *sum = 0;
+    sqlite3_stmt *st = aggregate(d, t, ci, f, nf, e);
     if (!st)
         return -1;
     *sum = sqlite3_column_double(st, 0);

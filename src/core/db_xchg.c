@@ -1467,7 +1467,11 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
         validator *v = validator_new(d, t);
         vissue is;
         int bad = validator_value(v, ci, value, &is);
+        if (bad < 0)
+            validator_error(v, e);
         validator_free(v);
+        if (bad < 0)
+            goto out;
         if (bad) {
             err_set(e, EXIT_NOTFOUND, "%s: %s", field, is.msg);
             goto out;

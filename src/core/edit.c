@@ -131,14 +131,25 @@ static int writable(db *d, edit_result *r, mr_err *e)
     return 0;
 }
 
-static int validate(db *d, const table *t, const char *const *vals, int64_t self, edit_result *r)
+/* 1: the row is good; 0: it is not (r->issues say why); -1: a lookup
+ * failed (e says why: a damaged file as such), with r->code EDIT_ERROR. */
+static int validate(db *d, const table *t, const char *const *vals, int64_t self, edit_result *r,
+                    mr_err *e)
 {
     validator *v = validator_new(d, t);
-    r->nissues = validator_row(v, vals, self, r->issues, EDIT_MAX_ISSUES);
+    int n = validator_row(v, vals, self, r->issues, EDIT_MAX_ISSUES);
+    if (n < 0)
+        validator_error(v, e);
     validator_free(v);
-    if (r->nissues > EDIT_MAX_ISSUES)
-        r->nissues = EDIT_MAX_ISSUES;
-    return r->nissues == 0;
+    if (n < 0) {
+        r->nissues = 0;
+        r->code = EDIT_ERROR;
+        return -1;
+    }
+    r->nissues = n > EDIT_MAX_ISSUES ? EDIT_MAX_ISSUES : n;
+    if (n)
+        r->code = EDIT_INVALID;
+    return n == 0;
 }
 
 /* The end of every write: the change committed (ok) or rolled back. */
@@ -299,10 +310,8 @@ static int add_normal(db *d, const table *t, const char *const *vals, const char
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    if (!validate(d, t, vals, -1, r)) {
-        r->code = EDIT_INVALID;
+    if (validate(d, t, vals, -1, r, e) <= 0)
         return finish(w, 0, r, e);
-    }
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s", t->id, vals[t->key_ci] ? vals[t->key_ci] : "");
     int ok = (r->change = chg_record(w, "add", t->id, buf_str(&sum), comment, 0, e)) > 0 &&
@@ -403,8 +412,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->read_at = db_change_max(d);   /* in the transaction theirs was read in */
         return finish(w, 0, r, e);
     }
-    if (!validate(d, t, (const char *const *)merged, rowid, r)) {
-        r->code = EDIT_INVALID;
+    if (validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
         free(merged);
         free_row(now, t->ncols);
         return finish(w, 0, r, e);

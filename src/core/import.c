@@ -402,6 +402,8 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
     /* checked ahead (a new row): only a used value is left, to the insert */
     int n = clean && self < 0 && im->o->mode != IMPORT_UPSERT
                 ? 0 : validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
+    if (n < 0)
+        return validator_error(im->v, im->e);   /* a lookup failed: the import stops */
     if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
         if (self < 0 && im->o->mode == IMPORT_UPSERT)
             new_row_lacks(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES);
@@ -413,6 +415,8 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
         validator_defer_unique(im->v, 0);
         int k = validator_row(im->v, im->vals, self, iss, ROW_ISSUES);
         validator_defer_unique(im->v, 1);
+        if (k < 0)
+            return validator_error(im->v, im->e);
         if (k > 0) {
             bad_row(im, f, nf, line, iss, k, NULL);
             return 0;
@@ -435,7 +439,12 @@ static int check_self_links(importer *im)
         for (int i = 0; i < im->nsl; i++) {
             selflink *x = &im->sl[i];
             const column *c = &t->cols[x->ci];
-            if (x->dead || validator_value(im->v, x->ci, x->value, &(vissue){0}) == 0)
+            if (x->dead)
+                continue;
+            int bad = validator_value(im->v, x->ci, x->value, &(vissue){0});
+            if (bad < 0)
+                return validator_error(im->v, im->e);
+            if (bad == 0)
                 continue;
             char msg[512];
             buf h = BUF_INIT;

@@ -316,12 +316,17 @@ static char **event_row(const table *ev, int eci, const table *t, const life_eve
     return v;
 }
 
+/* 1 good, 0 not (r->issues say why), -1 a lookup failed (e says why). */
 static int validate_into(db *d, const table *t, const char *const *vals, int64_t self,
-                         edit_result *r)
+                         edit_result *r, mr_err *e)
 {
     validator *v = validator_new(d, t);
     int n = validator_row(v, vals, self, r->issues + r->nissues, EDIT_MAX_ISSUES - r->nissues);
+    if (n < 0)
+        validator_error(v, e);
     validator_free(v);
+    if (n < 0)
+        return -1;
     r->nissues += n;
     if (r->nissues > EDIT_MAX_ISSUES)
         r->nissues = EDIT_MAX_ISSUES;
@@ -378,9 +383,13 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
                     e) < 0)
         goto out;
     evv = event_row(ev, eci, t, in, now, merged);
-    int good = validate_into(d, ev, (const char *const *)evv, -1, r);
-    good = validate_into(d, t, (const char *const *)merged, in->rowid, r) && good;
-    if (!good) {
+    int good = validate_into(d, ev, (const char *const *)evv, -1, r, e);
+    int good2 = good < 0 ? -1 : validate_into(d, t, (const char *const *)merged, in->rowid, r, e);
+    if (good < 0 || good2 < 0) {
+        r->code = EDIT_ERROR;
+        goto out;
+    }
+    if (!good || !good2) {
         r->code = EDIT_INVALID;
         goto out;
     }

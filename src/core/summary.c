@@ -26,7 +26,7 @@ static const total *stated(const schema *s, const table *t, const char *measure,
     return NULL;
 }
 
-static int build_regs(db *d, summary *out)
+static int build_regs(db *d, summary *out, mr_err *e)
 {
     const schema *s = db_schema(d);
     out->regs = xcalloc((size_t)s->ntables, sizeof *out->regs);
@@ -37,7 +37,8 @@ static int build_regs(db *d, summary *out)
         sum_reg *r = &out->regs[out->nregs++];
         r->t = t;
         r->aci = area_col(t);
-        if (db_count(d, t, NULL, 0, &r->rows, NULL) < 0 || (r->aci >= 0 && db_sum(d, t, NULL, 0, r->aci, &r->area) < 0))
+        if (db_count(d, t, NULL, 0, &r->rows, e) < 0 ||
+            (r->aci >= 0 && db_sum(d, t, NULL, 0, r->aci, &r->area, e) < 0))
             return -1;
         r->count = stated(s, t, "count", "");
         r->sum = r->aci >= 0 ? stated(s, t, "sum", t->cols[r->aci].id) : NULL;
@@ -276,7 +277,9 @@ static int build_indicators(db *d, summary *out)
 int summary_build(db *d, summary *out, mr_err *e)
 {
     memset(out, 0, sizeof *out);
-    if (build_regs(d, out) < 0 || build_groups(d, "districts", &out->by_district, &out->ndistrict) < 0 ||
+    if (build_regs(d, out, e) < 0)
+        return -1;   /* e says why: a damaged file as such */
+    if (build_groups(d, "districts", &out->by_district, &out->ndistrict) < 0 ||
         build_groups(d, "minerals", &out->by_mineral, &out->nmineral) < 0 ||
         build_indicators(d, out) < 0) {
         err_set(e, EXIT_DB, _("%s: cannot read the registers for the summary"), db_path(d));

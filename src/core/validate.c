@@ -41,6 +41,7 @@ struct validator {
     int defer_unique; /* new rows: uniqueness left to the insert (see .h) */
     int ahead;        /* validator_new_ahead: never touches the database */
     int unsure;       /* ahead: a link it could not decide without it */
+    mr_err err;       /* a lookup that failed (err.code != 0): validator_error */
 };
 
 static unsigned hash(const char *s)
@@ -136,7 +137,9 @@ validator *validator_new_ahead(db *d, const table *t)
             continue;   /* rows of this register may change as it goes */
         const table *lt = &s->tables[c->link_ti];
         seen all = {0};
-        if (db_col_values(d, lt, c->link_ci, SEEN_MAX, preload, &all) >= 0) {
+        int64_t n;
+        int rc = db_col_values(d, lt, c->link_ci, SEEN_MAX, preload, &all, &n, &v->err);
+        if (rc == DB_FOUND) {
             v->found[ci] = all;
         } else {
             for (unsigned k = 0; all.slot && k < all.cap; k++)
@@ -151,7 +154,7 @@ int validator_clean(validator *v, const char *const *vals)
 {
     vissue iss[4];
     v->unsure = 0;
-    int n = check_row(v, vals, -1, iss, 4, 0);
+    int n = check_row(v, vals, -1, iss, 4, 0);   /* never -1: it makes no lookup */
     return n == 0 && !v->unsure;
 }
 
@@ -473,7 +476,14 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
             v->unsure = 1;
             return 0;
         }
-        if (db_find_by(v->d, lt, c->link_ci, val, &r, NULL) == DB_FOUND) {
+        int rc = db_find_by(v->d, lt, c->link_ci, val, &r, &v->err);
+        if (rc == DB_ERROR) {   /* the lookup failed: said as such, not as "not in" */
+            snprintf(out->msg, sizeof out->msg, "%.500s", v->err.msg);
+            out->ci = ci;
+            out->kind = 0;
+            return -1;
+        }
+        if (rc == DB_FOUND) {
             if (other)
                 seen_has(&v->found[ci], val, 1);
         } else {
@@ -522,10 +532,8 @@ int validator_value(validator *v, int ci, const char *val, vissue *out)
             bad = 1;
             break;
         }
-        if (check_item(v, ci, p, out)) {
-            bad = 1;
+        if ((bad = check_item(v, ci, p, out)) != 0)
             break;
-        }
         if (!semi)
             break;
         p = semi + 1;
@@ -542,7 +550,14 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
         return check_row(v, vals, self_rowid, out, max, 1);
     int n = check_row(v, vals, self_rowid, out, max, 0);
     /* a row rejected anyway gets the whole report, in the usual order */
-    return n ? check_row(v, vals, self_rowid, out, max, 1) : 0;
+    return n > 0 ? check_row(v, vals, self_rowid, out, max, 1) : n;
+}
+
+int validator_error(const validator *v, mr_err *e)
+{
+    if (e)
+        *e = v->err;
+    return -1;
 }
 
 static int check_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max,
@@ -562,11 +577,18 @@ static int check_row(validator *v, const char *const *vals, int64_t self_rowid, 
             }
             continue;
         }
-        if (validator_value(v, ci, val, slot)) {
+        int bad = validator_value(v, ci, val, slot);
+        if (bad < 0)
+            return -1;
+        if (bad) {
             n++;
             continue;
         }
-        if (unique && v->unique[ci] && db_exists_other(v->d, t, ci, val, self_rowid)) {
+        int used = unique && v->unique[ci] ? db_exists_other(v->d, t, ci, val, self_rowid, &v->err)
+                                           : DB_NOT_FOUND;
+        if (used == DB_ERROR)
+            return -1;
+        if (used == DB_FOUND) {
             issue(slot, c, ci, VI_UNIQUE, _("'%s' is already used by another row"), val);
             n++;
             continue;

@@ -39,7 +39,9 @@ void validator_free(validator *v);
 
 /* Check one record: vals[ci] for every column (NULL or "" = empty).
  * self_rowid: the row being edited (uniqueness ignores it), or -1 for a new
- * row.  Up to max issues go into out; returns how many there were.
+ * row.  Up to max issues go into out; returns how many there were, or -1
+ * when a lookup (a link target, a used value) failed: validator_error
+ * says why (a damaged file as such), and the row is neither good nor bad.
  * Link targets in other registers are remembered once found: a validator
  * lives for one change, during which those registers do not change. */
 int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vissue *out, int max);
@@ -51,6 +53,11 @@ int validator_row(validator *v, const char *const *vals, int64_t self_rowid, vis
  * problems is still checked in full. */
 void validator_defer_unique(validator *v, int on);
 
+/* Why validator_row or validator_value returned -1 (or why
+ * validator_new_ahead could not read a link's targets): the lookup's error
+ * into e.  Returns -1. */
+int validator_error(const validator *v, mr_err *e);
+
 /* A validator for another thread: it never touches the database (link
  * targets in other registers, when few enough, are read into memory now).
  * validator_clean says whether a new row passes every check it can make
@@ -60,8 +67,9 @@ void validator_defer_unique(validator *v, int on);
 validator *validator_new_ahead(db *d, const table *t);
 int validator_clean(validator *v, const char *const *vals);
 
-/* Check one value alone (type, enum, pattern, range, links): 0 ok, else 1
- * with the message in out. */
+/* Check one value alone (type, enum, pattern, range, links): 0 ok, 1 with
+ * the message in out, or -1 when a link's lookup failed (out holds the
+ * error's message too; validator_error gives the record). */
 int validator_value(validator *v, int ci, const char *val, vissue *out);
 
 /* Is s a valid value of the type?  (Also used to normalise input.) */

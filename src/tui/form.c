@@ -314,9 +314,12 @@ static void check_field(fview *f, int ci)
 {
     vissue is;
     const char *val = f->vals[ci];
+    int bad = 0;
     if ((!val || !*val) && f->t->cols[ci].required)
         set_str(&f->msgs[ci], _("is required"));
-    else if (validator_value(f->v, ci, val, &is)) {
+    else if ((bad = validator_value(f->v, ci, val, &is)) < 0)   /* a lookup failed: its error, whole */
+        set_str(&f->msgs[ci], is.msg);
+    else if (bad) {
         /* the message starts with the label; the form shows it beside the field */
         const char *colon = strstr(is.msg, ": ");
         set_str(&f->msgs[ci], colon ? colon + 2 : is.msg);

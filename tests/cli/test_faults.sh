@@ -183,7 +183,9 @@ sqlite3 "$T/bad.db" 'PRAGMA journal_mode = WAL' >/dev/null
 page=$(sqlite3 "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name = 'national_areas'")
 head -c 4096 /dev/zero | tr '\0' '\377' | dd of="$T/bad.db" bs=4096 seek=$((page - 1)) conv=notrunc 2>/dev/null
 cp "$T/bad.db" "$T/bad.before"
-for cmd in "show a1" "get a1 GK21060000001" "set a1 GK21060000001 remark=x" "grep 金" "check"; do
+# (report summary: its areas' total, db_sum, says the damage too, not "cannot read")
+for cmd in "show a1" "get a1 GK21060000001" "set a1 GK21060000001 remark=x" "grep 金" "check" \
+    "report summary" "add a1 code=GK21069999999 name=某矿区 minerals=金矿 area_km2=1.5"; do
     run_minreg -f "$T/bad.db" $cmd
     is "a damaged register: $cmd exits 4" "$rc" 4
     is "... saying the file is damaged (not 'no row' or a bad pattern)" \
