@@ -40,6 +40,7 @@ typedef struct fview {
     char *draft;          /* this form's draft file (NULL: nowhere to keep one) */
     int draft_owned;      /* recovered from it: removed when saved or discarded */
     validator *v;
+    char *comment;        /* W: the change's comment, kept for a save asked again */
 } fview;
 
 static char *dupn(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -484,11 +485,11 @@ static void save_with(view *v, int flags)
     mr_err e = {0};
     edit_result r;
     if (f->rowid < 0) {
-        edit_add(tui_db(), f->t, (const char *const *)f->vals, NULL, &r, &e);
+        edit_add(tui_db(), f->t, (const char *const *)f->vals, f->comment, &r, &e);
     } else {
         edit_set_opts so = {.read_at = f->read_at, .flags = flags};
         edit_set_ex(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
-                    (const char *const *)f->vals, &so, NULL, &r, &e);
+                    (const char *const *)f->vals, &so, f->comment, &r, &e);
     }
     for (int i = 0; i < f->t->ncols; i++)
         set_str(&f->msgs[i], NULL);
@@ -549,12 +550,30 @@ static void save_with(view *v, int flags)
     edit_result_free(&r);
 }
 
+/* W: the comment first, on the prompt (the last one offered again), then
+ * the save; Esc saves nothing. */
+static void save_comment(view *v)
+{
+    fview *f = v->data;
+    buf c = BUF_INIT;
+    if (!tui_prompt(_("comment on the change: "), f->comment, &c)) {
+        buf_free(&c);
+        tui_message("%s", _("not saved"));
+        return;
+    }
+    free(f->comment);
+    f->comment = c.len ? buf_steal(&c) : NULL;
+    buf_free(&c);
+    save(v);
+}
+
 static void form_request(view *v, request req)
 {
     fview *f = v->data;
     switch (req) {
     case REQ_ENTER: case REQ_EDIT: edit_field(f); break;
     case REQ_SAVE: save(v); break;
+    case REQ_SAVE_COMMENT: save_comment(v); break;
     default: list_request(&f->l, req);
     }
 }
@@ -623,6 +642,7 @@ static void form_free(view *v)
     free(f->vals);
     free(f->msgs);
     free(f->draft);
+    free(f->comment);
     validator_free(f->v);
     list_free(&f->l);
     free(f);

@@ -46,6 +46,7 @@
     _(DUPLICATE,   "duplicate",    N_("copy the record under the cursor into a new one")) \
     _(DELETE,      "delete",       N_("delete the record (refused while others link to it)")) \
     _(SAVE,        "save",         N_("in a form: save (checked first; nothing is written if invalid)")) \
+    _(SAVE_COMMENT, "save-comment", N_("in a form: save with a comment on the change (the CLI's -m), asked first")) \
     _(UNDO,        "undo",         N_("undo your own last change, after showing it")) \
     _(REDO,        "redo",         N_("redo your own last undo, after showing it")) \
     _(HISTORY,     "history",      N_("the change history of the record or the register")) \
