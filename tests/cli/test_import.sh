@@ -119,7 +119,7 @@ done <<'EOF'
 values.csv:3: 面积(平方公里): '一点五' is not a number
 values.csv:4: 面积(平方公里): must be greater than 0 (value '-2')
 values.csv:5: 勘查阶段: '初查' is not one of: 预查, 普查, 详查, 勘探
-values.csv:6: 所在重点勘查区: 'KZ123' does not have the form ^KZ\d{11}$
+values.csv:6: 所在重点勘查区: 'KZ123' is not a key exploration area code (KZ and 11 digits)
 values.csv:7: 所在重点勘查区: 'KZ21069999999' is not in Key exploration areas
 values.csv:8: 勘查矿种: '锡矿' is not in Minerals (value '金矿;锡矿')
 values.csv:9: 区块编号: is required
