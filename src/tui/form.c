@@ -132,15 +132,13 @@ static void pick_load(pick *p)
 static void pick_draw(void *arg)
 {
     pick *p = arg;
-    int w = COLS - 4 < 64 ? COLS - 4 : 64, h = LINES - 4 < 16 ? LINES - 4 : 16;
+    /* inside the frame: the title, the find line, the items, the keys */
+    int w = COLS - 4 < 64 ? COLS - 4 : 64, h = LINES - 5 < 16 ? LINES - 5 : 16;
     if (w < 10 || h < 4)
         return;
     int x = (COLS - w) / 2, y = (LINES - h) / 2;
     int rows = h - 3;
-    for (int i = 0; i < h && x > 0 && x + w < COLS; i++) {   /* a frame, so it reads as a box */
-        draw_text(y + i, x - 1, 1, glyph_vline(), ATTR_STATUS, 0);
-        draw_text(y + i, x + w, 1, glyph_vline(), ATTR_STATUS, 0);
-    }
+    draw_box(y, x, h, w, ATTR_STATUS);
     if (p->cur < p->top)
         p->top = p->cur;
     if (p->cur >= p->top + rows)

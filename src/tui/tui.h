@@ -192,6 +192,9 @@ enum { ATTR_NORMAL, ATTR_HEADER, ATTR_SELECTED, ATTR_TITLE, ATTR_STATUS, ATTR_GR
        ATTR_LINK, ATTR_DIM, ATTR_MARK, ATTR_COUNT };
 void draw_text(int y, int x, int cols, const char *s, int attr, int right);
 void draw_fill(int y, int x, int cols, int attr);
+/* A frame around rows y..y+h-1, columns x..x+w-1, never cutting a wide
+ * character (one under it is blanked whole). */
+void draw_box(int y, int x, int h, int w, int attr);
 int screen_rows(void);               /* rows between the title and the status line */
 int screen_cols(void);
 const char *glyph_vline(void);       /* "│" or "|" */

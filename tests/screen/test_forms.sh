@@ -76,6 +76,7 @@ pattern_refused() {
     is "... the bad permit number not written ($SIZE$tag)" "$(value 4 permit_no)" ""
 }
 each_size form_pattern pattern_refused
+each_size form_pickbox
 SIZE=
 form form_pick
 is "form_pick: the enumeration value was saved" "$(value 4 method)" 地下开采
