@@ -67,7 +67,33 @@ typedef struct pick {
     char **vals, **shown; /* items: the value stored and what is shown */
     int n, cur, top;
     buf filter;
+    /* a multi-valued column: the values marked (Space), in the order
+     * marked, kept while the filter changes */
+    int multi;
+    char **marked;
+    int nmarked;
 } pick;
+
+static int pick_marked(const pick *p, const char *val)
+{
+    for (int i = 0; i < p->nmarked; i++)
+        if (strcmp(p->marked[i], val) == 0)
+            return i;
+    return -1;
+}
+
+static void pick_toggle(pick *p, const char *val)
+{
+    int i = pick_marked(p, val);
+    if (i >= 0) {
+        free(p->marked[i]);
+        memmove(p->marked + i, p->marked + i + 1, sizeof(char *) * (size_t)(p->nmarked - i - 1));
+        p->nmarked--;
+        return;
+    }
+    p->marked = xrealloc(p->marked, sizeof(char *) * (size_t)(p->nmarked + 1));
+    p->marked[p->nmarked++] = xstrdup(val);
+}
 
 static void pick_clear(pick *p)
 {
@@ -150,19 +176,38 @@ static void pick_draw(void *arg)
     buf_free(&f);
     for (int i = 0; i < rows; i++) {
         int k = p->top + i;
-        draw_text(y + 2 + i, x, w, k < p->n ? p->shown[k] : (k == 0 ? _("(nothing matches)") : ""),
-                  k == p->cur && k < p->n ? ATTR_SELECTED : ATTR_STATUS, 0);
+        buf item = BUF_INIT;
+        if (k < p->n && p->multi)
+            buf_puts(&item, pick_marked(p, p->vals[k]) >= 0 ? "[x] " : "[ ] ");
+        buf_puts(&item, k < p->n ? p->shown[k] : (k == 0 ? _("(nothing matches)") : ""));
+        draw_text(y + 2 + i, x, w, buf_str(&item), k == p->cur && k < p->n ? ATTR_SELECTED : ATTR_STATUS, 0);
+        buf_free(&item);
     }
-    char n[64];
-    snprintf(n, sizeof n, _("%d shown  Enter: choose  Esc: cancel"), p->n);
+    char n[128];
+    if (p->multi)
+        snprintf(n, sizeof n, _("%d shown, %d marked  Space: mark  Enter: set  Esc: cancel"), p->n,
+                 p->nmarked);
+    else
+        snprintf(n, sizeof n, _("%d shown  Enter: choose  Esc: cancel"), p->n);
     draw_text(y + h - 1, x, w, n, ATTR_STATUS, 0);
 }
 
-/* Let the clerk choose a value for c.  Returns 1 with the value in out. */
-static int pick_value(const column *c, buf *out)
+/* Let the clerk choose a value for c.  Returns 1 with the value in out.
+ * A multi-valued column: Space marks items (the field's items marked to
+ * begin with), Enter sets them joined with ';' (none marked: the one under
+ * the cursor). */
+static int pick_value(const column *c, const char *now, buf *out)
 {
     pick p = {0};
     p.c = c;
+    p.multi = c->multi;
+    if (p.multi && now) {
+        char *copy = xstrdup(now), *save = NULL;
+        for (char *x = strtok_r(copy, ";", &save); x; x = strtok_r(NULL, ";", &save))
+            if (*x && pick_marked(&p, x) < 0)
+                pick_toggle(&p, x);
+        free(copy);
+    }
     buf t = BUF_INIT;
     col_header(c, &t);
     p.title = buf_str(&t);
@@ -176,6 +221,11 @@ static int pick_value(const column *c, buf *out)
         if (r == TK_EOF || r == TK_SIGNAL)
             break;
         int back = (r == TK_KEY && ch == KEY_BACKSPACE) || (r == TK_CHAR && (ch == 127 || ch == 8));
+        if (p.multi && r == TK_CHAR && ch == ' ') {
+            if (p.n)
+                pick_toggle(&p, p.vals[p.cur]);
+            continue;
+        }
         if (back || (r == TK_CHAR && ch >= 0x20)) {
             /* typing narrows the list; Backspace widens it again */
             if (back && !p.filter.len)
@@ -202,7 +252,12 @@ static int pick_value(const column *c, buf *out)
         if (ch == 27 || ch == 3)
             break;
         if (ch == '\r' || ch == '\n') {
-            if (p.n) {
+            if (p.multi && p.nmarked) {
+                buf_reset(out);
+                for (int i = 0; i < p.nmarked; i++)
+                    buf_printf(out, "%s%s", i ? ";" : "", p.marked[i]);
+                chosen = 1;
+            } else if (p.n) {
                 buf_reset(out);
                 buf_puts(out, p.vals[p.cur]);
                 chosen = 1;
@@ -210,6 +265,9 @@ static int pick_value(const column *c, buf *out)
             break;
         }
     }
+    for (int i = 0; i < p.nmarked; i++)
+        free(p.marked[i]);
+    free(p.marked);
     tui_set_overlay(NULL, NULL);
     pick_clear(&p);
     buf_free(&p.filter);
@@ -328,8 +386,8 @@ static void edit_field(fview *f)
     const column *c = &f->t->cols[f->l.cur];
     buf out = BUF_INIT;
     int got;
-    if (*c->enum_s || (c->link_ti >= 0 && !c->multi)) {
-        got = pick_value(c, &out);
+    if (*c->enum_s || c->link_ti >= 0) {
+        got = pick_value(c, f->vals[f->l.cur], &out);
     } else {
         buf p = BUF_INIT;
         col_header(c, &p);

@@ -77,6 +77,10 @@ pattern_refused() {
 }
 each_size form_pattern pattern_refused
 each_size form_pickbox
+multi_saved() {
+    is "... 金矿 and 银矿 set, in the order marked ($SIZE$tag)" "$(value 4 minerals)" "金矿;银矿"
+}
+each_size form_multipick multi_saved
 SIZE=
 form form_pick
 is "form_pick: the enumeration value was saved" "$(value 4 method)" 地下开采
