@@ -41,6 +41,7 @@ typedef struct fview {
     int draft_owned;      /* recovered from it: removed when saved or discarded */
     validator *v;
     char *comment;        /* W: the change's comment, kept for a save asked again */
+    int lines, cols;      /* the screen's size when last drawn */
 } fview;
 
 static char *dupn(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -364,6 +365,14 @@ static const list_ops form_list = {
 static void form_draw(view *v)
 {
     fview *f = v->data;
+    /* a new size: fitted anew from the first field, as far down as the
+     * cursor needs (a form scrolled on a tiny screen shows its first
+     * fields again once there is room) */
+    if (f->lines != LINES || f->cols != COLS) {
+        f->lines = LINES;
+        f->cols = COLS;
+        f->l.top = 0;
+    }
     list_draw(&f->l);
 }
 

@@ -81,6 +81,7 @@ multi_saved() {
     is "... 金矿 and 银矿 set, in the order marked ($SIZE$tag)" "$(value 4 minerals)" "金矿;银矿"
 }
 each_size form_multipick multi_saved
+each_size form_resize
 SIZE=
 form form_pick
 is "form_pick: the enumeration value was saved" "$(value 4 method)" 地下开采
