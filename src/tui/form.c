@@ -196,7 +196,7 @@ static void pick_draw(void *arg)
 /* Let the clerk choose a value for c.  Returns 1 with the value in out.
  * A multi-valued column: Space marks items (the field's items marked to
  * begin with), Enter sets them joined with ';' (none marked: the one under
- * the cursor). */
+ * the cursor).  2: Tab, the clerk would rather type the value. */
 static int pick_value(const column *c, const char *now, buf *out)
 {
     pick p = {0};
@@ -222,6 +222,10 @@ static int pick_value(const column *c, const char *now, buf *out)
         if (r == TK_EOF || r == TK_SIGNAL)
             break;
         int back = (r == TK_KEY && ch == KEY_BACKSPACE) || (r == TK_CHAR && (ch == 127 || ch == 8));
+        if (r == TK_CHAR && ch == '\t') {
+            chosen = 2;   /* typed instead, on the prompt (Tab completes there) */
+            break;
+        }
         if (p.multi && r == TK_CHAR && ch == ' ') {
             if (p.n)
                 pick_toggle(&p, p.vals[p.cur]);
@@ -394,10 +398,11 @@ static void edit_field(fview *f)
 {
     const column *c = &f->t->cols[f->l.cur];
     buf out = BUF_INIT;
-    int got;
-    if (*c->enum_s || c->link_ti >= 0) {
+    int got = 2;   /* 2: typed on the prompt (a field without a list, or Tab in one) */
+    if (*c->enum_s || c->link_ti >= 0)
         got = pick_value(c, f->vals[f->l.cur], &out);
-    } else {
+    if (got == 2) {
+        buf_reset(&out);
         buf p = BUF_INIT;
         col_header(c, &p);
         buf_puts(&p, ": ");

@@ -203,7 +203,7 @@ is "the import is one change with an audit row per row" "$(cut -f1,4,7 "$T/out" 
 is "... five of them" "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')" 5
 is "... with the comment" "$(tail -1 "$T/out" | cut -f10)" "附表3 from the county"
 run_minreg undo
-is "undo says what it undid, then records it" "$(sed -n '1p;2p;$p' "$T/out")" "undone: change 1 by clerk at 2026-11-28 12:00: exploration_blocks <- blocks.csv (append) — 附表3 from the county
+is "undo says what it undid, then records it" "$(sed -n '1p;2p;$p' "$T/out")" "undone: change 1 by clerk at 2026-11-28 12:00: 勘查规划区块表 <- blocks.csv (append) — 附表3 from the county
   勘查规划区块表 TK01: row added
 change 2 recorded"
 "$MINREG" export a3 >"$T/after.csv"
