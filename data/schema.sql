@@ -23,6 +23,30 @@ CREATE TABLE minreg_meta (
 );
 INSERT INTO minreg_meta VALUES ('schema_version', '6');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
+-- Patterns in the clerk's words: 'pattern:P' (Chinese) and 'pattern_en:P'
+-- (English), P a pattern of minreg_columns (every column with it) or
+-- TABLE.COLUMN (that column).  Validation says these instead of the pattern.
+INSERT INTO minreg_meta VALUES
+ ('pattern:^\d{6}$',      '6 位数字的行政区划代码'),
+ ('pattern_en:^\d{6}$',   'a district code of 6 digits'),
+ ('pattern:^GK\d{11}$',   'GK 加 11 位数字的编号'),
+ ('pattern_en:^GK\d{11}$', 'a code of GK and 11 digits'),
+ ('pattern:^KZ\d{11}$',   'KZ 加 11 位数字的重点勘查区编号'),
+ ('pattern_en:^KZ\d{11}$', 'a key exploration area code (KZ and 11 digits)'),
+ ('pattern:^CZ\d{11}$',   'CZ 加 11 位数字的重点开采区编号'),
+ ('pattern_en:^CZ\d{11}$', 'a key mining area code (CZ and 11 digits)'),
+ ('pattern:^CS\d{11}$',   'CS 加 11 位数字的集中开采区编号'),
+ ('pattern_en:^CS\d{11}$', 'a concentrated mining area code (CS and 11 digits)'),
+ ('pattern:^C\d{22}$',    'C 加 22 位数字的采矿许可证号'),
+ ('pattern_en:^C\d{22}$', 'a mining permit number (C and 22 digits)'),
+ ('pattern:^(T\d{2}[1-5]\d{6}0[1-4]\d{6}|[TC]\d{22})$',
+  'T 或 C 加 22 位数字（旧证为 T 加 17 位数字）的勘查许可证号'),
+ ('pattern_en:^(T\d{2}[1-5]\d{6}0[1-4]\d{6}|[TC]\d{22})$',
+  'an exploration permit number (T or C and 22 digits; an old one T and 17 digits)'),
+ ('pattern:^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$',
+  '18 位统一社会信用代码（数字和除 I O S V Z 外的大写字母）'),
+ ('pattern_en:^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$',
+  'a unified social credit code (18 digits and capital letters other than I O S V Z)');
 
 CREATE TABLE minreg_tables (
     id        TEXT PRIMARY KEY,      -- register id used on the command line

@@ -165,6 +165,42 @@ static int load_life(db *d, schema *s)
     return 0;
 }
 
+/* Patterns in the clerk's words: minreg_meta rows 'pattern:P' (Chinese)
+ * and 'pattern_en:P' (English), where P is a pattern as minreg_columns
+ * writes it (every column with it) or TABLE.COLUMN (that column, first).
+ * Rows, not columns: a register without them says the pattern itself. */
+static int load_pattern_text(db *d, schema *s)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, "SELECT key, value FROM minreg_meta WHERE key LIKE 'pattern%:%'"
+                                 " ORDER BY length(key) DESC", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        int en = k && strncmp(k, "pattern_en:", 11) == 0;
+        if (!k || !v || !*v || strlen(v) > META_MAX_TEXT || (!en && strncmp(k, "pattern:", 8) != 0))
+            continue;
+        const char *p = k + (en ? 11 : 8);
+        for (int i = 0; i < s->ntables; i++) {
+            table *t = &s->tables[i];
+            size_t n = strlen(t->id);
+            for (int ci = 0; ci < t->ncols; ci++) {
+                column *c = &t->cols[ci];
+                int named = strncmp(p, t->id, n) == 0 && p[n] == '.' && strcmp(p + n + 1, c->id) == 0;
+                char **slot = en ? &c->pattern_text_en : &c->pattern_text;
+                /* TABLE.COLUMN before the pattern's own text, whatever the order */
+                if (!named && (!*c->pattern || strcmp(p, c->pattern) != 0 || *slot))
+                    continue;
+                free(*slot);
+                *slot = xstrdup(v);
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 int db_load_schema(db *d, mr_err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -245,7 +281,7 @@ int db_load_schema(db *d, mr_err *e)
         }
     }
     sqlite3_finalize(st);
-    if (load_life(d, s) < 0)
+    if (load_life(d, s) < 0 || load_pattern_text(d, s) < 0)
         goto sqlerr;
 
     q = "SELECT tbl, note FROM minreg_sources ORDER BY tbl, ord";

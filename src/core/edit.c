@@ -869,13 +869,55 @@ static int describe_row(void *arg, const audit_row *a)
     return 0;
 }
 
+/* A change's summary as a person reads it: the register by its title, the
+ * fields by their labels ("mining_permits 4: area_km2,remark" reads
+ * "规划基期采矿权现状表 4: 登记面积,备注"); a summary of another shape, or
+ * naming what the schema no longer has, as it was recorded. */
+static void summary_readable(db *d, const db_change *ch, buf *out)
+{
+    const table *t = *ch->tbl ? schema_table(db_schema(d), ch->tbl) : NULL;
+    size_t n = strlen(ch->tbl);
+    const char *s = ch->summary;
+    if (!t || strncmp(s, ch->tbl, n) != 0 || s[n] != ' ') {
+        buf_puts(out, s);
+        return;
+    }
+    buf_puts(out, t->title);
+    s += n;
+    const char *colon = strstr(s, ": ");
+    if (!colon) {
+        buf_puts(out, s);
+        return;
+    }
+    buf_add(out, s, (size_t)(colon - s) + 2);
+    buf f = BUF_INIT;
+    int all = 1;
+    for (const char *p = colon + 2; *p;) {
+        size_t k = strcspn(p, ",");
+        char id[128];
+        snprintf(id, sizeof id, "%.*s", (int)(k < sizeof id ? k : sizeof id - 1), p);
+        int ci = table_col(t, id);
+        if (ci < 0) {
+            all = 0;
+            break;
+        }
+        buf_printf(&f, "%s%s", f.len ? "," : "", t->cols[ci].label);
+        p += k + (p[k] == ',');
+    }
+    buf_puts(out, all ? buf_str(&f) : colon + 2);
+    buf_free(&f);
+}
+
 int edit_describe(db *d, int64_t change, int max, buf *out)
 {
     db_change ch;
     if (!db_change_get(d, change, &ch))
         return 0;
+    buf sum = BUF_INIT;
+    summary_readable(d, &ch, &sum);
     buf_printf(out, _("change %lld by %s at %s: %s%s%s\n"), (long long)ch.id, ch.who,
-               edit_local_time(ch.at), ch.summary, *ch.comment ? " — " : "", ch.comment);
+               edit_local_time(ch.at), buf_str(&sum), *ch.comment ? " — " : "", ch.comment);
+    buf_free(&sum);
     describe_ctx c = {d, out, 0, max};
     if (db_audit_each(d, change, 0, describe_row, &c) > 0)
         buf_printf(out, _("  … and %lld more\n"), (long long)(db_change_rows(d, change) - c.lines));

@@ -159,7 +159,8 @@ void schema_resolve(schema *s)
 static void column_free(column *c)
 {
     free(c->id); free(c->label); free(c->label_en); free(c->unit);
-    free(c->enum_s); free(c->pattern); free(c->link_tbl); free(c->link_col);
+    free(c->enum_s); free(c->pattern);
+    free(c->pattern_text); free(c->pattern_text_en); free(c->link_tbl); free(c->link_col);
     free(c->range); free(c->not_before); free(c->roles);
 }
 

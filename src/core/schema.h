@@ -15,6 +15,9 @@ typedef struct column {
     char *id, *label, *label_en, *unit;
     char *enum_s;      /* allowed values separated by '|', "" = any */
     char *pattern;     /* PCRE2 pattern for the whole value, "" = none */
+    /* the pattern in the clerk's words (minreg_meta 'pattern:' and
+     * 'pattern_en:' rows), NULL = none: said instead of the pattern */
+    char *pattern_text, *pattern_text_en;
     char *link_tbl, *link_col;
     col_type type;
     char *range;       /* ">0", ">=0", "A..B" or "" */

@@ -448,7 +448,14 @@ static int check_item(validator *v, int ci, const char *val, vissue *out)
     if (v->rx[ci]) {
         int m = rx_search(v->rx[ci], val, strlen(val), NULL, NULL, NULL);
         if (m != 1) {
-            issue(out, c, ci, VI_PATTERN, _("'%s' does not have the form %s"), val, c->pattern);
+            /* in the clerk's words where the schema has them (minreg_meta) */
+            const char *say = i18n_is_zh() ? c->pattern_text : c->pattern_text_en;
+            if (!say)
+                say = i18n_is_zh() ? c->pattern_text_en : c->pattern_text;
+            if (say)
+                issue(out, c, ci, VI_PATTERN, _("'%s' is not %s"), val, say);
+            else
+                issue(out, c, ci, VI_PATTERN, _("'%s' does not have the form %s"), val, c->pattern);
             return 1;
         }
     }

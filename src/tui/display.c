@@ -174,6 +174,60 @@ void draw_text(int y, int x, int cols, const char *s, int attr, int right)
 
 void draw_fill(int y, int x, int cols, int attr) { draw_text(y, x, cols, "", attr, 0); }
 
+/* Row y's wide characters cut by a box from column x0 to x1 (its borders
+ * included): one that starts left of x0 and one that starts at x1 and runs
+ * on past it.  Found by walking the row from its start, so that two like
+ * 金金 are told apart. */
+static void cut_chars(int y, int x0, int x1, int *left, int *right)
+{
+    *left = *right = 0;
+    for (int x = 0; x < COLS && x <= x1;) {
+        cchar_t cc;
+        wchar_t wc[CCHARW_MAX + 1] = {0};
+        attr_t at;
+        short pair;
+        int w = 1;
+        if (mvin_wch(y, x, &cc) != ERR && getcchar(&cc, wc, &at, &pair, NULL) != ERR && wc[0])
+            w = wcwidth(wc[0]) > 1 ? 2 : 1;
+        if (w == 2 && x == x0 - 1)
+            *left = 1;
+        if (w == 2 && x == x1)
+            *right = 1;
+        x += w;
+    }
+}
+
+/* A framed box over the screen: rows y .. y+h-1 and columns x .. x+w-1
+ * inside, the frame around them.  A wide character the frame would cut in
+ * two is blanked whole, so the terminal is never given half of one. */
+void draw_box(int y, int x, int h, int w, int attr)
+{
+    int ascii = tui_ascii_glyphs();
+    const char *hl = ascii ? "-" : "─", *vl = glyph_vline();
+    for (int r = y - 1; r <= y + h; r++) {
+        int left, right;
+        if (r < 0 || r >= LINES)
+            continue;
+        cut_chars(r, x - 1, x + w, &left, &right);
+        if (left)
+            draw_text(r, x - 2, 1, " ", ATTR_NORMAL, 0);
+        if (right && x + w + 1 < COLS)
+            draw_text(r, x + w + 1, 1, " ", ATTR_NORMAL, 0);
+        int edge = r == y - 1 || r == y + h;
+        const char *l = !edge ? vl : ascii ? "+" : r < y ? "┌" : "└";
+        const char *rr = !edge ? vl : ascii ? "+" : r < y ? "┐" : "┘";
+        draw_text(r, x - 1, 1, l, attr, 0);
+        draw_text(r, x + w, 1, rr, attr, 0);
+        if (edge) {
+            buf b = BUF_INIT;
+            for (int i = 0; i < w; i++)
+                buf_puts(&b, hl);
+            draw_text(r, x, w, buf_str(&b), attr, 0);
+            buf_free(&b);
+        }
+    }
+}
+
 void tui_message(const char *fmt, ...)
 {
     va_list ap;
@@ -250,6 +304,11 @@ void tui_redraw(void) { tui_draw_all(); }
 
 void tui_set_overlay(void (*fn)(void *), void *arg)
 {
+    /* what an overlay covered is sent again whole when it closes: the
+     * terminal's copy of the cells under it is not trusted (a wide
+     * character it was given half of stayed broken until ^L) */
+    if (T.overlay && !fn && T.curses_on)
+        redrawwin(stdscr);
     T.overlay = fn;
     T.overlay_arg = arg;
 }

@@ -40,6 +40,8 @@ typedef struct fview {
     char *draft;          /* this form's draft file (NULL: nowhere to keep one) */
     int draft_owned;      /* recovered from it: removed when saved or discarded */
     validator *v;
+    char *comment;        /* W: the change's comment, kept for a save asked again */
+    int lines, cols;      /* the screen's size when last drawn */
 } fview;
 
 static char *dupn(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -66,7 +68,33 @@ typedef struct pick {
     char **vals, **shown; /* items: the value stored and what is shown */
     int n, cur, top;
     buf filter;
+    /* a multi-valued column: the values marked (Space), in the order
+     * marked, kept while the filter changes */
+    int multi;
+    char **marked;
+    int nmarked;
 } pick;
+
+static int pick_marked(const pick *p, const char *val)
+{
+    for (int i = 0; i < p->nmarked; i++)
+        if (strcmp(p->marked[i], val) == 0)
+            return i;
+    return -1;
+}
+
+static void pick_toggle(pick *p, const char *val)
+{
+    int i = pick_marked(p, val);
+    if (i >= 0) {
+        free(p->marked[i]);
+        memmove(p->marked + i, p->marked + i + 1, sizeof(char *) * (size_t)(p->nmarked - i - 1));
+        p->nmarked--;
+        return;
+    }
+    p->marked = xrealloc(p->marked, sizeof(char *) * (size_t)(p->nmarked + 1));
+    p->marked[p->nmarked++] = xstrdup(val);
+}
 
 static void pick_clear(pick *p)
 {
@@ -131,15 +159,13 @@ static void pick_load(pick *p)
 static void pick_draw(void *arg)
 {
     pick *p = arg;
-    int w = COLS - 4 < 64 ? COLS - 4 : 64, h = LINES - 4 < 16 ? LINES - 4 : 16;
+    /* inside the frame: the title, the find line, the items, the keys */
+    int w = COLS - 4 < 64 ? COLS - 4 : 64, h = LINES - 5 < 16 ? LINES - 5 : 16;
     if (w < 10 || h < 4)
         return;
     int x = (COLS - w) / 2, y = (LINES - h) / 2;
     int rows = h - 3;
-    for (int i = 0; i < h && x > 0 && x + w < COLS; i++) {   /* a frame, so it reads as a box */
-        draw_text(y + i, x - 1, 1, glyph_vline(), ATTR_STATUS, 0);
-        draw_text(y + i, x + w, 1, glyph_vline(), ATTR_STATUS, 0);
-    }
+    draw_box(y, x, h, w, ATTR_STATUS);
     if (p->cur < p->top)
         p->top = p->cur;
     if (p->cur >= p->top + rows)
@@ -151,19 +177,38 @@ static void pick_draw(void *arg)
     buf_free(&f);
     for (int i = 0; i < rows; i++) {
         int k = p->top + i;
-        draw_text(y + 2 + i, x, w, k < p->n ? p->shown[k] : (k == 0 ? _("(nothing matches)") : ""),
-                  k == p->cur && k < p->n ? ATTR_SELECTED : ATTR_STATUS, 0);
+        buf item = BUF_INIT;
+        if (k < p->n && p->multi)
+            buf_puts(&item, pick_marked(p, p->vals[k]) >= 0 ? "[x] " : "[ ] ");
+        buf_puts(&item, k < p->n ? p->shown[k] : (k == 0 ? _("(nothing matches)") : ""));
+        draw_text(y + 2 + i, x, w, buf_str(&item), k == p->cur && k < p->n ? ATTR_SELECTED : ATTR_STATUS, 0);
+        buf_free(&item);
     }
-    char n[64];
-    snprintf(n, sizeof n, _("%d shown  Enter: choose  Esc: cancel"), p->n);
+    char n[128];
+    if (p->multi)
+        snprintf(n, sizeof n, _("%d shown, %d marked  Space: mark  Enter: set  Esc: cancel"), p->n,
+                 p->nmarked);
+    else
+        snprintf(n, sizeof n, _("%d shown  Enter: choose  Esc: cancel"), p->n);
     draw_text(y + h - 1, x, w, n, ATTR_STATUS, 0);
 }
 
-/* Let the clerk choose a value for c.  Returns 1 with the value in out. */
-static int pick_value(const column *c, buf *out)
+/* Let the clerk choose a value for c.  Returns 1 with the value in out.
+ * A multi-valued column: Space marks items (the field's items marked to
+ * begin with), Enter sets them joined with ';' (none marked: the one under
+ * the cursor).  2: Tab, the clerk would rather type the value. */
+static int pick_value(const column *c, const char *now, buf *out)
 {
     pick p = {0};
     p.c = c;
+    p.multi = c->multi;
+    if (p.multi && now) {
+        char *copy = xstrdup(now), *save = NULL;
+        for (char *x = strtok_r(copy, ";", &save); x; x = strtok_r(NULL, ";", &save))
+            if (*x && pick_marked(&p, x) < 0)
+                pick_toggle(&p, x);
+        free(copy);
+    }
     buf t = BUF_INIT;
     col_header(c, &t);
     p.title = buf_str(&t);
@@ -177,6 +222,15 @@ static int pick_value(const column *c, buf *out)
         if (r == TK_EOF || r == TK_SIGNAL)
             break;
         int back = (r == TK_KEY && ch == KEY_BACKSPACE) || (r == TK_CHAR && (ch == 127 || ch == 8));
+        if (r == TK_CHAR && ch == '\t') {
+            chosen = 2;   /* typed instead, on the prompt (Tab completes there) */
+            break;
+        }
+        if (p.multi && r == TK_CHAR && ch == ' ') {
+            if (p.n)
+                pick_toggle(&p, p.vals[p.cur]);
+            continue;
+        }
         if (back || (r == TK_CHAR && ch >= 0x20)) {
             /* typing narrows the list; Backspace widens it again */
             if (back && !p.filter.len)
@@ -203,7 +257,12 @@ static int pick_value(const column *c, buf *out)
         if (ch == 27 || ch == 3)
             break;
         if (ch == '\r' || ch == '\n') {
-            if (p.n) {
+            if (p.multi && p.nmarked) {
+                buf_reset(out);
+                for (int i = 0; i < p.nmarked; i++)
+                    buf_printf(out, "%s%s", i ? ";" : "", p.marked[i]);
+                chosen = 1;
+            } else if (p.n) {
                 buf_reset(out);
                 buf_puts(out, p.vals[p.cur]);
                 chosen = 1;
@@ -211,6 +270,9 @@ static int pick_value(const column *c, buf *out)
             break;
         }
     }
+    for (int i = 0; i < p.nmarked; i++)
+        free(p.marked[i]);
+    free(p.marked);
     tui_set_overlay(NULL, NULL);
     pick_clear(&p);
     buf_free(&p.filter);
@@ -307,6 +369,14 @@ static const list_ops form_list = {
 static void form_draw(view *v)
 {
     fview *f = v->data;
+    /* a new size: fitted anew from the first field, as far down as the
+     * cursor needs (a form scrolled on a tiny screen shows its first
+     * fields again once there is room) */
+    if (f->lines != LINES || f->cols != COLS) {
+        f->lines = LINES;
+        f->cols = COLS;
+        f->l.top = 0;
+    }
     list_draw(&f->l);
 }
 
@@ -331,10 +401,11 @@ static void edit_field(fview *f)
 {
     const column *c = &f->t->cols[f->l.cur];
     buf out = BUF_INIT;
-    int got;
-    if (*c->enum_s || (c->link_ti >= 0 && !c->multi)) {
-        got = pick_value(c, &out);
-    } else {
+    int got = 2;   /* 2: typed on the prompt (a field without a list, or Tab in one) */
+    if (*c->enum_s || c->link_ti >= 0)
+        got = pick_value(c, f->vals[f->l.cur], &out);
+    if (got == 2) {
+        buf_reset(&out);
         buf p = BUF_INIT;
         col_header(c, &p);
         buf_puts(&p, ": ");
@@ -487,11 +558,11 @@ static void save_with(view *v, int flags)
     mr_err e = {0};
     edit_result r;
     if (f->rowid < 0) {
-        edit_add(tui_db(), f->t, (const char *const *)f->vals, NULL, &r, &e);
+        edit_add(tui_db(), f->t, (const char *const *)f->vals, f->comment, &r, &e);
     } else {
         edit_set_opts so = {.read_at = f->read_at, .flags = flags};
         edit_set_ex(tui_db(), f->t, f->rowid, (const char *const *)f->seen,
-                    (const char *const *)f->vals, &so, NULL, &r, &e);
+                    (const char *const *)f->vals, &so, f->comment, &r, &e);
     }
     for (int i = 0; i < f->t->ncols; i++)
         set_str(&f->msgs[i], NULL);
@@ -552,12 +623,30 @@ static void save_with(view *v, int flags)
     edit_result_free(&r);
 }
 
+/* W: the comment first, on the prompt (the last one offered again), then
+ * the save; Esc saves nothing. */
+static void save_comment(view *v)
+{
+    fview *f = v->data;
+    buf c = BUF_INIT;
+    if (!tui_prompt(_("comment on the change: "), f->comment, &c)) {
+        buf_free(&c);
+        tui_message("%s", _("not saved"));
+        return;
+    }
+    free(f->comment);
+    f->comment = c.len ? buf_steal(&c) : NULL;
+    buf_free(&c);
+    save(v);
+}
+
 static void form_request(view *v, request req)
 {
     fview *f = v->data;
     switch (req) {
     case REQ_ENTER: case REQ_EDIT: edit_field(f); break;
     case REQ_SAVE: save(v); break;
+    case REQ_SAVE_COMMENT: save_comment(v); break;
     default: list_request(&f->l, req);
     }
 }
@@ -626,6 +715,7 @@ static void form_free(view *v)
     free(f->vals);
     free(f->msgs);
     free(f->draft);
+    free(f->comment);
     validator_free(f->v);
     list_free(&f->l);
     free(f);

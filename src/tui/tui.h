@@ -46,6 +46,7 @@
     _(DUPLICATE,   "duplicate",    N_("copy the record under the cursor into a new one")) \
     _(DELETE,      "delete",       N_("delete the record (refused while others link to it)")) \
     _(SAVE,        "save",         N_("in a form: save (checked first; nothing is written if invalid)")) \
+    _(SAVE_COMMENT, "save-comment", N_("in a form: save with a comment on the change (the CLI's -m), asked first")) \
     _(UNDO,        "undo",         N_("undo your own last change, after showing it")) \
     _(REDO,        "redo",         N_("redo your own last undo, after showing it")) \
     _(HISTORY,     "history",      N_("the change history of the record or the register")) \
@@ -191,6 +192,9 @@ enum { ATTR_NORMAL, ATTR_HEADER, ATTR_SELECTED, ATTR_TITLE, ATTR_STATUS, ATTR_GR
        ATTR_LINK, ATTR_DIM, ATTR_MARK, ATTR_COUNT };
 void draw_text(int y, int x, int cols, const char *s, int attr, int right);
 void draw_fill(int y, int x, int cols, int attr);
+/* A frame around rows y..y+h-1, columns x..x+w-1, never cutting a wide
+ * character (one under it is blanked whole). */
+void draw_box(int y, int x, int h, int w, int attr);
 int screen_rows(void);               /* rows between the title and the status line */
 int screen_cols(void);
 const char *glyph_vline(void);       /* "│" or "|" */

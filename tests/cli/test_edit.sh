@@ -35,14 +35,23 @@ bad "no exponent notation for decimals" "'1e3' is not a number" set a11 4 area_k
 bad "enumeration" "开采方式: '空中开采' is not one of: 露天开采, 地下开采, 露天-地下联合开采" set a11 4 method=空中开采
 bad "dates must be dates" "有效期起: '2021-02-30' is not a date (YYYY-MM-DD)" set a11 4 valid_from=2021-02-30
 bad "dates ordered" "有效期止: '2020-01-01' is before 有效期起" set a11 4 valid_from=2021-01-01 valid_to=2020-01-01
-bad "permit number pattern" "采矿许可证号: 'C123' does not have the form" set a11 4 permit_no=C123
+bad "permit number pattern" "采矿许可证号: 'C123' is not a mining permit number (C and 22 digits)" set a11 4 permit_no=C123
 bad "link target exists (mineral)" "开采矿种: '金子' is not in" set a11 4 minerals=金子
 bad "each item of a multi-valued link" "开采矿种: '锡矿' is not in" set a11 4 minerals='金矿;锡矿'
 bad "empty list items" "empty item in the list" set a11 4 minerals='金矿;'
 bad "link target exists (district)" "所在行政区: '火星区' is not in" set a11 4 district=火星区
 bad "required fields" "矿山名称: is required" set a11 4 mine_name=
 bad "whole numbers" "已设矿权数量(个): '1.5' is not a whole number" set a2 KZ21060000001 permits_existing=1.5
-bad "code pattern" "编号: 'KZ1' does not have the form" set a2 KZ21060000001 code=KZ1
+# the pattern in the clerk's words, in either language (the schema's
+# minreg_meta 'pattern:' rows); a pattern without them is said as it is
+run_minreg --lang zh set a11 4 permit_no=C123
+is "permit number pattern in Chinese" "$rc/$(grep -c '采矿许可证号: “C123”不是C 加 22 位数字的采矿许可证号' "$T/err")" 1/1
+cp "$T/reg.db" "$T/kept.db"
+sqlite3 "$T/reg.db" "DELETE FROM minreg_meta WHERE key LIKE 'pattern%:^C%'"
+run_minreg set a11 4 permit_no=C123
+is "... without a description: the pattern itself" "$rc/$(grep -c "'C123' does not have the form ^C" "$T/err")" 1/1
+mv "$T/kept.db" "$T/reg.db"
+bad "code pattern" "编号: 'KZ1' is not a key exploration area code (KZ and 11 digits)" set a2 KZ21060000001 code=KZ1
 bad "uniqueness" "'KZ21060000002' is already used by another row" set a2 KZ21060000001 code=KZ21060000002
 bad "a row number is positive" "序号: must be between 1 and 999999999" set mining_permits 4 id=-1
 bad "a row number is not zero" "序号: must be between 1 and 999999999" set mining_permits 4 id=0

@@ -119,7 +119,7 @@ done <<'EOF'
 values.csv:3: 面积(平方公里): '一点五' is not a number
 values.csv:4: 面积(平方公里): must be greater than 0 (value '-2')
 values.csv:5: 勘查阶段: '初查' is not one of: 预查, 普查, 详查, 勘探
-values.csv:6: 所在重点勘查区: 'KZ123' does not have the form ^KZ\d{11}$
+values.csv:6: 所在重点勘查区: 'KZ123' is not a key exploration area code (KZ and 11 digits)
 values.csv:7: 所在重点勘查区: 'KZ21069999999' is not in Key exploration areas
 values.csv:8: 勘查矿种: '锡矿' is not in Minerals (value '金矿;锡矿')
 values.csv:9: 区块编号: is required
@@ -203,7 +203,7 @@ is "the import is one change with an audit row per row" "$(cut -f1,4,7 "$T/out" 
 is "... five of them" "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')" 5
 is "... with the comment" "$(tail -1 "$T/out" | cut -f10)" "附表3 from the county"
 run_minreg undo
-is "undo says what it undid, then records it" "$(sed -n '1p;2p;$p' "$T/out")" "undone: change 1 by clerk at 2026-11-28 12:00: exploration_blocks <- blocks.csv (append) — 附表3 from the county
+is "undo says what it undid, then records it" "$(sed -n '1p;2p;$p' "$T/out")" "undone: change 1 by clerk at 2026-11-28 12:00: 勘查规划区块表 <- blocks.csv (append) — 附表3 from the county
   勘查规划区块表 TK01: row added
 change 2 recorded"
 "$MINREG" export a3 >"$T/after.csv"

@@ -97,7 +97,7 @@ is "a credit code with a wrong check character: refused, naming the right one" \
 run_minreg event a11 1 变更 --date 2027-08-01 credit_code=91210600123456789E
 is "... the right one is taken" "$rc/$(q "SELECT credit_code FROM mining_permits WHERE id = 1")" 0/91210600123456789E
 run_minreg set a10 1 credit_code=9121060012345678I9
-is "set checks the credit code too (I is not in its alphabet)" "$rc/$(grep -c 'does not have the form' "$T/err")" 1/1
+is "set checks the credit code too (I is not in its alphabet)" "$rc/$(grep -c 'is not a unified social credit code (18 digits and capital letters other than I O S V Z)' "$T/err")" 1/1
 
 # ---- what expires: --today, --within, the 30-day window ----
 run_minreg set a11 2 valid_to=2026-01-30

@@ -14,7 +14,7 @@ USER=a "$MINREG" set a11 3 remark=甲的备注 -m 核对 >/dev/null
 USER=b "$MINREG" set a11 4 remark=乙的备注 >/dev/null
 USER=a run_minreg undo
 is "undo takes the clerk's own latest change, not a newer one of another's" "$rc/$(val a11 id=3 remark)/$(val a11 id=4 remark)" "0/采矿权（第八章第三节 振安区矿业权表 序号8）/乙的备注"
-is "... and says what it undid: who, when, what, each field old → new" "$(cat "$T/out")" "undone: change 1 by a at 2026-11-28 12:00: mining_permits 3: remark — 核对
+is "... and says what it undid: who, when, what, each field old → new" "$(cat "$T/out")" "undone: change 1 by a at 2026-11-28 12:00: 规划基期采矿权现状表 3: 备注 — 核对
   规划基期采矿权现状表 3, 备注: '采矿权（第八章第三节 振安区矿业权表 序号8）' → '甲的备注'
 change 3 recorded"
 snap

@@ -48,6 +48,41 @@ for SIZE in 80x24 40x10; do
     done
 done
 SIZE=
+# each_size NAME [CHECK]: keys/NAME.keys at 80x24 and 40x10, in English and
+# Chinese, each on a fresh register; CHECK (a function) after each run
+each_size() {
+    for SIZE in 80x24 40x10; do
+        for lang in en zh; do
+            tag=; [ $lang = zh ] && tag=-zh
+            cp "$builddir/data/register.db" "$T/reg.db"
+            "$MINREG" --lang $lang --script "$KEYS/$1.keys" --size $SIZE >"$T/screen" 2>"$T/err"
+            out=$SEXP/$1-$SIZE$tag.txt
+            if [ "${MINREG_BLESS:-}" = 1 ]; then cp "$T/screen" "$out"; fi
+            if cmp -s "$T/screen" "$out"; then ok "$1 $SIZE$tag"; else
+                not_ok "$1 $SIZE$tag"; diff -u "$out" "$T/screen" | head -40 | sed 's/^/#   /'; fi
+            [ -z "${2:-}" ] || $2
+        done
+    done
+    SIZE=
+}
+# W: a comment on the change, in the log (#20)
+comment_saved() {
+    run_minreg log --format tsv
+    is "... saved once, with its comment ($SIZE$tag)" "$(value 4 area_km2)|$(tail -n +2 "$T/out" | cut -f4 | tr '\n' ' ')|$(grep -c 县局来函更正面积 "$T/out")" "0.31|set |1"
+}
+each_size form_comment comment_saved
+# a pattern in the clerk's words (minreg_meta), nothing written
+pattern_refused() {
+    is "... the bad permit number not written ($SIZE$tag)" "$(value 4 permit_no)" ""
+}
+each_size form_pattern pattern_refused
+each_size form_pickbox
+multi_saved() {
+    is "... 金矿 and 银矿 set, in the order marked ($SIZE$tag)" "$(value 4 minerals)" "金矿;银矿"
+}
+each_size form_multipick multi_saved
+each_size form_resize
+SIZE=
 form form_pick
 is "form_pick: the enumeration value was saved" "$(value 4 method)" 地下开采
 is "form_pick: the district picked from the list was saved" "$(value 4 district)" 凤城市
