@@ -230,14 +230,16 @@ static int command_index(int argc, char **argv)
     return argc;
 }
 
-/* The array globals_first makes, kept for the whole run (reachable, so not
- * a leak to LeakSanitizer or valgrind, whichever way main returns). */
+/* The array globals_first makes, kept for the whole run and freed at exit,
+ * whichever way main returns. */
 static char **reordered_argv;
+static void free_reordered(void) { free(reordered_argv); }
 
 /* argv with the global options after the command moved before it. */
 static char **globals_first(int argc, char **argv)
 {
     char **out = reordered_argv = xcalloc((size_t)argc + 1, sizeof *out);
+    atexit(free_reordered);
     int ci = command_index(argc, argv), n = 0;
     for (int i = 0; i < ci && i < argc; i++)
         out[n++] = argv[i];
