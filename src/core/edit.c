@@ -83,7 +83,7 @@ const char *edit_now(void)
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
-static int same(const char *a, const char *b)
+int edit_same(const char *a, const char *b)
 {
     if (!a || !*a)
         return !b || !*b;
@@ -91,7 +91,7 @@ static int same(const char *a, const char *b)
 }
 
 /* The row's current values (ncols strings; NULL for SQL NULL). */
-static char **read_row(db *d, const table *t, int64_t rowid)
+char **edit_read_row(db *d, const table *t, int64_t rowid)
 {
     cursor *c = db_select_rowid(d, t, rowid, NULL);
     if (!c || cursor_next(c) != 1) {
@@ -107,7 +107,7 @@ static char **read_row(db *d, const table *t, int64_t rowid)
     return v;
 }
 
-static void free_row(char **v, int n)
+void edit_free_row(char **v, int n)
 {
     if (!v)
         return;
@@ -349,7 +349,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    char **now = read_row(d, t, rowid);
+    char **now = edit_read_row(d, t, rowid);
     /* the place may hold another record now: the form's row was deleted and
      * a row put there after the form read it (the audit trail says so) */
     int64_t gone = o && o->read_at >= 0 && now ? db_row_replaced(d, o->read_at, t->id, rowid) : 0;
@@ -362,7 +362,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         else
             err_set(e, EXIT_CONFLICT, _("%s %s: the record was deleted by someone else; nothing was written"),
                     t->id, key);
-        free_row(now, t->ncols);
+        edit_free_row(now, t->ncols);
         r->code = EDIT_CONFLICT;
         r->deleted = 1;
         return finish(w, 0, r, e);
@@ -370,7 +370,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     /* set --expect: each expected column must hold what the script read */
     int first = -1;
     for (int i = 0; o && o->expect && i < t->ncols; i++)
-        if (o->expect[i] && !same(o->expect[i], now[i])) {
+        if (o->expect[i] && !edit_same(o->expect[i], now[i])) {
             add_conflict(r, i, o->expect[i], vals[i], now[i]);
             if (first < 0)
                 first = i;
@@ -387,10 +387,10 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
      * the rest as it is now */
     const char **merged = xcalloc((size_t)t->ncols, sizeof *merged);
     for (int i = 0; i < t->ncols; i++) {
-        int mine = !base || !same(vals[i], base[i]);
-        int theirs = base && !same(now[i], base[i]);
+        int mine = !base || !edit_same(vals[i], base[i]);
+        int theirs = base && !edit_same(now[i], base[i]);
         merged[i] = mine ? vals[i] : now[i];
-        if (mine && theirs && !same(vals[i], now[i])) {
+        if (mine && theirs && !edit_same(vals[i], now[i])) {
             add_conflict(r, i, base[i], vals[i], now[i]);
             if (first < 0)
                 first = i;
@@ -414,7 +414,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     }
     if (validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
         free(merged);
-        free_row(now, t->ncols);
+        edit_free_row(now, t->ncols);
         return finish(w, 0, r, e);
     }
     int cascade = o && (o->flags & EDIT_CASCADE);
@@ -423,7 +423,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
         r->code = EDIT_REFUSED;
         free(merged);
-        free_row(now, t->ncols);
+        edit_free_row(now, t->ncols);
         return finish(w, 0, r, e);
     }
     /* only the fields written are recorded, in the summary and the audit */
@@ -431,11 +431,11 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     buf_printf(&sum, "%s %s:", t->id, now[t->key_ci] ? now[t->key_ci] : "");
     int changed = 0, ok;
     for (int i = 0; i < t->ncols; i++)
-        if (!same(merged[i], now[i]))
+        if (!edit_same(merged[i], now[i]))
             buf_printf(&sum, "%s%s", changed++ ? "," : " ", t->cols[i].id);
     if (!changed) {
         free(merged);
-        free_row(now, t->ncols);
+        edit_free_row(now, t->ncols);
         buf_free(&sum);
         chg_abort(w);
         return r->code = EDIT_OK;   /* nothing to record */
@@ -446,7 +446,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     ok = r->change > 0;
     const char *key = merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci];
     for (int i = 0; ok && i < t->ncols; i++)
-        if (!same(merged[i], now[i]))
+        if (!edit_same(merged[i], now[i]))
             ok = chg_update(w, t, rowid, key, i, now[i], merged[i], e) == 0;
     if (ok && cascade) {
         int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1, w,
@@ -456,7 +456,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         ok = rc == 0;
     }
     free(merged);
-    free_row(now, t->ncols);
+    edit_free_row(now, t->ncols);
     buf_free(&sum);
     return finish(w, ok, r, e);
 }
@@ -490,7 +490,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    char **now = read_row(d, t, rowid);
+    char **now = edit_read_row(d, t, rowid);
     if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
@@ -499,7 +499,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     int cascade = flags & EDIT_CASCADE;
     if (links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, &r->linked, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
-        free_row(now, t->ncols);
+        edit_free_row(now, t->ncols);
         r->code = EDIT_REFUSED;
         return finish(w, 0, r, e);
     }
@@ -515,7 +515,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
         ok = rc == 0;
     }
     ok = ok && chg_delete(w, t, rowid, e) == 0;
-    free_row(now, t->ncols);
+    edit_free_row(now, t->ncols);
     buf_free(&sum);
     return finish(w, ok, r, e);
 }
@@ -528,7 +528,7 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    char **now = read_row(d, t, rowid);
+    char **now = edit_read_row(d, t, rowid);
     if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
@@ -536,7 +536,7 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
     }
     char *old = db_shape_text(d, t->id, rowid);
     int ok = 1;
-    if (!same(old, text)) {
+    if (!edit_same(old, text)) {
         buf sum = BUF_INIT;
         buf_printf(&sum, "%s %s %s", t->id, or_empty(now[t->key_ci]), text && *text ? _("boundary") : _("boundary removed"));
         ok = (r->change = chg_record(w, "set", t->id, buf_str(&sum), comment, 0, e)) > 0 &&
@@ -544,7 +544,7 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
         buf_free(&sum);
     }
     free(old);
-    free_row(now, t->ncols);
+    edit_free_row(now, t->ncols);
     return finish(w, ok, r, e);
 }
 
@@ -604,7 +604,7 @@ static int check_current(void *arg, const audit_row *a)
         /* a boundary: it must be as the change left it (its row may
          * come back only later in the same revert) */
         char *cur = db_shape_text(c->d, t->id, a->row_id);
-        int differs = !same(cur, a->new_);
+        int differs = !edit_same(cur, a->new_);
         if (differs)
             err_set(c->e, EXIT_CONFLICT,
                     _("cannot %s change %lld: the boundary of %s %s is not as the change left it "
@@ -612,7 +612,7 @@ static int check_current(void *arg, const audit_row *a)
         free(cur);
         return differs;
     }
-    char **now = read_row(c->d, t, a->row_id);
+    char **now = edit_read_row(c->d, t, a->row_id);
     int bad = 0;
     if (strcmp(a->op, "delete") == 0) {
         /* the row comes back: its identity and its key must be free */
@@ -629,7 +629,7 @@ static int check_current(void *arg, const audit_row *a)
                       "remove it first"), what, (long long)c->x, a->tbl, v[t->key_ci]);
             bad = 1;
         }
-        free_row(v, t->ncols);
+        edit_free_row(v, t->ncols);
         return bad;
     }
     if (!now) {
@@ -676,13 +676,13 @@ static int check_current(void *arg, const audit_row *a)
                         or_empty(a->row_key), t->cols[i].id, or_empty(now[i]), or_empty(added[i]));
                 bad = 1;
             }
-        free_row(added, t->ncols);
+        edit_free_row(added, t->ncols);
         if (!bad)
             bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, NULL, c->x, buf_str(&who),
                               NULL, c->e) != 0;
     }
     buf_free(&who);
-    free_row(now, t->ncols);
+    edit_free_row(now, t->ncols);
     return bad;
 }
 
@@ -703,7 +703,7 @@ static int put_back(void *arg, const audit_row *a)
     } else if (strcmp(a->op, "delete") == 0) {
         char **v = db_json_values(c->d, t, a->old);
         ok = chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
-        free_row(v, t->ncols);
+        edit_free_row(v, t->ncols);
     } else if (a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
         ok = chg_set_boundary(c->w, t, a->row_id, a->row_key, a->old, c->e) == 0;
     } else {

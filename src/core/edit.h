@@ -122,4 +122,11 @@ int edit_describe(db *d, int64_t change, int max, buf *out);
 int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, const char *comment,
                       edit_result *r, mr_err *e);
 
+/* Shared by the writers of src/core (edit.c, life.c): two values the same
+ * (NULL and "" alike); a row's current values (ncols strings, NULL for SQL
+ * NULL; NULL when the row is gone) and their free. */
+int edit_same(const char *a, const char *b);
+char **edit_read_row(db *d, const table *t, int64_t rowid);
+void edit_free_row(char **v, int n);
+
 #endif

@@ -36,34 +36,6 @@ int life_event_col(const schema *s, const table *t)
     return -1;
 }
 
-static int same(const char *a, const char *b)
-{
-    if (!a || !*a)
-        return !b || !*b;
-    return b && strcmp(a, b) == 0;
-}
-
-static char **row_of(db *d, const table *t, int64_t rowid)
-{
-    cursor *c = db_select_rowid(d, t, rowid, NULL);
-    if (!c || cursor_next(c) != 1) {
-        cursor_free(c);
-        return NULL;
-    }
-    char **v = xcalloc((size_t)t->ncols, sizeof *v);
-    for (int i = 0; i < t->ncols; i++)
-        v[i] = cursor_val(c, i) ? xstrdup(cursor_val(c, i)) : NULL;
-    cursor_free(c);
-    return v;
-}
-
-static void row_free(char **v, int n)
-{
-    for (int i = 0; v && i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 /* days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) */
 static long civil_days(int y, int m, int d)
 {
@@ -92,16 +64,16 @@ int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *
     int eci = life_event_col(s, t);
     if (!ev || eci < 0)
         return 0;
-    char **p = row_of(d, t, rowid);
+    char **p = edit_read_row(d, t, rowid);
     if (!p || !p[t->key_ci]) {
-        row_free(p, t->ncols);
+        edit_free_row(p, t->ncols);
         return 0;
     }
     db_filter f = {.ci = eci, .value = p[t->key_ci], .op = DBF_EQ};
     cursor *c = db_select(d, ev, &f, 1, table_role(ev, "event_date"), 0, -1, e);
     int n = 0;
     if (!c) {
-        row_free(p, t->ncols);
+        edit_free_row(p, t->ncols);
         return -1;
     }
     const char **vals = xcalloc((size_t)ev->ncols, sizeof *vals);
@@ -119,7 +91,7 @@ int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *
     }
     free(vals);
     cursor_free(c);
-    row_free(p, t->ncols);
+    edit_free_row(p, t->ncols);
     return n;
 }
 
@@ -192,7 +164,7 @@ static int apply_rules(db *d, const table *t, int64_t rowid, const event_type *x
             return refused(r);
         }
     }
-    if (x->live && rci >= 0 && same(now[rci], "注销")) {
+    if (x->live && rci >= 0 && edit_same(now[rci], "注销")) {
         err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s 注销): nothing can be recorded "
                                     "after it; nothing was written"), t->id, t->cols[rci].label);
         return refused(r);
@@ -203,7 +175,7 @@ static int apply_rules(db *d, const table *t, int64_t rowid, const event_type *x
         char *role = xstrndup(p, end ? (size_t)(end - p) : strlen(p));
         int ci = table_role(t, role);
         free(role);
-        if (ci >= 0 && (!given[ci] || same(given[ci], now[ci]))) {
+        if (ci >= 0 && (!given[ci] || edit_same(given[ci], now[ci]))) {
             err_set(e, EXIT_NOTFOUND, _("a %s needs a new %s (%s=VALUE); nothing was written"),
                     x->type, t->cols[ci].label, t->cols[ci].id);
             r->code = EDIT_REFUSED;
@@ -289,7 +261,7 @@ static char **event_row(const table *ev, int eci, const table *t, const life_eve
                     covered[pci] = 1;
                     /* the number and the expiry before are kept always: the
                      * chain of numbers, the validity extended */
-                    int keep = !same(now[pci], merged[pci]) ||
+                    int keep = !edit_same(now[pci], merged[pci]) ||
                                (was && (list_has(t->cols[pci].roles, "number") ||
                                         list_has(t->cols[pci].roles, "expiry")));
                     const char *val = was ? now[pci] : merged[pci];
@@ -306,7 +278,7 @@ static char **event_row(const table *ev, int eci, const table *t, const life_eve
     int rci = table_role(t, "regtype");
     buf ch = BUF_INIT;
     for (int i = 0; cci >= 0 && i < t->ncols; i++)
-        if (!covered[i] && i != rci && !same(now[i], merged[i]))
+        if (!covered[i] && i != rci && !edit_same(now[i], merged[i]))
             buf_printf(&ch, "%s%s: %s → %s", ch.len ? "; " : "", t->cols[i].label,
                        now[i] && *now[i] ? now[i] : "—", merged[i] && *merged[i] ? merged[i] : "—");
     if (cci >= 0 && ch.len)
@@ -362,7 +334,7 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
     chg *w = chg_begin(d, e);
     if (!w)
         return r->code = EDIT_ERROR;
-    char **now = row_of(d, t, in->rowid), **merged = NULL, **evv = NULL, **given = NULL;
+    char **now = edit_read_row(d, t, in->rowid), **merged = NULL, **evv = NULL, **given = NULL;
     int ok = 0;
     if (!now) {
         err_set(e, EXIT_CONFLICT, _("%s: the record was deleted by someone else; nothing was written"),
@@ -400,7 +372,7 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
     int64_t evrid = 0;
     ok = ok && chg_insert(w, ev, (const char *const *)evv, 0, &evrid, e) == 0;
     for (int i = 0; ok && i < t->ncols; i++)
-        if (!same(merged[i], now[i]))
+        if (!edit_same(merged[i], now[i]))
             ok = chg_update(w, t, in->rowid, merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci],
                             i, now[i], merged[i], e) == 0;
 out:
@@ -413,9 +385,9 @@ out:
     } else {
         r->code = EDIT_OK;
     }
-    row_free(now, t->ncols);
-    row_free(merged, t->ncols);
-    row_free(evv, ev->ncols);
+    edit_free_row(now, t->ncols);
+    edit_free_row(merged, t->ncols);
+    edit_free_row(evv, ev->ncols);
     if (given)
         values_free(t, given);
     return r->code;
@@ -486,7 +458,7 @@ int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e
             const char *x = cursor_val(c, xci);
             int ok;
             long left = life_days(today, x, &ok);
-            if (!ok || left > days || (rci >= 0 && same(cursor_val(c, rci), "注销")))
+            if (!ok || left > days || (rci >= 0 && edit_same(cursor_val(c, rci), "注销")))
                 continue;
             if (n == cap)
                 v = xrealloc(v, sizeof *v * (size_t)(cap = cap ? cap * 2 : 16));
@@ -598,7 +570,7 @@ int life_yearly(db *d, const char *year, life_count **out, mr_err *e)
         const table *t = tbl[i] ? schema_table(s, tbl[i]) : NULL;
         int64_t rid;
         if (t && db_find_by(d, t, t->key_ci, keys[i], &rid, NULL) == DB_FOUND &&
-            (row = row_of(d, t, rid)) && table_role(t, "district") >= 0 &&
+            (row = edit_read_row(d, t, rid)) && table_role(t, "district") >= 0 &&
             row[table_role(t, "district")])
             dist = row[table_role(t, "district")];
         int k = 0;
@@ -609,7 +581,7 @@ int life_yearly(db *d, const char *year, life_count **out, mr_err *e)
             v[nv++] = (life_count){.type = xstrdup(types[i]), .district = xstrdup(dist)};
         }
         v[k].n++;
-        row_free(row, t ? t->ncols : 0);
+        edit_free_row(row, t ? t->ncols : 0);
     }
     for (int i = 0; i < n; i++) {
         free(types[i]);
