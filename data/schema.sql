@@ -925,7 +925,12 @@ INSERT INTO minreg_roles (tbl, col, role) VALUES
  ('permit_events', 'old_valid_to', 'was:expiry'), ('permit_events', 'new_valid_from', 'now:start'),
  ('permit_events', 'new_valid_to', 'now:expiry'), ('permit_events', 'old_area', 'was:area'),
  ('permit_events', 'new_area', 'now:area'), ('permit_events', 'old_holder', 'was:holder'),
- ('permit_events', 'new_holder', 'now:holder');
+ ('permit_events', 'new_holder', 'now:holder'),
+ -- the first-issued area, kept (a 新立 or the first extension fills it);
+ -- cut:N, an exploration 延续 cuts the area by N% of it (weak evidence:
+ -- one secondary source, DOMAIN.md; a warning only)
+ ('exploration_permits', 'first_area', 'first_area'), ('exploration_permits', 'first_area', 'cut:25'),
+ ('mining_permits', 'first_area', 'first_area');
 INSERT INTO minreg_roles (tbl, col, role)
  SELECT tbl, id, 'appended' FROM minreg_columns
   WHERE (tbl = 'exploration_permits' AND ord >= 15) OR (tbl = 'mining_permits' AND ord >= 21);

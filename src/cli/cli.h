@@ -39,6 +39,9 @@ int cmd_expiring(db *d, int argc, char **argv, mr_err *e);   /* life.c */
 int cli_find_record(db *d, const table *t, const char *key, int64_t *rowid, int *former, mr_err *e);
 /* On stderr: key is a former number of the permit; its number now. */
 void cli_former_note(db *d, const table *t, int64_t rowid, const char *key);
+/* The warnings of recording an event (one a line) on stderr, each after
+ * "minreg: warning: ". */
+void cli_event_warnings(const buf *warn);
 /* area FILE: needs no register (area.c) */
 int cmd_area(int argc, char **argv, mr_err *e);
 /* --from, --degrees, --zone (c: i, d, z) into ro: 1 taken, 0 not one, -1

@@ -175,6 +175,11 @@ int cmd_import(db *d, int argc, char **argv, mr_err *e)
     print_issues(name, &r);
     buf_reset(&b);
     counts(&b, &r, o.mode);
+    if (r.written && r.warnings.len)
+        cli_event_warnings(&r.warnings);
+    if (r.written && r.events_applied)
+        printf(_n("%lld event applied to its permit\n", "%lld events applied to their permits\n",
+                  r.events_applied), (long long)r.events_applied);
     if (r.written)
         printf(_("change %lld recorded: %s\n"), (long long)r.change, buf_str(&b));
     else if (o.dry_run && (rc == IMPORT_OK || rejects))

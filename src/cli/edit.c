@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/edit.h"
+#include "core/life.h"
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/validate.h"
@@ -137,7 +138,14 @@ int cmd_add(db *d, int argc, char **argv, mr_err *e)
         rc = e->code;
     } else {
         edit_result r;
-        edit_add(d, t, (const char *const *)vals, comment, &r, e);
+        buf warn = BUF_INIT;
+        if (t == life_events(db_schema(d)))   /* applied to its permit, as `minreg event` does */
+            life_event_row(d, NULL, (const char *const *)vals, comment, &r, &warn, e);
+        else
+            edit_add(d, t, (const char *const *)vals, comment, &r, e);
+        if (r.code == EDIT_OK)
+            cli_event_warnings(&warn);
+        buf_free(&warn);
         if (r.code == EDIT_OK && r.change) {
             /* the key it made (a 序号 or id the register assigned), to name
              * the record in the next set or get */

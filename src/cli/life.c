@@ -47,6 +47,20 @@ void cli_former_note(db *d, const table *t, int64_t rowid, const char *key)
     cursor_free(c);
 }
 
+void cli_event_warnings(const buf *warn)
+{
+    for (const char *p = warn->len ? warn->s : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = xstrndup(p, n);
+        fputs(_("minreg: warning: "), stderr);
+        out_safe(stderr, line);
+        fputc('\n', stderr);
+        free(line);
+        p = nl ? nl + 1 : p + n;
+    }
+}
+
 int cmd_event(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
@@ -122,16 +136,7 @@ int cmd_event(db *d, int argc, char **argv, mr_err *e)
     } else if (r.code != EDIT_OK) {
         code = e->code ? e->code : EXIT_NOTFOUND;
     } else {
-        for (const char *p = buf_str(&warn); *p;) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            char *line = xstrndup(p, n);
-            fputs(_("minreg: warning: "), stderr);
-            out_safe(stderr, line);
-            fputc('\n', stderr);
-            free(line);
-            p = nl ? nl + 1 : p + n;
-        }
+        cli_event_warnings(&warn);
         printf(_("change %lld recorded\n"), (long long)r.change);
     }
     buf_free(&warn);

@@ -301,6 +301,10 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
 /* The first change after `change`, still in effect, that touched the same
  * row (the same field, when field is given); 0 if none. */
 int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);
+/* Does change `change` update field of row row_id of tbl again after its
+ * audit row audit_id (an import whose events change one permit twice)? */
+int db_audit_again(db *d, int64_t change, int64_t audit_id, const char *tbl, int64_t row_id,
+                   const char *field);
 /* The newest change recorded (0: none): a form notes it when it reads a row. */
 int64_t db_change_max(db *d);
 /* The first change after `after` (undo and redo included) that deleted row

@@ -719,6 +719,25 @@ int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, c
     return id;
 }
 
+int db_audit_again(db *d, int64_t change, int64_t audit_id, const char *tbl, int64_t row_id,
+                   const char *field)
+{
+    sqlite3_stmt *st = stmt_cached(d,
+        "SELECT 1 FROM minreg_audit WHERE change_id = ?1 AND id > ?2 AND tbl = ?3 AND row_id = ?4"
+        " AND op = 'update' AND field = ?5 LIMIT 1");
+    int again = 0;
+    if (st) {
+        sqlite3_bind_int64(st, 1, change);
+        sqlite3_bind_int64(st, 2, audit_id);
+        sqlite3_bind_text(st, 3, tbl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, row_id);
+        sqlite3_bind_text(st, 5, field, -1, SQLITE_TRANSIENT);
+        again = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+    }
+    return again;
+}
+
 /* db_log's rows of a run, made log entries (the change's part is set). */
 typedef struct log_run {
     log_entry le;

@@ -1,6 +1,7 @@
 /* edit.c — validated, audited writes (see edit.h). */
 #include "config.h"
 #include "edit.h"
+#include "life.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,9 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
 int edit_add(db *d, const table *t, const char *const *vals, const char *comment,
              edit_result *r, mr_err *e)
 {
+    /* a registration event is applied to its permit, as `minreg event` does */
+    if (t == life_events(db_schema(d)))
+        return life_event_row(d, NULL, vals, comment, r, NULL, e);
     char **v = values_normal(t, vals);
     int rc = add_normal(d, t, (const char *const *)v, comment, r, e);
     values_free(t, v);
@@ -648,6 +652,8 @@ static int check_current(void *arg, const audit_row *a)
                   "outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(now[t->key_ci]),
                 a->row_key);
         bad = 1;
+    } else if (upd && ci >= 0 && db_audit_again(c->d, c->x, a->id, a->tbl, a->row_id, a->field)) {
+        bad = 0;   /* changed again later in the same change: that later one is checked */
     } else if (upd && ci >= 0 && !value_same(&t->cols[ci], now[ci], a->new_)) {
         err_set(c->e, EXIT_CONFLICT,
                 _("cannot %s change %lld: %s %s %s holds '%s', not '%s' as the change left it "

@@ -1,6 +1,7 @@
 /* import.c — CSV rows into a register as one audited change (see import.h). */
 #include "config.h"
 #include "import_int.h"
+#include "life.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ void import_result_free(import_result *r)
     r->nissues = 0;
     free(r->sheet);
     r->sheet = NULL;
+    buf_free(&r->warnings);
 }
 
 /* s cut to at most VALUE_SHOWN bytes on a character boundary, marked "…". */
@@ -218,6 +220,28 @@ static int write_row(importer *im, int64_t self, long line, vissue *x)
 {
     const table *t = im->t;
     import_result *r = im->r;
+    if (self < 0 && im->events) {
+        /* a registration event: applied to its permit as `minreg event`
+         * records it, in the import's change; refused, it is a bad row */
+        edit_result er;
+        int rc = life_event_row(im->d, im->w, im->vals, NULL, &er, &im->r->warnings, im->e);
+        if (rc == EDIT_OK) {
+            r->added++;
+            r->events_applied++;
+        } else if (rc == EDIT_INVALID || rc == EDIT_REFUSED) {
+            memset(x, 0, sizeof *x);
+            x->ci = rc == EDIT_INVALID && er.nissues ? -1 : table_role(t, "event_type");
+            const char *m = rc == EDIT_INVALID && er.nissues ? er.issues[0].msg : im->e->msg;
+            size_t n = strlen(m) < sizeof x->msg ? strlen(m) : sizeof x->msg - 1;
+            memcpy(x->msg, m, n);
+            x->msg[n] = 0;
+            if (x->ci < 0)
+                x->ci = table_role(t, "event_type");
+            err_clear(im->e);
+        }
+        edit_result_free(&er);
+        return rc == EDIT_OK ? 1 : rc == EDIT_INVALID || rc == EDIT_REFUSED ? 0 : -1;
+    }
     if (self < 0) {
         int64_t rowid;
         if (chg_insert_bulk(im->w, t, im->vals, &rowid, im->e) < 0) {
@@ -632,6 +656,14 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
         return IMPORT_ERROR;
     }
     importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1};
+    im.events = t == life_events(db_schema(d));
+    if (im.events && o->mode != IMPORT_APPEND) {
+        err_set(e, EXIT_USAGE, _("%s: events are applied to their permits, so they are only "
+                                 "added (not --%s); to take one back, undo its change; "
+                                 "`minreg event` records one"),
+                t->id, mode_names[o->mode]);
+        return IMPORT_ERROR;
+    }
     csv_opts co = o->csv;
     if (enc != ENC_AUTO)
         co.enc = enc;

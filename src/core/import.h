@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "csvio.h"
 #include "db.h"
 
@@ -84,6 +85,10 @@ typedef struct import_result {
     long total_rows[IMPORT_TOTAL_ROWS];   /* the first of them */
     int ntotal_rows;
     int64_t norm[3];         /* cells written the Excel way and normalised, per kind (normalise.h) */
+    /* the events register: rows applied to their permits, and the rules'
+     * warnings (a late extension), one a line */
+    int64_t events_applied;
+    buf warnings;
 } import_result;
 
 enum { IMPORT_OK = 0, IMPORT_INVALID = 1, IMPORT_ERROR = -1 };

@@ -48,6 +48,7 @@ typedef struct importer {
     int cancelled;       /* the progress callback asked to stop */
     text_enc better;     /* the file is better read again in this encoding (textin.h) */
     chg *w;              /* the change the rows are written in (change.h) */
+    int events;          /* the events register: each row applied to its permit (life.h) */
 } importer;
 
 int import_map_header(importer *im, char **f, int nf, long line);

@@ -305,10 +305,77 @@ static int validate_into(db *d, const table *t, const char *const *vals, int64_t
     return n == 0;
 }
 
-int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e)
+/* The given event row's own values checked against what the event makes
+ * of them: a was: value that is not what the permit holds is refused; the
+ * values the event does not make (the 序号, the changes as written, an
+ * empty field) are kept as given.  0, or -1 (refused, e filled). */
+static int merge_given(const table *ev, char **evv, const char *const *given, edit_result *r,
+                       mr_err *e)
 {
-    memset(r, 0, sizeof *r);
-    r->rowid = in->rowid;
+    for (int i = 0; given && i < ev->ncols; i++) {
+        if (!given[i] || !*given[i])
+            continue;
+        const char *ro = ev->cols[i].roles;
+        if (ro && strstr(ro, "was:") && evv[i] && !edit_same(evv[i], given[i])) {
+            err_set(e, EXIT_NOTFOUND, _("%s: '%s', but the permit holds '%s' (an event records "
+                                        "the permit as it is; `minreg event` records one); "
+                                        "nothing was written"),
+                    ev->cols[i].label, given[i], evv[i]);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+        if (!evv[i] || !*evv[i]) {
+            free(evv[i]);
+            evv[i] = xstrdup(given[i]);
+        }
+    }
+    return 0;
+}
+
+/* The percentage of the first area an extension must cut: the role
+ * 'cut:N' on the first area's column (exploration permits: 25), else 0. */
+static int area_cut(const table *t, int fci)
+{
+    const char *ro = t->cols[fci].roles, *p = ro ? strstr(ro, "cut:") : NULL;
+    return p && (p == ro || p[-1] == ';') ? atoi(p + 4) : 0;
+}
+
+/* The first-issued area (首次登记面积, role 'first_area'): filled from the
+ * area when empty, by a 新立 or an extension, and kept from then on.  The
+ * exploration 延续 rule (weak evidence, DOMAIN.md; the role 'cut:N' says
+ * N%): each extension cuts the area by N% of the first area; a new area over
+ * the area before less that cut is a warning, not a refusal. */
+static void area_rule(db *d, const table *t, const event_type *x, char **now, char **merged,
+                      buf *warn)
+{
+    int aci = table_role(t, "area"), fci = table_role(t, "first_area");
+    (void)d;
+    if (aci < 0 || fci < 0)
+        return;
+    int cut = area_cut(t, fci);
+    const char *area0 = warn ? now[aci] : merged[aci];   /* a 新立: the area it gives */
+    if ((!merged[fci] || !*merged[fci]) && area0 && *area0) {
+        free(merged[fci]);
+        merged[fci] = xstrdup(area0);   /* the area first registered: kept from now on */
+    }
+    if (!warn || cut <= 0 || !merged[fci] || !merged[aci])
+        return;
+    double first = strtod(merged[fci], NULL), area = strtod(merged[aci], NULL);
+    double before = now[aci] ? strtod(now[aci], NULL) : first;
+    double most = before - first * cut / 100.0;
+    if (first > 0 && area > most + 5e-5)
+        buf_printf(warn, _("%s %s: a %s keeps %.4f of the area; the rule cuts %d%% of the first "
+                           "area %.4f at each extension, to at most %.4f (首次登记面积)\n"),
+                   t->id, now[t->key_ci] ? now[t->key_ci] : "", x->type, area, cut, first,
+                   most < 0 ? 0 : most);
+}
+
+/* The event in change w: checked, then (record: the change's entry first)
+ * the event row and the permit's fields written.  EDIT_OK, or the code with
+ * nothing written. */
+static int event_apply(db *d, chg *w, const life_event_in *in, const char *const *given_ev,
+                       int record, int64_t *evrid_out, edit_result *r, buf *warn, mr_err *e)
+{
     const schema *s = db_schema(d);
     const table *t = in->permit, *ev = life_events(s);
     int eci = life_event_col(s, t);
@@ -327,13 +394,6 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
         buf_free(&b);
         return r->code = EDIT_REFUSED;
     }
-    if (db_readonly(d)) {
-        err_set(e, db_readonly_exit(d), _("%s is open read-only: nothing was changed"), db_path(d));
-        return r->code = EDIT_REFUSED;
-    }
-    chg *w = chg_begin(d, e);
-    if (!w)
-        return r->code = EDIT_ERROR;
     char **now = edit_read_row(d, t, in->rowid), **merged = NULL, **evv = NULL, **given = NULL;
     int ok = 0;
     if (!now) {
@@ -354,7 +414,11 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
     if (apply_rules(d, t, in->rowid, x, in->date, now, merged, (const char *const *)given, r, warn,
                     e) < 0)
         goto out;
+    if (list_has(x->needs, "expiry") || x->first)
+        area_rule(d, t, x, now, merged, x->first ? NULL : warn);
     evv = event_row(ev, eci, t, in, now, merged);
+    if (merge_given(ev, evv, given_ev, r, e) < 0)
+        goto out;
     int good = validate_into(d, ev, (const char *const *)evv, -1, r, e);
     int good2 = good < 0 ? -1 : validate_into(d, t, (const char *const *)merged, in->rowid, r, e);
     if (good < 0 || good2 < 0) {
@@ -365,32 +429,135 @@ int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err
         r->code = EDIT_INVALID;
         goto out;
     }
-    buf sum = BUF_INIT;
-    buf_printf(&sum, "%s: %s %s %s", ev->id, t->id, now[t->key_ci] ? now[t->key_ci] : "", x->type);
-    ok = (r->change = chg_record(w, "add", ev->id, buf_str(&sum), in->comment, 0, e)) > 0;
-    buf_free(&sum);
+    ok = 1;
+    if (record) {
+        buf sum = BUF_INIT;
+        buf_printf(&sum, "%s: %s %s %s", ev->id, t->id, now[t->key_ci] ? now[t->key_ci] : "", x->type);
+        ok = (r->change = chg_record(w, "add", ev->id, buf_str(&sum), in->comment, 0, e)) > 0;
+        buf_free(&sum);
+    }
     int64_t evrid = 0;
     ok = ok && chg_insert(w, ev, (const char *const *)evv, 0, &evrid, e) == 0;
     for (int i = 0; ok && i < t->ncols; i++)
         if (!edit_same(merged[i], now[i]))
             ok = chg_update(w, t, in->rowid, merged[t->key_ci] ? merged[t->key_ci] : now[t->key_ci],
                             i, now[i], merged[i], e) == 0;
-out:
-    if (!ok) {
-        chg_abort(w);
-        if (r->code == EDIT_OK)
-            r->code = EDIT_ERROR;
-    } else if (chg_commit(w, e) < 0) {
+    if (ok && evrid_out)
+        *evrid_out = evrid;
+    else if (!ok && r->code == EDIT_OK)
         r->code = EDIT_ERROR;
-    } else {
-        r->code = EDIT_OK;
-    }
+out:
     edit_free_row(now, t->ncols);
     edit_free_row(merged, t->ncols);
     edit_free_row(evv, ev->ncols);
     if (given)
         values_free(t, given);
-    return r->code;
+    return ok ? EDIT_OK : r->code ? r->code : (r->code = EDIT_ERROR);
+}
+
+/* A change of its own around event_apply. */
+static int event_own(db *d, const life_event_in *in, const char *const *given_ev,
+                     int64_t *evrid, edit_result *r, buf *warn, mr_err *e)
+{
+    if (db_readonly(d)) {
+        err_set(e, db_readonly_exit(d), _("%s is open read-only: nothing was changed"), db_path(d));
+        return r->code = EDIT_REFUSED;
+    }
+    chg *w = chg_begin(d, e);
+    if (!w)
+        return r->code = EDIT_ERROR;
+    if (event_apply(d, w, in, given_ev, 1, evrid, r, warn, e) != EDIT_OK) {
+        chg_abort(w);
+        return r->code;
+    }
+    if (chg_commit(w, e) < 0)
+        return r->code = EDIT_ERROR;
+    return r->code = EDIT_OK;
+}
+
+int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->rowid = in->rowid;
+    return event_own(d, in, NULL, NULL, r, warn, e);
+}
+
+int life_event_row(db *d, chg *w, const char *const *vals, const char *comment, edit_result *r,
+                   buf *warn, mr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    const schema *s = db_schema(d);
+    const table *ev = life_events(s), *t = NULL;
+    int eci = -1;
+    for (int i = 0; ev && i < ev->ncols; i++)
+        if (ev->cols[i].roles && list_has(ev->cols[i].roles, "event_of") && vals[i] && *vals[i]) {
+            if (eci >= 0) {
+                err_set(e, EXIT_NOTFOUND, _("an event names one permit: %s and %s are both given; "
+                                            "nothing was written"),
+                        ev->cols[eci].label, ev->cols[i].label);
+                return r->code = EDIT_REFUSED;
+            }
+            eci = i;
+        }
+    if (eci < 0) {
+        buf b = BUF_INIT;
+        for (int i = 0; ev && i < ev->ncols; i++)
+            if (ev->cols[i].roles && list_has(ev->cols[i].roles, "event_of"))
+                buf_printf(&b, "%s%s", b.len ? _(" or ") : "", ev->cols[i].label);
+        err_set(e, EXIT_NOTFOUND, _("an event names its permit (%s); nothing was written"), buf_str(&b));
+        buf_free(&b);
+        return r->code = EDIT_REFUSED;
+    }
+    t = schema_table(s, ev->cols[eci].link_tbl);
+    int64_t rowid;
+    int found = t ? db_find_by(d, t, ev->cols[eci].link_ci, vals[eci], &rowid, e) : DB_NOT_FOUND;
+    if (found == DB_ERROR)
+        return r->code = EDIT_ERROR;
+    if (found == DB_NOT_FOUND) {
+        err_set(e, EXIT_NOTFOUND, _("%s: no permit '%s'; nothing was written"), ev->cols[eci].label,
+                vals[eci]);
+        return r->code = EDIT_REFUSED;
+    }
+    r->rowid = rowid;
+    /* the permit's new values: each now:ROLE given */
+    char **sets = xcalloc((size_t)t->ncols, sizeof *sets);
+    const char *own[4] = {NULL, NULL, NULL, NULL};
+    static const char *const roles[4] = {"event_type", "event_date", "event_doc", "event_note"};
+    for (int k = 0; k < 4; k++) {
+        int ci = table_role(ev, roles[k]);
+        own[k] = ci >= 0 ? vals[ci] : NULL;
+    }
+    for (int i = 0; i < ev->ncols; i++) {
+        const char *ro = ev->cols[i].roles;
+        for (const char *p = ro; p && *p && vals[i] && *vals[i];) {
+            const char *end = strchr(p, ';');
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            if (n > 4 && strncmp(p, "now:", 4) == 0) {
+                char *role = xstrndup(p + 4, n - 4);
+                int pci = table_role(t, role);
+                free(role);
+                if (pci >= 0) {
+                    free(sets[pci]);
+                    sets[pci] = xstrdup(vals[i]);
+                }
+            }
+            p = end ? end + 1 : NULL;
+        }
+    }
+    life_event_in in = {.permit = t, .rowid = rowid, .type = own[0], .date = own[1], .doc = own[2],
+                        .note = own[3], .sets = (const char *const *)sets, .comment = comment};
+    int64_t evrid = 0;
+    buf mine = BUF_INIT;
+    if (!warn)
+        warn = &mine;   /* the caller does not show them */
+    int rc = w ? event_apply(d, w, &in, vals, 0, &evrid, r, warn, e)
+               : event_own(d, &in, vals, &evrid, r, warn, e);
+    r->rowid = evrid ? evrid : rowid;
+    buf_free(&mine);
+    for (int i = 0; i < t->ncols; i++)
+        free(sets[i]);
+    free(sets);
+    return rc;
 }
 
 /* ---- what expires ------------------------------------------------------------ */

@@ -41,6 +41,18 @@ typedef struct life_event_in {
  * one a line.  Invalid values: EDIT_INVALID with r->issues. */
 int life_event(db *d, const life_event_in *in, edit_result *r, buf *warn, mr_err *e);
 
+/* A row of the events register given whole (`add ev`, `import ev`, the
+ * browser's add on it): the permit its event_of column names, its type,
+ * date, document and note, and each now:ROLE value as the permit's new
+ * ROLE, recorded as life_event records one — the same rules, the event
+ * and the permit's update together; a was: value given must be what the
+ * permit holds.  In change w when w is given (an import: no change entry
+ * recorded here), else in a change of its own with comment.  r->rowid: the
+ * event row added. */
+struct chg;
+int life_event_row(db *d, struct chg *w, const char *const *vals, const char *comment,
+                   edit_result *r, buf *warn, mr_err *e);
+
 /* The events of permit rowid of t, oldest first, each to fn with the
  * events register, the event's rid and its row.  The count, or -1 (e filled). */
 typedef void (*life_event_fn)(void *arg, const table *ev, int64_t rid, const char *const *vals);
