@@ -68,6 +68,9 @@ const tui_command tui_commands[] = {
      .run = cmd_grep},
     {.name = "expiring", .args = N_("[DAYS]"),
      .help = N_("permits expiring within DAYS (90), expired, or to file their extension now"), .run = cmd_expiring},
+    {.name = "event", .args = N_("[TYPE]"),
+     .help = N_("on a permit's record: record a registration event of TYPE (else picked) in a form"),
+     .screen = "record", .run_on = record_cmd_event},
     {.name = "goto", .alias = "open", .args = N_("REGISTER"),
      .help = N_("open a register by id, alias (a2), appendix (附表2) or title"), .run = cmd_goto},
     {.name = "sort", .args = N_("COL [desc]|none"), .help = N_("sort by a column; none restores the plan's order"),
@@ -113,7 +116,9 @@ int command_run(const char *name, const char *arg)
         c->run_on(top, arg);
     else {
         buf m = BUF_INIT;
-        buf_printf(&m, _(":%s works on a register's table"), c->name);
+        buf_printf(&m, strcmp(c->screen, "record") == 0 ? _(":%s works on a permit's record")
+                                                        : _(":%s works on a register's table"),
+                   c->name);
         tui_error_text(buf_str(&m));
         buf_free(&m);
     }

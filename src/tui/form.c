@@ -193,11 +193,11 @@ static void pick_draw(void *arg)
     draw_text(y + h - 1, x, w, n, ATTR_STATUS, 0);
 }
 
-/* Let the clerk choose a value for c.  Returns 1 with the value in out.
+/* Let the clerk choose a value for c (tui.h).  Returns 1 with the value in out.
  * A multi-valued column: Space marks items (the field's items marked to
  * begin with), Enter sets them joined with ';' (none marked: the one under
  * the cursor).  2: Tab, the clerk would rather type the value. */
-static int pick_value(const column *c, const char *now, buf *out)
+int form_pick(const column *c, const char *now, buf *out)
 {
     pick p = {0};
     p.c = c;
@@ -403,7 +403,7 @@ static void edit_field(fview *f)
     buf out = BUF_INIT;
     int got = 2;   /* 2: typed on the prompt (a field without a list, or Tab in one) */
     if (*c->enum_s || c->link_ti >= 0)
-        got = pick_value(c, f->vals[f->l.cur], &out);
+        got = form_pick(c, f->vals[f->l.cur], &out);
     if (got == 2) {
         buf_reset(&out);
         buf p = BUF_INIT;

@@ -69,6 +69,7 @@ static const binding bindings[] = {
     C('D', REQ_DELETE, "D"),
     C('w', REQ_SAVE, "w"),
     C('W', REQ_SAVE_COMMENT, "W"),
+    C('E', REQ_EVENT, "E"),
     C('u', REQ_UNDO, "u"),
     C(CTRL('r'), REQ_REDO, "^R"),
     C('L', REQ_HISTORY, "L"),

@@ -344,6 +344,18 @@ static void follow(view *v)
     }
 }
 
+void record_cmd_event(view *v, const char *arg)
+{
+    rview *rv = v->data;
+    if (tui_options()->readonly) {
+        tui_error_text(tui_readonly_text());
+        return;
+    }
+    view *f = eventform_new(rv->t, rv->rowid, arg);
+    if (f)
+        view_push(f);
+}
+
 static void record_request(view *v, request req)
 {
     rview *rv = v->data;
@@ -355,6 +367,9 @@ static void record_request(view *v, request req)
     case REQ_DELETE:
     case REQ_HISTORY:
         edit_action(req, rv->t, rv->rowid);
+        break;
+    case REQ_EVENT:
+        record_cmd_event(v, "");
         break;
     case REQ_NEXT_RECORD:
     case REQ_PREV_RECORD: {

@@ -47,6 +47,7 @@
     _(DELETE,      "delete",       N_("delete the record (refused while others link to it)")) \
     _(SAVE,        "save",         N_("in a form: save (checked first; nothing is written if invalid)")) \
     _(SAVE_COMMENT, "save-comment", N_("in a form: save with a comment on the change (the CLI's -m), asked first")) \
+    _(EVENT,       "event",        N_("on a permit: record a registration event (新立, 延续, 变更, 转让, 保留, 注销) in a form")) \
     _(UNDO,        "undo",         N_("undo your own last change, after showing it")) \
     _(REDO,        "redo",         N_("redo your own last undo, after showing it")) \
     _(HISTORY,     "history",      N_("the change history of the record or the register")) \
@@ -181,6 +182,15 @@ void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn la
 void tui_data_changed(void);
 unsigned tui_data_version(void);
 
+/* The pick list of a form's field (form.c): c's enumeration or the rows
+ * of the register it links to, narrowed as the clerk types.  1 with the
+ * value chosen in out; 0 cancelled; 2 the clerk pressed Tab to type it. */
+int form_pick(const column *c, const char *now, buf *out);
+/* The event form (eventform.c): a registration event of permit rowid of t,
+ * of type (NULL: picked first from minreg_event_types), recorded with the
+ * permit's update in one change as `minreg event` records it.  NULL (a
+ * message shown) when t has no events or the pick was cancelled. */
+view *eventform_new(const table *t, int64_t rowid, const char *type);
 /* Edit actions shared by the table and record screens (form.c). */
 void edit_action(request req, const table *t, int64_t rowid);
 void tui_error(const mr_err *e);
@@ -285,5 +295,7 @@ void table_cmd_export(view *v, const char *arg);
 void table_cmd_import(view *v, const char *arg);
 void table_cmd_sort(view *v, const char *arg);
 void table_reload(view *v);
+/* The record screen's :event [TYPE] (record.c): the event form. */
+void record_cmd_event(view *v, const char *arg);
 
 #endif

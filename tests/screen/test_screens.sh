@@ -130,4 +130,21 @@ L set a11 3 valid_to=2025-11-30
 for lang in en zh; do
     screen life 80x24 "-$lang" -f "$T/life.db" --today 2026-01-01 --lang $lang
 done
+# the event form (#19): every event type from a permit's record (E and
+# :event TYPE), the timeline after each, a refusal, an unknown type
+for lang in en zh; do
+    cp "$T/reg.db" "$T/ev.db"; rm -f "$T/ev.db-wal" "$T/ev.db-shm"
+    MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ev.db" set a11 1 permit_no=C2106002016017130000001 \
+        holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
+    screen eventform 80x24 "-$lang" -f "$T/ev.db" --today 2026-09-01 --lang $lang
+    is "... the form recorded six events and the permit's updates, one change each ($lang)" \
+       "$(sqlite3 "$T/ev.db" "SELECT group_concat(type, ' ') FROM (SELECT type FROM permit_events ORDER BY id);
+          SELECT permit_no, holder, method, reg_type, status FROM mining_permits WHERE id = 1;
+          SELECT count(*) FROM minreg_changes WHERE summary LIKE 'permit_events:%'")" \
+       "新立 延续 变更 转让 保留 注销
+C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
+6"
+    "$MINREG" -f "$T/ev.db" verify >/dev/null 2>&1
+    is "... and the register verifies ($lang)" "$?" 0
+done
 done_testing
