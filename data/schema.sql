@@ -21,7 +21,7 @@ CREATE TABLE minreg_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-INSERT INTO minreg_meta VALUES ('schema_version', '6');
+INSERT INTO minreg_meta VALUES ('schema_version', '7');
 INSERT INTO minreg_meta VALUES ('plan', '丹东市矿产资源总体规划（2021-2025年）');
 -- Patterns in the clerk's words: 'pattern:P' (Chinese) and 'pattern_en:P'
 -- (English), P a pattern of minreg_columns (every column with it) or
@@ -837,7 +837,10 @@ INSERT INTO minreg_event_types VALUES
  ('变更', 3, 'Changed',     '变更', '',       '',            1, 0, 0,  '范围、主矿种、开采方式、矿业权人名称'),
  ('转让', 4, 'Transferred', '变更', 'holder', '',            1, 0, 0,  '转让：新的矿业权人'),
  ('保留', 5, 'Retained',    '保留', '',       '',            1, 0, 0,  '探矿权保留'),
- ('注销', 6, 'Cancelled',   '注销', '',       'status=关闭', 1, 0, 0,  '含政策性关闭、公告注销');
+ ('注销', 6, 'Cancelled',   '注销', '',       'status=关闭', 1, 0, 0,  '含政策性关闭、公告注销'),
+ -- schema 7 (data/migrate/v7-life.sql): the 年度信息 filed, changing
+ -- nothing on the permit; 'annual' in sets marks it (report yearly)
+ ('年报', 7, 'Annual report filed', '', '', 'annual', 1, 0, 0, '年度信息公示：每年3月31日前填报上一年度（矿业权人勘查开采信息公示办法）');
 
 CREATE TABLE permit_events (
     rid        INTEGER PRIMARY KEY,
@@ -870,7 +873,7 @@ INSERT INTO minreg_tables VALUES
 INSERT INTO minreg_columns (tbl, ord, id, label, label_en, type, unit, required, enum, pattern,
                             link_tbl, link_col, multi, scale, range) VALUES
  ('permit_events',  1, 'id',                 '序号',         'No.',            'int',  '', 0, '', '', '', '', 0, -1, '1..999999999'),
- ('permit_events',  2, 'type',               '登记事项',     'Event',          'text', '', 1, '新立|延续|变更|转让|保留|注销', '', '', '', 0, -1, ''),
+ ('permit_events',  2, 'type',               '登记事项',     'Event',          'text', '', 1, '新立|延续|变更|转让|保留|注销|年报', '', '', '', 0, -1, ''),
  ('permit_events',  3, 'date',               '登记日期',     'Date',           'date', '', 1, '', '', '', '', 0, -1, ''),
  ('permit_events',  4, 'doc',                '批准文号',     'Document no.',   'text', '', 0, '', '', '', '', 0, -1, ''),
  ('permit_events',  5, 'exploration_permit', '探矿权',       'Exploration permit', 'int', '', 0, '', '', 'exploration_permits', 'id', 0, -1, ''),
@@ -930,7 +933,10 @@ INSERT INTO minreg_roles (tbl, col, role) VALUES
  -- cut:N, an exploration 延续 cuts the area by N% of it (weak evidence:
  -- one secondary source, DOMAIN.md; a warning only)
  ('exploration_permits', 'first_area', 'first_area'), ('exploration_permits', 'first_area', 'cut:25'),
- ('mining_permits', 'first_area', 'first_area');
+ ('mining_permits', 'first_area', 'first_area'),
+ -- the planning blocks' 投放 years (report yearly: the blocks due for release)
+ ('exploration_blocks', 'year_from', 'release_from'), ('exploration_blocks', 'year_to', 'release_to'),
+ ('mining_blocks', 'year_from', 'release_from'), ('mining_blocks', 'year_to', 'release_to');
 INSERT INTO minreg_roles (tbl, col, role)
  SELECT tbl, id, 'appended' FROM minreg_columns
   WHERE (tbl = 'exploration_permits' AND ord >= 15) OR (tbl = 'mining_permits' AND ord >= 21);

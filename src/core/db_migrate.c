@@ -445,6 +445,22 @@ static int to_v6_step(sqlite3 *h, buf *why)
     return rc;
 }
 
+/* Schema 6 -> 7: each helper's step its own file, each idempotent, so
+ * that they run in any order (data/migrate/v7-*.sql). */
+static const char *const v7_steps[] = {"migrate/v7-life.sql"};
+
+static int to_v7(sqlite3 *h, buf *why)
+{
+    for (size_t i = 0; i < sizeof v7_steps / sizeof *v7_steps; i++) {
+        buf sql = BUF_INIT;
+        int rc = read_data(v7_steps[i], &sql, why) < 0 ? -1 : exec_msg(h, buf_str(&sql), why);
+        buf_free(&sql);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int db_migrate(db *d, int version, mr_err *e)
 {
     while (version < MINREG_SCHEMA_VERSION) {
@@ -463,6 +479,7 @@ int db_migrate(db *d, int version, mr_err *e)
                            run_step_sql(d->h, version + 1, &why) == 0 &&
                            /* after v6.sql: its exact ALTERs come first */
                            (version != 5 || to_v6_step(d->h, &why) == 0)
+                 : version == 6 ? to_v7(d->h, &why) == 0
                      : (buf_puts(&why, "no migration known"), 0);
         if (ok) {
             buf_printf(&b, "UPDATE minreg_meta SET value = '%d' WHERE key = 'schema_version'; COMMIT",

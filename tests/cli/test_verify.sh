@@ -114,7 +114,7 @@ sqlite3 "$T/v4.db" <"$srcdir/tests/fixtures/v4/history.sql"
 V4HEAD=00c3a0103631b1cc42e0e9ae3f059911a0faed48d150cd644b9fa1715b1e389e
 run_minreg -f "$T/v4.db" verify --head $V4HEAD
 is "a schema-4 register migrates and verifies, its head kept" "$rc/$(head_of)" "0/$V4HEAD"
-is "... at version 6" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 6
+is "... at version 7" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 7
 cp "$T/v4.db" "$T/v4t.db"
 sqlite3 "$T/v4t.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V41'"
 run_minreg -r -f "$T/v4t.db" verify
@@ -130,11 +130,11 @@ is "... one imported after the migration: the field named, the old head still fo
 sqlite3 "$T/v5.db" <"$srcdir/tests/fixtures/v5/history.sql"
 V5HEAD=fedd15d9d08f2c896a18461b453c50c300a07babc4e8f0ed1639c5077b33279d
 run_minreg -f "$T/v5.db" verify --head $V5HEAD
-is "a schema-5 register migrates to 6 and verifies, its head kept" "$rc/$(head_of)" "0/$V5HEAD"
-is "... at version 6, the permits' new columns appended, the events register made" \
+is "a schema-5 register migrates to 7 and verifies, its head kept" "$rc/$(head_of)" "0/$V5HEAD"
+is "... at version 7, the permits' new columns appended, the events register made" \
    "$(sqlite3 "$T/v5.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
        SELECT count(*) FROM pragma_table_info('mining_permits') WHERE name IN ('credit_code', 'service_years');
-       SELECT count(*) FROM minreg_columns WHERE tbl = 'permit_events'")" "6
+       SELECT count(*) FROM minreg_columns WHERE tbl = 'permit_events'")" "7
 2
 17"
 run_minreg -f "$T/v5.db" tables
@@ -152,4 +152,31 @@ sqlite3 "$T/v5t.db" "UPDATE mining_permits SET holder = '伪造' WHERE id = 102"
 run_minreg -r -f "$T/v5t.db" verify
 is "... an old column changed outside: its field named from the schema-5 field bytes" \
    "$rc/$(grep -c "^verify: .* 102 Holder: holds '伪造', not what change 3 wrote" "$T/out")" 1/1
+# ---- a register made by the current release (schema 6: events recorded) ----
+sqlite3 "$T/v6.db" <"$srcdir/tests/fixtures/v6/history.sql"
+V6HEAD=3166d702312b588d3ede501e77cc4108ceb68d64b5a1501f2724fbb54f9660b0
+run_minreg -r -f "$T/v6.db" tables
+is "a schema-6 register opened read-only is left alone, saying so" \
+   "$rc/$(grep -c 'schema version 6 needs migrating to 7' "$T/err")" 4/1
+run_minreg -f "$T/v6.db" verify --head $V6HEAD
+is "a schema-6 register migrates to 7 and verifies, its head kept" "$rc/$(head_of)" "0/$V6HEAD"
+is "... at version 7: the first area and 投放 roles, the 年报 type, its events and rows kept" \
+   "$(sqlite3 "$T/v6.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
+       SELECT group_concat(tbl || '.' || col || ':' || role, ' ') FROM (SELECT * FROM minreg_roles
+        WHERE role IN ('first_area', 'cut:25', 'release_from', 'release_to') ORDER BY tbl, col, role);
+       SELECT enum FROM minreg_columns WHERE tbl = 'permit_events' AND id = 'type';
+       SELECT count(*) FROM permit_events; SELECT count(*) FROM minreg_changes")" "7
+exploration_blocks.year_from:release_from exploration_blocks.year_to:release_to exploration_permits.first_area:cut:25 exploration_permits.first_area:first_area mining_blocks.year_from:release_from mining_blocks.year_to:release_to mining_permits.first_area:first_area
+新立|延续|变更|转让|保留|注销|年报
+3
+9"
+run_minreg -f "$T/v6.db" tables
+is "... its schema is the one minreg makes (not read-only)" "$rc/$(grep -c 'read-only' "$T/err")" 0/0
+run_minreg -f "$T/v6.db" get a11 C2106002016017130000001
+is "... a permit found by the number its schema-6 延续 replaced" "$rc/$(grep -c 'its number now is C2106002026107130000002' "$T/err")" 0/1
+run_minreg -f "$T/v6.db" event a10 1 延续 --date 2026-12-01 valid_to=2031-12-31 permit_no=T2106002026127110000002
+is "... an exploration 延续 that keeps the whole area: recorded, with the 25% rule's warning" \
+   "$rc/$(grep -c 'rule cuts 25% of the first area 4.0000 at each extension, to at most 3.0000' "$T/err")/$(sqlite3 "$T/v6.db" "SELECT first_area FROM exploration_permits WHERE id = 1")" "0/1/4.0"
+run_minreg -f "$T/v6.db" verify --head $V6HEAD
+is "... and the register still verifies from the old head" "$rc" 0
 done_testing
