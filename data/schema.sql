@@ -936,7 +936,8 @@ INSERT INTO minreg_roles (tbl, col, role) VALUES
  ('mining_permits', 'first_area', 'first_area'),
  -- the planning blocks' 投放 years (report yearly: the blocks due for release)
  ('exploration_blocks', 'year_from', 'release_from'), ('exploration_blocks', 'year_to', 'release_to'),
- ('mining_blocks', 'year_from', 'release_from'), ('mining_blocks', 'year_to', 'release_to');
+ ('mining_blocks', 'year_from', 'release_from'), ('mining_blocks', 'year_to', 'release_to'),
+ ('exploration_blocks', 'district', 'district'), ('mining_blocks', 'district', 'district');
 INSERT INTO minreg_roles (tbl, col, role)
  SELECT tbl, id, 'appended' FROM minreg_columns
   WHERE (tbl = 'exploration_permits' AND ord >= 15) OR (tbl = 'mining_permits' AND ord >= 21);

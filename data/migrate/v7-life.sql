@@ -12,7 +12,8 @@ INSERT OR IGNORE INTO minreg_roles (tbl, col, role) VALUES
  ('exploration_permits', 'first_area', 'first_area'), ('exploration_permits', 'first_area', 'cut:25'),
  ('mining_permits', 'first_area', 'first_area'),
  ('exploration_blocks', 'year_from', 'release_from'), ('exploration_blocks', 'year_to', 'release_to'),
- ('mining_blocks', 'year_from', 'release_from'), ('mining_blocks', 'year_to', 'release_to');
+ ('mining_blocks', 'year_from', 'release_from'), ('mining_blocks', 'year_to', 'release_to'),
+ ('exploration_blocks', 'district', 'district'), ('mining_blocks', 'district', 'district');
 INSERT OR IGNORE INTO minreg_event_types VALUES
  ('年报', 7, 'Annual report filed', '', '', 'annual', 1, 0, 0, '年度信息公示：每年3月31日前填报上一年度（矿业权人勘查开采信息公示办法）');
 UPDATE minreg_columns SET enum = enum || '|年报'

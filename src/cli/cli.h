@@ -70,7 +70,10 @@ void cli_progress_stop(cli_progress *p);  /* clears the bar, restores the signal
 typedef enum { FMT_TEXT, FMT_CSV, FMT_TSV, FMT_JSON } out_format;
 int out_format_parse(const char *s, out_format *f);
 /* report yearly --year YYYY: the year's events per type and district (life.c) */
-int cli_report_yearly(db *d, const char *year, out_format fmt, mr_err *e);
+/* report yearly --year Y (life.c): the year's events, the 年度信息 not
+ * filed, the blocks due for release; xlsx: a workbook to out_path. */
+int cli_report_yearly(db *d, const char *year, out_format fmt, int xlsx, const char *out_path,
+                      mr_err *e);
 
 /* A text table: cells are added row by row, then printed aligned by
  * display width with every cell escaped. */

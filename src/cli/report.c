@@ -56,7 +56,7 @@ static void sec_print(const sum_section *s, out_format fmt, int raw_cells, int f
 static void usage_report(FILE *f)
 {
     fputs(_("usage: minreg report summary [--format text|csv] [--raw-cells] [-o FILE] [--excel]\n"), f);
-    fputs(_("       minreg report yearly --year YYYY [--format text|csv]\n"), f);
+    fputs(_("       minreg report yearly --year YYYY [--format text|csv|xlsx] [-o FILE]\n"), f);
 }
 
 int cmd_report(db *d, int argc, char **argv, mr_err *e)
@@ -68,7 +68,7 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         {NULL, 0, NULL, 0}};
     out_format fmt = FMT_TEXT;
     const char *year = NULL;
-    int o, raw_cells = 0, excel = 0;
+    int o, raw_cells = 0, excel = 0, xlsx = 0;
     const char *out_path = NULL;
     optind = 0;   /* 0, not 1: makes GNU getopt reinitialise (main used "+" mode) */
     while ((o = cli_getopt(argc, argv, "F:ho:", opts)) != -1) {
@@ -77,6 +77,10 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         case 'X': excel = 1; break;
         case 'Y': year = optarg; break;
         case 'F':
+            if (strcmp(optarg, "xlsx") == 0) {   /* report yearly's sections as sheets */
+                xlsx = 1;
+                break;
+            }
             if (!out_format_parse(optarg, &fmt) || (fmt != FMT_TEXT && fmt != FMT_CSV)) {
                 err_set(e, EXIT_USAGE, _("unknown format '%s' (text, csv)"), optarg);
                 return EXIT_USAGE;
@@ -88,8 +92,8 @@ int cmd_report(db *d, int argc, char **argv, mr_err *e)
         }
     }
     if (optind == argc - 1 && strcmp(argv[optind], "yearly") == 0)
-        return cli_report_yearly(d, year, fmt, e);   /* life.c */
-    if (optind != argc - 1 || strcmp(argv[optind], "summary") != 0 || year) {
+        return cli_report_yearly(d, year, fmt, xlsx, out_path, e);   /* life.c */
+    if (optind != argc - 1 || strcmp(argv[optind], "summary") != 0 || year || xlsx) {
         usage_report(stderr);
         return EXIT_USAGE;
     }

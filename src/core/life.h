@@ -96,6 +96,27 @@ typedef struct life_count {
 } life_count;
 int life_yearly(db *d, const char *year, life_count **out, mr_err *e);
 void life_count_free(life_count *v, int n);
+/* The yearly work (life_yearly.c).  The type of event that files the
+ * 年度信息 (sets 'annual'): 1 with *type, else 0 (a register without one). */
+int life_annual_type(const schema *s, const char **type);
+/* The permits whose 年度信息 for the year before `year` (filed in `year`,
+ * by its 31 March) is not recorded: in force in that year, not cancelled,
+ * with no annual event dated in `year`.  Their expiry field holds the due
+ * date.  The count, or -1 (e filled). */
+int life_unfiled(db *d, const char *year, life_due **out, mr_err *e);
+/* The planning blocks due for release (投放) in year: release_from <= year
+ * <= release_to (release_to empty: release_from), and the permits that
+ * hold each (a permit register's column linking to it). */
+typedef struct life_block {
+    const table *t;
+    int64_t rowid;
+    char *key, *name, *district;
+    int from, to;
+    char *held;        /* "a10 1 (T21...)"; NULL: none */
+    int nheld;
+} life_block;
+int life_release(db *d, const char *year, life_block **out, mr_err *e);
+void life_block_free(life_block *v, int n);
 /* The filing window of the type that gives a new expiry (30), 0 if none. */
 int life_filing_days(const schema *s);
 /* "expired", "file the extension now", "due" in the interface language. */
