@@ -404,6 +404,42 @@ static void print_timeline(db *d, const table *t, int64_t rowid, mr_err *e)
     tt_free(x.tt);
 }
 
+/* A permit's mining areas (采区) with their elevations, from its boundary. */
+static void area_row(void *arg, const life_area *a)
+{
+    text_table *tt = arg;
+    char n[16], top[32] = "", bot[32] = "", pts[16];
+    snprintf(n, sizeof n, "%d", a->ring);
+    if (a->has_elev) {
+        snprintf(top, sizeof top, "%.2f", a->top);
+        snprintf(bot, sizeof bot, "%.2f", a->bottom);
+    }
+    snprintf(pts, sizeof pts, "%d", a->npts);
+    tt_add(tt, n);
+    tt_add(tt, a->name ? a->name : "");
+    tt_add(tt, top);
+    tt_add(tt, bot);
+    tt_add(tt, a->hole ? _("excluded") : "");
+    tt_add(tt, pts);
+}
+
+static void print_areas(db *d, const table *t, int64_t rowid, mr_err *e)
+{
+    text_table *tt = tt_new(6);
+    const char *h[] = {_("Ring"), _("Mining area"), _("Top (m)"), _("Bottom (m)"), _("Ring kind"),
+                       _("Points")};
+    for (int i = 0; i < 6; i++)
+        tt_add(tt, h[i]);
+    for (int i = 2; i < 4; i++)
+        tt_align_right(tt, i);
+    tt_align_right(tt, 5);
+    if (life_areas(d, t, rowid, area_row, tt, e) > 0) {
+        printf("\n%s\n", _("Mining areas (采区), from the boundary:"));
+        tt_print(tt, stdout, 1);
+    }
+    tt_free(tt);
+}
+
 int cmd_get(db *d, int argc, char **argv, mr_err *e)
 {
     if (argc != 3) {
@@ -546,6 +582,7 @@ int cmd_get(db *d, int argc, char **argv, mr_err *e)
             printf("    %s\n", _("…"));
     }
     links_in_free(li, nli);
+    print_areas(d, t, rowid, e);
     print_timeline(d, t, rowid, e);
     cursor_free(c);
     buf_free(&b);

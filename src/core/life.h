@@ -117,6 +117,18 @@ typedef struct life_block {
 } life_block;
 int life_release(db *d, const char *year, life_block **out, mr_err *e);
 void life_block_free(life_block *v, int n);
+/* A permit's mining areas (life_areas.c): each ring of its boundary, when
+ * any ring has an elevation or a name (a mine's 采区), in order, to fn.
+ * The count (0: no boundary, or none with them), or -1 (e filled). */
+typedef struct life_area {
+    int ring, hole;
+    const char *name;      /* NULL: none */
+    int has_elev;
+    double top, bottom;    /* 起标高, 止标高, metres */
+    int npts;
+} life_area;
+typedef void (*life_area_fn)(void *arg, const life_area *a);
+int life_areas(db *d, const table *t, int64_t rowid, life_area_fn fn, void *arg, mr_err *e);
 /* The filing window of the type that gives a new expiry (30), 0 if none. */
 int life_filing_days(const schema *s);
 /* "expired", "file the extension now", "due" in the interface language. */

@@ -91,6 +91,26 @@ static void timeline_line(void *arg, const table *ev, int64_t rid, const char *c
     buf_free(&v);
 }
 
+/* A mining area (采区) of the permit's boundary, with its elevations. */
+static void area_line(void *arg, const life_area *a)
+{
+    struct tl_ctx *x = arg;
+    if (!x->n++) {
+        add(x->rv, L_BLANK, "", "");
+        add(x->rv, L_HEAD, _("Mining areas (采区), from the boundary:"), "");
+    }
+    buf l = BUF_INIT, v = BUF_INIT;
+    buf_printf(&l, "%d %s", a->ring, a->name ? a->name : "");
+    if (a->has_elev)
+        buf_printf(&v, _("%.2f to %.2f m"), a->top, a->bottom);
+    if (a->hole)
+        buf_printf(&v, "%s%s", v.len ? "  " : "", _("excluded"));
+    add(x->rv, L_FIELD, buf_str(&l), buf_str(&v));
+    x->rv->lines[x->rv->n - 1].ci = -1;
+    buf_free(&l);
+    buf_free(&v);
+}
+
 static void load(rview *rv)
 {
     db *d = tui_db();
@@ -182,7 +202,10 @@ static void load(rview *rv)
         free(src[i]);
     }
     cursor_free(c);
-    /* the permit's life: its events, oldest first; Enter opens one */
+    /* a mine's 采区 with their elevations, then the permit's life: its
+     * events, oldest first; Enter opens one */
+    struct tl_ctx ar = {.rv = rv};
+    life_areas(d, t, rv->rowid, area_line, &ar, &e);
     struct tl_ctx x = {.rv = rv};
     life_timeline(d, t, rv->rowid, timeline_line, &x, &e);
     buf_free(&b);
@@ -312,7 +335,7 @@ static void follow(view *v)
     rview *rv = v->data;
     const rline *l = &rv->lines[rv->l.cur];
     const schema *s = db_schema(tui_db());
-    if (l->kind == L_FIELD && rv->t->cols[l->ci].link_ti >= 0) {
+    if (l->kind == L_FIELD && l->ci >= 0 && rv->t->cols[l->ci].link_ti >= 0) {
         /* Enter on a link field: its first link (the only one unless multi-valued) */
         for (int i = 0; i < rv->n; i++)
             if (rv->lines[i].kind == L_OUT && rv->lines[i].ci == l->ci) {

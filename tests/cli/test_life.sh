@@ -232,4 +232,11 @@ else
 fi
 run_minreg -f "$R2" expiring --format xlsx
 is "... a workbook into a file or pipe (not a terminal)" "$rc/$(head -c 2 "$T/out")" "0/PK"
+
+# ---- a mine's 采区: each ring's name and elevations in get ----
+run_minreg -f "$R2" boundary a11 1 "$srcdir/tests/fixtures/geo/mine_multi.txt"
+run_minreg -f "$R2" get a11 1
+is "get: the mining areas (采区) of the boundary with their top and bottom elevations" \
+   "$rc/$(sed -n '/^Mining areas (采区)/,/^$/p' "$T/out" | awk 'NR > 3 && NF { print $1, $2, $3, $4 }' | tr '\n' ' ')" \
+   "0/1 金藏采区 229.50 70.00 2 北采区 180.00 90.00 3 保护矿柱 229.50 70.00 "
 done_testing

@@ -147,4 +147,11 @@ C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
     "$MINREG" -f "$T/ev.db" verify >/dev/null 2>&1
     is "... and the register verifies ($lang)" "$?" 0
 done
+# a mine's 采区 with their elevations, from its boundary (#19)
+cp "$T/reg.db" "$T/ar.db"; rm -f "$T/ar.db-wal" "$T/ar.db-shm"
+MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ar.db" boundary a11 1 "$srcdir/tests/fixtures/geo/mine_multi.txt" >/dev/null 2>&1
+MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ar.db" event a11 1 新立 --date 2016-01-01 >/dev/null 2>&1
+for lang in en zh; do
+    screen areas 80x24 "-$lang" -f "$T/ar.db" --lang $lang
+done
 done_testing
