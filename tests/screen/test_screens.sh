@@ -154,4 +154,13 @@ MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ar.db" event a11 1 新立 --dat
 for lang in en zh; do
     screen areas 80x24 "-$lang" -f "$T/ar.db" --lang $lang
 done
+# the events register's own form: a row added there is applied to its permit
+cp "$T/reg.db" "$T/ea.db"; rm -f "$T/ea.db-wal" "$T/ea.db-shm"
+MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ea.db" set a11 1 permit_no=C2106002016017130000001 \
+    holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
+screen evadd 80x24 "" -f "$T/ea.db" --today 2026-09-01
+is "... the permit's holder changed with the event, the refused one not written" \
+   "$(sqlite3 "$T/ea.db" "SELECT holder, reg_type FROM mining_permits WHERE id = 1; SELECT count(*) FROM permit_events")" \
+   "乙矿业有限公司|变更
+1"
 done_testing
