@@ -610,8 +610,8 @@ static void formats(xw *x)
     format_set_bold(x->total_general);
 }
 
-/* Copy the scratch workbook into the output. */
-static int copy_out(int from, int to, const char *name, mr_err *e)
+/* Copy the scratch workbook into the output (export.h). */
+int xlsx_copy_out(int from, int to, const char *name, mr_err *e)
 {
     char b[65536];
     if (lseek(from, 0, SEEK_SET) < 0) {
@@ -709,7 +709,7 @@ int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, i
         rc = -1;
     }
     if (rc == 0)
-        rc = copy_out(sfd, outfile_fd(out), outfile_name(out), e);
+        rc = xlsx_copy_out(sfd, outfile_fd(out), outfile_name(out), e);
 done:
     unlink(buf_str(&scratch));
     close(sfd);
