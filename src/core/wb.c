@@ -66,6 +66,16 @@ void wb_col_name(int col, char out[4])
     out[n] = '\0';
 }
 
+static long long bound(const char *env, long long max)
+{
+    const char *v = getenv(env);
+    long long n = v ? atoll(v) : 0;
+    return n > 0 && n < max ? n : max;
+}
+
+long long wb_max_strings(void) { return bound("MINREG_WB_MAX_STRINGS", WB_MAX_STRINGS); }
+long long wb_max_cells(void) { return bound("MINREG_WB_MAX_CELLS", WB_MAX_CELLS); }
+
 void wb_cell_ref(const char *sheet, long row, int col, buf *out)
 {
     /* Excel quotes a name with anything but letters, digits, '_', '.' and
