@@ -124,6 +124,11 @@ run_minreg import exploration_permits "$srcdir/tests/fixtures/workbooks/permits.
 is ".xls imports" "$rc:$(sed -n 2p "$T/out" | sed 's|^[^ ]*: ||')" "0:1 total row (合计/小计/总计) left out: row 5"
 is "... its cells" "$(permits | tail -2 | tr '\n' '|')" \
     "1,T21120080302000001,旧表金矿详查,金矿,3.25,2019-05-01,,元宝区|2,,旧表地热,地热,12,,,振兴区|"
+run_minreg import exploration_permits "$srcdir/tests/fixtures/workbooks/permits.xls" --skip-bad --rejects "$T/xls-rej.xlsx"
+wbrows "$T/xls-rej.xlsx" >"$T/out"
+is ".xls rows already there, with --skip-bad: the rejects a workbook named after its sheet, each cell named" \
+    "$rc:$(sed -n '1p;3p' "$T/out" | tr '\t\n' ',|')" \
+    "1:sheets: 探矿权|1,T21120080302000001,旧表金矿详查,金矿,3.25,2019-05-01,元宝区,探矿权!A3: 序号: '1' is already used by another row; 探矿权!B3: 勘查许可证号: 'T21120080302000001' is already used by another row|"
 
 # ---- bad input: exit 3, file (and sheet!cell), nothing written ----
 fresh
