@@ -36,10 +36,9 @@ static void print_issues(const char *path, const import_result *r)
         const import_issue *x = &r->issues[i];
         buf b = BUF_INIT;
         if (x->line > 0 && r->sheet) {   /* a workbook: sheet!cell, or sheet!row */
-            char col[4] = "";
-            if (x->field >= 0)
-                wb_col_name(r->col0 + x->field, col);
-            buf_printf(&b, "%s: %s!%s%ld: %s", path, r->sheet, col, x->line, x->msg);
+            buf_printf(&b, "%s: ", path);
+            import_where(r, x->line, x->field, &b);
+            buf_printf(&b, ": %s", x->msg);
         } else if (x->line > 0)
             buf_printf(&b, "%s:%ld: %s", path, x->line, x->msg);
         else

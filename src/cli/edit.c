@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/change.h"
 #include "core/edit.h"
 #include "core/life.h"
 #include "core/i18n.h"
@@ -353,9 +354,11 @@ static void log_row(void *arg, const log_entry *le)
         field = _("(row deleted)");
         new_ = "";
     }
-    snprintf(what, sizeof what, "%s", le->kind);
+    /* the kind in the interface's words on a terminal; as stored for tools */
+    const char *kind = lo->fmt == FMT_TEXT ? chg_kind_text(le->kind) : le->kind;
+    snprintf(what, sizeof what, "%s", kind);
     if (le->undoes)
-        snprintf(what, sizeof what, "%s %lld", le->kind, (long long)le->undoes);
+        snprintf(what, sizeof what, "%s %lld", kind, (long long)le->undoes);
     if (le->undone_by) {
         size_t n = strlen(what);
         snprintf(what + n, sizeof what - n, " (%s %lld)", _("undone by"), (long long)le->undone_by);

@@ -357,3 +357,18 @@ int chg_commit(chg *c, mr_err *e)
     chg_free(c);
     return rc;
 }
+
+const char *chg_kind_text(const char *kind)
+{
+    static const struct {
+        const char *kind, *text;
+    } kinds[] = {
+        {"add", N_("add")},       {"set", N_("set")},   {"rm", N_("rm")},
+        {"import", N_("import")}, {"undo", N_("undo")}, {"redo", N_("redo")},
+        {"seal", N_("seal")},
+    };
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kind, kinds[i].kind) == 0)
+            return _(kinds[i].text);
+    return kind ? kind : "";
+}

@@ -34,6 +34,9 @@ chg *chg_begin(db *d, mr_err *e);
 int64_t chg_record(chg *c, const char *kind, const char *tbl, const char *summary,
                    const char *comment, int64_t reverts, mr_err *e);
 int64_t chg_id(const chg *c);
+/* A change's kind as the history shows it, in the interface's language
+ * (set: 修改, add: 添加...); a kind it does not know as stored. */
+const char *chg_kind_text(const char *kind);
 
 /* A row added with vals (t->ncols, NULL or "" = null); rid <= 0: a new
  * identity (put in *out), else that one (an undone rm brought back). */

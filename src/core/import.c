@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "edit.h"
@@ -77,20 +78,30 @@ static int rejects_open(importer *im)
         err_set(im->e, EXIT_USAGE, _("%s: the rejects file cannot be the file being imported"), path);
         return -1;
     }
-    /* UTF-8 with a BOM and CRLF: Excel opens it as it is, and so do we */
+    /* a workbook's rejects are a workbook (rejects.h); a text name for
+     * them would hide that */
+    int xlsx = rejw_is_xlsx(path, im->r->wb_kind != NULL);
+    const char *dot = strrchr(path, '.');
+    if (xlsx && im->r->wb_kind && dot &&
+        (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".tsv") == 0)) {
+        err_set(im->e, EXIT_USAGE, _("%s: the rejects of a workbook are written as a workbook: "
+                                     "name the rejects file .xlsx"), path);
+        return -1;
+    }
+    /* CSV: UTF-8 with a BOM and CRLF: Excel opens it as it is, and so do we */
     csvw_opts wo = {.delim = csvr_delim(im->rd), .crlf = 1, .bom = 1, .enc = ENC_UTF8,
                     .raw_cells = im->o->csv.raw_cells, .reg = db_path(im->d)};
-    im->rej = csvw_open(path, &wo, im->e);
+    im->rej = rejw_open(path, xlsx, im->r->sheet, &wo, im->e);
     if (!im->rej)
         return -1;
     for (int i = 0, k = 0; i < im->nh; i++)
         if (i != im->reason_field) {
-            csvw_field(im->rej, im->hdr[i]);
+            rejw_field(im->rej, im->hdr[i]);
             const column *c = im->map[i] >= 0 ? &im->t->cols[im->map[i]] : NULL;
-            csvw_numeric(im->rej, k++, c && (c->type == COL_INT || c->type == COL_DEC));
+            rejw_numeric(im->rej, k++, c && (c->type == COL_INT || c->type == COL_DEC));
         }
-    csvw_field(im->rej, IMPORT_REASON_COL);
-    csvw_end(im->rej);
+    rejw_field(im->rej, IMPORT_REASON_COL);
+    rejw_end(im->rej);
     return 0;
 }
 
@@ -101,11 +112,11 @@ static void reject_row(importer *im, char **f, int nf)
 {
     for (int i = 0; i < im->nh; i++)
         if (i != im->reason_field)
-            csvw_field(im->rej, i < nf ? f[i] : NULL);
-    csvw_field(im->rej, buf_str(&im->reason));
+            rejw_field(im->rej, i < nf ? f[i] : NULL);
+    rejw_field(im->rej, buf_str(&im->reason));
     for (int i = im->nh; i < nf; i++)
-        csvw_field(im->rej, f[i]);
-    csvw_end(im->rej);
+        rejw_field(im->rej, f[i]);
+    rejw_end(im->rej);
 }
 
 /* A value already used: by a row of the register, or by an earlier row of
@@ -127,21 +138,27 @@ static void explain_unique(importer *im, vissue *x)
     buf_free(&h);
 }
 
-/* A bad row: its problems recorded (and given as the rejects reason). */
+/* A bad row: its problems recorded (and given as the rejects reason).  A
+ * problem of the row as a whole (row_msg) is at field msg_field, or -1. */
 static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int n,
-                    const char *row_msg)
+                    const char *row_msg, int msg_field)
 {
     im->r->bad_rows++;
     buf_reset(&im->reason);
     /* a workbook's reasons name each cell as Excel does (Sheet1!E5), a
      * text file's the line */
     const char *sheet = im->r->sheet;
-    if (sheet && row_msg)
-        buf_printf(&im->reason, "%s!%ld: ", sheet, line);
-    else if (!sheet)
+    if (sheet && row_msg) {
+        import_where(im->r, line, msg_field, &im->reason);
+        buf_puts(&im->reason, ": ");
+    } else if (!sheet) {
         buf_printf(&im->reason, _("line %ld: "), line);
+    }
     if (row_msg) {
         import_problem(im, line, -1, NULL, row_msg);
+        if (im->r->nissues && im->r->issues[im->r->nissues - 1].line == line &&
+            im->r->issues[im->r->nissues - 1].ci < 0)
+            im->r->issues[im->r->nissues - 1].field = msg_field;
         buf_puts(&im->reason, row_msg);
     }
     for (int i = 0; i < n && i < ROW_ISSUES; i++)
@@ -157,11 +174,9 @@ static void bad_row(importer *im, char **f, int nf, long line, vissue *iss, int 
             continue;
         buf_puts(&im->reason, i || row_msg ? "; " : "");
         if (sheet) {
-            char col[4] = "";
             int field = iss[i].ci >= 0 && im->colpos ? im->colpos[iss[i].ci] : -1;
-            if (field >= 0)
-                wb_col_name(im->r->col0 + field, col);
-            buf_printf(&im->reason, "%s!%s%ld: ", sheet, col, line);
+            import_where(im->r, line, field, &im->reason);
+            buf_puts(&im->reason, ": ");
         }
         buf_puts(&im->reason, iss[i].msg);
     }
@@ -357,8 +372,17 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
     for (int ci = 0; ci < t->ncols; ci++)
         im->vals[ci] = NULL;
     if (nf != im->nh) {
-        snprintf(msg, sizeof msg, _("%d fields, but the header has %d"), nf, im->nh);
-        bad_row(im, f, nf, line, NULL, 0, msg);
+        /* a workbook's row is as wide as its header but for values right of
+         * it (its reader drops the empty cells there): name the first */
+        int extra = -1;
+        for (int i = im->nh; im->r->sheet && i < nf && extra < 0; i++)
+            if (f[i][0])
+                extra = i;
+        if (extra >= 0)
+            snprintf(msg, sizeof msg, _("a value right of the header's last column ('%.60s')"), f[extra]);
+        else
+            snprintf(msg, sizeof msg, _("%d fields, but the header has %d"), nf, im->nh);
+        bad_row(im, f, nf, line, NULL, 0, msg, extra);
         return 0;
     }
     for (int i = 0; i < nf; i++) {
@@ -366,7 +390,7 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             im->vals[im->map[i]] = f[i];
         } else if (f[i][0] && i != im->reason_field) {
             snprintf(msg, sizeof msg, _("field %d has a value but no column name in the header"), i + 1);
-            bad_row(im, f, nf, line, NULL, 0, msg);
+            bad_row(im, f, nf, line, NULL, 0, msg, i);
             return 0;
         }
     }
@@ -397,7 +421,7 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
         clean = 0;   /* checked ahead as it was written: again as it is now */
     }
     if (habits) {
-        bad_row(im, f, nf, line, iss, habits < ROW_ISSUES ? habits : ROW_ISSUES, NULL);
+        bad_row(im, f, nf, line, iss, habits < ROW_ISSUES ? habits : ROW_ISSUES, NULL, -1);
         return 0;
     }
     /* numbers as the register keeps them: "+1" over 1 is no change */
@@ -414,7 +438,7 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             snprintf(x.msg, sizeof x.msg, _("%s: '%s' is on an earlier line of this file too"),
                      buf_str(&h), key);
             buf_free(&h);
-            bad_row(im, f, nf, line, &x, 1, NULL);
+            bad_row(im, f, nf, line, &x, 1, NULL, -1);
             return 0;
         }
         if (load_current(im, self) < 0)
@@ -431,7 +455,7 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
     if (n > 0 && !(im->self_links && self < 0 && only_self_links(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES))) {
         if (self < 0 && im->o->mode == IMPORT_UPSERT)
             new_row_lacks(im, iss, n < ROW_ISSUES ? n : ROW_ISSUES);
-        bad_row(im, f, nf, line, iss, n, NULL);
+        bad_row(im, f, nf, line, iss, n, NULL, -1);
         return 0;
     }
     int w = write_row(im, self, line, &iss[0]);
@@ -442,12 +466,12 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
         if (k < 0)
             return validator_error(im->v, im->e);
         if (k > 0) {
-            bad_row(im, f, nf, line, iss, k, NULL);
+            bad_row(im, f, nf, line, iss, k, NULL, -1);
             return 0;
         }
     }
     if (w == 0)
-        bad_row(im, f, nf, line, iss, 1, NULL);
+        bad_row(im, f, nf, line, iss, 1, NULL, -1);
     return w < 0 ? -1 : 0;
 }
 
@@ -484,13 +508,18 @@ static int check_self_links(importer *im)
             if (load_current(im, x->rowid) < 0)
                 return -1;
             buf_reset(&im->reason);
-            buf_printf(&im->reason, _("line %ld: "), x->line);
+            if (im->r->sheet) {
+                import_where(im->r, x->line, im->colpos ? im->colpos[x->ci] : -1, &im->reason);
+                buf_puts(&im->reason, ": ");
+            } else {
+                buf_printf(&im->reason, _("line %ld: "), x->line);
+            }
             buf_puts(&im->reason, msg);
             for (int k = 0; k < im->nh; k++)
                 if (k != im->reason_field)
-                    csvw_field(im->rej, im->map[k] >= 0 ? im->cur[im->map[k]] : NULL);
-            csvw_field(im->rej, buf_str(&im->reason));
-            csvw_end(im->rej);
+                    rejw_field(im->rej, im->map[k] >= 0 ? im->cur[im->map[k]] : NULL);
+            rejw_field(im->rej, buf_str(&im->reason));
+            rejw_end(im->rej);
             /* not audited yet (the change audits its added rows at commit) */
             if (chg_unadd(im->w, t, x->rowid, im->e) < 0)
                 return -1;
@@ -755,7 +784,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
         im.w = NULL;
         r->written = 1;
     }
-    if (im.rej && csvw_close(im.rej, e) < 0) {
+    if (im.rej && rejw_close(im.rej, e) < 0) {
         im.rej = NULL;
         goto out;
     }
@@ -771,7 +800,7 @@ out:
     chg_abort(im.w);   /* what was begun and not committed; else nothing */
     if (rc == IMPORT_ERROR)
         r->change = 0;
-    csvw_abort(im.rej);
+    rejw_abort(im.rej);
     importer_free(&im);
     return rc;
 }

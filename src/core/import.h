@@ -100,5 +100,9 @@ enum { IMPORT_OK = 0, IMPORT_INVALID = 1, IMPORT_ERROR = -1 };
 int import_csv(db *d, const table *t, const char *path, const import_opts *o, import_result *r,
                mr_err *e);
 void import_result_free(import_result *r);
+/* Where a problem is, appended to out: a workbook's cell as Excel names it
+ * (Sheet1!E5, from the header's first column col0 and the field from 0;
+ * field < 0 the row, Sheet1!5:5), a text file's "line 5". */
+void import_where(const import_result *r, long line, int field, buf *out);
 
 #endif

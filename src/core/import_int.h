@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "change.h"
 #include "import.h"
+#include "rejects.h"
 #include "validate.h"
 
 /* A row whose link to another row of this register was checked after the
@@ -41,7 +42,7 @@ typedef struct importer {
     char *numeric;       /* per column: an int or dec column */
     buf *norm;           /* per column: the value with its Excel habits undone */
     char **cur;          /* --upsert: the stored row it replaces */
-    csv_writer *rej;
+    rejw *rej;           /* the rejects file (rejects.h), or NULL */
     buf reason;
     selflink *sl;
     int nsl, capsl;

@@ -305,3 +305,11 @@ csv_reader *import_wb_open(importer *im, const char *path)
     csvr_source src = {s, src_next, src_offset, wb_size(w), src_close};
     return csvr_from_source(path, &src);
 }
+
+void import_where(const import_result *r, long line, int field, buf *out)
+{
+    if (r->sheet)
+        wb_cell_ref(r->sheet, line, field >= 0 ? r->col0 + field : -1, out);
+    else
+        buf_printf(out, _("line %ld"), line);
+}

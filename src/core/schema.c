@@ -240,8 +240,25 @@ int schema_row_sources(const schema *s, const table *t, const char *key, const c
     /* the register's clause, unless its first note says it already */
     if (n < max && (!nn || strncmp(notes[0], "来源", strlen("来源")) != 0))
         out[n++] = xstrdup(t->source);
-    for (int i = 0; i < nn && n < max; i++)
-        out[n++] = xstrdup(notes[i]);
+    for (int i = 0; i < nn && n < max; i++) {
+        /* "来源: 附表11 …" under a heading that says 来源 already: the
+         * clause alone */
+        const char *p = notes[i];
+        if (strncmp(p, "来源", strlen("来源")) == 0) {
+            const char *q = p + strlen("来源");
+            if (*q == ':')
+                q++;
+            else if (strncmp(q, "：", strlen("：")) == 0)
+                q += strlen("：");
+            else
+                q = p;
+            while (q != p && *q == ' ')
+                q++;
+            if (q != p && *q)
+                p = q;
+        }
+        out[n++] = xstrdup(p);
+    }
     /* figures the plan's text states about this very row */
     for (int i = 0; key && i < s->ntotals && n < max; i++) {
         const total *x = &s->totals[i];

@@ -66,11 +66,50 @@ void wb_col_name(int col, char out[4])
     out[n] = '\0';
 }
 
-void wb_where(const wb *w, long row, int col, char *out, size_t n)
+static long long bound(const char *env, long long max)
 {
+    const char *v = getenv(env);
+    long long n = v ? atoll(v) : 0;
+    return n > 0 && n < max ? n : max;
+}
+
+long long wb_max_strings(void) { return bound("MINREG_WB_MAX_STRINGS", WB_MAX_STRINGS); }
+long long wb_max_cells(void) { return bound("MINREG_WB_MAX_CELLS", WB_MAX_CELLS); }
+
+void wb_cell_ref(const char *sheet, long row, int col, buf *out)
+{
+    /* Excel quotes a name with anything but letters, digits, '_', '.' and
+     * characters beyond ASCII, or one starting with a digit */
+    int quote = !*sheet || (*sheet >= '0' && *sheet <= '9');
+    for (const unsigned char *p = (const unsigned char *)sheet; *p && !quote; p++)
+        quote = *p < 0x80 && !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                               (*p >= '0' && *p <= '9') || *p == '_' || *p == '.');
+    if (quote) {
+        buf_putc(out, '\'');
+        for (const char *p = sheet; *p; p++) {
+            if (*p == '\'')
+                buf_putc(out, '\'');
+            buf_putc(out, *p);
+        }
+        buf_putc(out, '\'');
+    } else {
+        buf_puts(out, sheet);
+    }
+    if (col < 0) {
+        buf_printf(out, "!%ld:%ld", row, row);
+        return;
+    }
     char c[4];
     wb_col_name(col, c);
-    snprintf(out, n, "%s!%s%ld", w->sheet >= 0 ? w->names[w->sheet] : "?", c, row);
+    buf_printf(out, "!%s%ld", c, row);
+}
+
+void wb_where(const wb *w, long row, int col, char *out, size_t n)
+{
+    buf b = BUF_INIT;
+    wb_cell_ref(w->sheet >= 0 ? w->names[w->sheet] : "?", row, col, &b);
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_free(&b);
 }
 
 int wb_sheet_find(const wb *w, const char *sel, mr_err *e)

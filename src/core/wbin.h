@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define WB_MAX_PART (1024LL * 1024 * 1024)        /* uncompressed bytes of one part */
@@ -63,5 +64,8 @@ void wb_close(wb *w);
 void wb_col_name(int col, char out[4]);
 /* "Sheet1!C7" (of the sheet open) into out */
 void wb_where(const wb *w, long row, int col, char *out, size_t n);
+/* A cell as Excel names it, appended to out: Sheet1!C7, 'My sheet'!C7
+ * (quoted when the name needs it), and col < 0 the whole row, Sheet1!7:7. */
+void wb_cell_ref(const char *sheet, long row, int col, buf *out);
 
 #endif

@@ -33,7 +33,8 @@ struct wb {
     size_t *coff;
     int nc, capc;
     buf arena;
-    long long cells;     /* of the sheet so far (WB_MAX_CELLS) */
+    long long cells;     /* of the sheet so far */
+    long long max_cells; /* wb_max_cells(), read once at open */
     char **out;          /* handed out: dense from column A */
     int outcap;
     /* merged ranges of the sheet, sorted by first row; the active ones */
@@ -56,6 +57,11 @@ void wb_merge_add(wb *w, long r0, int c0, long r1, int c1);
 void wb_date_text(double d, int d1904, char out[32]);
 /* A number as Excel shows it at 15 significant digits, no exponent. */
 void wb_num_text(double v, char out[64]);
+
+/* WB_MAX_STRINGS and WB_MAX_CELLS, or lower: MINREG_WB_MAX_STRINGS and
+ * MINREG_WB_MAX_CELLS (for the tests of the bounds only; never raised). */
+long long wb_max_strings(void);
+long long wb_max_cells(void);
 
 wb *wb_open_xlsx(const char *path, mr_err *e);
 wb *wb_open_xls(const char *path, mr_err *e);

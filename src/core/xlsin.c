@@ -59,9 +59,9 @@ static int xls_sheet_open(wb *w, int i, mr_err *e)
         err_set(e, EXIT_DATA, _("%s: sheet %s cannot be read"), w->path, w->names[i]);
         return -1;
     }
-    if ((long long)x->rows * x->cols > WB_MAX_CELLS) {
+    if ((long long)x->rows * x->cols > w->max_cells) {
         err_set(e, EXIT_DATA, _("%s: sheet %s has more than %lld cells: refused"), w->path,
-                w->names[i], (long long)WB_MAX_CELLS);
+                w->names[i], w->max_cells);
         return -1;
     }
     x->row = 0;
@@ -159,6 +159,7 @@ wb *wb_open_xls(const char *path, mr_err *e)
     }
     freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &n);
     wb *w = xcalloc(1, sizeof *w);
+    w->max_cells = wb_max_cells();
     w->path = xstrdup(path);
     w->kind = "xls";
     w->sheet = -1;

@@ -383,7 +383,22 @@ typedef struct ssx {
     size_t *off;
     long long n, cap;
     int in_si, in_t, in_rph;
+    const char *part;    /* its name in the zip, for messages */
+    long long max;       /* bytes it may take in memory, offsets included */
 } ssx;
+
+/* Over the bound: the strings, the one being read and their offsets (so a
+ * table of millions of empty strings is bounded too). */
+static int ss_over(ctx *c, ssx *d)
+{
+    long long used = (long long)(d->all.len + d->cur.len) + d->n * (long long)(sizeof(size_t) + 1);
+    if (used <= d->max)
+        return 0;
+    err_set(&c->err, EXIT_DATA, _("%s: %s: the shared strings table is over %lld bytes: refused"),
+            c->w->path, d->part, d->max);
+    XML_StopParser(c->p, XML_FALSE);
+    return 1;
+}
 
 static void XMLCALL ss_start(void *arg, const XML_Char *el, const XML_Char **a)
 {
@@ -412,12 +427,8 @@ static void XMLCALL ss_end(void *arg, const XML_Char *el)
         d->in_rph = 0;
     } else if (strcmp(n, "si") == 0) {
         d->in_si = 0;
-        if ((long long)(d->all.len + d->cur.len) > WB_MAX_STRINGS) {
-            err_set(&c->err, EXIT_DATA, _("%s: its shared strings table is over %lld bytes: refused"),
-                    c->w->path, (long long)WB_MAX_STRINGS);
-            XML_StopParser(c->p, XML_FALSE);
+        if (ss_over(c, d))
             return;
-        }
         if (d->n == d->cap) {
             d->cap = d->cap ? d->cap * 2 : 1024;
             d->off = xrealloc(d->off, sizeof(size_t) * (size_t)d->cap);
@@ -432,8 +443,10 @@ static void XMLCALL ss_text(void *arg, const XML_Char *s, int len)
 {
     ctx *c = arg;
     ssx *d = c->data;
-    if (d->in_si && d->in_t && !d->in_rph)
+    if (d->in_si && d->in_t && !d->in_rph) {
         buf_add(&d->cur, s, (size_t)len);
+        ss_over(c, d);   /* one string as big as the bound is refused as it grows */
+    }
 }
 
 static void ss_setup(XML_Parser p)
@@ -498,8 +511,11 @@ static void XMLCALL sh_start(void *arg, const XML_Char *el, const XML_Char **a)
         x->style = s ? atoi(s) : 0;
         x->has_f = x->has_v = x->in_v = x->in_is = x->in_t = x->in_rph = 0;
         buf_reset(&x->text);
-        if (++c->w->cells > WB_MAX_CELLS)
-            sheet_fail(c, _("more than 50000000 cells: refused"));
+        if (++c->w->cells > c->w->max_cells) {
+            char m[128];
+            snprintf(m, sizeof m, _("more than %lld cells: refused"), c->w->max_cells);
+            sheet_fail(c, m);
+        }
     } else if (strcmp(n, "f") == 0) {
         x->has_f = 1;
     } else if (strcmp(n, "v") == 0) {
@@ -803,6 +819,7 @@ wb *wb_open_xlsx(const char *path, mr_err *e)
     if (!z && ze == ZIP_ER_INCONS)
         z = zip_open(path, ZIP_RDONLY, &ze);
     wb *w = xcalloc(1, sizeof *w);
+    w->max_cells = wb_max_cells();
     w->path = xstrdup(path);
     w->kind = "xlsx";
     w->sheet = -1;
@@ -854,10 +871,10 @@ wb *wb_open_xlsx(const char *path, mr_err *e)
     free(sd.fmt_date);
     if (got < 0)
         goto fail;
-    ssx sx = {0};
+    ssx sx = {.part = d.ss ? d.ss : "xl/sharedStrings.xml", .max = wb_max_strings()};
     memset(&c, 0, sizeof c);
     c.data = &sx;
-    got = parse_part(w, d.ss ? d.ss : "xl/sharedStrings.xml", &c, ss_setup, e);
+    got = parse_part(w, sx.part, &c, ss_setup, e);
     buf_free(&sx.cur);
     x->ss = sx.all.s ? sx.all.s : xstrdup("");
     x->sso = sx.off;

@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "buf.h"
+#include "export.h"
 #include "i18n.h"
 #include "outfile.h"
 #include "text.h"

@@ -26,7 +26,4 @@ typedef struct xl_sheet {
  * filled and nothing left at path. */
 int xlsx_lists(const char *path, const char *reg, const xl_sheet *sh, int n, mr_err *e);
 
-/* Copy the scratch file on from into to (xlsxout.c). */
-int xlsx_copy_out(int from, int to, const char *name, mr_err *e);
-
 #endif

@@ -611,7 +611,7 @@ static void formats(xw *x)
     format_set_bold(x->total_general);
 }
 
-/* Copy the scratch workbook into the output (xlsxlist.c too). */
+/* Copy the scratch workbook into the output (export.h; xlsxlist.c and rejects.c use it). */
 int xlsx_copy_out(int from, int to, const char *name, mr_err *e)
 {
     char b[65536];

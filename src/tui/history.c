@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/change.h"
 #include "core/edit.h"
 #include "core/i18n.h"
 #include "core/text.h"
@@ -72,7 +73,7 @@ static void add_line(void *arg, const log_entry *le)
     buf b = BUF_INIT;
     buf_printf(&b, "#%lld  ", (long long)le->change_id);
     local_time(le->at, &b);
-    buf_printf(&b, "  %s  %s", le->who, le->kind);
+    buf_printf(&b, "  %s  %s", le->who, chg_kind_text(le->kind));
     if (le->undoes)
         buf_printf(&b, " %lld", (long long)le->undoes);
     if (le->undone_by)

@@ -65,7 +65,7 @@ static void draw_row(const iview *iv, int64_t row, int y, int attr)
         if (!w[c])
             continue;
         int cw = x + w[c] > cols ? cols - x : w[c];
-        draw_text(y, x, cw, cell(iv, row, c), attr, c == IM_LINE && row > 0);
+        draw_text(y, x, cw, cell(iv, row, c), attr, c == IM_LINE && row > 0 && !iv->r.sheet);
         x += w[c] + 2;
     }
 }
@@ -105,7 +105,7 @@ static void im_draw(view *v)
         return;
     const import_issue *x = &iv->r.issues[iv->l.cur];
     buf h = BUF_INIT;
-    buf_printf(&h, _("line %ld"), x->line);
+    import_where(&iv->r, x->line, x->field, &h);   /* Sheet1!E5, or line 5 */
     if (x->ci >= 0)
         buf_printf(&h, " · %s", iv->t->cols[x->ci].label);
     if (x->value)
@@ -117,8 +117,8 @@ static void im_draw(view *v)
     buf_free(&h);
 }
 
-/* FILE.csv -> FILE-rejects.csv, beside it */
-static char *rejects_name(const char *path)
+/* FILE.csv -> FILE-rejects.csv, beside it; a workbook's FILE-rejects.xlsx */
+static char *rejects_name(const char *path, int wb)
 {
     buf b = BUF_INIT;
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
@@ -126,14 +126,14 @@ static char *rejects_name(const char *path)
         buf_add(&b, path, (size_t)(dot - path));
     else
         buf_puts(&b, path);
-    buf_puts(&b, "-rejects.csv");
+    buf_puts(&b, wb ? "-rejects.xlsx" : "-rejects.csv");
     return buf_steal(&b);
 }
 
 /* Write the good rows, the bad ones to a rejects file the clerk names. */
 static void write_good(iview *iv)
 {
-    char *def = rejects_name(iv->path);
+    char *def = rejects_name(iv->path, iv->r.wb_kind != NULL);
     buf name = BUF_INIT;
     int ok = tui_prompt(_("rejects file: "), def, &name) && name.len;
     free(def);
@@ -257,7 +257,7 @@ view *imports_new(view *tv, const table *t, const char *path, import_result *r)
     memset(r, 0, sizeof *r);
     int n = iv->r.nissues;
     iv->cells = xcalloc((size_t)(n + 1) * IM_NCOLS, sizeof *iv->cells);
-    iv->cells[IM_LINE] = xstrdup(_("Line"));
+    iv->cells[IM_LINE] = xstrdup(iv->r.sheet ? _("Cell") : _("Line"));
     iv->cells[IM_COL] = xstrdup(_("Column"));
     iv->cells[IM_VALUE] = xstrdup(_("Value"));
     iv->cells[IM_REASON] = xstrdup(_("Reason"));
@@ -266,7 +266,10 @@ view *imports_new(view *tv, const table *t, const char *path, import_result *r)
         const import_issue *x = &iv->r.issues[i];
         char **row = &iv->cells[(i + 1) * IM_NCOLS];
         buf_reset(&b);
-        buf_printf(&b, "%ld", x->line);
+        if (iv->r.sheet)
+            import_where(&iv->r, x->line, x->field, &b);
+        else
+            buf_printf(&b, "%ld", x->line);
         row[IM_LINE] = xstrdup(buf_str(&b));
         row[IM_COL] = xstrdup(x->ci >= 0 ? t->cols[x->ci].label : "");
         row[IM_VALUE] = xstrdup(x->value ? x->value : "");

@@ -109,7 +109,9 @@ static int problems_line(list *l, int64_t i, int y, int room, int sel)
               0);
     draw_text(y, xr, wr, f->rule->id, attr, 0);
     draw_text(y, xt, wt, reg_title(f->ti), sel ? attr : ATTR_DIM, 0);
-    /* no register column: a finding about a whole register names it here */
+    /* no register column: a finding about a whole register names it here
+     * (the header then says "Where", not "Record"; the detail below names
+     * both) */
     draw_text(y, xk, wk, !wt && !*f->key ? reg_title(f->ti) : f->key, attr, 0);
     draw_text(y, xm, cols - xm, f->msg, attr, 0);
     return 1;
@@ -152,7 +154,7 @@ static void problems_draw(view *v)
     draw_text(1, 0, cols, "", ATTR_HEADER, 0);
     draw_text(1, xr, wr, _("Rule"), ATTR_HEADER, 0);
     draw_text(1, xt, wt, _("Register"), ATTR_HEADER, 0);
-    draw_text(1, xk, wk, _("Record"), ATTR_HEADER, 0);
+    draw_text(1, xk, wk, wt ? _("Record") : _("Where"), ATTR_HEADER, 0);
     draw_text(1, xm, cols - xm, _("Message"), ATTR_HEADER, 0);
     list_draw(&p->l);
     if (!detail_rows())

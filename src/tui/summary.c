@@ -49,11 +49,26 @@ static void fit(const sum_section *s, const int *natural, int cols, int *w)
         w[c] = natural[c];
         sum += w[c] + 2;
     }
+    int dropped = 0;
     while (sum > cols) {
-        int widest = -1;
+        int widest = -1, first = -1;
         for (int c = 0; c < s->ncols; c++)
-            if (!s->right[c] && w[c] > 8)
+            if (!s->right[c] && w[c] > 8) {
                 widest = c;
+                if (first < 0)
+                    first = c;
+            }
+        /* before the title itself is cut, the register's id (the last
+         * column, beside its appendix and title) goes whole: a title cut
+         * to a few characters is worse than no id */
+        int last = s->ncols - 1;
+        if (!dropped && widest >= 0 && widest == first && last > widest && !s->right[last] && w[last] &&
+            s->n && strcmp(s->lines[0].cells[last], _("Register")) == 0) {
+            sum -= w[last] + 2;
+            w[last] = 0;
+            dropped = 1;
+            continue;
+        }
         if (widest < 0)
             break;
         int cut = sum - cols < w[widest] - 8 ? sum - cols : w[widest] - 8;
@@ -68,6 +83,8 @@ static void draw_cells(const sum_section *s, const sum_line *l, const int *natur
     int *w = xcalloc((size_t)s->ncols, sizeof *w), x = 0;
     fit(s, natural, cols, w);
     for (int c = 0; c < s->ncols && x < cols; c++) {
+        if (!w[c])
+            continue;   /* left out on a narrow screen (fit) */
         /* headers are left-aligned, like the CLI's tables */
         draw_text(y, x, x + w[c] > cols ? cols - x : w[c], l->cells[c], attr,
                   s->right[c] && l != &s->lines[0]);

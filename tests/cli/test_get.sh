@@ -27,7 +27,7 @@ is "missing KEY exits 2" "$rc" 2
 # a record's source: the seed file's notes kept on load (#20)
 run_minreg get sand_areas CS21060000019
 is "a record names where it comes from (the seed's 来源 line)" \
-   "$(sed -n '/^Source:/{n;p}' "$T/out")" "  来源: 附表7 / 专栏八 丹东市砂石土类矿产集中开采区表（第六章第六节）"
+   "$(sed -n '/^Source:/{n;p}' "$T/out")" "  附表7 / 专栏八 丹东市砂石土类矿产集中开采区表（第六章第六节）"
 grep -q '^  序号19 在原文中折成两行（名称、主要矿产、单位被截断），已合并$' "$T/out"
 is "... with the transcription note about its own row (序号19)" "$?" 0
 run_minreg get sand_areas CS21060000001
@@ -39,6 +39,7 @@ is "... both of them" "$?" 0
 run_minreg --lang zh get national_areas GK21060000001
 grep -q '^来源：$' "$T/out"
 is "in Chinese: 来源" "$?" 0
+is "... said once: the seed's note under it without its own 来源:" "$(grep -c '来源' "$T/out")" 1
 grep -q '^  注: 两行面积之和为 955.7575 平方公里，而第四章第三节正文称总面积 749.3 平方公里；按原表照录$' "$T/out"
 is "... the 749.3 note shown with every national area" "$?" 0
 run_minreg --lang zh get sand_areas CS21060000001

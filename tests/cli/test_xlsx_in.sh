@@ -80,10 +80,43 @@ fails "--sheet that is not there" 3 "no sheet '9'; the workbook has: 1 说明, 2
 # ---- problems name sheet, row and column letter; rejects ----
 fails "a bad value: Sheet1!E5" 1 "bad-value.xlsx: Sheet1!E5: 登记面积(平方公里): must be greater than 0" \
     import exploration_permits "$W/bad-value.xlsx" --replace
-run_minreg import exploration_permits "$W/bad-value.xlsx" --replace --skip-bad --rejects "$T/rej.csv"
+fails "--skip-bad with a rejects file named .csv for a workbook: refused, nothing written" 2 \
+    "rej.csv: the rejects of a workbook are written as a workbook: name the rejects file .xlsx" \
+    import exploration_permits "$W/bad-value.xlsx" --replace --skip-bad --rejects "$T/rej.csv"
+is "... and no rejects file left" "$(ls "$T/rej.csv" 2>/dev/null)" ""
+run_minreg import exploration_permits "$W/bad-value.xlsx" --replace --skip-bad --rejects "$T/rej.xlsx"
 is "--skip-bad: the good rows in" "$rc:$(tail -2 "$T/out" | head -1)" "1:change 1 recorded: 2 added, 10 deleted"
-is "... the bad row in the rejects file with its reason, naming the cell as Excel does" \
-    "$(tail -1 "$T/rej.csv" | tr -d '\r' | sed 's/.*,//')" "Sheet1!E5: 登记面积(平方公里): must be greater than 0"
+# rows of a workbook as openpyxl reads them: tab-separated, None as ""
+wbrows() {
+    "$PY" -c 'import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1])
+print("sheets:", ",".join(wb.sheetnames))
+for r in wb.active.iter_rows(values_only=True):
+    print("\t".join("" if v is None else str(v) for v in r).rstrip("\t"))' "$1"
+}
+wbrows "$T/rej.xlsx" >"$T/out"
+matches_file "... the rejects are a workbook: its sheet's name, the header as sent, the reason naming the cell as Excel does" \
+    xlsx_rejects.txt
+fresh
+run_minreg import exploration_permits "$W/shifted.xlsx" --replace
+is "a header from column B, a sheet name Excel quotes: every cell named as Excel names it" \
+    "$rc:$(sed 's/^minreg: [^ ]*xlsx: //' "$T/err" | tr '\n' '|')" \
+    "1:'My Sheet'!F5: 登记面积(平方公里): must be greater than 0 (value '-2')|'My Sheet'!K6: a value right of the header's last column ('多余')|'My Sheet'!C7: 勘查许可证号: '0012' is not an exploration permit number (T or C and 22 digits; an old one T and 17 digits)|'My Sheet'!E7: 矿种: '不是矿' is not in Minerals|'My Sheet'!G7: 有效期起: '2019/13/1' is not a date (YYYY-MM-DD)|minreg: 3 of 4 rows have problems; nothing was written|"
+run_minreg import exploration_permits "$W/shifted.xlsx" --replace --skip-bad --rejects "$T/shifted-rej.xlsx"
+wbrows "$T/shifted-rej.xlsx" >"$T/out"
+matches_file "... its rejects: a value right of the header kept after the reason, a code of digits as text" \
+    xlsx_rejects_shifted.txt
+"$PY" -c 'import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1]).active
+print(ws.freeze_panes, ws["A2"].data_type, ws["B4"].data_type, ws["B4"].number_format, ws.auto_filter.ref)' \
+    "$T/shifted-rej.xlsx" >"$T/out"
+is "... the header frozen, numbers as numbers, codes as text cells, an autofilter" "$(cat "$T/out")" "A2 n s @ A1:I4"
+# fixed in Excel and imported again: the reason column is left alone
+"$PY" -c 'import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active
+ws["E2"] = 2; ws.delete_rows(3, 2); wb.save(sys.argv[2])' "$T/shifted-rej.xlsx" "$T/fixed.xlsx"
+run_minreg import exploration_permits "$T/fixed.xlsx"
+is "... fixed and imported as it is" "$rc:$(tail -1 "$T/out")" "0:change 2 recorded: 1 added"
 
 # ---- .xls (FreeXL) ----
 fresh
@@ -91,6 +124,11 @@ run_minreg import exploration_permits "$srcdir/tests/fixtures/workbooks/permits.
 is ".xls imports" "$rc:$(sed -n 2p "$T/out" | sed 's|^[^ ]*: ||')" "0:1 total row (合计/小计/总计) left out: row 5"
 is "... its cells" "$(permits | tail -2 | tr '\n' '|')" \
     "1,T21120080302000001,旧表金矿详查,金矿,3.25,2019-05-01,,元宝区|2,,旧表地热,地热,12,,,振兴区|"
+run_minreg import exploration_permits "$srcdir/tests/fixtures/workbooks/permits.xls" --skip-bad --rejects "$T/xls-rej.xlsx"
+wbrows "$T/xls-rej.xlsx" >"$T/out"
+is ".xls rows already there, with --skip-bad: the rejects a workbook named after its sheet, each cell named" \
+    "$rc:$(sed -n '1p;3p' "$T/out" | tr '\t\n' ',|')" \
+    "1:sheets: 探矿权|1,T21120080302000001,旧表金矿详查,金矿,3.25,2019-05-01,元宝区,探矿权!A3: 序号: '1' is already used by another row; 探矿权!B3: 勘查许可证号: 'T21120080302000001' is already used by another row|"
 
 # ---- bad input: exit 3, file (and sheet!cell), nothing written ----
 fresh
@@ -105,6 +143,24 @@ fails "a shared strings table that is not XML" 3 \
     "bad-sst.xlsx: xl/sharedStrings.xml: bad XML at line 1" import exploration_permits "$W/bad-sst.xlsx"
 fails "a shared string index past the table: its sheet!cell" 3 \
     "bad-index.xlsx: Sheet1!B2: shared string 99999 is not in the workbook" import exploration_permits "$W/bad-index.xlsx"
+# the shared strings table is read whole: bounded in bytes, offsets
+# included (the bound lowered to 1 MB for the test; 64 MiB as shipped)
+for f in sst-big sst-one sst-empty; do
+    MINREG_WB_MAX_STRINGS=1000000; export MINREG_WB_MAX_STRINGS
+    fails "an oversized shared strings table ($f): the file and the part, exit 3, nothing written" 3 \
+        "$f.xlsx: xl/sharedStrings.xml: the shared strings table is over 1000000 bytes: refused" \
+        import exploration_permits "$W/$f.xlsx" --replace
+    unset MINREG_WB_MAX_STRINGS
+done
+fails "a shared strings table that unpacks 400-fold: a zip bomb, by its sizes" 3 \
+    "sst-bomb.xlsx: xl/sharedStrings.xml would unpack to 71303423 bytes from" \
+    import exploration_permits "$W/sst-bomb.xlsx" --replace
+MINREG_WB_MAX_CELLS=20; export MINREG_WB_MAX_CELLS
+fails "more cells than a sheet may have: the cell past the bound" 3 "cells.xlsx: Sheet1!C5: more than 20 cells: refused" \
+    import exploration_permits "$W/cells.xlsx" --replace
+fails "... and in an .xls sheet" 3 "permits.xls: sheet 探矿权 has more than 20 cells: refused" \
+    import exploration_permits "$srcdir/tests/fixtures/workbooks/permits.xls" --replace
+unset MINREG_WB_MAX_CELLS
 fails "a truncated zip" 3 "truncated.xlsx: not a readable .xlsx workbook" import exploration_permits "$W/truncated.xlsx"
 fails "a corrupt zip" 3 "corrupt.xlsx: not a readable .xlsx workbook" import exploration_permits "$W/corrupt.xlsx"
 if command -v zip >/dev/null 2>&1; then

@@ -46,6 +46,30 @@ for size in 80x24 40x10; do
             "$("$MINREG" -f imp.db show a3 --format tsv | tail -n +2 | wc -l | tr -d ' ') $(grep -c . values-rejects.csv)" "1 12"
     done
 done
+# a workbook: problems by cell, the rejects a workbook (#18)
+PY=
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -n "$PY" ] && mkdir -p "$T/wb" && "$PY" "$S/tests/fixtures/workbooks/make.py" "$T/wb" 2>/dev/null; then
+    cp "$T/wb/shifted.xlsx" .
+    for size in 80x24 40x10; do
+        for lang in en zh; do
+            tag=; [ $lang = zh ] && tag=-zh
+            cp "$builddir/data/register.db" imp.db; rm -f imp.db-wal imp.db-shm shifted-rejects.xlsx
+            "$MINREG" -f imp.db --lang $lang --script "$S/tests/screen/keys/import_wb.keys" --size $size >screen 2>"$T/err"
+            out=$SEXP/import_wb-$size$tag.txt
+            if [ "${MINREG_BLESS:-}" = 1 ]; then cp screen "$out"; fi
+            if cmp -s screen "$out"; then ok "workbook import screen at $size$tag"; else
+                not_ok "workbook import screen at $size$tag"; diff -u "$out" screen | head -40 | sed 's/^/#   /'; fi
+            is "... the good row written, the rejects a workbook of 3 rows and the header ($size$tag)" \
+                "$("$MINREG" -f imp.db show a10 --format tsv | tail -n +2 | wc -l | tr -d ' ') $("$PY" -c 'import openpyxl, sys
+print(openpyxl.load_workbook(sys.argv[1]).active.max_row)' shifted-rejects.xlsx 2>&1)" "11 4"
+        done
+    done
+else
+    not_ok "python3-openpyxl (autogen.sh --deps installs it) makes the test workbooks"
+fi
 printf ':a3<Enter>:import blocks.csv<Enter><dump>\n' >ro.keys
 "$MINREG" -r --script ro.keys --size 100x12 >screen 2>"$T/err"
 is ":import on a read-only register is refused" "$(msg 1)" "the register is open read-only"
