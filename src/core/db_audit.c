@@ -174,7 +174,7 @@ int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
-int db_row_json(db *d, const table *t, int64_t rowid, buf *out)
+int db_row_json(db *d, const table *t, int64_t rowid, buf *out, mr_err *e)
 {
     buf q = BUF_INIT;
     buf_puts(&q, "SELECT json_object(");
@@ -187,16 +187,14 @@ int db_row_json(db *d, const table *t, int64_t rowid, buf *out)
     buf_puts(&q, " WHERE rowid = ?1");
     sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
     buf_free(&q);
-    int found = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, rowid);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            buf_puts(out, (const char *)sqlite3_column_text(st, 0));
-            found = 1;
-        }
-        sqlite3_reset(st);
-    }
-    return found;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, rowid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_NOT_FOUND : fail(d, e);
 }
 
 /* SELECT json_extract(?1, '$."col"'), ... for every column: one step per row */
@@ -212,14 +210,16 @@ static void build_json_values(buf *q, const table *t, int ci, int kind)
     }
 }
 
-char **db_json_values(db *d, const table *t, const char *json)
+int db_json_values(db *d, const table *t, const char *json, char ***out, mr_err *e)
 {
     char **vals = xcalloc((size_t)t->ncols, sizeof(char *));
+    *out = vals;
     sqlite3_stmt *st = stmt_keyed(d, SK_JSON_VALUES, t, -1, build_json_values);
     if (!st)
-        return vals;
+        return fail(d, e);
     sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         for (int i = 0; i < t->ncols; i++) {
             int ty = sqlite3_column_type(st, i);
             char num[NUM_MAX];
@@ -231,7 +231,7 @@ char **db_json_values(db *d, const table *t, const char *json)
             }
         }
     sqlite3_reset(st);
-    return vals;
+    return rc == SQLITE_ROW ? 0 : fail(d, e);
 }
 
 void db_cache_kb(db *d, int kb)
@@ -297,16 +297,15 @@ int db_added_note(db *d, int64_t rowid, int added, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
-int db_added_has(db *d, int64_t rowid)
+int db_added_has(db *d, int64_t rowid, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM temp.minreg_added WHERE rid = ?1");
-    int found = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, rowid);
-        found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-    }
-    return found;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, rowid);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_NOT_FOUND : fail(d, e);
 }
 
 int db_audit_added(db *d, int64_t change, const char *tbl, int64_t first, int64_t last, mr_err *e)
@@ -363,37 +362,42 @@ int db_as_stored_num(col_type type, const char *v, double *x)
  * through every later change to it, newest first: an update puts the old
  * value back, a delete the old row, an add means it was not there before.
  * Its key into key.  0 if there is no such row (not one of the change's). */
-static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, buf *json, buf *key)
+static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, buf *json, buf *key, mr_err *e)
 {
     buf_reset(json);
     buf_reset(key);
-    int have = db_row_json(d, t, rowid, json);
+    int have = db_row_json(d, t, rowid, json, e);
+    if (have == DB_ERROR)
+        return DB_ERROR;
     sqlite3_stmt *later = stmt_cached(d,
         "SELECT change_id, 1, first_row, 'insert', NULL, NULL FROM minreg_audit_added"
         " WHERE tbl = ?1 AND first_row <= ?2 AND last_row >= ?2 AND change_id > ?3"
         " UNION ALL SELECT change_id, 0, id, op, field, old FROM minreg_audit"
         " WHERE tbl = ?1 AND row_id = ?2 AND change_id > ?3"
         " ORDER BY 1 DESC, 2 DESC, 3 DESC");
+    if (!later)
+        return fail(d, e);
     sqlite3_stmt *set = stmt_cached(d,
         "SELECT json_set(?1, '$.' || json_quote(?2),"
         " CASE ?4 WHEN 1 THEN CAST(?3 AS INTEGER) WHEN 2 THEN CAST(?3 AS REAL) ELSE ?3 END)");
-    if (!later || !set)
-        return 0;
+    if (!set)
+        return fail(d, e);
     /* later and set are cached: copy what is kept out of them before reuse */
     sqlite3_bind_text(later, 1, t->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(later, 2, rowid);
     sqlite3_bind_int64(later, 3, change);
-    while (sqlite3_step(later) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(later)) == SQLITE_ROW) {
         const char *op = (const char *)sqlite3_column_text(later, 3);
         const char *field = (const char *)sqlite3_column_text(later, 4);
         const char *old = (const char *)sqlite3_column_text(later, 5);
         if (strcmp(op, "insert") == 0) {
-            have = 0;
+            have = DB_NOT_FOUND;
         } else if (strcmp(op, "delete") == 0) {
             buf_reset(json);
             buf_puts(json, old ? old : "{}");
-            have = 1;
-        } else if (have && field) {
+            have = DB_FOUND;
+        } else if (have == DB_FOUND && field) {
             int ci = table_col(t, field);
             int ty = ci < 0 || !old ? 0 : db_as_stored(t->cols[ci].type, old);
             sqlite3_bind_text(set, 1, buf_str(json), -1, SQLITE_TRANSIENT);
@@ -401,7 +405,8 @@ static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, bu
             if (old)
                 sqlite3_bind_text(set, 3, old, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int(set, 4, ty);
-            if (sqlite3_step(set) == SQLITE_ROW && sqlite3_column_text(set, 0)) {
+            int src = sqlite3_step(set);
+            if (src == SQLITE_ROW && sqlite3_column_text(set, 0)) {
                 char *j = xstrdup((const char *)sqlite3_column_text(set, 0));
                 buf_reset(json);
                 buf_puts(json, j);
@@ -409,32 +414,44 @@ static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, bu
             }
             sqlite3_reset(set);
             sqlite3_clear_bindings(set);
+            if (src != SQLITE_ROW) {
+                sqlite3_reset(later);
+                return fail(d, e);
+            }
         }
     }
     sqlite3_reset(later);
-    if (!have)
-        return 0;
+    if (rc != SQLITE_DONE)
+        return fail(d, e);
+    if (have != DB_FOUND)
+        return DB_NOT_FOUND;
     sqlite3_stmt *k = stmt_cached(d, "SELECT json_extract(?1, '$.' || json_quote(?2))");
-    if (k) {
-        sqlite3_bind_text(k, 1, buf_str(json), -1, SQLITE_STATIC);
-        sqlite3_bind_text(k, 2, t->cols[t->key_ci].id, -1, SQLITE_STATIC);
-        if (sqlite3_step(k) == SQLITE_ROW && sqlite3_column_text(k, 0))
-            buf_puts(key, (const char *)sqlite3_column_text(k, 0));
-        sqlite3_reset(k);
-    }
-    return 1;
+    if (!k)
+        return fail(d, e);
+    sqlite3_bind_text(k, 1, buf_str(json), -1, SQLITE_STATIC);
+    sqlite3_bind_text(k, 2, t->cols[t->key_ci].id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(k);
+    if (rc == SQLITE_ROW && sqlite3_column_text(k, 0))
+        buf_puts(key, (const char *)sqlite3_column_text(k, 0));
+    sqlite3_reset(k);
+    return rc == SQLITE_ROW ? DB_FOUND : fail(d, e);
 }
 
 /* Rows a..b of t, added by change, as "insert" audit rows to fn (b down to
  * a when desc); what fn returned to stop, or 0. */
 static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t b, int desc,
-                      int (*fn)(void *arg, const audit_row *r), void *arg)
+                      int (*fn)(void *arg, const audit_row *r), void *arg, mr_err *e)
 {
     buf json = BUF_INIT, key = BUF_INIT;
     int stop = 0;
     for (int64_t i = 0; !stop && i <= b - a; i++) {
         int64_t rowid = desc ? b - i : a + i;
-        if (!row_as_added(d, t, change, rowid, &json, &key))
+        int have = row_as_added(d, t, change, rowid, &json, &key, e);
+        if (have == DB_ERROR) {
+            stop = -1;
+            break;
+        }
+        if (have != DB_FOUND)
             continue;
         audit_row r = {0, rowid, (char *)t->id, key.len ? (char *)buf_str(&key) : NULL,
                        (char *)"insert", NULL, NULL, (char *)buf_str(&json)};
@@ -449,7 +466,7 @@ static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t 
  * row, in row order (reversed when desc), to fn.  Prepared here, not
  * cached: fn may run anything.  Returns what fn returned to stop, or -1. */
 static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, const audit_row *r),
-                      void *arg)
+                      void *arg, mr_err *e)
 {
     sqlite3_stmt *st = NULL;
     const char *q = desc
@@ -458,15 +475,17 @@ static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, cons
         : "SELECT tbl, first_row, last_row FROM minreg_audit_added WHERE change_id = ?1"
           " ORDER BY rowid";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+        return fail(d, e);
     sqlite3_bind_int64(st, 1, change);
-    int stop = 0;
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    int stop = 0, rc = SQLITE_DONE;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const table *t = schema_table(&d->s, (const char *)sqlite3_column_text(st, 0));
         if (t)
             stop = expand_run(d, t, change, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                              desc, fn, arg);
+                              desc, fn, arg, e);
     }
+    if (!stop && rc != SQLITE_DONE)
+        stop = fail(d, e);
     sqlite3_finalize(st);
     return stop;
 }
@@ -575,91 +594,92 @@ int db_change_set_undone(db *d, int64_t change, int64_t by, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
-int64_t db_change_rows(db *d, int64_t change)
+int db_change_rows(db *d, int64_t change, int64_t *n, mr_err *e)
 {
+    *n = 0;
     sqlite3_stmt *st = stmt_cached(d,
         "SELECT (SELECT count(*) FROM minreg_audit WHERE change_id = ?1)"
         " + (SELECT coalesce(sum(last_row - first_row + 1), 0) FROM minreg_audit_added"
         " WHERE change_id = ?1)");
-    int64_t n = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, change);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return n;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : fail(d, e);
 }
 
-int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id)
+int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d,
         "SELECT EXISTS (SELECT 1 FROM minreg_audit WHERE change_id = ?1 AND tbl = ?2"
         " AND row_id = ?3)"
         " OR EXISTS (SELECT 1 FROM minreg_audit_added WHERE change_id = ?1 AND tbl = ?2"
         " AND first_row <= ?3 AND last_row >= ?3)");
-    int yes = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, change);
-        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, row_id);
-        yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-        sqlite3_reset(st);
-    }
-    return yes;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, row_id);
+    int rc = sqlite3_step(st);
+    int yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc != SQLITE_ROW ? fail(d, e) : yes ? DB_FOUND : DB_NOT_FOUND;
 }
 
-int db_change_get(db *d, int64_t id, db_change *c)
+int db_change_get(db *d, int64_t id, db_change *c, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d,
         "SELECT id, kind, tbl, ifnull(undoes, 0), ifnull(undone_by, 0), at, who, summary, comment"
         " FROM minreg_changes WHERE id = ?1");
-    int found = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            c->id = sqlite3_column_int64(st, 0);
-            snprintf(c->kind, sizeof c->kind, "%s", (const char *)sqlite3_column_text(st, 1));
-            snprintf(c->tbl, sizeof c->tbl, "%s", (const char *)sqlite3_column_text(st, 2));
-            c->undoes = sqlite3_column_int64(st, 3);
-            c->undone_by = sqlite3_column_int64(st, 4);
-            snprintf(c->at, sizeof c->at, "%s", (const char *)sqlite3_column_text(st, 5));
-            snprintf(c->who, sizeof c->who, "%s", (const char *)sqlite3_column_text(st, 6));
-            snprintf(c->summary, sizeof c->summary, "%s", (const char *)sqlite3_column_text(st, 7));
-            snprintf(c->comment, sizeof c->comment, "%s", (const char *)sqlite3_column_text(st, 8));
-            found = 1;
-        }
-        sqlite3_reset(st);
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c->id = sqlite3_column_int64(st, 0);
+        snprintf(c->kind, sizeof c->kind, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(c->tbl, sizeof c->tbl, "%s", (const char *)sqlite3_column_text(st, 2));
+        c->undoes = sqlite3_column_int64(st, 3);
+        c->undone_by = sqlite3_column_int64(st, 4);
+        snprintf(c->at, sizeof c->at, "%s", (const char *)sqlite3_column_text(st, 5));
+        snprintf(c->who, sizeof c->who, "%s", (const char *)sqlite3_column_text(st, 6));
+        snprintf(c->summary, sizeof c->summary, "%s", (const char *)sqlite3_column_text(st, 7));
+        snprintf(c->comment, sizeof c->comment, "%s", (const char *)sqlite3_column_text(st, 8));
     }
-    return found;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_NOT_FOUND : fail(d, e);
 }
 
-int64_t db_change_last(db *d, int undos, const char *user)
+int db_change_last(db *d, int undos, const char *user, int64_t *id, mr_err *e)
 {
     /* who is "user" or "user@address": the user's own, from any address */
 #define MINE " AND (?1 IS NULL OR who = ?1 OR substr(who, 1, length(?1) + 1) = ?1 || '@')"
     sqlite3_stmt *st = stmt_cached(d, undos
-        ? "SELECT max(id) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL" MINE
+        ? "SELECT ifnull(max(id), 0) FROM minreg_changes WHERE kind = 'undo' AND undone_by IS NULL" MINE
           " AND id > ifnull((SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo','seal')"
           MINE "), 0)"
-        : "SELECT max(id) FROM minreg_changes WHERE kind NOT IN ('undo','redo','seal') AND undone_by IS NULL"
-          MINE);
+        : "SELECT ifnull(max(id), 0) FROM minreg_changes WHERE kind NOT IN ('undo','redo','seal')"
+          " AND undone_by IS NULL" MINE);
 #undef MINE
-    int64_t id = 0;
-    if (st) {
-        if (user)
-            sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    *id = 0;
+    if (!st)
+        return fail(d, e);
+    if (user)
+        sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc != SQLITE_ROW ? fail(d, e) : *id > 0 ? DB_FOUND : DB_NOT_FOUND;
 }
 
-int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg, mr_err *e)
 {
     /* the rows added as runs were written last: newest first, they come first */
-    int stop = desc ? each_added(d, change, 1, fn, arg) : 0;
+    int stop = desc ? each_added(d, change, 1, fn, arg, e) : 0;
     if (stop)
         return stop;
     /* prepared here, not cached: fn runs other statements, some of them
@@ -672,9 +692,10 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
         : "SELECT id, tbl, row_id, row_key, op, field, old, new FROM minreg_audit"
           " WHERE change_id = ?1 ORDER BY id";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+        return fail(d, e);
     sqlite3_bind_int64(st, 1, change);
-    while (!stop && sqlite3_step(st) == SQLITE_ROW) {
+    int rc = SQLITE_DONE;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         audit_row r;
         r.id = sqlite3_column_int64(st, 0);
         r.tbl = (char *)sqlite3_column_text(st, 1);
@@ -686,16 +707,19 @@ int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg)
         r.new_ = (char *)sqlite3_column_text(st, 7);
         stop = fn(arg, &r);
     }
+    if (!stop && rc != SQLITE_DONE)
+        stop = fail(d, e);
     sqlite3_finalize(st);
-    return stop || desc ? stop : each_added(d, change, 0, fn, arg);
+    return stop || desc ? stop : each_added(d, change, 0, fn, arg, e);
 }
 
-int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field)
+int db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field,
+                   int64_t *later, mr_err *e)
 {
     /* a later change, still in effect, that touched the same row: the whole
      * row (insert/delete) or, for a field change, the same field */
     sqlite3_stmt *st = stmt_cached(d,
-        "SELECT min(x) FROM ("
+        "SELECT ifnull(min(x), 0) FROM ("
         " SELECT min(a.change_id) AS x FROM minreg_audit a JOIN minreg_changes c ON c.id = a.change_id"
         " WHERE a.change_id > ?1 AND c.undone_by IS NULL AND c.kind NOT IN ('undo','redo')"
         " AND a.tbl = ?2 AND a.row_id = ?3"
@@ -705,18 +729,19 @@ int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, c
         " JOIN minreg_changes c ON c.id = r.change_id"
         " WHERE r.change_id > ?1 AND c.undone_by IS NULL AND c.kind NOT IN ('undo','redo')"
         " AND r.tbl = ?2 AND r.first_row <= ?3 AND r.last_row >= ?3)");
-    int64_t id = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, change);
-        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, row_id);
-        if (field)
-            sqlite3_bind_text(st, 4, field, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    *later = 0;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, change);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, row_id);
+    if (field)
+        sqlite3_bind_text(st, 4, field, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *later = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc != SQLITE_ROW ? fail(d, e) : *later > 0 ? DB_FOUND : DB_NOT_FOUND;
 }
 
 /* db_log's rows of a run, made log entries (the change's part is set). */
@@ -744,7 +769,7 @@ static int log_run_row(void *arg, const audit_row *r)
 }
 
 int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
-           db_log_fn fn, void *arg)
+           db_log_fn fn, void *arg, mr_err *e)
 {
     sqlite3_stmt *st = NULL;
     /* the audit rows, then the runs of rows added (written last), of each
@@ -767,7 +792,7 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
         " AND (?3 IS NULL OR c.at >= ?3)"
         " ORDER BY 1, 17, 18";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+        return fail(d, e);
     if (tbl)
         sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, row_id);
@@ -775,7 +800,8 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
         sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
     if (row_key)
         sqlite3_bind_text(st, 4, row_key, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = SQLITE_DONE, bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         log_entry le;
         const char *col[16];
         for (int i = 0; i < 16; i++)
@@ -799,7 +825,7 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
         if (!t)
             continue;
         if (row_id >= 0) {
-            expand_run(d, t, le.change_id, row_id, row_id, 0, log_run_row, &lr);
+            bad = expand_run(d, t, le.change_id, row_id, row_id, 0, log_run_row, &lr, e) != 0;
         } else if (row_key) {
             /* a row that is gone, by the key it had: the rows of the run
              * that key was ever recorded for, as added with that key */
@@ -809,56 +835,65 @@ int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const ch
             if (sqlite3_prepare_v2(d->h,
                     "SELECT DISTINCT row_id FROM minreg_audit WHERE tbl = ?1"
                     " AND (row_key = ?2 OR (op = 'update' AND field = ?5 AND old = ?2))"
-                    " AND row_id BETWEEN ?3 AND ?4 ORDER BY row_id", -1, &k, NULL) != SQLITE_OK)
-                continue;
+                    " AND row_id BETWEEN ?3 AND ?4 ORDER BY row_id", -1, &k, NULL) != SQLITE_OK) {
+                bad = fail(d, e) != 0;
+                break;
+            }
             sqlite3_bind_text(k, 1, t->id, -1, SQLITE_STATIC);
             sqlite3_bind_text(k, 2, row_key, -1, SQLITE_STATIC);
             sqlite3_bind_int64(k, 3, a);
             sqlite3_bind_int64(k, 4, b);
             sqlite3_bind_text(k, 5, t->cols[t->key_ci].id, -1, SQLITE_STATIC);
-            while (sqlite3_step(k) == SQLITE_ROW) {
+            int krc = SQLITE_DONE;
+            while (!bad && (krc = sqlite3_step(k)) == SQLITE_ROW) {
                 int64_t r = sqlite3_column_int64(k, 0);
-                expand_run(d, t, le.change_id, r, r, 0, log_run_row, &lr);
+                bad = expand_run(d, t, le.change_id, r, r, 0, log_run_row, &lr, e) != 0;
             }
+            if (!bad && krc != SQLITE_DONE)
+                bad = fail(d, e) != 0;
             sqlite3_finalize(k);
         } else {
-            expand_run(d, t, le.change_id, a, b, 0, log_run_row, &lr);
+            bad = expand_run(d, t, le.change_id, a, b, 0, log_run_row, &lr, e) != 0;
         }
     }
+    if (!bad && rc != SQLITE_DONE)
+        bad = fail(d, e) != 0;
     sqlite3_finalize(st);
-    return 0;
+    return bad ? -1 : 0;
 }
 
-int64_t db_change_max(db *d)
+int db_change_max(db *d, int64_t *max, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d, "SELECT ifnull(max(id), 0) FROM minreg_changes");
-    int64_t id = 0;
-    if (st) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    *max = 0;
+    if (!st)
+        return fail(d, e);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *max = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : fail(d, e);
 }
 
-int64_t db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id)
+int db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id, int64_t *by, mr_err *e)
 {
     /* any change after `after` (undo and redo too) that deleted the row or
      * put a row there: the row read then is not the row there now */
     sqlite3_stmt *st = stmt_cached(d,
-        "SELECT min(x) FROM ("
+        "SELECT ifnull(min(x), 0) FROM ("
         " SELECT min(change_id) AS x FROM minreg_audit"
         " WHERE change_id > ?1 AND tbl = ?2 AND row_id = ?3 AND op IN ('insert','delete')"
         " UNION ALL SELECT min(change_id) FROM minreg_audit_added"
         " WHERE change_id > ?1 AND tbl = ?2 AND first_row <= ?3 AND last_row >= ?3)");
-    int64_t id = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, after);
-        sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 3, row_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    *by = 0;
+    if (!st)
+        return fail(d, e);
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_text(st, 2, tbl, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, row_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *by = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc != SQLITE_ROW ? fail(d, e) : *by > 0 ? DB_FOUND : DB_NOT_FOUND;
 }

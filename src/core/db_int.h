@@ -165,7 +165,7 @@ void db_add_functions(sqlite3 *h);
 void put_any_rx(buf *q, const table *t, const char *alias, int param);
 /* db_query.c: the key column and single-column UNIQUE columns of t, at most
  * max, into out: their number. */
-int db_unique_cols(db *d, const table *t, int *out, int max);
+int db_unique_cols(db *d, const table *t, int *out, int max, int *n, mr_err *e);   /* 0, or -1 with e */
 
 /* db_query.c: the rowids a whole-table scan that only regular expressions
  * filter keeps, in rowid order (desc: reversed), split over threads; NULL

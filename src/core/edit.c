@@ -210,7 +210,10 @@ static char *list_replace(const char *list, const char *old, const char *new_)
 static int link_row(void *arg, const table *u, int uci, int64_t rowid)
 {
     linkfix *l = arg;
-    if (l->own && db_change_touched(l->d, l->own, u->id, rowid))
+    int own = l->own ? db_change_touched(l->d, l->own, u->id, rowid, l->e) : DB_NOT_FOUND;
+    if (own == DB_ERROR)
+        return -1;
+    if (own == DB_FOUND)
         return 0;
     cursor *c = db_select_rowid(l->d, u, rowid, l->e);
     if (!c || cursor_next(c) != 1) {
@@ -352,7 +355,12 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     char **now = edit_read_row(d, t, rowid);
     /* the place may hold another record now: the form's row was deleted and
      * a row put there after the form read it (the audit trail says so) */
-    int64_t gone = o && o->read_at >= 0 && now ? db_row_replaced(d, o->read_at, t->id, rowid) : 0;
+    int64_t gone = 0;
+    if (o && o->read_at >= 0 && now && db_row_replaced(d, o->read_at, t->id, rowid, &gone, e) == DB_ERROR) {
+        edit_free_row(now, t->ncols);
+        r->code = EDIT_ERROR;
+        return finish(w, 0, r, e);
+    }
     if (!now || gone) {
         const char *key = base && base[t->key_ci] ? base[t->key_ci] : "";
         if (gone)
@@ -409,7 +417,10 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->code = EDIT_CONFLICT;
         r->theirs = now;
         r->ntheirs = t->ncols;
-        r->read_at = db_change_max(d);   /* in the transaction theirs was read in */
+        /* in the transaction theirs was read in; not known: -1 (the
+         * next save is then checked field by field only) */
+        if (db_change_max(d, &r->read_at, NULL) != 0)
+            r->read_at = -1;
         return finish(w, 0, r, e);
     }
     if (validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
@@ -534,7 +545,12 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
         r->code = EDIT_REFUSED;
         return finish(w, 0, r, e);
     }
-    char *old = db_shape_text(d, t->id, rowid);
+    char *old;
+    if (db_shape_text(d, t->id, rowid, &old, e) == DB_ERROR) {
+        edit_free_row(now, t->ncols);
+        r->code = EDIT_ERROR;
+        return finish(w, 0, r, e);
+    }
     int ok = 1;
     if (!edit_same(old, text)) {
         buf sum = BUF_INIT;
@@ -560,6 +576,7 @@ typedef struct revert_ctx {
     mr_err *e;
     unsigned rows;      /* audit rows gone through: asked to stop every 64 */
     int constraint;     /* a row put back broke a UNIQUE or other constraint */
+    int failed;         /* a lookup failed (e says why): an error, not a refusal */
 } revert_ctx;
 
 /* An undo of a large import is many short statements, each too short for
@@ -589,8 +606,11 @@ static int check_current(void *arg, const audit_row *a)
         return 1;
     const char *what = strcmp(c->kind, "undo") == 0 ? _("undo") : _("redo");
     int upd = strcmp(a->op, "update") == 0;
-    int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL);
-    if (later) {
+    int64_t later;
+    int got = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL, &later, c->e);
+    if (got == DB_ERROR)
+        return c->failed = 1;
+    if (got == DB_FOUND) {
         err_set(c->e, EXIT_CONFLICT,
                 _("cannot %s change %lld: change %lld later changed %s %s%s%s; undo that first"),
                 what, (long long)c->x, (long long)later, a->tbl, or_empty(a->row_key),
@@ -603,7 +623,9 @@ static int check_current(void *arg, const audit_row *a)
     if (upd && a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
         /* a boundary: it must be as the change left it (its row may
          * come back only later in the same revert) */
-        char *cur = db_shape_text(c->d, t->id, a->row_id);
+        char *cur;
+        if (db_shape_text(c->d, t->id, a->row_id, &cur, c->e) == DB_ERROR)
+            return c->failed = 1;
         int differs = !edit_same(cur, a->new_);
         if (differs)
             err_set(c->e, EXIT_CONFLICT,
@@ -616,14 +638,21 @@ static int check_current(void *arg, const audit_row *a)
     int bad = 0;
     if (strcmp(a->op, "delete") == 0) {
         /* the row comes back: its identity and its key must be free */
-        char **v = db_json_values(c->d, t, a->old);
+        char **v;
         int64_t other = 0;
-        if (now) {
+        int found = DB_NOT_FOUND, touched = DB_NOT_FOUND;
+        if (db_json_values(c->d, t, a->old, &v, c->e) != 0) {
+            bad = c->failed = 1;
+        } else if (now) {
             err_set(c->e, EXIT_CONFLICT, _("cannot %s change %lld: %s %s is there already"), what,
                     (long long)c->x, a->tbl, or_empty(a->row_key));
             bad = 1;
-        } else if (v && v[t->key_ci] && db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other, NULL) == DB_FOUND &&
-                   !db_change_touched(c->d, c->x, t->id, other)) {
+        } else if (v[t->key_ci] &&
+                   ((found = db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other, c->e)) == DB_ERROR ||
+                    (found == DB_FOUND &&
+                     (touched = db_change_touched(c->d, c->x, t->id, other, c->e)) == DB_ERROR))) {
+            bad = c->failed = 1;
+        } else if (found == DB_FOUND && touched == DB_NOT_FOUND) {
             err_set(c->e, EXIT_CONFLICT,
                     _("cannot %s change %lld: another row of %s now has the key %s; rename or "
                       "remove it first"), what, (long long)c->x, a->tbl, v[t->key_ci]);
@@ -667,7 +696,9 @@ static int check_current(void *arg, const audit_row *a)
         /* an added row is removed: it must be as it was added (a later undo
          * or redo may have changed it), and rows linking to it must go
          * with it */
-        char **added = a->new_ ? db_json_values(c->d, t, a->new_) : NULL;
+        char **added = NULL;
+        if (a->new_ && db_json_values(c->d, t, a->new_, &added, c->e) != 0)
+            bad = c->failed = 1;
         for (int i = 0; added && i < t->ncols && !bad; i++)
             if (!value_same(&t->cols[i], now[i], added[i])) {
                 err_set(c->e, EXIT_CONFLICT,
@@ -701,8 +732,9 @@ static int put_back(void *arg, const audit_row *a)
     if (strcmp(a->op, "insert") == 0) {
         ok = chg_delete(c->w, t, a->row_id, c->e) == 0;
     } else if (strcmp(a->op, "delete") == 0) {
-        char **v = db_json_values(c->d, t, a->old);
-        ok = chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
+        char **v;
+        ok = db_json_values(c->d, t, a->old, &v, c->e) == 0 &&
+             chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
         edit_free_row(v, t->ncols);
     } else if (a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
         ok = chg_set_boundary(c->w, t, a->row_id, a->row_key, a->old, c->e) == 0;
@@ -737,9 +769,11 @@ static int as_conflict(mr_err *e, int at_commit, const char *kind, int64_t x)
 static int revert(db *d, chg *w, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
 {
     db_change ch;
-    if (!db_change_get(d, x, &ch)) {
-        err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
-        r->code = EDIT_REFUSED;
+    int got = db_change_get(d, x, &ch, e);
+    if (got != DB_FOUND) {
+        if (got == DB_NOT_FOUND)
+            err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
+        r->code = got == DB_NOT_FOUND ? EDIT_REFUSED : EDIT_ERROR;
         return finish(w, 0, r, e);
     }
     if (strcmp(ch.kind, "seal") == 0) {
@@ -755,14 +789,12 @@ static int revert(db *d, chg *w, int64_t x, const char *kind, const char *commen
         r->code = EDIT_REFUSED;
         return finish(w, 0, r, e);
     }
-    revert_ctx c = {d, x, w, 0, kind, e, 0, 0};
-    int rc = db_audit_each(d, x, 0, check_current, &c);
+    revert_ctx c = {d, x, w, 0, kind, e, 0, 0, 0};
+    int rc = db_audit_each(d, x, 0, check_current, &c, e);
     if (rc != 0) {
         if (rc < 0 && db_interrupted(d))
             err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
-        else if (rc < 0)
-            err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
-        r->code = rc < 0 ? EDIT_ERROR : EDIT_REFUSED;
+        r->code = rc < 0 || c.failed ? EDIT_ERROR : EDIT_REFUSED;
         return finish(w, 0, r, e);
     }
     /* an undone import or delete may bring back rows others link to
@@ -771,9 +803,7 @@ static int revert(db *d, chg *w, int64_t x, const char *kind, const char *commen
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %lld", kind, (long long)x);
     r->change = chg_record(w, kind, ch.tbl, buf_str(&sum), comment, x, e);
-    int ok = r->change > 0 && (rc = db_audit_each(d, x, 1, put_back, &c)) == 0;
-    if (rc < 0)
-        err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
+    int ok = r->change > 0 && (rc = db_audit_each(d, x, 1, put_back, &c, e)) == 0;
     r->rowid = c.rowid;
     r->reverted = x;
     if (ok && db_interrupted(d)) {   /* a stop a statement's failure hid */
@@ -786,9 +816,12 @@ static int revert(db *d, chg *w, int64_t x, const char *kind, const char *commen
         /* the undo or redo x reverted is in effect again, and so is what
          * that one did: the change it had reverted is undone by it again */
         db_change u;
+        int had = DB_NOT_FOUND;
         ok = chg_set_undone(w, ch.undoes, 0, e) == 0 &&
-             (!db_change_get(d, ch.undoes, &u) || !u.undoes ||
-              chg_set_undone(w, u.undoes, u.id, e) == 0);
+             (had = db_change_get(d, ch.undoes, &u, e)) != DB_ERROR &&
+             (had == DB_NOT_FOUND || !u.undoes || chg_set_undone(w, u.undoes, u.id, e) == 0);
+        if (had == DB_ERROR)
+            r->code = EDIT_ERROR;
     }
     buf_free(&sum);
     if (!ok) {
@@ -806,8 +839,8 @@ static int revert(db *d, chg *w, int64_t x, const char *kind, const char *commen
     return r->code = EDIT_OK;
 }
 
-int64_t edit_undo_target(db *d) { return db_change_last(d, 0, edit_user()); }
-int64_t edit_redo_target(db *d) { return db_change_last(d, 1, edit_user()); }
+int edit_undo_target(db *d, int64_t *id, mr_err *e) { return db_change_last(d, 0, edit_user(), id, e); }
+int edit_redo_target(db *d, int64_t *id, mr_err *e) { return db_change_last(d, 1, edit_user(), id, e); }
 
 int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e)
 {
@@ -815,8 +848,10 @@ int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    if (!change)
-        change = edit_undo_target(d);
+    if (!change && edit_undo_target(d, &change, e) == DB_ERROR) {
+        r->code = EDIT_ERROR;
+        return finish(w, 0, r, e);
+    }
     if (!change) {
         err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to undo; undo N undoes change N, "
                                     "whoever made it"), edit_user());
@@ -832,8 +867,13 @@ int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e)
     chg *w;
     if (!writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
-    int64_t u = edit_redo_target(d);
-    if (!u) {
+    int64_t u;
+    int got = edit_redo_target(d, &u, e);
+    if (got == DB_ERROR) {
+        r->code = EDIT_ERROR;
+        return finish(w, 0, r, e);
+    }
+    if (got == DB_NOT_FOUND) {
         err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to redo"), edit_user());
         r->code = EDIT_REFUSED;
         return finish(w, 0, r, e);
@@ -908,18 +948,25 @@ static void summary_readable(db *d, const db_change *ch, buf *out)
     buf_free(&f);
 }
 
-int edit_describe(db *d, int64_t change, int max, buf *out)
+int edit_describe(db *d, int64_t change, int max, buf *out, mr_err *e)
 {
     db_change ch;
-    if (!db_change_get(d, change, &ch))
-        return 0;
+    int got = db_change_get(d, change, &ch, e);
+    if (got != DB_FOUND)
+        return got;
     buf sum = BUF_INIT;
     summary_readable(d, &ch, &sum);
     buf_printf(out, _("change %lld by %s at %s: %s%s%s\n"), (long long)ch.id, ch.who,
                edit_local_time(ch.at), buf_str(&sum), *ch.comment ? " — " : "", ch.comment);
     buf_free(&sum);
     describe_ctx c = {d, out, 0, max};
-    if (db_audit_each(d, change, 0, describe_row, &c) > 0)
-        buf_printf(out, _("  … and %lld more\n"), (long long)(db_change_rows(d, change) - c.lines));
-    return 1;
+    int rc = db_audit_each(d, change, 0, describe_row, &c, e);
+    int64_t n = 0;
+    if (rc > 0 && db_change_rows(d, change, &n, e) != 0)
+        rc = -1;
+    if (rc < 0)
+        return DB_ERROR;
+    if (rc > 0)
+        buf_printf(out, _("  … and %lld more\n"), (long long)(n - c.lines));
+    return DB_FOUND;
 }

@@ -382,8 +382,15 @@ static int do_row(importer *im, char **f, int nf, long line, int clean)
             im->vals[ci] = value_normal(&t->cols[ci], im->vals[ci], im->num[ci]);
     int64_t self = -1;
     const char *key = im->vals[t->key_ci];
-    if (im->o->mode == IMPORT_UPSERT && key && *key && db_find_by(im->d, t, t->key_ci, key, &self, NULL) == DB_FOUND) {
-        if (db_added_has(im->d, self)) {   /* which of the two lines should win? */
+    int found = im->o->mode == IMPORT_UPSERT && key && *key
+                    ? db_find_by(im->d, t, t->key_ci, key, &self, im->e) : DB_NOT_FOUND;
+    if (found == DB_ERROR)
+        return -1;   /* a lookup failed: the import stops */
+    if (found == DB_FOUND) {
+        int again = db_added_has(im->d, self, im->e);
+        if (again == DB_ERROR)
+            return -1;
+        if (again == DB_FOUND) {   /* which of the two lines should win? */
             buf h = BUF_INIT;
             col_header(&t->cols[t->key_ci], &h);
             vissue x = {.ci = t->key_ci, .kind = 0};   /* not VI_UNIQUE: explain_unique would reword it */
@@ -610,7 +617,10 @@ static int load_rows(importer *im, char **f, int nf, long line)
         return -1;
     if (im->nsl && check_self_links(im) < 0)
         return -1;
-    if ((r->deleted || r->updated) && import_check_links_in(im) > 0)
+    int64_t broken = 0;
+    if ((r->deleted || r->updated) && import_check_links_in(im, &broken) < 0)
+        return -1;
+    if (broken > 0)
         r->links_broken = 1;
     return 0;
 }
@@ -661,7 +671,8 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     if (csvr_size(im.rd) >= 0) {
         /* ... and checked there as far as that needs no database */
         if (o->mode != IMPORT_UPSERT) {
-            im.va_version = db_data_version(d);
+            if (db_data_version(d, &im.va_version, NULL) != 0)
+                im.va_version = -1;   /* not known: every row is checked again below */
             im.va = validator_new_ahead(d, t);
             im.va_vals = xcalloc((size_t)t->ncols, sizeof(char *));
         }
@@ -691,7 +702,10 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     /* the link targets the read-ahead check read before the write began
      * still hold unless another clerk wrote in between (from now on no one
      * can); if one did, every row is checked here again */
-    im.va_stale = im.va && (im.va_version < 0 || db_data_version(d) != im.va_version);
+    int64_t dv = -1;
+    if (im.va && db_data_version(d, &dv, e) != 0)
+        goto out;
+    im.va_stale = im.va && (im.va_version < 0 || dv != im.va_version);
     db_defer_fks(d);
     /* a bigger page cache for the transaction: a million-row import touches
      * indexes all over, and every page spilled mid-transaction is written

@@ -59,8 +59,9 @@ int import_header_col(const table *t, const char *cell);
  * left out (counted in im->r).  NULL with im->e. */
 csv_reader *import_wb_open(importer *im, const char *path);
 /* After a replace or upsert: every link into this register must still
- * resolve.  Returns the number of problems recorded. */
-int import_check_links_in(importer *im);
+ * resolve.  The number of problems recorded into *problems: 0, or -1 with
+ * im->e filled (a lookup failed). */
+int import_check_links_in(importer *im, int64_t *problems);
 /* Record a problem (the first IMPORT_MAX_ISSUES are kept). */
 void import_problem(importer *im, long line, int ci, const char *value, const char *msg);
 

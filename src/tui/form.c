@@ -748,7 +748,11 @@ view *form_new(const table *t, int64_t rowid, int duplicate)
     if (rowid >= 0) {
         /* the newest change first, then the row: a row deleted and put
          * back in between is seen as replaced, never merged into */
-        f->read_at = db_change_max(tui_db());
+        mr_err e = {0};
+        if (db_change_max(tui_db(), &f->read_at, &e) != 0) {
+            f->read_at = -1;   /* not known: a save checks field by field only */
+            tui_error(&e);
+        }
         load_seen(f);
         for (int i = 0; i < t->ncols; i++)
             set_str(&f->vals[i], f->seen[i]);
@@ -756,11 +760,15 @@ view *form_new(const table *t, int64_t rowid, int duplicate)
     if (duplicate) {
         /* a copy is a new record: the key and unique fields must be new */
         f->rowid = -1;
+        mr_err e = {0};
         for (int i = 0; i < t->ncols; i++)
-            if (db_is_unique_col(tui_db(), t, i)) {
+            /* not known (the error is said): cleared as if unique */
+            if (db_is_unique_col(tui_db(), t, i, e.code ? NULL : &e) != DB_NOT_FOUND) {
                 set_str(&f->vals[i], NULL);
                 f->dirty = 1;
             }
+        if (e.code)
+            tui_error(&e);
     }
     f->draft = draft_path(db_path(tui_db()), t, f->rowid);
     view *v = xcalloc(1, sizeof *v);

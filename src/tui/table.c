@@ -175,10 +175,11 @@ static int set_sort(tview *tv, int ci, int desc);
  * count is known (rows on screen and the row source's window alike). */
 static void resolve(tview *tv)
 {
-    int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1;
+    int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1, dv;
     if (n < 0)
         return;
-    if (db_data_version(tui_db()) != tv->end_dv) {
+    /* the version not known: read again, as if another clerk wrote */
+    if (db_data_version(tui_db(), &dv, NULL) != 0 || dv != tv->end_dv) {
         /* another clerk wrote since: counted from the end, the rows may
          * have moved (a row added puts every one a place further up), so
          * the view is read again, the selected row kept */
@@ -195,9 +196,18 @@ static void resolve(tview *tv)
 /* Count now (search, the record screen's "record i/N"). */
 static int64_t count_now(tview *tv)
 {
-    rowsrc_count(tv->src);
+    int64_t n;
+    mr_err e = {0};
+    if (rowsrc_count(tv->src, &n, &e) != 0) {
+        tui_error(&e);   /* -1: the count failed, said */
+        return -1;
+    }
     resolve(tv);   /* may read the view again (another clerk wrote): a new count */
-    return rowsrc_count(tv->src);
+    if (rowsrc_count(tv->src, &n, &e) != 0) {
+        tui_error(&e);
+        return -1;
+    }
+    return n;
 }
 
 /* Positions from the start, for what runs on them (a search): counts only
@@ -419,17 +429,21 @@ static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
     rowsrc *src = db_rowsrc_new(tui_db(), tv->t, tv->f, tv->nf, ci, desc, sort_progress, NULL, e);
     if (!src)
         return -1;
+    int64_t pos = 0, off = tv->l.cur - tv->l.top;
+    int got = rowid >= 0 ? rowsrc_pos_of(src, rowid, &pos, e) : DB_FOUND;
+    int64_t n = 0;
+    if (got == DB_ERROR || (got == DB_NOT_FOUND && tv->end && rowsrc_count(src, &n, e) != 0)) {
+        db_rowsrc_free(src);
+        return -1;
+    }
+    if (got == DB_NOT_FOUND)   /* the row is gone (deleted): the cursor stays where it was */
+        pos = tv->end ? n + tv->l.cur : tv->l.cur;
     db_rowsrc_free(tv->src);
     tv->src = src;
     tv->sort_ci = ci;
     tv->desc = desc;
-    int was_end = tv->end;
     tv->end = 0;
     cache_clear(tv);
-    int64_t pos = rowid >= 0 ? rowsrc_pos_of(src, rowid) : 0;
-    int64_t off = tv->l.cur - tv->l.top;
-    if (pos < 0)   /* the row is gone (deleted): the cursor stays where it was */
-        pos = was_end ? rowsrc_count(src) + tv->l.cur : tv->l.cur;
     tv->l.cur = pos < 0 ? 0 : pos;
     tv->l.top = tv->l.cur - off;
     clamp(tv);
@@ -557,7 +571,8 @@ static void table_seek(list *l, int how, int64_t delta)
     case LIST_LAST:
         /* not counted yet: the last page is read from the end, no count */
         tv->end = rowsrc_count_upto(tv->src, 0) < 0;
-        tv->end_dv = db_data_version(tui_db());
+        if (db_data_version(tui_db(), &tv->end_dv, NULL) != 0)
+            tv->end_dv = -1;   /* not known: resolve reads the view again */
         tv->l.cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
         tv->l.top = tv->l.cur;
         clamp(tv);
@@ -779,8 +794,7 @@ static int table_idle(view *v)
     tview *tv = v->data;
     if (rowsrc_count_upto(tv->src, 0) >= 0)
         return 0;
-    count_now(tv);
-    return 1;
+    return count_now(tv) >= 0;   /* failed (said): no more idle counting */
 }
 
 static void table_free(view *v)
