@@ -361,7 +361,8 @@ int db_as_stored_num(col_type type, const char *v, double *x)
  * json_object gives an audit row's new): the row as it is now, unwound
  * through every later change to it, newest first: an update puts the old
  * value back, a delete the old row, an add means it was not there before.
- * Its key into key.  0 if there is no such row (not one of the change's). */
+ * Its key into key.  DB_FOUND; DB_NOT_FOUND if there is no such row (not
+ * one of the change's); DB_ERROR with e filled. */
 static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, buf *json, buf *key, mr_err *e)
 {
     buf_reset(json);
@@ -438,7 +439,7 @@ static int row_as_added(db *d, const table *t, int64_t change, int64_t rowid, bu
 }
 
 /* Rows a..b of t, added by change, as "insert" audit rows to fn (b down to
- * a when desc); what fn returned to stop, or 0. */
+ * a when desc); what fn returned to stop, 0, or -1 with e filled. */
 static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t b, int desc,
                       int (*fn)(void *arg, const audit_row *r), void *arg, mr_err *e)
 {
@@ -464,7 +465,8 @@ static int expand_run(db *d, const table *t, int64_t change, int64_t a, int64_t 
 
 /* The runs of rows change `change` added, each row as an "insert" audit
  * row, in row order (reversed when desc), to fn.  Prepared here, not
- * cached: fn may run anything.  Returns what fn returned to stop, or -1. */
+ * cached: fn may run anything.  Returns what fn returned to stop, 0, or
+ * -1 with e filled. */
 static int each_added(db *d, int64_t change, int desc, int (*fn)(void *arg, const audit_row *r),
                       void *arg, mr_err *e)
 {
