@@ -1,4 +1,5 @@
-/* import_int.h — shared by the import's files only (import.c, import_row.c, import_hdr.c, import_wb.c). */
+/* import_int.h — shared by the import's files only (import.c, import_row.c,
+ * import_hdr.c, import_wb.c). */
 #ifndef MINREG_IMPORT_INT_H
 #define MINREG_IMPORT_INT_H
 
