@@ -76,6 +76,8 @@ sqlite3_stmt *stmt_cached(db *d, const char *sql);
 /* Is an SQLite code one of a damaged file?  db_err_damaged fills e with
  * what to tell the clerk then (EXIT_DB). */
 int db_code_damaged(int code);
+/* The folder holding path (malloc'd). */
+char *db_dir_of(const char *path);
 void db_err_damaged(const char *path, mr_err *e);
 /* How text v of a column of type `type` is stored, as SQLite's column
  * affinity makes it: 1 an integer, 2 a real, 0 text (db_audit.c). */
