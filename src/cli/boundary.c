@@ -20,8 +20,11 @@ static void usage_boundary(FILE *f)
 
 static int print_boundary(db *d, const table *t, int64_t rid, const char *key, geo_format f, mr_err *e)
 {
-    char *text = db_shape_text(d, t->id, rid);
-    if (!text) {
+    char *text;
+    int got = db_shape_text(d, t->id, rid, &text, e);
+    if (got == DB_ERROR)
+        return e->code;
+    if (got == DB_NOT_FOUND) {
         err_set(e, EXIT_NOTFOUND, _("%s %s has no boundary"), t->id, key);
         return EXIT_NOTFOUND;
     }
@@ -83,7 +86,10 @@ int cmd_boundary(db *d, int argc, char **argv, mr_err *e)
     const table *t = cli_table(d, argv[optind], e);
     if (!t)
         return e->code;
-    if (!db_has_boundary(d, t->id)) {
+    int has = db_has_boundary(d, t->id, e);
+    if (has == DB_ERROR)
+        return e->code;
+    if (has == DB_NOT_FOUND) {
         err_set(e, EXIT_USAGE, _("%s: its records hold no boundary"), t->id);
         return EXIT_USAGE;
     }

@@ -92,7 +92,10 @@ static int report_revert(db *d, const char *done, const edit_result *r, mr_err *
 {
     if (r->code == EDIT_OK && r->reverted) {
         buf b = BUF_INIT;
-        edit_describe(d, r->reverted, 20, &b);
+        if (edit_describe(d, r->reverted, 20, &b, e) == DB_ERROR) {
+            buf_free(&b);
+            return e->code;
+        }
         printf("%s ", done);
         /* line by line: out_safe shows a newline inside a value escaped */
         for (char *p = (char *)buf_str(&b), *nl; *p; p = nl + 1) {
@@ -203,7 +206,9 @@ int cmd_set(db *d, int argc, char **argv, mr_err *e)
     const table *t = find_row(d, argv[optind], argv[optind + 1], &rowid, e);
     if (!t)
         return e->code;
-    int64_t read_at = db_change_max(d);   /* before the row: see edit_set_opts */
+    int64_t read_at;   /* before the row: see edit_set_opts */
+    if (db_change_max(d, &read_at, e) != 0)
+        return e->code;
     cursor *c = db_select_rowid(d, t, rowid, e);
     int got = c ? cursor_next(c) : -1;
     if (got != 1) {
@@ -499,13 +504,15 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
         }
         putchar('\n');
     }
-    db_log(d, t ? t->id : NULL, rowid, gone, since, log_row, &lo);
+    int lrc = db_log(d, t ? t->id : NULL, rowid, gone, since, log_row, &lo, e);
     if (lo.fmt == FMT_TEXT) {
         tt_print(lo.tt, stdout, 1);
         tt_free(lo.tt);
     } else if (lo.fmt == FMT_JSON) {
         fputs(lo.n ? "\n]\n" : "]\n", stdout);
     }
+    if (lrc != 0)
+        return e->code;   /* what was read before it failed is shown */
     if (gone && !lo.n) {
         err_set(e, EXIT_NOTFOUND, _("%s: no row '%s', now or in the log"), t->id, gone);
         return EXIT_NOTFOUND;

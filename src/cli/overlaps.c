@@ -46,7 +46,10 @@ static int target(db *d, char **args, int n, const table **t, int64_t *rid, mr_e
         return 0;
     if (!(*t = cli_table(d, args[0], e)))
         return e->code;
-    if (!db_has_boundary(d, (*t)->id)) {
+    int has = db_has_boundary(d, (*t)->id, e);
+    if (has == DB_ERROR)
+        return e->code;
+    if (has == DB_NOT_FOUND) {
         err_set(e, EXIT_USAGE, _("%s: its records hold no boundary"), (*t)->id);
         return EXIT_USAGE;
     }
@@ -57,8 +60,11 @@ static int target(db *d, char **args, int n, const table **t, int64_t *rid, mr_e
         err_set(e, EXIT_NOTFOUND, _("%s: no row '%s'"), (*t)->id, args[1]);
         return EXIT_NOTFOUND;
     }
-    char *text = n > 1 ? db_shape_text(d, (*t)->id, *rid) : NULL;
-    if (n > 1 && !text) {
+    char *text = NULL;
+    int got = n > 1 ? db_shape_text(d, (*t)->id, *rid, &text, e) : DB_FOUND;
+    if (got == DB_ERROR)
+        return e->code;
+    if (got == DB_NOT_FOUND) {
         err_set(e, EXIT_NOTFOUND, _("%s %s has no boundary"), (*t)->id, args[1]);
         return EXIT_NOTFOUND;
     }

@@ -267,13 +267,17 @@ int chg_set_boundary(chg *c, const table *t, int64_t rid, const char *key, const
 {
     if (!recorded(c, e))
         return -1;
-    if (!db_has_boundary(c->d, t->id)) {
-        err_set(e, EXIT_USAGE, _("%s: its records hold no boundary"), t->id);
+    int has = db_has_boundary(c->d, t->id, e);
+    if (has != DB_FOUND) {
+        if (has == DB_NOT_FOUND)
+            err_set(e, EXIT_USAGE, _("%s: its records hold no boundary"), t->id);
         return -1;
     }
     if (text && !*text)
         text = NULL;
-    char *old = db_shape_text(c->d, t->id, rid);
+    char *old;
+    if (db_shape_text(c->d, t->id, rid, &old, e) == DB_ERROR)
+        return -1;
     if ((!old && !text) || (old && text && strcmp(old, text) == 0)) {
         free(old);
         return 0;   /* the same: nothing to write */
@@ -296,10 +300,11 @@ int chg_set_boundary(chg *c, const table *t, int64_t rid, const char *key, const
  * first, brings the row back, then its boundary). */
 static int boundary_goes(chg *c, const table *t, int64_t rid, mr_err *e)
 {
-    if (!db_has_boundary(c->d, t->id))
-        return 0;
-    char *old = db_shape_text(c->d, t->id, rid);
-    int rc = 0;
+    int has = db_has_boundary(c->d, t->id, e);
+    if (has != DB_FOUND)
+        return has == DB_ERROR ? -1 : 0;
+    char *old;
+    int rc = db_shape_text(c->d, t->id, rid, &old, e) == DB_ERROR ? -1 : 0;
     if (old) {
         cursor *cu = db_select_rowid(c->d, t, rid, NULL);
         const char *key = cu && cursor_next(cu) == 1 ? cursor_val(cu, t->key_ci) : NULL;
@@ -323,10 +328,11 @@ int chg_delete(chg *c, const table *t, int64_t rid, mr_err *e)
 
 static int boundaries_go(chg *c, const table *t, mr_err *e)
 {
-    if (!db_has_boundary(c->d, t->id))
-        return 0;
+    int has = db_has_boundary(c->d, t->id, e);
+    if (has != DB_FOUND)
+        return has == DB_ERROR ? -1 : 0;
     int64_t *rids;
-    int n, rc = db_shape_rids(c->d, t->id, &rids, &n);
+    int n, rc = db_shape_rids(c->d, t->id, &rids, &n, e);
     for (int i = 0; rc == 0 && i < n; i++)
         rc = chg_set_boundary(c, t, rids[i], NULL, NULL, e);
     free(rids);

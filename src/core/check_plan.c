@@ -84,8 +84,8 @@ static void each_quota(check_ctx *c, const check_rule *r, quota_fn fn)
     if (!qt || !it || mi < 0 || !ctx_wants(c, qt, it))
         return;
     names ns = {0};
-    if (db_group(c->d, qt, mi, -1, names_add, &ns) < 0)
-        ctx_fail(c, qt, "group");
+    if (db_group(c->d, qt, mi, -1, names_add, &ns, c->failed ? NULL : c->e) < 0)
+        c->failed = 1;   /* e says why (the file damaged, ...) */
     for (int i = 0; i < ns.n && !c->failed; i++) {
         quota q;
         if (quota_get(c, qt, ns.v[i], &q) < 0)

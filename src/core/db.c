@@ -1,12 +1,12 @@
 /* db.c — the connection: opening a register, closing it, transactions,
- * the statement cache, the progress and busy handlers, and SQLite's
- * errors mapped to minreg's error record (see db.h).
+ * the statement cache, the progress and busy handlers (see db.h).
  *
  * The other concerns of the db module each have a file: db_load.c (the
  * register description), db_migrate.c, db_func.c (SQL functions),
  * db_filter.c, db_create.c, db_query.c (queries, lookups, counts),
- * db_rowsrc.c (the table screen's row source), db_scan.c, db_trust.c and
- * db_audit.c (writes and the audit trail).
+ * db_rowsrc.c (the table screen's row source), db_scan.c, db_trust.c,
+ * db_audit.c (writes), db_trail.c (reading the audit trail) and db_err.c
+ * (SQLite's errors mapped to minreg's error record).
  */
 #include "config.h"
 #include "db.h"
@@ -179,97 +179,12 @@ int db_cancel_asked(db *d, mr_err *e)
 }
 
 /* The folder holding path. */
-static char *dir_of(const char *path)
+char *db_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
         return xstrdup(".");
     return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-}
-
-/* A code SQLite gives for a damaged file (a malformed page, a truncated or
- * overwritten file): what failed is then the file, not the query. */
-int db_code_damaged(int code)
-{
-    code &= 0xff;
-    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
-}
-
-void db_err_damaged(const char *path, mr_err *e)
-{
-    err_set(e, EXIT_DB,
-            _("%s: the register file is damaged (SQLite found a malformed page): what was "
-              "read may be incomplete; restore it from a backup"),
-            path);
-}
-
-int db_integrity(db *d, int full, void (*fn)(void *arg, const char *msg), void *arg, mr_err *e)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(d->h, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1, &st,
-                           NULL) != SQLITE_OK)
-        return db_error(d, e, full ? "integrity_check" : "quick_check");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(st, 0);
-        if (!m || strcmp(m, "ok") == 0)
-            continue;
-        /* a row may hold several problems, a line each, under a heading
-         * naming the database ("*** in database main ***"): one each */
-        char *copy = xstrdup(m), *save = NULL;
-        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-            if (strncmp(line, "*** in database ", 16) != 0)
-                fn(arg, line);
-        free(copy);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_error(d, e, full ? "integrity_check" : "quick_check");
-    return 0;
-}
-
-/* Why a write to the file at path failed, as far as we can tell: SQLite
- * does not always keep the system's errno (a write past RLIMIT_FSIZE comes
- * back as a bare "disk I/O error"). */
-void db_io_reason(sqlite3 *h, const char *path, char *out, size_t n)
-{
-    int sys = sqlite3_system_errno(h);
-    struct rlimit rl;
-    struct statvfs vfs;
-    char *dir = dir_of(path);
-    out[0] = '\0';
-    if (sys)
-        snprintf(out, n, " (%s)", strerror(sys));
-    else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-        snprintf(out, n, " (a file size limit of %llu bytes is set: ulimit -f)",
-                 (unsigned long long)rl.rlim_cur);
-    else if (statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < 65536)
-        snprintf(out, n, " (%s)", strerror(ENOSPC));
-    free(dir);
-}
-
-int db_error(db *d, mr_err *e, const char *what)
-{
-    int code = sqlite3_errcode(d->h) & 0xff;
-    const char *sep = what ? ": " : "";
-    what = what ? what : "";
-    if (db_code_damaged(code)) {
-        db_err_damaged(d->path, e);
-        return -1;
-    }
-    if (code == SQLITE_INTERRUPT) {
-        err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), d->path);
-        return -1;
-    }
-    if (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN) {
-        /* disk full, a file size limit, an I/O error: say the system's reason */
-        char why[128];
-        db_io_reason(d->h, d->path, why, sizeof why);
-        err_set(e, EXIT_IO, "%s: %s%s%s%s", d->path, what, sep, sqlite3_errmsg(d->h), why);
-    } else {
-        err_set(e, EXIT_DB, "%s: %s%s%s", d->path, what, sep, sqlite3_errmsg(d->h));
-    }
-    return -1;
 }
 
 #define BUSY_STEP_MS 50
@@ -424,7 +339,7 @@ static int reopen_full(db *d, mr_err *e)
         (code & 0xff) != SQLITE_CANTOPEN)
         return 0;
     struct statvfs vfs;
-    char *dir = dir_of(d->path);
+    char *dir = db_dir_of(d->path);
     int full = statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < 65536;
     free(dir);
     if (!full || !wal_mode_file(d->path))
@@ -467,7 +382,7 @@ int db_open(const char *path, int flags, db **out, mr_err *e)
         return -1;
     db *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
-    char *dir = dir_of(path), *uri = NULL;
+    char *dir = db_dir_of(path), *uri = NULL;
     /* A write needs the -wal and -shm files beside the register (or a
      * rollback journal): in a folder we cannot write, SQLite would fail
      * half-way with "attempt to write a readonly database".  Open such a

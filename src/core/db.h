@@ -22,15 +22,13 @@
  * Other calls return 0 on success and -1 with e filled (db_open, db_begin,
  * db_commit, db_integrity ...), or a pointer, NULL with e filled (db_select,
  * cursors).  Callers compare with the names (== DB_FOUND), never test the
- * value for truth: DB_ERROR is nonzero.  A damaged file (a malformed page,
- * a truncated file) is always said as such, whichever query met it
- * (db_error, cursor_fail): never as "no row" or a bad pattern.  Still on
- * the old convention (a failed query reads as "none", 0, -1 or NULL, with
- * no error record): db_data_version, db_is_unique_col, db_group, db_row_json,
- * db_json_values, db_added_has, db_change_rows, db_change_touched,
- * db_change_get, db_change_last, db_audit_later, db_change_max,
- * db_row_replaced, db_audit_each, db_log, rowsrc_count, rowsrc_pos_of and
- * the db_shape_* calls and db_has_boundary. */
+ * value for truth: DB_ERROR is nonzero.  Values come back through
+ * out-parameters, never in the return value beside an error.  A walk
+ * (db_audit_each, db_shape_candidates) returns 0 when it went through,
+ * what the callback returned (> 0) to stop, or -1 with e filled.  A
+ * damaged file (a malformed page, a truncated file) is always said as
+ * such, whichever query met it (db_error, cursor_fail): never as "no row"
+ * or a bad pattern.  e may be NULL where a caller only needs to know. */
 enum { DB_ERROR = -1, DB_NOT_FOUND = 0, DB_FOUND = 1 };
 
 typedef struct db db;
@@ -183,8 +181,8 @@ cursor *db_select_like(db *d, const table *t, const int *cis, int n, const char 
  * several do, DB_ERROR with e filled (db_error) when the lookup failed. */
 int db_find_by(db *d, const table *t, int ci, const char *value, int64_t *rowid, mr_err *e);
 /* Changes whenever another connection has committed a change to the file
- * (PRAGMA data_version); -1 on error. */
-int64_t db_data_version(db *d);
+ * (PRAGMA data_version), into *v: 0, or -1 with e filled (*v = -1). */
+int db_data_version(db *d, int64_t *v, mr_err *e);
 /* Every value db_find_by would find in column ci (those in exactly one
  * row), to fn: DB_FOUND with their number in *n; DB_NOT_FOUND when there
  * are more than max (fn was given the first max: the caller drops them) or
@@ -195,16 +193,17 @@ int db_col_values(db *d, const table *t, int ci, int64_t max, void (*fn)(void *a
 /* Does another row than self_rowid hold value in column ci?  DB_FOUND,
  * DB_NOT_FOUND, or DB_ERROR with e filled (e may be NULL). */
 int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t self_rowid, mr_err *e);
-/* Is column ci the key or a single-column UNIQUE column? */
-int db_is_unique_col(db *d, const table *t, int ci);
+/* Is column ci the key or a single-column UNIQUE column?  DB_FOUND,
+ * DB_NOT_FOUND, or DB_ERROR with e filled. */
+int db_is_unique_col(db *d, const table *t, int ci, mr_err *e);
 
 /* Aggregates for checks and reports.  db_sum: total of column ci over the
  * rows matching the filters into *sum: 0, or -1 with e filled (e may be
  * NULL).  db_group: per distinct value of column gci, the row count and
- * the total of column sci (sci < 0: 0), in value order. */
+ * the total of column sci (sci < 0: 0), in value order; 0, or -1 with e. */
 int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum, mr_err *e);
 typedef void (*db_group_fn)(void *arg, const char *key, int64_t count, double sum);
-int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg);
+int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg, mr_err *e);
 /* The frequency of column ci's values over the rows matching the filters
  * (the F screen, `minreg freq`): per value — per item of a multi-valued
  * column, "" for an empty cell — the rows holding it and the total of
@@ -216,8 +215,12 @@ int db_freq(db *d, const table *t, int ci, int sci, const db_filter *f, int nf, 
 
 /* The writes of rows and of the audit trail are in db_write.h: change.c is
  * their only user. */
-int db_row_json(db *d, const table *t, int64_t rowid, buf *out);   /* 1 if the row exists */
-char **db_json_values(db *d, const table *t, const char *json);     /* ncols strings, NULL = null */
+/* Row rowid of t as a JSON object, appended to out: DB_FOUND, DB_NOT_FOUND
+ * (no such row), or DB_ERROR with e filled. */
+int db_row_json(db *d, const table *t, int64_t rowid, buf *out, mr_err *e);
+/* The values of a row's JSON object into *vals (t->ncols strings, NULL =
+ * null; always allocated: edit_free_row it): 0, or -1 with e filled. */
+int db_json_values(db *d, const table *t, const char *json, char ***vals, mr_err *e);
 
 /* Bulk writes (import, undo): foreign keys are checked at COMMIT, so a row
  * may arrive before the row it links to, and replaced rows may be deleted
@@ -231,7 +234,7 @@ void db_cache_kb(db *d, int kb);
  * (added = 1 when added); a temporary table, gone with the connection. */
 int db_added_begin(db *d, mr_err *e);
 int db_added_note(db *d, int64_t rowid, int added, mr_err *e);
-int db_added_has(db *d, int64_t rowid);   /* was it noted? */
+int db_added_has(db *d, int64_t rowid, mr_err *e);   /* was it noted?  DB_FOUND / DB_NOT_FOUND / DB_ERROR */
 /* ---- the chained history (db_chain.c, db_verify.c) ----
  * A row sum: 8 bytes of BLAKE2b over a row's values as written (vals as
  * db_row_insert takes them, in column order), and a byte for each field
@@ -272,20 +275,24 @@ int db_last_was_constraint(db *d);
 int db_commit_was_constraint(const db *d);
 
 
-/* How many audit rows change has, each row a run added counted. */
-int64_t db_change_rows(db *d, int64_t change);
-/* Did change touch row row_id of tbl (any audit row of it, or a run)? */
-int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id);
+/* How many audit rows change has, each row a run added counted, into *n:
+ * 0, or -1 with e. */
+int db_change_rows(db *d, int64_t change, int64_t *n, mr_err *e);
+/* Did change touch row row_id of tbl (any audit row of it, or a run)?
+ * DB_FOUND / DB_NOT_FOUND / DB_ERROR. */
+int db_change_touched(db *d, int64_t change, const char *tbl, int64_t row_id, mr_err *e);
 
 typedef struct db_change {
     int64_t id, undoes, undone_by;
     char kind[16], tbl[64], at[32], who[256], summary[512], comment[512];   /* cut to fit */
 } db_change;
-int db_change_get(db *d, int64_t id, db_change *c);
+/* Change id into *c: DB_FOUND / DB_NOT_FOUND / DB_ERROR. */
+int db_change_get(db *d, int64_t id, db_change *c, mr_err *e);
 /* The last change still in effect (undos = 0), or the last undo that can be
  * redone (undos = 1): an undo with nothing newer done since.  user (NULL:
- * anyone's): only the changes that user made, from any address.  0: none. */
-int64_t db_change_last(db *d, int undos, const char *user);
+ * anyone's): only the changes that user made, from any address.  Its id in
+ * *id: DB_FOUND, DB_NOT_FOUND (none, *id = 0), DB_ERROR. */
+int db_change_last(db *d, int undos, const char *user, int64_t *id, mr_err *e);
 
 typedef struct audit_row {
     int64_t id, row_id;
@@ -294,23 +301,29 @@ typedef struct audit_row {
 /* The audit rows of a change, one at a time, oldest first (newest first
  * when desc), without holding them all: an import has a million.  Rows
  * the change added as runs come as one "insert" each, last (first when
- * desc).  The row is valid during the call only; fn returns nonzero to
- * stop (returned). */
+ * desc).  The row is valid during the call only; fn returns 0 to go on,
+ * > 0 to stop (returned).  0 when every row went to fn; -1 with e filled
+ * when reading them failed. */
 typedef int (*db_audit_fn)(void *arg, const audit_row *r);
-int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg);
+int db_audit_each(db *d, int64_t change, int desc, db_audit_fn fn, void *arg, mr_err *e);
 /* The first change after `change`, still in effect, that touched the same
- * row (the same field, when field is given); 0 if none. */
-int64_t db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field);
+ * row (the same field, when field is given), into *later: DB_FOUND,
+ * DB_NOT_FOUND (none, *later = 0), DB_ERROR. */
+int db_audit_later(db *d, int64_t change, const char *tbl, int64_t row_id, const char *field,
+                   int64_t *later, mr_err *e);
 /* Does change `change` update field of row row_id of tbl again after its
- * audit row audit_id (an import whose events change one permit twice)? */
+ * audit row audit_id (an import whose events change one permit twice)?
+ * DB_FOUND, DB_NOT_FOUND, DB_ERROR. */
 int db_audit_again(db *d, int64_t change, int64_t audit_id, const char *tbl, int64_t row_id,
-                   const char *field);
-/* The newest change recorded (0: none): a form notes it when it reads a row. */
-int64_t db_change_max(db *d);
+                   const char *field, mr_err *e);
+/* The newest change recorded into *max (0: none): a form notes it when it
+ * reads a row.  0, or -1 with e. */
+int db_change_max(db *d, int64_t *max, mr_err *e);
 /* The first change after `after` (undo and redo included) that deleted row
- * row_id of tbl or put a row at that place; 0 if none.  A form read the row
- * after change `after`: then the row there now is another record. */
-int64_t db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id);
+ * row_id of tbl or put a row at that place, into *by: DB_FOUND,
+ * DB_NOT_FOUND (*by = 0), DB_ERROR.  A form read the row after change
+ * `after`: then the row there now is another record. */
+int db_row_replaced(db *d, int64_t after, const char *tbl, int64_t row_id, int64_t *by, mr_err *e);
 
 typedef struct log_entry {
     int64_t change_id, undoes, undone_by, row_id;
@@ -322,9 +335,9 @@ typedef void (*db_log_fn)(void *arg, const log_entry *le);
  * row_key NULL / since NULL: no restriction.  row_key finds a row that is
  * gone (deleted, or renamed) by the key it had.  The rows an import added
  * come after the change's other audit rows, one "insert" each, in row
- * order, with the row as added (see db_audit_added). */
+ * order, with the row as added (see db_audit_added).  0, or -1 with e. */
 int db_log(db *d, const char *tbl, int64_t row_id, const char *row_key, const char *since,
-           db_log_fn fn, void *arg);
+           db_log_fn fn, void *arg, mr_err *e);
 
 /* A view of a register — filters and an order — read a page at a time by
  * position.  Memory does not grow with the register: at most one page of
@@ -338,11 +351,13 @@ void db_ticks(db *d, db_progress_fn fn, void *arg);
 rowsrc *db_rowsrc_new(db *d, const table *t, const db_filter *f, int nf, int sort_ci, int desc,
                       db_progress_fn progress, void *arg, mr_err *e);
 /* The view's rows are counted when first needed, not when it is made:
- * rowsrc_count counts now if not yet known.  rowsrc_count_upto counts only
- * when it must: it returns -1 (not counted) while at least `need` rows are
- * known to be there — the pages read so far reach that far.  A page that
- * ends early, or a whole register counted before, gives the count free. */
-int64_t rowsrc_count(rowsrc *r);
+ * rowsrc_count counts now if not yet known, into *n: 0, or -1 with e (the
+ * view stays not counted).  rowsrc_count_upto counts only when it must:
+ * it returns -1 (not counted) while at least `need` rows are known to be
+ * there — the pages read so far reach that far — or when the count failed
+ * (the page read next meets the error and says it).  A page that ends
+ * early, or a whole register counted before, gives the count free. */
+int rowsrc_count(rowsrc *r, int64_t *n, mr_err *e);
 int64_t rowsrc_count_upto(rowsrc *r, int64_t need);
 /* Rows pos .. pos+n-1.  A negative pos counts from the end (-1: the last
  * row; the page stops there): before the view is counted, that is how the
@@ -351,7 +366,9 @@ int64_t rowsrc_count_upto(rowsrc *r, int64_t need);
  * from the end turns them into pos + count once rowsrc_count_upto(r, 0)
  * says the count is known. */
 cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e);
-int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid);                /* -1: not in the view */
+/* Row rowid's position in the view into *pos: DB_FOUND, DB_NOT_FOUND (not
+ * in the view, *pos = -1), DB_ERROR with e. */
+int rowsrc_pos_of(rowsrc *r, int64_t rowid, int64_t *pos, mr_err *e);
 /* The next row matching pattern (any column) after position from (dir > 0)
  * or before it (dir < 0), in the view's order.  Returns its position, -1 if
  * none, -2 when cancelled or the pattern failed (e says why). */
@@ -360,26 +377,30 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
 void db_rowsrc_free(rowsrc *r);
 
 /* ---- boundaries (db_shape.c; boundary.h) ---- */
-/* Can t's records hold a boundary (minreg_boundary_tables)? */
-int db_has_boundary(db *d, const char *tbl);
-/* Record rid's boundary as canonical text (malloc'd), or NULL: none. */
-char *db_shape_text(db *d, const char *tbl, int64_t rid);
-/* The records of tbl that have a boundary, by rid; 0 or -1. */
-int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n);
+/* Can t's records hold a boundary (minreg_boundary_tables)?  DB_FOUND,
+ * DB_NOT_FOUND, or DB_ERROR with e. */
+int db_has_boundary(db *d, const char *tbl, mr_err *e);
+/* Record rid's boundary as canonical text (malloc'd) into *text: DB_FOUND,
+ * DB_NOT_FOUND (none, *text NULL), DB_ERROR with e. */
+int db_shape_text(db *d, const char *tbl, int64_t rid, char **text, mr_err *e);
+/* The records of tbl that have a boundary, by rid; 0, or -1 with e. */
+int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n, mr_err *e);
 /* verify: each record whose shape and last audited boundary differ
  * (have_shape / have_audit say which of the two exists; change: the last
- * audited change, 0 none).  The number found, or -1. */
+ * audited change, 0 none), their number in *found.  0, or -1 with e. */
 typedef void (*db_shape_fn)(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit,
                             int64_t change);
-int db_shape_verify(db *d, db_shape_fn fn, void *arg);
-/* Shape id's text (malloc'd) and its record (tbl malloc'd), or NULL. */
-char *db_shape_text_id(db *d, int64_t id, char **tbl, int64_t *rid);
+int db_shape_verify(db *d, db_shape_fn fn, void *arg, int64_t *found, mr_err *e);
+/* Shape id's text (malloc'd) into *text and its record (tbl malloc'd):
+ * DB_FOUND, DB_NOT_FOUND, DB_ERROR with e. */
+int db_shape_text_id(db *d, int64_t id, char **text, char **tbl, int64_t *rid, mr_err *e);
 /* Pairs of shapes whose bounding boxes (grown by the pads, degrees) meet,
  * found by the R*Tree: with rid > 0 record rid of tbl against every other
  * shape; with tbl, its shapes against every other (each pair once); else
- * every pair once.  fn returns nonzero to stop.  0, or -1. */
+ * every pair once.  fn returns 0 to go on, > 0 to stop (returned); 0
+ * when every pair went to fn, -1 with e when reading them failed. */
 typedef int (*db_pair_fn)(void *arg, int64_t a, int64_t b);
 int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
-                        db_pair_fn fn, void *arg);
+                        db_pair_fn fn, void *arg, mr_err *e);
 
 #endif

@@ -76,6 +76,8 @@ sqlite3_stmt *stmt_cached(db *d, const char *sql);
 /* Is an SQLite code one of a damaged file?  db_err_damaged fills e with
  * what to tell the clerk then (EXIT_DB). */
 int db_code_damaged(int code);
+/* The folder holding path (malloc'd). */
+char *db_dir_of(const char *path);
 void db_err_damaged(const char *path, mr_err *e);
 /* How text v of a column of type `type` is stored, as SQLite's column
  * affinity makes it: 1 an integer, 2 a real, 0 text (db_audit.c). */
@@ -165,7 +167,7 @@ void db_add_functions(sqlite3 *h);
 void put_any_rx(buf *q, const table *t, const char *alias, int param);
 /* db_query.c: the key column and single-column UNIQUE columns of t, at most
  * max, into out: their number. */
-int db_unique_cols(db *d, const table *t, int *out, int max);
+int db_unique_cols(db *d, const table *t, int *out, int max, int *n, mr_err *e);   /* 0, or -1 with e */
 
 /* db_query.c: the rowids a whole-table scan that only regular expressions
  * filter keeps, in rowid order (desc: reversed), split over threads; NULL

@@ -55,15 +55,17 @@ static sqlite3_stmt *aggregate(db *d, const table *t, int ci, const db_filter *f
     return st;
 }
 
-int64_t db_data_version(db *d)
+int db_data_version(db *d, int64_t *v, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d, "PRAGMA data_version");
-    int64_t v = -1;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
-    return v;
+    *v = -1;
+    if (!st)
+        return db_error(d, e, NULL);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : db_error(d, e, NULL);
 }
 
 /* The slot of t's count in d->counts, or NULL when the cache cannot be used:
@@ -76,9 +78,9 @@ static int64_t *count_slot(db *d, const table *t)
      * stamp would show: count afresh until it ends */
     if (!sqlite3_get_autocommit(d->h))
         return NULL;
-    int64_t dv = db_data_version(d), tc = sqlite3_total_changes64(d->h);
-    if (dv < 0)
-        return NULL;
+    int64_t dv, tc = sqlite3_total_changes64(d->h);
+    if (db_data_version(d, &dv, NULL) != 0)
+        return NULL;   /* the count itself will meet the error and say it */
     if (!d->counts || dv != d->count_dv || tc != d->count_tc) {
         if (!d->counts)
             d->counts = xcalloc((size_t)d->s.ntables, sizeof(int64_t));
@@ -398,16 +400,17 @@ int db_exists_other(db *d, const table *t, int ci, const char *value, int64_t se
     return rc == SQLITE_ROW ? DB_FOUND : DB_NOT_FOUND;
 }
 
-int db_is_unique_col(db *d, const table *t, int ci)
+int db_is_unique_col(db *d, const table *t, int ci, mr_err *e)
 {
     if (ci == t->key_ci)
-        return 1;
-    int cis[16];
-    int n = db_unique_cols(d, t, cis, 16);
+        return DB_FOUND;
+    int cis[16], n;
+    if (db_unique_cols(d, t, cis, 16, &n, e) != 0)
+        return DB_ERROR;
     for (int i = 0; i < n; i++)
         if (cis[i] == ci)
-            return 1;
-    return 0;
+            return DB_FOUND;
+    return DB_NOT_FOUND;
 }
 
 int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *sum, mr_err *e)
@@ -421,7 +424,7 @@ int db_sum(db *d, const table *t, const db_filter *f, int nf, int ci, double *su
     return 0;
 }
 
-int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
+int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg, mr_err *e)
 {
     buf q = BUF_INIT;
     buf_puts(&q, "SELECT ");
@@ -438,37 +441,37 @@ int db_group(db *d, const table *t, int gci, int sci, db_group_fn fn, void *arg)
     put_ident(&q, t->id);
     buf_puts(&q, " GROUP BY 1 ORDER BY 1");
     sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW)
-            fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
-               sqlite3_column_double(st, 2));
-        rc = 0;
-    }
-    sqlite3_finalize(st);
+    int rc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
     buf_free(&q);
-    return rc;
+    if (rc != SQLITE_OK)
+        return db_error(d, e, NULL);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+           sqlite3_column_double(st, 2));
+    int bad = rc != SQLITE_DONE ? db_error(d, e, NULL) : 0;
+    sqlite3_finalize(st);
+    return bad;
 }
 
 /* Columns of t with a single-column UNIQUE index (besides the key). */
-int db_unique_cols(db *d, const table *t, int *out, int max)
+int db_unique_cols(db *d, const table *t, int *out, int max, int *n, mr_err *e)
 {
-    int n = 0;
-    buf q = BUF_INIT;
-    buf_puts(&q, "SELECT ii.name FROM pragma_index_list(?1) il, pragma_index_info(il.name) ii"
-                 " WHERE il.\"unique\" = 1 AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1");
+    *n = 0;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-        while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-            int ci = table_col(t, (const char *)sqlite3_column_text(st, 0));
-            if (ci >= 0 && ci != t->key_ci)
-                out[n++] = ci;
-        }
+    if (sqlite3_prepare_v2(d->h, "SELECT ii.name FROM pragma_index_list(?1) il, pragma_index_info(il.name) ii"
+                           " WHERE il.\"unique\" = 1 AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(d, e, NULL);
+    sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+    int rc = SQLITE_DONE;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int ci = table_col(t, (const char *)sqlite3_column_text(st, 0));
+        if (ci >= 0 && ci != t->key_ci)
+            out[(*n)++] = ci;
     }
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE ? db_error(d, e, NULL) : 0;
     sqlite3_finalize(st);
-    buf_free(&q);
-    return n;
+    return bad;
 }
 
 int db_find(db *d, const table *t, const char *key, int64_t *rowid, mr_err *e)
@@ -476,8 +479,9 @@ int db_find(db *d, const table *t, const char *key, int64_t *rowid, mr_err *e)
     int rc = db_find_by(d, t, t->key_ci, key, rowid, e);
     if (rc != DB_NOT_FOUND)
         return rc;
-    int cis[16];
-    int n = db_unique_cols(d, t, cis, 16);
+    int cis[16], n;
+    if (db_unique_cols(d, t, cis, 16, &n, e) != 0)
+        return DB_ERROR;
     for (int i = 0; i < n; i++)
         if ((rc = db_find_by(d, t, cis[i], key, rowid, e)) != DB_NOT_FOUND)
             return rc;

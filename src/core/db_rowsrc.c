@@ -256,14 +256,20 @@ static void counted(rowsrc *r, int64_t n)
         r->win_pos += n;
 }
 
-int64_t rowsrc_count(rowsrc *r)
+int rowsrc_count(rowsrc *r, int64_t *n, mr_err *e)
 {
     if (r->count < 0) {
-        /* a whole register's count may be cached (the registers screen) */
-        int64_t n;
-        counted(r, db_count(r->d, r->t, r->f, r->nf, &n, NULL) < 0 ? r->seen : n);   /* the count failed: what is known to be there */
+        /* a whole register's count may be cached (the registers screen);
+         * a count that fails leaves the view not counted */
+        int64_t c;
+        if (db_count(r->d, r->t, r->f, r->nf, &c, e) != 0) {
+            *n = -1;
+            return -1;
+        }
+        counted(r, c);
     }
-    return r->count;
+    *n = r->count;
+    return 0;
 }
 
 int64_t rowsrc_count_upto(rowsrc *r, int64_t need)
@@ -275,12 +281,15 @@ int64_t rowsrc_count_upto(rowsrc *r, int64_t need)
     }
     if (r->count >= 0 || r->seen >= need)
         return r->count;
-    return rowsrc_count(r);
+    int64_t n;
+    /* a count that failed: not counted (-1); the pages read next meet the
+     * error and say it */
+    return rowsrc_count(r, &n, NULL) == 0 ? n : -1;
 }
 
 /* Rowid of the row `skip` rows past the bound (exclusive) in direction fwd
  * (1: the view's order, 0: against it); bound NULL = from that end. */
-static int anchor_at(rowsrc *r, const int64_t *bound, int fwd, int64_t skip, int64_t *out)
+static int anchor_at(rowsrc *r, const int64_t *bound, int fwd, int64_t skip, int64_t *out, mr_err *e)
 {
     int asc = fwd != r->desc;
     buf q = BUF_INIT;
@@ -291,16 +300,21 @@ static int anchor_at(rowsrc *r, const int64_t *bound, int fwd, int64_t skip, int
         buf_printf(&q, "%s rowid %s ?%d", r->nf ? " AND" : " WHERE", asc ? ">" : "<", FILTER_PARAMS(r->nf) + 1);
     buf_printf(&q, " ORDER BY rowid %s LIMIT 1 OFFSET %lld", asc ? "ASC" : "DESC", (long long)skip);
     sqlite3_stmt *st = NULL;
-    int found = 0;
+    int found = DB_ERROR;
     if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
         bind_filters(st, r->f, r->nf);
         if (bound)
             sqlite3_bind_int64(st, FILTER_PARAMS(r->nf) + 1, *bound);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
             *out = sqlite3_column_int64(st, 0);
-            found = 1;
+            found = DB_FOUND;
+        } else if (rc == SQLITE_DONE) {
+            found = DB_NOT_FOUND;
         }
     }
+    if (found == DB_ERROR)
+        db_error(r->d, e, NULL);
     sqlite3_finalize(st);
     buf_free(&q);
     return found;
@@ -348,36 +362,48 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
             anchor = r->win_ids[pos - r->win_pos];
             have = 1;
         } else if (pos >= wend) {
-            have = anchor_at(r, &last, 1, pos - wend, &anchor);
+            have = anchor_at(r, &last, 1, pos - wend, &anchor, e);
         } else {
-            have = anchor_at(r, &first, 0, r->win_pos - pos - 1, &anchor);
+            have = anchor_at(r, &first, 0, r->win_pos - pos - 1, &anchor, e);
         }
     } else if (cost_start <= cost_end) {
-        have = anchor_at(r, NULL, 1, pos, &anchor);
+        have = anchor_at(r, NULL, 1, pos, &anchor, e);
     } else {
-        have = anchor_at(r, NULL, 0, cost_end, &anchor);
+        have = anchor_at(r, NULL, 0, cost_end, &anchor, e);
+    }
+    if (have == DB_ERROR) {
+        buf_free(&q);
+        return NULL;
     }
     /* Remember the page's rowids for the next move. */
     r->win_n = 0;
     r->win_pos = pos;
     int asc = !r->desc;
-    if (have) {
+    if (have == DB_FOUND) {
         buf_puts(&q, "SELECT rowid FROM ");
         put_ident(&q, r->t->id);
         put_where(&q, r->t, r->f, r->nf);
         buf_printf(&q, "%s rowid %s ?%d ORDER BY rowid %s LIMIT %d", r->nf ? " AND" : " WHERE",
                    asc ? ">=" : "<=", FILTER_PARAMS(r->nf) + 1, asc ? "ASC" : "DESC", n);
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+        int rc = sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL);
+        if (rc == SQLITE_OK) {
             bind_filters(st, r->f, r->nf);
             sqlite3_bind_int64(st, FILTER_PARAMS(r->nf) + 1, anchor);
-            while (sqlite3_step(st) == SQLITE_ROW) {
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
                 if (r->win_n == r->win_cap) {
                     r->win_cap = r->win_cap ? r->win_cap * 2 : 64;
                     r->win_ids = xrealloc(r->win_ids, sizeof(int64_t) * (size_t)r->win_cap);
                 }
                 r->win_ids[r->win_n++] = sqlite3_column_int64(st, 0);
             }
+        }
+        if (rc != SQLITE_DONE) {
+            db_error(r->d, e, NULL);
+            sqlite3_finalize(st);
+            r->win_n = 0;
+            buf_free(&q);
+            return NULL;
         }
         sqlite3_finalize(st);
     }
@@ -390,7 +416,9 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
      * -pos, so count it (the caller sees the count and moves to the start). */
     if (from_end && !have && r->count < 0) {
         buf_free(&q);
-        rowsrc_count(r);
+        int64_t cnt;
+        if (rowsrc_count(r, &cnt, e) != 0)
+            return NULL;
         return rowsrc_page(r, 0, n, e);
     }
     buf_reset(&q);
@@ -415,11 +443,11 @@ cursor *rowsrc_page(rowsrc *r, int64_t pos, int n, mr_err *e)
     return c;
 }
 
-int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid)
+int rowsrc_pos_of(rowsrc *r, int64_t rowid, int64_t *pos, mr_err *e)
 {
     buf q = BUF_INIT;
     sqlite3_stmt *st = NULL;
-    int64_t pos = -1;
+    *pos = -1;
     if (r->sorted) {
         buf_printf(&q, "SELECT pos - 1 FROM temp.%s WHERE rid = ?1", r->vname);
     } else {
@@ -433,16 +461,20 @@ int64_t rowsrc_pos_of(rowsrc *r, int64_t rowid)
         buf_printf(&q, "%s rowid %s ?%d) ELSE -1 END", r->nf ? " AND" : " WHERE",
                    r->desc ? ">" : "<", FILTER_PARAMS(r->nf) + 1);
     }
-    if (sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL) == SQLITE_OK) {
+    int rc = sqlite3_prepare_v2(r->d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    if (rc == SQLITE_OK) {
         if (!r->sorted)
             bind_filters(st, r->f, r->nf);
         sqlite3_bind_int64(st, r->sorted ? 1 : FILTER_PARAMS(r->nf) + 1, rowid);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            pos = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *pos = sqlite3_column_int64(st, 0);
     }
+    int res = rc == SQLITE_ROW ? (*pos >= 0 ? DB_FOUND : DB_NOT_FOUND)
+              : rc == SQLITE_DONE ? DB_NOT_FOUND : db_error(r->d, e, NULL);
     sqlite3_finalize(st);
-    buf_free(&q);
-    return pos;
+    return res;
 }
 
 int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
@@ -505,7 +537,10 @@ int64_t rowsrc_find(rowsrc *r, int64_t from, int dir, const char *pattern,
         found = -2;
     }
     sqlite3_finalize(st);
-    if (found >= 0 && !r->sorted)
-        found = rowsrc_pos_of(r, found);
+    if (found >= 0 && !r->sorted) {
+        int64_t pos;
+        int got = rowsrc_pos_of(r, found, &pos, e);
+        found = got == DB_FOUND ? pos : got == DB_NOT_FOUND ? -1 : -2;
+    }
     return found;
 }

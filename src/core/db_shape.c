@@ -14,41 +14,42 @@
 
 static int fail(db *d, mr_err *e) { return db_error(d, e, NULL); }
 
-int db_has_boundary(db *d, const char *tbl)
+int db_has_boundary(db *d, const char *tbl, mr_err *e)
 {
     sqlite3_stmt *st = stmt_cached(d, "SELECT 1 FROM minreg_boundary_tables WHERE tbl = ?1");
     if (!st)
-        return 0;
+        return fail(d, e);
     sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
-    int yes = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return yes;
+    return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_NOT_FOUND : fail(d, e);
 }
 
-char *db_shape_text(db *d, const char *tbl, int64_t rid)
+int db_shape_text(db *d, const char *tbl, int64_t rid, char **text, mr_err *e)
 {
+    *text = NULL;
     sqlite3_stmt *st = stmt_cached(d, "SELECT text FROM minreg_shapes WHERE tbl = ?1 AND rid = ?2");
     if (!st)
-        return NULL;
+        return fail(d, e);
     sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, rid);
-    char *t = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        t = xstrdup((const char *)sqlite3_column_text(st, 0));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        *text = xstrdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
-    return t;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? (*text ? DB_FOUND : DB_NOT_FOUND) : fail(d, e);
 }
 
-int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n)
+int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n, mr_err *e)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = stmt_cached(d, "SELECT rid FROM minreg_shapes WHERE tbl = ?1 ORDER BY rid");
     if (!st)
-        return -1;
+        return fail(d, e);
     sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
-    int cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int cap = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = xrealloc(*out, sizeof **out * (size_t)cap);
@@ -56,6 +57,12 @@ int db_shape_rids(db *d, const char *tbl, int64_t **out, int *n)
         (*out)[(*n)++] = sqlite3_column_int64(st, 0);
     }
     sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return fail(d, e);
+    }
     return 0;
 }
 
@@ -173,7 +180,7 @@ int db_shape_put(db *d, const char *tbl, int64_t rid, const geo_shape *s, const 
     return 0;
 }
 
-int db_shape_verify(db *d, db_shape_fn fn, void *arg)
+int db_shape_verify(db *d, db_shape_fn fn, void *arg, int64_t *found, mr_err *e)
 {
     /* each shape against the last audited text of its record's boundary,
      * and each record whose last audited boundary is a text, against its
@@ -190,39 +197,42 @@ int db_shape_verify(db *d, db_shape_fn fn, void *arg)
         "  AND a.id = (SELECT max(id) FROM minreg_audit b WHERE b.tbl = a.tbl AND b.row_id = a.row_id"
         "   AND b.field = '" BOUNDARY_FIELD "')"
         "  AND NOT EXISTS (SELECT 1 FROM minreg_shapes s WHERE s.tbl = a.tbl AND s.rid = a.row_id)";
+    *found = 0;
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+        return fail(d, e);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
            sqlite3_column_type(st, 2) != SQLITE_NULL, sqlite3_column_type(st, 3) != SQLITE_NULL,
            sqlite3_column_int64(st, 4));
-        n++;
+        (*found)++;
     }
+    int bad = rc != SQLITE_DONE ? fail(d, e) : 0;
     sqlite3_finalize(st);
-    return n;
+    return bad;
 }
 
-char *db_shape_text_id(db *d, int64_t id, char **tbl, int64_t *rid)
+int db_shape_text_id(db *d, int64_t id, char **text, char **tbl, int64_t *rid, mr_err *e)
 {
+    *text = NULL;
     sqlite3_stmt *st = stmt_cached(d, "SELECT text, tbl, rid FROM minreg_shapes WHERE id = ?1");
     if (!st)
-        return NULL;
+        return fail(d, e);
     sqlite3_bind_int64(st, 1, id);
-    char *t = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        t = xstrdup((const char *)sqlite3_column_text(st, 0));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *text = xstrdup((const char *)sqlite3_column_text(st, 0));
         if (tbl)
             *tbl = xstrdup((const char *)sqlite3_column_text(st, 1));
         if (rid)
             *rid = sqlite3_column_int64(st, 2);
     }
     sqlite3_reset(st);
-    return t;
+    return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_NOT_FOUND : fail(d, e);
 }
 
 int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
-                        db_pair_fn fn, void *arg)
+                        db_pair_fn fn, void *arg, mr_err *e)
 {
     /* the R*Tree finds the boxes that meet each box (grown by the pads);
      * with a record, every other shape near it; with a register, each pair
@@ -238,17 +248,18 @@ int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, dou
         " AND (?2 IS NOT NULL OR b.id > a.id OR (?1 IS NOT NULL AND b.tbl != ?1))"
         " ORDER BY a.id, b.id";
     if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+        return fail(d, e);
     if (tbl)
         sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
     if (rid > 0)
         sqlite3_bind_int64(st, 2, rid);
     sqlite3_bind_double(st, 3, pad_lon);
     sqlite3_bind_double(st, 4, pad_lat);
-    int rc = 0;
-    while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
-    int ok = rc == SQLITE_DONE || rc == 0;
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+    if (!stop && rc != SQLITE_DONE)
+        stop = fail(d, e);
     sqlite3_finalize(st);
-    return ok ? 0 : -1;
+    return stop;
 }

@@ -619,8 +619,9 @@ int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_re
             return db_error(d, e, _("cannot read the register"));
         }
     }
-    if (!v.stop && seal >= 0 && db_shape_verify(d, shape_differs, &v) < 0)
-        return db_error(d, e, _("cannot read the boundaries"));
+    int64_t differ;
+    if (!v.stop && seal >= 0 && db_shape_verify(d, shape_differs, &v, &differ, e) < 0)
+        return -1;
     if (head && !r->head_found && !v.stop)
         found(&v, NULL, NULL, NULL, 0,
               _("the head %s recorded earlier is not in this history: changes up to it were "

@@ -579,11 +579,8 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
         st->changes++;
         x.w = &w;
         x.e = e;
-        if (resolutions(d, id, &x) == 0 && db_audit_each(d, id, 0, on_audit, &x) != 0) {
-            if (!w.failed)
-                err_set(e, EXIT_DB, _("%s: cannot read change %lld's rows"), d->path, (long long)id);
-            goto fail;
-        }
+        if (resolutions(d, id, &x) == 0 && db_audit_each(d, id, 0, on_audit, &x, e) != 0)
+            goto fail;   /* e says why: the writer's failure, or the trail's */
         if (w.failed)
             goto fail;
         head = id;
@@ -671,12 +668,22 @@ static int db_row_exists(db *d, const table *t, int64_t rid)
     return r;
 }
 
-static char **row_vals(db *d, const table *t, int64_t rid)
+static void vals_free(const table *t, char **v);
+
+/* Row rid's values into *v (NULL: no such row): DB_FOUND, DB_NOT_FOUND,
+ * DB_ERROR with e filled. */
+static int row_vals(db *d, const table *t, int64_t rid, char ***v, mr_err *e)
 {
     buf j = BUF_INIT;
-    char **v = db_row_json(d, t, rid, &j) ? db_json_values(d, t, buf_str(&j)) : NULL;
+    *v = NULL;
+    int got = db_row_json(d, t, rid, &j, e);
+    if (got == DB_FOUND && db_json_values(d, t, buf_str(&j), v, e) != 0) {
+        vals_free(t, *v);
+        *v = NULL;
+        got = DB_ERROR;
+    }
     buf_free(&j);
-    return v;
+    return got;
 }
 
 static void vals_free(const table *t, char **v)
@@ -725,14 +732,15 @@ static int owns(app_ctx *a, const table *t, char **v)
     return 0;
 }
 
-static char *json_of(app_ctx *a, const table *t, int64_t rid)
+/* Row rid as JSON (malloc'd) into *json (NULL: no such row): DB_FOUND,
+ * DB_NOT_FOUND, DB_ERROR with e filled. */
+static int json_of(app_ctx *a, const table *t, int64_t rid, char **json, mr_err *e)
 {
     buf j = BUF_INIT;
-    if (!db_row_json(a->d, t, rid, &j)) {
-        buf_free(&j);
-        return NULL;
-    }
-    return buf_steal(&j);
+    int got = db_row_json(a->d, t, rid, &j, e);
+    *json = got == DB_FOUND ? buf_steal(&j) : NULL;
+    buf_free(&j);
+    return got;
 }
 
 static int conflict(app_ctx *a, const char *what, const table *t, int64_t rid, const char *key,
@@ -857,7 +865,9 @@ static int make_row(app_ctx *a, const table *t, int64_t rid, const char *key, co
 {
     if (a->c && unbulk(a, t, rid, e) < 0)
         return -1;
-    char **cur = row_vals(a->d, t, rid);
+    char **cur;
+    if (row_vals(a->d, t, rid, &cur, e) == DB_ERROR)
+        return -1;
     int rc = 0;
     if (!json) {
         if (cur && chg_delete(a->c, t, rid, e) < 0)
@@ -865,8 +875,10 @@ static int make_row(app_ctx *a, const table *t, int64_t rid, const char *key, co
         else if (cur)
             a->st->rows++;
     } else {
-        char **v = db_json_values(a->d, t, json);
-        if (!cur) {
+        char **v;
+        if (db_json_values(a->d, t, json, &v, e) != 0)
+            rc = -1;
+        else if (!cur) {
             rc = chg_insert(a->c, t, (const char *const *)v, rid, NULL, e);
             a->st->rows++;
         } else {
@@ -889,8 +901,8 @@ static int unbulk(app_ctx *a, const table *t, int64_t rid, mr_err *e)
 {
     if (!chg_bulk_table(a->c, t) || !chg_added(a->c, rid))
         return 0;
-    char **v = row_vals(a->d, t, rid);
-    int rc = !v || chg_unadd(a->c, t, rid, e) < 0 ||
+    char **v;
+    int rc = row_vals(a->d, t, rid, &v, e) != DB_FOUND || chg_unadd(a->c, t, rid, e) < 0 ||
                      chg_insert(a->c, t, (const char *const *)v, rid, NULL, e) < 0
                  ? -1
                  : 0;
@@ -910,16 +922,20 @@ static const table *line_table(app_ctx *a, const char *id, mr_err *e)
 static int apply_insert(app_ctx *a, const table *t, int64_t rid, const char *key, const char *json,
                         mr_err *e)
 {
-    char **cur = db_row_exists(a->d, t, rid) ? row_vals(a->d, t, rid) : NULL;
-    char **v = db_json_values(a->d, t, json);
+    char **cur = NULL, **v = NULL;
     int rc = 0;
-    if (cur) {
+    if ((db_row_exists(a->d, t, rid) && row_vals(a->d, t, rid, &cur, e) == DB_ERROR) ||
+        db_json_values(a->d, t, json, &v, e) != 0) {
+        rc = -1;
+    } else if (cur) {
         /* there already (sent before, or made the same there and here) */
         int diff = 0;
         for (int ci = 0; ci < t->ncols; ci++)
             diff |= !same(&t->cols[ci], cur[ci], v[ci]);
-        if (diff) {
-            char *mine = json_of(a, t, rid);
+        char *mine;
+        if (diff && json_of(a, t, rid, &mine, e) == DB_ERROR) {
+            rc = -1;
+        } else if (diff) {
             rc = conflict(a, "field", t, rid, key, NULL, NULL, mine, json, e);
             free(mine);
         }
@@ -927,9 +943,15 @@ static int apply_insert(app_ctx *a, const table *t, int64_t rid, const char *key
         rc = conflict(a, "owner", t, rid, key, NULL, NULL, NULL, json, e);
     } else {
         int64_t other;
-        if (key && *key && db_find_by(a->d, t, t->key_ci, key, &other, NULL) == DB_FOUND &&
-            db_is_unique_col(a->d, t, t->key_ci)) {
-            char *mine = json_of(a, t, other);
+        char *mine = NULL;
+        int dup = key && *key ? db_find_by(a->d, t, t->key_ci, key, &other, e) : DB_NOT_FOUND;
+        if (dup == DB_FOUND)
+            dup = db_is_unique_col(a->d, t, t->key_ci, e);
+        if (dup == DB_FOUND && json_of(a, t, other, &mine, e) == DB_ERROR)
+            dup = DB_ERROR;
+        if (dup == DB_ERROR) {
+            rc = -1;
+        } else if (dup == DB_FOUND) {
             rc = conflict(a, "duplicate", t, rid, key, NULL, NULL, mine, json, e);
             free(mine);
         } else {
@@ -958,7 +980,9 @@ static int apply_update(app_ctx *a, const table *t, int64_t rid, const char *key
     const column *c = &t->cols[ci];
     if (unbulk(a, t, rid, e) < 0)
         return -1;
-    char **cur = row_vals(a->d, t, rid);
+    char **cur;
+    if (row_vals(a->d, t, rid, &cur, e) == DB_ERROR)
+        return -1;
     int rc = 0;
     if (!cur) {
         /* deleted here, changed there: never a silent loss */
@@ -1001,15 +1025,20 @@ static int apply_delete(app_ctx *a, const table *t, int64_t rid, const char *key
 {
     if (unbulk(a, t, rid, e) < 0)
         return -1;
-    char **cur = row_vals(a->d, t, rid);
+    char **cur, **was = NULL, *mine = NULL;
+    int got = row_vals(a->d, t, rid, &cur, e);
+    if (got != DB_FOUND)
+        return got == DB_ERROR ? -1 : 0;   /* not found: gone here too */
     int rc = 0;
-    if (!cur)
-        return 0;   /* gone here too */
-    char **was = db_json_values(a->d, t, json);
+    if (db_json_values(a->d, t, json, &was, e) != 0 || json_of(a, t, rid, &mine, e) == DB_ERROR) {
+        free(mine);
+        vals_free(t, cur);
+        vals_free(t, was);
+        return -1;
+    }
     int diff = 0;
     for (int ci = 0; ci < t->ncols; ci++)
         diff |= !same(&t->cols[ci], cur[ci], was[ci]);
-    char *mine = json_of(a, t, rid);
     if (!owns(a, t, cur))
         rc = conflict(a, "owner", t, rid, key, NULL, json, mine, NULL, e);
     else if (diff || has_open(a, t, rid, NULL))
@@ -1040,7 +1069,9 @@ static int apply_resolved(app_ctx *a, const table *t, int64_t rid, const char *k
     }
     if (unbulk(a, t, rid, e) < 0)
         return -1;
-    char **cur = row_vals(a->d, t, rid);
+    char **cur;
+    if (row_vals(a->d, t, rid, &cur, e) == DB_ERROR)
+        return -1;
     int rc = 0;
     if (cur && !same(&t->cols[ci], cur[ci], value)) {
         rc = chg_update(a->c, t, rid, key, ci, cur[ci], value, e);
@@ -1486,7 +1517,9 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
     if (cid < 0)
         goto out;
     app_ctx a = {.d = d, .c = c, .st = &(xchg_stats){0}};
-    char **cur = row_vals(d, t, rid);
+    char **cur;
+    if (row_vals(d, t, rid, &cur, e) == DB_ERROR)
+        goto out;
     if (field && !cur) {
         /* the row is gone here since: it stays gone (mine), as a whole row */
         if (how && strcmp(how, "mine") == 0) {
@@ -1512,7 +1545,10 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
         }
         final = want ? xstrdup(want) : NULL;
     } else if (!strcmp(how, "mine")) {
-        final = json_of(&a, t, rid);
+        if (json_of(&a, t, rid, &final, e) == DB_ERROR) {
+            vals_free(t, cur);
+            goto out;
+        }
     } else {
         if (make_row(&a, t, rid, key, theirs, e) < 0) {
             vals_free(t, cur);

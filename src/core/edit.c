@@ -1,7 +1,6 @@
 /* edit.c — validated, audited writes (see edit.h). */
 #include "config.h"
-#include "edit.h"
-#include "life.h"
+#include "edit_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "boundary.h"
 #include "change.h"
 #include "i18n.h"
+#include "life.h"
 #include "links.h"
 
 void edit_result_free(edit_result *r)
@@ -117,7 +117,7 @@ void edit_free_row(char **v, int n)
     free(v);
 }
 
-static int writable(db *d, edit_result *r, mr_err *e)
+int edit_writable(db *d, edit_result *r, mr_err *e)
 {
     if (!db_readonly(d))
         return 1;
@@ -154,7 +154,7 @@ static int validate(db *d, const table *t, const char *const *vals, int64_t self
 }
 
 /* The end of every write: the change committed (ok) or rolled back. */
-static int finish(chg *w, int ok, edit_result *r, mr_err *e)
+int edit_finish(chg *w, int ok, edit_result *r, mr_err *e)
 {
     if (!ok) {
         chg_abort(w);
@@ -211,7 +211,10 @@ static char *list_replace(const char *list, const char *old, const char *new_)
 static int link_row(void *arg, const table *u, int uci, int64_t rowid)
 {
     linkfix *l = arg;
-    if (l->own && db_change_touched(l->d, l->own, u->id, rowid))
+    int own = l->own ? db_change_touched(l->d, l->own, u->id, rowid, l->e) : DB_NOT_FOUND;
+    if (own == DB_ERROR)
+        return -1;
+    if (own == DB_FOUND)
         return 0;
     cursor *c = db_select_rowid(l->d, u, rowid, l->e);
     if (!c || cursor_next(c) != 1) {
@@ -262,9 +265,9 @@ static int links_fix(linkfix *l, const table *t, int ci)
  * own: rows that change touched are not counted.  reverting: the undo or
  * redo asking ("undo 5"; NULL for set and rm).  0: go on; else refused (e
  * set). */
-static int links_guard(db *d, const table *t, const char *const *now, const char *const *vals,
-                       int cascade, chg *w, int64_t own, const char *reverting, int *linked,
-                       mr_err *e)
+int edit_links_guard(db *d, const table *t, const char *const *now, const char *const *vals,
+                     int cascade, chg *w, int64_t own, const char *reverting, int *linked,
+                     mr_err *e)
 {
     for (int ci = 0; ci < t->ncols; ci++) {
         const char *o = now[ci], *nv = vals ? vals[ci] : NULL;
@@ -309,16 +312,16 @@ static int add_normal(db *d, const table *t, const char *const *vals, const char
 {
     memset(r, 0, sizeof *r);
     chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
+    if (!edit_writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     if (validate(d, t, vals, -1, r, e) <= 0)
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s", t->id, vals[t->key_ci] ? vals[t->key_ci] : "");
     int ok = (r->change = chg_record(w, "add", t->id, buf_str(&sum), comment, 0, e)) > 0 &&
              chg_insert(w, t, vals, 0, &r->rowid, e) == 0;
     buf_free(&sum);
-    return finish(w, ok, r, e);
+    return edit_finish(w, ok, r, e);
 }
 
 static char *dupz(const char *s) { return s && *s ? xstrdup(s) : NULL; }
@@ -348,12 +351,17 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
     chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
+    if (!edit_writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = edit_read_row(d, t, rowid);
     /* the place may hold another record now: the form's row was deleted and
      * a row put there after the form read it (the audit trail says so) */
-    int64_t gone = o && o->read_at >= 0 && now ? db_row_replaced(d, o->read_at, t->id, rowid) : 0;
+    int64_t gone = 0;
+    if (o && o->read_at >= 0 && now && db_row_replaced(d, o->read_at, t->id, rowid, &gone, e) == DB_ERROR) {
+        edit_free_row(now, t->ncols);
+        r->code = EDIT_ERROR;
+        return edit_finish(w, 0, r, e);
+    }
     if (!now || gone) {
         const char *key = base && base[t->key_ci] ? base[t->key_ci] : "";
         if (gone)
@@ -366,7 +374,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         edit_free_row(now, t->ncols);
         r->code = EDIT_CONFLICT;
         r->deleted = 1;
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     /* set --expect: each expected column must hold what the script read */
     int first = -1;
@@ -382,7 +390,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->code = EDIT_CONFLICT;
         r->theirs = now;
         r->ntheirs = t->ncols;
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     /* the three-way merge: what the clerk changed over what is there now,
      * the rest as it is now */
@@ -410,22 +418,25 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         r->code = EDIT_CONFLICT;
         r->theirs = now;
         r->ntheirs = t->ncols;
-        r->read_at = db_change_max(d);   /* in the transaction theirs was read in */
-        return finish(w, 0, r, e);
+        /* in the transaction theirs was read in; not known: -1 (the
+         * next save is then checked field by field only) */
+        if (db_change_max(d, &r->read_at, NULL) != 0)
+            r->read_at = -1;
+        return edit_finish(w, 0, r, e);
     }
     if (validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
         free(merged);
         edit_free_row(now, t->ncols);
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     int cascade = o && (o->flags & EDIT_CASCADE);
-    if (links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, NULL, 0, NULL,
+    if (edit_links_guard(d, t, (const char *const *)now, (const char *const *)merged, 0, NULL, 0, NULL,
                     &r->linked, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
         r->code = EDIT_REFUSED;
         free(merged);
         edit_free_row(now, t->ncols);
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     /* only the fields written are recorded, in the summary and the audit */
     buf sum = BUF_INIT;
@@ -450,7 +461,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
         if (!edit_same(merged[i], now[i]))
             ok = chg_update(w, t, rowid, key, i, now[i], merged[i], e) == 0;
     if (ok && cascade) {
-        int rc = links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1, w,
+        int rc = edit_links_guard(d, t, (const char *const *)now, (const char *const *)merged, 1, w,
                              0, NULL, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
@@ -459,7 +470,7 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
     free(merged);
     edit_free_row(now, t->ncols);
     buf_free(&sum);
-    return finish(w, ok, r, e);
+    return edit_finish(w, ok, r, e);
 }
 
 /* Numbers as the register keeps them (validate.h): "+1" or "1." typed
@@ -492,20 +503,20 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
     chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
+    if (!edit_writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = edit_read_row(d, t, rowid);
     if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     int cascade = flags & EDIT_CASCADE;
-    if (links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, &r->linked, e) != 0 &&
+    if (edit_links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, &r->linked, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {
         edit_free_row(now, t->ncols);
         r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
     buf sum = BUF_INIT;
     buf_printf(&sum, "%s %s", t->id, now[t->key_ci] ? now[t->key_ci] : "");
@@ -513,7 +524,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     int ok = r->change > 0;
     if (ok && cascade) {
         db_defer_fks(d);   /* SQL's own foreign keys are checked at commit */
-        int rc = links_guard(d, t, (const char *const *)now, NULL, 1, w, 0, NULL, NULL, e);
+        int rc = edit_links_guard(d, t, (const char *const *)now, NULL, 1, w, 0, NULL, NULL, e);
         if (rc > 0)
             r->code = EDIT_REFUSED;
         ok = rc == 0;
@@ -521,7 +532,7 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
     ok = ok && chg_delete(w, t, rowid, e) == 0;
     edit_free_row(now, t->ncols);
     buf_free(&sum);
-    return finish(w, ok, r, e);
+    return edit_finish(w, ok, r, e);
 }
 
 int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, const char *comment,
@@ -530,15 +541,20 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
     memset(r, 0, sizeof *r);
     r->rowid = rowid;
     chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
+    if (!edit_writable(d, r, e) || !(w = chg_begin(d, e)))
         return r->code ? r->code : (r->code = EDIT_ERROR);
     char **now = edit_read_row(d, t, rowid);
     if (!now) {
         err_set(e, EXIT_NOTFOUND, _("%s: no such row"), t->id);
         r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
+        return edit_finish(w, 0, r, e);
     }
-    char *old = db_shape_text(d, t->id, rowid);
+    char *old;
+    if (db_shape_text(d, t->id, rowid, &old, e) == DB_ERROR) {
+        edit_free_row(now, t->ncols);
+        r->code = EDIT_ERROR;
+        return edit_finish(w, 0, r, e);
+    }
     int ok = 1;
     if (!edit_same(old, text)) {
         buf sum = BUF_INIT;
@@ -549,383 +565,5 @@ int edit_set_boundary(db *d, const table *t, int64_t rowid, const char *text, co
     }
     free(old);
     edit_free_row(now, t->ncols);
-    return finish(w, ok, r, e);
-}
-
-/* Reverting a change goes through its audit rows twice, streaming them:
- * first to find a later change that touched the same rows (then nothing is
- * done), then newest first to put each back. */
-typedef struct revert_ctx {
-    db *d;
-    int64_t x;          /* the change reverted */
-    chg *w;             /* the undo or redo recording it */
-    int64_t rowid;      /* the last row put back */
-    const char *kind;   /* "undo" or "redo", for messages */
-    mr_err *e;
-    unsigned rows;      /* audit rows gone through: asked to stop every 64 */
-    int constraint;     /* a row put back broke a UNIQUE or other constraint */
-} revert_ctx;
-
-/* An undo of a large import is many short statements, each too short for
- * the progress handler: between them, ask whether to stop. */
-static int revert_stop(revert_ctx *c)
-{
-    /* a statement the progress handler stopped may have been one whose
-     * failure reads as "nothing found" (a later change, a link): the stop
-     * holds for the whole revert */
-    if (db_interrupted(c->d)) {
-        err_set(c->e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(c->d));
-        return 1;
-    }
-    return (++c->rows & 63) == 0 && db_cancel_asked(c->d, c->e);
-}
-
-/* Before anything is written: each row the change touched must still be as
- * the change left it.  A later change still in effect that touched the row
- * (or the field) is named; a row gone, renamed, holding another value (an
- * edit made outside minreg), a removed row's key taken by another row, or
- * rows that link to what the revert would rename or remove, are refused
- * alike (exit 6), with nothing written. */
-static int check_current(void *arg, const audit_row *a)
-{
-    revert_ctx *c = arg;
-    if (revert_stop(c))
-        return 1;
-    const char *what = strcmp(c->kind, "undo") == 0 ? _("undo") : _("redo");
-    int upd = strcmp(a->op, "update") == 0;
-    int64_t later = db_audit_later(c->d, c->x, a->tbl, a->row_id, upd ? a->field : NULL);
-    if (later) {
-        err_set(c->e, EXIT_CONFLICT,
-                _("cannot %s change %lld: change %lld later changed %s %s%s%s; undo that first"),
-                what, (long long)c->x, (long long)later, a->tbl, or_empty(a->row_key),
-                a->field ? " " : "", or_empty(a->field));
-        return 1;
-    }
-    const table *t = schema_table(db_schema(c->d), a->tbl);
-    if (!t)
-        return 0;   /* put_back names it */
-    if (upd && a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
-        /* a boundary: it must be as the change left it (its row may
-         * come back only later in the same revert) */
-        char *cur = db_shape_text(c->d, t->id, a->row_id);
-        int differs = !edit_same(cur, a->new_);
-        if (differs)
-            err_set(c->e, EXIT_CONFLICT,
-                    _("cannot %s change %lld: the boundary of %s %s is not as the change left it "
-                      "(changed outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(a->row_key));
-        free(cur);
-        return differs;
-    }
-    char **now = edit_read_row(c->d, t, a->row_id);
-    int bad = 0;
-    if (strcmp(a->op, "delete") == 0) {
-        /* the row comes back: its identity and its key must be free */
-        char **v = db_json_values(c->d, t, a->old);
-        int64_t other = 0;
-        if (now) {
-            err_set(c->e, EXIT_CONFLICT, _("cannot %s change %lld: %s %s is there already"), what,
-                    (long long)c->x, a->tbl, or_empty(a->row_key));
-            bad = 1;
-        } else if (v && v[t->key_ci] && db_find_by(c->d, t, t->key_ci, v[t->key_ci], &other, NULL) == DB_FOUND &&
-                   !db_change_touched(c->d, c->x, t->id, other)) {
-            err_set(c->e, EXIT_CONFLICT,
-                    _("cannot %s change %lld: another row of %s now has the key %s; rename or "
-                      "remove it first"), what, (long long)c->x, a->tbl, v[t->key_ci]);
-            bad = 1;
-        }
-        edit_free_row(v, t->ncols);
-        return bad;
-    }
-    if (!now) {
-        err_set(c->e, EXIT_CONFLICT,
-                _("cannot %s change %lld: %s %s is gone (removed outside minreg?)"), what,
-                (long long)c->x, a->tbl, or_empty(a->row_key));
-        return 1;
-    }
-    int ci = upd ? table_col(t, a->field) : -1;
-    buf who = BUF_INIT;
-    buf_printf(&who, "%s %lld", what, (long long)c->x);
-    if (a->row_key && !value_same(&t->cols[t->key_ci], now[t->key_ci], a->row_key) &&
-        !(upd && ci == t->key_ci)) {
-        err_set(c->e, EXIT_CONFLICT,
-                _("cannot %s change %lld: the row it changed in %s is now %s, not %s (changed "
-                  "outside minreg?)"), what, (long long)c->x, a->tbl, or_empty(now[t->key_ci]),
-                a->row_key);
-        bad = 1;
-    } else if (upd && ci >= 0 && db_audit_again(c->d, c->x, a->id, a->tbl, a->row_id, a->field)) {
-        bad = 0;   /* changed again later in the same change: that later one is checked */
-    } else if (upd && ci >= 0 && !value_same(&t->cols[ci], now[ci], a->new_)) {
-        err_set(c->e, EXIT_CONFLICT,
-                _("cannot %s change %lld: %s %s %s holds '%s', not '%s' as the change left it "
-                  "(changed outside minreg?)"), what, (long long)c->x, a->tbl,
-                or_empty(a->row_key), a->field, or_empty(now[ci]), or_empty(a->new_));
-        bad = 1;
-    } else if (upd && ci >= 0) {
-        /* a value others link to, changed back: they would dangle */
-        char **back = xcalloc((size_t)t->ncols, sizeof *back);
-        for (int i = 0; i < t->ncols; i++)
-            back[i] = now[i];
-        back[ci] = a->old;
-        bad = links_guard(c->d, t, (const char *const *)now, (const char *const *)back, 0, NULL, c->x,
-                          buf_str(&who), NULL, c->e) != 0;
-        free(back);
-    } else if (!upd) {
-        /* an added row is removed: it must be as it was added (a later undo
-         * or redo may have changed it), and rows linking to it must go
-         * with it */
-        char **added = a->new_ ? db_json_values(c->d, t, a->new_) : NULL;
-        for (int i = 0; added && i < t->ncols && !bad; i++)
-            if (!value_same(&t->cols[i], now[i], added[i])) {
-                err_set(c->e, EXIT_CONFLICT,
-                        _("cannot %s change %lld: %s %s %s holds '%s', not '%s' as the change left it "
-                          "(changed outside minreg?)"), what, (long long)c->x, a->tbl,
-                        or_empty(a->row_key), t->cols[i].id, or_empty(now[i]), or_empty(added[i]));
-                bad = 1;
-            }
-        edit_free_row(added, t->ncols);
-        if (!bad)
-            bad = links_guard(c->d, t, (const char *const *)now, NULL, 0, NULL, c->x, buf_str(&who),
-                              NULL, c->e) != 0;
-    }
-    buf_free(&who);
-    edit_free_row(now, t->ncols);
-    return bad;
-}
-
-/* Put one audited row back; nonzero on failure (e says why). */
-static int put_back(void *arg, const audit_row *a)
-{
-    revert_ctx *c = arg;
-    if (revert_stop(c))
-        return 1;
-    const table *t = schema_table(db_schema(c->d), a->tbl);
-    int ok;
-    if (!t) {
-        err_set(c->e, EXIT_DB, _("change %lld names an unknown register %s"), (long long)c->x, a->tbl);
-        return 1;
-    }
-    if (strcmp(a->op, "insert") == 0) {
-        ok = chg_delete(c->w, t, a->row_id, c->e) == 0;
-    } else if (strcmp(a->op, "delete") == 0) {
-        char **v = db_json_values(c->d, t, a->old);
-        ok = chg_insert(c->w, t, (const char *const *)v, a->row_id, NULL, c->e) == 0;
-        edit_free_row(v, t->ncols);
-    } else if (a->field && strcmp(a->field, BOUNDARY_FIELD) == 0) {
-        ok = chg_set_boundary(c->w, t, a->row_id, a->row_key, a->old, c->e) == 0;
-    } else {
-        int ci = table_col(t, a->field);
-        ok = ci >= 0 && chg_update(c->w, t, a->row_id, a->row_key, ci, a->new_, a->old, c->e) == 0;
-    }
-    c->rowid = a->row_id;
-    if (!ok && db_last_was_constraint(c->d))
-        c->constraint = 1;
-    return !ok;
-}
-
-/* SQLite's refusal in e restated as a conflict of reverting x: a value put
- * back that another row holds (at_commit 0), or a row brought back whose
- * link target is gone (at_commit 1, a deferred foreign key). */
-static int as_conflict(mr_err *e, int at_commit, const char *kind, int64_t x)
-{
-    char why[sizeof e->msg];
-    const char *verb = strcmp(kind, "undo") == 0 ? _("undo") : _("redo");
-    snprintf(why, sizeof why, "%s", e->msg);
-    if (at_commit)
-        err_set(e, EXIT_CONFLICT, _("cannot %s change %lld: a row it brings back links to a row "
-                                    "that is gone (%s); nothing was written"), verb, (long long)x, why);
-    else
-        err_set(e, EXIT_CONFLICT, _("cannot %s change %lld: what it puts back breaks a rule of the "
-                                    "register now (%s); nothing was written"), verb, (long long)x, why);
-    return EDIT_CONFLICT;
-}
-
-/* Revert the audit rows of change x as change `kind` (undo or redo). */
-static int revert(db *d, chg *w, int64_t x, const char *kind, const char *comment, edit_result *r, mr_err *e)
-{
-    db_change ch;
-    if (!db_change_get(d, x, &ch)) {
-        err_set(e, EXIT_NOTFOUND, _("no change %lld"), (long long)x);
-        r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    if (strcmp(ch.kind, "seal") == 0) {
-        err_set(e, EXIT_NOTFOUND, _("change %lld only starts the chained history; it changed no "
-                                    "row, so there is nothing to %s"), (long long)x,
-                strcmp(kind, "undo") == 0 ? _("undo") : _("redo"));
-        r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    if (ch.undone_by) {
-        err_set(e, EXIT_NOTFOUND, _("change %lld was already undone by change %lld"), (long long)x,
-                (long long)ch.undone_by);
-        r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    revert_ctx c = {d, x, w, 0, kind, e, 0, 0};
-    int rc = db_audit_each(d, x, 0, check_current, &c);
-    if (rc != 0) {
-        if (rc < 0 && db_interrupted(d))
-            err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
-        else if (rc < 0)
-            err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
-        r->code = rc < 0 ? EDIT_ERROR : EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    /* an undone import or delete may bring back rows others link to
-     * only after it removed rows: check foreign keys at the end */
-    db_defer_fks(d);
-    buf sum = BUF_INIT;
-    buf_printf(&sum, "%s %lld", kind, (long long)x);
-    r->change = chg_record(w, kind, ch.tbl, buf_str(&sum), comment, x, e);
-    int ok = r->change > 0 && (rc = db_audit_each(d, x, 1, put_back, &c)) == 0;
-    if (rc < 0)
-        err_set(e, EXIT_DB, _("%s: cannot read the audit trail"), db_path(d));
-    r->rowid = c.rowid;
-    r->reverted = x;
-    if (ok && db_interrupted(d)) {   /* a stop a statement's failure hid */
-        err_set(e, EXIT_CANCELLED, _("%s: cancelled; nothing was written"), db_path(d));
-        ok = 0;
-    }
-    ok = ok && chg_set_undone(w, x, r->change, e) == 0;
-    /* redoing (undoing an undo) puts the original change back in effect */
-    if (ok && ch.undoes) {
-        /* the undo or redo x reverted is in effect again, and so is what
-         * that one did: the change it had reverted is undone by it again */
-        db_change u;
-        ok = chg_set_undone(w, ch.undoes, 0, e) == 0 &&
-             (!db_change_get(d, ch.undoes, &u) || !u.undoes ||
-              chg_set_undone(w, u.undoes, u.id, e) == 0);
-    }
-    buf_free(&sum);
-    if (!ok) {
-        /* a value put back that another row now holds, or a row brought
-         * back whose link target is gone: SQLite refused it; say so as a
-         * conflict, as the checks above do */
-        if (r->code == EDIT_OK && c.constraint)
-            r->code = as_conflict(e, 0, kind, x);
-        return finish(w, 0, r, e);
-    }
-    if (chg_commit(w, e) < 0)
-        return r->code = !db_commit_was_constraint(d)
-                             ? EDIT_ERROR
-                             : as_conflict(e, 1, kind, x);
-    return r->code = EDIT_OK;
-}
-
-int64_t edit_undo_target(db *d) { return db_change_last(d, 0, edit_user()); }
-int64_t edit_redo_target(db *d) { return db_change_last(d, 1, edit_user()); }
-
-int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err *e)
-{
-    memset(r, 0, sizeof *r);
-    chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
-        return r->code ? r->code : (r->code = EDIT_ERROR);
-    if (!change)
-        change = edit_undo_target(d);
-    if (!change) {
-        err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to undo; undo N undoes change N, "
-                                    "whoever made it"), edit_user());
-        r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    return revert(d, w, change, "undo", comment, r, e);
-}
-
-int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e)
-{
-    memset(r, 0, sizeof *r);
-    chg *w;
-    if (!writable(d, r, e) || !(w = chg_begin(d, e)))
-        return r->code ? r->code : (r->code = EDIT_ERROR);
-    int64_t u = edit_redo_target(d);
-    if (!u) {
-        err_set(e, EXIT_NOTFOUND, _("nothing of yours (%s) to redo"), edit_user());
-        r->code = EDIT_REFUSED;
-        return finish(w, 0, r, e);
-    }
-    return revert(d, w, u, "redo", comment, r, e);
-}
-
-/* ---- what a change did, for the clerk who is about to undo it ---------- */
-
-typedef struct describe_ctx {
-    db *d;
-    buf *out;
-    int lines, max;
-} describe_ctx;
-
-static int describe_row(void *arg, const audit_row *a)
-{
-    describe_ctx *c = arg;
-    if (c->lines >= c->max)
-        return 1;   /* the rest are counted, not read */
-    c->lines++;
-    const table *t = schema_table(db_schema(c->d), a->tbl);
-    const char *tname = t ? t->title : a->tbl;
-    if (strcmp(a->op, "update") == 0) {
-        int ci = t ? table_col(t, a->field) : -1;
-        buf_printf(c->out, _("  %s %s, %s: '%s' → '%s'\n"), tname, or_empty(a->row_key),
-                   ci >= 0 ? t->cols[ci].label : a->field, or_empty(a->old), or_empty(a->new_));
-    } else {
-        buf_printf(c->out, strcmp(a->op, "insert") == 0 ? _("  %s %s: row added\n")
-                                                         : _("  %s %s: row removed\n"),
-                   tname, or_empty(a->row_key));
-    }
-    return 0;
-}
-
-/* A change's summary as a person reads it: the register by its title, the
- * fields by their labels ("mining_permits 4: area_km2,remark" reads
- * "规划基期采矿权现状表 4: 登记面积,备注"); a summary of another shape, or
- * naming what the schema no longer has, as it was recorded. */
-static void summary_readable(db *d, const db_change *ch, buf *out)
-{
-    const table *t = *ch->tbl ? schema_table(db_schema(d), ch->tbl) : NULL;
-    size_t n = strlen(ch->tbl);
-    const char *s = ch->summary;
-    if (!t || strncmp(s, ch->tbl, n) != 0 || s[n] != ' ') {
-        buf_puts(out, s);
-        return;
-    }
-    buf_puts(out, t->title);
-    s += n;
-    const char *colon = strstr(s, ": ");
-    if (!colon) {
-        buf_puts(out, s);
-        return;
-    }
-    buf_add(out, s, (size_t)(colon - s) + 2);
-    buf f = BUF_INIT;
-    int all = 1;
-    for (const char *p = colon + 2; *p;) {
-        size_t k = strcspn(p, ",");
-        char id[128];
-        snprintf(id, sizeof id, "%.*s", (int)(k < sizeof id ? k : sizeof id - 1), p);
-        int ci = table_col(t, id);
-        if (ci < 0) {
-            all = 0;
-            break;
-        }
-        buf_printf(&f, "%s%s", f.len ? "," : "", t->cols[ci].label);
-        p += k + (p[k] == ',');
-    }
-    buf_puts(out, all ? buf_str(&f) : colon + 2);
-    buf_free(&f);
-}
-
-int edit_describe(db *d, int64_t change, int max, buf *out)
-{
-    db_change ch;
-    if (!db_change_get(d, change, &ch))
-        return 0;
-    buf sum = BUF_INIT;
-    summary_readable(d, &ch, &sum);
-    buf_printf(out, _("change %lld by %s at %s: %s%s%s\n"), (long long)ch.id, ch.who,
-               edit_local_time(ch.at), buf_str(&sum), *ch.comment ? " — " : "", ch.comment);
-    buf_free(&sum);
-    describe_ctx c = {d, out, 0, max};
-    if (db_audit_each(d, change, 0, describe_row, &c) > 0)
-        buf_printf(out, _("  … and %lld more\n"), (long long)(db_change_rows(d, change) - c.lines));
-    return 1;
+    return edit_finish(w, ok, r, e);
 }

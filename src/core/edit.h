@@ -107,14 +107,15 @@ int edit_undo(db *d, int64_t change, const char *comment, edit_result *r, mr_err
 /* Redo: undo the current user's last undo, if that user changed nothing
  * since; checked as undo is. */
 int edit_redo(db *d, const char *comment, edit_result *r, mr_err *e);
-/* What edit_undo(0) and edit_redo would revert: a change id, 0 for none. */
-int64_t edit_undo_target(db *d);
-int64_t edit_redo_target(db *d);
+/* What edit_undo(0) and edit_redo would revert, its change id into *id:
+ * DB_FOUND, DB_NOT_FOUND (none, *id = 0), or DB_ERROR with e filled. */
+int edit_undo_target(db *d, int64_t *id, mr_err *e);
+int edit_redo_target(db *d, int64_t *id, mr_err *e);
 /* Append to out what change did, for a clerk about to undo it: who, when
  * (local time), the summary and comment, then each field old → new and
  * each row added or removed, at most max of them (then "… and N more").
- * 0 if there is no such change. */
-int edit_describe(db *d, int64_t change, int max, buf *out);
+ * DB_FOUND, DB_NOT_FOUND (no such change), or DB_ERROR with e filled. */
+int edit_describe(db *d, int64_t change, int max, buf *out, mr_err *e);
 
 /* Record rowid's boundary set to canonical text (boundary.h; NULL: none):
  * one audited change, undone like any other; the same text again records

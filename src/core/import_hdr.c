@@ -159,6 +159,7 @@ typedef struct links_ctx {
     importer *im;
     const table *u;
     int ci;
+    int failed;   /* a lookup failed: im->e says why */
 } links_ctx;
 
 static void dangling(importer *im, const table *u, int ci, const char *item, int64_t count)
@@ -180,19 +181,28 @@ static void check_value(void *arg, const char *key, int64_t count, double sum)
         return;
     const column *c = &x->u->cols[x->ci];
     int64_t rowid;
+    if (x->failed)
+        return;
     if (!c->multi) {
-        if (db_find_by(x->im->d, x->im->t, c->link_ci, key, &rowid, NULL) != DB_FOUND)
+        int rc = db_find_by(x->im->d, x->im->t, c->link_ci, key, &rowid, x->im->e);
+        if (rc == DB_ERROR)
+            x->failed = 1;
+        else if (rc == DB_NOT_FOUND)
             dangling(x->im, x->u, x->ci, key, count);
         return;
     }
     char *copy = xstrdup(key), *save = NULL;
-    for (char *p = strtok_r(copy, ";", &save); p; p = strtok_r(NULL, ";", &save))
-        if (db_find_by(x->im->d, x->im->t, c->link_ci, p, &rowid, NULL) != DB_FOUND)
+    for (char *p = strtok_r(copy, ";", &save); p && !x->failed; p = strtok_r(NULL, ";", &save)) {
+        int rc = db_find_by(x->im->d, x->im->t, c->link_ci, p, &rowid, x->im->e);
+        if (rc == DB_ERROR)
+            x->failed = 1;
+        else if (rc == DB_NOT_FOUND)
             dangling(x->im, x->u, x->ci, p, count);
+    }
     free(copy);
 }
 
-int import_check_links_in(importer *im)
+int import_check_links_in(importer *im, int64_t *problems)
 {
     const schema *s = db_schema(im->d);
     int me = schema_table_index(s, im->t);
@@ -202,9 +212,11 @@ int import_check_links_in(importer *im)
         for (int ci = 0; ci < u->ncols; ci++) {
             if (u->cols[ci].link_ti != me)
                 continue;
-            links_ctx x = {im, u, ci};
-            db_group(im->d, u, ci, -1, check_value, &x);
+            links_ctx x = {im, u, ci, 0};
+            if (db_group(im->d, u, ci, -1, check_value, &x, im->e) != 0 || x.failed)
+                return -1;
         }
     }
-    return (int)(im->r->nproblems - before);
+    *problems = im->r->nproblems - before;
+    return 0;
 }

@@ -1,4 +1,5 @@
-/* import_int.h — shared by import.c and import_hdr.c only. */
+/* import_int.h — shared by the import's files only (import.c, import_row.c,
+ * import_hdr.c, import_wb.c). */
 #ifndef MINREG_IMPORT_INT_H
 #define MINREG_IMPORT_INT_H
 
@@ -61,9 +62,26 @@ int import_header_col(const table *t, const char *cell);
  * left out (counted in im->r).  NULL with im->e. */
 csv_reader *import_wb_open(importer *im, const char *path);
 /* After a replace or upsert: every link into this register must still
- * resolve.  Returns the number of problems recorded. */
-int import_check_links_in(importer *im);
+ * resolve.  The number of problems recorded into *problems: 0, or -1 with
+ * im->e filled (a lookup failed). */
+int import_check_links_in(importer *im, int64_t *problems);
 /* Record a problem (the first IMPORT_MAX_ISSUES are kept). */
 void import_problem(importer *im, long line, int ci, const char *value, const char *msg);
+
+/* ---- between import.c and import_row.c ---- */
+#define ROW_ISSUES 16    /* a row's problems reported at the most */
+/* A bad row: its problems recorded (and given as the rejects reason).  A
+ * problem of the row as a whole (row_msg) is at field msg_field, or -1. */
+void import_bad_row(importer *im, char **f, int nf, long line, vissue *iss, int n,
+                    const char *row_msg, int msg_field);
+/* Is every field of the line empty? */
+int import_all_empty(char **f, int nf);
+/* On the read-ahead thread: does a new row pass every check that needs no
+ * database (1; else 0)? */
+int import_ahead_check(void *arg, char **f, int nf);
+/* One record: checked, written or refused (0); -1: the import stops (e). */
+int import_do_row(importer *im, char **f, int nf, long line, int clean);
+/* Links to rows of the same register, once every row is in: 0, or -1. */
+int import_check_self_links(importer *im);
 
 #endif

@@ -14,9 +14,10 @@
 
 int life_areas(db *d, const table *t, int64_t rowid, life_area_fn fn, void *arg, mr_err *e)
 {
-    char *text = db_shape_text(d, t->id, rowid);
-    if (!text)
-        return 0;
+    char *text = NULL;
+    int got = db_shape_text(d, t->id, rowid, &text, e);
+    if (got != DB_FOUND)
+        return got == DB_ERROR ? -1 : 0;
     geo_shape s = {0};
     int n = 0, with = 0;
     if (boundary_decode(text, &s, e) < 0) {

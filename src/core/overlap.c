@@ -118,7 +118,9 @@ static ent *get(ctx *c, int64_t id, int zone)
             return x;
     ent *x = xcalloc(1, sizeof *x);
     x->id = id;
-    char *text = db_shape_text_id(c->d, id, &x->tbl, &x->rid);
+    char *text;
+    if (db_shape_text_id(c->d, id, &text, &x->tbl, &x->rid, c->failed ? NULL : c->e) == DB_ERROR)
+        c->failed = 1;   /* pair stops the walk; run says the error */
     geo_shape s;
     mr_err e = {0};
     if (text && boundary_decode(text, &s, &e) == 0) {
@@ -193,9 +195,13 @@ static int pair(void *arg, int64_t ia, int64_t ib)
 {
     ctx *c = arg;
     ent *a = get(c, ia, 0);
+    if (c->failed)
+        return 1;
     if (!a->g)
         return 0;
     ent *b = get(c, ib, a->zone);   /* b in a's plane */
+    if (c->failed)
+        return 1;
     if (!b->g)
         return 0;
     if (c->within < 0) {
@@ -233,7 +239,7 @@ static int run(db *d, const char *tbl, int64_t rid, double within, ov_hits *out,
      * most 1/(111·cos 42°) km: the pads keep every candidate */
     double plat = within > 0 ? within / 111000.0 * 1.01 : 0;
     double plon = within > 0 ? within / (111000.0 * cos(42.0 * M_PI / 180)) * 1.01 : 0;
-    int rc = db_shape_candidates(d, tbl, rid, plon, plat, pair, &c);
+    int rc = db_shape_candidates(d, tbl, rid, plon, plat, pair, &c, e);
     for (size_t k = 0; k <= c.mask; k++)
         for (ent *x = c.tab[k], *nx; x; x = nx) {
             nx = x->next;
@@ -246,11 +252,7 @@ static int run(db *d, const char *tbl, int64_t rid, double within, ov_hits *out,
         }
     free(c.tab);
     GEOS_finish_r(c.h);
-    if (rc < 0) {
-        db_error(d, e, _("cannot read the boundaries"));
-        return -1;
-    }
-    return 0;
+    return rc != 0 ? -1 : 0;   /* e says why (a shape unread, or the walk) */
 }
 
 static int by_area(const void *x, const void *y)

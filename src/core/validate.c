@@ -112,7 +112,8 @@ validator *validator_new(db *d, const table *t)
             *b = (bounds){3, atof(r), atof(dots + 2)};
         if (*t->cols[i].pattern)
             v->rx[i] = rx_compile(t->cols[i].pattern, 0, NULL);
-        v->unique[i] = db_is_unique_col(d, t, i);
+        int u = db_is_unique_col(d, t, i, v->err.code ? NULL : &v->err);
+        v->unique[i] = u != DB_NOT_FOUND;   /* not known (v->err says why): checked as unique */
     }
     return v;
 }

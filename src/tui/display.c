@@ -320,8 +320,10 @@ unsigned tui_data_version(void) { return T.data_version; }
  * its rows again when next drawn, as after a write of this one's own. */
 void tui_notice_others(void)
 {
-    int64_t v = db_data_version(T.d);
-    if (v < 0 || v == T.file_version)
+    int64_t v;
+    /* not known: nothing noticed now; what the screen reads next meets
+     * the error and says it */
+    if (db_data_version(T.d, &v, NULL) != 0 || v == T.file_version)
         return;
     if (T.file_version >= 0)
         tui_data_changed();

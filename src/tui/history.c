@@ -105,7 +105,9 @@ static void load(histview *h)
     h->lines = NULL;
     h->n = 0;
     h->wide = 0;
-    db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, NULL, add_line, h);
+    mr_err e = {0};
+    if (db_log(tui_db(), h->t ? h->t->id : NULL, h->rowid, NULL, NULL, add_line, h, &e) != 0)
+        tui_error(&e);   /* the lines read before it failed stay */
     h->version = tui_data_version();
     list_reset(&h->l, h->n);
 }
@@ -172,7 +174,12 @@ static void hist_request(view *v, request req)
         }
         /* every field and row of it, to scroll and search */
         buf what = BUF_INIT, title = BUF_INIT;
-        edit_describe(tui_db(), h->lines[cur].change, HIST_WHOLE_MAX, &what);
+        mr_err e = {0};
+        if (edit_describe(tui_db(), h->lines[cur].change, HIST_WHOLE_MAX, &what, &e) == DB_ERROR) {
+            buf_free(&what);
+            tui_error(&e);
+            break;
+        }
         buf_printf(&title, _("change %lld"), (long long)h->lines[cur].change);
         view_push(textview_new(buf_str(&title), buf_str(&what), _("the change whole  q: back")));
         buf_free(&what);
@@ -189,12 +196,16 @@ static void hist_request(view *v, request req)
             break;
         }
         buf what = BUF_INIT;
-        edit_describe(tui_db(), h->lines[cur].change, 200, &what);
+        mr_err e = {0};
+        if (edit_describe(tui_db(), h->lines[cur].change, 200, &what, &e) == DB_ERROR) {
+            buf_free(&what);
+            tui_error(&e);
+            break;
+        }
         int yes = tui_confirm_text(buf_str(&what), _("Undo this change?"));
         buf_free(&what);
         if (!yes)
             break;
-        mr_err e = {0};
         edit_result r;
         if (edit_undo(tui_db(), h->lines[cur].change, NULL, &r, &e) == EDIT_OK) {
             tui_data_changed();

@@ -173,8 +173,10 @@ static void home_status(view *v, buf *out)
         }
     /* the permits to act on, counted again when the register has changed */
     db *d = tui_db();
-    int64_t at = db_change_max(d), ver = db_data_version(d);
-    if (h->xcount < 0 || at != h->xat || ver != h->xver) {
+    int64_t at, ver;
+    /* not known: counted again each time (the count meets the error) */
+    int known = db_change_max(d, &at, NULL) == 0 && db_data_version(d, &ver, NULL) == 0;
+    if (h->xcount < 0 || !known || at != h->xat || ver != h->xver) {
         mr_err e = {0};
         h->xcount = expiring_count(&e);
         h->xat = at;

@@ -219,7 +219,10 @@ static void search(list *l, const char *pat, int dir, int64_t from, int quiet)
     int64_t pos = find(l, from, dir, pat, &e);
     int wrapped = 0;
     if (pos == -1) {
-        pos = find(l, dir > 0 ? -1 : count(l), dir, pat, &e);
+        int64_t n = dir > 0 ? -1 : count(l);
+        if (dir < 0 && n < 0)
+            return;   /* the count failed: said */
+        pos = find(l, n, dir, pat, &e);
         wrapped = pos >= 0;
     }
     if (pos == -2) {

@@ -56,7 +56,7 @@ typedef struct list_ops {
     void (*seek)(list *l, int how, int64_t delta);
     void (*clamp)(list *l);            /* l->cur was set: bring it and the window in range */
     void (*absolute)(list *l);         /* positions from the start, for a search */
-    int64_t (*count)(list *l);         /* the lines, counted now */
+    int64_t (*count)(list *l);         /* the lines, counted now; -1: the count failed (said) */
     /* First line matching pat after from (exclusive: -1 forward or count
      * backward searches all) in direction dir; -1 none, -2 error (e). */
     int64_t (*find)(list *l, int64_t from, int dir, const char *pat, mr_err *e);

@@ -20,36 +20,13 @@
 #include "core/rx.h"
 #include "core/text.h"
 #include "tui/list.h"
+#include "tui/table_int.h"
 
 #define WIDTH_MAX 30
 #define WIDTH_FIT_ROWS 100   /* about five screens: enough to fit, cheap to read */
 
-typedef struct tview {
-    const table *t;
-    db_filter *f;
-    int nf;
-    rowsrc *src;
-    int sort_ci, desc;
-    list l;                /* l.top, l.cur: positions of the first shown and the selected row */
-    int end;               /* ... counted from the end (-1: the last row): not counted yet */
-    int64_t end_dv;        /* db_data_version when they began to be */
-    int cur_col;           /* selected column (index into t->cols) */
-    int left;              /* first scrolling column shown (index into order) */
-    int *order;            /* scrolling columns: every column but the key */
-    int norder;
-    int *width;
-    int *natural;          /* widest of each column's header and first rows (fit_widths) */
-    int fit_cols;          /* the screen width the widths were laid out for */
-    /* the rows on screen */
-    int64_t cache_pos;
-    int cache_n;
-    char **cache;          /* cache_n * ncols formatted cells */
-    int64_t *cache_rowid;
-    unsigned version;      /* tui_data_version() the view was read at */
-} tview;
 
 static int ncols(const tview *tv) { return tv->t->ncols; }
-static int data_rows(void) { return screen_rows() > 1 ? screen_rows() - 1 : 1; }
 
 static void cache_clear(tview *tv)
 {
@@ -66,7 +43,7 @@ static void cache_clear(tview *tv)
 static void layout_widths(tview *tv);
 
 /* Read rows [pos, pos+n) into the cache (formatted for display). */
-static void cache_load(tview *tv, int64_t pos, int n)
+void tv_cache_load(tview *tv, int64_t pos, int n)
 {
     if (tv->cache_pos == pos && tv->cache_n == n)
         return;
@@ -152,7 +129,7 @@ static void layout_widths(tview *tv)
 /* Widths fitted to the header and the first rows of the view: on opening,
  * and again whenever the rows change (an edit, an import, a filter, another
  * clerk's change), so a longer value is not left cut. */
-static void fit_widths(tview *tv)
+void tv_fit_widths(tview *tv)
 {
     int n = ncols(tv);
     buf h = BUF_INIT;
@@ -164,25 +141,24 @@ static void fit_widths(tview *tv)
     buf_free(&h);
     tv->fit_cols = 0;   /* laid out below, once */
     cache_clear(tv);
-    cache_load(tv, tv->l.top, WIDTH_FIT_ROWS);   /* from the first row shown: natural grows */
+    tv_cache_load(tv, tv->l.top, WIDTH_FIT_ROWS);   /* from the first row shown: natural grows */
     cache_clear(tv);
     layout_widths(tv);
 }
-
-static int set_sort(tview *tv, int ci, int desc);
 
 /* Positions from the end become positions from the start once the view's
  * count is known (rows on screen and the row source's window alike). */
 static void resolve(tview *tv)
 {
-    int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1;
+    int64_t n = tv->end ? rowsrc_count_upto(tv->src, 0) : -1, dv;
     if (n < 0)
         return;
-    if (db_data_version(tui_db()) != tv->end_dv) {
+    /* the version not known: read again, as if another clerk wrote */
+    if (db_data_version(tui_db(), &dv, NULL) != 0 || dv != tv->end_dv) {
         /* another clerk wrote since: counted from the end, the rows may
          * have moved (a row added puts every one a place further up), so
          * the view is read again, the selected row kept */
-        set_sort(tv, tv->sort_ci, tv->desc);
+        tv_set_sort(tv, tv->sort_ci, tv->desc);
         return;
     }
     tv->end = 0;
@@ -195,9 +171,18 @@ static void resolve(tview *tv)
 /* Count now (search, the record screen's "record i/N"). */
 static int64_t count_now(tview *tv)
 {
-    rowsrc_count(tv->src);
+    int64_t n;
+    mr_err e = {0};
+    if (rowsrc_count(tv->src, &n, &e) != 0) {
+        tui_error(&e);   /* -1: the count failed, said */
+        return -1;
+    }
     resolve(tv);   /* may read the view again (another clerk wrote): a new count */
-    return rowsrc_count(tv->src);
+    if (rowsrc_count(tv->src, &n, &e) != 0) {
+        tui_error(&e);
+        return -1;
+    }
+    return n;
 }
 
 /* Positions from the start, for what runs on them (a search): counts only
@@ -221,9 +206,9 @@ static void follow(tview *tv, int rows)
         tv->l.top = tv->l.cur - rows + 1;
 }
 
-static void clamp(tview *tv)
+void tv_clamp(tview *tv)
 {
-    int rows = data_rows();
+    int rows = tv_data_rows();
     resolve(tv);
     follow(tv, rows);
     if (tv->end) {
@@ -239,7 +224,7 @@ static void clamp(tview *tv)
      * the rows the screen shows are read (a page that ends early gives the
      * count; a full one, that the end is further on) */
     if (rowsrc_count_upto(tv->src, 0) < 0)
-        cache_load(tv, tv->l.top, rows);
+        tv_cache_load(tv, tv->l.top, rows);
     int64_t n = rowsrc_count_upto(tv->src, tv->l.top + rows);
     if (n < 0)
         return;
@@ -336,24 +321,24 @@ static void table_draw(view *v)
     const table *t = tv->t;
     if (tv->version != tui_data_version()) {
         /* re-read: rows were added, changed or deleted */
-        if (set_sort(tv, tv->sort_ci, tv->desc) == 0)
-            fit_widths(tv);
+        if (tv_set_sort(tv, tv->sort_ci, tv->desc) == 0)
+            tv_fit_widths(tv);
         tv->version = tui_data_version();
     } else if (tv->fit_cols != screen_cols()) {
         layout_widths(tv);   /* a resize: the room shared out again */
     }
-    int key = t->key_ci, cols = screen_cols(), rows = data_rows();
-    clamp(tv);
+    int key = t->key_ci, cols = screen_cols(), rows = tv_data_rows();
+    tv_clamp(tv);
     scroll_columns(tv);
     int64_t n;
     for (int pass = 0; pass < 2; pass++) {
         n = tv->end ? -1 : rowsrc_count_upto(tv->src, tv->l.top + rows);   /* -1: rows enough */
         int shown = (int)(n >= 0 && n - tv->l.top < rows ? n - tv->l.top : rows);
         if (shown > 0)
-            cache_load(tv, tv->l.top, shown);
+            tv_cache_load(tv, tv->l.top, shown);
         if (!tv->end || rowsrc_count_upto(tv->src, 0) < 0)
             break;
-        clamp(tv);   /* reading up from the end reached the first row: counted */
+        tv_clamp(tv);   /* reading up from the end reached the first row: counted */
     }
     buf h = BUF_INIT;
 
@@ -380,7 +365,7 @@ static void table_draw(view *v)
 static void move_cur(tview *tv, int64_t delta)
 {
     tv->l.cur += delta;
-    clamp(tv);
+    tv_clamp(tv);
 }
 
 static void move_page(tview *tv, int64_t delta)
@@ -388,17 +373,17 @@ static void move_page(tview *tv, int64_t delta)
     if (tv->end) {
         tv->l.top += delta;
         tv->l.cur += delta;
-        clamp(tv);
+        tv_clamp(tv);
         return;
     }
     int64_t n = rowsrc_count_upto(tv->src, 0);   /* not counted: clamp finds the end */
     tv->l.top += delta;
-    if (n >= 0 && tv->l.top > n - data_rows())
-        tv->l.top = n - data_rows();
+    if (n >= 0 && tv->l.top > n - tv_data_rows())
+        tv->l.top = n - tv_data_rows();
     if (tv->l.top < 0)
         tv->l.top = 0;
     tv->l.cur += delta;
-    clamp(tv);
+    tv_clamp(tv);
 }
 
 static int sort_progress(void *arg)
@@ -411,7 +396,7 @@ static int sort_progress(void *arg)
 /* Re-read the view in a new order (and tv->f), keeping the selected row
  * selected.  On failure or a cancel (e says), the view is left as it was
  * and -1 returned: what the screen shows is still the old row source. */
-static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
+int tv_set_sort_e(tview *tv, int ci, int desc, mr_err *e)
 {
     int64_t rowid = -1;
     if (tv->cache_n && tv->l.cur >= tv->cache_pos && tv->l.cur < tv->cache_pos + tv->cache_n)
@@ -419,130 +404,34 @@ static int set_sort_e(tview *tv, int ci, int desc, mr_err *e)
     rowsrc *src = db_rowsrc_new(tui_db(), tv->t, tv->f, tv->nf, ci, desc, sort_progress, NULL, e);
     if (!src)
         return -1;
+    int64_t pos = 0, off = tv->l.cur - tv->l.top;
+    int got = rowid >= 0 ? rowsrc_pos_of(src, rowid, &pos, e) : DB_FOUND;
+    int64_t n = 0;
+    if (got == DB_ERROR || (got == DB_NOT_FOUND && tv->end && rowsrc_count(src, &n, e) != 0)) {
+        db_rowsrc_free(src);
+        return -1;
+    }
+    if (got == DB_NOT_FOUND)   /* the row is gone (deleted): the cursor stays where it was */
+        pos = tv->end ? n + tv->l.cur : tv->l.cur;
     db_rowsrc_free(tv->src);
     tv->src = src;
     tv->sort_ci = ci;
     tv->desc = desc;
-    int was_end = tv->end;
     tv->end = 0;
     cache_clear(tv);
-    int64_t pos = rowid >= 0 ? rowsrc_pos_of(src, rowid) : 0;
-    int64_t off = tv->l.cur - tv->l.top;
-    if (pos < 0)   /* the row is gone (deleted): the cursor stays where it was */
-        pos = was_end ? rowsrc_count(src) + tv->l.cur : tv->l.cur;
     tv->l.cur = pos < 0 ? 0 : pos;
     tv->l.top = tv->l.cur - off;
-    clamp(tv);
+    tv_clamp(tv);
     return 0;
 }
 
-static int set_sort(tview *tv, int ci, int desc)
+int tv_set_sort(tview *tv, int ci, int desc)
 {
     mr_err e = {0};
-    if (set_sort_e(tv, ci, desc, &e) == 0)
+    if (tv_set_sort_e(tv, ci, desc, &e) == 0)
         return 0;
     tui_error(&e);
     return -1;
-}
-
-/* A change of filters that was not read (cancelled, or failed): said so,
- * and the filters go back to what the view shows. */
-static void filters_not_applied(const mr_err *e)
-{
-    if (strcmp(e->msg, "cancelled") == 0)
-        tui_message("%s", _("cancelled: the filters are as they were"));
-    else
-        tui_error(e);
-}
-
-static int64_t cur_rowid(tview *tv)
-{
-    clamp(tv);
-    cache_load(tv, tv->l.top, data_rows());
-    if (tv->l.cur >= tv->cache_pos && tv->l.cur < tv->cache_pos + tv->cache_n)
-        return tv->cache_rowid[tv->l.cur - tv->cache_pos];
-    return -1;
-}
-
-static void step_col(tview *tv, int delta)
-{
-    /* visual order: the key first, then the scrolling columns */
-    int idx = -1;
-    for (int i = 0; i < tv->norder; i++)
-        if (tv->order[i] == tv->cur_col)
-            idx = i;
-    idx += delta;
-    if (idx < -1)
-        idx = -1;
-    if (idx >= tv->norder)
-        idx = tv->norder - 1;
-    tv->cur_col = idx < 0 ? tv->t->key_ci : tv->order[idx];
-    if (idx < 0)
-        tv->left = 0;
-}
-
-static void add_filter(tview *tv, const db_filter *f)
-{
-    tv->f = xrealloc(tv->f, sizeof(db_filter) * (size_t)(tv->nf + 1));
-    db_filter_dup(&tv->f[tv->nf], f);
-    tv->nf++;
-    mr_err e = {0};
-    if (set_sort_e(tv, tv->sort_ci, tv->desc, &e) < 0) {
-        /* the rows shown are still the old filters': so are tv->f (the
-         * status line, :export) */
-        tv->nf--;
-        db_filter_clear(&tv->f[tv->nf]);
-        filters_not_applied(&e);
-        return;
-    }
-    fit_widths(tv);
-    if (rowsrc_count_upto(tv->src, 1) == 0)
-        tui_message("%s", _("no rows match the filters (x removes the last one)"));
-}
-
-static void drop_filters(tview *tv, int keep)
-{
-    int had = tv->nf;
-    tv->nf = keep;   /* the rest stay in tv->f until the view is read without them */
-    mr_err e = {0};
-    if (set_sort_e(tv, tv->sort_ci, tv->desc, &e) < 0) {
-        tv->nf = had;
-        filters_not_applied(&e);
-        return;
-    }
-    for (int i = keep; i < had; i++)
-        db_filter_clear(&tv->f[i]);
-    fit_widths(tv);
-}
-
-static void filter_prompt(tview *tv)
-{
-    buf arg = BUF_INIT;
-    prompt_spec ps = {.kind = PROMPT_FILTER, .t = tv->t};
-    if (tui_prompt_ask("&", NULL, &arg, &ps) && arg.len) {
-        db_filter f;
-        mr_err e = {0};
-        if (db_filter_parse(tv->t, buf_str(&arg), &f, &e) < 0) {
-            tui_error(&e);
-        } else {
-            add_filter(tv, &f);
-            db_filter_clear(&f);
-        }
-    }
-    buf_free(&arg);
-}
-
-/* = : keep rows whose current column equals this row's value (as stored);
- * on an empty cell, the rows where it is empty. */
-static void filter_equal(tview *tv, int64_t rowid)
-{
-    cursor *c = rowid >= 0 ? db_select_rowid(tui_db(), tv->t, rowid, NULL) : NULL;
-    if (c && cursor_next(c) == 1) {
-        const char *v = cursor_val(c, tv->cur_col);
-        db_filter f = {.ci = tv->cur_col, .value = v, .op = v && *v ? DBF_EQ : DBF_EMPTY};
-        add_filter(tv, &f);
-    }
-    cursor_free(c);
 }
 
 /* ---- the view as the list layer's virtual line source ---- */
@@ -553,22 +442,23 @@ static void table_seek(list *l, int how, int64_t delta)
     switch (how) {
     case LIST_LINE: move_cur(tv, delta); break;
     case LIST_PAGE: move_page(tv, delta); break;
-    case LIST_FIRST: tv->end = 0; tv->l.cur = tv->l.top = 0; clamp(tv); break;
+    case LIST_FIRST: tv->end = 0; tv->l.cur = tv->l.top = 0; tv_clamp(tv); break;
     case LIST_LAST:
         /* not counted yet: the last page is read from the end, no count */
         tv->end = rowsrc_count_upto(tv->src, 0) < 0;
-        tv->end_dv = db_data_version(tui_db());
+        if (db_data_version(tui_db(), &tv->end_dv, NULL) != 0)
+            tv->end_dv = -1;   /* not known: resolve reads the view again */
         tv->l.cur = tv->end ? -1 : rowsrc_count_upto(tv->src, 0) - 1;
         tv->l.top = tv->l.cur;
-        clamp(tv);
+        tv_clamp(tv);
         break;
     }
 }
 
-static void table_clamp(list *l) { clamp(l->data); }
+static void table_clamp(list *l) { tv_clamp(l->data); }
 static void table_absolute(list *l) { from_start(l->data); }
 static int64_t table_count(list *l) { return count_now(l->data); }
-static int table_rows(list *l) { (void)l; return data_rows(); }
+static int table_rows(list *l) { (void)l; return tv_data_rows(); }
 
 static int search_progress(void *arg)
 {
@@ -592,7 +482,7 @@ static int table_step(list *l, int delta, const table **t, int64_t *rowid)
         return 0;
     move_cur(tv, delta);
     *t = tv->t;
-    *rowid = cur_rowid(tv);
+    *rowid = tv_cur_rowid(tv);
     return *rowid >= 0;
 }
 
@@ -606,141 +496,6 @@ static const list_ops table_list = {
     .find = table_find,
     .step = table_step,
 };
-
-static void table_request(view *v, request req)
-{
-    tview *tv = v->data;
-    switch (req) {
-    case REQ_LEFT: step_col(tv, -1); break;
-    case REQ_RIGHT: step_col(tv, 1); break;
-    case REQ_LINE_START: step_col(tv, -tv->norder - 1); break;
-    case REQ_LINE_END: step_col(tv, tv->norder); break;
-    case REQ_WIDER:
-        if (tv->width[tv->cur_col] < screen_cols() - 2)
-            tv->width[tv->cur_col] += 2;
-        break;
-    case REQ_NARROWER:
-        if (tv->width[tv->cur_col] > 3)
-            tv->width[tv->cur_col] -= 2;
-        break;
-    case REQ_SORT_ASC:
-    case REQ_SORT_DESC: {
-        int desc = req == REQ_SORT_DESC;
-        if (tv->sort_ci == tv->cur_col && req == REQ_SORT_ASC)
-            desc = !tv->desc;   /* s again on the sorted column flips it */
-        set_sort(tv, tv->cur_col, desc);
-        break;
-    }
-    case REQ_ENTER: {
-        int64_t rowid = cur_rowid(tv);
-        if (rowid >= 0)
-            view_push(record_new(tv->t, rowid, &tv->l));
-        break;
-    }
-    case REQ_ADD:
-    case REQ_EDIT:
-    case REQ_DUPLICATE:
-    case REQ_DELETE:
-        edit_action(req, tv->t, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1);
-        break;
-    case REQ_HISTORY:
-        edit_action(req, tv->t, -1);
-        break;
-    case REQ_FILTER: filter_prompt(tv); break;
-    case REQ_FREQ: {
-        mr_err e = {0};
-        view *fv = freq_new(tv->t, tv->cur_col, tv->f, tv->nf, &e);
-        if (fv)
-            view_push(fv);
-        else
-            tui_error(&e);
-        break;
-    }
-    case REQ_FILTER_EQ: filter_equal(tv, rowsrc_count_upto(tv->src, 1) ? cur_rowid(tv) : -1); break;
-    case REQ_UNFILTER:
-        if (tv->nf)
-            drop_filters(tv, tv->nf - 1);
-        else
-            tui_message("%s", _("no filter to remove"));
-        break;
-    case REQ_UNFILTER_ALL:
-        if (tv->nf)
-            drop_filters(tv, 0);
-        else
-            tui_message("%s", _("no filter to remove"));
-        break;
-    default:
-        list_request(&tv->l, req);
-    }
-}
-
-/* ---- the table's ":" commands (the command table in commands.c names them) ---- */
-
-void table_cmd_filter(view *v, const char *arg)
-{
-    tview *tv = v->data;
-    db_filter f;
-    mr_err e = {0};
-    if (!*arg) {
-        tui_message("%s", _("usage: :filter FILTER (COL=VALUE, COL<VALUE, COL=A..B, COL=, !..., [COL:]REGEX)"));
-    } else if (db_filter_parse(tv->t, arg, &f, &e) < 0) {
-        tui_error(&e);
-    } else {
-        add_filter(tv, &f);
-        db_filter_clear(&f);
-    }
-}
-
-void table_cmd_unfilter(view *v, const char *arg)
-{
-    (void)arg;
-    drop_filters(v->data, 0);
-}
-
-void table_cmd_export(view *v, const char *arg)
-{
-    tview *tv = v->data;
-    tui_export_view(tv->t, tv->f, tv->nf, tv->sort_ci, tv->desc, arg);
-}
-
-/* The register has changed under the table (an import): read its rows again. */
-void table_reload(view *v)
-{
-    tview *tv = v->data;
-    if (set_sort(tv, tv->sort_ci, tv->desc) == 0)
-        fit_widths(tv);
-}
-
-void table_cmd_import(view *v, const char *arg)
-{
-    tview *tv = v->data;
-    if (tui_import_file(v, tv->t, arg))
-        table_reload(v);
-}
-
-void table_cmd_sort(view *v, const char *arg)
-{
-    tview *tv = v->data;
-    if (!*arg || strcmp(arg, "none") == 0) {
-        set_sort(tv, -1, 0);
-        return;
-    }
-    char col[128];
-    int desc = 0;
-    snprintf(col, sizeof col, "%s", arg);
-    char *sp = strchr(col, ' ');
-    if (sp) {
-        *sp = '\0';
-        desc = strcmp(sp + 1, "desc") == 0;
-    }
-    int ci = table_col_any(tv->t, col);
-    if (ci < 0) {
-        tui_message(_("%s has no column '%s'"), tv->t->id, col);
-        return;
-    }
-    tv->cur_col = ci;
-    set_sort(tv, ci, desc);
-}
 
 static void table_title(view *v, buf *out)
 {
@@ -779,8 +534,7 @@ static int table_idle(view *v)
     tview *tv = v->data;
     if (rowsrc_count_upto(tv->src, 0) >= 0)
         return 0;
-    count_now(tv);
-    return 1;
+    return count_now(tv) >= 0;   /* failed (said): no more idle counting */
 }
 
 static void table_free(view *v)
@@ -836,7 +590,7 @@ view *table_new(const table *t, const db_filter *f, int nf, mr_err *e)
     list_init(&tv->l, &table_list, tv, 0);
     tv->l.y0 = 2;   /* under the column headers */
     tv->version = tui_data_version();
-    fit_widths(tv);
+    tv_fit_widths(tv);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &table_ops;
     v->data = tv;

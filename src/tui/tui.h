@@ -182,7 +182,7 @@ void tui_set_overlay(void (*fn)(void *), void *arg);                 /* drawn la
 void tui_data_changed(void);
 unsigned tui_data_version(void);
 
-/* The pick list of a form's field (form.c): c's enumeration or the rows
+/* The pick list of a form's field (form_pick.c): c's enumeration or the rows
  * of the register it links to, narrowed as the clerk types.  1 with the
  * value chosen in out; 0 cancelled; 2 the clerk pressed Tab to type it. */
 int form_pick(const column *c, const char *now, buf *out);

@@ -349,9 +349,18 @@ static void handle(request req)
             break;
         }
         /* say what would be undone (the clerk's own latest change), and ask */
-        int64_t target = req == REQ_UNDO ? edit_undo_target(T.d) : edit_redo_target(T.d);
+        int64_t target = 0;
+        mr_err te = {0};
+        int got = req == REQ_UNDO ? edit_undo_target(T.d, &target, &te) : edit_redo_target(T.d, &target, &te);
         buf what = BUF_INIT;
-        if (target && edit_describe(T.d, target, 200, &what) &&
+        if (got == DB_FOUND)
+            got = edit_describe(T.d, target, 200, &what, &te);
+        if (got == DB_ERROR) {
+            buf_free(&what);
+            tui_error(&te);
+            break;
+        }
+        if (got == DB_FOUND &&
             !tui_confirm_text(buf_str(&what), req == REQ_UNDO ? _("Undo this change of yours?")
                                                               : _("Redo it (undo this undo)?"))) {
             buf_free(&what);

@@ -23,7 +23,9 @@ help|<F1>jjjjjjjjjjjj
 history|Lkkkkkkkk
 problems|Pjjj
 grep|:grep 矿<Enter>jjj
-summary|Rjjj'
+summary|Rjjj
+freq|:min_scales<Enter>Fjjj
+text|L<Enter>jjj'
 
 # The first key of each action, as the help screen shows it, in key-script
 # syntax; one line an action: "KEY<TAB>help text".

@@ -2,7 +2,13 @@
  * db_col_values and the validator on a register whose pages are damaged
  * return their error (DB_ERROR / -1, the error record saying the file is
  * damaged), never a value that looks like an answer (a sum of 0, "not
- * used", "no values", "not in districts"). */
+ * used", "no values", "not in districts").  Then every other call of the
+ * db module's convention, on a connection that may run nothing (an
+ * authorizer refuses every statement, as a locked or unreadable file
+ * would): each returns its error with e filled, its out-parameter not an
+ * answer.  Last, the history and the boundaries damaged: what the undo,
+ * history and table screens and the CLI ask is the error, not "nothing
+ * to undo", "no history", "no boundary" or a count of 0. */
 #include "config.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -10,6 +16,8 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/db_int.h"
+#include "core/edit.h"
 #include "core/validate.h"
 #include "tap.h"
 #include "testdb.h"
@@ -56,6 +64,117 @@ static void collect(void *arg, const char *v)
 {
     (void)v;
     (*(int *)arg)++;
+}
+
+static int refuse(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
+{
+    (void)arg, (void)action, (void)a, (void)b, (void)c, (void)d;
+    return SQLITE_DENY;
+}
+
+static void group_fn(void *arg, const char *key, int64_t count, double sum)
+{
+    (void)key, (void)count, (void)sum;
+    (*(int *)arg)++;
+}
+
+static int audit_fn(void *arg, const audit_row *r)
+{
+    (void)r;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void log_fn(void *arg, const log_entry *le)
+{
+    (void)le;
+    (*(int *)arg)++;
+}
+
+static void shape_fn(void *arg, const char *tbl, int64_t rid, int have_shape, int have_audit, int64_t change)
+{
+    (void)tbl, (void)rid, (void)have_shape, (void)have_audit, (void)change;
+    (*(int *)arg)++;
+}
+
+static int pair_fn(void *arg, int64_t a, int64_t b)
+{
+    (void)a, (void)b;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* e was filled: an error, exit 4 (the refused statement, or the damage) */
+static int filled(const mr_err *e)
+{
+    return e->code == EXIT_DB && e->msg[0];
+}
+
+/* Every call still to prove on a connection whose every new statement is
+ * refused.  rs: a view made before the refusal (it has to be read). */
+static void refused(db *d, rowsrc *rs)
+{
+    const schema *s = db_schema(d);
+    const table *na = schema_table(s, "national_areas"), *mp = schema_table(s, "mining_permits");
+    mr_err e = {0};
+    int n = 0;
+    int64_t v = 7;
+#define FAILS(call, want, what) do { err_clear(&e); is_int((call), (want), what); \
+        ok(filled(&e), "... e says why: %d %s", e.code, e.msg); } while (0)
+    FAILS(db_data_version(d, &v, &e), -1, "db_data_version refused: -1, not a version");
+    is_int(v, -1, "... *v is -1");
+    FAILS(db_is_unique_col(d, na, table_col(na, "name"), &e), DB_ERROR,
+          "db_is_unique_col refused: DB_ERROR, not 'not unique'");
+    FAILS(db_group(d, na, table_col(na, "name"), -1, group_fn, &n, &e), -1, "db_group refused: -1");
+    is_int(n, 0, "... no group to fn");
+    buf j = BUF_INIT;
+    FAILS(db_row_json(d, na, 1, &j, &e), DB_ERROR, "db_row_json refused: DB_ERROR, not 'no such row'");
+    buf_free(&j);
+    char **vals = NULL;
+    FAILS(db_json_values(d, na, "{\"code\":\"x\"}", &vals, &e), -1, "db_json_values refused: -1, not a row of nulls");
+    for (int i = 0; vals && i < na->ncols; i++)
+        free(vals[i]);
+    free(vals);
+    FAILS(db_added_has(d, 1, &e), DB_ERROR, "db_added_has refused: DB_ERROR, not 'not noted'");
+    FAILS(db_change_rows(d, 1, &v, &e), -1, "db_change_rows refused: -1, not 0 rows");
+    FAILS(db_change_touched(d, 1, "national_areas", 1, &e), DB_ERROR,
+          "db_change_touched refused: DB_ERROR, not 'untouched'");
+    db_change ch;
+    FAILS(db_change_get(d, 1, &ch, &e), DB_ERROR, "db_change_get refused: DB_ERROR, not 'no change 1'");
+    FAILS(db_change_last(d, 0, NULL, &v, &e), DB_ERROR, "db_change_last refused: DB_ERROR, not 'none'");
+    FAILS(db_audit_later(d, 0, "national_areas", 1, NULL, &v, &e), DB_ERROR,
+          "db_audit_later refused: DB_ERROR, not 'no later change'");
+    FAILS(db_change_max(d, &v, &e), -1, "db_change_max refused: -1, not 0");
+    FAILS(db_row_replaced(d, 0, "national_areas", 1, &v, &e), DB_ERROR,
+          "db_row_replaced refused: DB_ERROR, not 'the same row'");
+    n = 0;
+    FAILS(db_audit_each(d, 1, 0, audit_fn, &n, &e), -1, "db_audit_each refused: -1, not 'no rows'");
+    FAILS(db_audit_each(d, 1, 1, audit_fn, &n, &e), -1, "... newest first too");
+    FAILS(db_log(d, NULL, -1, NULL, NULL, log_fn, &n, &e), -1, "db_log refused: -1, not an empty history");
+    is_int(n, 0, "... nothing to the callbacks");
+    FAILS(rowsrc_count(rs, &v, &e), -1, "rowsrc_count refused: -1, not a count");
+    is_int(rowsrc_count_upto(rs, 0), -1, "... rowsrc_count_upto: not counted (-1), not a count of rows seen");
+    FAILS(rowsrc_pos_of(rs, 1, &v, &e), DB_ERROR, "rowsrc_pos_of refused: DB_ERROR, not 'not in the view'");
+    err_clear(&e);
+    ok(rowsrc_page(rs, 0, 10, &e) == NULL && filled(&e), "... and the page the screen reads then says it: %s", e.msg);
+    FAILS(db_has_boundary(d, mp->id, &e), DB_ERROR, "db_has_boundary refused: DB_ERROR, not 'no boundary'");
+    char *text = (char *)"x";
+    FAILS(db_shape_text(d, mp->id, 1, &text, &e), DB_ERROR, "db_shape_text refused: DB_ERROR, not 'none'");
+    ok(text == NULL, "... *text NULL");
+    int64_t *rids = NULL;
+    int nr = 5;
+    FAILS(db_shape_rids(d, mp->id, &rids, &nr, &e), -1, "db_shape_rids refused: -1, not 'none'");
+    ok(rids == NULL && nr == 0, "... no rids");
+    FAILS(db_shape_verify(d, shape_fn, &n, &v, &e), -1, "db_shape_verify refused: -1, not 0 found");
+    char *tbl = NULL;
+    int64_t rid;
+    FAILS(db_shape_text_id(d, 1, &text, &tbl, &rid, &e), DB_ERROR, "db_shape_text_id refused: DB_ERROR");
+    FAILS(db_shape_candidates(d, NULL, 0, 0, 0, pair_fn, &n, &e), -1, "db_shape_candidates refused: -1, not 'no pairs'");
+    FAILS(edit_undo_target(d, &v, &e), DB_ERROR, "edit_undo_target refused: DB_ERROR, not 'nothing to undo'");
+    buf what = BUF_INIT;
+    FAILS(edit_describe(d, 1, 10, &what, &e), DB_ERROR, "edit_describe refused: DB_ERROR, not 'no change 1'");
+    buf_free(&what);
+#undef FAILS
 }
 
 static int damaged(const mr_err *e)
@@ -155,6 +274,72 @@ int main(void)
     validator_error(v, &e);
     ok(damaged(&e), "validator_new_ahead: the districts it could not read are said: %s", e.msg);
     validator_free(v);
+
+    db_close(d);
+
+    /* a connection that may run nothing: every call says so */
+    td.d = NULL;
+    err_clear(&e);
+    ok(db_open(td.path, DB_READONLY, &td.d, &e) == 0, "open it again: %s", e.msg);
+    d = td.d;
+    if (d) {
+        rowsrc *rs = db_rowsrc_new(d, schema_table(db_schema(d), "mining_permits"), NULL, 0, -1, 0, NULL, NULL, &e);
+        ok(rs != NULL, "a view of the permits: %s", e.msg);
+        sqlite3_set_authorizer(d->h, refuse, NULL);
+        if (rs)
+            refused(d, rs);
+        sqlite3_set_authorizer(d->h, NULL, NULL);
+        db_rowsrc_free(rs);
+        db_close(d);
+    }
+
+    /* the history and the boundaries damaged */
+    const char *hist[] = {"minreg_changes", "minreg_audit", "minreg_audit_added", "minreg_shapes",
+                          "minreg_boundary_tables", "mining_permits"};
+    is_int(damage(td.path, hist, 6), 0, "damage the history, the boundaries and the permits");
+    td.d = NULL;
+    err_clear(&e);
+    if (db_open(td.path, DB_READONLY, &td.d, &e) != 0) {
+        ok(damaged(&e), "the damaged register does not open, and says it is damaged: %s", e.msg);
+        testdb_close(&td);
+        return tap_done();
+    }
+    d = td.d;
+    mp = schema_table(db_schema(d), "mining_permits");
+    int64_t dv = 0;
+    err_clear(&e);
+    is_int(edit_undo_target(d, &dv, &e), DB_ERROR, "undo's target on a damaged history: DB_ERROR");
+    ok(damaged(&e), "... the undo says the file is damaged, not 'nothing of yours to undo': %s", e.msg);
+    buf what = BUF_INIT;
+    err_clear(&e);
+    is_int(edit_describe(d, 1, 10, &what, &e), DB_ERROR, "edit_describe: DB_ERROR");
+    ok(damaged(&e), "... not 'no change 1': %s", e.msg);
+    buf_free(&what);
+    int nl = 0;
+    err_clear(&e);
+    is_int(db_log(d, NULL, -1, NULL, NULL, log_fn, &nl, &e), -1, "the history screen's db_log: -1");
+    ok(damaged(&e), "... said damaged, not an empty history: %s", e.msg);
+    err_clear(&e);
+    is_int(db_has_boundary(d, mp->id, &e), DB_ERROR, "minreg boundary's db_has_boundary: DB_ERROR");
+    ok(damaged(&e), "... not 'its records hold no boundary': %s", e.msg);
+    err_clear(&e);
+    rowsrc *rs = db_rowsrc_new(d, mp, NULL, 0, -1, 0, NULL, NULL, &e);
+    if (rs) {
+        err_clear(&e);
+        is_int(rowsrc_count(rs, &dv, &e), -1, "the table screen's count of damaged permits: -1");
+        ok(damaged(&e), "... said damaged, not 0 rows: %s", e.msg);
+        is_int(rowsrc_count_upto(rs, 0), -1, "... rowsrc_count_upto: not counted");
+        err_clear(&e);
+        cursor *c = rowsrc_page(rs, 0, 10, &e);
+        int next = c ? cursor_next(c) : -1;
+        if (next < 0 && c)
+            cursor_fail(c, EXIT_DB, &e);
+        ok(next < 0 && damaged(&e), "... and its page says damaged: %s", e.msg);
+        cursor_free(c);
+        db_rowsrc_free(rs);
+    } else {
+        ok(damaged(&e), "the view of the damaged permits says damaged: %s", e.msg);
+    }
 
     ok(testdb_close(&td) == 0, "remove the register");
     return tap_done();

@@ -75,7 +75,8 @@ static int audit_count(void *arg, const audit_row *a)
 static int audited(int64_t change)
 {
     int n = 0;
-    db_audit_each(D, change, 0, audit_count, &n);
+    if (db_audit_each(D, change, 0, audit_count, &n, NULL) != 0)
+        return -1;
     return n;
 }
 
@@ -153,7 +154,8 @@ int main(void)
     free_row(mine);
 
     /* deleted and another row put in its place after the form read it */
-    int64_t read_at = db_change_max(D);
+    int64_t read_at;
+    db_change_max(D, &read_at, NULL);
     base = row(10), mine = row(10);
     put(mine, AREA, "7");
     edit_rm(D, T, 10, NULL, 0, &r, &e);
@@ -175,7 +177,7 @@ int main(void)
     edit_result_free(&r);
     free_row(base);
     free_row(mine);
-    so.read_at = db_change_max(D);
+    db_change_max(D, &so.read_at, NULL);
     base = row(newid), mine = row(newid);
     put(mine, AREA, "7");
     edit_set_ex(D, T, newid, (const char *const *)base, (const char *const *)mine, &so, NULL, &r, &e);

@@ -458,7 +458,7 @@ static void after_call(clerk *c, int call, int out, int64_t change, int kind, in
         buf_free(&d);
     } else {
         db_change ch;
-        int got = db_change_get(c->d, change, &ch);
+        int got = db_change_get(c->d, change, &ch, NULL) == DB_FOUND;
         check(P_CHANGE, got && change == before + 1 && max_change() == change &&
                             strcmp(ch.kind, KIND_NAMES[kind]) == 0 && strcmp(ch.who, c->user) == 0,
               "%s: change %" PRId64 " (after %" PRId64 ") is %s by %s", what, change, before,
@@ -708,7 +708,11 @@ static void op_rm(clerk *c, int g)
 static void op_revert(clerk *c, int64_t n)
 {
     int call = n < 0 ? C_REDO : n ? C_UNDON : C_UNDO0;
-    int64_t target = n < 0 ? edit_redo_target(c->d) : n ? n : edit_undo_target(c->d);
+    int64_t target = n;
+    if (n < 0)
+        edit_redo_target(c->d, &target, NULL);
+    else if (!n)
+        edit_undo_target(c->d, &target, NULL);
     buf what = BUF_INIT;
     buf_printf(&what, "r%ld %s %s %" PRId64, round_no, c->user, n < 0 ? "redo" : "undo", n > 0 ? n : 0);
     int64_t before = max_change();
@@ -720,7 +724,7 @@ static void op_revert(clerk *c, int64_t n)
     op_note(buf_str(&what));
     if (code == EDIT_OK) {
         db_change ch;
-        int got = db_change_get(c->d, r.reverted, &ch);
+        int got = db_change_get(c->d, r.reverted, &ch, NULL) == DB_FOUND;
         check(P_SCOPE, r.reverted == target && got && (n > 0 || strcmp(ch.who, c->user) == 0),
               "%s: reverted change %" PRId64 " by %s", buf_str(&what), r.reverted, got ? ch.who : "-");
         made_add((made){r.change, r.reverted, n < 0 ? K_REDO : K_UNDO, -1, 0, 0});
@@ -906,7 +910,9 @@ static int json_same(db *d, const table *t, const char *a, const char *b)
 {
     if (!a || !b)
         return 0;
-    char **x = db_json_values(d, t, a), **y = db_json_values(d, t, b);
+    char **x, **y;
+    db_json_values(d, t, a, &x, NULL);
+    db_json_values(d, t, b, &y, NULL);
     int eq = 1;
     for (int i = 0; eq && i < t->ncols; i++)
         eq = value_same(&t->cols[i], x[i], y[i]);
@@ -921,10 +927,10 @@ static void check_touched(db *d)
     for (size_t k = 0; k < nmades; k++) {
         const made *m = &mades[k];
         arows l = {0};
-        db_audit_each(d, m->change, 0, arows_add, &l);
+        db_audit_each(d, m->change, 0, arows_add, &l, NULL);
         if (m->kind == K_UNDO || m->kind == K_REDO) {
             arows x = {0};
-            db_audit_each(d, m->reverted, 0, arows_add, &x);
+            db_audit_each(d, m->reverted, 0, arows_add, &x, NULL);
             check(P_INVERSE, l.n == x.n, "change %" PRId64 " (%s %" PRId64 ") wrote %zu audit rows, "
                   "change %" PRId64 " had %zu", m->change, KIND_NAMES[m->kind], m->reverted, l.n,
                   m->reverted, x.n);
@@ -1204,7 +1210,7 @@ static void replay_run(const char *copy, db *d, int64_t from)
         const char *kind = (const char *)sqlite3_column_text(ch, 1);
         rp.builds = strcmp(kind, "add") == 0 || strcmp(kind, "import") == 0;
         nch++;
-        check(P_ROWS, db_audit_each(d, rp.change, 0, replay_row, &rp) == 0,
+        check(P_ROWS, db_audit_each(d, rp.change, 0, replay_row, &rp, NULL) == 0,
               "change %" PRId64 ": cannot read its audit rows", rp.change);
     }
     sqlite3_finalize(ch);

@@ -14,6 +14,14 @@
 #include "tap.h"
 #include "testdb.h"
 
+/* rowsrc_count and rowsrc_pos_of as one value, for is_int: -2 an error */
+static int64_t count_of(rowsrc *r)
+{
+    int64_t n;
+    return rowsrc_count(r, &n, NULL) == 0 ? n : -2;
+}
+
+
 #define N 3000
 
 /* Every row of the selection as text, "rowid|v|v|...\n" (NULL as \N), then
@@ -73,7 +81,7 @@ static char *view(db *d, const table *t, const char *pattern, int desc, int64_t 
     if (!r)
         return strdup(e.msg);
     buf b = BUF_INIT;
-    int64_t n = rowsrc_count(r);
+    int64_t n = count_of(r);
     buf_printf(&b, "%lld:", (long long)n);
     for (int64_t pos = 0; pos < n; pos += 100) {
         cursor *c = rowsrc_page(r, pos, 100, NULL);
