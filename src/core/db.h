@@ -13,7 +13,7 @@
 #include "err.h"
 #include "schema.h"
 
-#define MINREG_SCHEMA_VERSION 6
+#define MINREG_SCHEMA_VERSION 7
 
 /* Results.  A lookup says found, not found or failed, never with one value
  * for two of them:
