@@ -278,14 +278,14 @@ void rule_geo_shape(check_ctx *c, const check_rule *r)
         }
         for (int k = 0; k < ps.n; k++) {
             const geo_problem *p = &ps.v[k];
-            if (!strcmp(p->rule->id, "G-AREA") || !strcmp(p->rule->id, "G-COUNT"))
-                continue;   /* R-GEO-AREA compares the register's 面积; no header here */
-            if (p->ring >= 0)
-                ctx_add(c, r, x->t, x->rid, x->key, -1, NULL, _(p->rule->source),
-                        _("boundary ring %d: %s: %s"), p->ring + 1, p->rule->id, p->msg);
-            else
-                ctx_add(c, r, x->t, x->rid, x->key, -1, NULL, _(p->rule->source),
-                        _("boundary: %s: %s"), p->rule->id, p->msg);
+            /* R-GEO-AREA compares the register's 面积; a stored boundary has
+             * no exchange header, and its canonical text is written at the
+             * standard's precision (0.01 m; 10⁻⁹° for degrees) */
+            if (!strcmp(p->rule->id, "G-AREA") || !strcmp(p->rule->id, "G-COUNT") ||
+                !strcmp(p->rule->id, "G-PREC"))
+                continue;
+            ctx_add(c, r, x->t, x->rid, x->key, -1, NULL, _(p->rule->source), _("boundary: %s: %s"),
+                    p->rule->id, p->msg);
         }
         geo_problems_free(&ps);
     }
@@ -414,7 +414,7 @@ typedef struct inblock {
     int64_t blk_rid;
     char *holder;
     const table *pt;
-    int64_t prid;
+    char *pkey;          /* the permit's key as shown */
 } inblock;
 
 static int by_block(const void *x, const void *y)
@@ -425,17 +425,18 @@ static int by_block(const void *x, const void *y)
         return t;
     if (a->blk_rid != b->blk_rid)
         return a->blk_rid < b->blk_rid ? -1 : 1;
-    return strcmp(a->holder, b->holder);
+    int h = strcmp(a->holder, b->holder);
+    return h ? h : strcmp(a->pkey, b->pkey);
 }
 
 static void inblock_add(inblock **v, int *n, int *cap, const table *bt, int64_t brid,
-                        const char *holder, const table *pt, int64_t prid)
+                        const char *holder, const table *pt, const char *pkey)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 32;
         *v = xrealloc(*v, sizeof **v * (size_t)*cap);
     }
-    (*v)[(*n)++] = (inblock){.blk_t = bt, .blk_rid = brid, .holder = xstrdup(holder), .pt = pt, .prid = prid};
+    (*v)[(*n)++] = (inblock){.blk_t = bt, .blk_rid = brid, .holder = xstrdup(holder), .pt = pt, .pkey = xstrdup(pkey)};
 }
 
 void rule_geo_holders(check_ctx *c, const check_rule *r)
@@ -473,8 +474,12 @@ void rule_geo_holders(check_ctx *c, const check_rule *r)
                     c->failed = 1;
                     break;
                 }
-                if (frc == DB_FOUND)
-                    inblock_add(&v, &n, &cap, bt, brid, hv, pt, cursor_rowid(cur));
+                if (frc == DB_FOUND) {
+                    buf pk = BUF_INIT;
+                    ctx_row_key(pt, cur, &pk);
+                    inblock_add(&v, &n, &cap, bt, brid, hv, pt, buf_str(&pk));
+                    buf_free(&pk);
+                }
             }
             if (rc < 0) {
                 cursor_fail(cur, EXIT_DB, c->e);
@@ -497,7 +502,7 @@ void rule_geo_holders(check_ctx *c, const check_rule *r)
         cursor *cur = hci >= 0 ? row_of(c, p->t, p->rid) : NULL;
         const char *hv = cur ? cursor_val(cur, hci) : NULL;
         if (hv && *hv)
-            inblock_add(&v, &n, &cap, blk->t, blk->rid, hv, p->t, p->rid);
+            inblock_add(&v, &n, &cap, blk->t, blk->rid, hv, p->t, p->key);
         cursor_free(cur);
     }
     if (n > 1)
@@ -508,8 +513,8 @@ void rule_geo_holders(check_ctx *c, const check_rule *r)
         for (; j < n && v[j].blk_t == v[i].blk_t && v[j].blk_rid == v[i].blk_rid; j++)
             if (j == i || strcmp(v[j].holder, v[j - 1].holder) != 0) {
                 holders++;
-                buf_printf(&list, "%s%s (%s %lld)", holders > 1 ? "; " : "", v[j].holder,
-                           v[j].pt->id, (long long)v[j].prid);
+                buf_printf(&list, "%s%s (%s %s)", holders > 1 ? "; " : "", v[j].holder,
+                           v[j].pt->id, v[j].pkey);
             }
         if (holders > 1 && ctx_wants(c, v[i].blk_t, NULL)) {
             cursor *cur = row_of(c, v[i].blk_t, v[i].blk_rid);
@@ -525,8 +530,10 @@ void rule_geo_holders(check_ctx *c, const check_rule *r)
         buf_free(&list);
         i = j;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         free(v[i].holder);
+        free(v[i].pkey);
+    }
     free(v);
 }
 
