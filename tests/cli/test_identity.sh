@@ -29,7 +29,7 @@ done
 "$MINREG" init "$T/fresh.db" >/dev/null
 q="SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
 is "... its schema is now exactly a new register's" "$(sqlite3 "$T/v2.db" "$q" | md5sum)" "$(sqlite3 "$T/fresh.db" "$q" | md5sum)"
-is "... at version 6" "$(sqlite3 "$T/v2.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 6
+is "... at version 7" "$(sqlite3 "$T/v2.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 7
 run_minreg -f "$T/v2.db" verify
 is "... and its history, undos and redos included, verifies against the chain" "$rc" 0
 is "... integrity and links hold" "$(sqlite3 "$T/v2.db" "PRAGMA integrity_check; PRAGMA foreign_key_check")" ok

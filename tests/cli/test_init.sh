@@ -62,10 +62,10 @@ cp "$T/new.db" "$T/v5.db"
 sqlite3 "$T/v5.db" "$UNDO_V6 UPDATE minreg_meta SET value = '5' WHERE key = 'schema_version'"
 run_minreg -f "$T/v5.db" tables
 is "a version-5 register opens for writing" "$rc" 0
-is "... migrated to version 6: the table counts told from the stated figures" \
+is "... migrated to version 7: the table counts told from the stated figures" \
    "$(sqlite3 "$T/v5.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
       SELECT tbl || ' ' || value FROM minreg_totals WHERE kind = 'table' ORDER BY rowid;
-      SELECT count(*) FROM minreg_totals WHERE with_tbl = 'exploration_permits'")" "6
+      SELECT count(*) FROM minreg_totals WHERE with_tbl = 'exploration_permits'")" "7
 min_scales 26.0
 sand_areas 21.0
 indicators 15.0
@@ -86,11 +86,11 @@ sqlite3 "$T/v1.db" "DROP TABLE minreg_audit_added; DROP TABLE minreg_seq; DROP T
     DROP TABLE minreg_sums; DROP TABLE minreg_fsums; $UNDO_V6 UPDATE minreg_meta SET value = '1' WHERE key = 'schema_version'"
 run_minreg -r -f "$T/v1.db" tables
 is "a version-1 register opened read-only: exit 4" "$rc" 4
-is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 6, which a read-only open cannot do"
+is "... saying why" "$(cat "$T/err")" "minreg: $T/v1.db: schema version 1 needs migrating to 7, which a read-only open cannot do"
 run_minreg -f "$T/v1.db" tables
 is "a version-1 register opens for writing" "$rc" 0
-is "... migrated to version 6, with the runs table and its guards" \
-   "$(sqlite3 "$T/v1.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'; SELECT count(*) FROM sqlite_master WHERE tbl_name = 'minreg_audit_added'")" "6
+is "... migrated to version 7, with the runs table and its guards" \
+   "$(sqlite3 "$T/v1.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'; SELECT count(*) FROM sqlite_master WHERE tbl_name = 'minreg_audit_added'")" "7
 5"
 printf '区块编号,区块名称,勘查矿种,面积\nV1,甲,金矿,1\n' >"$T/v1.csv"
 run_minreg -f "$T/v1.db" import a3 "$T/v1.csv"

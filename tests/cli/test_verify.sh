@@ -114,7 +114,7 @@ sqlite3 "$T/v4.db" <"$srcdir/tests/fixtures/v4/history.sql"
 V4HEAD=00c3a0103631b1cc42e0e9ae3f059911a0faed48d150cd644b9fa1715b1e389e
 run_minreg -f "$T/v4.db" verify --head $V4HEAD
 is "a schema-4 register migrates and verifies, its head kept" "$rc/$(head_of)" "0/$V4HEAD"
-is "... at version 6" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 6
+is "... at version 7" "$(sqlite3 "$T/v4.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version'")" 7
 cp "$T/v4.db" "$T/v4t.db"
 sqlite3 "$T/v4t.db" "UPDATE exploration_blocks SET name = '伪造' WHERE code = 'V41'"
 run_minreg -r -f "$T/v4t.db" verify
@@ -131,10 +131,10 @@ sqlite3 "$T/v5.db" <"$srcdir/tests/fixtures/v5/history.sql"
 V5HEAD=fedd15d9d08f2c896a18461b453c50c300a07babc4e8f0ed1639c5077b33279d
 run_minreg -f "$T/v5.db" verify --head $V5HEAD
 is "a schema-5 register migrates to 6 and verifies, its head kept" "$rc/$(head_of)" "0/$V5HEAD"
-is "... at version 6, the permits' new columns appended, the events register made" \
+is "... at version 7, the permits' new columns appended, the events register made" \
    "$(sqlite3 "$T/v5.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
        SELECT count(*) FROM pragma_table_info('mining_permits') WHERE name IN ('credit_code', 'service_years');
-       SELECT count(*) FROM minreg_columns WHERE tbl = 'permit_events'")" "6
+       SELECT count(*) FROM minreg_columns WHERE tbl = 'permit_events'")" "7
 2
 17"
 run_minreg -f "$T/v5.db" tables
