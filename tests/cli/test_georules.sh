@@ -297,5 +297,24 @@ is "... and no other register's" "$(for r in SHAPE AREA OVERLAP IN-BLOCK IN-AREA
 # would need a transformation no fixture holds, so the cross-zone case is the
 # degree layer above (its plane is the first point's zone, 41).
 
+# ---- a schema-6 register is brought to 7 on its first write-open ------------------------
+cp "$builddir/data/register.db" "$T/v6.db"
+sqlite3 "$T/v6.db" "DROP TABLE minreg_layer_box; DROP TABLE minreg_layer_features; DROP TABLE minreg_layers;
+    DROP TABLE minreg_geo_roles; DELETE FROM minreg_meta WHERE key = 'geo_sand_distance_m';
+    UPDATE minreg_meta SET value = '6' WHERE key = 'schema_version'"
+run_minreg -f "$T/v6.db" tables
+is "a version-6 register opens for writing" "$rc" 0
+is "... migrated to 7: the roles, the safe distance, the layers' tables" \
+   "$(sqlite3 "$T/v6.db" "SELECT value FROM minreg_meta WHERE key = 'schema_version';
+      SELECT count(*) FROM minreg_geo_roles; SELECT value FROM minreg_meta WHERE key = 'geo_sand_distance_m';
+      SELECT count(*) FROM sqlite_master WHERE name LIKE 'minreg_layer%'")" "7
+13
+300
+7"
+q="SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'minreg_layer%' OR name = 'minreg_geo_roles' ORDER BY name"
+is "... made as a new register's" "$(sqlite3 "$T/v6.db" "$q")" "$(sqlite3 "$builddir/data/register.db" "$q")"
+run_minreg -f "$T/v6.db" layer import 生态保护红线 "$G/layer_redline.geojson"
+is "... trusted, and a layer imports into it" "$rc/$(grep -c 'read-only' "$T/err")" "0/0"
+
 is "verify: the register's history is whole" "$("$MINREG" verify >/dev/null 2>&1; echo $?)" 0
 done_testing
