@@ -172,7 +172,7 @@ int db_layer_read_gpkg(const char *path, const layer_crs *force, layer_data *out
             ok = 1;
         if (!ok) {
             snprintf(why, sizeof why,
-                     _("table %s: its system (srs_id %d) is not one minreg takes (EPSG:4490, 4513–4554)"),
+                     _("table %s: its coordinate system, srs_id %d, is not one minreg takes (EPSG:4490, 4513–4554)"),
                      tname, sqlite3_column_int(st, 2));
             fail(e, path, 0, why);
             goto out;
