@@ -1069,3 +1069,65 @@ CREATE TABLE minreg_rings (
 );
 CREATE VIRTUAL TABLE minreg_shape_box USING rtree(id, min_lon, max_lon, min_lat, max_lat);
 -- END geo
+-- BEGIN georules
+-- Schema 7 (data/migrate/v7-georules.sql): the roles the spatial rules of
+-- `check` give registers (src/core/geo_rules.c; no C per register), and the
+-- restriction layers a bureau imports (`minreg layer import`).
+--
+-- minreg_geo_roles: role 'area' — col is the registered 面积 (km²) the
+-- official area of the record's boundary is compared with; 'key_area' —
+-- the register's rows are 市级以上 key areas (a city plan lists only the
+-- key areas set at city level or above: 国家级 and 省级 marked in their
+-- names, the others the city's own); 'sand_area' — 砂石土类 集中开采区;
+-- 'sand_permit' — a permit is a 砂石土类 permit when an item of col
+-- matches pattern (a PCRE2 pattern; '' any row); 'new' — a permit is new
+-- (新立) when col matches pattern.  Which permit lies in which block and
+-- which block in which key area comes from the links of minreg_columns
+-- (a column of a 'permit' register linking to a 'block' register, and so
+-- on), the holder from minreg_roles' 'holder'.
+CREATE TABLE minreg_geo_roles (
+    tbl     TEXT NOT NULL REFERENCES minreg_boundary_tables(tbl),
+    role    TEXT NOT NULL CHECK (role IN ('area','key_area','sand_area','sand_permit','new')),
+    col     TEXT NOT NULL DEFAULT '',
+    pattern TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (tbl, role)
+);
+INSERT INTO minreg_geo_roles VALUES
+ ('national_areas', 'area', 'area_km2', ''), ('exploration_areas', 'area', 'area_km2', ''),
+ ('mining_areas', 'area', 'area_km2', ''), ('sand_areas', 'area', 'area_km2', ''),
+ ('exploration_blocks', 'area', 'area_km2', ''), ('mining_blocks', 'area', 'area_km2', ''),
+ ('exploration_permits', 'area', 'area_km2', ''), ('mining_permits', 'area', 'area_km2', ''),
+ ('exploration_areas', 'key_area', '', ''), ('mining_areas', 'key_area', '', ''),
+ ('sand_areas', 'sand_area', '', ''),
+ ('mining_permits', 'sand_permit', 'minerals', '^(建筑用|建筑石料用|砖瓦用)'),
+ ('mining_permits', 'new', 'reg_type', '^新立$');
+-- The safe distance (metres) a 集中开采区 keeps from non-sand mineral
+-- rights (第六章第六节).  The plan names no figure; 300 m unless the
+-- bureau sets another (`minreg layer distance METRES`).
+INSERT INTO minreg_meta VALUES ('geo_sand_distance_m', '300');
+-- Restriction layers (生态保护红线, 永久基本农田, 城镇开发边界, other no-go
+-- zones): each feature's boundary in the canonical text of boundary.c
+-- (CGCS2000 geodetic or GK3 with the zone prefix), its bounding box in the
+-- R*Tree minreg_layer_box (geodetic degrees).  An import is one
+-- transaction and records who imported which file (its SHA-256) and when.
+CREATE TABLE minreg_layers (
+    name        TEXT PRIMARY KEY,
+    format      TEXT NOT NULL,       -- geojson, gpkg, shp
+    crs         TEXT NOT NULL,       -- EPSG:4490, EPSG:4529, …
+    source      TEXT NOT NULL,       -- the file as named
+    sha256      TEXT NOT NULL,
+    features    INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,       -- UTC, ISO 8601
+    imported_by TEXT NOT NULL
+);
+CREATE TABLE minreg_layer_features (
+    id       INTEGER PRIMARY KEY,
+    layer    TEXT NOT NULL REFERENCES minreg_layers(name),
+    fid      INTEGER NOT NULL,       -- the feature's place in the file, from 1
+    label    TEXT NOT NULL DEFAULT '',  -- its name (a name/名称 attribute), or ''
+    area_km2 REAL,                   -- the official area
+    text     TEXT NOT NULL
+);
+CREATE INDEX minreg_layer_features_layer ON minreg_layer_features(layer, fid);
+CREATE VIRTUAL TABLE minreg_layer_box USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+-- END georules

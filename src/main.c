@@ -51,6 +51,7 @@ static const struct command {
     {"boundary", cmd_boundary, N_("a record's boundary: boundary TABLE KEY FILE sets it, boundary TABLE KEY prints it (--format)")},
     {"overlaps", cmd_overlaps, N_("overlapping boundaries with their overlap area, largest first: overlaps [TABLE [KEY]]")},
     {"near", cmd_near, N_("the boundaries within a distance of a record's: near TABLE KEY --within METRES")},
+    {"layer", cmd_layer, N_("restriction layers for check: layer import NAME FILE, layer list, layer rm NAME, layer distance [M]")},
     {"init", NULL, N_("create a new register file from the bundled data (--empty: no rows)")},
     {"area", NULL, N_("a coordinate file's official areas (km²) and problems: area FILE [--format F]")},
 };
@@ -272,7 +273,7 @@ static char **globals_first(int argc, char **argv)
 /* Commands whose own parser answers --help (with their whole usage). */
 static int own_help(const char *name)
 {
-    static const char *const own[] = {"show", "check", "report", "freq", "area"};
+    static const char *const own[] = {"show", "check", "report", "freq", "area", "layer"};
     for (size_t i = 0; i < sizeof own / sizeof *own; i++)
         if (strcmp(name, own[i]) == 0)
             return 1;

@@ -31,6 +31,7 @@ int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */
 int cmd_boundary(db *d, int argc, char **argv, mr_err *e);   /* boundary.c */
 int cmd_overlaps(db *d, int argc, char **argv, mr_err *e);   /* overlaps.c */
 int cmd_near(db *d, int argc, char **argv, mr_err *e);       /* overlaps.c */
+int cmd_layer(db *d, int argc, char **argv, mr_err *e);      /* layer.c */
 int cmd_event(db *d, int argc, char **argv, mr_err *e);      /* life.c */
 int cmd_expiring(db *d, int argc, char **argv, mr_err *e);   /* life.c */
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_geo.h"
 #include "i18n.h"
 
 static void rule_integrity(check_ctx *c, const check_rule *r);
@@ -150,6 +151,9 @@ const check_rule check_rules[] = {
     {"R-TARGET-SHARE", SEV_INFO, "专栏一；第六章第二节三",
      "大中型矿山比例与 2025 年规划目标（12%）对照", "The share of large and medium mines beside the 2025 target (12%)",
      rule_target_share, 0, "indicators"},
+
+    /* ---- boundaries (issue 17; check_geo.h, geo_rules.c) ---- */
+    CHECK_GEO_RULES
 };
 const int ncheck_rules = sizeof check_rules / sizeof *check_rules;
 
@@ -331,6 +335,7 @@ int check_run(db *d, const check_opts *o, check_result *out, mr_err *e)
         check_rules[i].fn(&c, &check_rules[i]);
     check_fields_free(&c);
     check_scale_free(&c);
+    check_geo_free(&c);
     free(c.want);
     return c.failed ? -1 : 0;
 }

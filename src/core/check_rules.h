@@ -43,6 +43,8 @@ struct check_ctx {
     /* 专栏六, read once for all mines (check_scale.c) */
     struct scale_row *scales;
     int nscales, scales_loaded;
+    /* the boundaries, read once for the R-GEO-* rules (geo_rules.c) */
+    struct geo_state *geo;
 };
 
 /* Are findings about t (or also about also, may be NULL) kept? */

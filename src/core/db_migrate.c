@@ -445,12 +445,16 @@ static int to_v6_step(sqlite3 *h, buf *why)
     return rc;
 }
 
-/* Schema 6 -> 7: each helper's step its own file, each idempotent, so
- * that they run in any order (data/migrate/v7-*.sql). */
-static const char *const v7_steps[] = {"migrate/v7-life.sql"};
+/* 6 -> 7: first the generic step (what schema.sql has and the file lacks,
+ * made from schema.sql's DDL; it is idempotent), then each helper's SQL
+ * step, data/migrate/v7-NAME.sql, written to run in any order and twice
+ * (INSERT OR IGNORE, CREATE ... IF NOT EXISTS). */
+static const char *const v7_steps[] = {"migrate/v7-life.sql", "migrate/v7-georules.sql"};
 
 static int to_v7(sqlite3 *h, buf *why)
 {
+    if (to_v6_step(h, why) < 0)
+        return -1;
     for (size_t i = 0; i < sizeof v7_steps / sizeof *v7_steps; i++) {
         buf sql = BUF_INIT;
         int rc = read_data(v7_steps[i], &sql, why) < 0 ? -1 : exec_msg(h, buf_str(&sql), why);
@@ -472,7 +476,8 @@ int db_migrate(db *d, int version, mr_err *e)
         buf why = BUF_INIT, b = BUF_INIT;
         int ok = exec_msg(d->h, "BEGIN IMMEDIATE", &why) == 0;
         if (ok)
-            ok = version >= 1 && version <= 5
+            ok = version == 6 ? to_v7(d->h, &why) == 0
+                 : version >= 1 && version <= 5
                      ? (version != 2 || to_v3(d->h, &why) == 0) &&
                            (version != 3 || to_v4(d->h, &why) == 0) &&
                            (version != 4 || to_v5(d->h, &why) == 0) &&

@@ -12,6 +12,7 @@
 
 #include "core/boundary.h"
 #include "core/geo.h"
+#include "core/geo_geos.h"
 #include "core/i18n.h"
 
 typedef struct ent {
@@ -52,29 +53,29 @@ static int home_zone(const geo_shape *s)
     return 41;
 }
 
-static GEOSGeometry *ring_in(ctx *c, const geo_shape *s, const geo_ring *r, int zone)
+static GEOSGeometry *ring_in(GEOSContextHandle_t h, const geo_shape *s, const geo_ring *r, int zone)
 {
     if (r->n < 3)
         return NULL;
-    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(c->h, (unsigned)r->n + 1, 2);
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)r->n + 1, 2);
     for (int i = 0; i <= r->n; i++) {
         double lat, lon, x, east;
         if (geo_point_latlon(s, &r->pts[i % r->n], &lat, &lon) < 0 ||
             geo_forward(zone, lat, lon, &x, &east) < 0) {
-            GEOSCoordSeq_destroy_r(c->h, cs);
+            GEOSCoordSeq_destroy_r(h, cs);
             return NULL;
         }
-        GEOSCoordSeq_setXY_r(c->h, cs, (unsigned)i, east, x);
+        GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, east, x);
     }
-    GEOSGeometry *lr = GEOSGeom_createLinearRing_r(c->h, cs);
+    GEOSGeometry *lr = GEOSGeom_createLinearRing_r(h, cs);
     if (!lr)
         return NULL;
-    GEOSGeometry *p = GEOSGeom_createPolygon_r(c->h, lr, NULL, 0);
+    GEOSGeometry *p = GEOSGeom_createPolygon_r(h, lr, NULL, 0);
     if (!p)
         return NULL;
-    if (!GEOSisValid_r(c->h, p)) {   /* a bow-tie: its valid parts */
-        GEOSGeometry *v = GEOSMakeValid_r(c->h, p);
-        GEOSGeom_destroy_r(c->h, p);
+    if (!GEOSisValid_r(h, p)) {   /* a bow-tie: its valid parts */
+        GEOSGeometry *v = GEOSMakeValid_r(h, p);
+        GEOSGeom_destroy_r(h, p);
         p = v;
     }
     return p;
@@ -82,31 +83,31 @@ static GEOSGeometry *ring_in(ctx *c, const geo_shape *s, const geo_ring *r, int 
 
 /* The shape as one geometry in zone's plane: its included rings joined,
  * less its excluded ones. */
-static GEOSGeometry *shape_in(ctx *c, const geo_shape *s, int zone)
+static GEOSGeometry *shape_in(GEOSContextHandle_t h, const geo_shape *s, int zone)
 {
     const geo_parcel *p = &s->parcels[0];
     GEOSGeometry *in = NULL, *out = NULL;
     for (int ri = 0; ri < p->nrings; ri++) {
-        GEOSGeometry *g = ring_in(c, s, &p->rings[ri], zone);
+        GEOSGeometry *g = ring_in(h, s, &p->rings[ri], zone);
         if (!g)
             continue;
         GEOSGeometry **acc = p->rings[ri].hole ? &out : &in;
         if (!*acc) {
             *acc = g;
         } else {
-            GEOSGeometry *u = GEOSUnion_r(c->h, *acc, g);
-            GEOSGeom_destroy_r(c->h, *acc);
-            GEOSGeom_destroy_r(c->h, g);
+            GEOSGeometry *u = GEOSUnion_r(h, *acc, g);
+            GEOSGeom_destroy_r(h, *acc);
+            GEOSGeom_destroy_r(h, g);
             *acc = u;
         }
     }
     if (in && out) {
-        GEOSGeometry *dgeom = GEOSDifference_r(c->h, in, out);
-        GEOSGeom_destroy_r(c->h, in);
+        GEOSGeometry *dgeom = GEOSDifference_r(h, in, out);
+        GEOSGeom_destroy_r(h, in);
         in = dgeom;
     }
     if (out)
-        GEOSGeom_destroy_r(c->h, out);
+        GEOSGeom_destroy_r(h, out);
     return in;
 }
 
@@ -126,7 +127,7 @@ static ent *get(ctx *c, int64_t id, int zone)
     if (text && boundary_decode(text, &s, &e) == 0) {
         x->home = home_zone(&s);
         x->zone = zone ? zone : x->home;
-        x->g = shape_in(c, &s, x->zone);
+        x->g = shape_in(c->h, &s, x->zone);
         if (x->g)
             x->pg = GEOSPrepare_r(c->h, x->g);
         geo_shape_free(&s);
@@ -141,31 +142,31 @@ static ent *get(ctx *c, int64_t id, int zone)
 }
 
 /* The official area (km²) of geometry g, lying in zone's plane. */
-static double official_km2(ctx *c, const GEOSGeometry *g, int zone)
+static double official_km2(GEOSContextHandle_t h, const GEOSGeometry *g, int zone)
 {
     double sum = 0;
-    int ng = GEOSGetNumGeometries_r(c->h, g);
+    int ng = GEOSGetNumGeometries_r(h, g);
     for (int gi = 0; gi < ng; gi++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(c->h, g, gi);
-        if (GEOSGeomTypeId_r(c->h, p) != GEOS_POLYGON)
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, gi);
+        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON)
             continue;
-        int nh = GEOSGetNumInteriorRings_r(c->h, p);
+        int nh = GEOSGetNumInteriorRings_r(h, p);
         geo_parcel par = {.declared_points = -1};
         par.rings = xcalloc((size_t)nh + 1, sizeof *par.rings);
         par.nrings = par.cap = nh + 1;
         for (int ri = 0; ri <= nh; ri++) {
-            const GEOSGeometry *lr = ri == 0 ? GEOSGetExteriorRing_r(c->h, p)
-                                             : GEOSGetInteriorRingN_r(c->h, p, ri - 1);
-            const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(c->h, lr);
+            const GEOSGeometry *lr = ri == 0 ? GEOSGetExteriorRing_r(h, p)
+                                             : GEOSGetInteriorRingN_r(h, p, ri - 1);
+            const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, lr);
             unsigned n = 0;
-            GEOSCoordSeq_getSize_r(c->h, cs, &n);
+            GEOSCoordSeq_getSize_r(h, cs, &n);
             geo_ring *r = &par.rings[ri];
             r->hole = ri > 0;
             r->n = n > 0 ? (int)n - 1 : 0;   /* GEOS repeats the first point */
             r->pts = xcalloc((size_t)(r->n ? r->n : 1), sizeof *r->pts);
             for (int i = 0; i < r->n; i++) {
                 double east, x;
-                GEOSCoordSeq_getXY_r(c->h, cs, (unsigned)i, &east, &x);
+                GEOSCoordSeq_getXY_r(h, cs, (unsigned)i, &east, &x);
                 r->pts[i] = (geo_point){.x = x, .y = east, .zone = zone, .prefixed = 1};
             }
         }
@@ -211,7 +212,7 @@ static int pair(void *arg, int64_t ia, int64_t ib)
         GEOSGeometry *i = GEOSIntersection_r(c->h, a->g, b->g);
         if (!i)
             return 0;
-        double km2 = official_km2(c, i, a->zone);
+        double km2 = official_km2(c->h, i, a->zone);
         GEOSGeom_destroy_r(c->h, i);
         if (km2 > 0)
             hit_add(c, a, b, km2, 0);
@@ -299,4 +300,18 @@ void ov_hits_free(ov_hits *h)
     }
     free(h->v);
     memset(h, 0, sizeof *h);
+}
+
+/* ---- for the spatial rules (geo_geos.h) ---- */
+
+int ov_home_zone(const geo_shape *s) { return home_zone(s); }
+
+GEOSGeometry *ov_shape_geom(GEOSContextHandle_t h, const geo_shape *s, int zone)
+{
+    return s->nparcels ? shape_in(h, s, zone) : NULL;
+}
+
+double ov_geom_km2(GEOSContextHandle_t h, const GEOSGeometry *g, int zone)
+{
+    return official_km2(h, g, zone);
 }
