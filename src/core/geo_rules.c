@@ -145,12 +145,18 @@ static int geo_load(check_ctx *c)
             continue;
         int64_t *rids;
         int nr;
-        if (db_shape_rids(c->d, t->id, &rids, &nr) < 0) {
-            ctx_fail(c, t, _("its boundaries"));
+        mr_err se = {0};
+        if (db_shape_rids(c->d, t->id, &rids, &nr, &se) < 0) {
+            ctx_fail(c, t, se.msg);
             return -1;
         }
         for (int i = 0; i < nr; i++) {
-            char *text = db_shape_text(c->d, t->id, rids[i]);
+            char *text = NULL;
+            if (db_shape_text(c->d, t->id, rids[i], &text, &se) == DB_ERROR) {
+                free(rids);
+                ctx_fail(c, t, se.msg);
+                return -1;
+            }
             geo_shape s;
             mr_err de = {0};
             if (!text || boundary_decode(text, &s, &de) < 0) {
