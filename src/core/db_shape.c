@@ -116,19 +116,26 @@ int db_shape_put(db *d, const char *tbl, int64_t rid, const geo_shape *s, const 
         return fail(d, e);
     const geo_parcel *p = &s->parcels[0];
     buf pts = BUF_INIT;
+    const char *line = strchr(text, '\n');   /* past the system line: a ring a line */
     for (int ri = 0; ri < p->nrings; ri++) {
         const geo_ring *r = &p->rings[ri];
         buf_reset(&pts);
-        for (int i = 0; i < r->n; i++) {
-            const geo_point *q = &r->pts[i];
-            if (i)
-                buf_putc(&pts, ';');
-            if (s->geodetic)
-                buf_printf(&pts, "%.9f,%.9f", q->x, q->y);
-            else if (q->zone)
-                buf_printf(&pts, "%.2f,%d%09.2f", q->x, q->zone, q->y);
-            else
-                buf_printf(&pts, "%.2f,%.2f", q->x, q->y);
+        /* the points as the canonical text has them (its 5th field), or
+         * written again when the text is not s's */
+        const char *f = line ? line + 1 : NULL;
+        for (int k = 0; f && k < 4; k++)
+            f = strchr(f, '\t') ? strchr(f, '\t') + 1 : NULL;
+        const char *end = f ? strchr(f, '\n') : NULL;
+        if (f && end) {
+            buf_add(&pts, f, (size_t)(end - f));
+            line = end;
+        } else {
+            line = NULL;
+            for (int i = 0; i < r->n; i++) {
+                if (i)
+                    buf_putc(&pts, ';');
+                boundary_put_point(&pts, s, &r->pts[i]);
+            }
         }
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int(st, 2, ri + 1);
