@@ -258,4 +258,29 @@ run_minreg export a11 -o "$T/p.geojson" --zone 41
 is "--zone with GeoJSON: refused (it is in degrees)" "$rc" 2
 run_minreg export a11 -o "$T/p.gpkg" --encoding gbk
 is "--encoding with a GeoPackage: refused" "$rc" 2
+# ---- boundary --import: many records' boundaries, one change ----
+"$builddir/tests/bench/geo_gen" 3 >"$T/three.txt"
+nchg() { sqlite3 "$T/reg.db" "SELECT count(*) FROM minreg_changes"; }
+before=$(nchg)
+run_minreg boundary a11 --import "$T/three.txt" -m 批量
+is "--import: 3 boundaries, one change" "$rc/$(cat "$T/out")/$(($(nchg) - before))" \
+   "0/change $((before + 1)) recorded: 3 boundaries set/1"
+is "... audited as @boundary of each record" \
+   "$(sqlite3 "$T/reg.db" "SELECT group_concat(row_key) FROM (SELECT row_key FROM minreg_audit WHERE change_id = $((before + 1)) AND field = '@boundary' ORDER BY row_id)")" "1,2,3"
+run_minreg export a11 -o "$T/after.geojson" --skip-empty
+is "... exported with the others: 6 features" \
+   "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["features"]))' "$T/after.geojson")" 6
+run_minreg undo
+is "... undone as one" "$rc/$(sqlite3 "$T/reg.db" "SELECT count(*) FROM minreg_shapes WHERE tbl = 'mining_permits'")" "0/3"
+sed 's/^5,,3,SYN-3/5,,99,SYN-3/' "$T/three.txt" >"$T/unknown.txt"
+cp "$T/reg.db" "$T/before.db"
+run_minreg boundary a11 --import "$T/unknown.txt"
+is "a parcel naming no record: exit 3, its line, nothing written" \
+   "$rc/$(grep -c "unknown.txt:[0-9]*: mining_permits has no record '99'; nothing was written" "$T/err")/$(cmp -s "$T/reg.db" "$T/before.db" && echo same)" \
+   "3/1/same"
+sed 's/^5,,3,SYN-3/5,,1,SYN-3/' "$T/three.txt" >"$T/twice.txt"
+run_minreg boundary a11 --import "$T/twice.txt"
+is "a record named twice: exit 3, nothing written" "$rc/$(cmp -s "$T/reg.db" "$T/before.db" && echo same)" "3/same"
+run_minreg boundary minerals --import "$T/three.txt"
+is "a register without boundaries: usage" "$rc" 2
 done_testing
