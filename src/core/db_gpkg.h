@@ -15,6 +15,11 @@
  * 0, or -1 with e. */
 int db_shape_zones(db *d, const char *tbl, int64_t counts[121], mr_err *e);
 
+/* Record rid's key (its key column's value) into *key (malloc'd):
+ * DB_FOUND, DB_NOT_FOUND (no such row, or an empty key), or DB_ERROR
+ * with e (db_shape.c). */
+int db_row_key(db *d, const table *t, int64_t rid, char **key, mr_err *e);
+
 typedef struct gpkg gpkg;
 typedef enum { GPKG_TEXT, GPKG_INTEGER, GPKG_REAL } gpkg_type;
 
