@@ -11,6 +11,17 @@
 #include "core/change.h"
 #include "core/i18n.h"
 
+typedef struct rid_at {
+    int64_t rid;
+    int at;           /* the parcel's index */
+} rid_at;
+
+static int by_rid(const void *x, const void *y)
+{
+    const rid_at *a = x, *b = y;
+    return a->rid != b->rid ? (a->rid < b->rid ? -1 : 1) : a->at - b->at;
+}
+
 int boundary_import(db *d, const table *t, const geo_shape *s, const char *path, const char *comment,
                     boundary_import_result *r, mr_err *e)
 {
@@ -44,15 +55,23 @@ int boundary_import(db *d, const table *t, const geo_shape *s, const char *path,
             free(rids);
             return -1;
         }
-        for (int j = 0; j < i; j++)
-            if (rids[j] == rids[i]) {
-                err_set(e, EXIT_DATA, _("%s:%d: record '%s' has a second boundary in the file (line %d); "
-                                        "nothing was written"),
-                        path, p->line, p->no, s->parcels[j].line);
-                free(rids);
-                return -1;
-            }
     }
+    /* a record named twice: sorted by record, each next to its repeat */
+    rid_at *by = xmalloc(sizeof *by * (size_t)(s->nparcels ? s->nparcels : 1));
+    for (int i = 0; i < s->nparcels; i++)
+        by[i] = (rid_at){rids[i], i};
+    qsort(by, (size_t)s->nparcels, sizeof *by, by_rid);
+    for (int i = 1; i < s->nparcels; i++)
+        if (by[i].rid == by[i - 1].rid) {
+            const geo_parcel *p = &s->parcels[by[i].at], *q = &s->parcels[by[i - 1].at];
+            err_set(e, EXIT_DATA, _("%s:%d: record '%s' has a second boundary in the file (line %d); "
+                                    "nothing was written"),
+                    path, p->line, p->no, q->line);
+            free(by);
+            free(rids);
+            return -1;
+        }
+    free(by);
     chg *c = chg_begin(d, e);
     if (!c) {
         free(rids);
