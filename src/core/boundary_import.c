@@ -77,6 +77,9 @@ int boundary_import(db *d, const table *t, const geo_shape *s, const char *path,
         free(rids);
         return -1;
     }
+    /* as an import's: a bigger page cache for the one transaction, whose
+     * shapes, rings, boxes and audit rows touch indexes all over */
+    db_cache_kb(d, 16384);
     buf sum = BUF_INIT, text = BUF_INIT;
     buf_printf(&sum, _n("%s: %d boundary from %s", "%s: %d boundaries from %s", s->nparcels), t->id, s->nparcels,
                path);
@@ -96,8 +99,11 @@ int boundary_import(db *d, const table *t, const geo_shape *s, const char *path,
     free(rids);
     if (!ok) {
         chg_abort(c);
+        db_cache_kb(d, 0);
         r->set = 0;
         return -1;
     }
-    return chg_commit(c, e);
+    int rc = chg_commit(c, e);
+    db_cache_kb(d, 0);
+    return rc;
 }
