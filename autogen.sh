@@ -5,7 +5,8 @@
 #   ./autogen.sh --deps   first install the Debian/Ubuntu packages minreg needs
 #                         (apt-get, as root or through sudo), then regenerate
 #   ./autogen.sh --bench-deps   the same plus what tests/bench/run compares
-#                         with and measures by (VisiData, GNU time, valgrind)
+#                         with and measures by (VisiData, GNU time, valgrind,
+#                         the SpatiaLite CLI)
 #
 # The package list below is the single list of build dependencies; .ci/run and
 # the README's quick start both come through here, so a bare machine needs
@@ -16,7 +17,7 @@ DEPS="build-essential autoconf automake gettext pkg-config
       libncurses-dev libsqlite3-dev libcsv-dev libpcre2-dev libsodium-dev libxlsxwriter-dev
       libzip-dev libexpat1-dev libfreexl-dev python3-openpyxl libproj-dev libgeos-dev
       sqlite3 tmux procps clang libclang-rt-14-dev strace valgrind"
-BENCH_DEPS="visidata time"
+BENCH_DEPS="visidata time spatialite-bin"
 
 missing() {
     for p in $DEPS; do

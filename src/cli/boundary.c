@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/boundary.h"
+#include "core/boundary_import.h"
 #include "core/edit.h"
 #include "core/geo.h"
 #include "core/i18n.h"
@@ -15,7 +16,8 @@ static void usage_boundary(FILE *f)
 {
     fputs(_("usage: minreg boundary TABLE KEY FILE [--from F] [--degrees D] [--zone N] [-m COMMENT]\n"
             "       minreg boundary TABLE KEY [--format points|exchange|wkt|geojson]\n"
-            "       minreg boundary TABLE KEY --remove [-m COMMENT]\n"), f);
+            "       minreg boundary TABLE KEY --remove [-m COMMENT]\n"
+            "       minreg boundary TABLE --import FILE [--from F] [--degrees D] [--zone N] [-m COMMENT]\n"), f);
 }
 
 static int print_boundary(db *d, const table *t, int64_t rid, const char *key, geo_format f, mr_err *e)
@@ -42,16 +44,43 @@ static int print_boundary(db *d, const table *t, int64_t rid, const char *key, g
     return rc == 0 ? EXIT_OK : e->code;
 }
 
+/* boundary TABLE --import FILE: each parcel onto the record its 地块编号
+ * names, one change. */
+static int import_boundaries(db *d, const char *tname, const char *path, const geo_read_opts *ro,
+                             const char *comment, mr_err *e)
+{
+    const table *t = cli_table(d, tname, e);
+    if (!t)
+        return e->code;
+    geo_shape s;
+    if (geo_read(path, ro, &s, e) < 0) {
+        if (e->code != EXIT_USAGE)
+            e->code = EXIT_DATA;
+        char why[sizeof e->msg];
+        snprintf(why, sizeof why, "%s", e->msg);
+        err_set(e, e->code, "%s; %s", why, _("nothing was written"));
+        return e->code;
+    }
+    boundary_import_result r;
+    int rc = boundary_import(d, t, &s, path, comment, &r, e);
+    geo_shape_free(&s);
+    if (rc < 0)
+        return e->code ? e->code : EXIT_DB;
+    printf(_n("change %lld recorded: %lld boundary set\n", "change %lld recorded: %lld boundaries set\n", r.set),
+           (long long)r.change, (long long)r.set);
+    return EXIT_OK;
+}
+
 int cmd_boundary(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'F'}, {"from", required_argument, NULL, 'i'},
         {"degrees", required_argument, NULL, 'd'}, {"zone", required_argument, NULL, 'z'},
         {"comment", required_argument, NULL, 'm'}, {"remove", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"import", required_argument, NULL, 'I'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     geo_read_opts ro = {0};
     geo_format out = GEO_FMT_POINTLIST;
-    const char *comment = NULL;
+    const char *comment = NULL, *import = NULL;
     int o, remove = 0, fmt_given = 0;
     optind = 0;
     while ((o = cli_getopt(argc, argv, "F:m:h", opts)) != -1) {
@@ -74,11 +103,19 @@ int cmd_boundary(db *d, int argc, char **argv, mr_err *e)
             break;
         case 'm': comment = optarg; break;
         case 'r': remove = 1; break;
+        case 'I': import = optarg; break;
         case 'h': usage_boundary(stdout); return EXIT_OK;
         default: usage_boundary(stderr); return EXIT_USAGE;
         }
     }
     int nargs = argc - optind;
+    if (import) {
+        if (nargs != 1 || fmt_given || remove) {
+            usage_boundary(stderr);
+            return EXIT_USAGE;
+        }
+        return import_boundaries(d, argv[optind], import, &ro, comment, e);
+    }
     if (nargs < 2 || nargs > 3 || (nargs == 3 && (fmt_given || remove)) || (remove && fmt_given)) {
         usage_boundary(stderr);
         return EXIT_USAGE;

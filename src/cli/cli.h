@@ -25,6 +25,11 @@ int cmd_check(db *d, int argc, char **argv, mr_err *e);
 int cmd_report(db *d, int argc, char **argv, mr_err *e);
 int cmd_import(db *d, int argc, char **argv, mr_err *e);
 int cmd_export(db *d, int argc, char **argv, mr_err *e);
+/* export to GeoJSON, GeoPackage or a shapefile (geoexport.c); cmd_export
+ * hands over when cli_geo_export_wanted names one of them (--format, or
+ * -o's name) */
+int cmd_geo_export(db *d, int argc, char **argv, mr_err *e);
+int cli_geo_export_wanted(int argc, char **argv);
 int cmd_verify(db *d, int argc, char **argv, mr_err *e);
 int cmd_exchange(db *d, int argc, char **argv, mr_err *e);   /* exchange.c */
 int cmd_freq(db *d, int argc, char **argv, mr_err *e);   /* freq.c */

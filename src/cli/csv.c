@@ -226,7 +226,9 @@ const char *cli_export_usage(void)
              "         [--sort COL [--desc]] [--header labels|ids] [--bom]\n"
              "         [--encoding utf-8|gb18030] [--delimiter C] [--crlf] [--raw-cells]\n"
              "         [--format csv|xlsx]\n"
-             "       minreg export --all -o FILE.xlsx");
+             "       minreg export --all -o FILE.xlsx\n"
+             "       minreg export TABLE --format geojson|gpkg|shp -o FILE [--where COL=VALUE]...\n"
+             "         [--zone 41|42] [--skip-empty] [--encoding utf-8|gbk]");
 }
 
 static void on_note(void *arg, const char *msg)
@@ -247,6 +249,8 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         {"delimiter", required_argument, NULL, 'd'}, {"crlf", no_argument, NULL, 'C'},
         {"raw-cells", no_argument, NULL, OPT_RAW_CELLS}, {"format", required_argument, NULL, 'F'},
         {"all", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    if (cli_geo_export_wanted(argc, argv))   /* geojson, gpkg, shp: geoexport.c */
+        return cmd_geo_export(d, argc, argv, e);
     export_opts o = {.sort_ci = -1, .note = on_note};
     const char *out = NULL, *wheres[32], *cols = NULL, *sort = NULL, *format = NULL;
     int nw = 0, c, all = 0, csv_only = 0;
@@ -277,7 +281,7 @@ int cmd_export(db *d, int argc, char **argv, mr_err *e)
         case 'A': all = 1; break;
         case 'F':
             if (strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
-                err_set(e, EXIT_USAGE, _("unknown format '%s' (csv, xlsx)"), optarg);
+                err_set(e, EXIT_USAGE, _("unknown format '%s' (csv, xlsx, geojson, gpkg, shp)"), optarg);
                 return EXIT_USAGE;
             }
             format = optarg;

@@ -8,17 +8,17 @@
 #include "cli/cli.h"
 #include "core/geo.h"
 #include "core/i18n.h"
+#include "core/db_gpkg.h"
 #include "core/overlap.h"
 
 /* A record's key (its key column), or #rid. */
 static char *key_of(db *d, const char *tbl, int64_t rid)
 {
     const table *t = schema_table(db_schema(d), tbl);
-    cursor *c = t ? db_select_rowid(d, t, rid, NULL) : NULL;
     char *k = NULL;
-    if (c && cursor_next(c) == 1 && cursor_val(c, t->key_ci))
-        k = xstrdup(cursor_val(c, t->key_ci));
-    cursor_free(c);
+    mr_err e = {0};
+    if (t && db_row_key(d, t, rid, &k, &e) != DB_FOUND)
+        k = NULL;
     if (!k) {
         buf b = BUF_INIT;
         buf_printf(&b, "#%lld", (long long)rid);

@@ -24,6 +24,8 @@
 
 /* s (one parcel) as canonical text into b; 0, or -1 with e. */
 int boundary_encode(const geo_shape *s, buf *b, mr_err *e);
+/* One point as the canonical text writes it ("4507088.22,41473349.92"). */
+void boundary_put_point(buf *b, const geo_shape *s, const geo_point *q);
 /* Canonical text back into a shape (one parcel); 0, or -1 with e. */
 int boundary_decode(const char *text, geo_shape *s, mr_err *e);
 /* The zone of s's plane points (the first one's), 0 when geodetic. */

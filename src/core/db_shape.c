@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "boundary.h"
+#include "db_gpkg.h"
 #include "i18n.h"
 
 static int fail(db *d, mr_err *e) { return db_error(d, e, NULL); }
@@ -123,19 +124,26 @@ int db_shape_put(db *d, const char *tbl, int64_t rid, const geo_shape *s, const 
         return fail(d, e);
     const geo_parcel *p = &s->parcels[0];
     buf pts = BUF_INIT;
+    const char *line = strchr(text, '\n');   /* past the system line: a ring a line */
     for (int ri = 0; ri < p->nrings; ri++) {
         const geo_ring *r = &p->rings[ri];
         buf_reset(&pts);
-        for (int i = 0; i < r->n; i++) {
-            const geo_point *q = &r->pts[i];
-            if (i)
-                buf_putc(&pts, ';');
-            if (s->geodetic)
-                buf_printf(&pts, "%.9f,%.9f", q->x, q->y);
-            else if (q->zone)
-                buf_printf(&pts, "%.2f,%d%09.2f", q->x, q->zone, q->y);
-            else
-                buf_printf(&pts, "%.2f,%.2f", q->x, q->y);
+        /* the points as the canonical text has them (its 5th field), or
+         * written again when the text is not s's */
+        const char *f = line ? line + 1 : NULL;
+        for (int k = 0; f && k < 4; k++)
+            f = strchr(f, '\t') ? strchr(f, '\t') + 1 : NULL;
+        const char *end = f ? strchr(f, '\n') : NULL;
+        if (f && end) {
+            buf_add(&pts, f, (size_t)(end - f));
+            line = end;
+        } else {
+            line = NULL;
+            for (int i = 0; i < r->n; i++) {
+                if (i)
+                    buf_putc(&pts, ';');
+                boundary_put_point(&pts, s, &r->pts[i]);
+            }
         }
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int(st, 2, ri + 1);
@@ -238,16 +246,24 @@ int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, dou
      * with a record, every other shape near it; with a register, each pair
      * once (both in it: the lower id first) */
     sqlite3_stmt *st = NULL;
-    const char *q =
-        "SELECT a.id, b.id FROM minreg_shapes a CROSS JOIN minreg_shape_box ab"
-        " CROSS JOIN minreg_shape_box bb CROSS JOIN minreg_shapes b"
-        " WHERE (?1 IS NULL OR a.tbl = ?1) AND (?2 IS NULL OR a.rid = ?2) AND ab.id = a.id"
-        " AND bb.min_lon <= ab.max_lon + ?3 AND bb.max_lon >= ab.min_lon - ?3"
-        " AND bb.min_lat <= ab.max_lat + ?4 AND bb.max_lat >= ab.min_lat - ?4"
-        " AND b.id = bb.id AND b.id != a.id"
-        " AND (?2 IS NOT NULL OR b.id > a.id OR (?1 IS NOT NULL AND b.tbl != ?1))"
-        " ORDER BY a.id, b.id";
-    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+    /* the record's own shape through UNIQUE (tbl, rid), not a scan of all
+     * of them: ?1 IS NULL OR … would keep SQLite from the index */
+    const char *who = tbl && rid > 0 ? " WHERE a.tbl = ?1 AND a.rid = ?2"
+                      : tbl          ? " WHERE a.tbl = ?1 AND ?2 IS NULL"
+                                     : " WHERE ?1 IS NULL AND ?2 IS NULL";
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT a.id, b.id FROM minreg_shapes a CROSS JOIN minreg_shape_box ab"
+                 " CROSS JOIN minreg_shape_box bb CROSS JOIN minreg_shapes b");
+    buf_puts(&q, who);
+    buf_puts(&q, " AND ab.id = a.id"
+                 " AND bb.min_lon <= ab.max_lon + ?3 AND bb.max_lon >= ab.min_lon - ?3"
+                 " AND bb.min_lat <= ab.max_lat + ?4 AND bb.max_lat >= ab.min_lat - ?4"
+                 " AND b.id = bb.id AND b.id != a.id"
+                 " AND (?2 IS NOT NULL OR b.id > a.id OR (?1 IS NOT NULL AND b.tbl != ?1))"
+                 " ORDER BY a.id, b.id");
+    int prc = sqlite3_prepare_v2(d->h, buf_str(&q), -1, &st, NULL);
+    buf_free(&q);
+    if (prc != SQLITE_OK)
         return fail(d, e);
     if (tbl)
         sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
@@ -262,4 +278,33 @@ int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, dou
         stop = fail(d, e);
     sqlite3_finalize(st);
     return stop;
+}
+
+int db_row_key(db *d, const table *t, int64_t rid, char **key, mr_err *e)
+{
+    *key = NULL;
+    if (t->key_ci < 0)
+        return DB_NOT_FOUND;
+    /* one statement per register, prepared once (a list of overlaps asks
+     * for two keys a line) */
+    buf q = BUF_INIT;
+    buf_puts(&q, "SELECT ");
+    put_ident(&q, t->cols[t->key_ci].id);
+    buf_puts(&q, " FROM ");
+    put_ident(&q, t->id);
+    buf_puts(&q, " WHERE rowid = ?1");
+    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
+    buf_free(&q);
+    if (!st) {
+        db_error(d, e, t->id);
+        return DB_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, rid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *key = xstrdup((const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        db_error(d, e, t->id);
+    sqlite3_reset(st);
+    return *key ? DB_FOUND : rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_NOT_FOUND : DB_ERROR;
 }

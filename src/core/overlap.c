@@ -36,6 +36,9 @@ typedef struct ctx {
     double within;             /* near: metres; overlaps: < 0 */
     mr_err *e;
     int failed;
+    int evict;                 /* all pairs: shapes below the current a go */
+    int64_t last_a;
+    size_t made;               /* shapes made since the last eviction */
 } ctx;
 
 static void geos_quiet(const char *fmt, ...) { (void)fmt; }
@@ -60,8 +63,12 @@ static GEOSGeometry *ring_in(GEOSContextHandle_t h, const geo_shape *s, const ge
     GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)r->n + 1, 2);
     for (int i = 0; i <= r->n; i++) {
         double lat, lon, x, east;
-        if (geo_point_latlon(s, &r->pts[i % r->n], &lat, &lon) < 0 ||
-            geo_forward(zone, lat, lon, &x, &east) < 0) {
+        const geo_point *q = &r->pts[i % r->n];
+        if (!s->geodetic && q->zone == zone) {   /* already in that plane */
+            GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, q->y, q->x);
+            continue;
+        }
+        if (geo_point_latlon(s, q, &lat, &lon) < 0 || geo_forward(zone, lat, lon, &x, &east) < 0) {
             GEOSCoordSeq_destroy_r(h, cs);
             return NULL;
         }
@@ -138,6 +145,8 @@ static ent *get(ctx *c, int64_t id, int zone)
     k = ((size_t)id * 2654435761u + (size_t)x->zone) & c->mask;
     x->next = c->tab[k];
     c->tab[k] = x;
+    c->n++;
+    c->made++;
     return x;
 }
 
@@ -192,9 +201,42 @@ static void hit_add(ctx *c, const ent *a, const ent *b, double km2, double m)
                             .rid_b = b->rid, .km2 = km2, .metres = m};
 }
 
+static void ent_free(ctx *c, ent *x)
+{
+    if (x->pg)
+        GEOSPreparedGeom_destroy_r(c->h, x->pg);
+    if (x->g)
+        GEOSGeom_destroy_r(c->h, x->g);
+    free(x->tbl);
+    free(x);
+}
+
+/* Every pair of all the shapes comes with a.id rising and b.id above it:
+ * a shape below the current a is never asked for again, and goes (now and
+ * then, when enough were made since), so memory holds the shapes still to
+ * come rather than all of them. */
+static void evict_below(ctx *c, int64_t id)
+{
+    c->made = 0;
+    for (size_t k = 0; k <= c->mask; k++)
+        for (ent **px = &c->tab[k]; *px;) {
+            ent *x = *px;
+            if (x->id < id) {
+                *px = x->next;
+                ent_free(c, x);
+                c->n--;
+            } else {
+                px = &x->next;
+            }
+        }
+}
+
 static int pair(void *arg, int64_t ia, int64_t ib)
 {
     ctx *c = arg;
+    if (c->evict && ia != c->last_a && c->made > 8192)
+        evict_below(c, ia);
+    c->last_a = ia;
     ent *a = get(c, ia, 0);
     if (c->failed)
         return 1;
@@ -206,8 +248,9 @@ static int pair(void *arg, int64_t ia, int64_t ib)
     if (!b->g)
         return 0;
     if (c->within < 0) {
-        /* interiors meet: more than a shared edge */
-        if (GEOSPreparedIntersects_r(c->h, a->pg, b->g) != 1 || GEOSPreparedTouches_r(c->h, a->pg, b->g) == 1)
+        /* interiors meet: more than a shared edge, whose intersection (a
+         * line or a point) has no area and is dropped below */
+        if (GEOSPreparedIntersects_r(c->h, a->pg, b->g) != 1)
             return 0;
         GEOSGeometry *i = GEOSIntersection_r(c->h, a->g, b->g);
         if (!i)
@@ -227,7 +270,7 @@ static int pair(void *arg, int64_t ia, int64_t ib)
 static int run(db *d, const char *tbl, int64_t rid, double within, ov_hits *out, mr_err *e)
 {
     memset(out, 0, sizeof *out);
-    ctx c = {.d = d, .out = out, .within = within, .e = e, .mask = 4095};
+    ctx c = {.d = d, .out = out, .within = within, .e = e, .mask = 65535, .evict = !tbl && rid <= 0};
     c.h = GEOS_init_r();
     if (!c.h) {
         err_set(e, EXIT_INTERNAL, _("GEOS could not be started"));
@@ -244,12 +287,7 @@ static int run(db *d, const char *tbl, int64_t rid, double within, ov_hits *out,
     for (size_t k = 0; k <= c.mask; k++)
         for (ent *x = c.tab[k], *nx; x; x = nx) {
             nx = x->next;
-            if (x->pg)
-                GEOSPreparedGeom_destroy_r(c.h, x->pg);
-            if (x->g)
-                GEOSGeom_destroy_r(c.h, x->g);
-            free(x->tbl);
-            free(x);
+            ent_free(&c, x);
         }
     free(c.tab);
     GEOS_finish_r(c.h);

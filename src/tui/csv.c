@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/export.h"
+#include "core/geo_export.h"
 #include "core/i18n.h"
 #include "core/import.h"
 #include "tui/tui.h"
@@ -49,6 +50,20 @@ int tui_export_view(const table *t, const db_filter *f, int nf, int sort_ci, int
                      .w = {.bom = 1, .crlf = 1, .enc = ENC_UTF8}, .note = export_note, .note_arg = &note};
     mr_err e = {0};
     int64_t rows;
+    geo_export_fmt gf = geo_export_by_name(path);
+    if (gf != GEO_EXPORT_NONE) {   /* FILE.geojson, .gpkg, .shp: the records with their boundaries */
+        geo_export_opts go = {.rows = &o};
+        geo_export_stats st;
+        if (geo_export(tui_db(), t, path, gf, &go, &st, &e) < 0)
+            tui_error(&e);
+        else
+            tui_message(_n("%lld record written to %s (%lld without a boundary)",
+                           "%lld records written to %s (%lld without a boundary)", st.rows),
+                        (long long)st.rows, path, (long long)st.empty);
+        buf_free(&note);
+        free(path);
+        return 0;
+    }
     /* FILE.xlsx: a workbook in the plan's layout, else CSV for Excel */
     if ((export_is_xlsx(path) ? export_xlsx : export_csv)(tui_db(), t, path, &o, &rows, &e) < 0)
         tui_error(&e);

@@ -4,7 +4,13 @@
  * deterministic from its own random generator, no clock, so every run and
  * every machine gets the same bytes.
  *
- *   geo_gen N > boundaries.txt
+ *   geo_gen [-k PREFIX] [-s SEED] [-z SCALE] N > boundaries.txt
+ *
+ * -k: 地块编号 PREFIX followed by i - 1 in 7 digits (CK2106 names the blocks
+ * tests/bench/gen.c makes: CK21060000000…), else i (a permit's 序号);
+ * -s: another deterministic sequence; -z: every size times SCALE (the
+ * benchmark's 100,000 permits at 0.1, so that Dandong's 16,000 km² are not
+ * covered seven times over).
  *
  * Parcels, by their number i (from 1):
  *   - rotated rectangles 0.2–2 km a side, most in zone 41 (easting 532–627 km
@@ -23,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t state = 0x4445414E44304E47ULL;
 
@@ -61,10 +68,26 @@ static void ring(int no, int zone, const pt *p, int n, int *k)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2 || atol(argv[1]) < 1) {
-        fputs("usage: geo_gen N > file.txt\n", stderr);
+    const char *prefix = NULL;
+    double z = 1;
+    while (argc > 3 && argv[1][0] == '-') {
+        if (!strcmp(argv[1], "-k"))
+            prefix = argv[2];
+        else if (!strcmp(argv[1], "-s"))
+            state ^= (uint64_t)strtoull(argv[2], NULL, 10) * 0x9E3779B97F4A7C15ULL;
+        else if (!strcmp(argv[1], "-z"))
+            z = atof(argv[2]);
+        else
+            break;
+        argc -= 2;
+        argv += 2;
+    }
+    if (argc != 2 || atol(argv[1]) < 1 || !(z > 0)) {
+        fputs("usage: geo_gen [-k PREFIX] [-s SEED] [-z SCALE] N > file.txt\n", stderr);
         return 2;
     }
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     long n = atol(argv[1]);
     printf("[属性描述]\r\n坐标系=2000国家大地坐标系\r\n几度分带=3\r\n投影类型=高斯克吕格\r\n"
            "计量单位=米\r\n精度=0.01\r\n[地块坐标]\r\n");
@@ -76,7 +99,7 @@ int main(int argc, char **argv)
         double cy = zone == 41 ? uni(532000, 627000) : uni(375000, 470000);
         if (i % 20 == 0)
             zone = 41, cy = uni(626000, 630000);   /* across 124°30′E */
-        double w = uni(200, 2000), h = uni(200, 2000), a = uni(0, 1.5707963267948966);
+        double w = uni(200, 2000) * z, h = uni(200, 2000) * z, a = uni(0, 1.5707963267948966);
         pt r1[4], r2[4], hole[4];
         rect(cx, cy, w, h, a, r1);
         int copied = i % 7 == 0 && i > 1;
@@ -98,11 +121,14 @@ int main(int argc, char **argv)
         }
         int two = i % 10 == 0 && !copied, holed = i % 15 == 0 && i % 50 != 0 && !copied;
         if (two)   /* clear of the first: its half-extent is at most (w + h) / 2 */
-            rect(cx + w + h + 500, cy, w / 2, h / 2, a, r2);
+            rect(cx + w + h + 500 * z, cy, w / 2, h / 2, a, r2);
         if (holed)
             rect(cx, cy, w / 4, h / 4, a, hole);
         int npts = 5 + (two ? 5 : 0) + (holed ? 5 : 0);
-        printf("%d,,%ld,SYN-%ld,面,,,@\r\n", npts, i, i);
+        if (prefix)
+            printf("%d,,%s%07ld,SYN-%ld,面,,,@\r\n", npts, prefix, i - 1, i);
+        else
+            printf("%d,,%ld,SYN-%ld,面,,,@\r\n", npts, i, i);
         int k = 1;
         ring(1, zone, r1, 4, &k);
         if (two)
@@ -110,5 +136,5 @@ int main(int argc, char **argv)
         if (holed)
             ring(two ? 3 : 2, zone, hole, 4, &k);
     }
-    return 0;
+    return fflush(stdout) == 0 ? 0 : 1;
 }

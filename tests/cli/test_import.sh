@@ -162,7 +162,7 @@ run_minreg import
 is "import without arguments: usage, exit 2, on three lines" "$rc $(wc -l <"$T/err")" "2 3"
 is "... none with an escaped line break" "$(grep -c 'dry-run]\\n' "$T/err")" 0
 run_minreg export
-is "export without arguments: usage on five lines (CSV, then --all)" "$rc $(wc -l <"$T/err")" "2 5"
+is "export without arguments: usage on seven lines (CSV, --all, then GIS)" "$rc $(wc -l <"$T/err")" "2 7"
 
 # ---- --skip-bad --rejects: good rows in, bad rows out with reasons, fixable ----
 fails "--skip-bad needs --rejects" 2 "--skip-bad and --rejects FILE go together" import a3 "$B/values.csv" --skip-bad
