@@ -6,20 +6,27 @@
  *
  * The change file is text, one record a line, fields separated by tabs,
  * each field escaped (\\ \t \n \r; \N is SQL NULL):
- *   MINREG-EXCHANGE 1
+ *   MINREG-EXCHANGE 2
  *   from CODE NAME          the sender
  *   to CODE                 the receiver
  *   base ID DIGEST          the sender's change the file follows (0: the start)
  *   head ID DIGEST          its last change in the file
  *   ack ID DIGEST           the receiver's last change the sender has applied
  *   C ID AT WHO KIND TBL SUMMARY COMMENT DIGEST    a change, then its rows:
- *   I TBL RID KEY JSON      a row added
- *   U TBL RID KEY FIELD OLD NEW
- *   D TBL RID KEY JSON      a row deleted (as it was)
+ *   O SITE ID AT WHO KIND SUMMARY DIGEST   a change of another site that
+ *                           change applied here (relayed by the city)
+ *   S CHANGESET             the change's rows: a changeset of SQLite's
+ *                           session extension (xchg_int.h), base64; a change
+ *                           of many rows has one every few thousand rows
  *   R TBL RID KEY FIELD VALUE   a conflict resolved: FIELD (NULL: the whole
  *                           row, VALUE its JSON or NULL for none) is VALUE
  *   end N                   the number of lines before it
  *   sig HEX                 Ed25519 over every byte before this line
+ * A file of format 1 (a minreg before the changesets) has instead of S lines
+ *   I TBL RID KEY JSON      a row added
+ *   U TBL RID KEY FIELD OLD NEW
+ *   D TBL RID KEY JSON      a row deleted (as it was)
+ * and is read as well.
  */
 #include "config.h"
 
@@ -32,6 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boundary.h"
 #include "change.h"
 #include "db_int.h"
 #include "edit.h"
@@ -39,8 +47,10 @@
 #include "outfile.h"
 #include "validate.h"
 #include "xchg.h"
+#include "xchg_int.h"
 
-#define MAGIC "MINREG-EXCHANGE\t1\n"
+#define MAGIC "MINREG-EXCHANGE\t2\n"
+#define MAGIC1 "MINREG-EXCHANGE\t1\n"   /* the same length */
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -335,7 +345,7 @@ static void site_row(db *d, sqlite3_stmt *st, xchg_site *p)
 #define PARTNER_COLS                                                                               \
     "SELECT code, name, role, pubkey, acked, sent, sent_at, applied, applied_at,"                 \
     " (SELECT count(*) FROM minreg_changes c WHERE c.id > p.acked AND c.kind != 'seal'"           \
-    "  AND NOT EXISTS (SELECT 1 FROM minreg_xchg_origin o WHERE o.change_id = c.id)),"            \
+    "  AND NOT EXISTS (SELECT 1 FROM minreg_xchg_origin o WHERE o.change_id = c.id AND o.site = p.code))," \
     " (SELECT count(*) FROM minreg_xchg_conflicts x WHERE x.site = p.code AND x.resolved IS NULL)" \
     " FROM minreg_partners p"
 
@@ -419,30 +429,66 @@ static void wr_flush(wr *w, buf *b, mr_err *e)
 }
 
 typedef struct {
+    db *d;
     buf *b;
     int64_t rows, lines;
     wr *w;
     mr_err *e;
+    cset_w cs;      /* the change's rows not yet written */
+    buf b64;
 } exp_ctx;
+
+/* The changeset gathered so far as an S line. */
+static void cs_line(exp_ctx *x)
+{
+    if (!x->cs.n)
+        return;
+    size_t need = sodium_base64_ENCODED_LEN(x->cs.b.len, sodium_base64_VARIANT_ORIGINAL);
+    buf_reset(&x->b64);
+    buf_pad(&x->b64, (int)need);
+    sodium_bin2base64(x->b64.s, need, (const unsigned char *)x->cs.b.s, x->cs.b.len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    buf_puts(x->b, "S\t");
+    buf_puts(x->b, x->b64.s);
+    buf_putc(x->b, '\n');
+    x->lines++;
+    cset_reset(&x->cs);
+}
 
 static int on_audit(void *arg, const audit_row *r)
 {
     exp_ctx *x = arg;
     const char *op = r->op;
-    buf_puts(x->b, strcmp(op, "insert") == 0 ? "I" : strcmp(op, "delete") == 0 ? "D" : "U");
-    esc(x->b, r->tbl);
-    buf_printf(x->b, "\t%lld", (long long)r->row_id);
-    esc(x->b, r->row_key);
-    if (strcmp(op, "update") == 0) {
-        esc(x->b, r->field);
-        esc(x->b, r->old);
-        esc(x->b, r->new_);
-    } else {
-        esc(x->b, strcmp(op, "insert") == 0 ? r->new_ : r->old);
+    const table *t = schema_table(&x->d->s, r->tbl);
+    if (!t) {
+        err_set(x->e, EXIT_DB, _("%s: the history names a register this one does not have: %s"),
+                x->d->path, r->tbl);
+        return 1;
     }
-    buf_putc(x->b, '\n');
+    if (strcmp(op, "update") == 0) {
+        int ci = r->field && strcmp(r->field, BOUNDARY_FIELD) == 0 ? t->ncols
+                 : r->field                                        ? table_col(t, r->field)
+                                                                   : -1;
+        if (ci < 0) {
+            err_set(x->e, EXIT_DB, _("%s: the history names a column %s.%s this register does not have"),
+                    x->d->path, t->id, r->field ? r->field : "(none)");
+            return 1;
+        }
+        cset_update(&x->cs, t, r->row_id, ci, r->old, r->new_);
+    } else {
+        int ins = strcmp(op, "insert") == 0;
+        char **v = db_json_values(x->d, t, ins ? r->new_ : r->old);
+        if (ins)
+            cset_insert(&x->cs, t, r->row_id, v);
+        else
+            cset_delete(&x->cs, t, r->row_id, v);
+        for (int i = 0; i < t->ncols; i++)
+            free(v[i]);
+        free(v);
+    }
     x->rows++;
-    x->lines++;
+    if (x->cs.b.len > (192u << 10))
+        cs_line(x);
     if (x->w && x->b->len > (256u << 10)) {
         wr_flush(x->w, x->b, x->e);
         if (x->w->failed)
@@ -472,6 +518,28 @@ static int64_t resolutions(db *d, int64_t id, exp_ctx *x)
         n++;
         x->rows++;
         x->lines++;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+/* The O lines of change id: the changes of other sites it applied here,
+ * relayed with their origin (the city passes one county's changes on to
+ * the others); the number written. */
+static int64_t origins(db *d, int64_t id, buf *b)
+{
+    sqlite3_stmt *st = stmt_cached(d, "SELECT site, their_id, their_at, their_who, kind, summary, digest"
+                                      " FROM minreg_xchg_origin WHERE change_id = ?1 ORDER BY site, their_id");
+    int64_t n = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        buf_printf(b, "O\t%d\t%lld", sqlite3_column_int(st, 0), (long long)sqlite3_column_int64(st, 1));
+        for (int i = 2; i <= 6; i++)
+            esc(b, col_text(st, i));
+        buf_putc(b, '\n');
+        n++;
     }
     sqlite3_reset(st);
     return n;
@@ -536,7 +604,7 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     wr w = {.fd = outfile_fd(of), .name = outfile_name(of)};
     crypto_sign_init(&w.sign);
     buf b = BUF_INIT;
-    exp_ctx x = {.b = &b};
+    exp_ctx x = {.d = d, .b = &b, .cs = CSET_W_INIT, .b64 = BUF_INIT};
     char dg[80], their[80] = "";
     buf_puts(&b, MAGIC);
     buf_printf(&b, "from\t%d", me.code);
@@ -561,13 +629,15 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
                            " lower(hex(ch.digest)) FROM minreg_changes c"
                            " LEFT JOIN minreg_chain ch ON ch.change_id = c.id"
                            " WHERE c.id > ?1 AND c.kind != 'seal' AND NOT EXISTS"
-                           " (SELECT 1 FROM minreg_xchg_origin o WHERE o.change_id = c.id)"
+                           " (SELECT 1 FROM minreg_xchg_origin o WHERE o.change_id = c.id"
+                           " AND o.site = ?2)"
                            " ORDER BY c.id",
                            -1, &cs, NULL) != SQLITE_OK) {
         db_error(d, e, "exchange export");
         goto fail;
     }
     sqlite3_bind_int64(cs, 1, since);
+    sqlite3_bind_int(cs, 2, p.code);
     int rc;
     while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(cs, 0);
@@ -577,13 +647,15 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
         buf_putc(&b, '\n');
         x.lines++;
         st->changes++;
+        x.lines += origins(d, id, &b);
         x.w = &w;
         x.e = e;
         if (resolutions(d, id, &x) == 0 && db_audit_each(d, id, 0, on_audit, &x) != 0) {
-            if (!w.failed)
+            if (!w.failed && !e->code)
                 err_set(e, EXIT_DB, _("%s: cannot read change %lld's rows"), d->path, (long long)id);
             goto fail;
         }
+        cs_line(&x);
         if (w.failed)
             goto fail;
         head = id;
@@ -633,12 +705,16 @@ int xchg_export(db *d, const char *partner, int64_t since, const char *path, xch
     if (db_commit(d, e) < 0)
         goto fail;
     buf_free(&b);
+    cset_free(&x.cs);
+    buf_free(&x.b64);
     return 0;
 fail:
     sodium_memzero(sk, sizeof sk);
     sqlite3_finalize(cs);
     outfile_abort(of);
     buf_free(&b);
+    cset_free(&x.cs);
+    buf_free(&x.b64);
     return -1;
 }
 
@@ -907,11 +983,11 @@ static const table *line_table(app_ctx *a, const char *id, mr_err *e)
     return t;
 }
 
-static int apply_insert(app_ctx *a, const table *t, int64_t rid, const char *key, const char *json,
-                        mr_err *e)
+/* A row added there (v: its values, json: the same as JSON). */
+static int apply_insert_v(app_ctx *a, const table *t, int64_t rid, const char *key, char **v,
+                          const char *json, mr_err *e)
 {
     char **cur = db_row_exists(a->d, t, rid) ? row_vals(a->d, t, rid) : NULL;
-    char **v = db_json_values(a->d, t, json);
     int rc = 0;
     if (cur) {
         /* there already (sent before, or made the same there and here) */
@@ -942,6 +1018,14 @@ static int apply_insert(app_ctx *a, const table *t, int64_t rid, const char *key
         }
     }
     vals_free(t, cur);
+    return rc;
+}
+
+static int apply_insert(app_ctx *a, const table *t, int64_t rid, const char *key, const char *json,
+                        mr_err *e)
+{
+    char **v = db_json_values(a->d, t, json);
+    int rc = apply_insert_v(a, t, rid, key, v, json, e);
     vals_free(t, v);
     return rc;
 }
@@ -996,8 +1080,9 @@ static int apply_update(app_ctx *a, const table *t, int64_t rid, const char *key
     return rc;
 }
 
-static int apply_delete(app_ctx *a, const table *t, int64_t rid, const char *key, const char *json,
-                        mr_err *e)
+/* A row deleted there (was: its values as they were, json: the same). */
+static int apply_delete_v(app_ctx *a, const table *t, int64_t rid, const char *key, char **was,
+                          const char *json, mr_err *e)
 {
     if (unbulk(a, t, rid, e) < 0)
         return -1;
@@ -1005,7 +1090,6 @@ static int apply_delete(app_ctx *a, const table *t, int64_t rid, const char *key
     int rc = 0;
     if (!cur)
         return 0;   /* gone here too */
-    char **was = db_json_values(a->d, t, json);
     int diff = 0;
     for (int ci = 0; ci < t->ncols; ci++)
         diff |= !same(&t->cols[ci], cur[ci], was[ci]);
@@ -1020,6 +1104,14 @@ static int apply_delete(app_ctx *a, const table *t, int64_t rid, const char *key
     }
     free(mine);
     vals_free(t, cur);
+    return rc;
+}
+
+static int apply_delete(app_ctx *a, const table *t, int64_t rid, const char *key, const char *json,
+                        mr_err *e)
+{
+    char **was = db_json_values(a->d, t, json);
+    int rc = apply_delete_v(a, t, rid, key, was, json, e);
     vals_free(t, was);
     return rc;
 }
@@ -1031,6 +1123,18 @@ static int apply_resolved(app_ctx *a, const table *t, int64_t rid, const char *k
         if (make_row(a, t, rid, key, value, e) < 0)
             return -1;
         return agreed(a, t, rid, NULL, e);
+    }
+    if (!strcmp(field, BOUNDARY_FIELD)) {
+        if (unbulk(a, t, rid, e) < 0)
+            return -1;
+        char *here = db_row_exists(a->d, t, rid) ? db_shape_text(a->d, t->id, rid) : NULL;
+        int rc = 0;
+        if (db_row_exists(a->d, t, rid) && strcmp(here ? here : "", value ? value : "") != 0) {
+            rc = chg_set_boundary(a->c, t, rid, key, value, e);
+            a->st->rows++;
+        }
+        free(here);
+        return rc < 0 ? -1 : agreed(a, t, rid, field, e);
     }
     int ci = table_col(t, field);
     if (ci < 0) {
@@ -1048,6 +1152,93 @@ static int apply_resolved(app_ctx *a, const table *t, int64_t rid, const char *k
     }
     vals_free(t, cur);
     return rc < 0 ? -1 : agreed(a, t, rid, field, e);
+}
+
+/* The key of row rid here (as it is, or as it was deleted), for the
+ * audit and the conflicts: an update's changeset carries only the rid. */
+static char *key_here(app_ctx *a, const table *t, int64_t rid)
+{
+    if (t->key_ci < 0)
+        return NULL;
+    char **cur = row_vals(a->d, t, rid);
+    char *k = NULL;
+    if (!cur) {
+        char *was = deleted_json(a, t, rid);
+        cur = was ? db_json_values(a->d, t, was) : NULL;
+        free(was);
+    }
+    if (cur && cur[t->key_ci])
+        k = xstrdup(cur[t->key_ci]);
+    vals_free(t, cur);
+    return k;
+}
+
+/* A record's boundary changed there: set here when it is here as it was
+ * there before; the same already, nothing; else a conflict on @boundary. */
+static int apply_boundary(app_ctx *a, const table *t, int64_t rid, const char *key, const char *old,
+                          const char *new_, mr_err *e)
+{
+    if (unbulk(a, t, rid, e) < 0)
+        return -1;
+    if (!db_row_exists(a->d, t, rid))
+        return conflict(a, "deleted_here", t, rid, key, BOUNDARY_FIELD, old, NULL, new_, e);
+    char *cur = db_shape_text(a->d, t->id, rid);
+    const char *c = cur ? cur : "", *o = old ? old : "", *n = new_ ? new_ : "";
+    int rc = 0;
+    if (!strcmp(c, n)) {
+        if (has_open(a, t, rid, BOUNDARY_FIELD))
+            rc = agreed(a, t, rid, BOUNDARY_FIELD, e);
+    } else if (!strcmp(c, o) && !has_open(a, t, rid, BOUNDARY_FIELD)) {
+        char **cv = a->county ? row_vals(a->d, t, rid) : NULL;
+        if (a->county && !owns(a, t, cv))
+            rc = conflict(a, "owner", t, rid, key, BOUNDARY_FIELD, old, cur, new_, e);
+        else {
+            rc = chg_set_boundary(a->c, t, rid, key, new_, e);
+            a->st->rows++;
+        }
+        vals_free(t, cv);
+    } else {
+        rc = conflict(a, "field", t, rid, key, BOUNDARY_FIELD, old, cur, new_, e);
+    }
+    free(cur);
+    return rc;
+}
+
+/* One change of a changeset, to the field-level merge. */
+static int on_cset(void *arg, const cset_change *c, mr_err *e)
+{
+    app_ctx *a = arg;
+    const table *t = c->t;
+    int rc;
+    if (c->op == CSET_UPDATE) {
+        char *key = key_here(a, t, c->rid);
+        rc = c->ci == t->ncols
+                 ? apply_boundary(a, t, c->rid, key, c->old, c->new_, e)
+                 : apply_update(a, t, c->rid, key, t->cols[c->ci].id, c->old, c->new_, e);
+        free(key);
+        return rc < 0 ? -1 : 0;
+    }
+    const char *key = t->key_ci >= 0 ? c->vals[t->key_ci] : NULL;
+    buf_reset(&a->scratch);
+    cset_json(t, c->vals, &a->scratch);
+    rc = c->op == CSET_INSERT ? apply_insert_v(a, t, c->rid, key, c->vals, buf_str(&a->scratch), e)
+                              : apply_delete_v(a, t, c->rid, key, c->vals, buf_str(&a->scratch), e);
+    return rc < 0 ? -1 : 0;
+}
+
+/* An S line: its changeset, change by change. */
+static int apply_cset(app_ctx *a, const char *b64, mr_err *e)
+{
+    size_t len = b64 ? strlen(b64) : 0, got = 0;
+    unsigned char *blob = xmalloc(len / 4 * 3 + 3);
+    int rc = -1;
+    if (!b64 || sodium_base642bin(blob, len / 4 * 3 + 3, b64, len, NULL, &got, NULL,
+                                  sodium_base64_VARIANT_ORIGINAL) != 0 || got > 0x7fffffff)
+        err_set(e, EXIT_DATA, "%s", _("a changeset in the change file is not base64"));
+    else
+        rc = cset_each(&a->d->s, blob, (int)got, on_cset, a, e);
+    free(blob);
+    return rc ? -1 : 0;
 }
 
 /* The digest change their_id of site had when it was applied here ("": not applied here). */
@@ -1079,6 +1270,29 @@ static int origin_add(app_ctx *a, char **f, mr_err *e)
     sqlite3_bind_text(st, 6, f[4] ? f[4] : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, f[6] ? f[6] : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 8, f[8] ? f[8] : "", -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_error(a->d, e, "exchange apply");
+}
+
+/* An O line: a change of a third site the sender applied, kept here with
+ * its own origin, so that it is not sent on as this site's; this site's
+ * own changes coming back are not noted twice. */
+static int relayed_add(app_ctx *a, int self, char **f, mr_err *e)
+{
+    int site = f[1] ? atoi(f[1]) : 0;
+    if (site == self || site == a->from.code)
+        return 0;
+    sqlite3_stmt *st = stmt_cached(a->d, "INSERT OR IGNORE INTO minreg_xchg_origin (site, their_id,"
+                                         " change_id, their_at, their_who, kind, summary, digest)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!st)
+        return db_error(a->d, e, "exchange apply");
+    sqlite3_bind_int(st, 1, site);
+    sqlite3_bind_int64(st, 2, num64(f[2]));
+    sqlite3_bind_int64(st, 3, chg_id(a->c));
+    for (int i = 3; i <= 7; i++)
+        sqlite3_bind_text(st, i + 1, f[i] ? f[i] : "", -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : db_error(a->d, e, "exchange apply");
@@ -1136,7 +1350,8 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
     unsigned char sig[crypto_sign_BYTES];
     int have_sig = 0, after_sig = 0, seen_c = 0;
     n = getline(&line, &cap, in);
-    if (n != (ssize_t)(sizeof MAGIC - 1) || memcmp(line, MAGIC, sizeof MAGIC - 1) != 0)
+    if (n != (ssize_t)(sizeof MAGIC - 1) ||
+        (memcmp(line, MAGIC, sizeof MAGIC - 1) != 0 && memcmp(line, MAGIC1, sizeof MAGIC - 1) != 0))
         REFUSE(_("%s: not a minreg change file; nothing was applied"), path);
     char magic[sizeof MAGIC];
     memcpy(magic, line, sizeof MAGIC);
@@ -1322,6 +1537,18 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         }
         if (!want)
             continue;
+        if (!strcmp(f[0], "O") && k == 8) {
+            if (relayed_add(&a, me.code, f, e) < 0)
+                goto rollback;
+            continue;
+        }
+        if (!strcmp(f[0], "S") && k == 2) {
+            if (apply_cset(&a, f[1], e) < 0)
+                goto rollback;
+            if (db_interrupted(d) || db_cancel_asked(d, e))
+                goto rollback;
+            continue;
+        }
         if (k < 5 || !(t = line_table(&a, f[1], e)))
             goto bad;
         int64_t rid = num64(f[2]);
@@ -1391,6 +1618,7 @@ rollback:
     a.c = NULL;
 out:
     free(line);
+    buf_free(&a.scratch);
     fclose(in);
     return rc;
 }
@@ -1458,12 +1686,13 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
                 (long long)id);
         goto out;
     }
-    int ci = field ? table_col(t, field) : -1;
-    if (field && ci < 0) {
+    int bnd = field && strcmp(field, BOUNDARY_FIELD) == 0;
+    int ci = field && !bnd ? table_col(t, field) : -1;
+    if (field && !bnd && ci < 0) {
         err_set(e, EXIT_DATA, _("no column %s in %s"), field, t->id);
         goto out;
     }
-    if (!how && value && *value) {
+    if (!how && value && *value && !bnd) {
         validator *v = validator_new(d, t);
         vissue is;
         int bad = validator_value(v, ci, value, &is);
@@ -1501,6 +1730,18 @@ int xchg_resolve(db *d, int64_t id, const char *how, const char *value, const ch
                                      "(it stays deleted) resolves it"), (long long)id);
             goto out;
         }
+    } else if (bnd) {
+        /* the record's boundary: as chg_set_boundary takes it */
+        char *here = db_shape_text(d, t->id, rid);
+        const char *want = how && !strcmp(how, "mine") ? here : how ? theirs : value;
+        if (strcmp(here ? here : "", want ? want : "") != 0 &&
+            chg_set_boundary(c, t, rid, key, want, e) < 0) {
+            free(here);
+            vals_free(t, cur);
+            goto out;
+        }
+        final = want ? xstrdup(want) : NULL;
+        free(here);
     } else if (field) {
         const char *want = how && !strcmp(how, "mine") ? (cur ? cur[ci] : NULL)
                            : how                       ? theirs

@@ -134,7 +134,13 @@ state() { q "$1" 'SELECT count(*) FROM minreg_changes; SELECT count(*) FROM minr
 run_minreg -f "$K" set a11 1001 remark=第八次
 run_minreg -f "$K" exchange export --to 丹东市 -o "$T/k6.x"
 s0=$(state "$C")
-sed 's/第八次/第九次/' "$T/k6.x" >"$T/bad.x"
+# the value inside the change's changeset (base64 of the session format)
+# changed, the rest as it was
+cs=$(grep '^S	' "$T/k6.x" | head -1 | cut -f2)
+is "the rows travel as a session-extension changeset" "$(printf %s "$cs" | base64 -d | LC_ALL=C grep -c 第八次)" 1
+bad=$(printf %s "$cs" | base64 -d | LC_ALL=C sed 's/第八次/第九次/' | base64 -w0)
+LC_ALL=C awk -v cs="$cs" -v bad="$bad" '$0 == "S\t" cs { print "S\t" bad; next } { print }' "$T/k6.x" >"$T/bad.x"
+is "... tampered with (the same length)" "$(wc -c <"$T/bad.x") $(cmp -s "$T/k6.x" "$T/bad.x"; echo $?)" "$(wc -c <"$T/k6.x") 1"
 run_minreg -f "$C" exchange apply "$T/bad.x"
 is "a tampered file is refused (exit 3)" "$rc $(grep -c 'signature does not verify' "$T/err")" "3 1"
 is "... nothing written" "$(state "$C")" "$s0"
