@@ -62,6 +62,8 @@
     _(FREQ,        "freq",         N_("the current column's values with their rows, share and area; Enter: those rows")) \
     _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
     _(EXCHANGE,    "exchange",     N_("the exchange with the city or the counties: partners, files sent and applied, open conflicts")) \
+    _(THEIRS,      "theirs",       N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
+    _(MINE,        "mine",         N_("in an exchange conflict: keep this register's value (audited, sent with the next file)")) \
     _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
     _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
     _(HELP,        "help",         N_("this help")) \
@@ -255,6 +257,7 @@ view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a 
 view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
 view *grep_new(const char *pattern, mr_err *e);                /* results of :grep */
 view *problems_new(mr_err *e);
+view *xconflict_new(int64_t id);   /* xconflict.c: one exchange conflict, base / theirs / mine */
 view *exchange_new(mr_err *e);   /* exchange.c: the :exchange screen */   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
 /* The frequency of column ci's values over t's rows the filters keep. */
