@@ -729,6 +729,7 @@ typedef struct {
     int64_t their_id;
     xchg_stats *st;
     buf scratch;
+    int64_t bulk_site;        /* the site range (rid / 10^9) of the rows added as runs, +1; 0: none yet */
 } app_ctx;
 
 static int db_row_exists(db *d, const table *t, int64_t rid)
@@ -1011,9 +1012,14 @@ static int apply_insert_v(app_ctx *a, const table *t, int64_t rid, const char *k
         } else {
             /* as a run of the change's added rows where it can (one
              * register's), not an audit row each: an import's cost */
-            rc = chg_bulk_table(a->c, t)
-                     ? chg_insert_bulk_at(a->c, t, (const char *const *)v, rid, NULL, e)
-                     : chg_insert(a->c, t, (const char *const *)v, rid, NULL, e);
+            /* runs of one site's rids only: the run's sums are kept by rid
+             * (rowsum.c), and a relayed file mixes sites a 10^9 apart */
+            int64_t site = rid / 1000000000 + 1;
+            int bulk = chg_bulk_table(a->c, t) && (!a->bulk_site || a->bulk_site == site);
+            if (bulk)
+                a->bulk_site = site;
+            rc = bulk ? chg_insert_bulk_at(a->c, t, (const char *const *)v, rid, NULL, e)
+                      : chg_insert(a->c, t, (const char *const *)v, rid, NULL, e);
             a->st->rows++;
         }
     }
