@@ -1,5 +1,5 @@
 /* db_xchg_cset.c — the rows of an exchange file as session-extension
- * changesets (see xchg_int.h for the tables' shape).
+ * changesets (see db_xchg_int.h for the tables' shape).
  *
  * Writing: the changes to send are already in the history (the audit
  * trail and the runs of added rows), long after the session that could have
@@ -28,7 +28,8 @@
 
 #include "err.h"
 #include "i18n.h"
-#include "xchg_int.h"
+#include "num.h"
+#include "db_xchg_int.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -342,6 +343,134 @@ int cset_each(const schema *s, const void *blob, int n, cset_fn fn, void *arg, m
 }
 
 /* ---- JSON --------------------------------------------------------------- */
+
+static int hex4(const char *p, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        *v = *v * 16 + (unsigned)d;
+    }
+    return 0;
+}
+
+static void put_utf8(buf *b, unsigned c)
+{
+    if (c < 0x80)
+        buf_putc(b, (char)c);
+    else if (c < 0x800)
+        buf_putc(b, (char)(0xc0 | c >> 6)), buf_putc(b, (char)(0x80 | (c & 0x3f)));
+    else if (c < 0x10000)
+        buf_putc(b, (char)(0xe0 | c >> 12)), buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3f))),
+            buf_putc(b, (char)(0x80 | (c & 0x3f)));
+    else
+        buf_putc(b, (char)(0xf0 | c >> 18)), buf_putc(b, (char)(0x80 | ((c >> 12) & 0x3f))),
+            buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3f))), buf_putc(b, (char)(0x80 | (c & 0x3f)));
+}
+
+/* A JSON string at *p (after its opening quote) into b; 0, or -1. */
+static int json_string(const char **p, buf *b)
+{
+    const char *s = *p;
+    while (*s && *s != '"') {
+        if (*s != '\\') {
+            buf_putc(b, *s++);
+            continue;
+        }
+        s++;
+        unsigned c;
+        switch (*s) {
+        case '"': case '\\': case '/': buf_putc(b, *s); break;
+        case 'b': buf_putc(b, '\b'); break;
+        case 'f': buf_putc(b, '\f'); break;
+        case 'n': buf_putc(b, '\n'); break;
+        case 'r': buf_putc(b, '\r'); break;
+        case 't': buf_putc(b, '\t'); break;
+        case 'u':
+            if (hex4(s + 1, &c) < 0)
+                return -1;
+            s += 4;
+            if (c >= 0xd800 && c < 0xdc00) {
+                unsigned lo;
+                if (s[1] != '\\' || s[2] != 'u' || hex4(s + 3, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+                    return -1;
+                c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+                s += 6;
+            }
+            if (!c)
+                return -1;
+            put_utf8(b, c);
+            break;
+        default:
+            return -1;
+        }
+        s++;
+    }
+    if (*s != '"')
+        return -1;
+    *p = s + 1;
+    return 0;
+}
+
+char **cset_json_values(const table *t, const char *json)
+{
+    char **v = xcalloc((size_t)t->ncols, sizeof *v);
+    const char *p = json;
+    buf k = BUF_INIT, val = BUF_INIT;
+    int ok = p && *p++ == '{';
+    for (int i = 0; ok && i < t->ncols; i++) {
+        buf_reset(&k);
+        buf_reset(&val);
+        if (i && *p++ != ',')
+            ok = 0;
+        else if (*p++ != '"' || json_string(&p, &k) < 0 || strcmp(buf_str(&k), t->cols[i].id) != 0 ||
+                 *p++ != ':')
+            ok = 0;
+        else if (*p == '"') {
+            p++;
+            if (json_string(&p, &val) < 0)
+                ok = 0;
+            else
+                v[i] = buf_steal(&val);
+        } else if (!strncmp(p, "null", 4)) {
+            p += 4;
+        } else {
+            const char *q = p;
+            int real = 0;
+            while (*q && strchr("+-0123456789.eE", *q))
+                real |= *q == '.' || *q == 'e' || *q == 'E', q++;
+            if (q == p) {
+                ok = 0;
+            } else if (real) {
+                /* as db_json_values gives it: the canonical text of the double */
+                char num[NUM_MAX];
+                char *tmp = xstrdup(p);
+                tmp[q - p] = 0;
+                num_format(strtod(tmp, NULL), num);
+                free(tmp);
+                v[i] = xstrdup(num);
+            } else {
+                v[i] = xmalloc((size_t)(q - p) + 1);
+                memcpy(v[i], p, (size_t)(q - p));
+                v[i][q - p] = 0;
+            }
+            p = q;
+        }
+    }
+    ok = ok && p[0] == '}' && p[1] == 0;
+    buf_free(&k);
+    buf_free(&val);
+    if (!ok) {
+        free_vals(v, t->ncols);
+        return NULL;
+    }
+    return v;
+}
+
 
 static void json_str(buf *b, const char *s)
 {
