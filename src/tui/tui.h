@@ -62,13 +62,13 @@
     _(FREQ,        "freq",         N_("the current column's values with their rows, share and area; Enter: those rows")) \
     _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
     _(EXCHANGE,    "exchange",     N_("the exchange with the city or the counties: partners, files sent and applied, open conflicts")) \
-    _(THEIRS,      "theirs",       N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
-    _(MINE,        "mine",         N_("in an exchange conflict: keep this register's value (audited, sent with the next file)")) \
     _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
     _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
     _(HELP,        "help",         N_("this help")) \
     _(REDRAW,      "redraw",       N_("redraw the screen")) \
-    _(QUIT,        "quit",         N_("quit minreg"))
+    _(QUIT,        "quit",         N_("quit minreg")) \
+    _(THEIRS,      "take-theirs",     N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
+    _(MINE,        "keep-mine",     N_("in an exchange conflict: keep this register's value (audited, sent with the next file)"))
 
 #define REQ_ENUM_(id, name, help) REQ_##id,
 typedef enum request {
