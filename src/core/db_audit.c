@@ -174,19 +174,25 @@ int db_row_delete(db *d, const table *t, int64_t rowid, mr_err *e)
     return rc == SQLITE_DONE ? 0 : fail(d, e);
 }
 
+/* SELECT json_object('col', "col", ...) FROM t WHERE rowid = ?1 */
+static void build_row_json(buf *q, const table *t, int ci, int kind)
+{
+    (void)ci, (void)kind;
+    buf_puts(q, "SELECT json_object(");
+    for (int i = 0; i < t->ncols; i++) {
+        buf_printf(q, "%s'%s', ", i ? ", " : "", t->cols[i].id);
+        put_ident(q, t->cols[i].id);
+    }
+    buf_puts(q, ") FROM ");
+    put_ident(q, t->id);
+    buf_puts(q, " WHERE rowid = ?1");
+}
+
 int db_row_json(db *d, const table *t, int64_t rowid, buf *out, mr_err *e)
 {
-    buf q = BUF_INIT;
-    buf_puts(&q, "SELECT json_object(");
-    for (int i = 0; i < t->ncols; i++) {
-        buf_printf(&q, "%s'%s', ", i ? ", " : "", t->cols[i].id);
-        put_ident(&q, t->cols[i].id);
-    }
-    buf_puts(&q, ") FROM ");
-    put_ident(&q, t->id);
-    buf_puts(&q, " WHERE rowid = ?1");
-    sqlite3_stmt *st = stmt_cached(d, buf_str(&q));
-    buf_free(&q);
+    /* cached by table, not by its SQL text: an exchange file's export
+     * reads every row a run added through here */
+    sqlite3_stmt *st = stmt_keyed(d, SK_ROW_JSON, t, -1, build_row_json);
     if (!st)
         return fail(d, e);
     sqlite3_bind_int64(st, 1, rowid);

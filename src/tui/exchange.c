@@ -1,8 +1,8 @@
 /* exchange.c — the :exchange screen: this register's exchange site, its
  * partners (last file sent and applied, changes waiting to be sent, open
  * conflicts) and the open conflicts, one a line (core/xchg.h).  Enter on a
- * conflict opens its record; the resolution itself is `minreg exchange
- * resolve`, named in the status line. */
+ * conflict opens it (xconflict.c: base / theirs / mine, and t, m, e to
+ * resolve it). */
 #include "config.h"
 
 #include <stdio.h>
@@ -21,6 +21,7 @@ typedef struct xline {
     char *text;
     const table *t;     /* a conflict's register and row */
     int64_t rowid;
+    int64_t id;         /* the conflict's */
 } xline;
 
 typedef struct xview {
@@ -28,6 +29,7 @@ typedef struct xview {
     xline *lines;
     int n, cap, npartners, nconflicts;
     int site;           /* 1: the register is a site */
+    int64_t version, last;   /* the data version and newest change the lines were read at */
 } xview;
 
 static void add(xview *x, int kind, buf *text, const table *t, int64_t rowid)
@@ -84,6 +86,7 @@ static void on_conflict(void *arg, const xchg_conflict *c)
                c->mine ? c->mine : _("(none)"), _("Theirs"), c->theirs ? c->theirs : _("(none)"),
                c->site);
     add(x, L_CONFLICT, &b, t, c->row_id);
+    x->lines[x->n - 1].id = c->id;
     x->nconflicts++;
 }
 
@@ -127,9 +130,18 @@ static const list_ops x_list = {
     .record = x_record,
 };
 
+static void build(xview *x);
+
 static void x_draw(view *v)
 {
     xview *x = v->data;
+    /* a conflict resolved on its screen (or by another clerk): read again */
+    int64_t ver = 0, last = 0;
+    if (db_data_version(tui_db(), &ver, NULL) != 0 || db_change_max(tui_db(), &last, NULL) != 0 ||
+        ver != x->version || last != x->last) {
+        build(x);
+        list_reset(&x->l, x->n);
+    }
     list_draw(&x->l);
 }
 
@@ -137,19 +149,10 @@ static void x_request(view *v, request req)
 {
     xview *x = v->data;
     if (req == REQ_ENTER) {
-        const table *t;
-        int64_t rowid;
-        if (x->n && x_record(&x->l, x->l.cur, &t, &rowid)) {
-            cursor *c = db_select_rowid(tui_db(), t, rowid, NULL);
-            int there = c && cursor_next(c) == 1;
-            cursor_free(c);
-            if (there)
-                view_push(record_new(t, rowid, &x->l));
-            else
-                tui_message("%s", _("that row is not in this register (deleted here)"));
-        } else {
-            tui_message("%s", _("Enter opens a conflict's record"));
-        }
+        if (x->n && x->lines[x->l.cur].kind == L_CONFLICT)
+            view_push(xconflict_new(x->lines[x->l.cur].id));
+        else
+            tui_message("%s", _("Enter opens a conflict"));
         return;
     }
     list_request(&x->l, req);
@@ -169,8 +172,7 @@ static void x_title(view *v, buf *out)
 static void x_status(view *v, buf *out)
 {
     xview *x = v->data;
-    buf_printf(out, _("%d partners, %d open conflicts  Enter: the record  "
-                      "minreg exchange resolve ID mine|theirs|VALUE  q: back"),
+    buf_printf(out, _("%d partners, %d open conflicts  Enter: the conflict (t theirs, m mine, e edit)  q: back"),
                x->npartners, x->nconflicts);
 }
 
@@ -194,13 +196,20 @@ static const view_ops x_ops = {
     .free = x_free,
 };
 
-view *exchange_new(mr_err *e)
+/* The lines, read again. */
+static void build(xview *x)
 {
-    (void)e;
-    xview *x = xcalloc(1, sizeof *x);
+    for (int i = 0; i < x->n; i++)
+        free(x->lines[i].text);
+    x->n = x->npartners = x->nconflicts = 0;
     db *d = tui_db();
     xchg_site me;
     buf b = BUF_INIT;
+    /* unread (-1): read again at the next draw */
+    if (db_data_version(d, &x->version, NULL) != 0)
+        x->version = -1;
+    if (db_change_max(d, &x->last, NULL) != 0)
+        x->last = -1;
     x->site = xchg_self(d, &me) == 0;
     buf_puts(&b, _("Partners"));
     add(x, L_HEAD, &b, NULL, -1);
@@ -222,6 +231,13 @@ view *exchange_new(mr_err *e)
         add(x, L_TEXT, &b, NULL, -1);
     }
     buf_free(&b);
+}
+
+view *exchange_new(mr_err *e)
+{
+    (void)e;
+    xview *x = xcalloc(1, sizeof *x);
+    build(x);
     list_init(&x->l, &x_list, x, x->n);
     view *v = xcalloc(1, sizeof *v);
     v->ops = &x_ops;

@@ -84,6 +84,8 @@ static const binding bindings[] = {
     C('F', REQ_FREQ, "F"),
     C('P', REQ_PROBLEMS, "P"),
     C('R', REQ_SUMMARY, "R"),
+    C('t', REQ_THEIRS, "t"),
+    C('m', REQ_MINE, "m"),
     C(':', REQ_PROMPT, ":"),
     /* ? is help on every screen, as the home screen's status line says;
      * N after / searches backward (and :search-back asks for a pattern) */

@@ -67,7 +67,9 @@
     _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
     _(HELP,        "help",         N_("this help")) \
     _(REDRAW,      "redraw",       N_("redraw the screen")) \
-    _(QUIT,        "quit",         N_("quit minreg"))
+    _(QUIT,        "quit",         N_("quit minreg")) \
+    _(THEIRS,      "take-theirs",     N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
+    _(MINE,        "keep-mine",     N_("in an exchange conflict: keep this register's value (audited, sent with the next file)"))
 
 #define REQ_ENUM_(id, name, help) REQ_##id,
 typedef enum request {
@@ -265,6 +267,7 @@ view *form_new(const table *t, int64_t rowid, int duplicate);   /* rowid < 0: a 
 view *history_new(const table *t, int64_t rowid);              /* rowid < 0: the register */
 view *grep_new(const char *pattern, mr_err *e);                /* results of :grep */
 view *problems_new(mr_err *e);
+view *xconflict_new(int64_t id);   /* xconflict.c: one exchange conflict, base / theirs / mine */
 view *exchange_new(mr_err *e);   /* exchange.c: the :exchange screen */   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
 /* The frequency of column ci's values over t's rows the filters keep. */

@@ -112,17 +112,18 @@ is "a county's change to a row of another district is held for the city" "$(q "$
 run_minreg -f "$K" set a11 1001 district=振安区
 run_minreg -f "$K" exchange export --to 丹东市 -o "$T/k5.x"; run_minreg -f "$C" exchange apply "$T/k5.x"
 is "... and so is moving its row to another district" "$(q "$C" 'SELECT district FROM mining_permits WHERE id = 1001') $(q "$C" "SELECT count(*) FROM minreg_xchg_conflicts WHERE resolved IS NULL AND what = 'owner'")" "宽甸县 2"
-# the :exchange screen: partners and open conflicts; Enter opens the record
-printf ':exchange<Enter><dump>j<dump><Enter><dump>q<dump>\n' >"$T/x.keys"
+# the :exchange screen: partners and open conflicts; Enter opens the
+# conflict, Enter there its record
+printf ':exchange<Enter><dump>j<dump><Enter><Enter><dump>q<dump>\n' >"$T/x.keys"
 "$MINREG" -f "$C" --script "$T/x.keys" --size 160x24 >"$T/screen" 2>"$T/err"
 is ":exchange: exit 0" "$?" 0
 sed -n '/^--- screen 1/,/^--- screen 2/p' "$T/screen" >"$T/s1"
 is "... titled with the site" "$(grep -c '^minreg — exchange: site 丹东市 (210600, city)' "$T/s1")" 1
 is "... the partner, with what waits and its conflicts" "$(grep -c '^  宽甸满族自治县  210624  county  sent .*; 2 conflicts' "$T/s1")" 1
 is "... each open conflict: register, key, field, what" "$(grep -c "Mining permits.*  2  .*备注.*not the sender's row · Mine: 市改 · Theirs: 县改市的行" "$T/s1")" 1
-is "... the status says how to resolve" "$(grep -c '1 partners, 2 open conflicts  Enter: the record  minreg exchange resolve' "$T/s1")" 1
+is "... the status says how to resolve" "$(grep -c '1 partners, 2 open conflicts  Enter: the conflict (t theirs, m mine, e edit)' "$T/s1")" 1
 sed -n '/^--- screen 3/,/^--- screen 4/p' "$T/screen" >"$T/s3"
-is "... Enter on a conflict opens its record" "$(grep -c '^minreg — 附表11 Mining permits at the base period · 2 ' "$T/s3")" 1
+is "... Enter on a conflict, then Enter, opens its record" "$(grep -c '^minreg — 附表11 Mining permits at the base period · 2 ' "$T/s3")" 1
 for id in $(q "$C" 'SELECT id FROM minreg_xchg_conflicts WHERE resolved IS NULL'); do
     "$MINREG" -f "$C" exchange resolve "$id" mine >/dev/null
 done
@@ -134,7 +135,13 @@ state() { q "$1" 'SELECT count(*) FROM minreg_changes; SELECT count(*) FROM minr
 run_minreg -f "$K" set a11 1001 remark=第八次
 run_minreg -f "$K" exchange export --to 丹东市 -o "$T/k6.x"
 s0=$(state "$C")
-sed 's/第八次/第九次/' "$T/k6.x" >"$T/bad.x"
+# the value inside the change's changeset (base64 of the session format)
+# changed, the rest as it was
+cs=$(grep '^S	' "$T/k6.x" | head -1 | cut -f2)
+is "the rows travel as a session-extension changeset" "$(printf %s "$cs" | base64 -d | LC_ALL=C grep -c 第八次)" 1
+bad=$(printf %s "$cs" | base64 -d | LC_ALL=C sed 's/第八次/第九次/' | base64 -w0)
+LC_ALL=C awk -v cs="$cs" -v bad="$bad" '$0 == "S\t" cs { print "S\t" bad; next } { print }' "$T/k6.x" >"$T/bad.x"
+is "... tampered with (the same length)" "$(wc -c <"$T/bad.x") $(cmp -s "$T/k6.x" "$T/bad.x"; echo $?)" "$(wc -c <"$T/k6.x") 1"
 run_minreg -f "$C" exchange apply "$T/bad.x"
 is "a tampered file is refused (exit 3)" "$rc $(grep -c 'signature does not verify' "$T/err")" "3 1"
 is "... nothing written" "$(state "$C")" "$s0"
