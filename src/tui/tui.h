@@ -31,7 +31,7 @@
     _(SCROLL_DOWN, "scroll-down",  N_("scroll three lines down, the cursor keeping its place on screen (the mouse wheel)")) \
     _(FIRST,       "first",        N_("first row")) \
     _(LAST,        "last",         N_("last row")) \
-    _(LINE_START,  "first-column", N_("first column")) \
+    _(LINE_START,  "first-column", N_("first column (on the map: the whole boundary again)")) \
     _(LINE_END,    "last-column",  N_("last column")) \
     _(ENTER,       "open",         N_("open the register, record or link under the cursor")) \
     _(BACK,        "back",         N_("back to the previous screen, where you were")) \
@@ -63,6 +63,11 @@
     _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
     _(EXCHANGE,    "exchange",     N_("the exchange with the city or the counties: partners, files sent and applied, open conflicts")) \
     _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
+    _(MAP,         "map",          N_("the map of the record's boundary, its neighbours and overlaps (on the map the arrows pan)")) \
+    _(NEIGHBOUR,   "next-neighbour", N_("on the map: select the next neighbour (overlapping ones first); Enter opens it")) \
+    _(PREV_NEIGHBOUR, "previous-neighbour", N_("on the map: select the previous neighbour")) \
+    _(ZOOM_IN,     "zoom-in",      N_("on the map: zoom in")) \
+    _(ZOOM_OUT,    "zoom-out",     N_("on the map: zoom out")) \
     _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
     _(HELP,        "help",         N_("this help")) \
     _(REDRAW,      "redraw",       N_("redraw the screen")) \
@@ -257,6 +262,10 @@ view *grep_new(const char *pattern, mr_err *e);                /* results of :gr
 view *problems_new(mr_err *e);
 view *exchange_new(mr_err *e);   /* exchange.c: the :exchange screen */   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
+/* The map of record rowid's boundary (map.c), its neighbour sel_tbl
+ * sel_rid selected (sel_tbl NULL: none); NULL with e saying why not (no
+ * boundary, a read error). */
+view *map_new(const table *t, int64_t rowid, const char *sel_tbl, int64_t sel_rid, mr_err *e);
 /* The frequency of column ci's values over t's rows the filters keep. */
 view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
 /* :expiring [DAYS]: the permits expiring within DAYS of --today (expiring.c);
