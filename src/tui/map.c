@@ -211,7 +211,7 @@ static int load(mview *m, mr_err *e)
     cursor_free(c);
     m->name = buf_steal(&b);
     if (!db_has_boundary(d, t->id)) {
-        err_set(e, EXIT_USAGE, _("%s: its records hold no boundary, so there is no map"), t->id);
+        err_set(e, EXIT_USAGE, _("no map: the records of %s hold no boundary"), t->id);
         return -1;
     }
     int found = db_shape_id(d, t->id, m->rowid, &m->sid, e);
@@ -219,7 +219,7 @@ static int load(mview *m, mr_err *e)
         return -1;
     char *text = found ? db_shape_text(d, t->id, m->rowid) : NULL;
     if (!text) {
-        err_set(e, EXIT_NOTFOUND, _("%s %s has no boundary yet (minreg boundary %s KEY FILE sets one): no map"),
+        err_set(e, EXIT_NOTFOUND, _("no map: %s %s has no boundary (minreg boundary %s KEY FILE sets one)"),
                 t->id, m->name, t->id);
         return -1;
     }

@@ -63,15 +63,15 @@
     _(PROBLEMS,    "problems",     N_("the problems: where the register and the plan disagree")) \
     _(EXCHANGE,    "exchange",     N_("the exchange with the city or the counties: partners, files sent and applied, open conflicts")) \
     _(SUMMARY,     "summary",      N_("the summary: counts and areas, and 专栏一 beside the register")) \
+    _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
+    _(HELP,        "help",         N_("this help")) \
+    _(REDRAW,      "redraw",       N_("redraw the screen")) \
+    _(QUIT,        "quit",         N_("quit minreg")) \
     _(MAP,         "map",          N_("the map of the record's boundary, its neighbours and overlaps (on the map the arrows pan)")) \
     _(NEIGHBOUR,   "next-neighbour", N_("on the map: select the next neighbour (overlapping ones first); Enter opens it")) \
     _(PREV_NEIGHBOUR, "previous-neighbour", N_("on the map: select the previous neighbour")) \
     _(ZOOM_IN,     "zoom-in",      N_("on the map: zoom in")) \
-    _(ZOOM_OUT,    "zoom-out",     N_("on the map: zoom out")) \
-    _(PROMPT,      "prompt",       N_("command line: a register, sort COL [desc], grep REGEX, import FILE, export FILE, or an action's name")) \
-    _(HELP,        "help",         N_("this help")) \
-    _(REDRAW,      "redraw",       N_("redraw the screen")) \
-    _(QUIT,        "quit",         N_("quit minreg"))
+    _(ZOOM_OUT,    "zoom-out",     N_("on the map: zoom out"))
 
 #define REQ_ENUM_(id, name, help) REQ_##id,
 typedef enum request {

@@ -35,7 +35,7 @@ summary|Rjjj'
         m["↑"] = "<Up>"; m["↓"] = "<Down>"; m["←"] = "<Left>"; m["→"] = "<Right>"
         m["PgUp"] = "<PgUp>"; m["PgDn"] = "<PgDn>"; m["Space"] = "<Space>"
         m["Enter"] = "<Enter>"; m["Esc"] = "<Esc>"; m["Home"] = "<Home>"; m["End"] = "<End>"
-        m["Backspace"] = "<BS>"; m["F1"] = "<F1>"; m["<"] = "<lt>"
+        m["Backspace"] = "<BS>"; m["F1"] = "<F1>"; m["<"] = "<lt>"; m["Tab"] = "<Tab>"; m["S-Tab"] = "<S-Tab>"
         key = (k in m) ? m[k] : (k ~ /^\^.$/) ? "<C-" tolower(substr(k, 2)) ">" : k
         gsub(/\\-/, "-"); gsub(/\\e/, "\\")
         printf "%s\t%s\n", key, $0; k = ""
