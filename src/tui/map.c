@@ -715,3 +715,13 @@ view *map_new(const table *t, int64_t rowid, const char *sel_tbl, int64_t sel_ri
     v->data = m;
     return v;
 }
+
+int map_record(view *v, const table **t, int64_t *rowid)
+{
+    if (v->ops != &map_ops)
+        return 0;
+    const mview *m = v->data;
+    *t = m->t;
+    *rowid = m->rowid;
+    return 1;
+}

@@ -266,6 +266,13 @@ view *summary_new(mr_err *e);
  * sel_rid selected (sel_tbl NULL: none); NULL with e saying why not (no
  * boundary, a read error). */
 view *map_new(const table *t, int64_t rowid, const char *sel_tbl, int64_t sel_rid, mr_err *e);
+/* The record a map screen shows (1), 0 when v is no map. */
+int map_record(view *v, const table **t, int64_t *rowid);
+/* :overlaps [TABLE [KEY]] (overlaps.c): the overlapping boundaries as a
+ * list of findings, of every register, one or one record (on a map with
+ * no argument: its record's); Enter opens the neighbour. */
+view *overlaps_new(const table *t, int64_t rowid, mr_err *e);
+void overlaps_cmd(const char *arg);
 /* The frequency of column ci's values over t's rows the filters keep. */
 view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
 /* :expiring [DAYS]: the permits expiring within DAYS of --today (expiring.c);
