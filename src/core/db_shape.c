@@ -237,7 +237,18 @@ int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, dou
         " AND b.id = bb.id AND b.id != a.id"
         " AND (?2 IS NOT NULL OR b.id > a.id OR (?1 IS NOT NULL AND b.tbl != ?1))"
         " ORDER BY a.id, b.id";
-    if (sqlite3_prepare_v2(d->h, q, -1, &st, NULL) != SQLITE_OK)
+    /* one record's: its shape found by (tbl, rid) through their index
+     * first (the general form's "?2 IS NULL OR" would scan every shape:
+     * 80 ms at 100,000 permits, before the R*Tree is asked) */
+    const char *one =
+        "SELECT a.id, b.id FROM minreg_shapes a CROSS JOIN minreg_shape_box ab"
+        " CROSS JOIN minreg_shape_box bb CROSS JOIN minreg_shapes b"
+        " WHERE a.tbl = ?1 AND a.rid = ?2 AND ab.id = a.id"
+        " AND bb.min_lon <= ab.max_lon + ?3 AND bb.max_lon >= ab.min_lon - ?3"
+        " AND bb.min_lat <= ab.max_lat + ?4 AND bb.max_lat >= ab.min_lat - ?4"
+        " AND b.id = bb.id AND b.id != a.id"
+        " ORDER BY a.id, b.id";
+    if (sqlite3_prepare_v2(d->h, tbl && rid > 0 ? one : q, -1, &st, NULL) != SQLITE_OK)
         return -1;
     if (tbl)
         sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);

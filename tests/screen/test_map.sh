@@ -38,6 +38,9 @@ done
 screen map 80x24 -zh --lang zh
 screen map 80x24 -wide --ambiguous wide
 screen map_none 80x24 ""
+# the overlaps as findings: Enter on one opens the neighbour
+screen overlaps 80x24 ""
+screen overlaps 40x12 -ascii --ascii
 
 # another clerk removes the overlapping neighbour's boundary: the map,
 # drawn again, no longer shows it (the data version moved)
