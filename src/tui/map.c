@@ -524,7 +524,7 @@ static void draw_foot(mview *m, int y, int w)
             buf_printf(&b, map_ascii() ? _("overlap %.4f km2 · ") : _("overlap %.4f km² · "), sel->km2);
         buf_puts(&b, neighbour_label(sel));
     } else if (m->nvis) {
-        buf_printf(&b, _("%d%s neighbours in view (%d overlap)  Tab: select one"), m->nvis,
+        buf_printf(&b, _("neighbours in view: %d%s (%d overlap)  Tab: select one"), m->nvis,
                    m->more ? "+" : "", m->ov.n);
     } else {
         buf_printf(&b, _("no neighbours in view (%d overlap)"), m->ov.n);
@@ -648,7 +648,13 @@ static void map_request(view *v, request req)
         m->mpc *= 2;
         m->dirty = 1;
         break;
-    case REQ_LINE_START: reset_view(m); break;
+    case REQ_LINE_START: {
+        double cx = m->cx, cy = m->cy, mpc = m->mpc;
+        reset_view(m);
+        if (cx == m->cx && cy == m->cy && mpc == m->mpc)
+            tui_message("%s", _("the whole boundary is in view"));
+        break;
+    }
     case REQ_NEIGHBOUR: step_neighbour(m, 1); break;
     case REQ_PREV_NEIGHBOUR: step_neighbour(m, -1); break;
     case REQ_ENTER: open_selected(m); break;
