@@ -70,6 +70,7 @@ typedef struct mview {
     list l;
     unsigned version;
     char err[1024];       /* why the neighbours could not be read, or "" */
+    char gone[1024];      /* why the record's map cannot be drawn now, or "" */
 } mview;
 
 static const char *ttitle(const table *t) { return i18n_is_zh() ? t->title : t->title_en; }
@@ -540,11 +541,14 @@ static void map_draw(view *v)
         /* the register changed: the boundary may have */
         mr_err e = {0};
         m->version = tui_data_version();
-        if (load(m, &e) < 0) {
-            draw_text(2, 2, screen_cols() - 2, e.msg, ATTR_MARK, 0);
-            return;
-        }
+        m->gone[0] = 0;
+        if (load(m, &e) < 0)   /* removed, or the file failed: say so until it changes again */
+            snprintf(m->gone, sizeof m->gone, "%.1000s", e.msg);
         list_reset(&m->l, m->npl);
+    }
+    if (*m->gone) {
+        draw_wrapped(2, screen_rows() - 1, screen_cols(), m->gone, ATTR_MARK);
+        return;
     }
     int mc = map_cols(), mr = map_rows();
     map_mode mode = map_ascii() ? MAP_ASCII : MAP_BRAILLE;
@@ -614,7 +618,7 @@ static void step_neighbour(mview *m, int dir)
 
 static void open_selected(mview *m)
 {
-    const mshape *s = selected(m);
+    const mshape *s = *m->gone ? NULL : selected(m);
     if (!s) {
         tui_message("%s", _("select a neighbour with Tab first, then Enter opens it"));
         return;

@@ -48,4 +48,10 @@ printf ':mining_permits<Enter><Enter>M<other boundary mining_permits 2 --remove>
 "$MINREG" --script "$T/k" --size 80x24 >"$T/out" 2>&1
 grep -q '0 overlap' "$T/out"
 is "another clerk's change: the map read again" "$?" 0
+# ... and removes the record's own: the map says so, Enter opens nothing
+printf ':mining_permits<Enter><Enter>M<other boundary mining_permits 1 --remove><C-l><dump><Enter><Tab><dump>\n' >"$T/k"
+"$MINREG" --script "$T/k" --size 80x24 >"$T/out" 2>&1
+st=$?
+grep -q 'no map: mining_permits 1 ' "$T/out"
+is "the record's boundary removed by another clerk: the map says so (exit $st)" "$?$st" 00
 done_testing
