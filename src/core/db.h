@@ -402,5 +402,17 @@ int db_shape_text_id(db *d, int64_t id, char **text, char **tbl, int64_t *rid, m
 typedef int (*db_pair_fn)(void *arg, int64_t a, int64_t b);
 int db_shape_candidates(db *d, const char *tbl, int64_t rid, double pad_lon, double pad_lat,
                         db_pair_fn fn, void *arg, mr_err *e);
+/* The shapes (id, register, record) whose bounding boxes meet the box
+ * (geodetic degrees), at most max of them, skip_id excepted: the map's
+ * neighbours, from the R*Tree (db_map.c).  The number found (*more set
+ * when there were more than max), or -1 with e. */
+typedef struct db_shape_ref {
+    int64_t id, rid;
+    char tbl[64];
+} db_shape_ref;
+int db_shapes_in_box(db *d, double min_lon, double max_lon, double min_lat, double max_lat,
+                     int64_t skip_id, db_shape_ref *out, int max, int *more, mr_err *e);
+/* The id of record rid's shape in tbl (1), 0 when it has none, -1 with e. */
+int db_shape_id(db *d, const char *tbl, int64_t rid, int64_t *id, mr_err *e);
 
 #endif

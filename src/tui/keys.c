@@ -86,6 +86,11 @@ static const binding bindings[] = {
     C('R', REQ_SUMMARY, "R"),
     C('t', REQ_THEIRS, "t"),
     C('m', REQ_MINE, "m"),
+    C('M', REQ_MAP, "M"),
+    C('\t', REQ_NEIGHBOUR, "Tab"),
+    K(KEY_BTAB, REQ_PREV_NEIGHBOUR, "S-Tab"),
+    C('+', REQ_ZOOM_IN, "+"),
+    C('-', REQ_ZOOM_OUT, "-"),
     C(':', REQ_PROMPT, ":"),
     /* ? is help on every screen, as the home screen's status line says;
      * N after / searches backward (and :search-back asks for a pattern) */

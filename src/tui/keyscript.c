@@ -69,7 +69,7 @@ static const struct { const char *name; int code; int is_key; } named_keys[] = {
     {"Enter", '\r', 0}, {"Esc", 27, 0}, {"Up", KEY_UP, 1}, {"Down", KEY_DOWN, 1},
     {"Left", KEY_LEFT, 1}, {"Right", KEY_RIGHT, 1}, {"PgUp", KEY_PPAGE, 1},
     {"PgDn", KEY_NPAGE, 1}, {"Home", KEY_HOME, 1}, {"End", KEY_END, 1},
-    {"BS", KEY_BACKSPACE, 1}, {"Del", KEY_DC, 1}, {"Tab", '\t', 0}, {"Space", ' ', 0}, {"lt", '<', 0},
+    {"BS", KEY_BACKSPACE, 1}, {"Del", KEY_DC, 1}, {"Tab", '\t', 0}, {"S-Tab", KEY_BTAB, 1}, {"Space", ' ', 0}, {"lt", '<', 0},
     {"F1", KEY_F(1), 1},
 };
 

@@ -394,6 +394,15 @@ static void record_request(view *v, request req)
     case REQ_EVENT:
         record_cmd_event(v, "");
         break;
+    case REQ_MAP: {
+        mr_err e = {0};
+        view *m = map_new(rv->t, rv->rowid, NULL, 0, &e);
+        if (m)
+            view_push(m);
+        else
+            tui_error(&e);
+        break;
+    }
     case REQ_NEXT_RECORD:
     case REQ_PREV_RECORD: {
         const table *t;

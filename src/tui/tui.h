@@ -31,7 +31,7 @@
     _(SCROLL_DOWN, "scroll-down",  N_("scroll three lines down, the cursor keeping its place on screen (the mouse wheel)")) \
     _(FIRST,       "first",        N_("first row")) \
     _(LAST,        "last",         N_("last row")) \
-    _(LINE_START,  "first-column", N_("first column")) \
+    _(LINE_START,  "first-column", N_("first column (on the map: the whole boundary again)")) \
     _(LINE_END,    "last-column",  N_("last column")) \
     _(ENTER,       "open",         N_("open the register, record or link under the cursor")) \
     _(BACK,        "back",         N_("back to the previous screen, where you were")) \
@@ -69,7 +69,12 @@
     _(REDRAW,      "redraw",       N_("redraw the screen")) \
     _(QUIT,        "quit",         N_("quit minreg")) \
     _(THEIRS,      "take-theirs",     N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
-    _(MINE,        "keep-mine",     N_("in an exchange conflict: keep this register's value (audited, sent with the next file)"))
+    _(MINE,        "keep-mine",     N_("in an exchange conflict: keep this register's value (audited, sent with the next file)")) \
+    _(MAP,         "map",          N_("the map of the record's boundary, its neighbours and overlaps (on the map the arrows pan)")) \
+    _(NEIGHBOUR,   "next-neighbour", N_("on the map: select the next neighbour (overlapping ones first); Enter opens it")) \
+    _(PREV_NEIGHBOUR, "previous-neighbour", N_("on the map: select the previous neighbour")) \
+    _(ZOOM_IN,     "zoom-in",      N_("on the map: zoom in")) \
+    _(ZOOM_OUT,    "zoom-out",     N_("on the map: zoom out"))
 
 #define REQ_ENUM_(id, name, help) REQ_##id,
 typedef enum request {
@@ -270,6 +275,17 @@ view *problems_new(mr_err *e);
 view *xconflict_new(int64_t id);   /* xconflict.c: one exchange conflict, base / theirs / mine */
 view *exchange_new(mr_err *e);   /* exchange.c: the :exchange screen */   /* runs the checks; NULL with e on a read error */
 view *summary_new(mr_err *e);
+/* The map of record rowid's boundary (map.c), its neighbour sel_tbl
+ * sel_rid selected (sel_tbl NULL: none); NULL with e saying why not (no
+ * boundary, a read error). */
+view *map_new(const table *t, int64_t rowid, const char *sel_tbl, int64_t sel_rid, mr_err *e);
+/* The record a map screen shows (1), 0 when v is no map. */
+int map_record(view *v, const table **t, int64_t *rowid);
+/* :overlaps [TABLE [KEY]] (overlaps.c): the overlapping boundaries as a
+ * list of findings, of every register, one or one record (on a map with
+ * no argument: its record's); Enter opens the neighbour. */
+view *overlaps_new(const table *t, int64_t rowid, mr_err *e);
+void overlaps_cmd(const char *arg);
 /* The frequency of column ci's values over t's rows the filters keep. */
 view *freq_new(const table *t, int ci, const db_filter *f, int nf, mr_err *e);
 /* :expiring [DAYS]: the permits expiring within DAYS of --today (expiring.c);

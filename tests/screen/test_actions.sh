@@ -12,6 +12,9 @@
 awk 'BEGIN { print "id,mine_name,minerals,area_km2,district"
     for (i = 5001; i <= 5020; i++) printf "%d,测试矿%d,金矿,1.%d,振安区\n", i, i, i % 10 }' >"$T/add.csv"
 "$MINREG" -f "$T/reg.db" import mining_permits "$T/add.csv" >/dev/null 2>&1
+# the map needs a boundary: permit 1's, and an overlapping neighbour (SYNTHETIC)
+"$MINREG" -f "$T/reg.db" boundary mining_permits 1 "$srcdir/tests/fixtures/map/own.txt" >/dev/null 2>&1
+"$MINREG" -f "$T/reg.db" boundary mining_permits 2 "$srcdir/tests/fixtures/map/overlap.txt" >/dev/null 2>&1
 cp "$T/reg.db" "$T/base.db"
 
 # screen name and the keys that reach it, the cursor inside the list
@@ -26,6 +29,7 @@ grep|:grep 矿<Enter>jjj
 summary|Rjjj
 freq|:min_scales<Enter>Fjjj
 text|L<Enter>jjj'
+map|:mining_permits<Enter><Enter>MG<C-u>'
 
 # The first key of each action, as the help screen shows it, in key-script
 # syntax; one line an action: "KEY<TAB>help text".
@@ -37,7 +41,7 @@ text|L<Enter>jjj'
         m["↑"] = "<Up>"; m["↓"] = "<Down>"; m["←"] = "<Left>"; m["→"] = "<Right>"
         m["PgUp"] = "<PgUp>"; m["PgDn"] = "<PgDn>"; m["Space"] = "<Space>"
         m["Enter"] = "<Enter>"; m["Esc"] = "<Esc>"; m["Home"] = "<Home>"; m["End"] = "<End>"
-        m["Backspace"] = "<BS>"; m["F1"] = "<F1>"; m["<"] = "<lt>"
+        m["Backspace"] = "<BS>"; m["F1"] = "<F1>"; m["<"] = "<lt>"; m["Tab"] = "<Tab>"; m["S-Tab"] = "<S-Tab>"
         key = (k in m) ? m[k] : (k ~ /^\^.$/) ? "<C-" tolower(substr(k, 2)) ">" : k
         gsub(/\\-/, "-"); gsub(/\\e/, "\\")
         printf "%s\t%s\n", key, $0; k = ""
