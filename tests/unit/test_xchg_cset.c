@@ -194,11 +194,14 @@ int main(void)
         const table *tt = &s->tables[ti];
         for (int64_t rid = 1; rid <= 40; rid++) {
             buf j = BUF_INIT;
-            if (!db_row_json(d, tt, rid, &j)) {
+            mr_err je = {0};
+            if (db_row_json(d, tt, rid, &j, &je) != DB_FOUND) {
                 buf_free(&j);
                 continue;
             }
-            char **a = db_json_values(d, tt, buf_str(&j)), **b = cset_json_values(tt, buf_str(&j));
+            char **a = NULL, **b = cset_json_values(tt, buf_str(&j));
+            if (db_json_values(d, tt, buf_str(&j), &a, &je) != 0)
+                printf("# db_json_values: %s\n", je.msg);
             int eq = b != NULL;
             for (int i = 0; eq && i < tt->ncols; i++)
                 eq = (!a[i] && !b[i]) || (a[i] && b[i] && strcmp(a[i], b[i]) == 0);
