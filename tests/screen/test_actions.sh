@@ -28,7 +28,7 @@ problems|Pjjj
 grep|:grep 矿<Enter>jjj
 summary|Rjjj
 freq|:min_scales<Enter>Fjjj
-text|L<Enter>jjj'
+text|Lkk<Enter>jjj
 map|:mining_permits<Enter><Enter>MG<C-u>'
 
 # The first key of each action, as the help screen shows it, in key-script
