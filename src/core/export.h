@@ -40,9 +40,10 @@ int export_csv(db *d, const table *t, const char *path, const export_opts *o, in
  * on on a next one (o->note says so). */
 int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, int64_t *rows,
                 mr_err *e);
-/* Copy a scratch workbook libxlsxwriter wrote (from, from its start) to
- * the descriptor to (name for messages).  0, or -1 with e. */
-int xlsx_copy_out(int from, int to, const char *name, mr_err *e);
+/* A value as a workbook cell takes it (into cell; returned): invalid
+ * UTF-8 and the code points XML cannot hold as U+FFFD, cut at Excel's
+ * 32,767 characters on a character boundary. */
+const char *xlsx_cell_text(buf *cell, const char *s);
 /* Does the name end in .xlsx? */
 int export_is_xlsx(const char *path);
 /* A register's title as the plan prints it: "附表2 辽宁省丹东市矿产资源重点勘查区表". */

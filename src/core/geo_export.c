@@ -470,28 +470,6 @@ static void gp_blob(const gx *g, int srs, buf *b)
     }
 }
 
-static int copy_out(int from, int to, const char *name, mr_err *e)
-{
-    char b[65536];
-    if (lseek(from, 0, SEEK_SET) < 0) {
-        err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        ssize_t n = read(from, b, sizeof b);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-            return -1;
-        }
-        if (n == 0)
-            return 0;
-        if (gx_write_all(to, b, (size_t)n, name, e) < 0)
-            return -1;
-    }
-}
-
 /* Attribute names: the CSV header's, each once, none "fid" or "geom". */
 static char **gpkg_names(const table *t)
 {
@@ -573,7 +551,7 @@ static int put_gpkg(rows *w, int epsg, outfile *out, mr_err *e)
     }
     gpkg_abort(g);
     if (rc == 0)
-        rc = copy_out(sfd, outfile_fd(out), outfile_name(out), e);
+        rc = outfile_copy_in(out, sfd, e);
     unlink(buf_str(&scratch));
     close(sfd);
     free(vals);

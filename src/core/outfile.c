@@ -386,3 +386,36 @@ void outfile_abort(outfile *f)
         unlink(f->tmp);
     release(f);
 }
+
+int outfile_copy_in(outfile *f, int from, mr_err *e)
+{
+    int to = outfile_fd(f);
+    const char *name = outfile_name(f);
+    char b[65536];
+    if (lseek(from, 0, SEEK_SET) < 0) {
+        err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(from, b, sizeof b);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
+            return -1;
+        }
+        if (n == 0)
+            return 0;
+        for (char *p = b; n > 0;) {
+            ssize_t k = write(to, p, (size_t)n);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
+                return -1;
+            }
+            p += k;
+            n -= k;
+        }
+    }
+}

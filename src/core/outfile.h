@@ -36,6 +36,9 @@ outfile *outfile_open(const char *path, const char *reg, mr_err *e);
 int outfile_fd(const outfile *f);           /* where to write(2) */
 const char *outfile_name(const outfile *f); /* for messages */
 int outfile_in_place(const outfile *f);     /* 1: no temporary (device, FIFO, stdout...) */
+/* Copy the file open on from, from its start, into f (a scratch file a
+ * library wrote: a workbook, a GeoPackage).  0, or -1 with e. */
+int outfile_copy_in(outfile *f, int from, mr_err *e);
 
 /* Finish: sync, close and rename the temporary into place.  0, or -1
  * with e filled and the temporary removed.  f is freed either way. */

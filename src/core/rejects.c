@@ -139,30 +139,6 @@ void rejw_numeric(rejw *w, int i, int numeric)
 
 /* Text as XML can carry it: invalid UTF-8 becomes U+FFFD, cut at Excel's
  * 32767 bytes of a cell on a character boundary. */
-static const char *clean(rejw *w, const char *s)
-{
-    size_t n = strlen(s), i = 0;
-    buf_reset(&w->cell);
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k <= 0 || cp == 0xFFFE || cp == 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            buf_puts(&w->cell, "\xEF\xBF\xBD");
-            i += k > 0 ? (size_t)k : 1;
-            continue;
-        }
-        buf_add(&w->cell, s + i, (size_t)k);
-        i += (size_t)k;
-    }
-    if (w->cell.len > 32767) {
-        size_t cut = 32767;
-        while (cut && ((unsigned char)w->cell.s[cut] & 0xC0) == 0x80)
-            cut--;
-        w->cell.len = cut;
-        w->cell.s[cut] = '\0';
-    }
-    return buf_str(&w->cell);
-}
 
 void rejw_field(rejw *w, const char *s)
 {
@@ -183,7 +159,7 @@ void rejw_field(rejw *w, const char *s)
         width = (int)strlen(s);
     } else {
         /* always a text cell: a code of digits stays a code, "=x" no formula */
-        const char *t = clean(w, s);
+        const char *t = xlsx_cell_text(&w->cell, s);
         rc = worksheet_write_string(w->ws, w->row, c, t, w->row ? w->text : w->head);
         width = text_width(t);
     }
@@ -248,7 +224,7 @@ int rejw_close(rejw *w, mr_err *e)
         err_set(e, EXIT_IO, "%s: %s", outfile_name(w->out), lxw_strerror(rc));
         ret = -1;
     } else {
-        ret = xlsx_copy_out(w->sfd, outfile_fd(w->out), outfile_name(w->out), e);
+        ret = outfile_copy_in(w->out, w->sfd, e);
     }
     if (ret < 0)
         outfile_abort(w->out);

@@ -114,7 +114,7 @@ int xlsx_lists(const char *path, const char *reg, const xl_sheet *sh, int n, mr_
         rc = -1;
     }
     if (rc == 0)
-        rc = xlsx_copy_out(sfd, outfile_fd(out), outfile_name(out), e);
+        rc = outfile_copy_in(out, sfd, e);
 done:
     unlink(buf_str(&scratch));
     close(sfd);

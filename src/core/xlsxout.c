@@ -67,31 +67,33 @@ static int failed(xw *x, lxw_error rc, const char *where)
 
 /* Text as XML can carry it: invalid UTF-8 becomes U+FFFD; libxlsxwriter
  * escapes the control characters itself (_x001B_). */
-static const char *clean(xw *x, const char *s)
+const char *xlsx_cell_text(buf *cell, const char *s)
 {
     size_t n = strlen(s), i = 0;
-    buf_reset(&x->cell);
+    buf_reset(cell);
     while (i < n) {
         uint32_t cp;
         int k = utf8_decode(s + i, n - i, &cp);
         if (k <= 0 || cp == 0xFFFE || cp == 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            buf_puts(&x->cell, "\xEF\xBF\xBD");
+            buf_puts(cell, "\xEF\xBF\xBD");
             i += k > 0 ? (size_t)k : 1;
             continue;
         }
-        buf_add(&x->cell, s + i, (size_t)k);
+        buf_add(cell, s + i, (size_t)k);
         i += (size_t)k;
     }
     /* Excel's limit for a cell: cut at a character boundary */
-    if (x->cell.len > 32767) {
+    if (cell->len > 32767) {
         size_t cut = 32767;
-        while (cut && ((unsigned char)x->cell.s[cut] & 0xC0) == 0x80)
+        while (cut && ((unsigned char)cell->s[cut] & 0xC0) == 0x80)
             cut--;
-        x->cell.len = cut;
-        x->cell.s[cut] = '\0';
+        cell->len = cut;
+        cell->s[cut] = '\0';
     }
-    return buf_str(&x->cell);
+    return buf_str(cell);
 }
+
+static const char *clean(xw *x, const char *s) { return xlsx_cell_text(&x->cell, s); }
 
 /* A sheet name Excel accepts: at most 31 characters, none of []:*?/\ */
 static void sheet_name(buf *out, const char *base, int part)
@@ -611,37 +613,6 @@ static void formats(xw *x)
     format_set_bold(x->total_general);
 }
 
-/* Copy the scratch workbook into the output (export.h; xlsxlist.c and rejects.c use it). */
-int xlsx_copy_out(int from, int to, const char *name, mr_err *e)
-{
-    char b[65536];
-    if (lseek(from, 0, SEEK_SET) < 0) {
-        err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        ssize_t n = read(from, b, sizeof b);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-            return -1;
-        }
-        if (n == 0)
-            return 0;
-        for (char *p = b; n > 0;) {
-            ssize_t k = write(to, p, (size_t)n);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k < 0) {
-                err_set(e, EXIT_IO, "%s: %s", name, strerror(errno));
-                return -1;
-            }
-            p += k;
-            n -= k;
-        }
-    }
-}
 
 int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, int64_t *rows,
                 mr_err *e)
@@ -710,7 +681,7 @@ int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, i
         rc = -1;
     }
     if (rc == 0)
-        rc = xlsx_copy_out(sfd, outfile_fd(out), outfile_name(out), e);
+        rc = outfile_copy_in(out, sfd, e);
 done:
     unlink(buf_str(&scratch));
     close(sfd);
