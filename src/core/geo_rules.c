@@ -262,7 +262,12 @@ static double outside_km2(struct geo_state *G, gs *a, gs *const *bs, int nb)
 }
 
 /* "mining_permits 5" as findings name another record */
-static void name_of(const gs *x, buf *b) { buf_printf(b, "%s %s", x->t->id, x->key); }
+/* The other record of a finding: by the register's title in Chinese (the
+ * clerk's words), by its id in English (the register column's words). */
+static void name_of(const gs *x, buf *b)
+{
+    buf_printf(b, "%s %s", i18n_is_zh() && *x->t->title ? x->t->title : x->t->id, x->key);
+}
 
 /* ---- R-GEO-SHAPE ------------------------------------------------------------ */
 
