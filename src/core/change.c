@@ -13,6 +13,7 @@
 #include "edit.h"
 #include "i18n.h"
 #include "rowsum.h"
+#include "site.h"
 
 struct chg {
     db *d;
@@ -24,6 +25,9 @@ struct chg {
     size_t nruns, capruns;
     int runs_sorted;       /* each run starts after the one before */
     rowsums *sums;
+    /* this register's site (site.h): a county writes only its own rows */
+    site_rule site;
+    int site_state;        /* 0: not read yet, 1: read, 2: not held (an exchange applied) */
 };
 
 chg *chg_begin(db *d, mr_err *e)
@@ -55,6 +59,26 @@ void chg_abort(chg *c)
 
 int64_t chg_id(const chg *c) { return c->id; }
 
+void chg_any_site(chg *c) { c->site_state = 2; }
+
+/* May this site write the row of t with values v (NULL: row rid as it is
+ * stored)?  1, or 0 with e saying why not. */
+static int site_may(chg *c, const table *t, const char *const *v, int64_t rid, mr_err *e)
+{
+    if (c->site_state == 0) {
+        site_rule_self(c->d, &c->site);
+        c->site_state = 1;
+    }
+    if (c->site_state != 1 || !c->site.county)
+        return 1;
+    if (v ? site_owns(c->d, &c->site, t, v) : site_owns_rid(c->d, &c->site, t, rid))
+        return 1;
+    char why[1024];
+    site_why(c->d, &c->site, t, why, sizeof why);
+    err_set(e, EXIT_NOTFOUND, "%s", why);
+    return 0;
+}
+
 /* A row written before the history entry it belongs to would be a write
  * the history cannot name: refused (a programming error, said plainly). */
 static int recorded(chg *c, mr_err *e)
@@ -80,7 +104,7 @@ int chg_insert(chg *c, const table *t, const char *const *vals, int64_t rid, int
                mr_err *e)
 {
     int64_t got;
-    if (!recorded(c, e) || db_row_insert(c->d, t, vals, rid, &got, e) < 0 ||
+    if (!recorded(c, e) || !site_may(c, t, vals, 0, e) || db_row_insert(c->d, t, vals, rid, &got, e) < 0 ||
         db_audit_rows(c->d, c->id, t, 0, got, "insert", e) < 0)
         return -1;
     if (out)
@@ -115,7 +139,7 @@ int chg_insert_bulk(chg *c, const table *t, const char *const *vals, int64_t *ou
 int chg_insert_bulk_at(chg *c, const table *t, const char *const *vals, int64_t at, int64_t *out,
                        mr_err *e)
 {
-    if (!recorded(c, e))
+    if (!recorded(c, e) || !site_may(c, t, vals, 0, e))
         return -1;
     if (c->bulk && c->bulk != t) {
         err_set(e, EXIT_DB, "%s", _("internal error: bulk rows of two registers in one change"));
@@ -253,7 +277,10 @@ int chg_update(chg *c, const table *t, int64_t rid, const char *key, int ci, con
                const char *val, mr_err *e)
 {
     const char *nv = val && *val ? val : NULL;
-    return !recorded(c, e) || db_row_update(c->d, t, rid, ci, nv, e) < 0 ||
+    /* the row the site's before, and after (a county moving a permit
+     * out of its district writes what is no longer its own) */
+    return !recorded(c, e) || !site_may(c, t, NULL, rid, e) ||
+                   db_row_update(c->d, t, rid, ci, nv, e) < 0 || !site_may(c, t, NULL, rid, e) ||
                    db_audit_add(c->d, c->id, t->id, rid, key, "update", t->cols[ci].id, old, nv,
                                 e) < 0
                ? -1
@@ -265,7 +292,7 @@ int chg_update(chg *c, const table *t, int64_t rid, const char *key, int ci, con
 int chg_set_boundary(chg *c, const table *t, int64_t rid, const char *key, const char *text,
                      mr_err *e)
 {
-    if (!recorded(c, e))
+    if (!recorded(c, e) || !site_may(c, t, NULL, rid, e))
         return -1;
     int has = db_has_boundary(c->d, t->id, e);
     if (has != DB_FOUND) {
@@ -319,7 +346,7 @@ static int boundary_goes(chg *c, const table *t, int64_t rid, mr_err *e)
 
 int chg_delete(chg *c, const table *t, int64_t rid, mr_err *e)
 {
-    return !recorded(c, e) || boundary_goes(c, t, rid, e) < 0 ||
+    return !recorded(c, e) || !site_may(c, t, NULL, rid, e) || boundary_goes(c, t, rid, e) < 0 ||
                    db_audit_rows(c->d, c->id, t, 0, rid, "delete", e) < 0 ||
                    db_row_delete(c->d, t, rid, e) < 0
                ? -1
@@ -339,9 +366,25 @@ static int boundaries_go(chg *c, const table *t, mr_err *e)
     return rc;
 }
 
+/* A county may not empty a register: rows of the city and the other
+ * counties would go with its own. */
+static int all_may(chg *c, const table *t, mr_err *e)
+{
+    if (!site_may(c, t, NULL, 0, e))   /* reads the site (no row 0: allowed) */
+        return 0;
+    if (c->site_state != 1 || !c->site.county)
+        return 1;
+    char why[1024];
+    site_why(c->d, &c->site, t, why, sizeof why);
+    err_set(e, EXIT_NOTFOUND, _("%s; a whole register is replaced at the city only (here: import "
+                                "without --replace, or with --upsert)"),
+            why);
+    return 0;
+}
+
 int chg_delete_all(chg *c, const table *t, int64_t *deleted, mr_err *e)
 {
-    return !recorded(c, e) || boundaries_go(c, t, e) < 0 ||
+    return !recorded(c, e) || !all_may(c, t, e) || boundaries_go(c, t, e) < 0 ||
                    db_audit_rows(c->d, c->id, t, 1, 0, "delete", e) < 0 ||
                    db_delete_all(c->d, t, deleted, e) < 0
                ? -1

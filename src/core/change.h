@@ -34,6 +34,11 @@ chg *chg_begin(db *d, mr_err *e);
 int64_t chg_record(chg *c, const char *kind, const char *tbl, const char *summary,
                    const char *comment, int64_t reverts, mr_err *e);
 int64_t chg_id(const chg *c);
+/* A register that is a county's exchange site writes only the rows the
+ * county owns (site.h): every write below refuses another's row, with
+ * the reason in e.  An exchange applied holds the sender to its own rule
+ * instead (db_xchg_merge.c) and turns this one off for its change. */
+void chg_any_site(chg *c);
 /* A change's kind as the history shows it, in the interface's language
  * (set: 修改, add: 添加...); a kind it does not know as stored. */
 const char *chg_kind_text(const char *kind);

@@ -17,7 +17,7 @@
  * than by their SQL text: no SQL is built or compared on the hot path. */
 enum { SK_FIND_BY = 1, SK_EXISTS_OTHER, SK_ROW_INSERT, SK_ROW_UPDATE, SK_ROW_DELETE,
        SK_AUDIT_INSERT, SK_AUDIT_DELETE, SK_AUDIT_INSERT_ALL, SK_AUDIT_DELETE_ALL, SK_JSON_VALUES,
-       SK_AUDIT_ADDED, SK_ADDED_NOTE, SK_ROW_JSON };
+       SK_AUDIT_ADDED, SK_ADDED_NOTE, SK_ROW_JSON, SK_SITE_LINKED, SK_SITE_ROW };
 typedef void (*sql_build_fn)(buf *q, const table *t, int ci, int kind);
 
 struct db {

@@ -211,19 +211,8 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
         REFUSE(_("%s: the change file says %lld lines but has %lld; nothing was applied"), path,
                (long long)h.endn, (long long)h.nlines);
     snprintf(st->site, sizeof st->site, "%s", a.from.name);
-    a.county = strcmp(a.from.role, "county") == 0;
-    {
-        sqlite3_stmt *q = stmt_cached(d, "SELECT code, name, short_name FROM districts WHERE code = ?1");
-        if (q) {
-            char c6[16];
-            snprintf(c6, sizeof c6, "%d", a.from.code);
-            sqlite3_bind_text(q, 1, c6, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(q) == SQLITE_ROW)
-                for (int k = 0; k < 3; k++)
-                    snprintf(a.dist[k], sizeof a.dist[k], "%s", col_text(q, k) ? col_text(q, k) : "");
-            sqlite3_reset(q);
-        }
-    }
+    site_rule_for(d, a.from.code, a.from.role, a.from.name, &a.rule);
+    a.county = a.rule.county;
     if (h.to != me.code)
         REFUSE(_("%s: the change file is for site %d, not this register (%s, %d); nothing was applied"),
                path, h.to, me.name, me.code);
@@ -272,6 +261,8 @@ int xchg_apply(db *d, const char *path, xchg_stats *st, mr_err *e)
     crypto_hash_sha256_init(&hs);
     if (!(a.c = chg_begin(d, e)))
         goto out;
+    chg_any_site(a.c);   /* the sender is held to its own rule (a.rule), not this site's */
+    db_defer_fks(d);     /* a permit taken out of a run and put back under its events */
     int recorded = 0, want = 0;
     int64_t first = 0, last = 0;
     const table *t = NULL;

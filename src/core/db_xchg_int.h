@@ -26,6 +26,8 @@
 #define MAGIC "MINREG-EXCHANGE\t2\n"
 #define MAGIC1 "MINREG-EXCHANGE\t1\n"   /* the same length */
 
+#include "site.h"
+
 /* ---- db_xchg.c: the line format, the site and its partners ---- */
 static inline const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -53,7 +55,7 @@ typedef struct {
     chg *c;
     xchg_site from;
     int county;               /* the sender is a county: its rows only */
-    char dist[3][128];        /* its district's code, name, short name */
+    site_rule rule;           /* the sender's (site.h) */
     int64_t their_id;
     xchg_stats *st;
     buf scratch;

@@ -83,36 +83,10 @@ int xchg_same(const column *c, const char *a, const char *b)
     return value_same(c, a, b);
 }
 
-/* Does the sending county own a row with these values?  A register with a
- * column linked to the districts (not the districts themselves): when the
- * row names the county there.  Any other register is the city's. */
+/* Does the sending site own a row with these values (site.h)? */
 static int owns(app_ctx *a, const table *t, char **v)
 {
-    if (!a->county)
-        return 1;
-    for (int ci = 0; ci < t->ncols; ci++) {
-        const column *c = &t->cols[ci];
-        if (strcmp(c->link_tbl, "districts") != 0 || strcmp(t->id, "districts") == 0)
-            continue;
-        const char *val = v ? v[ci] : NULL;
-        if (!val)
-            return 0;
-        /* a list (multi): every item must be the county's */
-        char *cp = xstrdup(val), *save = NULL;
-        int all = 1, any = 0;
-        for (char *it = strtok_r(cp, ";", &save); it; it = strtok_r(NULL, ";", &save)) {
-            while (*it == ' ')
-                it++;
-            int mine = 0;
-            for (int k = 0; k < 3; k++)
-                mine |= a->dist[k][0] && strcmp(it, a->dist[k]) == 0;
-            all &= mine;
-            any = 1;
-        }
-        free(cp);
-        return any && all;
-    }
-    return 0;
+    return site_owns(a->d, &a->rule, t, (const char *const *)v);
 }
 
 char *xchg_json_of(app_ctx *a, const table *t, int64_t rid)
@@ -388,7 +362,7 @@ int xchg_apply_update(app_ctx *a, const table *t, int64_t rid, const char *key, 
         rc = conflict(a, "owner", t, rid, key, field, old, cur[ci], new_, e);
     } else if (xchg_same(c, cur[ci], old) && !has_open(a, t, rid, field)) {
         char **after = NULL;
-        if (a->county && !strcmp(c->link_tbl, "districts")) {
+        if (a->county) {
             /* a county moving a row out of its district: the new value too */
             after = xcalloc((size_t)t->ncols, sizeof *after);
             after[ci] = xstrdup(new_ ? new_ : "");

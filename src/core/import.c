@@ -339,6 +339,7 @@ static int import_run(db *d, const table *t, const char *path, const import_opts
     }
     importer im = {.d = d, .t = t, .o = o, .r = r, .e = e, .reason_field = -1};
     im.events = t == life_events(db_schema(d));
+    site_rule_self(d, &im.site);
     if (im.events && o->mode != IMPORT_APPEND) {
         err_set(e, EXIT_USAGE, _("%s: events are applied to their permits, so they are only "
                                  "added (not --%s); to take one back, undo its change; "

@@ -3,6 +3,7 @@
 #ifndef MINREG_IMPORT_INT_H
 #define MINREG_IMPORT_INT_H
 
+#include "site.h"
 #include "buf.h"
 #include "change.h"
 #include "import.h"
@@ -20,6 +21,7 @@ typedef struct selflink {
 } selflink;
 
 typedef struct importer {
+    site_rule site;         /* this register's site: a county imports only its own rows */
     db *d;
     const table *t;
     const import_opts *o;

@@ -296,6 +296,14 @@ int import_do_row(importer *im, char **f, int nf, long line, int clean)
         import_bad_row(im, f, nf, line, iss, n, NULL, -1);
         return 0;
     }
+    /* a county's register: only the county's own rows (site.h) */
+    if (im->site.county && !(site_owns(im->d, &im->site, t, im->vals) &&
+                             (self < 0 || site_owns_rid(im->d, &im->site, t, self)))) {
+        vissue x = {.ci = site_column(im->d, t), .kind = 0};
+        site_why(im->d, &im->site, t, x.msg, sizeof x.msg);
+        import_bad_row(im, f, nf, line, &x, 1, NULL, -1);
+        return 0;
+    }
     int w = write_row(im, self, line, &iss[0]);
     if (w == 0 && self < 0) {   /* a value already used: the validator says which, as usual */
         validator_defer_unique(im->v, 0);

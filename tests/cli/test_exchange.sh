@@ -105,12 +105,44 @@ is "resolve theirs: the row is back, with the county's change" "$rc $(q "$C" 'SE
 run_minreg -f "$C" exchange export --to 宽甸县 -o "$T/c6.x"; run_minreg -f "$K" exchange apply "$T/c6.x"
 is "... agreed at the county" "$(q "$K" 'SELECT count(*) FROM minreg_xchg_conflicts WHERE resolved IS NULL') $(dump "$C" | md5sum)" "0 $(dump "$K" | md5sum)"
 
-# ---- ownership: a county changes only its own rows
+# ---- ownership: a county changes only its own rows (src/core/site.h)
+nk=$(q "$K" 'SELECT count(*) FROM minreg_changes')
+run_minreg -f "$K" set a11 2 remark=县改市的行
+is "a county cannot change a row of another district (exit 1, nothing written)" \
+   "$rc $(q "$K" 'SELECT remark FROM mining_permits WHERE id = 2') $(q "$K" 'SELECT count(*) FROM minreg_changes')" "1 市改 $nk"
+is "... and says whose row it is" "$(grep -c "宽甸满族自治县's register (site 210624): it writes only the rows of .* whose 所在行政区 is 宽甸县" "$T/err")" 1
+run_minreg -f "$K" set a11 1001 district=振安区
+is "... nor move its own row out of its district" "$rc $(q "$K" 'SELECT district FROM mining_permits WHERE id = 1001')" "1 宽甸县"
+run_minreg -f "$K" rm a11 2
+is "... nor delete another's row" "$rc $(q "$K" 'SELECT count(*) FROM mining_permits WHERE id = 2')" "1 1"
+run_minreg -f "$K" add a11 id=3001 mine_name=越界 minerals=金矿 area_km2=1 district=振安区
+is "... nor add one in another district" "$rc $(q "$K" 'SELECT count(*) FROM mining_permits WHERE id = 3001')" "1 0"
+run_minreg -f "$K" set a2 KZ21060000005 area_km2=1.5
+is "... nor change the plan's own tables (the city's)" "$rc $(grep -c "are the city's; they arrive here by exchange" "$T/err")" "1 1"
+run_minreg -f "$K" --lang zh set a11 2 remark=县改市的行
+is "... said in Chinese too" "$(grep -c '只能修改' "$T/err")" 1
+printf 'id,mine_name,minerals,area_km2,district\n3002,县内,金矿,1,宽甸县\n3003,县外,金矿,1,凤城市\n' >"$T/own.csv"
+run_minreg -f "$K" import a11 "$T/own.csv"
+is "an import at a county rejects the rows that are not its own, naming the line" \
+   "$rc $(q "$K" 'SELECT group_concat(id) FROM mining_permits WHERE id IN (3002, 3003)') $(grep -c "own.csv:3: .*所在行政区 is 宽甸县.*凤城市" "$T/err")" "1  1"
+run_minreg -f "$K" import a11 "$T/own.csv" --replace
+is "... and --replace is refused at a county" "$rc $(grep -c 'replaced at the city only' "$T/err") $(q "$K" 'SELECT count(*) FROM mining_permits WHERE id = 2')" "1 1 1"
+run_minreg -f "$K" event a11 1001 年报 --date 2026-03-01
+is "a county records an event on its own permit" "$rc" 0
+run_minreg -f "$K" event a11 2 年报 --date 2026-03-01
+is "... but not on another's" "$rc" 1
+run_minreg -f "$K" exchange export --to 丹东市 -o "$T/kev.x"; run_minreg -f "$C" exchange apply "$T/kev.x"
+is "the county's event follows its permit: applied at the city, no conflict" \
+   "$rc $(q "$C" "SELECT count(*) FROM permit_events WHERE mining_permit = 1001 AND type = '年报'") $(q "$C" "SELECT count(*) FROM minreg_xchg_conflicts WHERE resolved IS NULL")" "0 1 0"
+# a county register written past the rule (an older minreg, or by hand):
+# the city still holds what the county may not send
+q "$K" "UPDATE minreg_site SET role = 'city'"
 run_minreg -f "$K" set a11 2 remark=县改市的行
 run_minreg -f "$K" exchange export --to 丹东市 -o "$T/k4.x"; run_minreg -f "$C" exchange apply "$T/k4.x"
 is "a county's change to a row of another district is held for the city" "$(q "$C" 'SELECT remark FROM mining_permits WHERE id = 2') $(q "$C" "SELECT what, theirs FROM minreg_xchg_conflicts WHERE resolved IS NULL")" "市改 owner|县改市的行"
 run_minreg -f "$K" set a11 1001 district=振安区
 run_minreg -f "$K" exchange export --to 丹东市 -o "$T/k5.x"; run_minreg -f "$C" exchange apply "$T/k5.x"
+q "$K" "UPDATE minreg_site SET role = 'county'"
 is "... and so is moving its row to another district" "$(q "$C" 'SELECT district FROM mining_permits WHERE id = 1001') $(q "$C" "SELECT count(*) FROM minreg_xchg_conflicts WHERE resolved IS NULL AND what = 'owner'")" "宽甸县 2"
 # the :exchange screen: partners and open conflicts; Enter opens the
 # conflict, Enter there its record
