@@ -89,6 +89,12 @@ void tt_align_right(text_table *t, int col);
 void tt_add(text_table *t, const char *cell);   /* next cell, row-major */
 void tt_print(text_table *t, FILE *f, int header_rule);
 void tt_free(text_table *t);
+/* The width tt_print's lines would take (the widest, header included). */
+int tt_width(const text_table *t);
+size_t tt_rows(const text_table *t);   /* header included */
+const char *tt_cell(const text_table *t, size_t row, int col);
+/* The columns of the terminal standard output is, or 0 when it is not one. */
+int out_term_cols(void);
 
 void out_json_string(FILE *f, const char *s);
 /* A number column's value: a JSON number when it is a finite number in JSON's

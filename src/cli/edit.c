@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +335,7 @@ typedef struct log_out {
     int n;
     int raw_cells;       /* CELL_RAW or 0 */
     const schema *s;
+    buf ops;             /* text: each row's operation, 'i' 'd' or 'u' */
 } log_out;
 
 /* Is a change's field a number column (its values then need no guard)? */
@@ -372,6 +374,9 @@ static void log_row(void *arg, const log_entry *le)
                            new_, nz(le->comment)};
     int nc = (int)(sizeof cells / sizeof *cells);
     if (lo->fmt == FMT_TEXT) {
+        buf_putc(&lo->ops, le->op && strcmp(le->op, "insert") == 0   ? 'i'
+                           : le->op && strcmp(le->op, "delete") == 0 ? 'd'
+                                                                     : 'u');
         /* lines that fit a terminal: a row added or deleted (its whole row
          * as JSON) summarised, a long value cut; --format gives them whole */
         for (int i = 0; i < nc; i++) {
@@ -411,6 +416,56 @@ static void log_row(void *arg, const log_entry *le)
     lo->n++;
 }
 
+/* One line of a change, cut to cols columns (escaped; "…" where cut). */
+static void log_line(buf *raw, int cols)
+{
+    buf line = BUF_INIT;
+    if (text_width(buf_str(raw)) > cols)
+        text_cell(&line, buf_str(raw), cols, 0);
+    else
+        text_escape(&line, raw->s, raw->len);
+    while (line.len && line.s[line.len - 1] == ' ')
+        line.s[--line.len] = '\0';
+    printf("%s\n", buf_str(&line));
+    buf_free(&line);
+    buf_reset(raw);
+}
+
+/* The log on a terminal too narrow for its table: each change as a line
+ * (number, time, who, what, comment) and under it one line per field or
+ * row it touched, every line cut to the terminal; --format gives it whole. */
+static void log_blocks(const log_out *lo, int cols)
+{
+    buf raw = BUF_INIT;
+    const char *prev = NULL;
+    for (size_t r = 1; r < tt_rows(lo->tt); r++) {
+        const char *id = tt_cell(lo->tt, r, 0);
+        if (!prev || strcmp(prev, id) != 0) {
+            if (prev)
+                putchar('\n');
+            buf_printf(&raw, "%s %s  %s  %s  %s", _("Change"), id, tt_cell(lo->tt, r, 1),
+                       tt_cell(lo->tt, r, 2), tt_cell(lo->tt, r, 3));
+            const char *comment = tt_cell(lo->tt, r, 9);
+            if (*comment)
+                buf_printf(&raw, "  “%s”", comment);
+            log_line(&raw, cols);
+            prev = id;
+        }
+        const char *tbl = tt_cell(lo->tt, r, 4), *field = tt_cell(lo->tt, r, 6);
+        if (!*tbl && !*field)
+            continue;   /* a change with no rows */
+        buf_printf(&raw, "  %s %s  %s", tbl, tt_cell(lo->tt, r, 5), field);
+        char op = r - 1 < lo->ops.len ? lo->ops.s[r - 1] : 'u';
+        const char *old = tt_cell(lo->tt, r, 7), *new_ = tt_cell(lo->tt, r, 8);
+        if (op == 'u')
+            buf_printf(&raw, ": %s → %s", *old ? old : "∅", *new_ ? new_ : "∅");
+        log_line(&raw, cols);
+    }
+    if (prev)
+        printf("\n(%s)\n", _("whole values: minreg log --format tsv"));
+    buf_free(&raw);
+}
+
 /* --since: YYYY-MM-DD, or a time on that day, YYYY-MM-DDTHH:MM[:SS][Z]
  * (UTC, as `log` prints it).  Anything else would compare as text with
  * every change's time and quietly show some of them. */
@@ -440,14 +495,28 @@ static int since_ok(const char *s)
     return !*t && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60;
 }
 
+/* --width COLS: 0 (never fitted) or 20 and more. */
+static int width_arg(const char *s, int *cols)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 10000 || (v > 0 && v < 20))
+        return 0;
+    *cols = (int)v;
+    return 1;
+}
+
 int cmd_log(db *d, int argc, char **argv, mr_err *e)
 {
     static const struct option opts[] = {{"since", required_argument, NULL, 's'},
                                          {"format", required_argument, NULL, 'F'},
                                          {"raw-cells", no_argument, NULL, OPT_RAW_CELLS},
+                                         {"width", required_argument, NULL, 'w'},
                                          {NULL, 0, NULL, 0}};
     const char *since = NULL;
-    log_out lo = {FMT_TEXT, NULL, 0, 0, db_schema(d)};
+    log_out lo = {FMT_TEXT, NULL, 0, 0, db_schema(d), BUF_INIT};
+    int cols = out_term_cols();   /* 0: not fitted */
     int o;
     optind = 0;
     while ((o = cli_getopt(argc, argv, "s:F:", opts)) != -1) {
@@ -457,10 +526,12 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
             ;
         else if (o == OPT_RAW_CELLS)
             lo.raw_cells = CELL_RAW;
+        else if (o == 'w' && width_arg(optarg, &cols))
+            ;
         else {
             err_set(e, EXIT_USAGE, "%s",
                     _("usage: minreg log [TABLE [KEY]] [--since DATE] [--format text|csv|tsv|json] "
-                      "[--raw-cells]"));
+                      "[--width COLS] [--raw-cells]"));
             return EXIT_USAGE;
         }
     }
@@ -506,8 +577,12 @@ int cmd_log(db *d, int argc, char **argv, mr_err *e)
     }
     int lrc = db_log(d, t ? t->id : NULL, rowid, gone, since, log_row, &lo, e);
     if (lo.fmt == FMT_TEXT) {
-        tt_print(lo.tt, stdout, 1);
+        if (cols > 0 && tt_width(lo.tt) > cols)
+            log_blocks(&lo, cols);
+        else
+            tt_print(lo.tt, stdout, 1);
         tt_free(lo.tt);
+        buf_free(&lo.ops);
     } else if (lo.fmt == FMT_JSON) {
         fputs(lo.n ? "\n]\n" : "]\n", stdout);
     }

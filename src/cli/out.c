@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -89,6 +90,35 @@ void tt_print(text_table *t, FILE *f, int header_rule)
     }
     buf_free(&line);
     free(w);
+}
+
+int tt_width(const text_table *t)
+{
+    int *w = xcalloc((size_t)t->ncols, sizeof(int)), sum = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        int cw = text_width(t->cells[i]);
+        if (cw > w[i % (size_t)t->ncols])
+            w[i % (size_t)t->ncols] = cw;
+    }
+    for (int c = 0; c < t->ncols; c++)
+        sum += w[c] + (c ? 2 : 0);
+    free(w);
+    return sum;
+}
+
+size_t tt_rows(const text_table *t) { return t->n / (size_t)t->ncols; }
+
+const char *tt_cell(const text_table *t, size_t row, int col)
+{
+    return t->cells[row * (size_t)t->ncols + (size_t)col];
+}
+
+int out_term_cols(void)
+{
+    struct winsize ws;
+    if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 20)
+        return 0;
+    return ws.ws_col;
 }
 
 void tt_free(text_table *t)

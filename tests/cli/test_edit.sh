@@ -199,4 +199,24 @@ is "... no line longer than 160 characters ($wide)" "$?" 0
 "$MINREG" -f "$T/log.db" log a11 777 --format tsv >"$T/log.tsv"
 is "... --format tsv gives the row whole" "$(grep -c '"mine_name":"测试矿"' "$T/log.tsv")" 1
 is "... and the value whole" "$(grep -c "$long" "$T/log.tsv")" 1
+# a terminal narrower than the table (--width stands for it): each change a
+# line with its fields under it, every line within the width, escaped
+"$MINREG" -f "$T/log.db" set a11 777 area_km2=2 remark="$(printf 'x\033[31my')" -m 'two at once' >/dev/null
+"$MINREG" -f "$T/log.db" log a11 777 --width 80 >"$T/log80.txt"
+wide=$(LC_ALL=C.UTF-8 wc -L <"$T/log80.txt")
+is "log --width 80: no line wider than 80 columns" "$([ "$wide" -le 80 ] && echo ok || echo "$wide")" ok
+is "... the table became blocks, one per change" "$(grep -c '^Change [0-9]' "$T/log80.txt")" 3
+is "... a change's fields under it" "$(grep -c '^  mining_permits 777  area_km2: 1 → 2$' "$T/log80.txt")" 1
+is "... the comment on the change's line" "$(grep -c '^Change [0-9]* .*set  “two at once”$' "$T/log80.txt")" 1
+is "... an escape sequence shown escaped" "$(grep -c 'remark: .* → x\\e\[31my$' "$T/log80.txt")" 1
+is "... no raw escape byte" "$(grep -c "$(printf '\033')" "$T/log80.txt")" 0
+is "... the long value cut within the line" "$(grep -c '→ 一段很长' "$T/log80.txt")" 1
+"$MINREG" -f "$T/log.db" --ascii log a11 777 --width 40 >"$T/log40.txt"
+wide=$(LC_ALL=C.UTF-8 wc -L <"$T/log40.txt")
+is "... --width 40: within 40" "$([ "$wide" -le 40 ] && echo ok || echo "$wide")" ok
+is "... --ascii: ASCII arrows" "$(grep -c ' -> ' "$T/log40.txt")" 2
+"$MINREG" -f "$T/log.db" log a11 777 --width 0 >"$T/log0.txt"
+is "... --width 0 keeps the table" "$(sed -n 2p "$T/log0.txt" | cut -c1-6)" "------"
+"$MINREG" -f "$T/log.db" log --width 7 >/dev/null 2>&1
+is "... --width under 20: usage error" "$?" 2
 done_testing
