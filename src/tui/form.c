@@ -481,7 +481,7 @@ static void form_status(view *v, buf *out)
         buf_puts(out, f->ask);
         return;
     }
-    buf_printf(out, "%s  %s", f->t->id, _("Enter: change field  w: save  q: cancel  * required"));
+    buf_puts(out, _("Enter: change field  w: save  q: cancel  * required"));
 }
 
 static void form_free(view *v)

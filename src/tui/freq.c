@@ -136,7 +136,6 @@ static void freq_title(view *v, buf *out)
 static void freq_status(view *v, buf *out)
 {
     fview *fv = v->data;
-    buf_printf(out, "%s  ", fv->fq.t->id);
     if (fv->fq.more)
         buf_printf(out, _("the %d values with the most rows (minreg freq prints all)"), fv->fq.n);
     else

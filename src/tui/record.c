@@ -437,7 +437,7 @@ static void record_title(view *v, buf *out)
 static void record_status(view *v, buf *out)
 {
     rview *rv = v->data;
-    buf_printf(out, "%s  %s", rv->t->id, _("record"));
+    buf_puts(out, _("record"));   /* the title bar names the register */
     int64_t i, n;
     if (rv->parent && list_position(rv->parent, &i, &n))
         buf_printf(out, " %lld/%lld", (long long)i + 1, (long long)n);

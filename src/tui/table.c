@@ -518,7 +518,7 @@ static void table_status(view *v, buf *out)
         snprintf(at, sizeof at, "%s", glyph_pending());
     else
         snprintf(at, sizeof at, "%lld", (long long)(n ? tv->l.cur + 1 : 0));
-    buf_printf(out, "%s  %s %s/%s", tv->t->id, _("row"), at, all);
+    buf_printf(out, "%s %s/%s", _("row"), at, all);   /* the title bar names the register */
     if (tv->sort_ci >= 0)
         buf_printf(out, "  %s %s%s", _("sort:"), tv->t->cols[tv->sort_ci].label, glyph_sort(tv->desc));
     for (int i = 0; i < tv->nf; i++) {
