@@ -20,7 +20,7 @@
  * 合计 row per value.
  */
 #include "config.h"
-#include "export.h"
+#include "xlsxout_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +31,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <xlsxwriter.h>
 
 #include "check.h"
 #include "i18n.h"
@@ -39,254 +38,6 @@
 #include "xlsxlist.h"
 #include "text.h"
 
-#define MAX_SCALE 15
-#define MAX_WIDTH 60
-
-typedef struct xw {
-    lxw_workbook *wb;
-    lxw_format *title, *head, *text, *whole, *date, *dec[MAX_SCALE + 1], *general, *total,
-        *total_dec[MAX_SCALE + 1], *total_general;
-    int64_t sheet_rows;          /* rows a sheet holds (title and header included) */
-    const export_opts *o;
-    buf cell;                    /* a value made safe for XML */
-    int nsheets;
-    char err[512];               /* the first error, if any */
-    int err_code;
-} xw;
-
-/* ---- sheet and cell helpers ------------------------------------------------- */
-
-static int failed(xw *x, lxw_error rc, const char *where)
-{
-    if (rc == LXW_NO_ERROR || x->err_code)
-        return rc != LXW_NO_ERROR;
-    snprintf(x->err, sizeof x->err, "%s: %s", where, lxw_strerror(rc));
-    x->err_code = EXIT_IO;
-    return 1;
-}
-
-/* Text as XML can carry it: invalid UTF-8 becomes U+FFFD; libxlsxwriter
- * escapes the control characters itself (_x001B_). */
-const char *xlsx_cell_text(buf *cell, const char *s)
-{
-    size_t n = strlen(s), i = 0;
-    buf_reset(cell);
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (k <= 0 || cp == 0xFFFE || cp == 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            buf_puts(cell, "\xEF\xBF\xBD");
-            i += k > 0 ? (size_t)k : 1;
-            continue;
-        }
-        buf_add(cell, s + i, (size_t)k);
-        i += (size_t)k;
-    }
-    /* Excel's limit for a cell: cut at a character boundary */
-    if (cell->len > 32767) {
-        size_t cut = 32767;
-        while (cut && ((unsigned char)cell->s[cut] & 0xC0) == 0x80)
-            cut--;
-        cell->len = cut;
-        cell->s[cut] = '\0';
-    }
-    return buf_str(cell);
-}
-
-static const char *clean(xw *x, const char *s) { return xlsx_cell_text(&x->cell, s); }
-
-/* A sheet name Excel accepts: at most 31 characters, none of []:*?/\ */
-static void sheet_name(buf *out, const char *base, int part)
-{
-    buf_reset(out);
-    char suffix[24] = "";
-    if (part > 1)
-        snprintf(suffix, sizeof suffix, " (%d)", part);
-    int room = 31 - (int)strlen(suffix), chars = 0;
-    for (const char *p = base; *p && chars < room;) {
-        int k = 1;
-        while ((((unsigned char)p[k]) & 0xC0) == 0x80)
-            k++;
-        if (strchr("[]:*?/\\'", *p))
-            buf_putc(out, '_');
-        else
-            buf_add(out, p, (size_t)k);
-        p += k;
-        chars++;
-    }
-    buf_puts(out, suffix);
-}
-
-/* The title as the plan prints it: 附表N 辽宁省丹东市…表, else 专栏X TITLE. */
-void export_print_title(const table *t, buf *out)
-{
-    if (strncmp(t->appendix, "附表", strlen("附表")) == 0)
-        buf_printf(out, "%s 辽宁省丹东市%s", t->appendix, t->title);
-    else if (*t->appendix)
-        buf_printf(out, "%s %s", t->appendix, t->title);
-    else
-        buf_puts(out, t->title);
-}
-
-static int date_parse(const char *s, lxw_datetime *d)
-{
-    int y, m, dd;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || s[4] != '-' ||
-        s[7] != '-' || y < 1900 || y > 9999 || m < 1 || m > 12 || dd < 1 || dd > 31)
-        return 0;
-    *d = (lxw_datetime){.year = y, .month = m, .day = dd};
-    return 1;
-}
-
-static int number_parse(const char *s, double *v)
-{
-    if (!*s || strpbrk(s, "xXpPnN"))   /* no hex (0x10), inf or nan: text, as stored */
-        return 0;
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return *end == '\0' && isfinite(*v) && !(s[0] == ' ' || s[0] == '\t');
-}
-
-static lxw_format *dec_format(xw *x, int scale, int bold)
-{
-    if (scale < 0 || scale > MAX_SCALE)
-        return bold ? x->total_general : x->general;
-    lxw_format **slot = bold ? &x->total_dec[scale] : &x->dec[scale];
-    if (!*slot) {
-        char fmt[24] = "0";
-        if (scale) {
-            fmt[1] = '.';
-            memset(fmt + 2, '0', (size_t)scale);
-            fmt[2 + scale] = '\0';
-        }
-        *slot = workbook_add_format(x->wb);
-        format_set_num_format(*slot, fmt);
-        if (bold)
-            format_set_bold(*slot);
-    }
-    return *slot;
-}
-
-static lxw_format *col_fmt(xw *x, const column *c, int bold)
-{
-    switch (c->type) {
-    case COL_INT:
-    case COL_YEAR: return bold ? dec_format(x, 0, 1) : x->whole;
-    case COL_DEC: return dec_format(x, c->scale, bold);
-    case COL_DATE: return x->date;
-    default: return x->text;
-    }
-}
-
-/* Write one value of column c.  *w gets its display width. */
-static void put(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t ci, const column *c, const char *v,
-                int *w)
-{
-    *w = 0;
-    if (!v || !*v)
-        return;
-    double num;
-    lxw_datetime dt;
-    lxw_error rc;
-    if ((c->type == COL_INT || c->type == COL_DEC || c->type == COL_YEAR) && number_parse(v, &num)) {
-        rc = worksheet_write_number(ws, r, ci, num, col_fmt(x, c, 0));
-        if (c->type == COL_DEC && c->scale >= 0) {
-            buf b = BUF_INIT;
-            col_format(c, v, &b);
-            *w = (int)b.len;
-            buf_free(&b);
-        } else {
-            *w = (int)strlen(v);
-        }
-    } else if (c->type == COL_DATE && date_parse(v, &dt)) {
-        rc = worksheet_write_datetime(ws, r, ci, &dt, x->date);
-        *w = 10;
-    } else {
-        /* text, or what a number or date column holds that is not one:
-         * always a text cell, never a formula */
-        const char *s = clean(x, v);
-        rc = worksheet_write_string(ws, r, ci, s, x->text);
-        *w = text_width(s);
-    }
-    failed(x, rc, "write");
-}
-
-/* ---- one register ----------------------------------------------------------- */
-
-typedef struct sheet {
-    lxw_worksheet *ws;
-    lxw_row_t row;      /* next row to write */
-    int filtered;
-} sheet;
-
-static int sheet_start(xw *x, sheet *sh, const char *base, int part, const char *title,
-                       const char *const *heads, int nc, int *widths)
-{
-    buf name = BUF_INIT;
-    sheet_name(&name, base, part);
-    sh->ws = workbook_add_worksheet(x->wb, buf_str(&name));
-    buf_free(&name);
-    if (!sh->ws) {
-        snprintf(x->err, sizeof x->err, "%s", _("cannot add a sheet to the workbook"));
-        x->err_code = EXIT_INTERNAL;
-        return -1;
-    }
-    x->nsheets++;
-    worksheet_set_landscape(sh->ws);
-    worksheet_set_paper(sh->ws, 9);             /* A4 */
-    worksheet_fit_to_pages(sh->ws, 1, 0);       /* one page wide, as many long */
-    worksheet_repeat_rows(sh->ws, 0, 1);        /* the title and header on every page */
-    worksheet_freeze_panes(sh->ws, 2, 0);
-    worksheet_write_string(sh->ws, 0, 0, clean(x, title), x->title);
-    for (int i = 0; i < nc; i++) {
-        const char *h = clean(x, heads[i]);
-        worksheet_write_string(sh->ws, 1, (lxw_col_t)i, h, x->head);
-        int w = text_width(h);
-        if (w > widths[i])
-            widths[i] = w;
-    }
-    sh->row = 2;
-    sh->filtered = 0;
-    return 0;
-}
-
-/* The autofilter over the header and the rows: called while the last data
- * row is still the current one (constant-memory mode refuses a range that
- * ends above it), so before a 合计 row. */
-static void sheet_filter(sheet *sh, int nc, lxw_row_t last_data)
-{
-    if (nc > 0 && !sh->filtered)
-        worksheet_autofilter(sh->ws, 1, 0, last_data >= 2 ? last_data : 1, (lxw_col_t)(nc - 1));
-    sh->filtered = 1;
-}
-
-static void sheet_finish(sheet *sh, int nc, lxw_row_t last_data, const int *widths)
-{
-    sheet_filter(sh, nc, last_data);
-    for (int i = 0; i < nc; i++) {
-        int w = widths[i] + 2;
-        if (w > MAX_WIDTH)
-            w = MAX_WIDTH;
-        if (w < 6)
-            w = 6;
-        worksheet_set_column(sh->ws, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
-    }
-}
-
-/* "a register continued on a next sheet" */
-static void note_continued(xw *x, const char *id, long long row, const char *where)
-{
-    if (!x->o->note)
-        return;
-    buf m = BUF_INIT;
-    buf_printf(&m, _("%s: more rows than a sheet holds; row %lld on is on sheet '%s'"), id, row, where);
-    x->o->note(x->o->note_arg, buf_str(&m));
-    buf_free(&m);
-}
-
-/* Does the plan state a total of column ci over all of t's rows? */
 static int totalled(const schema *s, const table *t, int ci)
 {
     for (int i = 0; i < s->ntotals; i++) {
@@ -383,36 +134,36 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
     cursor *c = db_select(d, t, o->f, o->nf, o->sort_ci, o->desc, -1, e);
     sheet sh = {0};
     int part = 1;
-    if (!c || sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
+    if (!c || xo_sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
         goto out;
     int got;
     while ((got = cursor_next(c)) == 1) {
         if ((int64_t)sh.row >= x->sheet_rows) {   /* the sheet is full: go on on the next */
-            sheet_finish(&sh, nc, sh.row - 1, widths);
+            xo_sheet_finish(&sh, nc, sh.row - 1, widths);
             part++;
             buf nm = BUF_INIT;
-            sheet_name(&nm, base, part);
-            note_continued(x, t->id, (long long)*rows + 1, buf_str(&nm));
+            xo_sheet_name(&nm, base, part);
+            xo_note_continued(x, t->id, (long long)*rows + 1, buf_str(&nm));
             buf_free(&nm);
             memset(widths, 0, sizeof(int) * (size_t)nc);
-            if (sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
+            if (xo_sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
                 goto out;
         }
         for (int i = 0; i < nc; i++) {
             const column *col = &t->cols[cis[i]];
             const char *v = cursor_val(c, cis[i]);
             int w;
-            put(x, sh.ws, sh.row, (lxw_col_t)i, col, v, &w);
+            xo_put(x, sh.ws, sh.row, (lxw_col_t)i, col, v, &w);
             if (w > widths[i])
                 widths[i] = w;
             double num;
-            if (tot[i] && v && number_parse(v, &num))
+            if (tot[i] && v && xo_number_parse(v, &num))
                 sums[i] += num;
         }
         for (int k = 0; k < ngt; k++) {
             double num;
             const char *gv = cursor_val(c, cis[gt[k].gi]), *sv = cursor_val(c, cis[gt[k].si]);
-            if (holds(&t->cols[cis[gt[k].gi]], gv, gt[k].x->where_val) && sv && number_parse(sv, &num))
+            if (holds(&t->cols[cis[gt[k].gi]], gv, gt[k].x->where_val) && sv && xo_number_parse(sv, &num))
                 gt[k].sum += num;
         }
         if (x->err_code)
@@ -427,14 +178,14 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
     lxw_row_t last = sh.row - 1;
     if (any_total && !x->err_code) {
         if ((int64_t)sh.row >= x->sheet_rows) {   /* no room left for the total */
-            sheet_finish(&sh, nc, last, widths);
+            xo_sheet_finish(&sh, nc, last, widths);
             part++;
             memset(widths, 0, sizeof(int) * (size_t)nc);
-            if (sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
+            if (xo_sheet_start(x, &sh, base, part, buf_str(&title), heads, nc, widths) < 0)
                 goto out;
             last = 1;
         }
-        sheet_filter(&sh, nc, last);
+        xo_sheet_filter(&sh, nc, last);
         /* 合计 in the first column that is not summed, the sums under theirs;
          * a SUM formula over the sheet's rows when they are all on it */
         int label_at = -1;
@@ -446,16 +197,16 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
         for (int i = 0; i < nc; i++) {
             if (!tot[i])
                 continue;
-            lxw_format *f = col_fmt(x, &t->cols[cis[i]], 1);
+            lxw_format *f = xo_col_fmt(x, &t->cols[cis[i]], 1);
             if (part == 1 && last >= 2) {
                 char formula[64], from[16], to[16];
                 lxw_rowcol_to_cell(from, 2, (lxw_col_t)i);
                 lxw_rowcol_to_cell(to, last, (lxw_col_t)i);
                 snprintf(formula, sizeof formula, "=SUM(%s:%s)", from, to);
-                failed(x, worksheet_write_formula_num(sh.ws, sh.row, (lxw_col_t)i, formula, f, sums[i]),
+                xo_failed(x, worksheet_write_formula_num(sh.ws, sh.row, (lxw_col_t)i, formula, f, sums[i]),
                        "write");
             } else {
-                failed(x, worksheet_write_number(sh.ws, sh.row, (lxw_col_t)i, sums[i], f), "write");
+                xo_failed(x, worksheet_write_number(sh.ws, sh.row, (lxw_col_t)i, sums[i], f), "write");
             }
         }
         sh.row++;
@@ -466,21 +217,21 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
     for (int k = 0; k < ngt && !x->err_code; k++) {
         if ((int64_t)sh.row >= x->sheet_rows)
             break;   /* no room: the rows' own sums stand */
-        sheet_filter(&sh, nc, last);
+        xo_sheet_filter(&sh, nc, last);
         int label_at = -1;
         for (int i = 0; i < nc && label_at < 0; i++)
             if (i != gt[k].gi && i != gt[k].si && !tot[i])
                 label_at = i;
         if (label_at >= 0)
             worksheet_write_string(sh.ws, sh.row, (lxw_col_t)label_at, "合计", x->total);
-        failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)gt[k].gi,
-                                         clean(x, gt[k].x->where_val), x->total), "write");
+        xo_failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)gt[k].gi,
+                                         xo_clean(x, gt[k].x->where_val), x->total), "write");
         /* the total's unit where the rows give theirs (矿石，亿吨（62%）) */
         for (int i = 0; i < nc; i++)
             if (strcmp(t->cols[cis[i]].id, "unit") == 0 && *gt[k].x->unit && i != label_at)
-                failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)i, clean(x, gt[k].x->unit),
+                xo_failed(x, worksheet_write_string(sh.ws, sh.row, (lxw_col_t)i, xo_clean(x, gt[k].x->unit),
                                                  x->text), "write");
-        lxw_format *f = col_fmt(x, &t->cols[cis[gt[k].si]], 1);
+        lxw_format *f = xo_col_fmt(x, &t->cols[cis[gt[k].si]], 1);
         if (part == 1 && last >= 2 && !t->cols[cis[gt[k].gi]].multi &&
             !strpbrk(gt[k].x->where_val, "\"*?~")) {
             char formula[512], g1[16], g2[16], s1[16], s2[16];
@@ -490,16 +241,16 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
             lxw_rowcol_to_cell(s2, last, (lxw_col_t)gt[k].si);
             snprintf(formula, sizeof formula, "=SUMIF(%s:%s,\"%s\",%s:%s)", g1, g2,
                      gt[k].x->where_val, s1, s2);
-            failed(x, worksheet_write_formula_num(sh.ws, sh.row, (lxw_col_t)gt[k].si, formula, f,
+            xo_failed(x, worksheet_write_formula_num(sh.ws, sh.row, (lxw_col_t)gt[k].si, formula, f,
                                                   gt[k].sum),
                    "write");
         } else {
-            failed(x, worksheet_write_number(sh.ws, sh.row, (lxw_col_t)gt[k].si, gt[k].sum, f),
+            xo_failed(x, worksheet_write_number(sh.ws, sh.row, (lxw_col_t)gt[k].si, gt[k].sum, f),
                    "write");
         }
         sh.row++;
     }
-    sheet_finish(&sh, nc, last, widths);
+    xo_sheet_finish(&sh, nc, last, widths);
     rc = x->err_code ? -1 : 0;
 out:
     if (rc < 0 && x->err_code && !e->code)   /* libxlsxwriter's error, not SQLite's */
@@ -538,10 +289,10 @@ static void on_finding(void *arg, const finding *f)
     if (fs->failed || x->err_code)
         return;
     if ((int64_t)fs->sh.row >= x->sheet_rows) {
-        sheet_finish(&fs->sh, 7, fs->sh.row - 1, fs->widths);
+        xo_sheet_finish(&fs->sh, 7, fs->sh.row - 1, fs->widths);
         fs->part++;
         memset(fs->widths, 0, sizeof fs->widths);
-        if (sheet_start(x, &fs->sh, fs->title, fs->part, fs->title, fs->heads, 7, fs->widths) < 0) {
+        if (xo_sheet_start(x, &fs->sh, fs->title, fs->part, fs->title, fs->heads, 7, fs->widths) < 0) {
             fs->failed = 1;
             return;
         }
@@ -552,8 +303,8 @@ static void on_finding(void *arg, const finding *f)
     for (int i = 0; i < 7; i++) {
         if (!v[i] || !*v[i])
             continue;
-        const char *c = clean(x, v[i]);
-        failed(x, worksheet_write_string(fs->sh.ws, fs->sh.row, (lxw_col_t)i, c, x->text), "write");
+        const char *c = xo_clean(x, v[i]);
+        xo_failed(x, worksheet_write_string(fs->sh.ws, fs->sh.row, (lxw_col_t)i, c, x->text), "write");
         int w = text_width(c);
         if (w > fs->widths[i])
             fs->widths[i] = w;
@@ -568,7 +319,7 @@ static int write_findings(xw *x, db *d, mr_err *e)
                          .heads = {_("Severity"), _("Rule"), _("Clause"), _("Register"), _("Record"),
                                    _("Column"), _("Message")},
                          .title = _("Findings")};
-    if (sheet_start(x, &fs.sh, fs.title, 1, fs.title, fs.heads, 7, fs.widths) < 0) {
+    if (xo_sheet_start(x, &fs.sh, fs.title, 1, fs.title, fs.heads, 7, fs.widths) < 0) {
         err_set(e, x->err_code, "%s", x->err);
         return -1;
     }
@@ -584,34 +335,11 @@ static int write_findings(xw *x, db *d, mr_err *e)
         err_set(e, x->err_code ? x->err_code : EXIT_INTERNAL, "%s", x->err);
         return -1;
     }
-    sheet_finish(&fs.sh, 7, fs.sh.row - 1, fs.widths);
+    xo_sheet_finish(&fs.sh, 7, fs.sh.row - 1, fs.widths);
     return 0;
 }
 
 /* ---- the workbook ----------------------------------------------------------- */
-
-static void formats(xw *x)
-{
-    x->title = workbook_add_format(x->wb);
-    format_set_bold(x->title);
-    format_set_font_size(x->title, 14);
-    x->head = workbook_add_format(x->wb);
-    format_set_bold(x->head);
-    format_set_border(x->head, LXW_BORDER_THIN);
-    format_set_align(x->head, LXW_ALIGN_CENTER);
-    format_set_bg_color(x->head, 0xDDEBF7);
-    x->text = workbook_add_format(x->wb);
-    format_set_num_format(x->text, "@");
-    x->whole = workbook_add_format(x->wb);
-    format_set_num_format(x->whole, "0");
-    x->date = workbook_add_format(x->wb);
-    format_set_num_format(x->date, "yyyy-mm-dd");
-    x->general = workbook_add_format(x->wb);
-    x->total = workbook_add_format(x->wb);
-    format_set_bold(x->total);
-    x->total_general = workbook_add_format(x->wb);
-    format_set_bold(x->total_general);
-}
 
 
 int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, int64_t *rows,
@@ -648,7 +376,7 @@ int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, i
         err_set(e, EXIT_IO, _("%s: cannot start the workbook"), outfile_name(out));
         goto done;
     }
-    formats(&x);
+    xo_formats(&x);
     const schema *s = db_schema(d);
     buf doc_title = BUF_INIT;
     if (t)
