@@ -75,6 +75,8 @@ int validator_value(validator *v, int ci, const char *val, vissue *out);
 /* Is s a valid value of the type?  (Also used to normalise input.) */
 int value_is_int(const char *s);
 int value_is_dec(const char *s);
+/* Does the whole number s fit 64 bits (SQLite's INTEGER)? */
+int value_int_fits(const char *s);
 /* Do a and b hold the same value of column c (numbers by value: 1.5 and
  * 1.50; NULL and "" alike)? */
 int value_same(const column *c, const char *a, const char *b);
