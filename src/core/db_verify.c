@@ -6,10 +6,9 @@
  */
 #include "config.h"
 
-#include "db_int.h"
+#include "db_verify_int.h"
 #include "boundary.h"
 
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,20 +17,9 @@
 
 #include "i18n.h"
 
-#define DIGEST crypto_hash_sha256_BYTES
 
-typedef struct {
-    db *d;
-    db_finding_fn fn;
-    void *arg;
-    db_verify_result *r;
-    int stop;
-} vctx;
 
-static void found(vctx *v, const char *tbl, const char *key, const char *field, int64_t change,
-                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void found(vctx *v, const char *tbl, const char *key, const char *field, int64_t change,
+void vf_found(vctx *v, const char *tbl, const char *key, const char *field, int64_t change,
                   const char *fmt, ...)
 {
     if (v->stop)
@@ -48,13 +36,13 @@ static void found(vctx *v, const char *tbl, const char *key, const char *field, 
     buf_free(&m);
 }
 
-static void hex(const unsigned char *p, char out[2 * DIGEST + 1])
+void vf_hex(const unsigned char *p, char out[2 * DIGEST + 1])
 {
     for (size_t i = 0; i < DIGEST; i++)
         snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
-static int unhex(const char *s, unsigned char out[DIGEST])
+int vf_unhex(const char *s, unsigned char out[DIGEST])
 {
     if (!s || strlen(s) != 2 * DIGEST)
         return -1;
@@ -68,176 +56,7 @@ static int unhex(const char *s, unsigned char out[DIGEST])
     return 0;
 }
 
-int db_digest_parse(const char *s) { unsigned char b[DIGEST]; return unhex(s, b); }
-
-/* ---- the chain and undone_by ---------------------------------------------- */
-
-static int64_t get64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int b = 7; b >= 0; b--)
-        v = v << 8 | p[b];
-    return (int64_t)v;
-}
-
-static int verify_chain(vctx *v, const unsigned char *want_head, int64_t *seal)
-{
-    db *d = v->d;
-    sqlite3_stmt *st = NULL, *mx = NULL, *ub = NULL, *bl = NULL;
-    int rc = -1;
-    int64_t max = 0;
-    int64_t *und = NULL, *exp = NULL;
-    *seal = 0;
-    /* where the chain starts: the seal change, or 0 (a new register's), or
-     * -1: nowhere */
-    if (sqlite3_prepare_v2(d->h, "SELECT (SELECT max(id) FROM minreg_changes),"
-                                 " coalesce((SELECT max(id) FROM minreg_changes WHERE kind = 'seal'),"
-                                 " (SELECT 0 FROM minreg_chain WHERE change_id = 0), -1)",
-                           -1, &mx, NULL) != SQLITE_OK)
-        goto out;
-    if (sqlite3_step(mx) == SQLITE_ROW) {
-        max = sqlite3_column_int64(mx, 0);
-        *seal = sqlite3_column_int64(mx, 1);
-    }
-    if (max < 0 || max > (int64_t)1 << 32)
-        max = 0;   /* ids minreg never gave: each is reported below */
-    und = xcalloc((size_t)max + 1, sizeof *und);
-    exp = xcalloc((size_t)max + 1, sizeof *exp);
-    if (sqlite3_prepare_v2(d->h,
-            "SELECT c.id, ifnull(c.undoes, 0), c.kind, h.digest FROM minreg_changes c"
-            " LEFT JOIN minreg_chain h ON h.change_id = c.id"
-            " UNION ALL SELECT h.change_id, 0, NULL, h.digest FROM minreg_chain h"
-            " WHERE NOT EXISTS (SELECT 1 FROM minreg_changes c WHERE c.id = h.change_id)"
-            " ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    unsigned char stored[DIGEST], full[DIGEST], cur[DIGEST];
-    int have_stored = 0, have_full = 0;
-    while (!v->stop && sqlite3_step(st) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0), x = sqlite3_column_int64(st, 1);
-        const char *kind = (const char *)sqlite3_column_text(st, 2);
-        int chained = sqlite3_column_bytes(st, 3) == DIGEST;
-        const unsigned char *dg = sqlite3_column_blob(st, 3);
-        if (!kind && id == 0 && chained) {   /* the start of a new register's chain */
-            if (db_digest_change(d, 0, NULL, cur) < 0)
-                goto out;
-            if (memcmp(cur, dg, DIGEST) != 0)
-                found(v, NULL, NULL, NULL, 0,
-                      _("the start of the chain does not match its digest: the sums of the rows "
-                        "the register was made with were altered"));
-            memcpy(stored, dg, DIGEST);
-            memcpy(full, cur, DIGEST);
-            have_stored = have_full = 1;
-            if (want_head && !v->r->head_found && memcmp(full, want_head, DIGEST) == 0) {
-                v->r->head_found = 1;
-                v->r->head_at = 0;
-            }
-            continue;
-        }
-        if (!kind) {
-            found(v, NULL, NULL, NULL, id,
-                  _("change %lld was removed from the history (its digest is still in the chain)"),
-                  (long long)id);
-            if (chained) {
-                memcpy(stored, dg, DIGEST);
-                have_stored = 1;
-            }
-            continue;
-        }
-        v->r->changes++;
-        if (id > 0 && id <= max)
-            und[id] = x;
-        if (!chained) {
-            found(v, NULL, NULL, NULL, id,
-                  _("change %lld has no digest: it was added to the history outside minreg"),
-                  (long long)id);
-        } else {
-            unsigned char st_dg[DIGEST];
-            memcpy(st_dg, dg, DIGEST);
-            if (db_digest_change(d, id, have_stored ? stored : NULL, cur) < 0)
-                goto out;
-            if (memcmp(cur, st_dg, DIGEST) != 0)
-                found(v, NULL, NULL, NULL, id,
-                      _("change %lld does not match its digest: its record, its audit rows or "
-                        "its row sums were altered, or a change before it was removed"),
-                      (long long)id);
-            memcpy(stored, st_dg, DIGEST);
-            have_stored = 1;
-        }
-        if (db_digest_change(d, id, have_full ? full : NULL, full) < 0)
-            goto out;
-        have_full = 1;
-        v->r->head_change = id;
-        if (want_head && !v->r->head_found && memcmp(full, want_head, DIGEST) == 0) {
-            v->r->head_found = 1;
-            v->r->head_at = id;
-        }
-        /* what undone_by must be, from the chained undoes (as edit.c's
-         * revert sets it); before the seal, as the seal recorded it */
-        if (id > *seal && x > 0 && x <= max && id <= max) {
-            exp[x] = id;
-            if (und[x] > 0 && und[x] <= max) {
-                int64_t u = und[x];
-                exp[u] = 0;
-                if (und[u] > 0 && und[u] <= max)
-                    exp[und[u]] = u;
-            }
-        }
-    }
-    if (have_full)
-        hex(full, v->r->head);
-    if (v->stop) {
-        rc = 0;
-        goto out;
-    }
-    /* the seal's record of undone_by before it (tbl '') */
-    if (*seal > 0) {
-        if (sqlite3_prepare_v2(d->h, "SELECT sums FROM minreg_sums WHERE change_id = ?1 AND tbl = ''",
-                               -1, &bl, NULL) != SQLITE_OK)
-            goto out;
-        sqlite3_bind_int64(bl, 1, *seal);
-        while (sqlite3_step(bl) == SQLITE_ROW) {
-            const unsigned char *p = sqlite3_column_blob(bl, 0);
-            int n = sqlite3_column_bytes(bl, 0);
-            for (int i = 0; i + 16 <= n; i += 16) {
-                int64_t id = get64(p + i), by = get64(p + i + 8);
-                if (id > 0 && id <= max && id < *seal)
-                    exp[id] = by;
-            }
-        }
-    }
-    if (sqlite3_prepare_v2(d->h, "SELECT id, ifnull(undone_by, 0) FROM minreg_changes ORDER BY id",
-                           -1, &ub, NULL) != SQLITE_OK)
-        goto out;
-    while (!v->stop && sqlite3_step(ub) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(ub, 0), by = sqlite3_column_int64(ub, 1);
-        int64_t want = id > 0 && id <= max ? exp[id] : 0;
-        if (by != want) {
-            if (want && !by)
-                found(v, NULL, NULL, NULL, id,
-                      _("change %lld is not marked undone, but the history says change %lld "
-                        "undid it"), (long long)id, (long long)want);
-            else if (want)
-                found(v, NULL, NULL, NULL, id,
-                      _("change %lld is marked undone by %lld, but the history says change %lld "
-                        "undid it"), (long long)id, (long long)by, (long long)want);
-            else
-                found(v, NULL, NULL, NULL, id,
-                      _("change %lld is marked undone by %lld, but no change in the history "
-                        "undid it"), (long long)id, (long long)by);
-        }
-    }
-    rc = 0;
-out:
-    if (rc < 0)
-        db_error(d, NULL, NULL);
-    sqlite3_finalize(mx);
-    sqlite3_finalize(st);
-    sqlite3_finalize(ub);
-    sqlite3_finalize(bl);
-    free(und);
-    free(exp);
-    return rc;
-}
+int db_digest_parse(const char *s) { unsigned char b[DIGEST]; return vf_unhex(s, b); }
 
 /* ---- rows ------------------------------------------------------------------ */
 
@@ -289,11 +108,11 @@ static void field_differs(rowctx *rc, int ci, int h, int64_t change, const char 
     buf now = BUF_INIT, was = BUF_INIT;
     const char *a = shown(&rc->vals[ci], rc->have[ci], &now), *b = shown(&rc->tmp, h, &was);
     if (added)
-        found(rc->v, rc->t->id, key, label(rc->t, ci), change,
+        vf_found(rc->v, rc->t->id, key, label(rc->t, ci), change,
               _("holds %s, but change %lld added the row with %s and no audited change "
                 "since set it: changed outside minreg"), a, (long long)change, b);
     else
-        found(rc->v, rc->t->id, key, label(rc->t, ci), change,
+        vf_found(rc->v, rc->t->id, key, label(rc->t, ci), change,
               _("holds %s, but change %lld set it to %s and no audited change since: "
                 "changed outside minreg"), a, (long long)change, b);
     buf_free(&now);
@@ -352,7 +171,7 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
             break;
         }
         if (strcmp(op, "delete") == 0) {
-            found(rc->v, t->id, key, NULL, change,
+            vf_found(rc->v, t->id, key, NULL, change,
                   _("the row is there, but change %lld deleted it and no audited change brought "
                     "it back: put back outside minreg"), (long long)change);
             origin = 2;
@@ -380,7 +199,7 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
                 if (fnow[i] == fsum[i])
                     continue;
                 buf was = BUF_INIT;
-                found(rc->v, t->id, key, label(t, i), sums_change,
+                vf_found(rc->v, t->id, key, label(t, i), sums_change,
                       _("holds %s, not what change %lld wrote, and no audited change since set "
                         "it: changed outside minreg"),
                       shown(&rc->vals[i], rc->have[i], &was), (long long)sums_change);
@@ -388,12 +207,12 @@ static void check_row(rowctx *rc, sqlite3_stmt *row, int64_t rid, int64_t sums_c
                 named++;
             }
             if (!named && memcmp(now, sum, DB_SUM) != 0)
-                found(rc->v, t->id, key, NULL, sums_change,
+                vf_found(rc->v, t->id, key, NULL, sums_change,
                       _("its values differ from those change %lld wrote, with no audited change "
                         "since to explain it: changed outside minreg"), (long long)sums_change);
             free(fnow);
         } else if (!rc->v->stop) {
-            found(rc->v, t->id, key, NULL, 0,
+            vf_found(rc->v, t->id, key, NULL, 0,
                   _("the row is not in the history: added outside minreg"));
         }
     }
@@ -420,7 +239,7 @@ static void check_gone(rowctx *rc, int64_t rid, int64_t change)
     }
     sqlite3_reset(a);
     if (!deleted)
-        found(rc->v, rc->t->id, buf_str(&k), NULL, change,
+        vf_found(rc->v, rc->t->id, buf_str(&k), NULL, change,
               _("the row is gone, but no audited change deleted it (change %lld is the last "
                 "to have written it): removed outside minreg"), (long long)change);
     buf_free(&k);
@@ -582,13 +401,13 @@ static void shape_differs(void *arg, const char *tbl, int64_t rid, int have_shap
         buf_printf(&key, "#%lld", (long long)rid);
     cursor_free(c);
     if (have_shape && !have_audit)
-        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+        vf_found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
               _("the record has a boundary no audited change gave it: written outside minreg"));
     else if (have_shape)
-        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+        vf_found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
               _("the boundary is not the one change %lld set: changed outside minreg"), (long long)change);
     else
-        found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
+        vf_found(v, tbl, buf_str(&key), BOUNDARY_FIELD, change,
               _("change %lld set a boundary the record no longer has: removed outside minreg"),
               (long long)change);
     buf_free(&key);
@@ -598,16 +417,16 @@ int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_re
 {
     memset(r, 0, sizeof *r);
     unsigned char want[DIGEST];
-    if (head && unhex(head, want) < 0) {
+    if (head && vf_unhex(head, want) < 0) {
         err_set(e, EXIT_USAGE, _("%s is not a head digest (64 hexadecimal digits)"), head);
         return -1;
     }
     vctx v = {d, fn, arg, r, 0};
     int64_t seal = -1;
-    if (verify_chain(&v, head ? want : NULL, &seal) < 0)
+    if (vf_verify_chain(&v, head ? want : NULL, &seal) < 0)
         return db_error(d, e, _("cannot read the history"));
     if (seal < 0 && !v.stop)
-        found(&v, NULL, NULL, NULL, 0,
+        vf_found(&v, NULL, NULL, NULL, 0,
               _("the history is not chained: no change starts the chain (opening the register "
                 "for writing starts it)"));
     for (int i = 0; !v.stop && seal >= 0 && i < d->s.ntables; i++) {
@@ -623,7 +442,7 @@ int db_verify(db *d, const char *head, db_finding_fn fn, void *arg, db_verify_re
     if (!v.stop && seal >= 0 && db_shape_verify(d, shape_differs, &v, &differ, e) < 0)
         return -1;
     if (head && !r->head_found && !v.stop)
-        found(&v, NULL, NULL, NULL, 0,
+        vf_found(&v, NULL, NULL, NULL, 0,
               _("the head %s recorded earlier is not in this history: changes up to it were "
                 "altered or removed"), head);
     return 0;
