@@ -59,7 +59,13 @@ int layer_import(db *d, const char *name, const char *path, const char *crs, int
 /* Remove a layer: DB_FOUND (removed), DB_NOT_FOUND, DB_ERROR. */
 int layer_remove(db *d, const char *name, mr_err *e);
 
-/* ---- shared by the readers (layer_read.c, db_layerfile.c) ---- */
+/* ---- shared by the readers (layer_read.c, layer_shp.c, db_layerfile.c) ---- */
+/* An ESRI shapefile (with its .dbf, .prj and .cpg beside it) into L, in
+ * force's system when given, else its .prj's.  0, or -1 with e. */
+int layer_read_shp(const char *path, const layer_crs *force, layer_data *L, mr_err *e);
+/* A whole file, NUL-terminated, its bytes in *n; NULL when it cannot be
+ * read (with e when must, else quietly: an optional .prj or .cpg). */
+unsigned char *layer_slurp(const char *path, size_t *n, mr_err *e, int must);
 /* "EPSG:N", "urn:ogc:def:crs:EPSG::N", "CRS84"… into c; 0, or -1. */
 int layer_crs_parse(const char *s, layer_crs *c);
 /* A WKT (a .prj, gpkg_spatial_ref_sys.definition): its EPSG code by the
