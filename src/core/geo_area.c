@@ -67,9 +67,12 @@ static PJ *zone_pj(int zone)
         static const char *const nowhere[] = {"/dev/null"};
         ctx = proj_context_create();
         proj_context_set_search_paths(ctx, 1, nowhere);
-        /* no network; and "Cannot find proj.db", which PROJ logs even at
-         * PJ_LOG_NONE, is said to no one */
+        /* no network (PROJ 7 on; it is for grids, which these do not use);
+         * and "Cannot find proj.db", which PROJ logs even at PJ_LOG_NONE,
+         * is said to no one */
+#if PROJ_VERSION_MAJOR >= 7
         proj_context_set_enable_network(ctx, 0);
+#endif
         proj_log_level(ctx, PJ_LOG_NONE);
         proj_log_func(ctx, NULL, geo_proj_quiet);
         atexit(geo_proj_cleanup);
