@@ -216,8 +216,9 @@ int ctx_rule_has(const check_rule *r, const table *t)
     return 0;
 }
 
-void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
-             int ci, const table *also, const char *src, const char *fmt, ...)
+static void ctx_vadd(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
+                     int ci, const table *also, int64_t also_rowid, const char *src, const char *fmt,
+                     va_list ap)
 {
     if (t && !ctx_wants(c, t, also))
         return;
@@ -231,16 +232,14 @@ void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, c
         f = &res->f[res->n++];
     }
     buf b = BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     f->rule = r;
     f->ti = t ? schema_table_index(c->s, t) : -1;
     f->rowid = rowid;
     f->key = xstrdup(key ? key : "");
     f->ci = ci;
     f->also_ti = also ? schema_table_index(c->s, also) : -1;
+    f->also_rowid = also ? also_rowid : -1;
     f->source = src ? src : r->source;   /* schema strings live as long as the db */
     f->msg = b.s ? buf_steal(&b) : xstrdup("");
     if (r->sev == SEV_ERROR)
@@ -254,6 +253,24 @@ void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, c
         free(one.key);
         free(one.msg);
     }
+}
+
+void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
+             int ci, const table *also, const char *src, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ctx_vadd(c, r, t, rowid, key, ci, also, -1, src, fmt, ap);
+    va_end(ap);
+}
+
+void ctx_add_other(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
+                   int ci, const table *other, int64_t other_rowid, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ctx_vadd(c, r, t, rowid, key, ci, other, other_rowid, NULL, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- the file ------------------------------------------------------------ */

@@ -48,6 +48,8 @@ typedef struct finding {
     char *key;          /* that row's key as shown ("" for none) */
     int ci;             /* the column at fault, or -1 */
     int also_ti;        /* another register the finding is about, or -1 */
+    int64_t also_rowid; /* the record of it the finding is about (the neighbour
+                           a boundary overlaps), or -1: none in particular */
     const char *source; /* the clause: the rule's, or a more precise one */
     char *msg;
 } finding;

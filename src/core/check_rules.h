@@ -56,6 +56,12 @@ int ctx_rule_has(const check_rule *r, const table *t);
 void ctx_add(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
              int ci, const table *also, const char *src, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
+/* Add a finding about row rowid of t and another record, row other_rowid
+ * of other (the neighbour it overlaps, lies outside or is too near to:
+ * the record Enter opens on the Problems screen), with the rule's clause. */
+void ctx_add_other(check_ctx *c, const check_rule *r, const table *t, int64_t rowid, const char *key,
+                   int ci, const table *other, int64_t other_rowid, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
 /* The key of the row under cur, as `show` prints it. */
 void ctx_row_key(const table *t, cursor *cur, buf *out);
 /* A read failed: remember it (the run then returns -1). */

@@ -47,14 +47,34 @@ static void geo_proj_cleanup(void)
     memset(zones, 0, sizeof zones);
 }
 
+static void geo_proj_quiet(void *arg, int level, const char *msg)
+{
+    (void)arg, (void)level, (void)msg;
+}
+
+/* The zones' operations, made when first needed.  They are given in full
+ * (a PROJ string on GRS80, no grid), so proj.db is never needed: the
+ * context's only search path is one where no file can be (/dev/null is no
+ * directory), and proj_create, which opens proj.db for any operation when
+ * it can find one (to write the operation back as text; ~21 million
+ * instructions, and ~4 more to close it), goes without it.  The operation
+ * is the same, so is every coordinate (bit for bit). */
 static PJ *zone_pj(int zone)
 {
     if (zone < 1 || zone > 120)
         return NULL;
     if (!ctx) {
+        static const char *const nowhere[] = {"/dev/null"};
         ctx = proj_context_create();
-        /* no proj.db, no network: the operation is given in full below */
+        proj_context_set_search_paths(ctx, 1, nowhere);
+        /* no network (PROJ 7 on; it is for grids, which these do not use);
+         * and "Cannot find proj.db", which PROJ logs even at PJ_LOG_NONE,
+         * is said to no one */
+#if PROJ_VERSION_MAJOR >= 7
+        proj_context_set_enable_network(ctx, 0);
+#endif
         proj_log_level(ctx, PJ_LOG_NONE);
+        proj_log_func(ctx, NULL, geo_proj_quiet);
         atexit(geo_proj_cleanup);
     }
     if (!zones[zone]) {

@@ -349,7 +349,7 @@ void rule_geo_overlap(check_ctx *c, const check_rule *r)
         buf nb = BUF_INIT;
         name_of(b, &nb);
         if (r->arg == 0 && a->kind == K_PERMIT && b->kind == K_PERMIT) {
-            ctx_add(c, r, a->t, a->rid, a->key, -1, b->t, NULL,
+            ctx_add_other(c, r, a->t, a->rid, a->key, -1, b->t, b->rid,
                     a->t == b->t ? _("overlaps %s by %.4f km²")
                                  : _("overlaps %s (the other kind of permit) by %.4f km²"),
                     buf_str(&nb), geo_round4(h->v[i].km2));
@@ -359,7 +359,7 @@ void rule_geo_overlap(check_ctx *c, const check_rule *r)
             if (sand && role_of(G, key->t->id, "key_area")) {
                 buf_reset(&nb);
                 name_of(key, &nb);
-                ctx_add(c, r, sand->t, sand->rid, sand->key, -1, key->t, NULL,
+                ctx_add_other(c, r, sand->t, sand->rid, sand->key, -1, key->t, key->rid,
                         _("the 集中开采区 overlaps the key area %s by %.4f km²"), buf_str(&nb),
                         geo_round4(h->v[i].km2));
             }
@@ -407,7 +407,7 @@ void rule_geo_inside(check_ctx *c, const check_rule *r)
             if (out >= 0 && geo_round4(out) > 0) {
                 buf nb = BUF_INIT;
                 name_of(b, &nb);
-                ctx_add(c, r, a->t, a->rid, a->key, ci, u, NULL,
+                ctx_add_other(c, r, a->t, a->rid, a->key, ci, u, b->rid,
                         _("%.4f km² of the boundary lies outside its %s %s"), geo_round4(out),
                         col->label, buf_str(&nb));
                 buf_free(&nb);
@@ -681,11 +681,11 @@ void rule_geo_sand_near(check_ctx *c, const check_rule *r)
             buf nb = BUF_INIT;
             name_of(b, &nb);
             if (near.v[k].metres > 0)
-                ctx_add(c, r, a->t, a->rid, a->key, -1, b->t, NULL,
+                ctx_add_other(c, r, a->t, a->rid, a->key, -1, b->t, b->rid,
                         _("%.1f m from the non-sand permit %s (the safe distance is %g m)"),
                         near.v[k].metres, buf_str(&nb), within);
             else
-                ctx_add(c, r, a->t, a->rid, a->key, -1, b->t, NULL,
+                ctx_add_other(c, r, a->t, a->rid, a->key, -1, b->t, b->rid,
                         _("meets the non-sand permit %s (the safe distance is %g m)"), buf_str(&nb),
                         within);
             buf_free(&nb);

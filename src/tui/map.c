@@ -14,7 +14,8 @@
  *
  * Keys: the arrows (hjkl) pan, + - zoom, 0 shows the whole boundary again,
  * Tab and Shift-Tab select a neighbour (overlapping ones first, largest
- * overlap first, then the nearest), Enter opens it; the point list scrolls
+ * overlap first, then the nearest), Enter opens it (none selected: the one
+ * overlapping most, else the nearest); the point list scrolls
  * with PgUp/PgDn, ^U/^D, g/G and the wheel, and / searches it.
  */
 #include "config.h"
@@ -622,16 +623,30 @@ static void step_neighbour(mview *m, int dir)
     m->dirty = 1;
 }
 
+/* Enter: the selected neighbour; none selected, the one the record
+ * overlaps most (in view or not), else the first in Tab's order. */
 static void open_selected(mview *m)
 {
     const mshape *s = *m->gone ? NULL : selected(m);
-    if (!s) {
-        tui_message("%s", _("select a neighbour with Tab first, then Enter opens it"));
+    const char *tbl = s ? s->tbl : NULL;
+    int64_t rid = s ? s->rid : 0;
+    if (!s && !*m->gone && m->ov.n) {
+        const ov_hit *h = &m->ov.v[0];
+        int a_own = strcmp(h->tbl_a, m->t->id) == 0 && h->rid_a == m->rowid;
+        tbl = a_own ? h->tbl_b : h->tbl_a;
+        rid = a_own ? h->rid_b : h->rid_a;
+    } else if (!s && !*m->gone && m->nvis) {
+        tbl = m->nb[m->vis[0]].tbl;
+        rid = m->nb[m->vis[0]].rid;
+    }
+    if (!tbl) {
+        tui_message("%s", *m->gone ? _("select a neighbour with Tab first, then Enter opens it")
+                                   : _("no neighbours in view: zoom out (-) to see more"));
         return;
     }
-    const table *t = schema_table(db_schema(tui_db()), s->tbl);
+    const table *t = schema_table(db_schema(tui_db()), tbl);
     if (t)
-        view_push(record_new(t, s->rid, NULL));
+        view_push(record_new(t, rid, NULL));
 }
 
 static void map_request(view *v, request req)

@@ -1,7 +1,10 @@
 /* problems.c — the Problems screen: the findings of `minreg check`, one a
  * line, with the selected one in full below.  Enter opens the offending
  * record (or the register, for a finding about a register as a whole);
- * Back returns here where the cursor was. */
+ * on a finding about another record too (R-GEO: the neighbour a boundary
+ * overlaps, lies outside or is too near to) Enter opens that other record
+ * and M the offending record's map with it selected.  Back returns here
+ * where the cursor was. */
 #include "config.h"
 
 #include <stdio.h>
@@ -183,6 +186,10 @@ static void open_finding(pview *p)
     }
     const finding *f = &p->res.f[p->l.cur];
     const table *t = &db_schema(tui_db())->tables[f->ti];
+    if (f->also_ti >= 0 && f->also_rowid >= 0) {   /* the neighbour */
+        view_push(record_new(&db_schema(tui_db())->tables[f->also_ti], f->also_rowid, NULL));
+        return;
+    }
     if (f->rowid >= 0) {
         view_push(record_new(t, f->rowid, &p->l));
         return;
@@ -196,11 +203,29 @@ static void open_finding(pview *p)
         tui_error(&e);
 }
 
+/* M on a finding about two records: the first one's map, the other selected. */
+static void map_finding(pview *p)
+{
+    const finding *f = p->res.n ? &p->res.f[p->l.cur] : NULL;
+    if (!f || f->rowid < 0 || f->also_ti < 0 || f->also_rowid < 0) {
+        tui_message("%s", _("M: the map of a finding about two boundaries"));
+        return;
+    }
+    const schema *s = db_schema(tui_db());
+    mr_err e = {0};
+    view *m = map_new(&s->tables[f->ti], f->rowid, s->tables[f->also_ti].id, f->also_rowid, &e);
+    if (m)
+        view_push(m);
+    else
+        tui_error(&e);
+}
+
 static void problems_request(view *v, request req)
 {
     pview *p = v->data;
     switch (req) {
     case REQ_ENTER: open_finding(p); break;
+    case REQ_MAP: map_finding(p); break;
     default: list_request(&p->l, req);
     }
 }
@@ -214,8 +239,13 @@ static void problems_title(view *v, buf *out)
 static void problems_status(view *v, buf *out)
 {
     pview *p = v->data;
-    buf_printf(out, _("%d/%d  errors %d, warnings %d  Enter: open the record  q: back"),
-               p->res.n ? (int)p->l.cur + 1 : 0, p->res.n, p->res.errors, p->res.warnings);
+    const finding *f = p->res.n ? &p->res.f[p->l.cur] : NULL;
+    if (f && f->also_ti >= 0 && f->also_rowid >= 0)
+        buf_printf(out, _("%d/%d  errors %d, warnings %d  Enter: open the neighbour  M: the map  q: back"),
+                   (int)p->l.cur + 1, p->res.n, p->res.errors, p->res.warnings);
+    else
+        buf_printf(out, _("%d/%d  errors %d, warnings %d  Enter: open the record  q: back"),
+                   p->res.n ? (int)p->l.cur + 1 : 0, p->res.n, p->res.errors, p->res.warnings);
 }
 
 static void problems_free(view *v)

@@ -71,7 +71,7 @@
     _(THEIRS,      "take-theirs",     N_("in an exchange conflict: take their value (audited, sent with the next file)")) \
     _(MINE,        "keep-mine",     N_("in an exchange conflict: keep this register's value (audited, sent with the next file)")) \
     _(MAP,         "map",          N_("the map of the record's boundary, its neighbours and overlaps (on the map the arrows pan)")) \
-    _(NEIGHBOUR,   "next-neighbour", N_("on the map: select the next neighbour (overlapping ones first); Enter opens it")) \
+    _(NEIGHBOUR,   "next-neighbour", N_("on the map: select the next neighbour (overlapping ones first); Enter opens it (none selected: the one overlapping most, else the nearest)")) \
     _(PREV_NEIGHBOUR, "previous-neighbour", N_("on the map: select the previous neighbour")) \
     _(ZOOM_IN,     "zoom-in",      N_("on the map: zoom in")) \
     _(ZOOM_OUT,    "zoom-out",     N_("on the map: zoom out"))

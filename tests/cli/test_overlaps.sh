@@ -39,6 +39,15 @@ if "$MINREG" boundary a5 KB01 "$G/square_far.txt" >/dev/null 2>&1; then
     is "one register's pairs: the block against both permits" "$(tail -n 1 "$T/out")" "2 overlapping pairs"
 fi
 
+# The zones' projections need no proj.db (geo_area.c): PROJ is not to look
+# for it, which cost ~25M instructions a run.  A proj.db in PROJ_DATA that
+# is a FIFO makes a run that opens it wait for a writer that never comes.
+mkdir "$T/projdata" && mkfifo "$T/projdata/proj.db"
+PROJ_DATA=$T/projdata PROJ_LIB=$T/projdata timeout 20 "$MINREG" overlaps mining_permits 5 --format csv >"$T/out" 2>"$T/err"
+is "one record's overlaps never open proj.db (exit $?)" "$(tr -d '\r' <"$T/out" | grep -c '^mining_permits,5,mining_permits,4,0.4998$')" 1
+PROJ_DATA=$T/projdata PROJ_LIB=$T/projdata timeout 20 "$MINREG" area --format csv "$G/overlap_part.txt" >"$T/out" 2>"$T/err"
+is "nor does area (exit $?)" "$(grep ',parcel,' "$T/out" | cut -d, -f8)" 0.4998
+
 # ---- near ----
 run_minreg near a11 5 --within 250
 is "near 250 m: the square 200 m away and the overlapping one" "$rc/$(awk 'NR>2 && $1=="mining_permits" {print $2 ":" $3}' "$T/out" | tr '\n' ' ')" "0/4:0.00 6:200.00 "

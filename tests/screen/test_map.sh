@@ -38,9 +38,14 @@ done
 screen map 80x24 -zh --lang zh
 screen map 80x24 -wide --ambiguous wide
 screen map_none 80x24 ""
+# Enter with no neighbour selected opens the one the record overlaps
+screen map_enter 80x24 ""
 # the overlaps as findings: Enter on one opens the neighbour
 screen overlaps 80x24 ""
 screen overlaps 40x12 -ascii --ascii
+# the overlaps as check findings (R-GEO-OVERLAP): Enter opens the other record
+screen problems_geo 80x24 "" --today 2026-01-01
+screen problems_geo 80x24 -zh --lang zh --today 2026-01-01
 
 # another clerk removes the overlapping neighbour's boundary: the map,
 # drawn again, no longer shows it (the data version moved)
