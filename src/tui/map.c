@@ -699,8 +699,8 @@ static void map_title(view *v, buf *out)
 static void map_status(view *v, buf *out)
 {
     mview *m = v->data;
-    buf_printf(out, _("%s map  zone %d  +/-: zoom  arrows: pan  0: all  Tab: neighbour  Enter: open"),
-               m->t->id, m->zone);
+    /* the title bar names the register */
+    buf_printf(out, _("zone %d  +/-: zoom  arrows: pan  0: all  Tab: neighbour  Enter: open"), m->zone);
 }
 
 static void map_free(view *v)
