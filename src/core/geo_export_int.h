@@ -1,5 +1,6 @@
 /* geo_export_int.h — shared by geo_export.c (the rows, the geometry,
- * GeoJSON, GeoPackage) and geo_export_shp.c (the shapefile) only. */
+ * GeoJSON), geo_export_gpkg.c (the GeoPackage) and geo_export_shp.c (the
+ * shapefile) only. */
 #ifndef MINREG_GEO_EXPORT_INT_H
 #define MINREG_GEO_EXPORT_INT_H
 
@@ -9,6 +10,7 @@
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/geo_export.h"
+#include "core/outfile.h"
 
 typedef struct gring {
     double *xy;        /* x (easting or longitude), y; the first point repeated at the end */
@@ -50,6 +52,8 @@ void gx_led(buf *b, double x);
 /* The CRS's WKT from PROJ's database: ESRI's (.prj) or OGC WKT 1. */
 char *gx_crs_wkt(int epsg, int esri, mr_err *e);
 int gx_numeric(col_type t);
+/* The GeoPackage (geo_export_gpkg.c), written into out. */
+int gx_put_gpkg(rows *w, int epsg, outfile *out, mr_err *e);
 /* The shapefile's five files (geo_export_shp.c). */
 int gx_put_shp(rows *w, int epsg, const char *path, const char *reg, int gbk, mr_err *e);
 
