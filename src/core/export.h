@@ -44,6 +44,9 @@ int export_xlsx(db *d, const table *t, const char *path, const export_opts *o, i
  * UTF-8 and the code points XML cannot hold as U+FFFD, cut at Excel's
  * 32,767 characters on a character boundary. */
 const char *xlsx_cell_text(buf *cell, const char *s);
+/* A sheet name Excel accepts (into out, replaced): base cut to 31
+ * characters with " (part)" when part > 1, each of []:*?/\' as _. */
+void xlsx_sheet_name(buf *out, const char *base, int part);
 /* Does the name end in .xlsx? */
 int export_is_xlsx(const char *path);
 /* A register's title as the plan prints it: "附表2 辽宁省丹东市矿产资源重点勘查区表". */

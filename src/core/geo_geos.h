@@ -9,9 +9,6 @@
 
 #include "geo.h"
 
-/* The zone whose plane s is compared in: its own, or for degrees the
- * 3-degree zone of its first point. */
-int ov_home_zone(const geo_shape *s);
 /* s's first parcel in zone's plane (x = easting without prefix, y =
  * northing): its included rings joined, less its excluded ones; a ring that
  * crosses itself by its valid parts.  NULL when it cannot be made. */

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "geo.h"
 
 typedef struct ov_hit {
     char *tbl_a, *tbl_b;
@@ -30,5 +31,8 @@ int overlaps_find(db *d, const char *tbl, int64_t rid, ov_hits *out, mr_err *e);
 /* Shapes within metres of record rid of tbl, nearest first. */
 int near_find(db *d, const char *tbl, int64_t rid, double metres, ov_hits *out, mr_err *e);
 void ov_hits_free(ov_hits *h);
+/* The zone whose plane s is compared in: its own, or for degrees the
+ * 3-degree zone of its first point. */
+int ov_home_zone(const geo_shape *s);
 
 #endif

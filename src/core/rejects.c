@@ -51,22 +51,6 @@ int rejw_is_xlsx(const char *path, int in_wb)
     return in_wb || export_is_xlsx(path);
 }
 
-/* A sheet name Excel takes: at most 31 characters, none of []:*?/\' */
-static void sheet_name(buf *out, const char *s)
-{
-    int chars = 0;
-    for (const char *p = s; *p && chars < 31; chars++) {
-        int k = 1;
-        while ((((unsigned char)p[k]) & 0xC0) == 0x80)
-            k++;
-        if (strchr("[]:*?/\\'", *p))
-            buf_putc(out, '_');
-        else
-            buf_add(out, p, (size_t)k);
-        p += k;
-    }
-}
-
 rejw *rejw_open(const char *path, int xlsx, const char *sheet, const csvw_opts *wo, mr_err *e)
 {
     rejw *w = xcalloc(1, sizeof *w);
@@ -97,7 +81,7 @@ rejw *rejw_open(const char *path, int xlsx, const char *sheet, const csvw_opts *
                                .use_zip64 = LXW_TRUE};
     w->wb = workbook_new_opt(buf_str(&w->scratch), &lo);
     buf name = BUF_INIT;
-    sheet_name(&name, sheet && *sheet ? sheet : IMPORT_REASON_COL);
+    xlsx_sheet_name(&name, sheet && *sheet ? sheet : IMPORT_REASON_COL, 1);
     w->ws = w->wb ? workbook_add_worksheet(w->wb, buf_str(&name)) : NULL;
     buf_free(&name);
     if (!w->ws) {

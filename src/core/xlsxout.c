@@ -142,7 +142,7 @@ static int write_table(xw *x, db *d, const table *t, const export_opts *o, int64
             xo_sheet_finish(&sh, nc, sh.row - 1, widths);
             part++;
             buf nm = BUF_INIT;
-            xo_sheet_name(&nm, base, part);
+            xlsx_sheet_name(&nm, base, part);
             xo_note_continued(x, t->id, (long long)*rows + 1, buf_str(&nm));
             buf_free(&nm);
             memset(widths, 0, sizeof(int) * (size_t)nc);

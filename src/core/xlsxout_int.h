@@ -33,8 +33,6 @@ typedef struct sheet {
 int xo_failed(xw *x, lxw_error rc, const char *where);
 /* s made safe for a cell's XML (in x's buffer until the next call). */
 const char *xo_clean(xw *x, const char *s);
-/* A sheet name Excel accepts from base, with " (part)" when part > 1. */
-void xo_sheet_name(buf *out, const char *base, int part);
 int xo_number_parse(const char *s, double *v);
 /* The format of column c's cells (bold: a 合计 row's). */
 lxw_format *xo_col_fmt(xw *x, const column *c, int bold);

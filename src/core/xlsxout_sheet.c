@@ -57,7 +57,7 @@ const char *xlsx_cell_text(buf *cell, const char *s)
 const char *xo_clean(xw *x, const char *s) { return xlsx_cell_text(&x->cell, s); }
 
 /* A sheet name Excel accepts: at most 31 characters, none of []:*?/\ */
-void xo_sheet_name(buf *out, const char *base, int part)
+void xlsx_sheet_name(buf *out, const char *base, int part)
 {
     buf_reset(out);
     char suffix[24] = "";
@@ -181,7 +181,7 @@ int xo_sheet_start(xw *x, sheet *sh, const char *base, int part, const char *tit
                        const char *const *heads, int nc, int *widths)
 {
     buf name = BUF_INIT;
-    xo_sheet_name(&name, base, part);
+    xlsx_sheet_name(&name, base, part);
     sh->ws = workbook_add_worksheet(x->wb, buf_str(&name));
     buf_free(&name);
     if (!sh->ws) {

@@ -15,17 +15,6 @@
 
 int map_ascii(void) { return tui_options()->ascii || text_ambiguous_wide(); }
 
-static int home_zone(const geo_shape *s)
-{
-    int z = boundary_zone(s);
-    if (z)
-        return z;
-    for (int ri = 0; s->nparcels && ri < s->parcels[0].nrings; ri++)
-        if (s->parcels[0].rings[ri].n)
-            return (int)floor(s->parcels[0].rings[ri].pts[0].y / 3.0 + 0.5);
-    return 41;
-}
-
 static void shape_free(mshape *m)
 {
     for (int i = 0; i < m->nr; i++)
@@ -168,7 +157,7 @@ int map_load(mview *m, mr_err *e)
     free(text);
     if (rc < 0)
         return -1;
-    m->zone = home_zone(&s);
+    m->zone = ov_home_zone(&s);
     if (project(&s, m->zone, &m->own) < 0) {
         geo_shape_free(&s);
         err_set(e, EXIT_DATA, _("%s %s: its boundary has a point outside any zone: no map"), t->id, m->name);
