@@ -560,6 +560,33 @@ int life_event_row(db *d, chg *w, const char *const *vals, const char *comment, 
     return rc;
 }
 
+/* What an event did to its permit is in its type, its date, the permit it
+ * names and the values before and after (the roles event_type, event_date,
+ * event_of, was:, now:).  A set of those on the row alone would leave the
+ * permit as the event made it and the rules unchecked. */
+static int event_effect_col(const column *c)
+{
+    const char *ro = c->roles;
+    return ro && (list_has(ro, "event_type") || list_has(ro, "event_date") ||
+                  list_has(ro, "event_of") || strstr(ro, "was:") || strstr(ro, "now:"));
+}
+
+int life_event_set_check(const table *ev, const char *const *now, const char *const *merged,
+                         edit_result *r, mr_err *e)
+{
+    for (int i = 0; i < ev->ncols; i++)
+        if (event_effect_col(&ev->cols[i]) && !edit_same(now[i], merged[i])) {
+            err_set(e, EXIT_NOTFOUND,
+                    _("%s: an event's %s is what it did to its permit, checked by the event "
+                      "rules when it was recorded; it is not changed on the row (undo its change, "
+                      "or record a new event: `minreg event`); nothing was written"),
+                    ev->id, ev->cols[i].label);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+    return 0;
+}
+
 /* ---- what expires ------------------------------------------------------------ */
 
 int life_filing_days(const schema *s)

@@ -159,8 +159,10 @@ cp "$T/reg.db" "$T/ea.db"; rm -f "$T/ea.db-wal" "$T/ea.db-shm"
 MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ea.db" set a11 1 permit_no=C2106002016017130000001 \
     holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
 screen evadd 80x24 "" -f "$T/ea.db" --today 2026-09-01
-is "... the permit's holder changed with the event, the refused one not written" \
-   "$(sqlite3 "$T/ea.db" "SELECT holder, reg_type FROM mining_permits WHERE id = 1; SELECT count(*) FROM permit_events")" \
-   "乙矿业有限公司|变更
-1"
+is "... the permit's holder changed with the event, the refused one not written, the late 延续 recorded (warned)" \
+   "$(sqlite3 "$T/ea.db" "SELECT holder, reg_type, valid_to FROM mining_permits WHERE id = 1; SELECT count(*) FROM permit_events")" \
+   "乙矿业有限公司|延续|2031-12-31
+2"
+is "... the form's save shows the event rules' warning (R-RENEWAL)" \
+   "$(grep -c '^saved: change 3 recorded; warning: mining_permits 1: filed 11 days before' "$T/screen")" 1
 done_testing
