@@ -129,9 +129,10 @@ void life_event_summary(const table *ev, const char *const *vals, buf *out)
             continue;
         if (out->len > start)
             buf_puts(out, "; ");
-        if (!list_has(ro, "event_changes"))
-            buf_printf(out, "%s %s", ev->cols[i].label, vals[i]);
-        else
+        if (!list_has(ro, "event_changes")) {
+            buf_printf(out, "%s ", ev->cols[i].label);
+            col_format(&ev->cols[i], vals[i], out);   /* as the record shows it */
+        } else
             buf_puts(out, vals[i]);
     }
     int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
@@ -278,9 +279,20 @@ static char **event_row(const table *ev, int eci, const table *t, const life_eve
     int rci = table_role(t, "regtype");
     buf ch = BUF_INIT;
     for (int i = 0; cci >= 0 && i < t->ncols; i++)
-        if (!covered[i] && i != rci && !edit_same(now[i], merged[i]))
-            buf_printf(&ch, "%s%s: %s → %s", ch.len ? "; " : "", t->cols[i].label,
-                       now[i] && *now[i] ? now[i] : "—", merged[i] && *merged[i] ? merged[i] : "—");
+        if (!covered[i] && i != rci && !edit_same(now[i], merged[i])) {
+            /* each value as the permit's record shows it (an area to its
+             * scale, not the double the boundary gave) */
+            buf_printf(&ch, "%s%s: ", ch.len ? "; " : "", t->cols[i].label);
+            if (now[i] && *now[i])
+                col_format(&t->cols[i], now[i], &ch);
+            else
+                buf_puts(&ch, "—");
+            buf_puts(&ch, " → ");
+            if (merged[i] && *merged[i])
+                col_format(&t->cols[i], merged[i], &ch);
+            else
+                buf_puts(&ch, "—");
+        }
     if (cci >= 0 && ch.len)
         v[cci] = buf_steal(&ch);
     buf_free(&ch);

@@ -215,6 +215,10 @@ is "an exploration 延续 that cuts less than 25% of the first area: recorded, w
 run_minreg -f "$R2" event a10 2 延续 --date 2030-10-01 valid_to=2035-12-31 area_km2=5
 is "... the next one cut by 2 of the first 8: no warning, the first area kept" \
    "$rc/$(grep -c 'rule cuts' "$T/err")/$(q2 "SELECT first_area, area_km2 FROM exploration_permits WHERE id = 2")" "0/0/8.0|5.0"
+run_minreg -f "$R2" get a10 2
+is "... the timeline shows the first area and the new ones as the record does (to the column's scale)" \
+   "$(sed -n '/^Timeline:/,$p' "$T/out" | awk 'NR > 3' | sed 's/  */ /g' | tr '\n' '|')" \
+   "2025-10-01 延续 新有效期止 2030-12-31; 新面积 7.0000; 首次登记面积: — → 8.0000|2030-10-01 延续 新有效期止 2035-12-31; 新面积 5.0000|"
 
 # ---- the year's work: 年度信息 (年报 events), blocks due for release ----
 run_minreg -f "$R2" event a11 2 年报 --date 2027-03-20 --note 2026年度

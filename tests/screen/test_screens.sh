@@ -121,7 +121,7 @@ is "... 176 lines in all" "$(wc -l <"$T/screen")" 176
 # the life of a permit (#19): the expiring count, :expiring, a timeline
 cp "$T/reg.db" "$T/life.db"; rm -f "$T/life.db-wal" "$T/life.db-shm"
 L() { MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/life.db" "$@" >/dev/null 2>&1; }
-L set a11 1 permit_no=C2106002016017130000001 holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-01-15
+L set a11 1 permit_no=C2106002016017130000001 holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-01-15 area_km2=1.5
 L event a11 1 新立 --date 2016-01-01 --doc 丹自然资采〔2016〕1号
 L event a11 1 转让 --date 2020-05-01 holder=乙矿业有限公司
 L event a11 1 延续 --date 2025-12-31 --doc 丹自然资采延〔2025〕9号 valid_to=2026-02-20 permit_no=C2106002025127130000002
@@ -130,6 +130,8 @@ L set a11 3 valid_to=2025-11-30
 for lang in en zh; do
     screen life 80x24 "-$lang" -f "$T/life.db" --today 2026-01-01 --lang $lang
 done
+# wide enough for the whole timeline: the first area as the record shows it
+screen life 160x40 "-en" -f "$T/life.db" --today 2026-01-01
 # the event form (#19): every event type from a permit's record (E and
 # :event TYPE), the timeline after each, a refusal, an unknown type
 for lang in en zh; do
