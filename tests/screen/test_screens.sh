@@ -149,6 +149,18 @@ C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
     "$MINREG" -f "$T/ev.db" verify >/dev/null 2>&1
     is "... and the register verifies ($lang)" "$?" 0
 done
+# the same form at 40x10: the pick list and the form scroll, every type recorded
+cp "$T/reg.db" "$T/ev.db"; rm -f "$T/ev.db-wal" "$T/ev.db-shm"
+MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ev.db" set a11 1 permit_no=C2106002016017130000001 \
+    holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
+screen eventform 40x10 "-en" -f "$T/ev.db" --today 2026-09-01
+is "... at 40x10 too: six events, the permit updated, one change each" \
+   "$(sqlite3 "$T/ev.db" "SELECT group_concat(type, ' ') FROM (SELECT type FROM permit_events ORDER BY id);
+      SELECT permit_no, holder, method, reg_type, status FROM mining_permits WHERE id = 1;
+      SELECT count(*) FROM minreg_changes WHERE summary LIKE 'permit_events:%'")" \
+   "新立 延续 变更 转让 保留 注销
+C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
+6"
 # a mine's 采区 with their elevations, from its boundary (#19)
 cp "$T/reg.db" "$T/ar.db"; rm -f "$T/ar.db-wal" "$T/ar.db-shm"
 MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ar.db" boundary a11 1 "$srcdir/tests/fixtures/geo/mine_multi.txt" >/dev/null 2>&1
