@@ -9,7 +9,7 @@
 -- years (report yearly); the 年度信息 filing as an event type of its own
 -- ('annual' in sets), which changes nothing on the permit; the 变更 that
 -- may change any of the permit's fields ('any' in sets: the event form
--- offers them all).
+-- offers them all); the 注销 that ends a permit's life ('ends').
 INSERT OR IGNORE INTO minreg_roles (tbl, col, role) VALUES
  ('exploration_permits', 'first_area', 'first_area'), ('exploration_permits', 'first_area', 'cut:25'),
  ('mining_permits', 'first_area', 'first_area'),
@@ -21,3 +21,5 @@ INSERT OR IGNORE INTO minreg_event_types VALUES
 UPDATE minreg_columns SET enum = enum || '|年报'
  WHERE tbl = 'permit_events' AND id = 'type' AND ('|' || enum || '|') NOT LIKE '%|年报|%';
 UPDATE minreg_event_types SET sets = 'any' WHERE type = '变更' AND sets = '';
+UPDATE minreg_event_types SET sets = sets || ';ends'
+ WHERE type = '注销' AND sets <> '' AND (';' || sets || ';') NOT LIKE '%;ends;%';

@@ -55,6 +55,15 @@ long life_days(const char *a, const char *b, int *ok)
     return *ok ? civil_days(y2, m2, d2) - civil_days(y1, m1, d1) : 0;
 }
 
+int life_cancelled(const schema *s, const char *regtype)
+{
+    for (int i = 0; regtype && *regtype && i < s->nevtypes; i++)
+        if (list_has(s->evtypes[i].sets, "ends") && *s->evtypes[i].regtype &&
+            edit_same(s->evtypes[i].regtype, regtype))
+            return 1;
+    return 0;
+}
+
 /* ---- the timeline and former numbers -------------------------------------- */
 
 int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *arg, mr_err *e)
@@ -165,9 +174,10 @@ static int apply_rules(db *d, const table *t, int64_t rowid, const event_type *x
             return refused(r);
         }
     }
-    if (x->live && rci >= 0 && edit_same(now[rci], "注销")) {
-        err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s 注销): nothing can be recorded "
-                                    "after it; nothing was written"), t->id, t->cols[rci].label);
+    if (x->live && rci >= 0 && life_cancelled(db_schema(d), now[rci])) {
+        err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s %s): nothing can be recorded "
+                                    "after it; nothing was written"), t->id, t->cols[rci].label,
+                now[rci]);
         return refused(r);
     }
     /* what the type needs a new value of */
@@ -664,7 +674,7 @@ int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e
             const char *x = cursor_val(c, xci);
             int ok;
             long left = life_days(today, x, &ok);
-            if (!ok || left > days || (rci >= 0 && edit_same(cursor_val(c, rci), "注销")))
+            if (!ok || left > days || (rci >= 0 && life_cancelled(s, cursor_val(c, rci))))
                 continue;
             if (n == cap)
                 v = xrealloc(v, sizeof *v * (size_t)(cap = cap ? cap * 2 : 16));

@@ -74,6 +74,10 @@ void life_event_summary(const table *ev, const char *const *vals, buf *out);
  * DB_FOUND with *rowid, DB_NOT_FOUND, DB_ERROR (e filled). */
 int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, mr_err *e);
 
+/* Is regtype (a permit's 登记类型) the one a permit's life ends with: the
+ * regtype of an event type whose sets say 'ends' (注销)? */
+int life_cancelled(const schema *s, const char *regtype);
+
 /* Days from date a to date b (YYYY-MM-DD); 0 with *ok 0 when either is not
  * a date. */
 long life_days(const char *a, const char *b, int *ok);
