@@ -815,7 +815,10 @@ CREATE TABLE minreg_roles (
 -- What each event type does (minreg event): regtype, the 登记类型 it leaves
 -- on the permit; needs, the roles (';'-list) the event must give a new
 -- value; sets, ROLE=VALUE pairs it writes on the permit (where the permit
--- has the role); live 1: refused on a cancelled (注销) permit; first 1: only
+-- has the role), and flags: 'any', the event may change any of the
+-- permit's fields (the event form offers them all), 'annual', it files the
+-- 年度信息 (report yearly), 'ends', it ends the permit's life (its regtype
+-- is the cancelled one: nothing is recorded after it, nothing expires); live 1: refused on a cancelled (注销) permit; first 1: only
 -- as the permit's first event.  An event that gives a new expiry must be
 -- dated inside the validity it extends and, filed later than `days` days
 -- before the old expiry, is late (矿产资源开采登记管理办法 第七条).
@@ -834,10 +837,10 @@ CREATE TABLE minreg_event_types (
 INSERT INTO minreg_event_types VALUES
  ('新立', 1, 'Issued',      '新立', '',       '',            0, 1, 0,  '首次登记'),
  ('延续', 2, 'Extended',    '延续', 'expiry', '',            1, 0, 30, '有效期届满30日前申请（矿产资源开采登记管理办法 第七条）'),
- ('变更', 3, 'Changed',     '变更', '',       '',            1, 0, 0,  '范围、主矿种、开采方式、矿业权人名称'),
+ ('变更', 3, 'Changed',     '变更', '',       'any',         1, 0, 0,  '范围、主矿种、开采方式、矿业权人名称'),
  ('转让', 4, 'Transferred', '变更', 'holder', '',            1, 0, 0,  '转让：新的矿业权人'),
  ('保留', 5, 'Retained',    '保留', '',       '',            1, 0, 0,  '探矿权保留'),
- ('注销', 6, 'Cancelled',   '注销', '',       'status=关闭', 1, 0, 0,  '含政策性关闭、公告注销'),
+ ('注销', 6, 'Cancelled',   '注销', '',       'status=关闭;ends', 1, 0, 0,  '含政策性关闭、公告注销'),
  -- schema 7 (data/migrate/v7-life.sql): the 年度信息 filed, changing
  -- nothing on the permit; 'annual' in sets marks it (report yearly)
  ('年报', 7, 'Annual report filed', '', '', 'annual', 1, 0, 0, '年度信息公示：每年3月31日前填报上一年度（矿业权人勘查开采信息公示办法）');

@@ -424,7 +424,9 @@ static int set_ex_normal(db *d, const table *t, int64_t rowid, const char *const
             r->read_at = -1;
         return edit_finish(w, 0, r, e);
     }
-    if (validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
+    if ((t == life_events(db_schema(d)) &&
+         life_event_set_check(t, (const char *const *)now, merged, r, e) < 0) ||
+        validate(d, t, (const char *const *)merged, rowid, r, e) <= 0) {
         free(merged);
         edit_free_row(now, t->ncols);
         return edit_finish(w, 0, r, e);

@@ -55,6 +55,15 @@ long life_days(const char *a, const char *b, int *ok)
     return *ok ? civil_days(y2, m2, d2) - civil_days(y1, m1, d1) : 0;
 }
 
+int life_cancelled(const schema *s, const char *regtype)
+{
+    for (int i = 0; regtype && *regtype && i < s->nevtypes; i++)
+        if (list_has(s->evtypes[i].sets, "ends") && *s->evtypes[i].regtype &&
+            edit_same(s->evtypes[i].regtype, regtype))
+            return 1;
+    return 0;
+}
+
 /* ---- the timeline and former numbers -------------------------------------- */
 
 int life_timeline(db *d, const table *t, int64_t rowid, life_event_fn fn, void *arg, mr_err *e)
@@ -129,9 +138,10 @@ void life_event_summary(const table *ev, const char *const *vals, buf *out)
             continue;
         if (out->len > start)
             buf_puts(out, "; ");
-        if (!list_has(ro, "event_changes"))
-            buf_printf(out, "%s %s", ev->cols[i].label, vals[i]);
-        else
+        if (!list_has(ro, "event_changes")) {
+            buf_printf(out, "%s ", ev->cols[i].label);
+            col_format(&ev->cols[i], vals[i], out);   /* as the record shows it */
+        } else
             buf_puts(out, vals[i]);
     }
     int was = table_role(ev, "was:number"), now = table_role(ev, "now:number");
@@ -164,9 +174,10 @@ static int apply_rules(db *d, const table *t, int64_t rowid, const event_type *x
             return refused(r);
         }
     }
-    if (x->live && rci >= 0 && edit_same(now[rci], "注销")) {
-        err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s 注销): nothing can be recorded "
-                                    "after it; nothing was written"), t->id, t->cols[rci].label);
+    if (x->live && rci >= 0 && life_cancelled(db_schema(d), now[rci])) {
+        err_set(e, EXIT_NOTFOUND, _("%s: the permit is cancelled (%s %s): nothing can be recorded "
+                                    "after it; nothing was written"), t->id, t->cols[rci].label,
+                now[rci]);
         return refused(r);
     }
     /* what the type needs a new value of */
@@ -278,9 +289,20 @@ static char **event_row(const table *ev, int eci, const table *t, const life_eve
     int rci = table_role(t, "regtype");
     buf ch = BUF_INIT;
     for (int i = 0; cci >= 0 && i < t->ncols; i++)
-        if (!covered[i] && i != rci && !edit_same(now[i], merged[i]))
-            buf_printf(&ch, "%s%s: %s → %s", ch.len ? "; " : "", t->cols[i].label,
-                       now[i] && *now[i] ? now[i] : "—", merged[i] && *merged[i] ? merged[i] : "—");
+        if (!covered[i] && i != rci && !edit_same(now[i], merged[i])) {
+            /* each value as the permit's record shows it (an area to its
+             * scale, not the double the boundary gave) */
+            buf_printf(&ch, "%s%s: ", ch.len ? "; " : "", t->cols[i].label);
+            if (now[i] && *now[i])
+                col_format(&t->cols[i], now[i], &ch);
+            else
+                buf_puts(&ch, "—");
+            buf_puts(&ch, " → ");
+            if (merged[i] && *merged[i])
+                col_format(&t->cols[i], merged[i], &ch);
+            else
+                buf_puts(&ch, "—");
+        }
     if (cci >= 0 && ch.len)
         v[cci] = buf_steal(&ch);
     buf_free(&ch);
@@ -560,6 +582,33 @@ int life_event_row(db *d, chg *w, const char *const *vals, const char *comment, 
     return rc;
 }
 
+/* What an event did to its permit is in its type, its date, the permit it
+ * names and the values before and after (the roles event_type, event_date,
+ * event_of, was:, now:).  A set of those on the row alone would leave the
+ * permit as the event made it and the rules unchecked. */
+static int event_effect_col(const column *c)
+{
+    const char *ro = c->roles;
+    return ro && (list_has(ro, "event_type") || list_has(ro, "event_date") ||
+                  list_has(ro, "event_of") || strstr(ro, "was:") || strstr(ro, "now:"));
+}
+
+int life_event_set_check(const table *ev, const char *const *now, const char *const *merged,
+                         edit_result *r, mr_err *e)
+{
+    for (int i = 0; i < ev->ncols; i++)
+        if (event_effect_col(&ev->cols[i]) && !edit_same(now[i], merged[i])) {
+            err_set(e, EXIT_NOTFOUND,
+                    _("%s: an event's %s is what it did to its permit, checked by the event "
+                      "rules when it was recorded; it is not changed on the row (undo its change, "
+                      "or record a new event: `minreg event`); nothing was written"),
+                    ev->id, ev->cols[i].label);
+            r->code = EDIT_REFUSED;
+            return -1;
+        }
+    return 0;
+}
+
 /* ---- what expires ------------------------------------------------------------ */
 
 int life_filing_days(const schema *s)
@@ -625,7 +674,7 @@ int life_expiring(db *d, const char *today, long days, life_due **out, mr_err *e
             const char *x = cursor_val(c, xci);
             int ok;
             long left = life_days(today, x, &ok);
-            if (!ok || left > days || (rci >= 0 && edit_same(cursor_val(c, rci), "注销")))
+            if (!ok || left > days || (rci >= 0 && life_cancelled(s, cursor_val(c, rci))))
                 continue;
             if (n == cap)
                 v = xrealloc(v, sizeof *v * (size_t)(cap = cap ? cap * 2 : 16));

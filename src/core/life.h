@@ -53,6 +53,14 @@ struct chg;
 int life_event_row(db *d, struct chg *w, const char *const *vals, const char *comment,
                    edit_result *r, buf *warn, mr_err *e);
 
+/* A row of the events register changed whole (`set ev`, the browser's
+ * form on it), now -> merged: its document, note and changes as written
+ * may change; what the event did to its permit (its type, date, permit,
+ * the values before and after) may not — the rules judged those when it
+ * was recorded.  0, or -1 (EDIT_REFUSED, e filled). */
+int life_event_set_check(const table *ev, const char *const *now, const char *const *merged,
+                         edit_result *r, mr_err *e);
+
 /* The events of permit rowid of t, oldest first, each to fn with the
  * events register, the event's rid and its row.  The count, or -1 (e filled). */
 typedef void (*life_event_fn)(void *arg, const table *ev, int64_t rid, const char *const *vals);
@@ -65,6 +73,10 @@ void life_event_summary(const table *ev, const char *const *vals, buf *out);
 /* A permit of t found by a number it held before (an event's 'was:number'):
  * DB_FOUND with *rowid, DB_NOT_FOUND, DB_ERROR (e filled). */
 int life_find_former(db *d, const table *t, const char *number, int64_t *rowid, mr_err *e);
+
+/* Is regtype (a permit's 登记类型) the one a permit's life ends with: the
+ * regtype of an event type whose sets say 'ends' (注销)? */
+int life_cancelled(const schema *s, const char *regtype);
 
 /* Days from date a to date b (YYYY-MM-DD); 0 with *ok 0 when either is not
  * a date. */

@@ -84,7 +84,7 @@ int life_unfiled(db *d, const char *year, life_due **out, mr_err *e)
             /* in force in the year reported on (an unknown validity counts) */
             if ((st && value_is_date(st) && strcmp(st, rto) > 0) ||
                 (x && value_is_date(x) && strcmp(x, rfrom) < 0) ||
-                (rci >= 0 && cursor_val(c, rci) && strcmp(cursor_val(c, rci), "注销") == 0))
+                (rci >= 0 && life_cancelled(s, cursor_val(c, rci))))
                 continue;
             v = xrealloc(v, sizeof *v * (size_t)(n + 1));
             life_due *u = &v[n++];

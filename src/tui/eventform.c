@@ -4,7 +4,8 @@
  * type comes first, from a pick list of minreg_event_types; the form then
  * has the fields that type needs: the date and the document (文号) always,
  * the permit's new number, validity, area and holder (every field of the
- * permit for a 变更; none for a 注销), and a note.  The permit's fields
+ * permit for a type that may change any of them, 'any' in its sets: 变更;
+ * none for a 注销), and a note.  The permit's fields
  * open with the values the permit holds, and what the clerk changes is
  * what the event gives the permit.  Each field is checked as it is typed,
  * by the validator the CLI uses; `w` records the event through
@@ -153,11 +154,13 @@ static void build(eview *ev, const event_type *x)
         col_header(&evt->cols[nci], &h);
         add_field(ev, EF_DOC, nci, buf_str(&h), doc);
     }
-    /* the permit's fields: for a 变更 all of them, for a 注销 none, else the
-     * ones an event names (number, validity, area, holder, credit code) */
+    /* the permit's fields: all of them for a type that may change any
+     * ('any' in its sets, minreg_event_types: 变更), none for one that only
+     * sets what it sets (注销, 年报), else the ones an event names (number,
+     * validity, area, holder, credit code) */
     static const char *const roles[] = {"number", "start", "expiry", "area", "holder", "credit"};
     const table *t = ev->t;
-    int all = strcmp(x->type, "变更") == 0, none = *x->sets && !*x->needs && !x->first;
+    int all = list_has(x->sets, "any"), none = !all && *x->sets && !*x->needs && !x->first;
     int rci = table_role(t, "regtype");
     for (int ci = 0; !none && ci < t->ncols; ci++) {
         const column *c = &t->cols[ci];

@@ -22,6 +22,7 @@
 #include "core/draft.h"
 #include "core/edit.h"
 #include "core/i18n.h"
+#include "core/life.h"
 #include "core/text.h"
 #include "core/validate.h"
 #include "tui/form_int.h"
@@ -338,7 +339,10 @@ static void save_with(view *v, int flags)
     fview *f = v->data;
     mr_err e = {0};
     edit_result r;
-    if (f->rowid < 0) {
+    buf warn = BUF_INIT;   /* an event's rules may warn (a late extension) */
+    if (f->rowid < 0 && f->t == life_events(db_schema(tui_db()))) {
+        life_event_row(tui_db(), NULL, (const char *const *)f->vals, f->comment, &r, &warn, &e);
+    } else if (f->rowid < 0) {
         edit_add(tui_db(), f->t, (const char *const *)f->vals, f->comment, &r, &e);
     } else {
         edit_set_opts so = {.read_at = f->read_at, .flags = flags};
@@ -347,6 +351,8 @@ static void save_with(view *v, int flags)
     }
     for (int i = 0; i < f->t->ncols; i++)
         set_str(&f->msgs[i], NULL);
+    if (r.code != EDIT_OK)
+        buf_free(&warn);
     switch (r.code) {
     case EDIT_OK: {
         int64_t change = r.change;
@@ -357,13 +363,22 @@ static void save_with(view *v, int flags)
             draft_remove(f->draft);
         f->dirty = 0;   /* saved: leaving asks nothing */
         view_pop();
-        if (change && kept)
+        if (change && warn.len) {
+            while (warn.len && warn.s[warn.len - 1] == '\n')
+                warn.s[--warn.len] = 0;
+            buf m = BUF_INIT;
+            buf_printf(&m, _("saved: change %lld recorded; warning: %s"), (long long)change,
+                       buf_str(&warn));
+            tui_error_text(buf_str(&m));
+            buf_free(&m);
+        } else if (change && kept)
             tui_message(_("saved: change %lld recorded; %d field(s) someone else changed meanwhile kept"),
                         (long long)change, kept);
         else if (change)
             tui_message(_("saved: change %lld recorded"), (long long)change);
         else
             tui_message("%s", _("nothing changed"));
+        buf_free(&warn);
         return;
     }
     case EDIT_INVALID: {

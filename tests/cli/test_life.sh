@@ -188,6 +188,25 @@ is "import ev: a row the rules refuse (a lapsed permit) fails the import, nothin
 run_minreg -f "$R2" import ev "$T/ev.csv" --upsert
 is "import ev --upsert: refused (events are only added)" "$rc/$(grep -c 'only added' "$T/err")" 2/1
 
+# ---- set on an event row: what the event did to its permit is not changed there ----
+E=$(q2 "SELECT id FROM permit_events WHERE type = '延续' ORDER BY id DESC LIMIT 1")
+run_minreg -f "$R2" set ev $E type=注销
+is "set ev type=: refused (the rules judged the event as recorded), nothing written" \
+   "$rc/$(grep -c "permit_events: an event's 登记事项 is what it did to its permit.*minreg event" "$T/err")/$(q2 "SELECT type FROM permit_events WHERE id = $E")" "1/1/延续"
+run_minreg -f "$R2" set ev $E date=2040-01-01
+is "... set ev date= (after the validity it extended): refused" "$rc/$(grep -c "登记日期 is what it did" "$T/err")" 1/1
+run_minreg -f "$R2" set ev $E new_valid_to=2099-12-31
+is "... set ev of a value after: refused, the permit unchanged" \
+   "$rc/$(q2 "SELECT new_valid_to FROM permit_events WHERE id = $E")/$(q2 "SELECT valid_to FROM mining_permits WHERE id = 1")" "1/2036-12-31/2036-12-31"
+run_minreg -f "$R2" set ev $E note=补录文号 doc=丹延〔2031〕7号
+is "... its note and document are set as on any row" \
+   "$rc/$(q2 "SELECT note, doc FROM permit_events WHERE id = $E")" "0/补录文号|丹延〔2031〕7号"
+run_minreg -f "$R2" event a11 2 注销 --date 2032-04-01
+run_minreg -f "$R2" add ev mining_permit=2 type=延续 date=2032-05-01 new_valid_to=2040-12-31
+is "add ev on a cancelled permit: refused with minreg event's message" \
+   "$rc/$(grep -c 'the permit is cancelled (登记类型 注销): nothing can be recorded after it' "$T/err")" 1/1
+run_minreg -f "$R2" undo
+
 # ---- the exploration 延续 rule: the first area kept, a cut under 25% warned ----
 run_minreg -f "$R2" set a10 2 permit_no=T2106002020017110000002 area_km2=8 valid_from=2020-01-01 valid_to=2025-12-31
 run_minreg -f "$R2" event a10 2 延续 --date 2025-10-01 valid_to=2030-12-31 area_km2=7
@@ -196,6 +215,10 @@ is "an exploration 延续 that cuts less than 25% of the first area: recorded, w
 run_minreg -f "$R2" event a10 2 延续 --date 2030-10-01 valid_to=2035-12-31 area_km2=5
 is "... the next one cut by 2 of the first 8: no warning, the first area kept" \
    "$rc/$(grep -c 'rule cuts' "$T/err")/$(q2 "SELECT first_area, area_km2 FROM exploration_permits WHERE id = 2")" "0/0/8.0|5.0"
+run_minreg -f "$R2" get a10 2
+is "... the timeline shows the first area and the new ones as the record does (to the column's scale)" \
+   "$(sed -n '/^Timeline:/,$p' "$T/out" | awk 'NR > 3' | sed 's/  */ /g' | tr '\n' '|')" \
+   "2025-10-01 延续 新有效期止 2030-12-31; 新面积 7.0000; 首次登记面积: — → 8.0000|2030-10-01 延续 新有效期止 2035-12-31; 新面积 5.0000|"
 
 # ---- the year's work: 年度信息 (年报 events), blocks due for release ----
 run_minreg -f "$R2" event a11 2 年报 --date 2027-03-20 --note 2026年度

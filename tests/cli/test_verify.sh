@@ -170,6 +170,10 @@ exploration_blocks.year_from:release_from exploration_blocks.year_to:release_to 
 新立|延续|变更|转让|保留|注销|年报
 3
 9"
+is "... the 变更 type may change any of the permit's fields ('any' in its sets: the event form offers them all), the 注销 ends the permit's life ('ends')" \
+   "$(sqlite3 "$T/v6.db" "SELECT type || ':' || sets FROM minreg_event_types WHERE sets <> '' ORDER BY ord")" "变更:any
+注销:status=关闭;ends
+年报:annual"
 run_minreg -f "$T/v6.db" tables
 is "... its schema is the one minreg makes (not read-only)" "$rc/$(grep -c 'read-only' "$T/err")" 0/0
 run_minreg -f "$T/v6.db" get a11 C2106002016017130000001

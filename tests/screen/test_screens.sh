@@ -121,7 +121,7 @@ is "... 176 lines in all" "$(wc -l <"$T/screen")" 176
 # the life of a permit (#19): the expiring count, :expiring, a timeline
 cp "$T/reg.db" "$T/life.db"; rm -f "$T/life.db-wal" "$T/life.db-shm"
 L() { MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/life.db" "$@" >/dev/null 2>&1; }
-L set a11 1 permit_no=C2106002016017130000001 holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-01-15
+L set a11 1 permit_no=C2106002016017130000001 holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-01-15 area_km2=1.5
 L event a11 1 新立 --date 2016-01-01 --doc 丹自然资采〔2016〕1号
 L event a11 1 转让 --date 2020-05-01 holder=乙矿业有限公司
 L event a11 1 延续 --date 2025-12-31 --doc 丹自然资采延〔2025〕9号 valid_to=2026-02-20 permit_no=C2106002025127130000002
@@ -130,6 +130,8 @@ L set a11 3 valid_to=2025-11-30
 for lang in en zh; do
     screen life 80x24 "-$lang" -f "$T/life.db" --today 2026-01-01 --lang $lang
 done
+# wide enough for the whole timeline: the first area as the record shows it
+screen life 160x40 "-en" -f "$T/life.db" --today 2026-01-01
 # the event form (#19): every event type from a permit's record (E and
 # :event TYPE), the timeline after each, a refusal, an unknown type
 for lang in en zh; do
@@ -147,6 +149,18 @@ C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
     "$MINREG" -f "$T/ev.db" verify >/dev/null 2>&1
     is "... and the register verifies ($lang)" "$?" 0
 done
+# the same form at 40x10: the pick list and the form scroll, every type recorded
+cp "$T/reg.db" "$T/ev.db"; rm -f "$T/ev.db-wal" "$T/ev.db-shm"
+MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ev.db" set a11 1 permit_no=C2106002016017130000001 \
+    holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
+screen eventform 40x10 "-en" -f "$T/ev.db" --today 2026-09-01
+is "... at 40x10 too: six events, the permit updated, one change each" \
+   "$(sqlite3 "$T/ev.db" "SELECT group_concat(type, ' ') FROM (SELECT type FROM permit_events ORDER BY id);
+      SELECT permit_no, holder, method, reg_type, status FROM mining_permits WHERE id = 1;
+      SELECT count(*) FROM minreg_changes WHERE summary LIKE 'permit_events:%'")" \
+   "新立 延续 变更 转让 保留 注销
+C2106002026107130000002|乙矿业有限公司|地下开采|注销|关闭
+6"
 # a mine's 采区 with their elevations, from its boundary (#19)
 cp "$T/reg.db" "$T/ar.db"; rm -f "$T/ar.db-wal" "$T/ar.db-shm"
 MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ar.db" boundary a11 1 "$srcdir/tests/fixtures/geo/mine_multi.txt" >/dev/null 2>&1
@@ -159,8 +173,10 @@ cp "$T/reg.db" "$T/ea.db"; rm -f "$T/ea.db-wal" "$T/ea.db-shm"
 MINREG_NOW=2026-01-01T08:00:00Z "$MINREG" -f "$T/ea.db" set a11 1 permit_no=C2106002016017130000001 \
     holder=甲矿业有限公司 valid_from=2016-01-01 valid_to=2026-12-31 >/dev/null 2>&1
 screen evadd 80x24 "" -f "$T/ea.db" --today 2026-09-01
-is "... the permit's holder changed with the event, the refused one not written" \
-   "$(sqlite3 "$T/ea.db" "SELECT holder, reg_type FROM mining_permits WHERE id = 1; SELECT count(*) FROM permit_events")" \
-   "乙矿业有限公司|变更
-1"
+is "... the permit's holder changed with the event, the refused one not written, the late 延续 recorded (warned)" \
+   "$(sqlite3 "$T/ea.db" "SELECT holder, reg_type, valid_to FROM mining_permits WHERE id = 1; SELECT count(*) FROM permit_events")" \
+   "乙矿业有限公司|延续|2031-12-31
+2"
+is "... the form's save shows the event rules' warning (R-RENEWAL)" \
+   "$(grep -c '^saved: change 3 recorded; warning: mining_permits 1: filed 11 days before' "$T/screen")" 1
 done_testing
