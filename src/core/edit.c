@@ -513,6 +513,19 @@ int edit_rm(db *d, const table *t, int64_t rowid, const char *comment, int flags
         r->code = EDIT_REFUSED;
         return edit_finish(w, 0, r, e);
     }
+    /* an event is what was done to its permit, which it changed in the
+     * same change: removing the row alone would leave the permit changed
+     * by an event no longer there */
+    if (t == life_events(db_schema(d))) {
+        err_set(e, EXIT_NOTFOUND,
+                _("%s %s: an event is part of its permit's history and changed the permit when it "
+                  "was recorded; it is not removed alone (undo the change that recorded it, which "
+                  "takes the permit back too: `minreg log %s %s` names it); nothing was written"),
+                t->id, or_empty(now[t->key_ci]), t->id, or_empty(now[t->key_ci]));
+        edit_free_row(now, t->ncols);
+        r->code = EDIT_REFUSED;
+        return edit_finish(w, 0, r, e);
+    }
     int cascade = flags & EDIT_CASCADE;
     if (edit_links_guard(d, t, (const char *const *)now, NULL, 0, NULL, 0, NULL, &r->linked, e) != 0 &&
         (!cascade || e->code != EXIT_NOTFOUND || (err_clear(e), r->linked = 0, 0))) {

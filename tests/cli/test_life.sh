@@ -201,6 +201,12 @@ is "... set ev of a value after: refused, the permit unchanged" \
 run_minreg -f "$R2" set ev $E note=补录文号 doc=丹延〔2031〕7号
 is "... its note and document are set as on any row" \
    "$rc/$(q2 "SELECT note, doc FROM permit_events WHERE id = $E")" "0/补录文号|丹延〔2031〕7号"
+run_minreg -f "$R2" rm ev $E
+is "rm ev: refused (the permit it changed would keep the change), nothing written" \
+   "$rc/$(grep -c "permit_events $E: an event is part of its permit's history.*minreg log permit_events $E" "$T/err")/$(q2 "SELECT count(*) FROM permit_events WHERE id = $E")/$(q2 "SELECT valid_to FROM mining_permits WHERE id = 1")" \
+   "1/1/1/2036-12-31"
+run_minreg -f "$R2" --lang zh rm ev $E
+is "... in Chinese" "$rc/$(grep -c '登记事项是其许可证历史的一部分' "$T/err")" 1/1
 run_minreg -f "$R2" event a11 2 注销 --date 2032-04-01
 run_minreg -f "$R2" add ev mining_permit=2 type=延续 date=2032-05-01 new_valid_to=2040-12-31
 is "add ev on a cancelled permit: refused with minreg event's message" \
